@@ -1,0 +1,101 @@
+// Command orchestrator is a language server that hosts a multi-agent coding orchestrator.
+// This file only dispatches subcommands; each lives in the package it belongs to.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator"
+	"github.com/opencode-orchestrator/orchestrator/server"
+)
+
+type subcommand struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+}
+
+var subcommands []subcommand
+
+func init() {
+	// Set in init: help reads the table it is part of.
+	subcommands = []subcommand{
+		{"lsp", "run the language server on stdin/stdout (editors start this)", server.Main},
+		{"version", "print the version", printVersion},
+		{"help", "show this help, or a subcommand's: orchestrator help SUBCOMMAND", help},
+	}
+}
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		return help(ctx, args[1:], stdin, stdout, stderr)
+	}
+	for _, c := range subcommands {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], stdin, stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "orchestrator: unknown subcommand %q\n\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, "usage: orchestrator SUBCOMMAND [flags] [arguments]\n\nsubcommands:\n")
+	for _, c := range subcommands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+}
+
+// help prints the overview and every subcommand's own usage (each prints it for -h), or
+// one subcommand's usage when named.
+func help(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 1 {
+		fmt.Fprintln(stderr, "usage: orchestrator help [SUBCOMMAND]")
+		return 2
+	}
+	for _, c := range subcommands {
+		if len(args) == 1 && c.name == args[0] {
+			return c.run(ctx, []string{"-h"}, stdin, stdout, stdout)
+		}
+	}
+	if len(args) == 1 {
+		fmt.Fprintf(stderr, "orchestrator help: unknown subcommand %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	usage(stdout)
+	for _, c := range subcommands {
+		if c.name == "help" {
+			continue
+		}
+		fmt.Fprintln(stdout)
+		c.run(ctx, []string{"-h"}, stdin, stdout, stdout)
+	}
+	return 0
+}
+
+func printVersion(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
+		fmt.Fprint(stderr, "usage: orchestrator version\n\nPrints the version.\n")
+		return 0
+	}
+	if len(args) > 0 {
+		fmt.Fprintf(stderr, "orchestrator version: unexpected argument %q\nusage: orchestrator version\n", args[0])
+		return 2
+	}
+	fmt.Fprintf(stdout, "orchestrator %s\n", orchestrator.Version)
+	return 0
+}

@@ -1,0 +1,35 @@
+package server
+
+import (
+	"github.com/opencode-orchestrator/orchestrator/analysis/workspace"
+)
+
+// startWatcher follows the workspace on disk. Files open in the editor follow didChange,
+// not the disk; everything else follows the watcher's batches.
+func (s *Server) startWatcher(root string) {
+	w, err := workspace.Watch(root, workspace.NewIgnore(root), workspace.WatchOptions{
+		Quiet:   s.opts.WatchQuiet,
+		OnError: func(err error) { s.log.Warn("file watcher", "error", err) },
+	})
+	if err != nil {
+		s.log.Error("cannot follow changes on disk", "root", root, "error", err)
+		return
+	}
+	s.mu.Lock()
+	if s.state == shutDown {
+		s.mu.Unlock()
+		_ = w.Close()
+		return
+	}
+	s.watcher = w
+	s.mu.Unlock()
+	s.log.Info("following changes on disk", "root", root)
+	go s.followDisk(w.Batches())
+}
+
+// followDisk consumes watcher batches until the watcher is closed.
+func (s *Server) followDisk(batches <-chan workspace.Batch) {
+	for batch := range batches {
+		s.log.Debug("files changed on disk", "changes", len(batch.Changes), "rescan", batch.Rescan)
+	}
+}
