@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
@@ -73,31 +74,47 @@ func (s *Server) serve(conn jsonrpc2.Conn, rwc io.Closer) int {
 // never blocks the next message, and each is cancellable through $/cancelRequest. Nothing
 // a client sends may end the connection: panics are recovered and a failing notification
 // is logged instead of returned (jsonrpc2 closes the connection on either).
+//
+// Handlers never see jsonrpc2's pooled per-request context: deriving a context from it
+// (as jsonrpc2.CancelHandler does) leaves a stdlib goroutine that may call Done after the
+// request went back to the pool, which panics. They get a plain context instead.
 // Messages go to target, which is s itself except in tests that wrap it.
 func (s *Server) handler(target protocol.Server) jsonrpc2.Handler {
 	dispatch := protocol.ServerHandler(target, jsonrpc2.MethodNotFoundHandler)
-	return protocol.CancelHandler(func(ctx context.Context, req *jsonrpc2.Request) (result any, err error) {
+	inFlight := newCancelRegistry()
+	return func(reqCtx context.Context, req *jsonrpc2.Request) (result any, err error) {
 		method := strings.Clone(req.Method())
+		ctx := jsonrpc2.DetachContext(reqCtx)
 		if !req.IsCall() {
 			defer s.recoverPanic(method, nil)
-			if !s.admitNotification(method) {
-				return nil, nil
-			}
-			switch _, err := dispatch(ctx, req); {
-			case errors.Is(err, jsonrpc2.ErrMethodNotFound):
-				s.log.Debug("ignored unknown notification", "method", method)
-			case err != nil:
-				s.log.Warn("notification failed", "method", method, "error", err)
+			switch {
+			case method == protocol.MethodCancelRequest:
+				inFlight.cancel(req.Params())
+			case clientMethods[method] != "notification":
+				s.log.Debug("ignored a notification that is not one the client may send", "method", method)
+			case s.admitNotification(method):
+				if _, err := dispatch(ctx, req); err != nil {
+					s.log.Warn("notification failed", "method", method, "error", err)
+				}
 			}
 			return nil, nil
 		}
 		if err := s.admitCall(method); err != nil {
 			return nil, err
 		}
+		switch clientMethods[method] {
+		case "request":
+		case "notification":
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidRequest, "%s is a notification; it was sent with an id", method)
+		default:
+			return nil, jsonrpc2.Errorf(jsonrpc2.MethodNotFound, "method not found: %s", method)
+		}
 		// The handshake stays on the read loop so nothing overtakes it.
 		if method != protocol.MethodInitialize && method != protocol.MethodShutdown {
-			jsonrpc2.Async(ctx)
+			jsonrpc2.Async(reqCtx)
 		}
+		ctx, done := inFlight.add(ctx, req.ID())
+		defer done()
 		defer s.recoverPanic(method, &err)
 		result, err = dispatch(ctx, req)
 		switch {
@@ -108,7 +125,65 @@ func (s *Server) handler(target protocol.Server) jsonrpc2.Handler {
 			err = jsonrpc2.NewError(jsonrpc2.InvalidParams, strings.Replace(err.Error(), jsonrpc2.ErrParse.Message, "invalid params", 1))
 		}
 		return result, err
-	})
+	}
+}
+
+// clientMethods are the methods the LSP specification lets a client send, with their
+// kind: "request" or "notification".
+var clientMethods = func() map[string]string {
+	methods := map[string]string{}
+	for _, m := range protocol.Methods {
+		if m.Direction != protocol.DirectionServerToClient {
+			methods[m.Method] = m.Kind
+		}
+	}
+	return methods
+}()
+
+// cancelRegistry maps the ids of running calls to their cancel functions.
+type cancelRegistry struct {
+	mu      sync.Mutex
+	cancels map[jsonrpc2.ID]context.CancelFunc
+}
+
+func newCancelRegistry() *cancelRegistry {
+	return &cancelRegistry{cancels: map[jsonrpc2.ID]context.CancelFunc{}}
+}
+
+func (r *cancelRegistry) add(parent context.Context, id jsonrpc2.ID) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(parent)
+	r.mu.Lock()
+	r.cancels[id] = cancel
+	r.mu.Unlock()
+	return ctx, func() {
+		r.mu.Lock()
+		delete(r.cancels, id)
+		r.mu.Unlock()
+		cancel()
+	}
+}
+
+// cancel handles $/cancelRequest; ids may be numbers (VS Code, Neovim) or strings.
+func (r *cancelRegistry) cancel(raw jsonrpc2.RawMessage) {
+	var params protocol.CancelParams
+	if protocol.Unmarshal(raw, &params) != nil {
+		return
+	}
+	var id jsonrpc2.ID
+	switch v := params.ID.(type) {
+	case protocol.Integer:
+		id = jsonrpc2.NewNumberID(int64(v))
+	case protocol.String:
+		id = jsonrpc2.NewStringID(string(v))
+	default:
+		return
+	}
+	r.mu.Lock()
+	cancel := r.cancels[id]
+	r.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
 }
 
 // admitCall enforces the lifecycle: nothing before initialize, nothing after shutdown.

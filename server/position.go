@@ -57,7 +57,7 @@ func (ix *lineIndex) offset(pos protocol.Position, enc protocol.PositionEncoding
 	want := int(pos.Character)
 	if enc == protocol.PositionEncodingKindUTF8 {
 		off := min(start+want, end)
-		for off > start && !utf8.RuneStart(ix.text[off]) {
+		for off > start && off < end && !utf8.RuneStart(ix.text[off]) {
 			off--
 		}
 		return off

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"sync"
 
-	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 
 	"github.com/opencode-orchestrator/orchestrator/analysis/workspace"
@@ -66,11 +65,6 @@ func (s *Server) lifecycle() lifecycle {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.state
-}
-
-// Request answers methods outside the LSP specification.
-func (s *Server) Request(_ context.Context, method string, _ any) (any, error) {
-	return nil, jsonrpc2.Errorf(jsonrpc2.MethodNotFound, "method not found: %s", method)
 }
 
 // stop ends background work; it is idempotent.

@@ -71,7 +71,7 @@ func (s *stream) reject(ctx context.Context, body []byte, decodeErr error) {
 	s.warn(fmt.Sprintf("rejected a malformed message (%s): %.200q", wireErr.Message, body))
 	var envelope struct {
 		ID     json.RawMessage `json:"id"`
-		Method *string         `json:"method"`
+		Method json.RawMessage `json:"method"`
 	}
 	id := jsonrpc2.ID{}
 	if json.Unmarshal(body, &envelope) == nil {

@@ -1,0 +1,299 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+)
+
+// waitTimeout bounds every wait for something the server should send; a passing test
+// never waits it out.
+const waitTimeout = 15 * time.Second
+
+// testClient is the editor side of an in-process session: it records what the server
+// sends so tests can await it.
+type testClient struct {
+	protocol.UnimplementedClient
+
+	mu      sync.Mutex
+	logs    []protocol.LogMessageParams
+	changed chan struct{} // closed and replaced on every new record
+}
+
+func newTestClient() *testClient { return &testClient{changed: make(chan struct{})} }
+
+func (c *testClient) LogMessage(_ context.Context, p *protocol.LogMessageParams) error {
+	c.mu.Lock()
+	c.logs = append(c.logs, *p)
+	close(c.changed)
+	c.changed = make(chan struct{})
+	c.mu.Unlock()
+	return nil
+}
+
+// awaitLog waits for a window/logMessage containing text and returns it.
+func (c *testClient) awaitLog(t *testing.T, text string) protocol.LogMessageParams {
+	t.Helper()
+	deadline := time.After(waitTimeout)
+	for {
+		c.mu.Lock()
+		for _, l := range c.logs {
+			if strings.Contains(l.Message, text) {
+				c.mu.Unlock()
+				return l
+			}
+		}
+		changed := c.changed
+		c.mu.Unlock()
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("no log message containing %q within %v; got %v", text, waitTimeout, c.logMessages())
+		}
+	}
+}
+
+func (c *testClient) logMessages() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, l := range c.logs {
+		out = append(out, l.Message)
+	}
+	return out
+}
+
+// session is a server and a typed client joined by an in-memory pipe, served through
+// exactly the handler chain of Run.
+type session struct {
+	t      *testing.T
+	srv    *Server
+	client *testClient
+	server protocol.Server // typed requests to the server
+	conn   jsonrpc2.Conn   // the client's end, for untyped calls
+	exit   chan int        // the server's exit code once it ends
+}
+
+// newSession starts a server; wrap, when set, replaces the dispatch target (to inject a
+// misbehaving handler into the real chain).
+func newSession(t *testing.T, opts Options, wrap func(*Server) protocol.Server) *session {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	serverEnd, clientEnd := net.Pipe()
+	srv, conn := connect(ctx, serverEnd, opts)
+	var target protocol.Server = srv
+	if wrap != nil {
+		target = wrap(srv)
+	}
+	conn.Go(ctx, srv.handler(target))
+	exit := make(chan int, 1)
+	go func() { exit <- srv.serve(conn, serverEnd) }()
+
+	client := newTestClient()
+	_, clientConn, server := protocol.NewClient(ctx, client, jsonrpc2.NewStream(clientEnd))
+	t.Cleanup(func() {
+		cancel()
+		clientEnd.Close()
+		serverEnd.Close()
+		<-clientConn.Done()
+		<-conn.Done()
+	})
+	return &session{t: t, srv: srv, client: client, server: server, conn: clientConn, exit: exit}
+}
+
+func (s *session) ctx() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	s.t.Cleanup(cancel)
+	return ctx
+}
+
+// initialize performs the handshake; encodings is the client's general.positionEncodings.
+func (s *session) initialize(root string, encodings ...protocol.PositionEncodingKind) *protocol.InitializeResult {
+	s.t.Helper()
+	params := &protocol.InitializeParams{Capabilities: protocol.ClientCapabilities{
+		General: &protocol.GeneralClientCapabilities{PositionEncodings: encodings},
+	}}
+	params.ClientInfo.Name = "test-client"
+	if root != "" {
+		u := uri.File(root)
+		params.RootURI = &u
+	}
+	res, err := s.server.Initialize(s.ctx(), params)
+	if err != nil {
+		s.t.Fatalf("initialize: %v", err)
+	}
+	if err := s.server.Initialized(s.ctx(), &protocol.InitializedParams{}); err != nil {
+		s.t.Fatalf("initialized: %v", err)
+	}
+	return res
+}
+
+// call sends an untyped request and returns the JSON-RPC error code (0 on success).
+func (s *session) call(method string, params any) int {
+	s.t.Helper()
+	var result json.RawMessage
+	_, err := s.conn.Call(s.ctx(), method, params, &result)
+	return errorCode(s.t, err)
+}
+
+func errorCode(t *testing.T, err error) int {
+	t.Helper()
+	if err == nil {
+		return 0
+	}
+	var wire *jsonrpc2.Error
+	if !errors.As(err, &wire) {
+		t.Fatalf("not a JSON-RPC error reply: %v", err)
+	}
+	return int(wire.Code)
+}
+
+func (s *session) awaitExit() int {
+	s.t.Helper()
+	select {
+	case code := <-s.exit:
+		return code
+	case <-time.After(waitTimeout):
+		s.t.Fatal("the server did not end")
+		return -1
+	}
+}
+
+var debugLogs = Options{LogLevel: slog.LevelDebug}
+
+// rawPeer speaks the base protocol by hand, for frames no well-behaved client would
+// send, and parses everything the server writes strictly: any byte on the server's
+// output that is not part of a well-formed frame fails the test.
+type rawPeer struct {
+	t        *testing.T
+	w        io.Writer
+	messages chan map[string]any
+	readErr  chan error
+}
+
+func newRawPeer(t *testing.T, w io.Writer, r io.Reader) *rawPeer {
+	p := &rawPeer{t: t, w: w, messages: make(chan map[string]any, 1024), readErr: make(chan error, 1)}
+	go p.readLoop(bufio.NewReader(r))
+	return p
+}
+
+func (p *rawPeer) readLoop(r *bufio.Reader) {
+	defer close(p.messages)
+	for {
+		length := -1
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				if !(errors.Is(err, io.EOF) && line == "" && length < 0) {
+					p.readErr <- fmt.Errorf("reading a header: %q: %w", line, err)
+				}
+				return
+			}
+			if line == "\r\n" {
+				break
+			}
+			name, value, ok := strings.Cut(strings.TrimSuffix(line, "\r\n"), ": ")
+			if !ok || !strings.HasSuffix(line, "\r\n") {
+				p.readErr <- fmt.Errorf("malformed header line %q", line)
+				return
+			}
+			if strings.EqualFold(name, "Content-Length") {
+				length, err = strconv.Atoi(value)
+				if err != nil {
+					p.readErr <- fmt.Errorf("bad Content-Length %q", value)
+					return
+				}
+			}
+		}
+		body := make([]byte, length)
+		if _, err := io.ReadFull(r, body); err != nil {
+			p.readErr <- fmt.Errorf("reading a body of %d bytes: %w", length, err)
+			return
+		}
+		var msg map[string]any
+		if err := json.Unmarshal(body, &msg); err != nil || msg["jsonrpc"] != "2.0" {
+			p.readErr <- fmt.Errorf("not a JSON-RPC message: %q", body)
+			return
+		}
+		p.messages <- msg
+	}
+}
+
+func (p *rawPeer) sendRaw(s string) {
+	p.t.Helper()
+	if _, err := io.WriteString(p.w, s); err != nil {
+		p.t.Fatalf("write: %v", err)
+	}
+}
+
+func (p *rawPeer) send(body string) {
+	p.t.Helper()
+	p.sendRaw(fmt.Sprintf("Content-Length: %d\r\n\r\n%s", len(body), body))
+}
+
+// response waits for the response with the given id (a float64 or a string, as JSON
+// decodes them), skipping the notifications in between.
+func (p *rawPeer) response(id any) map[string]any {
+	p.t.Helper()
+	deadline := time.After(waitTimeout)
+	for {
+		select {
+		case msg, ok := <-p.messages:
+			if !ok {
+				p.t.Fatalf("the server's output ended before the response to %v", id)
+			}
+			if _, isCall := msg["method"]; !isCall && msg["id"] == id {
+				return msg
+			}
+		case err := <-p.readErr:
+			p.t.Fatalf("the server wrote something that is not protocol: %v", err)
+		case <-deadline:
+			p.t.Fatalf("no response to %v within %v", id, waitTimeout)
+		}
+	}
+}
+
+// drain waits for the server's output to end and checks that all of it was protocol.
+func (p *rawPeer) drain() {
+	p.t.Helper()
+	deadline := time.After(waitTimeout)
+	for {
+		select {
+		case _, ok := <-p.messages:
+			if !ok {
+				select {
+				case err := <-p.readErr:
+					p.t.Fatalf("the server wrote something that is not protocol: %v", err)
+				default:
+				}
+				return
+			}
+		case <-deadline:
+			p.t.Fatal("the server's output did not end")
+		}
+	}
+}
+
+func responseErrorCode(msg map[string]any) int {
+	e, ok := msg["error"].(map[string]any)
+	if !ok {
+		return 0
+	}
+	return int(e["code"].(float64))
+}
+
+const initializeRequest = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}`
