@@ -47,7 +47,7 @@ func (ix *lineIndex) lineContent(l int) (start, end int) {
 
 // offset converts a client position to a byte offset. Positions past the end of a line
 // or of the text are clamped, as the specification asks; a position inside a character
-// (the middle of a surrogate pair) moves to that character's start.
+// (inside a surrogate pair or a multi-byte sequence) moves to that character's start.
 func (ix *lineIndex) offset(pos protocol.Position, enc protocol.PositionEncodingKind) int {
 	line := int(pos.Line)
 	if line >= len(ix.starts) {
@@ -55,17 +55,10 @@ func (ix *lineIndex) offset(pos protocol.Position, enc protocol.PositionEncoding
 	}
 	start, end := ix.lineContent(line)
 	want := int(pos.Character)
-	if enc == protocol.PositionEncodingKindUTF8 {
-		off := min(start+want, end)
-		for off > start && off < end && !utf8.RuneStart(ix.text[off]) {
-			off--
-		}
-		return off
-	}
 	units := 0
 	for off := start; off < end; {
 		r, size := utf8.DecodeRuneInString(ix.text[off:end])
-		next := units + unitsOf(r, enc)
+		next := units + unitsOf(r, size, enc)
 		if next > want {
 			return off
 		}
@@ -84,22 +77,23 @@ func (ix *lineIndex) position(offset int, enc protocol.PositionEncodingKind) pro
 	line := searchLine(ix.starts, offset)
 	start, end := ix.lineContent(line)
 	offset = min(offset, end)
-	if enc == protocol.PositionEncodingKindUTF8 {
-		return protocol.Position{Line: uint32(line), Character: uint32(offset - start)}
-	}
 	units := 0
 	for off := start; off < offset; {
 		r, size := utf8.DecodeRuneInString(ix.text[off:end])
-		units += unitsOf(r, enc)
+		units += unitsOf(r, size, enc)
 		off += size
 	}
 	return protocol.Position{Line: uint32(line), Character: uint32(units)}
 }
 
-// unitsOf counts a rune in the client's encoding. An invalid byte decodes as U+FFFD, one
-// unit, which is what an editor shows in its place.
-func unitsOf(r rune, enc protocol.PositionEncodingKind) int {
-	if enc == protocol.PositionEncodingKindUTF16 && r >= 0x10000 {
+// unitsOf counts a decoded rune of size bytes in the client's encoding. An invalid byte
+// decodes as U+FFFD of size 1, one unit in every encoding, which is what an editor shows
+// in its place.
+func unitsOf(r rune, size int, enc protocol.PositionEncodingKind) int {
+	switch {
+	case enc == protocol.PositionEncodingKindUTF8:
+		return size
+	case enc == protocol.PositionEncodingKindUTF16 && r >= 0x10000:
 		return 2
 	}
 	return 1

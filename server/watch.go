@@ -1,6 +1,9 @@
 package server
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/opencode-orchestrator/orchestrator/analysis/workspace"
 )
 
@@ -30,6 +33,19 @@ func (s *Server) startWatcher(root string) {
 // followDisk consumes watcher batches until the watcher is closed.
 func (s *Server) followDisk(batches <-chan workspace.Batch) {
 	for batch := range batches {
-		s.log.Debug("files changed on disk", "changes", len(batch.Changes), "rescan", batch.Rescan)
+		s.log.Debug("files changed on disk", "changes", len(batch.Changes), "rescan", batch.Rescan, "paths", summarize(batch.Changes))
 	}
+}
+
+// summarize names the first few changes for a log line.
+func summarize(changes []workspace.Change) string {
+	const shown = 5
+	var parts []string
+	for _, c := range changes[:min(len(changes), shown)] {
+		parts = append(parts, fmt.Sprintf("%s (%s)", c.Rel, c.Op))
+	}
+	if len(changes) > shown {
+		parts = append(parts, fmt.Sprintf("and %d more", len(changes)-shown))
+	}
+	return strings.Join(parts, ", ")
 }
