@@ -132,8 +132,7 @@ func TestBinaryServesAnEditorSession(t *testing.T) {
 func TestBinaryExitCodes(t *testing.T) {
 	t.Run("exit without shutdown", func(t *testing.T) {
 		p := startLSP(t)
-		p.send(initializeRequest)
-		p.response(float64(1))
+		p.initialize()
 		p.send(`{"jsonrpc":"2.0","method":"exit"}`)
 		if code := p.exitCode(); code != 1 {
 			t.Errorf("code %d, want 1", code)
@@ -141,8 +140,7 @@ func TestBinaryExitCodes(t *testing.T) {
 	})
 	t.Run("stdin closed without shutdown", func(t *testing.T) {
 		p := startLSP(t)
-		p.send(initializeRequest)
-		p.response(float64(1))
+		p.initialize()
 		p.stdin.Close()
 		if code := p.exitCode(); code != 1 {
 			t.Errorf("code %d, want 1", code)
@@ -150,8 +148,7 @@ func TestBinaryExitCodes(t *testing.T) {
 	})
 	t.Run("stdin closed after shutdown", func(t *testing.T) {
 		p := startLSP(t)
-		p.send(initializeRequest)
-		p.response(float64(1))
+		p.initialize()
 		p.send(`{"jsonrpc":"2.0","id":2,"method":"shutdown"}`)
 		p.response(float64(2))
 		p.stdin.Close()
@@ -163,8 +160,7 @@ func TestBinaryExitCodes(t *testing.T) {
 
 func TestBinarySurvivesAMalformedFrame(t *testing.T) {
 	p := startLSP(t)
-	p.send(initializeRequest)
-	p.response(float64(1))
+	p.initialize()
 	p.sendRaw("Content-Length: 12\r\n\r\n{not json!!}")
 	if code := responseErrorCode(p.response(nil)); code != -32700 {
 		t.Errorf("malformed frame: code %d, want -32700", code)

@@ -9,7 +9,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
-	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -19,9 +18,6 @@ import (
 type Options struct {
 	LogLevel slog.Level
 	LogFile  io.Writer // also receives the log when set
-	// WatchQuiet overrides how long the workspace must be quiet before disk changes
-	// are processed (zero: the watcher's default).
-	WatchQuiet time.Duration
 }
 
 // Run serves one client over rwc until the client sends exit or the stream ends, and
@@ -47,7 +43,7 @@ func connect(ctx context.Context, rwc io.ReadWriteCloser, opts Options) (*Server
 	log = slog.New(handler)
 	// The connection runs on ctx, not on the server's background context: after shutdown
 	// cancels that, the read loop must still receive exit.
-	return newServer(ctx, client, log, clientLog, opts), conn
+	return newServer(ctx, client, log, clientLog), conn
 }
 
 // serve waits for the end of the session and returns the exit code.

@@ -288,6 +288,15 @@ func (p *rawPeer) drain() {
 	}
 }
 
+// initialize sends the initialize request and waits for its answer.
+func (p *rawPeer) initialize() {
+	p.t.Helper()
+	p.send(initializeRequest)
+	if resp := p.response(float64(1)); resp["error"] != nil {
+		p.t.Fatalf("initialize: %v", resp)
+	}
+}
+
 func responseErrorCode(msg map[string]any) int {
 	e, ok := msg["error"].(map[string]any)
 	if !ok {

@@ -28,8 +28,7 @@ func rawSession(t *testing.T, wrap func(*Server) protocol.Server) *rawPeer {
 		<-conn.Done()
 	})
 	p := newRawPeer(t, clientEnd, clientEnd)
-	p.send(initializeRequest)
-	p.response(float64(1))
+	p.initialize()
 	p.send(`{"jsonrpc":"2.0","method":"initialized","params":{}}`)
 	return p
 }

@@ -31,7 +31,6 @@ type Server struct {
 	log       *slog.Logger
 	clientLog *clientLogHandler
 	docs      *documentStore
-	opts      Options
 
 	// ctx bounds background work (the watcher); cancelled on shutdown or when the
 	// connection ends.
@@ -46,14 +45,13 @@ type Server struct {
 	watcher  *workspace.Watcher
 }
 
-func newServer(ctx context.Context, client protocol.Client, log *slog.Logger, clientLog *clientLogHandler, opts Options) *Server {
+func newServer(ctx context.Context, client protocol.Client, log *slog.Logger, clientLog *clientLogHandler) *Server {
 	ctx, cancel := context.WithCancel(ctx)
 	return &Server{
 		client:    client,
 		log:       log,
 		clientLog: clientLog,
 		docs:      newDocumentStore(),
-		opts:      opts,
 		ctx:       ctx,
 		cancel:    cancel,
 		exit:      make(chan int, 1),

@@ -11,7 +11,6 @@ import (
 // not the disk; everything else follows the watcher's batches.
 func (s *Server) startWatcher(root string) {
 	w, err := workspace.Watch(root, workspace.NewIgnore(root), workspace.WatchOptions{
-		Quiet:   s.opts.WatchQuiet,
 		OnError: func(err error) { s.log.Warn("file watcher", "error", err) },
 	})
 	if err != nil {
