@@ -26,6 +26,7 @@ func (s *Server) DidChange(_ context.Context, params *protocol.DidChangeTextDocu
 	if doc.Version <= previous {
 		s.log.Warn("document version did not increase", "uri", doc.URI, "version", doc.Version, "previous", previous)
 	}
+	s.log.Debug("changed", "uri", doc.URI, "version", doc.Version, "edits", len(params.ContentChanges))
 	return nil
 }
 
