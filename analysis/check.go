@@ -1,0 +1,123 @@
+package analysis
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+)
+
+// CheckCommand is the `orchestrator check` subcommand: the reviewer's deterministic checks
+// alone, no model needed. version goes into SARIF output.
+func CheckCommand(version string) func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return func(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+		fs := flag.NewFlagSet("check", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		format := fs.String("format", "text", "output `format`: text, json or sarif")
+		fs.Usage = func() {
+			fmt.Fprint(fs.Output(), `usage: orchestrator check [--format text|json|sarif] [dir]
+
+Runs the deterministic checks on the workspace dir (default: the current directory):
+syntax errors in Go, TypeScript/TSX, JavaScript and Python, respecting .gitignore.
+Exit status: 0 no findings, 1 findings, 2 usage or I/O error.
+
+flags:
+`)
+			fs.PrintDefaults()
+		}
+		if err := fs.Parse(reorderFlags(args)); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
+		}
+		if !slices.Contains([]string{"text", "json", "sarif"}, *format) {
+			fmt.Fprintf(stderr, "orchestrator check: unknown format %q (want text, json or sarif)\n", *format)
+			return 2
+		}
+		if fs.NArg() > 1 {
+			fmt.Fprintf(stderr, "orchestrator check: one directory at most, got %q\n", fs.Args())
+			return 2
+		}
+		dir := "."
+		if fs.NArg() == 1 {
+			dir = fs.Arg(0)
+		}
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			fmt.Fprintf(stderr, "orchestrator check: %s is not a directory\n", dir)
+			return 2
+		}
+
+		ix := NewIndex(dir)
+		if err := ix.Scan(ctx, nil); err != nil {
+			fmt.Fprintf(stderr, "orchestrator check: %v\n", err)
+			return 2
+		}
+		noteSkipped(stderr, ix.Skipped())
+		ds := ix.Diagnostics()
+		var err error
+		switch *format {
+		case "json":
+			err = WriteJSON(stdout, ds)
+		case "sarif":
+			err = WriteSARIF(stdout, ds, dir, version)
+		default:
+			err = WriteText(stdout, ds, ix.Files())
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "orchestrator check: %v\n", err)
+			return 2
+		}
+		if len(ds) > 0 {
+			return 1
+		}
+		return 0
+	}
+}
+
+// reorderFlags lets flags follow the directory (`check . --format json`), as people type it.
+func reorderFlags(args []string) []string {
+	var flags, positional []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			positional = append(positional, args[i+1:]...)
+			i = len(args)
+		case strings.HasPrefix(a, "-") && a != "-":
+			flags = append(flags, a)
+			if !strings.Contains(a, "=") && i+1 < len(args) && (a == "-format" || a == "--format") {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		default:
+			positional = append(positional, a)
+		}
+	}
+	return append(flags, positional...)
+}
+
+// noteSkipped says on stderr which files were not checked, briefly.
+func noteSkipped(w io.Writer, skipped map[string]string) {
+	if len(skipped) == 0 {
+		return
+	}
+	rels := make([]string, 0, len(skipped))
+	for rel := range skipped {
+		rels = append(rels, rel)
+	}
+	slices.Sort(rels)
+	const shown = 5
+	var parts []string
+	for _, rel := range rels[:min(len(rels), shown)] {
+		parts = append(parts, fmt.Sprintf("%s (%s)", rel, skipped[rel]))
+	}
+	if len(rels) > shown {
+		parts = append(parts, fmt.Sprintf("and %d more", len(rels)-shown))
+	}
+	fmt.Fprintf(w, "orchestrator check: not checked: %s\n", strings.Join(parts, ", "))
+}

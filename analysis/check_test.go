@@ -1,0 +1,182 @@
+package analysis
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for rel, content := range files {
+		path := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func runCheck(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = CheckCommand("9.9.9")(context.Background(), args, nil, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestCheckExitCodesAndText(t *testing.T) {
+	clean := writeTree(t, map[string]string{"a.go": "package a\n", "b.py": "x = 1\n"})
+	if code, out, _ := runCheck(t, clean); code != 0 || out != "no findings in 2 files\n" {
+		t.Errorf("clean tree: code %d, output %q", code, out)
+	}
+
+	broken := writeTree(t, map[string]string{"pkg/a.go": "package a\n\nfunc f() { g( }\n", "ok.ts": "export const x = 1;\n"})
+	code, out, _ := runCheck(t, broken)
+	if code != 1 {
+		t.Errorf("findings: code %d, want 1", code)
+	}
+	if want := "pkg/a.go:3:13: error: syntax error: unexpected `(` [syntax-error]\n1 finding in 1 of 2 files\n"; out != want {
+		t.Errorf("text output:\n%s\nwant:\n%s", out, want)
+	}
+
+	for _, args := range [][]string{{"--format", "xml", clean}, {clean, clean}, {filepath.Join(clean, "nope")}, {"--bogus"}} {
+		if code, _, errOut := runCheck(t, args...); code != 2 || errOut == "" {
+			t.Errorf("check %q: code %d, stderr %q; want 2 and a message", args, code, errOut)
+		}
+	}
+}
+
+func TestCheckJSONContract(t *testing.T) {
+	root := writeTree(t, map[string]string{"src/x.py": "def f(a='é':\n    pass\n"})
+	code, out, _ := runCheck(t, root, "--format", "json")
+	if code != 1 {
+		t.Fatalf("code %d", code)
+	}
+	var doc struct {
+		Diagnostics []map[string]any `json:"diagnostics"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(doc.Diagnostics) != 1 {
+		t.Fatalf("%s", out)
+	}
+	d := doc.Diagnostics[0]
+	for _, key := range []string{"file", "line", "column", "endLine", "endColumn", "severity", "rule", "message", "related"} {
+		if _, ok := d[key]; !ok {
+			t.Errorf("missing key %q in %v", key, d)
+		}
+	}
+	if d["file"] != "src/x.py" || d["rule"] != "syntax-error" || d["severity"] != "error" || d["line"] != float64(1) {
+		t.Errorf("diagnostic %v", d)
+	}
+	// Columns count bytes: "def f(a='é'" is 11 characters but 12 bytes, so the missing
+	// ")" is at 1-based column 13 (12 if columns counted characters).
+	if d["column"] != float64(13) || d["endColumn"] != float64(13) || d["message"] != "syntax error: missing `)`" {
+		t.Errorf("diagnostic %v", d)
+	}
+
+	code, out, _ = runCheck(t, "--format", "json", writeTree(t, map[string]string{"a.go": "package a\n"}))
+	if code != 0 || strings.TrimSpace(out) != "{\n  \"diagnostics\": []\n}" {
+		t.Errorf("clean JSON: code %d, %q", code, out)
+	}
+}
+
+func TestCheckSARIF(t *testing.T) {
+	root := writeTree(t, map[string]string{"m.py": "def f(a='🎉':\n    pass\n"})
+	code, out, _ := runCheck(t, "--format", "sarif", root)
+	if code != 1 {
+		t.Fatalf("code %d", code)
+	}
+	var doc struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Name, Version string
+					Rules         []struct{ ID string }
+				}
+			}
+			Results []struct {
+				RuleID    string
+				Level     string
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine, StartColumn int }
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Version != "2.1.0" || len(doc.Runs) != 1 || doc.Runs[0].Tool.Driver.Name != "orchestrator" || doc.Runs[0].Tool.Driver.Version != "9.9.9" {
+		t.Fatalf("%s", out)
+	}
+	run := doc.Runs[0]
+	if len(run.Tool.Driver.Rules) != 1 || run.Tool.Driver.Rules[0].ID != "syntax-error" || len(run.Results) != 1 {
+		t.Fatalf("%s", out)
+	}
+	loc := run.Results[0].Locations[0].PhysicalLocation
+	// The emoji is 4 bytes but 2 UTF-16 units, SARIF's default column unit: the missing
+	// ")" is at byte column 15 but UTF-16 column 13.
+	if loc.ArtifactLocation.URI != "m.py" || loc.Region.StartLine != 1 || loc.Region.StartColumn != 13 {
+		t.Errorf("location %+v", loc)
+	}
+}
+
+func TestScanSkipsWhatIsNotSourceAndSaysWhy(t *testing.T) {
+	bundle := "var a=" + strings.Repeat("1+", 3000) + "1;"
+	root := writeTree(t, map[string]string{
+		"ok.go":               "package ok\n",
+		"bin.js":              "\x00\x01\x02 binary",
+		"dist/app.min.js":     "var a=1;",
+		"bundle.js":           bundle,
+		"huge.py":             strings.Repeat("x = 1\n", maxFileBytes/6+10),
+		"gen.pb.go":           "// Code generated by protoc-gen-go. DO NOT EDIT.\n\npackage ok\n\nfunc broken( {\n",
+		"bad_utf8.py":         "x = '\xff\xfe'\n",
+		"ignored/build.go":    "package broken {{{",
+		".gitignore":          "ignored/\n",
+		"node_modules/m/x.js": "}}}",
+	})
+	if err := os.Symlink(root, filepath.Join(root, "loop")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(root, "ok.go"), filepath.Join(root, "link.go")); err != nil {
+		t.Fatal(err)
+	}
+	ix := NewIndex(root)
+	if err := ix.Scan(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"bin.js": "binary", "dist/app.min.js": "minified", "bundle.js": "minified",
+		"huge.py": "larger than 2 MiB", "link.go": "a symbolic link",
+	}
+	skipped := ix.Skipped()
+	for rel, why := range want {
+		if skipped[rel] != why {
+			t.Errorf("%s: skipped as %q, want %q", rel, skipped[rel], why)
+		}
+	}
+	if len(skipped) != len(want) {
+		t.Errorf("skipped %v", skipped)
+	}
+	// The generated file is indexed (its definitions will count) but not reported on.
+	if ds := ix.Diagnostics(); len(ds) != 0 {
+		t.Errorf("findings %+v", ds)
+	}
+	if ix.Files() != 3 {
+		t.Errorf("checked %d files, want ok.go, gen.pb.go and bad_utf8.py", ix.Files())
+	}
+}

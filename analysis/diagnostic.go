@@ -1,0 +1,58 @@
+// Package analysis is the reviewer's eye: tree-sitter facts per file, a workspace index
+// and the cross-file rules that find where files written in parallel do not fit together,
+// plus the build and test runners. It knows nothing of LSP or models. Positions are
+// 0-based lines and byte columns; the language server converts them for the editor.
+package analysis
+
+// Rule ids: a contract. They are the diagnostic code in editors and appear in
+// sync-issues.md, the JSON and the SARIF output.
+const (
+	RuleSyntaxError           = "syntax-error"
+	RuleUnresolvedImport      = "unresolved-import"
+	RuleMissingExport         = "missing-export"
+	RuleArityMismatch         = "arity-mismatch"
+	RuleDuplicateDefinition   = "duplicate-definition"
+	RulePlanMissingFile       = "plan-missing-file"
+	RulePlanUnknownDependency = "plan-unknown-dependency"
+	RulePlanCycle             = "plan-cycle"
+	RulePlanDuplicateID       = "plan-duplicate-id"
+	RuleBuildError            = "build-error"
+	RuleTestFailure           = "test-failure"
+)
+
+// Severity of a finding.
+type Severity string
+
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+	SeverityInfo    Severity = "info"
+)
+
+// Position is a 0-based line and a 0-based column in bytes.
+type Position struct {
+	Line   int
+	Column int
+}
+
+// Range is a half-open span of a file.
+type Range struct {
+	Start, End Position
+}
+
+// Related points at the other side of a cross-file finding.
+type Related struct {
+	File    string // slash-separated, relative to the workspace root
+	Range   Range
+	Message string
+}
+
+// Diagnostic is one finding.
+type Diagnostic struct {
+	File     string // slash-separated, relative to the workspace root
+	Range    Range
+	Severity Severity
+	Rule     string
+	Message  string
+	Related  []Related
+}

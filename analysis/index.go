@@ -1,0 +1,244 @@
+package analysis
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/opencode-orchestrator/orchestrator/analysis/workspace"
+)
+
+// maxFileBytes bounds what is parsed: larger sources are bundles or data, not code
+// someone edits, and parsing them would cost more than it tells.
+const maxFileBytes = 2 << 20
+
+// Index holds the facts of every source file of a workspace, cached by content hash.
+type Index struct {
+	root   string
+	ignore *workspace.Ignore
+
+	mu      sync.RWMutex
+	files   map[string]*fileFacts // by slash-separated relative path
+	skipped map[string]string     // relative path -> why it was not checked
+}
+
+// fileFacts is what one file contributes to the checks.
+type fileFacts struct {
+	lang      *Language
+	hash      [sha256.Size]byte
+	generated bool // facts count, findings in it are not reported
+	syntax    []Diagnostic
+}
+
+// NewIndex prepares an index of root; Scan fills it.
+func NewIndex(root string) *Index {
+	return &Index{
+		root:    root,
+		ignore:  workspace.NewIgnore(root),
+		files:   map[string]*fileFacts{},
+		skipped: map[string]string{},
+	}
+}
+
+// Scan reads every source file that is not ignored and parses the new or changed ones in
+// parallel, one parser per core. progress, when set, is called as files complete.
+func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error {
+	var candidates []string
+	skipped := map[string]string{}
+	err := ix.ignore.Walk("", func(rel string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			if rel == "" {
+				return err
+			}
+			skipped[rel] = fmt.Sprintf("unreadable: %v", unwrapPath(err))
+		case d.Type()&fs.ModeSymlink != 0:
+			if LanguageFor(rel) != nil {
+				skipped[rel] = "a symbolic link"
+			}
+		case !d.IsDir() && LanguageFor(rel) != nil:
+			candidates = append(candidates, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("scan %s: %w", ix.root, err)
+	}
+
+	var (
+		next  = make(chan string)
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		done  int
+		facts = make(map[string]*fileFacts, len(candidates))
+	)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := parsers{}
+			defer p.close()
+			for rel := range next {
+				f, reason, err := ix.load(ctx, p, rel)
+				mu.Lock()
+				switch {
+				case err != nil:
+					cancel(err)
+				case reason != "":
+					skipped[rel] = reason
+				default:
+					facts[rel] = f
+				}
+				done++
+				if progress != nil {
+					progress(done, len(candidates))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, rel := range candidates {
+		select {
+		case next <- rel:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+
+	ix.mu.Lock()
+	ix.files, ix.skipped = facts, skipped
+	ix.mu.Unlock()
+	return nil
+}
+
+// load returns a file's facts, reusing the cached ones when its content is unchanged, or
+// the reason it is not checked.
+func (ix *Index) load(ctx context.Context, p parsers, rel string) (*fileFacts, string, error) {
+	src, err := os.ReadFile(filepath.Join(ix.root, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, fmt.Sprintf("unreadable: %v", unwrapPath(err)), nil
+	}
+	if reason := skipReason(rel, src); reason != "" {
+		return nil, reason, nil
+	}
+	hash := sha256.Sum256(src)
+	ix.mu.RLock()
+	cached := ix.files[rel]
+	ix.mu.RUnlock()
+	if cached != nil && cached.hash == hash {
+		return cached, "", nil
+	}
+	lang := LanguageFor(rel)
+	syntax, err := syntaxErrors(ctx, p, lang, src)
+	if err != nil {
+		return nil, "", fmt.Errorf("parse %s: %w", rel, err)
+	}
+	return &fileFacts{lang: lang, hash: hash, generated: isGenerated(src), syntax: syntax}, "", nil
+}
+
+// skipReason says why a file is not worth parsing, or "".
+func skipReason(rel string, src []byte) string {
+	switch {
+	case len(src) > maxFileBytes:
+		return fmt.Sprintf("larger than %d MiB", maxFileBytes>>20)
+	case bytes.IndexByte(src[:min(len(src), 8000)], 0) >= 0:
+		return "binary"
+	case strings.Contains(filepath.Base(rel), ".min."), isMinified(src):
+		return "minified"
+	}
+	return ""
+}
+
+// isMinified spots bundles by their lines: code people write has short ones.
+func isMinified(src []byte) bool {
+	if len(src) < 4096 {
+		return false
+	}
+	return len(src)/(bytes.Count(src, []byte("\n"))+1) > 300
+}
+
+// generatedMarker is Go's convention (and, with @generated, the JavaScript and Python
+// tools'): a generated file says so near its top.
+var generatedMarker = regexp.MustCompile(`(?m)^(?://|#) Code generated .* DO NOT EDIT\.$|@generated\b`)
+
+func isGenerated(src []byte) bool {
+	return generatedMarker.Match(src[:min(len(src), 2048)])
+}
+
+// unwrapPath drops the absolute path an fs error repeats: notes name files relatively.
+func unwrapPath(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// Diagnostics returns every finding of the index, sorted by file and position.
+func (ix *Index) Diagnostics() []Diagnostic {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var out []Diagnostic
+	for rel, f := range ix.files {
+		if f.generated {
+			continue
+		}
+		for _, d := range f.syntax {
+			d.File = rel
+			out = append(out, d)
+		}
+	}
+	SortDiagnostics(out)
+	return out
+}
+
+// Files returns how many files the index checked.
+func (ix *Index) Files() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.files)
+}
+
+// Skipped returns the files that were not checked and why, by relative path.
+func (ix *Index) Skipped() map[string]string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := make(map[string]string, len(ix.skipped))
+	for rel, why := range ix.skipped {
+		out[rel] = why
+	}
+	return out
+}
+
+// SortDiagnostics orders findings by file, position, rule and message.
+func SortDiagnostics(ds []Diagnostic) {
+	slices.SortFunc(ds, func(a, b Diagnostic) int {
+		switch {
+		case a.File != b.File:
+			return strings.Compare(a.File, b.File)
+		case a.Range.Start.Line != b.Range.Start.Line:
+			return a.Range.Start.Line - b.Range.Start.Line
+		case a.Range.Start.Column != b.Range.Start.Column:
+			return a.Range.Start.Column - b.Range.Start.Column
+		case a.Rule != b.Rule:
+			return strings.Compare(a.Rule, b.Rule)
+		}
+		return strings.Compare(a.Message, b.Message)
+	})
+}

@@ -1,0 +1,65 @@
+package analysis
+
+import (
+	"path"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/golang"
+	"github.com/smacker/go-tree-sitter/javascript"
+	"github.com/smacker/go-tree-sitter/python"
+	"github.com/smacker/go-tree-sitter/typescript/tsx"
+	"github.com/smacker/go-tree-sitter/typescript/typescript"
+)
+
+// Language is one row of the language table: what files it covers and its grammar.
+// Adding a language is adding a row (and its queries).
+type Language struct {
+	ID         string
+	Extensions []string
+	grammar    *sitter.Language
+}
+
+var languages = []*Language{
+	{ID: "go", Extensions: []string{".go"}, grammar: golang.GetLanguage()},
+	{ID: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, grammar: typescript.GetLanguage()},
+	{ID: "tsx", Extensions: []string{".tsx"}, grammar: tsx.GetLanguage()},
+	{ID: "javascript", Extensions: []string{".js", ".jsx", ".mjs", ".cjs"}, grammar: javascript.GetLanguage()},
+	{ID: "python", Extensions: []string{".py", ".pyi"}, grammar: python.GetLanguage()},
+}
+
+var languageByExtension = func() map[string]*Language {
+	m := map[string]*Language{}
+	for _, l := range languages {
+		for _, ext := range l.Extensions {
+			m[ext] = l
+		}
+	}
+	return m
+}()
+
+// LanguageFor returns the language of a file by its name, or nil when it is not one the
+// checks understand.
+func LanguageFor(name string) *Language {
+	return languageByExtension[strings.ToLower(path.Ext(name))]
+}
+
+// parsers keeps one tree-sitter parser per language for one goroutine: parsers and trees
+// are not safe for concurrent use.
+type parsers map[*Language]*sitter.Parser
+
+func (p parsers) get(l *Language) *sitter.Parser {
+	parser := p[l]
+	if parser == nil {
+		parser = sitter.NewParser()
+		parser.SetLanguage(l.grammar)
+		p[l] = parser
+	}
+	return parser
+}
+
+func (p parsers) close() {
+	for _, parser := range p {
+		parser.Close()
+	}
+}

@@ -1,0 +1,248 @@
+package analysis
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// ruleDescriptions document the rules in SARIF output.
+var ruleDescriptions = map[string]string{
+	RuleSyntaxError:           "The parser found an ERROR or MISSING node.",
+	RuleUnresolvedImport:      "A relative or in-repository import resolves to no file or package.",
+	RuleMissingExport:         "An imported name is not defined or exported by the in-repository target.",
+	RuleArityMismatch:         "A call passes a number of arguments the in-repository function cannot accept.",
+	RuleDuplicateDefinition:   "The same top-level name is defined twice in one module or package.",
+	RulePlanMissingFile:       "A done todo item names a file that does not exist.",
+	RulePlanUnknownDependency: "A todo item depends on an id that no item has.",
+	RulePlanCycle:             "Todo items depend on each other in a cycle.",
+	RulePlanDuplicateID:       "Two todo items share an id.",
+	RuleBuildError:            "The build command reported an error.",
+	RuleTestFailure:           "The test command reported a failure.",
+}
+
+// WriteText prints findings the way compilers do, `path:line:col: severity: message
+// [rule]`, then a one-line summary.
+func WriteText(w io.Writer, ds []Diagnostic, checked int) error {
+	files := map[string]bool{}
+	for _, d := range ds {
+		files[d.File] = true
+		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s: %s [%s]\n", d.File, d.Range.Start.Line+1, d.Range.Start.Column+1, d.Severity, d.Message, d.Rule); err != nil {
+			return err
+		}
+		for _, r := range d.Related {
+			fmt.Fprintf(w, "\t%s:%d:%d: %s\n", r.File, r.Range.Start.Line+1, r.Range.Start.Column+1, r.Message)
+		}
+	}
+	var err error
+	if len(ds) == 0 {
+		_, err = fmt.Fprintf(w, "no findings in %d files\n", checked)
+	} else {
+		_, err = fmt.Fprintf(w, "%d %s in %d of %d files\n", len(ds), plural(len(ds), "finding", "findings"), len(files), checked)
+	}
+	return err
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+type jsonLocation struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"endLine,omitempty"`
+	EndColumn int    `json:"endColumn,omitempty"`
+}
+
+type jsonDiagnostic struct {
+	jsonLocation
+	Severity Severity      `json:"severity"`
+	Rule     string        `json:"rule"`
+	Message  string        `json:"message"`
+	Related  []jsonRelated `json:"related"`
+}
+
+type jsonRelated struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
+}
+
+// WriteJSON prints {"diagnostics":[...]} with 1-based lines and byte columns; the end
+// column is exclusive.
+func WriteJSON(w io.Writer, ds []Diagnostic) error {
+	out := struct {
+		Diagnostics []jsonDiagnostic `json:"diagnostics"`
+	}{Diagnostics: []jsonDiagnostic{}}
+	for _, d := range ds {
+		jd := jsonDiagnostic{
+			jsonLocation: jsonLocation{
+				File: d.File, Line: d.Range.Start.Line + 1, Column: d.Range.Start.Column + 1,
+				EndLine: d.Range.End.Line + 1, EndColumn: d.Range.End.Column + 1,
+			},
+			Severity: d.Severity, Rule: d.Rule, Message: d.Message, Related: []jsonRelated{},
+		}
+		for _, r := range d.Related {
+			jd.Related = append(jd.Related, jsonRelated{File: r.File, Line: r.Range.Start.Line + 1, Column: r.Range.Start.Column + 1, Message: r.Message})
+		}
+		out.Diagnostics = append(out.Diagnostics, jd)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// WriteSARIF prints SARIF 2.1.0: one run, the rules by id, locations relative to root.
+// SARIF counts columns in UTF-16 code units by default, so byte columns are converted
+// with the file's text.
+func WriteSARIF(w io.Writer, ds []Diagnostic, root, version string) error {
+	type message struct {
+		Text string `json:"text"`
+	}
+	type region struct {
+		StartLine   int `json:"startLine"`
+		StartColumn int `json:"startColumn"`
+		EndLine     int `json:"endLine,omitempty"`
+		EndColumn   int `json:"endColumn,omitempty"`
+	}
+	type artifact struct {
+		URI       string `json:"uri"`
+		URIBaseID string `json:"uriBaseId"`
+	}
+	type physical struct {
+		ArtifactLocation artifact `json:"artifactLocation"`
+		Region           region   `json:"region"`
+	}
+	type location struct {
+		PhysicalLocation physical `json:"physicalLocation"`
+		Message          *message `json:"message,omitempty"`
+	}
+	type result struct {
+		RuleID           string     `json:"ruleId"`
+		RuleIndex        int        `json:"ruleIndex"`
+		Level            string     `json:"level"`
+		Message          message    `json:"message"`
+		Locations        []location `json:"locations"`
+		RelatedLocations []location `json:"relatedLocations,omitempty"`
+	}
+	type rule struct {
+		ID               string  `json:"id"`
+		ShortDescription message `json:"shortDescription"`
+	}
+
+	lines := lineCache{root: root, files: map[string][][]byte{}}
+	var rules []rule
+	ruleIndex := map[string]int{}
+	results := []result{}
+	for _, d := range ds {
+		idx, ok := ruleIndex[d.Rule]
+		if !ok {
+			idx = len(rules)
+			ruleIndex[d.Rule] = idx
+			rules = append(rules, rule{ID: d.Rule, ShortDescription: message{ruleDescriptions[d.Rule]}})
+		}
+		res := result{
+			RuleID: d.Rule, RuleIndex: idx, Level: sarifLevel(d.Severity), Message: message{d.Message},
+			Locations: []location{{PhysicalLocation: physical{
+				ArtifactLocation: artifact{URI: d.File, URIBaseID: "SRCROOT"},
+				Region: region{
+					StartLine: d.Range.Start.Line + 1, StartColumn: lines.utf16Column(d.File, d.Range.Start) + 1,
+					EndLine: d.Range.End.Line + 1, EndColumn: lines.utf16Column(d.File, d.Range.End) + 1,
+				},
+			}}},
+		}
+		for _, r := range d.Related {
+			res.RelatedLocations = append(res.RelatedLocations, location{
+				PhysicalLocation: physical{
+					ArtifactLocation: artifact{URI: r.File, URIBaseID: "SRCROOT"},
+					Region:           region{StartLine: r.Range.Start.Line + 1, StartColumn: lines.utf16Column(r.File, r.Range.Start) + 1},
+				},
+				Message: &message{r.Message},
+			})
+		}
+		results = append(results, res)
+	}
+
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return err
+	}
+	doc := map[string]any{
+		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+		"version": "2.1.0",
+		"runs": []any{map[string]any{
+			"tool": map[string]any{"driver": map[string]any{
+				"name": "orchestrator", "version": version, "rules": rules,
+			}},
+			"originalUriBaseIds": map[string]any{"SRCROOT": map[string]string{
+				"uri": (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String(),
+			}},
+			"results": results,
+		}},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func sarifLevel(s Severity) string {
+	switch s {
+	case SeverityError:
+		return "error"
+	case SeverityWarning:
+		return "warning"
+	}
+	return "note"
+}
+
+// lineCache reads the lines of files with findings, once each.
+type lineCache struct {
+	root  string
+	files map[string][][]byte
+}
+
+// utf16Column converts a byte column to UTF-16 code units; without the file it keeps
+// the byte column.
+func (c lineCache) utf16Column(file string, p Position) int {
+	lines, ok := c.files[file]
+	if !ok {
+		src, err := os.ReadFile(filepath.Join(c.root, filepath.FromSlash(file)))
+		if err == nil {
+			lines = splitLines(src)
+		}
+		c.files[file] = lines
+	}
+	if p.Line >= len(lines) {
+		return p.Column
+	}
+	line := lines[p.Line]
+	units := 0
+	for off := 0; off < min(p.Column, len(line)); {
+		r, size := utf8.DecodeRune(line[off:]) // an invalid byte is U+FFFD: one unit
+		units += utf16.RuneLen(r)
+		off += size
+	}
+	return units
+}
+
+func splitLines(src []byte) [][]byte {
+	var lines [][]byte
+	start := 0
+	for i, b := range src {
+		if b == '\n' {
+			lines = append(lines, src[start:i])
+			start = i + 1
+		}
+	}
+	return append(lines, src[start:])
+}

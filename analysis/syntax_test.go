@@ -1,0 +1,92 @@
+package analysis
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func checkSource(t *testing.T, name, src string) []Diagnostic {
+	t.Helper()
+	p := parsers{}
+	defer p.close()
+	lang := LanguageFor(name)
+	if lang == nil {
+		t.Fatalf("no language for %s", name)
+	}
+	ds, err := syntaxErrors(context.Background(), p, lang, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+func TestSyntaxErrorsFound(t *testing.T) {
+	cases := []struct {
+		name, src string
+		line, col int // 0-based, bytes
+		message   string
+	}{
+		{"a.go", "package p\n\nfunc f() { g(1, 2 }\n", 2, 17, "missing `)`"},
+		{"a.go", "package p\n\nfunc f() {\n\tx := \n}\n", 3, 5, "missing identifier"},
+		{"a.ts", "export function f(a: number {\n  return a;\n}\n", 0, 0, ""},
+		{"a.tsx", "const x = <div>{</div>;\n", 0, 0, ""},
+		{"a.js", "const s = \"é日\"; let y = (1 + ;\n", 0, 0, ""},
+		{"a.mjs", "import { a from './a.mjs';\n", 0, 0, ""},
+		{"a.py", "def f(:\n    pass\n", 0, 6, "missing `)`"},
+		{"a.pyi", "class C(\n", 0, 0, ""},
+	}
+	for _, c := range cases {
+		ds := checkSource(t, c.name, c.src)
+		if len(ds) == 0 {
+			t.Errorf("%s %q: no syntax error found", c.name, c.src)
+			continue
+		}
+		for _, d := range ds {
+			if d.Rule != RuleSyntaxError || d.Severity != SeverityError {
+				t.Errorf("%s: %+v", c.name, d)
+			}
+		}
+		if c.message != "" && (ds[0].Range.Start != Position{c.line, c.col} || !strings.Contains(ds[0].Message, c.message)) {
+			t.Errorf("%s %q: first finding %+v, want %q at %d:%d", c.name, c.src, ds[0], c.message, c.line, c.col)
+		}
+	}
+}
+
+func TestValidCodeAndGrammarGapsAreSilent(t *testing.T) {
+	cases := []struct{ name, src string }{
+		{"a.go", "package p\n\nfunc Map[T, U any](xs []T, f func(T) U) []U { return nil }\n\nvar n = new(int)\n"},
+		{"gap.go", "package p\n\nvar p = new(1 + 2)\nvar q = new(int64(3))\n"}, // Go 1.26 new(expr)
+		{"a.ts", "import type { A } from './a';\nexport * as ns from './b';\nexport const f = <T,>(x: T): T => x;\n"},
+		{"gap.ts", "export type * from \"./types\";\nexport type * as T from './t';\n"}, // TS 5.0
+		{"gap2.ts", "const m = load<typeof import(\"./mod\")>();\n"},
+		{"a.tsx", "export const C = () => <div className=\"x\">{[1].map(i => <b key={i}>{i}</b>)}</div>;\n"},
+		{"a.jsx", "export default function A() { return <>{'é'}</>; }\n"},
+		{"a.cjs", "const x = require(`./${name}`);\nmodule.exports = { x };\n"},
+		{"a.py", "from . import x\n\ndef f(a, b=1, *args, c, **kw):\n    return f\"{a!r:>10}\"\n"},
+		{"gap.py", "name = 'w'\ngreeting = t\"hello {name}\"\nraw = tr'\\d {name}'\n"}, // Python 3.14 t-strings
+	}
+	for _, c := range cases {
+		if ds := checkSource(t, c.name, c.src); len(ds) != 0 {
+			t.Errorf("%s: reported valid code: %+v", c.name, ds)
+		}
+	}
+}
+
+func TestGrammarGapsDoNotHideRealErrors(t *testing.T) {
+	src := "package p\n\nvar p = new(1 + 2)\n\nfunc f() { g( }\n"
+	ds := checkSource(t, "a.go", src)
+	if len(ds) != 1 || ds[0].Range.Start.Line != 4 {
+		t.Errorf("want exactly the error on line 5, got %+v", ds)
+	}
+}
+
+func TestDeepNestingIsBounded(t *testing.T) {
+	depth := 10000
+	src := "x = " + strings.Repeat("[", depth) + strings.Repeat("]", depth) + "\n"
+	_ = checkSource(t, "deep.py", src) // completes without exhausting a stack
+	broken := "const x = " + strings.Repeat("(", depth) + "1" + strings.Repeat(")", depth-1) + ";\n"
+	if ds := checkSource(t, "deep.js", broken); len(ds) == 0 {
+		t.Error("an unbalanced 10,000-deep expression was not reported")
+	}
+}
