@@ -19,8 +19,11 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 
-# What the project can show today: an editor session played against the real server.
+# What the project can show today: the checks on a sample workspace, then an editor
+# session played against the real server.
 demo: build
+	bash analysis/testdata/demo.sh $(BIN)
+	@echo
 	bash server/testdata/demo.sh $(BIN)
 
 install:

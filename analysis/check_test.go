@@ -180,3 +180,11 @@ func TestScanSkipsWhatIsNotSourceAndSaysWhy(t *testing.T) {
 		t.Errorf("checked %d files, want ok.go, gen.pb.go and bad_utf8.py", ix.Files())
 	}
 }
+
+// The demo's sample workspace must stay clean: `make demo` shows its findings appear
+// only after the injected mistakes.
+func TestDemoSampleIsClean(t *testing.T) {
+	if code, out, errOut := runCheck(t, filepath.Join("testdata", "demo")); code != 0 || out != "no findings in 4 files\n" {
+		t.Errorf("code %d, output %q, stderr %q", code, out, errOut)
+	}
+}

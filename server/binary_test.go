@@ -200,6 +200,9 @@ func TestCommandLine(t *testing.T) {
 		{args: []string{"lsp", "extra"}, code: 2, stderr: `unexpected argument "extra"`, emptyStdio: true},
 		{args: []string{"lsp", "--log-level", "loud"}, code: 2, stderr: "unknown log level", emptyStdio: true},
 		{args: []string{"version", "extra"}, code: 2, stderr: "usage: orchestrator version", emptyStdio: true},
+		{args: []string{"help", "check"}, code: 0, stdout: "--format"},
+		{args: []string{"check", "--format", "xml"}, code: 2, stderr: `unknown format "xml"`, emptyStdio: true},
+		{args: []string{"check", "testdata"}, code: 0, stdout: "no findings"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {

@@ -1,0 +1,2 @@
+def summary(total, currency="EUR"):
+    return f"total: {total / 100:.2f} {currency}"
