@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -26,17 +27,10 @@ type Index struct {
 	root   string
 	ignore *workspace.Ignore
 
-	mu      sync.RWMutex
-	files   map[string]*fileFacts // by slash-separated relative path
-	skipped map[string]string     // relative path -> why it was not checked
-}
-
-// fileFacts is what one file contributes to the checks.
-type fileFacts struct {
-	lang      *Language
-	hash      [sha256.Size]byte
-	generated bool // facts count, findings in it are not reported
-	syntax    []Diagnostic
+	mu        sync.RWMutex
+	files     map[string]*fileFacts // by slash-separated relative path
+	skipped   map[string]string     // relative path -> why it was not checked
+	goModules []goModule
 }
 
 // NewIndex prepares an index of root; Scan fills it.
@@ -53,6 +47,7 @@ func NewIndex(root string) *Index {
 // parallel, one parser per core. progress, when set, is called as files complete.
 func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error {
 	var candidates []string
+	var modules []goModule
 	skipped := map[string]string{}
 	err := ix.ignore.Walk("", func(rel string, d fs.DirEntry, err error) error {
 		switch {
@@ -67,6 +62,10 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 			}
 		case !d.IsDir() && LanguageFor(rel) != nil:
 			candidates = append(candidates, rel)
+		case !d.IsDir() && path.Base(rel) == "go.mod":
+			if m, ok := readGoModule(ix.root, rel); ok {
+				modules = append(modules, m)
+			}
 		}
 		return nil
 	})
@@ -123,7 +122,7 @@ feed:
 	}
 
 	ix.mu.Lock()
-	ix.files, ix.skipped = facts, skipped
+	ix.files, ix.skipped, ix.goModules = facts, skipped, modules
 	ix.mu.Unlock()
 	return nil
 }
@@ -145,12 +144,36 @@ func (ix *Index) load(ctx context.Context, p parsers, rel string) (*fileFacts, s
 	if cached != nil && cached.hash == hash {
 		return cached, "", nil
 	}
-	lang := LanguageFor(rel)
-	syntax, err := syntaxErrors(ctx, p, lang, src)
+	f, err := parseFile(ctx, p, rel, src)
 	if err != nil {
-		return nil, "", fmt.Errorf("parse %s: %w", rel, err)
+		return nil, "", err
 	}
-	return &fileFacts{lang: lang, hash: hash, generated: isGenerated(src), syntax: syntax}, "", nil
+	f.hash = hash
+	return f, "", nil
+}
+
+// parseFile extracts a file's facts and syntax errors.
+func parseFile(ctx context.Context, p parsers, rel string, src []byte) (*fileFacts, error) {
+	lang := LanguageFor(rel)
+	f := &fileFacts{lang: lang, generated: isGenerated(src)}
+	tree, err := p.get(lang).ParseCtx(ctx, nil, src)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", rel, err)
+	}
+	defer tree.Close()
+	if tree.RootNode().HasError() {
+		if f.syntax, err = syntaxErrors(ctx, p, lang, src, tree); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", rel, err)
+		}
+	}
+	if lang.extract != nil {
+		q, err := factsQuery(lang)
+		if err != nil {
+			return nil, err
+		}
+		lang.extract(rel, tree.RootNode(), src, q, f)
+	}
+	return f, nil
 }
 
 // skipReason says why a file is not worth parsing, or "".
@@ -204,6 +227,7 @@ func (ix *Index) Diagnostics() []Diagnostic {
 			out = append(out, d)
 		}
 	}
+	out = append(out, ix.goView().diagnostics()...)
 	SortDiagnostics(out)
 	return out
 }

@@ -18,10 +18,14 @@ type Language struct {
 	ID         string
 	Extensions []string
 	grammar    *sitter.Language
+	queryName  string // queries/<name>.scm holds its facts query; "" for none yet
+	// extract turns a parsed file into facts; nil while the language has only the
+	// syntax rule.
+	extract func(rel string, root *sitter.Node, src []byte, q *sitter.Query, f *fileFacts)
 }
 
 var languages = []*Language{
-	{ID: "go", Extensions: []string{".go"}, grammar: golang.GetLanguage()},
+	{ID: "go", Extensions: []string{".go"}, grammar: golang.GetLanguage(), queryName: "go", extract: extractGo},
 	{ID: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, grammar: typescript.GetLanguage()},
 	{ID: "tsx", Extensions: []string{".tsx"}, grammar: tsx.GetLanguage()},
 	{ID: "javascript", Extensions: []string{".js", ".jsx", ".mjs", ".cjs"}, grammar: javascript.GetLanguage()},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -13,16 +14,23 @@ import (
 
 // grammarGap is valid code that a bundled grammar rejects. Reporting it would send a
 // worker to "fix" correct code, so before syntax errors are reported each such construct
-// is rewritten to a valid one of the same length and the file parsed again: errors that
-// remain are real, and byte positions do not move.
+// is rewritten to one of the same length the grammar accepts and the file parsed again;
+// positions do not move. The second parse's errors are reported, except on a rewritten
+// line the first parse found no error on: there the rewrite itself caused it (new(T) is
+// fine, nex(T) is not for a type literal T).
 type grammarGap struct {
 	pattern *regexp.Regexp
 	rewrite func(match []byte) []byte // same length as match
 }
 
 var grammarGaps = map[string][]grammarGap{
-	// Go 1.26 new(expr): the grammar accepts only a type. nex(...) parses as a call.
-	"go": {{regexp.MustCompile(`\bnew\(`), func([]byte) []byte { return []byte("nex(") }}},
+	// The grammar parses new(...) and make(...) as the builtins, whose first argument
+	// must be a type: Go 1.26 new(expr) and a method or local function named make or new
+	// are rejected. As plain calls they parse.
+	"go": {
+		{regexp.MustCompile(`\bnew\(`), func([]byte) []byte { return []byte("nex(") }},
+		{regexp.MustCompile(`\bmake\(`), func([]byte) []byte { return []byte("maxe(") }},
+	},
 	// Python 3.14 template strings t"..." parse like f-strings.
 	"python": {{regexp.MustCompile(`(?i)\b(?:t|tr|rt)["']`), func(m []byte) []byte {
 		return bytes.Map(func(r rune) rune {
@@ -50,9 +58,11 @@ var typescriptGaps = []grammarGap{
 	}},
 }
 
-// neutralize rewrites the language's known grammar gaps, or returns nil when none occur.
-func neutralize(lang *Language, src []byte) []byte {
+// neutralize rewrites the language's known grammar gaps and returns the rewritten text
+// and the lines it touched, or nil when none occur.
+func neutralize(lang *Language, src []byte) ([]byte, map[int]bool) {
 	var out []byte
+	lines := map[int]bool{}
 	for _, gap := range grammarGaps[lang.ID] {
 		locs := gap.pattern.FindAllIndex(src, -1)
 		if len(locs) == 0 {
@@ -63,32 +73,42 @@ func neutralize(lang *Language, src []byte) []byte {
 		}
 		for _, loc := range locs {
 			copy(out[loc[0]:loc[1]], gap.rewrite(src[loc[0]:loc[1]]))
+			lines[bytes.Count(src[:loc[0]], []byte("\n"))] = true
 		}
 	}
-	return out
+	return out, lines
 }
 
-// syntaxErrors parses src and returns its syntax errors: the innermost ERROR nodes and
-// the MISSING nodes tree-sitter inserted to recover (an injected error is sometimes only
-// a zero-width MISSING ")"). Known grammar gaps are not reported.
-func syntaxErrors(ctx context.Context, p parsers, lang *Language, src []byte) ([]Diagnostic, error) {
-	tree, err := p.get(lang).ParseCtx(ctx, nil, src)
-	if err != nil {
-		return nil, err
-	}
-	defer tree.Close()
+// syntaxErrors returns the syntax errors of src, parsed as tree: the innermost ERROR
+// nodes and the MISSING nodes tree-sitter inserted to recover (an injected error is
+// sometimes only a zero-width MISSING ")"). Known grammar gaps are not reported.
+func syntaxErrors(ctx context.Context, p parsers, lang *Language, src []byte, tree *sitter.Tree) ([]Diagnostic, error) {
 	if !tree.RootNode().HasError() {
 		return nil, nil
 	}
-	if neutral := neutralize(lang, src); neutral != nil {
-		clean, err := p.get(lang).ParseCtx(ctx, nil, neutral)
-		if err != nil {
-			return nil, err
-		}
-		defer clean.Close()
-		return collectSyntaxErrors(clean.RootNode(), src), nil
+	found := collectSyntaxErrors(tree.RootNode(), src)
+	neutral, rewritten := neutralize(lang, src)
+	if neutral == nil {
+		return found, nil
 	}
-	return collectSyntaxErrors(tree.RootNode(), src), nil
+	clean, err := p.get(lang).ParseCtx(ctx, nil, neutral)
+	if err != nil {
+		return nil, err
+	}
+	defer clean.Close()
+	if !clean.RootNode().HasError() {
+		return nil, nil
+	}
+	hadError := map[int]bool{}
+	for _, d := range found {
+		for line := d.Range.Start.Line; line <= d.Range.End.Line; line++ {
+			hadError[line] = true
+		}
+	}
+	// Messages quote the original text: the rewrite keeps every byte offset.
+	return slices.DeleteFunc(collectSyntaxErrors(clean.RootNode(), src), func(d Diagnostic) bool {
+		return rewritten[d.Range.Start.Line] && !hadError[d.Range.Start.Line]
+	}), nil
 }
 
 // collectSyntaxErrors walks only the subtrees that contain errors, iteratively (a file
@@ -144,6 +164,12 @@ func syntaxDiagnostic(n *sitter.Node, message string) Diagnostic {
 }
 
 func quoteToken(t string) string {
+	switch t {
+	case "\n":
+		return "newline"
+	case "":
+		return "token"
+	}
 	if strings.IndexFunc(t, func(r rune) bool { return r == '_' || r >= 'a' && r <= 'z' }) == 0 && len(t) > 1 {
 		return t // a node kind such as identifier
 	}

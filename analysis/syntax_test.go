@@ -14,11 +14,11 @@ func checkSource(t *testing.T, name, src string) []Diagnostic {
 	if lang == nil {
 		t.Fatalf("no language for %s", name)
 	}
-	ds, err := syntaxErrors(context.Background(), p, lang, []byte(src))
+	f, err := parseFile(context.Background(), p, name, []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ds
+	return f.syntax
 }
 
 func TestSyntaxErrorsFound(t *testing.T) {
@@ -88,5 +88,15 @@ func TestDeepNestingIsBounded(t *testing.T) {
 	broken := "const x = " + strings.Repeat("(", depth) + "1" + strings.Repeat(")", depth-1) + ";\n"
 	if ds := checkSource(t, "deep.js", broken); len(ds) == 0 {
 		t.Error("an unbalanced 10,000-deep expression was not reported")
+	}
+}
+
+func TestGrammarGapRewritesAddNoErrors(t *testing.T) {
+	// new(struct{}) is valid and parses; rewritten to nex(struct{}) it would not. With a
+	// real error elsewhere in the file the rewrite runs, and must not report it.
+	src := "package p\n\nvar a = new(1 + 2)\nvar b = new(struct{})\n\nfunc f() { g( }\n"
+	ds := checkSource(t, "a.go", src)
+	if len(ds) != 1 || ds[0].Range.Start.Line != 5 {
+		t.Errorf("want exactly the error on line 6, got %+v", ds)
 	}
 }

@@ -1,0 +1,66 @@
+package analysis
+
+import "crypto/sha256"
+
+// The facts a file contributes to the cross-file rules, extracted once per content hash.
+
+// Definition is a top-level name a file defines.
+type Definition struct {
+	Name     string
+	Kind     string // "function", "method", "type", "variable", "constant", "class"
+	Exported bool
+	Range    Range  // of the name
+	Receiver string // Go methods: the receiver's type name
+	// Arity is set for functions whose accepted argument counts are known.
+	Arity *Arity
+}
+
+// Arity is the range of positional argument counts a function accepts.
+type Arity struct {
+	Min int
+	Max int // -1: no upper bound (variadic)
+}
+
+func (a Arity) accepts(n int) bool { return n >= a.Min && (a.Max < 0 || n <= a.Max) }
+
+// Import is one import statement or spec.
+type Import struct {
+	Spec  string // the path or module specifier as written, unquoted
+	Range Range  // of the specifier
+	Name  string // Go: the explicit package name ("" when none, "." or "_" when so)
+}
+
+// Ref is a use of Qualifier.Name where Qualifier may be an imported package or module.
+type Ref struct {
+	Qualifier string
+	Name      string
+	Range     Range // of Name
+}
+
+// Call is a call site with its argument count.
+type Call struct {
+	Qualifier string // "" for a plain call f(...)
+	Name      string
+	Args      int
+	// Uncountable is set when the count says nothing: a spread argument (xs...), or a
+	// single call argument that may return several values (f(g())).
+	Uncountable bool
+	Range       Range // of the callee name
+}
+
+// fileFacts is what one file contributes to the checks.
+type fileFacts struct {
+	lang      *Language
+	hash      [sha256.Size]byte
+	generated bool // its facts count; findings in it are not reported
+	syntax    []Diagnostic
+
+	pkg         string // Go: the package clause
+	constrained bool   // Go: a build constraint or GOOS/GOARCH file name limits where it compiles
+	neverBuilt  bool   // Go: //go:build ignore, a program run by hand (go run x.go)
+	defs        []Definition
+	imports     []Import
+	refs        []Ref
+	calls       []Call
+	locals      map[string]bool // names declared below the top level: they may shadow
+}

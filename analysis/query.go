@@ -1,0 +1,79 @@
+package analysis
+
+import (
+	"embed"
+	"fmt"
+	"sync"
+
+	sitter "github.com/smacker/go-tree-sitter"
+)
+
+//go:embed queries/*.scm
+var queryFiles embed.FS
+
+// compiledQuery is a language's facts query, compiled once: a query is immutable and
+// shared; each use takes its own cursor.
+type compiledQuery struct {
+	once  sync.Once
+	query *sitter.Query
+	err   error
+}
+
+var queries sync.Map // language id -> *compiledQuery
+
+func factsQuery(lang *Language) (*sitter.Query, error) {
+	v, _ := queries.LoadOrStore(lang.queryName, &compiledQuery{})
+	cq := v.(*compiledQuery)
+	cq.once.Do(func() {
+		src, err := queryFiles.ReadFile("queries/" + lang.queryName + ".scm")
+		if err != nil {
+			cq.err = err
+			return
+		}
+		cq.query, cq.err = sitter.NewQuery(src, lang.grammar)
+		if cq.err != nil {
+			cq.err = fmt.Errorf("queries/%s.scm: %w", lang.queryName, cq.err)
+		}
+	})
+	return cq.query, cq.err
+}
+
+// captures is one query match by capture name.
+type captures map[string]*sitter.Node
+
+// eachMatch runs q over root and calls fn with every match's captures.
+func eachMatch(q *sitter.Query, root *sitter.Node, src []byte, fn func(captures)) {
+	qc := sitter.NewQueryCursor()
+	defer qc.Close()
+	qc.Exec(q, root)
+	for {
+		m, ok := qc.NextMatch()
+		if !ok {
+			return
+		}
+		m = qc.FilterPredicates(m, src)
+		caps := make(captures, len(m.Captures))
+		for _, c := range m.Captures {
+			caps[q.CaptureNameForId(c.Index)] = c.Node
+		}
+		fn(caps)
+	}
+}
+
+func nodeRange(n *sitter.Node) Range {
+	s, e := n.StartPoint(), n.EndPoint()
+	return Range{Start: Position{int(s.Row), int(s.Column)}, End: Position{int(e.Row), int(e.Column)}}
+}
+
+func text(n *sitter.Node, src []byte) string { return string(src[n.StartByte():n.EndByte()]) }
+
+// namedChildren lists a node's named children, comments left out.
+func namedChildren(n *sitter.Node) []*sitter.Node {
+	var out []*sitter.Node
+	for i := range int(n.NamedChildCount()) {
+		if c := n.NamedChild(i); c.Type() != "comment" {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -1,0 +1,316 @@
+package analysis
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// goModule is a module of the workspace: its path and the directory of its go.mod.
+type goModule struct {
+	path string
+	dir  string // relative, "" for the root
+}
+
+var moduleLine = regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)"?`)
+
+// readGoModule reads the module path of a go.mod.
+func readGoModule(root, rel string) (goModule, bool) {
+	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil {
+		return goModule{}, false
+	}
+	m := moduleLine.FindSubmatch(src)
+	if m == nil {
+		return goModule{}, false
+	}
+	dir := path.Dir(rel)
+	if dir == "." {
+		dir = ""
+	}
+	return goModule{path: string(m[1]), dir: dir}, true
+}
+
+// goPackage is a directory's Go package as the rules see it.
+type goPackage struct {
+	dir   string
+	name  string
+	files []string // non-test files, sorted
+	tests []string // _test.go files, sorted
+}
+
+// goView is the Go part of the index, built for one evaluation of the rules.
+type goView struct {
+	ix       *Index
+	modules  []goModule
+	packages map[string]*goPackage // by directory
+	hidden   map[string]bool       // directories with .go files the index does not hold
+}
+
+func (ix *Index) goView() *goView {
+	v := &goView{ix: ix, modules: ix.goModules, packages: map[string]*goPackage{}, hidden: map[string]bool{}}
+	for rel, f := range ix.files {
+		if f.lang.ID != "go" || f.neverBuilt {
+			continue
+		}
+		dir := path.Dir(rel)
+		p := v.packages[dir]
+		if p == nil {
+			p = &goPackage{dir: dir}
+			v.packages[dir] = p
+		}
+		if strings.HasSuffix(rel, "_test.go") {
+			p.tests = append(p.tests, rel)
+		} else {
+			p.files = append(p.files, rel)
+			p.name = f.pkg
+		}
+	}
+	for _, p := range v.packages {
+		slices.Sort(p.files)
+		slices.Sort(p.tests)
+	}
+	return v
+}
+
+// isHidden reports whether dir has Go source the index does not hold (ignored by git,
+// skipped, unreadable): names may be defined there, so nothing is certain about it.
+func (v *goView) isHidden(dir string) bool {
+	if hidden, ok := v.hidden[dir]; ok {
+		return hidden
+	}
+	entries, _ := os.ReadDir(filepath.Join(v.ix.root, filepath.FromSlash(dir)))
+	hidden := false
+	for _, e := range entries {
+		rel := path.Join(dir, e.Name())
+		if strings.HasSuffix(e.Name(), ".go") && v.ix.files[rel] == nil {
+			hidden = true
+		}
+	}
+	v.hidden[dir] = hidden
+	return hidden
+}
+
+// moduleOf returns the module a directory belongs to: the deepest go.mod above it.
+func (v *goView) moduleOf(dir string) *goModule {
+	var best *goModule
+	for i, m := range v.modules {
+		if (m.dir == "" || dir == m.dir || strings.HasPrefix(dir, m.dir+"/")) && (best == nil || len(m.dir) > len(best.dir)) {
+			best = &v.modules[i]
+		}
+	}
+	return best
+}
+
+// resolve maps an import path, seen in a file of directory from, to a directory of the
+// workspace. It answers only for imports within the importing file's own module:
+// another module's packages (nested modules, go.work neighbours) may come in another
+// version from elsewhere, so nothing is certain about them.
+func (v *goView) resolve(importPath, from string) (dir string, ok bool) {
+	m := v.moduleOf(from)
+	if m == nil || !(importPath == m.path || strings.HasPrefix(importPath, m.path+"/")) {
+		return "", false
+	}
+	dir = path.Join(m.dir, strings.TrimPrefix(strings.TrimPrefix(importPath, m.path), "/"))
+	if dir == "" {
+		dir = "."
+	}
+	if owner := v.moduleOf(dir); owner != m {
+		return "", false
+	}
+	return dir, true
+}
+
+// definitions returns the package-level names of a package (methods excluded) from the
+// files given.
+func (v *goView) definitions(files []string) map[string][]located {
+	defs := map[string][]located{}
+	for _, rel := range files {
+		for _, d := range v.ix.files[rel].defs {
+			if d.Kind != "method" {
+				defs[d.Name] = append(defs[d.Name], located{rel, d})
+			}
+		}
+	}
+	return defs
+}
+
+// located is a definition and its file.
+type located struct {
+	file string
+	def  Definition
+}
+
+// visibleFiles are the files whose names code in `from` sees when it imports p: test
+// files of the package itself (export_test.go) count for tests in the same directory.
+func (p *goPackage) visibleFiles(v *goView, from string) []string {
+	if !strings.HasSuffix(from, "_test.go") || path.Dir(from) != p.dir {
+		return p.files
+	}
+	files := slices.Clone(p.files)
+	for _, t := range p.tests {
+		if v.ix.files[t].pkg == p.name {
+			files = append(files, t)
+		}
+	}
+	return files
+}
+
+func (v *goView) diagnostics() []Diagnostic {
+	var out []Diagnostic
+	for rel, f := range v.ix.files {
+		if f.lang.ID != "go" || f.generated || f.neverBuilt {
+			continue
+		}
+		out = append(out, v.checkFile(rel, f)...)
+	}
+	for _, p := range v.packages {
+		out = append(out, v.duplicates(p)...)
+	}
+	return out
+}
+
+// checkFile applies the import, export and arity rules to one file.
+func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
+	var out []Diagnostic
+	imported := map[string]*goPackage{} // local name -> package
+	for _, imp := range f.imports {
+		dir, ok := v.resolve(imp.Spec, path.Dir(rel))
+		if !ok || imp.Name == "_" || imp.Name == "." {
+			continue
+		}
+		p := v.packages[dir]
+		if p == nil || len(p.files) == 0 {
+			if !v.isHidden(dir) {
+				out = append(out, Diagnostic{File: rel, Range: imp.Range, Severity: SeverityError, Rule: RuleUnresolvedImport,
+					Message: fmt.Sprintf("cannot resolve import %q: no Go package in %s/", imp.Spec, dir)})
+			}
+			continue
+		}
+		if v.isHidden(dir) {
+			continue
+		}
+		local := imp.Name
+		if local == "" {
+			local = p.name
+		}
+		imported[local] = p
+	}
+
+	for _, ref := range f.refs {
+		p := imported[ref.Qualifier]
+		if p == nil || f.locals[ref.Qualifier] {
+			continue
+		}
+		defs := v.definitions(p.visibleFiles(v, rel))[ref.Name]
+		if len(defs) == 0 {
+			out = append(out, Diagnostic{File: rel, Range: ref.Range, Severity: SeverityError, Rule: RuleMissingExport,
+				Message: fmt.Sprintf("`%s.%s` is not defined in package %s (%s/)", ref.Qualifier, ref.Name, p.name, p.dir),
+				Related: []Related{{File: p.files[0], Message: fmt.Sprintf("package %s is here", p.name)}}})
+			continue
+		}
+		if !defs[0].def.Exported {
+			out = append(out, Diagnostic{File: rel, Range: ref.Range, Severity: SeverityError, Rule: RuleMissingExport,
+				Message: fmt.Sprintf("`%s.%s` is not exported by package %s", ref.Qualifier, ref.Name, p.name),
+				Related: []Related{{File: defs[0].file, Range: defs[0].def.Range, Message: fmt.Sprintf("`%s` is defined here", ref.Name)}}})
+		}
+	}
+
+	own := v.packages[path.Dir(rel)]
+	for _, call := range f.calls {
+		if call.Uncountable {
+			continue
+		}
+		var defs []located
+		switch {
+		case call.Qualifier != "":
+			p := imported[call.Qualifier]
+			if p == nil || f.locals[call.Qualifier] {
+				continue
+			}
+			defs = v.definitions(p.visibleFiles(v, rel))[call.Name]
+		case own != nil && !f.locals[call.Name] && f.pkg == own.name:
+			defs = v.definitions(own.visibleFiles(v, rel))[call.Name]
+		}
+		if d, ok := arityViolation(defs, call.Args); ok {
+			name := call.Name
+			if call.Qualifier != "" {
+				name = call.Qualifier + "." + name
+			}
+			out = append(out, Diagnostic{File: rel, Range: call.Range, Severity: SeverityError, Rule: RuleArityMismatch,
+				Message: fmt.Sprintf("`%s` takes %s; this call passes %d", name, describeArity(*d.def.Arity), call.Args),
+				Related: []Related{{File: d.file, Range: d.def.Range, Message: fmt.Sprintf("`%s` is defined here", call.Name)}}})
+		}
+	}
+	return out
+}
+
+// arityViolation reports a call no definition of a function accepts. Anything that is
+// not plainly a function with a known arity (a type conversion, a variable of func type,
+// a name defined twice with different arities) is accepted.
+func arityViolation(defs []located, args int) (located, bool) {
+	if len(defs) == 0 {
+		return located{}, false
+	}
+	for _, d := range defs {
+		if d.def.Kind != "function" || d.def.Arity == nil || d.def.Arity.accepts(args) {
+			return located{}, false
+		}
+	}
+	return defs[0], true
+}
+
+func describeArity(a Arity) string {
+	switch {
+	case a.Max < 0:
+		return fmt.Sprintf("at least %d %s", a.Min, plural(a.Min, "argument", "arguments"))
+	case a.Min == a.Max:
+		return fmt.Sprintf("%d %s", a.Min, plural(a.Min, "argument", "arguments"))
+	}
+	return fmt.Sprintf("%d to %d arguments", a.Min, a.Max)
+}
+
+// duplicates finds package-level names (and methods of one type) defined twice in a
+// package. Files limited by build constraints are left out: they are meant to define the
+// same names for different platforms or tags.
+func (v *goView) duplicates(p *goPackage) []Diagnostic {
+	files := slices.Clone(p.files)
+	for _, t := range p.tests {
+		if v.ix.files[t].pkg == p.name {
+			files = append(files, t)
+		}
+	}
+	seen := map[string]located{}
+	var out []Diagnostic
+	for _, rel := range files {
+		f := v.ix.files[rel]
+		if f.constrained {
+			continue
+		}
+		for _, d := range f.defs {
+			if d.Name == "_" || d.Name == "init" && d.Kind == "function" {
+				continue
+			}
+			key := d.Name
+			if d.Kind == "method" {
+				key = d.Receiver + "." + d.Name
+			}
+			first, dup := seen[key]
+			if !dup {
+				seen[key] = located{rel, d}
+				continue
+			}
+			if f.generated {
+				continue
+			}
+			out = append(out, Diagnostic{File: rel, Range: d.Range, Severity: SeverityError, Rule: RuleDuplicateDefinition,
+				Message: fmt.Sprintf("`%s` is defined twice in package %s", key, p.name),
+				Related: []Related{{File: first.file, Range: first.def.Range, Message: "first defined here"}}})
+		}
+	}
+	return out
+}
