@@ -49,10 +49,17 @@ type goView struct {
 	modules  []goModule
 	packages map[string]*goPackage // by directory
 	hidden   map[string]bool       // directories with .go files the index does not hold
+	names    map[nameTableKey]map[string][]located
+}
+
+type nameTableKey struct {
+	dir       string
+	withTests bool // the package's own _test.go files of the same package name count
 }
 
 func (ix *Index) goView() *goView {
-	v := &goView{ix: ix, modules: ix.goModules, packages: map[string]*goPackage{}, hidden: map[string]bool{}}
+	v := &goView{ix: ix, modules: ix.goModules, packages: map[string]*goPackage{}, hidden: map[string]bool{},
+		names: map[nameTableKey]map[string][]located{}}
 	for rel, f := range ix.files {
 		if f.lang.ID != "go" || f.neverBuilt {
 			continue
@@ -125,9 +132,23 @@ func (v *goView) resolve(importPath, from string) (dir string, ok bool) {
 	return dir, true
 }
 
-// definitions returns the package-level names of a package (methods excluded) from the
-// files given.
-func (v *goView) definitions(files []string) map[string][]located {
+// definitions returns the package-level names (methods excluded) that code in the file
+// `from` sees in package p: test files of the package itself (export_test.go) count for
+// tests in the same directory. Tables are built once per package and visibility.
+func (v *goView) definitions(p *goPackage, from string) map[string][]located {
+	key := nameTableKey{dir: p.dir, withTests: strings.HasSuffix(from, "_test.go") && path.Dir(from) == p.dir}
+	if defs, ok := v.names[key]; ok {
+		return defs
+	}
+	files := p.files
+	if key.withTests {
+		files = slices.Clone(p.files)
+		for _, t := range p.tests {
+			if v.ix.files[t].pkg == p.name {
+				files = append(files, t)
+			}
+		}
+	}
 	defs := map[string][]located{}
 	for _, rel := range files {
 		for _, d := range v.ix.files[rel].defs {
@@ -136,6 +157,7 @@ func (v *goView) definitions(files []string) map[string][]located {
 			}
 		}
 	}
+	v.names[key] = defs
 	return defs
 }
 
@@ -143,21 +165,6 @@ func (v *goView) definitions(files []string) map[string][]located {
 type located struct {
 	file string
 	def  Definition
-}
-
-// visibleFiles are the files whose names code in `from` sees when it imports p: test
-// files of the package itself (export_test.go) count for tests in the same directory.
-func (p *goPackage) visibleFiles(v *goView, from string) []string {
-	if !strings.HasSuffix(from, "_test.go") || path.Dir(from) != p.dir {
-		return p.files
-	}
-	files := slices.Clone(p.files)
-	for _, t := range p.tests {
-		if v.ix.files[t].pkg == p.name {
-			files = append(files, t)
-		}
-	}
-	return files
 }
 
 func (v *goView) diagnostics() []Diagnostic {
@@ -206,7 +213,7 @@ func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		if p == nil || f.locals[ref.Qualifier] {
 			continue
 		}
-		defs := v.definitions(p.visibleFiles(v, rel))[ref.Name]
+		defs := v.definitions(p, rel)[ref.Name]
 		if len(defs) == 0 {
 			out = append(out, Diagnostic{File: rel, Range: ref.Range, Severity: SeverityError, Rule: RuleMissingExport,
 				Message: fmt.Sprintf("`%s.%s` is not defined in package %s (%s/)", ref.Qualifier, ref.Name, p.name, p.dir),
@@ -232,9 +239,9 @@ func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			if p == nil || f.locals[call.Qualifier] {
 				continue
 			}
-			defs = v.definitions(p.visibleFiles(v, rel))[call.Name]
+			defs = v.definitions(p, rel)[call.Name]
 		case own != nil && !f.locals[call.Name] && f.pkg == own.name:
-			defs = v.definitions(own.visibleFiles(v, rel))[call.Name]
+			defs = v.definitions(own, rel)[call.Name]
 		}
 		if d, ok := arityViolation(defs, call.Args); ok {
 			name := call.Name
