@@ -63,4 +63,5 @@ type fileFacts struct {
 	refs        []Ref
 	calls       []Call
 	locals      map[string]bool // names declared below the top level: they may shadow
+	es          *esFacts        // TypeScript and JavaScript module facts
 }

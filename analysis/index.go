@@ -228,6 +228,7 @@ func (ix *Index) Diagnostics() []Diagnostic {
 		}
 	}
 	out = append(out, ix.goView().diagnostics()...)
+	out = append(out, ix.esView().diagnostics()...)
 	SortDiagnostics(out)
 	return out
 }

@@ -26,9 +26,9 @@ type Language struct {
 
 var languages = []*Language{
 	{ID: "go", Extensions: []string{".go"}, grammar: golang.GetLanguage(), queryName: "go", extract: extractGo},
-	{ID: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, grammar: typescript.GetLanguage()},
-	{ID: "tsx", Extensions: []string{".tsx"}, grammar: tsx.GetLanguage()},
-	{ID: "javascript", Extensions: []string{".js", ".jsx", ".mjs", ".cjs"}, grammar: javascript.GetLanguage()},
+	{ID: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, grammar: typescript.GetLanguage(), queryName: "typescript", extract: extractES},
+	{ID: "tsx", Extensions: []string{".tsx"}, grammar: tsx.GetLanguage(), queryName: "typescript", extract: extractES},
+	{ID: "javascript", Extensions: []string{".js", ".jsx", ".mjs", ".cjs"}, grammar: javascript.GetLanguage(), queryName: "javascript", extract: extractES},
 	{ID: "python", Extensions: []string{".py", ".pyi"}, grammar: python.GetLanguage()},
 }
 

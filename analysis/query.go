@@ -19,10 +19,10 @@ type compiledQuery struct {
 	err   error
 }
 
-var queries sync.Map // language id -> *compiledQuery
+var queries sync.Map // language id -> *compiledQuery (TS and TSX share a file, not a grammar)
 
 func factsQuery(lang *Language) (*sitter.Query, error) {
-	v, _ := queries.LoadOrStore(lang.queryName, &compiledQuery{})
+	v, _ := queries.LoadOrStore(lang.ID, &compiledQuery{})
 	cq := v.(*compiledQuery)
 	cq.once.Do(func() {
 		src, err := queryFiles.ReadFile("queries/" + lang.queryName + ".scm")

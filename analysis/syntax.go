@@ -43,20 +43,30 @@ var grammarGaps = map[string][]grammarGap{
 			return r
 		}, m)
 	}}},
-	"typescript": typescriptGaps,
-	"tsx":        typescriptGaps,
+	"typescript": {exportTypeStar, importType, asiBeforeBracket},
+	"tsx":        {exportTypeStar, importType, asiBeforeBracket},
+	"javascript": {asiBeforeBracket},
 }
 
-var typescriptGaps = []grammarGap{
+var (
 	// TypeScript 5.0 `export type * from "./x"` (tree-sitter-typescript issue 348).
-	{regexp.MustCompile(`\bexport\s+type\s+\*`), func(m []byte) []byte {
+	exportTypeStar = grammarGap{regexp.MustCompile(`\bexport\s+type\s+\*`), func(m []byte) []byte {
 		return bytes.Replace(m, []byte("type"), []byte("    "), 1)
-	}},
-	// An import type query as a type argument: f<typeof import("x")>().
-	{regexp.MustCompile(`\btypeof\s+import\s*\(\s*(?:"[^"\n]*"|'[^'\n]*')\s*\)`), func(m []byte) []byte {
+	}}
+	// Import types, `import("./x").Name<T>` and `typeof import("./x")`, where the grammar
+	// wants a type. As a dynamic import expression the rewrite stays valid.
+	importType = grammarGap{regexp.MustCompile(`\bimport\s*\(\s*(?:"[^"\n]*"|'[^'\n]*')\s*\)`), func(m []byte) []byte {
 		return append([]byte("x"), bytes.Repeat([]byte(" "), len(m)-1)...)
-	}},
-}
+	}}
+	// A statement starting with [ or ( after a line ending in } (a block-bodied arrow
+	// function, say): automatic semicolon insertion ends the statement before it, the
+	// grammar does not. An indentation character becomes the semicolon.
+	asiBeforeBracket = grammarGap{regexp.MustCompile(`\}[ \t]*\r?\n(?:[ \t]*\r?\n)*[ \t]*[ \t][\[(]`), func(m []byte) []byte {
+		out := bytes.Clone(m)
+		out[len(out)-2] = ';'
+		return out
+	}}
+)
 
 // neutralize rewrites the language's known grammar gaps and returns the rewritten text
 // and the lines it touched, or nil when none occur.
@@ -73,7 +83,10 @@ func neutralize(lang *Language, src []byte) ([]byte, map[int]bool) {
 		}
 		for _, loc := range locs {
 			copy(out[loc[0]:loc[1]], gap.rewrite(src[loc[0]:loc[1]]))
-			lines[bytes.Count(src[:loc[0]], []byte("\n"))] = true
+			first := bytes.Count(src[:loc[0]], []byte("\n"))
+			for line := first; line <= first+bytes.Count(src[loc[0]:loc[1]], []byte("\n")); line++ {
+				lines[line] = true
+			}
 		}
 	}
 	return out, lines

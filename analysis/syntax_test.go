@@ -100,3 +100,21 @@ func TestGrammarGapRewritesAddNoErrors(t *testing.T) {
 		t.Errorf("want exactly the error on line 6, got %+v", ds)
 	}
 }
+
+func TestMoreGrammarGapsAreSilent(t *testing.T) {
+	cases := []struct{ name, src string }{
+		{"types.d.ts", "export declare function f<T>(x: T): import(\"../Observable\").Observable<T>;\n"},
+		{"asi.js", "const gen = (a) => {\n  return a\n}\n\n  [1, 2].forEach(gen)\n"},
+		{"asi.ts", "function f() {\n}\n  (async () => {})()\n"},
+		{"dyn.ts", "const m = await import('./mod');\nimport('./x').then(x => x);\n"},
+	}
+	for _, c := range cases {
+		if ds := checkSource(t, c.name, c.src); len(ds) != 0 {
+			t.Errorf("%s: reported valid code: %+v", c.name, ds)
+		}
+	}
+	// A real error next to a rewrite is still found.
+	if ds := checkSource(t, "real.js", "const g = () => {\n}\n  [1].map(g)\nlet y = (1 + ;\n"); len(ds) != 1 || ds[0].Range.Start.Line != 3 {
+		t.Errorf("want the error on line 4, got %+v", ds)
+	}
+}

@@ -1,0 +1,402 @@
+package analysis
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// resolution is what an import specifier leads to.
+type resolution int
+
+const (
+	external resolution = iota // a package, an alias that cannot be followed: never a finding
+	missing                    // a relative specifier that names nothing
+	opaque                     // something exists whose exports are not known (CSS, JSON, a skipped file)
+	source                     // an indexed TypeScript or JavaScript file
+)
+
+var (
+	esExtensions = []string{".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"}
+	// A .js specifier may name the .ts source it compiles from.
+	jsToTS = map[string][]string{".js": {".ts", ".tsx"}, ".jsx": {".tsx"}, ".mjs": {".mts"}, ".cjs": {".cts"}}
+)
+
+// esView is the TypeScript/JavaScript part of the index for one evaluation of the rules.
+type esView struct {
+	ix        *Index
+	tsconfigs map[string]*tsconfig // by directory; nil when none applies
+	exports   map[string]*moduleExports
+}
+
+type moduleExports struct {
+	names map[string]bool
+	open  bool // some export cannot be known: no missing-export against this module
+}
+
+func (ix *Index) esView() *esView {
+	return &esView{ix: ix, tsconfigs: map[string]*tsconfig{}, exports: map[string]*moduleExports{}}
+}
+
+func isRelative(spec string) bool {
+	return spec == "." || spec == ".." || strings.HasPrefix(spec, "./") || strings.HasPrefix(spec, "../")
+}
+
+// resolve follows a specifier written in file from.
+func (v *esView) resolve(spec, from string) (string, resolution) {
+	if spec == "" || strings.ContainsAny(spec, "?!*") || strings.Contains(spec, "${") {
+		return "", external // loader syntax, globs, templates
+	}
+	if isRelative(spec) {
+		base := path.Join(path.Dir(from), spec)
+		if base == ".." || strings.HasPrefix(base, "../") {
+			return "", opaque // outside the workspace
+		}
+		if target, r := v.lookup(base); r != missing {
+			return target, r
+		}
+		return "", missing
+	}
+	if cfg := v.tsconfigFor(path.Dir(from)); cfg != nil {
+		for _, candidate := range cfg.candidates(spec) {
+			if target, r := v.lookup(candidate); r != missing {
+				return target, r
+			}
+		}
+	}
+	return "", external
+}
+
+// lookup finds a module at base (relative to the root, no extension or any).
+func (v *esView) lookup(base string) (string, resolution) {
+	var tries []string
+	ext := path.Ext(base)
+	tries = append(tries, base)
+	for _, ts := range jsToTS[ext] {
+		tries = append(tries, strings.TrimSuffix(base, ext)+ts)
+	}
+	for _, e := range esExtensions {
+		tries = append(tries, base+e)
+	}
+	for _, e := range esExtensions {
+		tries = append(tries, base+"/index"+e)
+	}
+	for _, t := range tries {
+		if f := v.ix.files[t]; f != nil && f.es != nil {
+			return t, source
+		}
+	}
+	for _, t := range tries {
+		if _, err := os.Stat(filepath.Join(v.ix.root, filepath.FromSlash(t))); err == nil {
+			return t, opaque // a directory with package.json, a stylesheet, a skipped file
+		}
+	}
+	return "", missing
+}
+
+// exportsOf returns the names a module exports, following `export * from` chains.
+func (v *esView) exportsOf(rel string) *moduleExports {
+	if e, ok := v.exports[rel]; ok {
+		return e
+	}
+	e := &moduleExports{names: map[string]bool{}, open: true}
+	v.exports[rel] = e // a cycle sees it open while it is computed
+	f := v.ix.files[rel]
+	if f == nil || f.es == nil || f.es.open || !f.es.module {
+		return e // CommonJS, scripts, `export =`: nothing certain
+	}
+	for name := range f.es.exports {
+		e.names[name] = true
+	}
+	for _, imp := range f.es.imports {
+		if !imp.star {
+			continue
+		}
+		target, r := v.resolve(imp.spec, rel)
+		if r != source {
+			return e
+		}
+		sub := v.exportsOf(target)
+		if sub.open {
+			return e
+		}
+		for name := range sub.names {
+			if name != "default" {
+				e.names[name] = true
+			}
+		}
+	}
+	e.open = false
+	return e
+}
+
+// definitionOf finds the definition behind an exported name, through re-exports and
+// local import bindings, for arity checks.
+func (v *esView) definitionOf(rel, name string, depth int) (located, bool) {
+	f := v.ix.files[rel]
+	if depth > 16 || f == nil || f.es == nil {
+		return located{}, false
+	}
+	if exp, ok := f.es.exports[name]; ok {
+		if exp.fromSpec != "" {
+			if target, r := v.resolve(exp.fromSpec, rel); r == source && exp.fromName != "*" {
+				return v.definitionOf(target, exp.fromName, depth+1)
+			}
+			return located{}, false
+		}
+		return v.localDefinition(rel, exp.local, depth)
+	}
+	for _, imp := range f.es.imports {
+		if imp.star {
+			if target, r := v.resolve(imp.spec, rel); r == source {
+				if d, ok := v.definitionOf(target, name, depth+1); ok {
+					return d, true
+				}
+			}
+		}
+	}
+	return located{}, false
+}
+
+// localDefinition resolves a name local to rel: a top-level function, or an import.
+func (v *esView) localDefinition(rel, local string, depth int) (located, bool) {
+	f := v.ix.files[rel]
+	var found []Definition
+	for _, d := range f.defs {
+		if d.Name == local {
+			found = append(found, d)
+		}
+	}
+	if len(found) == 1 {
+		return located{rel, found[0]}, true
+	}
+	if len(found) > 1 {
+		return located{}, false // overloads or merged declarations: no single arity
+	}
+	for _, imp := range f.es.imports {
+		for _, n := range imp.names {
+			if n.local == local && !imp.reexport {
+				if target, r := v.resolve(imp.spec, rel); r == source {
+					return v.definitionOf(target, n.name, depth+1)
+				}
+			}
+		}
+	}
+	return located{}, false
+}
+
+func (v *esView) diagnostics() []Diagnostic {
+	var out []Diagnostic
+	for rel, f := range v.ix.files {
+		if f.es == nil || f.generated {
+			continue
+		}
+		out = append(out, v.checkFile(rel, f)...)
+		out = append(out, esDuplicates(rel, f)...)
+	}
+	return out
+}
+
+func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
+	var out []Diagnostic
+	importedFrom := map[string]string{} // local name -> target module, for calls and refs
+	importedName := map[string]string{} // local name -> the name the target exports
+	namespaces := map[string]string{}   // namespace local -> target module
+	for _, imp := range f.es.imports {
+		target, r := v.resolve(imp.spec, rel)
+		switch r {
+		case missing:
+			out = append(out, Diagnostic{File: rel, Range: imp.specRange, Severity: SeverityError, Rule: RuleUnresolvedImport,
+				Message: fmt.Sprintf("cannot resolve import %q: no such file, with or without a JavaScript or TypeScript extension or /index", imp.spec)})
+			continue
+		case source:
+		default:
+			continue
+		}
+		exports := v.exportsOf(target)
+		for _, n := range imp.names {
+			if !exports.open && !exports.names[n.name] {
+				out = append(out, Diagnostic{File: rel, Range: n.rng, Severity: SeverityError, Rule: RuleMissingExport,
+					Message: fmt.Sprintf("%q has no export `%s`", imp.spec, n.name),
+					Related: []Related{{File: target, Message: fmt.Sprintf("%s is the module %q names", target, imp.spec)}}})
+			}
+			if !imp.reexport {
+				importedFrom[n.local], importedName[n.local] = target, n.name
+			}
+		}
+		if imp.namespace != "" {
+			namespaces[imp.namespace] = target
+		}
+	}
+
+	for _, ref := range f.refs {
+		target, ok := namespaces[ref.Qualifier]
+		if !ok || f.locals[ref.Qualifier] {
+			continue
+		}
+		if exports := v.exportsOf(target); !exports.open && !exports.names[ref.Name] {
+			out = append(out, Diagnostic{File: rel, Range: ref.Range, Severity: SeverityError, Rule: RuleMissingExport,
+				Message: fmt.Sprintf("`%s.%s`: %s has no export `%s`", ref.Qualifier, ref.Name, target, ref.Name),
+				Related: []Related{{File: target, Message: fmt.Sprintf("%s is the module `%s` names", target, ref.Qualifier)}}})
+		}
+	}
+
+	for _, call := range f.calls {
+		if call.Uncountable {
+			continue
+		}
+		var def located
+		var ok bool
+		switch {
+		case call.Qualifier != "":
+			if target, isNS := namespaces[call.Qualifier]; isNS && !f.locals[call.Qualifier] {
+				def, ok = v.definitionOf(target, call.Name, 0)
+			}
+		case f.locals[call.Name]:
+		case importedFrom[call.Name] != "":
+			def, ok = v.definitionOf(importedFrom[call.Name], importedName[call.Name], 0)
+		default:
+			def, ok = v.localDefinition(rel, call.Name, 0)
+		}
+		if !ok || def.def.Arity == nil || def.def.Arity.accepts(call.Args) {
+			continue
+		}
+		// JavaScript accepts any number of arguments; TypeScript checks them.
+		if lang := v.ix.files[def.file].lang.ID; lang != "typescript" && lang != "tsx" {
+			continue
+		}
+		name := call.Name
+		if call.Qualifier != "" {
+			name = call.Qualifier + "." + name
+		}
+		out = append(out, Diagnostic{File: rel, Range: call.Range, Severity: SeverityError, Rule: RuleArityMismatch,
+			Message: fmt.Sprintf("`%s` takes %s; this call passes %d", name, describeArity(*def.def.Arity), call.Args),
+			Related: []Related{{File: def.file, Range: def.def.Range, Message: fmt.Sprintf("`%s` is defined here", def.def.Name)}}})
+	}
+	return out
+}
+
+// esDuplicates finds top-level names declared twice where the language forbids it:
+// functions (with a body), classes, let and const. `var`, overload signatures and
+// declaration merging (interfaces, namespaces, enums) are legal; a script (no import or
+// export) may repeat function declarations.
+func esDuplicates(rel string, f *fileFacts) []Diagnostic {
+	seen := map[string]Definition{}
+	var out []Diagnostic
+	for _, d := range f.defs {
+		switch d.Kind {
+		case "class", "lexical":
+		case "function":
+			if f.lang.ID == "javascript" && !f.es.module {
+				continue
+			}
+		default:
+			continue
+		}
+		first, dup := seen[d.Name]
+		if !dup {
+			seen[d.Name] = d
+			continue
+		}
+		out = append(out, Diagnostic{File: rel, Range: d.Range, Severity: SeverityError, Rule: RuleDuplicateDefinition,
+			Message: fmt.Sprintf("`%s` is defined twice in this module", d.Name),
+			Related: []Related{{File: rel, Range: first.Range, Message: "first defined here"}}})
+	}
+	return out
+}
+
+// tsconfig holds the module resolution options that matter here.
+type tsconfig struct {
+	baseURL string              // relative to the root
+	paths   map[string][]string // pattern -> targets, relative to the root
+}
+
+// candidates lists where a bare specifier may live under baseUrl and paths.
+func (c *tsconfig) candidates(spec string) []string {
+	var out []string
+	for pattern, targets := range c.paths {
+		prefix, suffix, wild := strings.Cut(pattern, "*")
+		switch {
+		case !wild && spec == pattern:
+			out = append(out, targets...)
+		case wild && strings.HasPrefix(spec, prefix) && strings.HasSuffix(spec, suffix) && len(spec) >= len(prefix)+len(suffix):
+			matched := spec[len(prefix) : len(spec)-len(suffix)]
+			for _, t := range targets {
+				out = append(out, strings.Replace(t, "*", matched, 1))
+			}
+		}
+	}
+	slices.Sort(out)
+	if c.baseURL != "" {
+		out = append(out, path.Join(c.baseURL, spec))
+	}
+	return out
+}
+
+// tsconfigFor finds the tsconfig.json (or jsconfig.json) nearest above dir.
+func (v *esView) tsconfigFor(dir string) *tsconfig {
+	if cfg, ok := v.tsconfigs[dir]; ok {
+		return cfg
+	}
+	var cfg *tsconfig
+	for _, name := range []string{"tsconfig.json", "jsconfig.json"} {
+		if cfg = readTSConfig(v.ix.root, dir, name); cfg != nil {
+			break
+		}
+	}
+	if cfg == nil && dir != "." && dir != "" {
+		cfg = v.tsconfigFor(path.Dir(dir))
+	}
+	v.tsconfigs[dir] = cfg
+	return cfg
+}
+
+var (
+	jsonComments       = regexp.MustCompile(`(?s)"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/`)
+	jsonTrailingCommas = regexp.MustCompile(`,(\s*[}\]])`)
+)
+
+// readTSConfig reads compilerOptions.baseUrl and paths from a JSON-with-comments file.
+// Options inherited through "extends" are not followed: what is not seen is not used.
+func readTSConfig(root, dir, name string) *tsconfig {
+	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(dir), name))
+	if err != nil {
+		return nil
+	}
+	clean := jsonComments.ReplaceAllFunc(src, func(m []byte) []byte {
+		if m[0] == '"' {
+			return m
+		}
+		return nil
+	})
+	clean = jsonTrailingCommas.ReplaceAll(clean, []byte("$1"))
+	var doc struct {
+		CompilerOptions struct {
+			BaseURL string              `json:"baseUrl"`
+			Paths   map[string][]string `json:"paths"`
+		} `json:"compilerOptions"`
+	}
+	if json.Unmarshal(clean, &doc) != nil {
+		return &tsconfig{} // unreadable options: follow nothing
+	}
+	cfg := &tsconfig{paths: map[string][]string{}}
+	base := dir
+	if doc.CompilerOptions.BaseURL != "" {
+		base = path.Join(dir, doc.CompilerOptions.BaseURL)
+		cfg.baseURL = base
+	}
+	for pattern, targets := range doc.CompilerOptions.Paths {
+		for _, t := range targets {
+			cfg.paths[pattern] = append(cfg.paths[pattern], path.Join(base, t))
+		}
+	}
+	if len(cfg.paths) == 0 {
+		cfg.paths = nil
+	}
+	return cfg
+}

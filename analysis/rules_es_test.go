@@ -1,0 +1,139 @@
+package analysis
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const formatTS = `export function formatPrice(cents: number, currency = "EUR"): string { return ""; }
+export function join(sep: string, ...parts: string[]): string { return parts.join(sep); }
+export const double = (x: number) => x * 2;
+export function over(a: number): void;
+export function over(a: string, b: string): void;
+export function over(a: any, b?: any) {}
+export default function main(this: Window, a: number) {}
+export interface Money { cents: number }
+export type Currency = "EUR" | "USD";
+export enum Kind { A }
+const local = 1;
+export { local as renamed };
+`
+
+func TestESCrossFileFindings(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"src/format.ts": formatTS,
+		"src/index.ts":  "export * from './format';\nexport { double as twice } from './format';\n",
+		"src/app.ts": `import main, { formatPrce, formatPrice, renamed } from "./format";
+import { twice, join, missingThing } from "./index";
+import * as fmt from "./format";
+import { x } from "./nowhere";
+import "./styles.css";
+
+formatPrice(1, "EUR", true);
+twice(1, 2);
+fmt.formatPrice();
+fmt.gone();
+main(1);
+export { nothing } from "./format";
+`,
+		"src/styles.css": "body {}",
+		"src/dup.ts":     "export const a = 1;\nexport function f() {}\nexport const a = 2;\nfunction f() {}\n",
+	})
+	expectFindings(t, root,
+		"src/app.ts:1:16 missing-export",
+		"src/app.ts:2:23 missing-export",
+		"src/app.ts:4:19 unresolved-import",
+		"src/app.ts:7:1 arity-mismatch",
+		"src/app.ts:8:1 arity-mismatch",
+		"src/app.ts:9:5 arity-mismatch",
+		"src/app.ts:10:5 missing-export",
+		"src/app.ts:12:10 missing-export",
+		"src/dup.ts:3:14 duplicate-definition",
+		"src/dup.ts:4:10 duplicate-definition",
+	)
+}
+
+func TestESHardNegatives(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"src/format.ts": formatTS,
+		"src/app.ts": `import React from "react";
+import { useState } from "react";
+import type { Money, Currency } from "./format";
+import { Kind, over, join, renamed } from "./format.js";
+import main from "./format";
+import { helper } from "@/util/helper";
+import { cjs } from "./legacy.cjs";
+import { anything } from "./reexports-cjs";
+import data from "./data.json";
+import lazy from "./lazy?raw";
+import { fromDir } from "./pkg";
+
+over(1);
+over("a", "b");
+join(",", "a", "b", "c");
+join(",", ...["a"]);
+main(1);
+const dyn = await import("./nowhere-dynamic");
+const req = require("./" + name);
+function shadow(join: (a: number) => void) { join(1); }
+`,
+		"src/util/helper.ts":   "export const helper = 1;\n",
+		"tsconfig.json":        "{\n  // comments are allowed\n  \"compilerOptions\": {\n    \"baseUrl\": \".\",\n    \"paths\": { \"@/*\": [\"src/*\"], },\n  },\n}\n",
+		"src/legacy.cjs":       "module.exports = { cjs: 1 };\n",
+		"src/reexports-cjs.ts": "export * from './legacy.cjs';\n",
+		"src/data.json":        "{}",
+		"src/lazy":             "",
+		"src/pkg/package.json": "{}",
+		"lib/script.js":        "function f() {}\nfunction f() {}\nvar v = 1;\nvar v = 2;\n",
+		"lib/merge.ts":         "export interface A { x: number }\nexport interface A { y: number }\nexport namespace N {}\nexport namespace N {}\nexport function g() {}\nexport namespace g {}\n",
+		"lib/untyped.js":       "export function loose(a, b) { return arguments.length; }\n",
+		"lib/caller.js":        "import { loose } from './untyped.js';\nloose(1, 2, 3, 4);\n",
+		"lib/shadow.ts":        "import * as path from './paths';\nexport function f(path: { join(): void }) { path.join(); path.anything; }\n",
+		"lib/paths.ts":         "export function resolve() {}\n",
+		"lib/default-anon.ts":  "export default function () {}\n",
+		"lib/uses-default.ts":  "import anon from './default-anon';\nanon();\n",
+		"lib/cycle-a.ts":       "export * from './cycle-b';\nexport const a = 1;\n",
+		"lib/cycle-b.ts":       "export * from './cycle-a';\nexport const b = 1;\n",
+		"lib/uses-cycle.ts":    "import { a, b } from './cycle-a';\n",
+		"lib/export-equals.ts": "const x = 1;\nexport = x;\n",
+		"lib/uses-equals.ts":   "import { whatever } from './export-equals';\n",
+		"lib/generated.ts":     "// @generated\nimport { nope } from './nothing-here';\n",
+		"lib/component.tsx":    "import { Kind } from '../src/format';\nexport const C = () => <div>{Kind.A}</div>;\n",
+		"lib/node-subpath.mjs": "import x from '#internal/x';\nimport fs from 'node:fs';\n",
+		"lib/outside.ts":       "import { up } from '../../outside-the-workspace';\n",
+	})
+	expectFindings(t, root)
+}
+
+func TestESInjectedBreaksInARealisticTree(t *testing.T) {
+	// A tree that is clean, then the three breaks a parallel worker makes most: a renamed
+	// export, a moved file, a changed signature. Each is found at every site.
+	files := map[string]string{"src/core/price.ts": "export function price(cents: number): string { return String(cents); }\n"}
+	for _, name := range []string{"a", "b", "c", "d"} {
+		files["src/views/"+name+".ts"] = "import { price } from '../core/price';\nexport const " + name + " = price(1);\n"
+	}
+	root := writeTree(t, files)
+	expectFindings(t, root)
+
+	write := func(rel, content string) {
+		if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("src/core/price.ts", "export function formatPrice(cents: number): string { return String(cents); }\n")
+	if got := findings(t, root); len(got) != 4 || !strings.HasSuffix(got[0], "1:10 missing-export") {
+		t.Errorf("renamed export: %v", got)
+	}
+	write("src/core/price.ts", "export function price(cents: number, currency: string): string { return currency; }\n")
+	if got := findings(t, root); len(got) != 4 || !strings.HasSuffix(got[0], "2:18 arity-mismatch") {
+		t.Errorf("changed arity: %v", got)
+	}
+	if err := os.Rename(filepath.Join(root, "src/core/price.ts"), filepath.Join(root, "src/core/prices.ts")); err != nil {
+		t.Fatal(err)
+	}
+	if got := findings(t, root); len(got) != 4 || !strings.HasSuffix(got[0], "1:23 unresolved-import") {
+		t.Errorf("moved file: %v", got)
+	}
+}
