@@ -41,7 +41,8 @@ type Ref struct {
 type Call struct {
 	Qualifier string // "" for a plain call f(...)
 	Name      string
-	Args      int
+	Args      int      // positional arguments
+	Keywords  []string // Python keyword arguments
 	// Uncountable is set when the count says nothing: a spread argument (xs...), or a
 	// single call argument that may return several values (f(g())).
 	Uncountable bool
@@ -64,4 +65,5 @@ type fileFacts struct {
 	calls       []Call
 	locals      map[string]bool // names declared below the top level: they may shadow
 	es          *esFacts        // TypeScript and JavaScript module facts
+	py          *pyFacts        // Python module facts
 }

@@ -229,6 +229,7 @@ func (ix *Index) Diagnostics() []Diagnostic {
 	}
 	out = append(out, ix.goView().diagnostics()...)
 	out = append(out, ix.esView().diagnostics()...)
+	out = append(out, ix.pyView().diagnostics()...)
 	SortDiagnostics(out)
 	return out
 }

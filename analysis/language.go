@@ -29,7 +29,7 @@ var languages = []*Language{
 	{ID: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, grammar: typescript.GetLanguage(), queryName: "typescript", extract: extractES},
 	{ID: "tsx", Extensions: []string{".tsx"}, grammar: tsx.GetLanguage(), queryName: "typescript", extract: extractES},
 	{ID: "javascript", Extensions: []string{".js", ".jsx", ".mjs", ".cjs"}, grammar: javascript.GetLanguage(), queryName: "javascript", extract: extractES},
-	{ID: "python", Extensions: []string{".py", ".pyi"}, grammar: python.GetLanguage()},
+	{ID: "python", Extensions: []string{".py", ".pyi"}, grammar: python.GetLanguage(), queryName: "python", extract: extractPython},
 }
 
 var languageByExtension = func() map[string]*Language {

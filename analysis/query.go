@@ -67,11 +67,12 @@ func nodeRange(n *sitter.Node) Range {
 
 func text(n *sitter.Node, src []byte) string { return string(src[n.StartByte():n.EndByte()]) }
 
-// namedChildren lists a node's named children, comments left out.
+// namedChildren lists a node's named children, extras (comments, Python's line
+// continuations) left out.
 func namedChildren(n *sitter.Node) []*sitter.Node {
 	var out []*sitter.Node
 	for i := range int(n.NamedChildCount()) {
-		if c := n.NamedChild(i); c.Type() != "comment" {
+		if c := n.NamedChild(i); !c.IsExtra() {
 			out = append(out, c)
 		}
 	}

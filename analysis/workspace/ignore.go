@@ -16,15 +16,17 @@ import (
 // skippedDirs are never walked or watched, whatever .gitignore says: version control,
 // dependency trees and caches are large, change constantly and are not the project's code.
 var skippedDirs = map[string]bool{
-	".git":         true,
-	".hg":          true,
-	".svn":         true,
-	"node_modules": true,
-	"vendor":       true,
-	"__pycache__":  true,
-	".venv":        true,
-	".mypy_cache":  true,
-	".tox":         true,
+	".git":          true,
+	".hg":           true,
+	".svn":          true,
+	"node_modules":  true,
+	"vendor":        true,
+	"__pycache__":   true,
+	".venv":         true,
+	"venv":          true,
+	"site-packages": true,
+	".mypy_cache":   true,
+	".tox":          true,
 }
 
 // Ignore answers whether a workspace path is ignored, following git's rules: the

@@ -1,0 +1,387 @@
+package analysis
+
+import (
+	"bytes"
+	"regexp"
+	"strconv"
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+)
+
+// pyImport is `import a.b [as c]` or `from [.]a import x [as y]`.
+type pyImport struct {
+	module string // dotted, without the leading dots
+	level  int    // leading dots of a relative import
+	rng    Range  // of the module name
+	from   bool
+	names  []importedName // from-imports; for `import a.b as c`, one entry {a.b, c}
+	star   bool
+	// guarded imports sit in a try, an if or a loop: fallbacks for other versions and
+	// platforms that may never run. They bind names but are not judged.
+	guarded bool
+}
+
+// pySignature is what a def accepts.
+type pySignature struct {
+	positional []pyParam // positional-only first, then positional-or-keyword
+	posOnly    int
+	varargs    bool
+	kwOnly     []pyParam
+	varkw      bool
+}
+
+type pyParam struct {
+	name     string
+	optional bool
+}
+
+// pyFacts are the module facts of a Python file.
+type pyFacts struct {
+	imports []pyImport
+	bound   map[string]int         // module-level names and how many statements bind them
+	sigs    map[string]pySignature // undecorated module-level defs
+	// redefined pairs a def or class with an earlier one nothing used in between.
+	redefined [][2]Definition
+	open      bool // star import, module __getattr__, globals(): names unknowable
+}
+
+// extractPython reads a Python file.
+func extractPython(_ string, root *sitter.Node, src []byte, q *sitter.Query, f *fileFacts) {
+	f.locals = map[string]bool{}
+	py := &pyFacts{bound: map[string]int{}, sigs: map[string]pySignature{}}
+	f.py = py
+	// Names made at run time, and import hooks that serve modules no file holds.
+	for _, dynamic := range []string{"globals()", "sys.modules", "sys.meta_path", "sys.path_hooks"} {
+		py.open = py.open || bytes.Contains(src, []byte(dynamic))
+	}
+	var guards []Range
+	eachMatch(q, root, src, func(c captures) {
+		switch {
+		case c["module"] != nil:
+			pyStatements(c["module"], src, f, true)
+		case c["call"] != nil:
+			call := Call{Name: text(c["call.name"], src), Range: nodeRange(c["call.name"])}
+			if qual := c["call.qualifier"]; qual != nil {
+				call.Qualifier = text(qual, src)
+			}
+			for _, a := range namedChildren(c["call.args"]) {
+				switch a.Type() {
+				case "keyword_argument":
+					if name := a.ChildByFieldName("name"); name != nil {
+						call.Keywords = append(call.Keywords, text(name, src))
+					}
+				case "list_splat", "dictionary_splat":
+					call.Uncountable = true
+				default:
+					call.Args++
+				}
+			}
+			f.calls = append(f.calls, call)
+		case c["global"] != nil:
+			py.bound[text(c["global"], src)]++
+		case c["guard"] != nil:
+			guards = append(guards, nodeRange(c["guard"]))
+		case c["local"] != nil:
+			f.locals[text(c["local"], src)] = true
+		}
+	})
+	py.redefined = pyUnusedRedefinitions(f.defs, src)
+	for i, call := range f.calls {
+		for _, g := range guards {
+			if !before(call.Range.Start, g.Start) && before(call.Range.Start, g.End) {
+				f.calls[i].Uncountable = true
+			}
+		}
+	}
+}
+
+// pyUnusedRedefinitions pairs each unconditional def or class with an earlier one of the
+// same name that nothing used in between: the first is dead code. A use in between
+// (test_both(Finder); class Finder: ...) makes the redefinition deliberate.
+func pyUnusedRedefinitions(defs []Definition, src []byte) [][2]Definition {
+	lineStarts := []int{0}
+	for i, b := range src {
+		if b == '\n' {
+			lineStarts = append(lineStarts, i+1)
+		}
+	}
+	offset := func(p Position) int { return lineStarts[min(p.Line, len(lineStarts)-1)] + p.Column }
+	var out [][2]Definition
+	last := map[string]Definition{}
+	for _, d := range defs {
+		if first, ok := last[d.Name]; ok {
+			between := src[offset(first.Range.End):offset(d.Range.Start)]
+			if !regexp.MustCompile(`\b` + regexp.QuoteMeta(d.Name) + `\b`).Match(between) {
+				out = append(out, [2]Definition{first, d})
+			}
+		}
+		last[d.Name] = d
+	}
+	return out
+}
+
+func before(p, q Position) bool {
+	return p.Line < q.Line || p.Line == q.Line && p.Column < q.Column
+}
+
+// pyStatements walks statements at module level, into the blocks of compound statements
+// (a conditional definition still defines) but never into def or class bodies.
+func pyStatements(block *sitter.Node, src []byte, f *fileFacts, unconditional bool) {
+	py := f.py
+	bind := func(n *sitter.Node) {
+		if n != nil && n.Type() == "identifier" {
+			py.bound[text(n, src)]++
+		}
+	}
+	for _, stmt := range namedChildren(block) {
+		switch stmt.Type() {
+		case "function_definition", "class_definition":
+			name := stmt.ChildByFieldName("name")
+			bind(name)
+			kind := "class"
+			if stmt.Type() == "function_definition" {
+				kind = "function"
+				if text(name, src) == "__getattr__" {
+					py.open = true
+				}
+				if sig, ok := pySignatureOf(stmt.ChildByFieldName("parameters"), src); ok {
+					py.sigs[text(name, src)] = sig
+				}
+			}
+			if unconditional {
+				f.defs = append(f.defs, Definition{Name: text(name, src), Kind: kind, Range: nodeRange(name)})
+			}
+		case "decorated_definition":
+			if def := stmt.ChildByFieldName("definition"); def != nil {
+				bind(def.ChildByFieldName("name"))
+			}
+		case "import_statement":
+			for _, n := range namedChildren(stmt) {
+				imp := pyImport{}
+				target, local := n, ""
+				if n.Type() == "aliased_import" {
+					target = n.ChildByFieldName("name")
+					local = text(n.ChildByFieldName("alias"), src)
+				}
+				imp.module, imp.rng = text(target, src), nodeRange(target)
+				if local == "" {
+					local, _, _ = strings.Cut(imp.module, ".")
+				}
+				imp.names = []importedName{{name: imp.module, local: local, rng: imp.rng}}
+				imp.guarded = !unconditional
+				py.bound[local]++
+				py.imports = append(py.imports, imp)
+			}
+		case "import_from_statement":
+			imp := pyFromImport(stmt, src, py)
+			imp.guarded = !unconditional
+			py.imports = append(py.imports, imp)
+		case "expression_statement":
+			for _, e := range namedChildren(stmt) {
+				// a = b = value nests the second assignment in the first's right side.
+				for e != nil && (e.Type() == "assignment" || e.Type() == "augmented_assignment") {
+					left := e.ChildByFieldName("left")
+					pyBindTargets(left, src, py)
+					if left != nil && text(left, src) == "__all__" {
+						pyBindAll(e.ChildByFieldName("right"), src, py)
+					}
+					e = e.ChildByFieldName("right")
+				}
+			}
+		case "for_statement":
+			pyBindTargets(stmt.ChildByFieldName("left"), src, py)
+			pyCompound(stmt, src, f)
+		case "if_statement", "try_statement", "while_statement", "with_statement", "match_statement":
+			pyCompound(stmt, src, f)
+		}
+	}
+}
+
+// pyCompound walks the blocks of a compound statement, whatever clause holds them.
+func pyCompound(stmt *sitter.Node, src []byte, f *fileFacts) {
+	for _, child := range namedChildren(stmt) {
+		switch child.Type() {
+		case "block":
+			pyStatements(child, src, f, false)
+		case "with_clause":
+			for _, item := range namedChildren(child) {
+				if v := item.ChildByFieldName("value"); v != nil && v.Type() == "as_pattern" {
+					for _, t := range namedChildren(v) {
+						if t.Type() == "as_pattern_target" {
+							pyBindTargets(t.NamedChild(0), src, f.py)
+						}
+					}
+				}
+			}
+		case "elif_clause", "else_clause", "except_clause", "finally_clause", "except_group_clause", "case_clause":
+			pyCompound(child, src, f)
+		}
+	}
+}
+
+// pyBindAll counts the names a literal __all__ lists as bound: the module promises
+// them, even when it creates them at run time (enum.global_enum does).
+func pyBindAll(list *sitter.Node, src []byte, py *pyFacts) {
+	if list == nil || (list.Type() != "list" && list.Type() != "tuple") {
+		return
+	}
+	for _, item := range namedChildren(list) {
+		if item.Type() == "string" {
+			py.bound[strings.Trim(text(item, src), `"'`)]++
+		}
+	}
+}
+
+func pyBindTargets(n *sitter.Node, src []byte, py *pyFacts) {
+	if n == nil {
+		return
+	}
+	switch n.Type() {
+	case "identifier":
+		py.bound[text(n, src)]++
+	case "pattern_list", "tuple_pattern", "list_pattern", "list_splat_pattern":
+		for _, c := range namedChildren(n) {
+			pyBindTargets(c, src, py)
+		}
+	}
+}
+
+func pyFromImport(stmt *sitter.Node, src []byte, py *pyFacts) pyImport {
+	imp := pyImport{from: true}
+	if m := stmt.ChildByFieldName("module_name"); m != nil {
+		imp.rng = nodeRange(m)
+		if m.Type() == "relative_import" {
+			for _, part := range namedChildren(m) {
+				switch part.Type() {
+				case "import_prefix":
+					imp.level = strings.Count(text(part, src), ".")
+				case "dotted_name":
+					imp.module = text(part, src)
+				}
+			}
+		} else {
+			imp.module = text(m, src)
+		}
+	}
+	for i := range int(stmt.ChildCount()) {
+		if stmt.FieldNameForChild(i) != "name" {
+			if stmt.Child(i).Type() == "wildcard_import" {
+				imp.star, py.open = true, true
+			}
+			continue
+		}
+		n := stmt.Child(i)
+		target, local := n, ""
+		if n.Type() == "aliased_import" {
+			target = n.ChildByFieldName("name")
+			local = text(n.ChildByFieldName("alias"), src)
+		}
+		in := importedName{name: text(target, src), rng: nodeRange(target)}
+		in.local = in.name
+		if local != "" {
+			in.local = local
+		}
+		py.bound[in.local]++
+		imp.names = append(imp.names, in)
+	}
+	return imp
+}
+
+// pySignatureOf reads a parameter list.
+func pySignatureOf(params *sitter.Node, src []byte) (pySignature, bool) {
+	var sig pySignature
+	if params == nil {
+		return sig, false
+	}
+	keywordOnly := false
+	for _, p := range namedChildren(params) {
+		var param pyParam
+		switch p.Type() {
+		case "identifier":
+			param = pyParam{name: text(p, src)}
+		case "typed_parameter":
+			inner := p.NamedChild(0)
+			switch inner.Type() {
+			case "list_splat_pattern":
+				sig.varargs, keywordOnly = true, true
+				continue
+			case "dictionary_splat_pattern":
+				sig.varkw = true
+				continue
+			}
+			param = pyParam{name: text(inner, src)}
+		case "default_parameter", "typed_default_parameter":
+			param = pyParam{name: text(p.ChildByFieldName("name"), src), optional: true}
+		case "list_splat_pattern":
+			sig.varargs, keywordOnly = true, true
+			continue
+		case "dictionary_splat_pattern":
+			sig.varkw = true
+			continue
+		case "keyword_separator":
+			keywordOnly = true
+			continue
+		case "positional_separator":
+			sig.posOnly = len(sig.positional)
+			continue
+		default:
+			return sig, false // a form not understood: no arity claims
+		}
+		if keywordOnly {
+			sig.kwOnly = append(sig.kwOnly, param)
+		} else {
+			sig.positional = append(sig.positional, param)
+		}
+	}
+	return sig, true
+}
+
+// problem says why a call with the given positional count and keyword names cannot bind
+// to sig, or "".
+func (sig pySignature) problem(positional int, keywords []string) string {
+	if positional > len(sig.positional) && !sig.varargs {
+		return "takes " + describeArity(Arity{Min: sig.required(), Max: len(sig.positional)}) + " positionally; this call passes " + strconv.Itoa(positional)
+	}
+	bound := map[string]bool{}
+	for i := 0; i < min(positional, len(sig.positional)); i++ {
+		bound[sig.positional[i].name] = true
+	}
+	for _, k := range keywords {
+		idx := -1
+		for i, p := range sig.positional {
+			if p.name == k {
+				idx = i
+			}
+		}
+		isKwOnly := false
+		for _, p := range sig.kwOnly {
+			isKwOnly = isKwOnly || p.name == k
+		}
+		switch {
+		case bound[k]:
+			return "gets `" + k + "` twice"
+		case idx >= 0 && idx < sig.posOnly || idx < 0 && !isKwOnly:
+			if !sig.varkw {
+				return "has no parameter `" + k + "`"
+			}
+		}
+		bound[k] = true
+	}
+	for _, p := range append(append([]pyParam{}, sig.positional...), sig.kwOnly...) {
+		if !p.optional && !bound[p.name] {
+			return "is missing argument `" + p.name + "`"
+		}
+	}
+	return ""
+}
+
+func (sig pySignature) required() int {
+	n := 0
+	for _, p := range sig.positional {
+		if !p.optional {
+			n++
+		}
+	}
+	return n
+}

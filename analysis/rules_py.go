@@ -1,0 +1,271 @@
+package analysis
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// pyModule is what a Python import names: a module file, a package (its __init__ and
+// its directory) or a namespace package (a directory alone).
+type pyModule struct {
+	kind resolution
+	file string // the module's source, "" for a namespace package
+	dir  string // the package directory, "" for a plain module
+}
+
+// pyView is the Python part of the index for one evaluation of the rules.
+type pyView struct {
+	ix    *Index
+	roots []string // import roots: the workspace and a src/ layout
+}
+
+func (ix *Index) pyView() *pyView {
+	v := &pyView{ix: ix, roots: []string{""}}
+	if info, err := os.Stat(filepath.Join(ix.root, "src")); err == nil && info.IsDir() && ix.files["src/__init__.py"] == nil {
+		v.roots = append(v.roots, "src")
+	}
+	return v
+}
+
+// resolve finds the module an import names from file from; external for modules that
+// are not in the workspace.
+func (v *pyView) resolve(module string, level int, from string) pyModule {
+	parts := []string{}
+	if module != "" {
+		parts = strings.Split(module, ".")
+	}
+	if level > 0 {
+		base := path.Dir(from)
+		for range level - 1 {
+			if base == "." {
+				return pyModule{kind: opaque} // above the workspace
+			}
+			base = path.Dir(base)
+		}
+		if len(parts) == 0 {
+			return v.lookup(base)
+		}
+		return v.lookupDotted(base, parts)
+	}
+	for _, root := range v.roots {
+		if v.lookup(path.Join(root, parts[0])).kind == missing {
+			continue
+		}
+		return v.lookupDotted(root, parts)
+	}
+	return pyModule{kind: external}
+}
+
+// lookupDotted follows a.b.c from a root. Below a plain module (not a package) only
+// sys.modules can provide a submodule (os.path): nothing is certain there.
+func (v *pyView) lookupDotted(base string, parts []string) pyModule {
+	for i := range parts {
+		m := v.lookup(path.Join(append([]string{base}, parts[:i+1]...)...))
+		if i == len(parts)-1 || m.kind != source {
+			return m
+		}
+		if m.dir == "" || v.ix.files[m.file] != nil && v.ix.files[m.file].py.open {
+			return pyModule{kind: opaque} // only sys.modules or an import hook can serve below
+		}
+	}
+	return pyModule{kind: missing}
+}
+
+// lookup finds the module at p (relative to the workspace, no extension).
+func (v *pyView) lookup(p string) pyModule {
+	p = strings.TrimPrefix(path.Clean(p), "./")
+	for _, c := range []string{p + ".py", p + ".pyi"} {
+		if f := v.ix.files[c]; f != nil && f.py != nil {
+			return pyModule{kind: source, file: c}
+		}
+	}
+	for _, c := range []string{p + "/__init__.py", p + "/__init__.pyi"} {
+		if f := v.ix.files[c]; f != nil && f.py != nil {
+			return pyModule{kind: source, file: c, dir: p}
+		}
+	}
+	abs := filepath.Join(v.ix.root, filepath.FromSlash(p))
+	if info, err := os.Stat(abs); err == nil && info.IsDir() {
+		if _, err := os.Stat(filepath.Join(abs, "__init__.py")); err == nil {
+			return pyModule{kind: opaque} // a package whose __init__ was not checked
+		}
+		return pyModule{kind: source, dir: p} // a namespace package
+	}
+	// A compiled extension, a skipped or ignored source, a module written at build time.
+	if matches, _ := filepath.Glob(abs + ".*"); len(matches) > 0 || v.ix.ignore.Ignored(p+".py", false) {
+		return pyModule{kind: opaque}
+	}
+	return pyModule{kind: missing}
+}
+
+// moduleAttributes exist in every module.
+var moduleAttributes = map[string]bool{
+	"__doc__": true, "__name__": true, "__file__": true, "__path__": true, "__spec__": true,
+	"__loader__": true, "__package__": true, "__builtins__": true, "__dict__": true,
+}
+
+// defines reports whether a module binds name (known is false when it cannot be told).
+func (v *pyView) defines(m pyModule, name string) (known, has bool) {
+	if moduleAttributes[name] {
+		return true, true
+	}
+	if m.dir != "" && v.lookup(m.dir+"/"+name).kind != missing {
+		return true, true // a submodule
+	}
+	if m.file == "" {
+		return true, false
+	}
+	sibling := m.file + "i" // a stub beside the source, or the source beside a stub
+	if strings.HasSuffix(m.file, ".pyi") {
+		sibling = strings.TrimSuffix(m.file, "i")
+	}
+	for _, file := range []string{m.file, sibling} {
+		f := v.ix.files[file]
+		if f == nil || f.py == nil {
+			continue
+		}
+		if f.py.open {
+			return false, false
+		}
+		if f.py.bound[name] > 0 {
+			return true, true
+		}
+	}
+	return true, false
+}
+
+// signature finds the signature of a function a module defines once, undecorated.
+func (v *pyView) signature(m pyModule, name string) (pySignature, located, bool) {
+	f := v.ix.files[m.file]
+	if m.file == "" || f == nil || f.py == nil || f.py.bound[name] != 1 {
+		return pySignature{}, located{}, false
+	}
+	sig, ok := f.py.sigs[name]
+	if !ok {
+		return pySignature{}, located{}, false
+	}
+	for _, d := range f.defs {
+		if d.Name == name {
+			return sig, located{m.file, d}, true
+		}
+	}
+	return pySignature{}, located{}, false
+}
+
+func (v *pyView) diagnostics() []Diagnostic {
+	var out []Diagnostic
+	for rel, f := range v.ix.files {
+		if f.py == nil || f.generated {
+			continue
+		}
+		out = append(out, v.checkFile(rel, f)...)
+		out = append(out, pyDuplicates(rel, f)...)
+	}
+	return out
+}
+
+func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
+	var out []Diagnostic
+	functions := map[string]struct { // local name -> where to find its signature
+		module pyModule
+		name   string
+	}{}
+	modules := map[string]pyModule{} // local name -> module, for qualified calls
+	stub := strings.HasSuffix(rel, ".pyi")
+	for _, imp := range f.py.imports {
+		if imp.guarded || stub && imp.level == 0 {
+			continue // a stub's absolute imports name its own stub tree
+		}
+		m := v.resolve(imp.module, imp.level, rel)
+		written := strings.Repeat(".", imp.level) + imp.module
+		if m.kind == missing {
+			out = append(out, Diagnostic{File: rel, Range: imp.rng, Severity: SeverityError, Rule: RuleUnresolvedImport,
+				Message: fmt.Sprintf("cannot resolve import `%s`: no such module or package in the workspace", written)})
+			continue
+		}
+		if m.kind != source {
+			continue
+		}
+		if !imp.from {
+			if len(imp.names) == 1 && imp.names[0].local != strings.Split(imp.module, ".")[0] {
+				modules[imp.names[0].local] = m // import a.b as c
+			}
+			continue
+		}
+		for _, n := range imp.names {
+			known, has := v.defines(m, n.name)
+			if known && !has {
+				related := []Related{}
+				if m.file != "" {
+					related = append(related, Related{File: m.file, Message: fmt.Sprintf("module `%s` is here", written)})
+				}
+				out = append(out, Diagnostic{File: rel, Range: n.rng, Severity: SeverityError, Rule: RuleMissingExport,
+					Message: fmt.Sprintf("`%s` does not define `%s`", written, n.name), Related: related})
+				continue
+			}
+			if m.dir != "" {
+				if sub := v.lookup(m.dir + "/" + n.name); sub.kind == source {
+					modules[n.local] = sub
+					continue
+				}
+			}
+			functions[n.local] = struct {
+				module pyModule
+				name   string
+			}{m, n.name}
+		}
+	}
+
+	self := pyModule{kind: source, file: rel}
+	for _, call := range f.calls {
+		if call.Uncountable {
+			continue
+		}
+		var sig pySignature
+		var def located
+		var ok bool
+		switch {
+		case call.Qualifier != "":
+			if m, isModule := modules[call.Qualifier]; isModule && !f.locals[call.Qualifier] {
+				sig, def, ok = v.signature(m, call.Name)
+			}
+		case f.locals[call.Name]:
+		default:
+			if fn, imported := functions[call.Name]; imported {
+				sig, def, ok = v.signature(fn.module, fn.name)
+			} else {
+				sig, def, ok = v.signature(self, call.Name)
+			}
+		}
+		if !ok {
+			continue
+		}
+		if problem := sig.problem(call.Args, call.Keywords); problem != "" {
+			name := call.Name
+			if call.Qualifier != "" {
+				name = call.Qualifier + "." + name
+			}
+			out = append(out, Diagnostic{File: rel, Range: call.Range, Severity: SeverityError, Rule: RuleArityMismatch,
+				Message: fmt.Sprintf("`%s` %s", name, problem),
+				Related: []Related{{File: def.file, Range: def.def.Range, Message: fmt.Sprintf("`%s` is defined here", def.def.Name)}}})
+		}
+	}
+	return out
+}
+
+// pyDuplicates reports a def or class defined twice, unconditionally and undecorated, at
+// module level with no use of the first in between: the first is dead. Conditional and
+// decorated definitions (overloads, registrations) are left alone.
+func pyDuplicates(rel string, f *fileFacts) []Diagnostic {
+	var out []Diagnostic
+	for _, pair := range f.py.redefined {
+		first, d := pair[0], pair[1]
+		out = append(out, Diagnostic{File: rel, Range: d.Range, Severity: SeverityError, Rule: RuleDuplicateDefinition,
+			Message: fmt.Sprintf("`%s` is defined twice in this module; the first definition is never used", d.Name),
+			Related: []Related{{File: rel, Range: first.Range, Message: "first defined here"}}})
+	}
+	return out
+}

@@ -1,0 +1,153 @@
+package analysis
+
+import "testing"
+
+const cartPy = `"""Cart."""
+__all__ = ["Total", "made_at_runtime"]
+
+
+def total(prices, currency="EUR", *, rounding=2):
+    return sum(prices)
+
+
+def pair(a, b, /, c=0):
+    return a + b + c
+
+
+def flexible(*args, **kwargs):
+    return args
+
+
+@decorator
+def decorated(a):
+    return a
+
+
+class Cart:
+    def add(self, item):
+        pass
+
+
+if PY2:
+    def conditional(a):
+        pass
+else:
+    def conditional(a, b):
+        pass
+
+TAX = RATE = 0.2
+`
+
+func TestPythonCrossFileFindings(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"shop/__init__.py":     "",
+		"shop/cart.py":         cartPy,
+		"shop/sub/__init__.py": "",
+		"shop/views.py": `from shop.cart import total, totl, pair
+from .cart import Cart, TAX, RATE, made_at_runtime
+from . import cart, sub, nope
+from .missing import x
+import shop.cartz
+from shop import cart as c
+
+total([1], "EUR", 2)
+total([1], rounding=2, precision=3)
+pair(1, b=2)
+total()
+c.total([1], "EUR", "x")
+`,
+		"shop/dup.py": "def f():\n    pass\n\n\ndef f():\n    pass\n",
+	})
+	expectFindings(t, root,
+		"shop/dup.py:5:5 duplicate-definition",
+		"shop/views.py:1:30 missing-export",
+		"shop/views.py:3:26 missing-export",
+		"shop/views.py:4:6 unresolved-import",
+		"shop/views.py:5:8 unresolved-import",
+		"shop/views.py:8:1 arity-mismatch",
+		"shop/views.py:9:1 arity-mismatch",
+		"shop/views.py:10:1 arity-mismatch",
+		"shop/views.py:11:1 arity-mismatch",
+		"shop/views.py:12:3 arity-mismatch",
+	)
+}
+
+func TestPythonHardNegatives(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"src/shop/__init__.py": "from .cart import total as total\n",
+		"src/shop/cart.py":     cartPy,
+		"src/shop/_version.py": "", // present here; see the ignored one below
+		"src/shop/views.py": `import os
+import os.path
+import numpy as np
+from typing import TYPE_CHECKING
+from shop import total
+from shop.cart import flexible, decorated, conditional, Cart, made_at_runtime
+from shop.dynamic import anything
+from shop.stubbed import only_in_stub
+from shop.ns import leaf
+from . import _version
+from .generated import built
+try:
+    from shop.cart import not_there
+except ImportError:
+    not_there = None
+
+total([1], "EUR", rounding=3)
+flexible(1, 2, 3, a=1)
+decorated(1, 2, 3)
+conditional(1, 2)
+Cart(1, 2, 3)
+total(*args)
+total(**kw)
+np.array(1, 2, 3)
+
+
+def shadow(total):
+    total(1, 2, 3, 4)
+
+
+def local_import():
+    from shop.cart import pair as total
+    total(1, 2)
+
+
+def test_errors():
+    with pytest.raises(TypeError):
+        total()
+    try:
+        total()
+    except TypeError:
+        pass
+    check(lambda: total())
+`,
+		"src/shop/dynamic.py":   "def __getattr__(name):\n    return name\n",
+		"src/shop/stubbed.py":   "",
+		"src/shop/stubbed.pyi":  "only_in_stub: int\n",
+		"src/shop/ns/leaf.py":   "",
+		".gitignore":            "src/shop/generated.py\n",
+		"src/shop/star.py":      "from .cart import *\n",
+		"src/shop/uses_star.py": "from shop.star import whatever\n",
+		"tests/test_redef.py": `class Finder:
+    pass
+
+both = test_both(Finder)
+
+class Finder:
+    pass
+
+@overload
+def f(a: int) -> int: ...
+@overload
+def f(a: str) -> str: ...
+def f(a): return a
+
+if sys.platform == "win32":
+    def g(): pass
+else:
+    def g(): pass
+`,
+		"stubs/pkg/mod.pyi": "from distutils.whatever import Thing\n",
+	})
+	expectFindings(t, root)
+}
