@@ -31,15 +31,77 @@ type Index struct {
 	files     map[string]*fileFacts // by slash-separated relative path
 	skipped   map[string]string     // relative path -> why it was not checked
 	goModules []goModule
+
+	updateMu sync.Mutex // serializes Update, which owns updating
+	updating parsers
 }
 
 // NewIndex prepares an index of root; Scan fills it.
 func NewIndex(root string) *Index {
 	return &Index{
-		root:    root,
-		ignore:  workspace.NewIgnore(root),
-		files:   map[string]*fileFacts{},
-		skipped: map[string]string{},
+		root:     root,
+		ignore:   workspace.NewIgnore(root),
+		files:    map[string]*fileFacts{},
+		skipped:  map[string]string{},
+		updating: parsers{},
+	}
+}
+
+// Root is the directory the index covers.
+func (ix *Index) Root() string { return ix.root }
+
+// Checks reports whether a file is one the checks read: a source file of a known
+// language that is not ignored.
+func (ix *Index) Checks(rel string) bool {
+	return LanguageFor(rel) != nil && !ix.ignore.Ignored(rel, false)
+}
+
+// Update replaces one file's facts with src, an editor's buffer or the file on disk.
+func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
+	if !ix.Checks(rel) {
+		return nil
+	}
+	ix.updateMu.Lock()
+	defer ix.updateMu.Unlock()
+	if reason := skipReason(rel, src); reason != "" {
+		ix.mu.Lock()
+		delete(ix.files, rel)
+		ix.skipped[rel] = reason
+		ix.mu.Unlock()
+		return nil
+	}
+	hash := sha256.Sum256(src)
+	ix.mu.RLock()
+	cached := ix.files[rel]
+	ix.mu.RUnlock()
+	if cached != nil && cached.hash == hash {
+		return nil
+	}
+	f, err := parseFile(ctx, ix.updating, rel, src)
+	if err != nil {
+		return err
+	}
+	f.hash = hash
+	ix.mu.Lock()
+	ix.files[rel] = f
+	delete(ix.skipped, rel)
+	ix.mu.Unlock()
+	return nil
+}
+
+// Remove forgets a file, or a directory and everything below it.
+func (ix *Index) Remove(rel string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for file := range ix.files {
+		if file == rel || strings.HasPrefix(file, rel+"/") {
+			delete(ix.files, file)
+		}
+	}
+	for file := range ix.skipped {
+		if file == rel || strings.HasPrefix(file, rel+"/") {
+			delete(ix.skipped, file)
+		}
 	}
 }
 

@@ -89,3 +89,14 @@ func (s *documentStore) get(u uri.URI) (document, bool) {
 	}
 	return *doc, true
 }
+
+// all returns snapshots of every open document.
+func (s *documentStore) all() []document {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]document, 0, len(s.docs))
+	for _, doc := range s.docs {
+		out = append(out, *doc)
+	}
+	return out
+}

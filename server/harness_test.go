@@ -29,20 +29,89 @@ const waitTimeout = 15 * time.Second
 type testClient struct {
 	protocol.UnimplementedClient
 
-	mu      sync.Mutex
-	logs    []protocol.LogMessageParams
-	changed chan struct{} // closed and replaced on every new record
+	mu          sync.Mutex
+	logs        []protocol.LogMessageParams
+	diagnostics map[uri.URI][]protocol.Diagnostic // the latest publication per file
+	publishes   int
+	progress    []string      // "begin", "report 40", "end", in order
+	changed     chan struct{} // closed and replaced on every new record
 }
 
-func newTestClient() *testClient { return &testClient{changed: make(chan struct{})} }
+func newTestClient() *testClient {
+	return &testClient{changed: make(chan struct{}), diagnostics: map[uri.URI][]protocol.Diagnostic{}}
+}
 
-func (c *testClient) LogMessage(_ context.Context, p *protocol.LogMessageParams) error {
+// record applies a change under the lock and wakes the waiters.
+func (c *testClient) record(change func()) {
 	c.mu.Lock()
-	c.logs = append(c.logs, *p)
+	change()
 	close(c.changed)
 	c.changed = make(chan struct{})
 	c.mu.Unlock()
+}
+
+func (c *testClient) LogMessage(_ context.Context, p *protocol.LogMessageParams) error {
+	c.record(func() { c.logs = append(c.logs, *p) })
 	return nil
+}
+
+func (c *testClient) PublishDiagnostics(_ context.Context, p *protocol.PublishDiagnosticsParams) error {
+	c.record(func() {
+		c.diagnostics[p.URI] = p.Diagnostics
+		c.publishes++
+	})
+	return nil
+}
+
+func (c *testClient) WorkDoneProgressCreate(context.Context, *protocol.WorkDoneProgressCreateParams) error {
+	return nil
+}
+
+func (c *testClient) Progress(_ context.Context, p *protocol.ProgressParams) error {
+	var v struct {
+		Kind       string  `json:"kind"`
+		Percentage *uint32 `json:"percentage"`
+	}
+	if err := json.Unmarshal(p.Value, &v); err != nil {
+		return err
+	}
+	entry := v.Kind
+	if v.Kind == "report" && v.Percentage != nil {
+		entry = fmt.Sprintf("report %d", *v.Percentage)
+	}
+	c.record(func() { c.progress = append(c.progress, entry) })
+	return nil
+}
+
+// await waits until cond, checked under the client's lock, holds.
+func (c *testClient) await(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(waitTimeout)
+	for {
+		c.mu.Lock()
+		ok, changed := cond(), c.changed
+		c.mu.Unlock()
+		if ok {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("waited %v for %s", waitTimeout, what)
+		}
+	}
+}
+
+// awaitDiagnostics waits until the file's latest diagnostics satisfy cond and returns them.
+func (c *testClient) awaitDiagnostics(t *testing.T, u uri.URI, what string, cond func([]protocol.Diagnostic) bool) []protocol.Diagnostic {
+	t.Helper()
+	var got []protocol.Diagnostic
+	c.await(t, what+" in "+string(u), func() bool {
+		ds, published := c.diagnostics[u]
+		got = ds
+		return published && cond(ds)
+	})
+	return got
 }
 
 // awaitLog waits for a window/logMessage containing text and returns it.

@@ -25,6 +25,7 @@ func (s *Server) Initialize(_ context.Context, params *protocol.InitializeParams
 	s.state = initializing
 	s.root = root
 	s.encoding = encoding
+	s.workDoneProgress = params.Capabilities.Window != nil && params.Capabilities.Window.WorkDoneProgress != nil && *params.Capabilities.Window.WorkDoneProgress
 	s.mu.Unlock()
 
 	s.log.Info("initialize", "client", params.ClientInfo.Name, "root", root, "positionEncoding", string(encoding))
@@ -68,16 +69,28 @@ func fsPath(u uri.URI) string {
 	return filepath.Clean(u.FsPath())
 }
 
-// Initialized starts following the workspace on disk.
+// Initialized starts checking the workspace and following it on disk.
 func (s *Server) Initialized(context.Context, *protocol.InitializedParams) error {
 	s.mu.Lock()
 	s.state = running
 	root := s.root
+	if root != "" {
+		s.checker = newChecker(s, root)
+	}
 	s.mu.Unlock()
 	if root != "" {
-		go s.startWatcher(root) // walking a large tree must not hold up the read loop
+		// Walking and parsing a large tree must not hold up the read loop.
+		go s.checker.run(s.ctx)
+		go s.startWatcher(root)
 	}
 	return nil
+}
+
+// workspaceChecker returns the checker, or nil before initialized or without a root.
+func (s *Server) workspaceChecker() *checker {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.checker
 }
 
 // Shutdown stops background work; after it only exit is accepted.

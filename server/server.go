@@ -38,11 +38,13 @@ type Server struct {
 	cancel context.CancelFunc
 	exit   chan int // the exit notification's process exit code
 
-	mu       sync.Mutex
-	state    lifecycle
-	encoding protocol.PositionEncodingKind
-	root     string // workspace root directory; "" when the client opened no folder
-	watcher  *workspace.Watcher
+	mu               sync.Mutex
+	state            lifecycle
+	encoding         protocol.PositionEncodingKind
+	workDoneProgress bool   // the client shows $/progress
+	root             string // workspace root directory; "" when the client opened no folder
+	watcher          *workspace.Watcher
+	checker          *checker // nil without a workspace root
 }
 
 func newServer(ctx context.Context, client protocol.Client, log *slog.Logger, clientLog *clientLogHandler) *Server {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 )
 
 // Text synchronisation: the editor's buffers, kept exactly as the editor has them.
@@ -11,6 +12,7 @@ import (
 func (s *Server) DidOpen(_ context.Context, params *protocol.DidOpenTextDocumentParams) error {
 	s.docs.open(params.TextDocument)
 	s.log.Debug("opened", "uri", params.TextDocument.URI, "version", params.TextDocument.Version)
+	s.recheck(params.TextDocument.URI)
 	return nil
 }
 
@@ -27,6 +29,7 @@ func (s *Server) DidChange(_ context.Context, params *protocol.DidChangeTextDocu
 		s.log.Warn("document version did not increase", "uri", doc.URI, "version", doc.Version, "previous", previous)
 	}
 	s.log.Debug("changed", "uri", doc.URI, "version", doc.Version, "edits", len(params.ContentChanges))
+	s.recheck(doc.URI)
 	return nil
 }
 
@@ -39,5 +42,13 @@ func (s *Server) DidClose(_ context.Context, params *protocol.DidCloseTextDocume
 	if !s.docs.close(params.TextDocument.URI) {
 		s.log.Warn("close of a document that is not open", "uri", params.TextDocument.URI)
 	}
+	s.recheck(params.TextDocument.URI) // the disk's content counts again
 	return nil
+}
+
+// recheck schedules the checks for an edited document.
+func (s *Server) recheck(u uri.URI) {
+	if c := s.workspaceChecker(); c != nil {
+		c.editorChanged(u)
+	}
 }

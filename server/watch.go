@@ -8,7 +8,7 @@ import (
 )
 
 // startWatcher follows the workspace on disk. Files open in the editor follow didChange,
-// not the disk; everything else follows the watcher's batches.
+// not the disk; everything else follows the watcher's batches into the checker.
 func (s *Server) startWatcher(root string) {
 	w, err := workspace.Watch(root, workspace.NewIgnore(root), workspace.WatchOptions{
 		OnError: func(err error) { s.log.Warn("file watcher", "error", err) },
@@ -29,10 +29,13 @@ func (s *Server) startWatcher(root string) {
 	go s.followDisk(w.Batches())
 }
 
-// followDisk consumes watcher batches until the watcher is closed.
+// followDisk hands watcher batches to the checker until the watcher is closed.
 func (s *Server) followDisk(batches <-chan workspace.Batch) {
 	for batch := range batches {
 		s.log.Debug("files changed on disk", "changes", len(batch.Changes), "rescan", batch.Rescan, "paths", summarize(batch.Changes))
+		if c := s.workspaceChecker(); c != nil {
+			c.diskChanged(batch)
+		}
 	}
 }
 

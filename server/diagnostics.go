@@ -1,0 +1,288 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/opencode-orchestrator/orchestrator/analysis"
+	"github.com/opencode-orchestrator/orchestrator/analysis/workspace"
+)
+
+// editDebounce is how long typing must pause before the checks run on the buffer.
+const editDebounce = 150 * time.Millisecond
+
+// rescanTriggers change how every file resolves: a change to one re-reads the workspace.
+var rescanTriggers = map[string]bool{"go.mod": true, "go.work": true, "tsconfig.json": true, "jsconfig.json": true, ".gitignore": true}
+
+// checker runs the deterministic checks on the workspace and publishes their findings
+// for every file that has any, open in the editor or not. One goroutine does the work;
+// notifications only record what changed.
+type checker struct {
+	s    *Server
+	ix   *analysis.Index
+	kick chan struct{}
+
+	mu       sync.Mutex
+	edited   map[string]bool // editor buffers changed (or closed) since the last check
+	disk     []workspace.Change
+	rescan   bool
+	debounce *time.Timer
+
+	published map[string]string // file -> fingerprint of what the client shows; owned by run
+}
+
+func newChecker(s *Server, root string) *checker {
+	return &checker{s: s, ix: analysis.NewIndex(root), kick: make(chan struct{}, 1), edited: map[string]bool{}, published: map[string]string{}}
+}
+
+func (c *checker) signal() {
+	select {
+	case c.kick <- struct{}{}:
+	default:
+	}
+}
+
+// editorChanged records that an editor buffer changed, opened or closed; the check runs
+// once typing pauses.
+func (c *checker) editorChanged(u uri.URI) {
+	rel, ok := c.relative(u)
+	if !ok || !c.ix.Checks(rel) {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.edited[rel] = true
+	if c.debounce == nil {
+		c.debounce = time.AfterFunc(editDebounce, c.signal)
+	} else {
+		c.debounce.Reset(editDebounce)
+	}
+}
+
+// diskChanged records a watcher batch; it is already debounced.
+func (c *checker) diskChanged(b workspace.Batch) {
+	c.mu.Lock()
+	c.disk = append(c.disk, b.Changes...)
+	c.rescan = c.rescan || b.Rescan
+	for _, ch := range b.Changes {
+		c.rescan = c.rescan || rescanTriggers[path.Base(ch.Rel)]
+	}
+	c.mu.Unlock()
+	c.signal()
+}
+
+func (c *checker) relative(u uri.URI) (string, bool) {
+	if !u.IsFile() {
+		return "", false
+	}
+	rel, err := filepath.Rel(c.ix.Root(), u.FsPath())
+	if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
+}
+
+func (c *checker) uri(rel string) uri.URI {
+	return uri.File(filepath.Join(c.ix.Root(), filepath.FromSlash(rel)))
+}
+
+// run indexes the workspace, then re-checks whenever something changed, until ctx ends.
+func (c *checker) run(ctx context.Context) {
+	if !c.scan(ctx) {
+		return
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-c.kick:
+		}
+		c.mu.Lock()
+		edited, disk, rescan := c.edited, c.disk, c.rescan
+		c.edited, c.disk, c.rescan = map[string]bool{}, nil, false
+		c.mu.Unlock()
+		if rescan {
+			if !c.scan(ctx) {
+				return
+			}
+			continue
+		}
+		for _, ch := range disk {
+			if ch.Op == workspace.Removed {
+				c.ix.Remove(ch.Rel)
+			} else if !ch.IsDir {
+				edited[ch.Rel] = true
+			}
+		}
+		for rel := range edited {
+			c.load(ctx, rel)
+		}
+		c.publish(ctx)
+	}
+}
+
+// scan (re)indexes the whole workspace with progress, then lays the editor's buffers
+// over the disk and publishes.
+func (c *checker) scan(ctx context.Context) bool {
+	p := c.s.startProgress(ctx, "Checking the workspace")
+	err := c.ix.Scan(ctx, func(done, total int) {
+		p.report(ctx, done, total, fmt.Sprintf("%d/%d files", done, total))
+	})
+	if err != nil {
+		p.end(ctx, "stopped")
+		if ctx.Err() == nil {
+			c.s.log.Error("cannot check the workspace", "error", err)
+		}
+		return ctx.Err() == nil
+	}
+	for _, doc := range c.s.docs.all() {
+		if rel, ok := c.relative(doc.URI); ok {
+			c.load(ctx, rel)
+		}
+	}
+	count := c.publish(ctx)
+	p.end(ctx, fmt.Sprintf("%d files checked, %d with findings", c.ix.Files(), count))
+	c.s.log.Info("workspace checked", "files", c.ix.Files(), "withFindings", count)
+	return true
+}
+
+// load brings one file up to date: the editor's buffer when open, else the disk.
+func (c *checker) load(ctx context.Context, rel string) {
+	if doc, open := c.s.docs.get(c.uri(rel)); open {
+		_ = c.ix.Update(ctx, rel, []byte(doc.Text))
+		return
+	}
+	src, err := os.ReadFile(filepath.Join(c.ix.Root(), filepath.FromSlash(rel)))
+	if errors.Is(err, fs.ErrNotExist) {
+		c.ix.Remove(rel)
+		return
+	}
+	if err != nil {
+		c.s.log.Warn("cannot read a changed file", "file", rel, "error", err)
+		return
+	}
+	_ = c.ix.Update(ctx, rel, src)
+}
+
+// publish sends the findings of every file whose findings changed, including the empty
+// list for files that no longer have any. It returns how many files have findings.
+func (c *checker) publish(ctx context.Context) int {
+	byFile := map[string][]analysis.Diagnostic{}
+	for _, d := range c.ix.Diagnostics() {
+		byFile[d.File] = append(byFile[d.File], d)
+	}
+	for rel := range c.published {
+		if _, still := byFile[rel]; !still {
+			byFile[rel] = nil
+		}
+	}
+	c.s.mu.Lock()
+	encoding := c.s.encoding
+	c.s.mu.Unlock()
+	for rel, ds := range byFile {
+		fingerprint := fmt.Sprint(ds)
+		if c.published[rel] == fingerprint {
+			continue
+		}
+		params := c.toProtocol(rel, ds, encoding)
+		if err := c.s.client.PublishDiagnostics(ctx, params); err != nil {
+			return len(c.published)
+		}
+		if len(ds) == 0 {
+			delete(c.published, rel)
+		} else {
+			c.published[rel] = fingerprint
+		}
+	}
+	return len(c.published)
+}
+
+// toProtocol converts findings to LSP: positions into the negotiated encoding, measured
+// on the text the client has (the buffer when open, else the disk).
+func (c *checker) toProtocol(rel string, ds []analysis.Diagnostic, enc protocol.PositionEncodingKind) *protocol.PublishDiagnosticsParams {
+	params := &protocol.PublishDiagnosticsParams{URI: c.uri(rel), Diagnostics: []protocol.Diagnostic{}}
+	texts := map[string]*textPositions{}
+	positions := func(file string) *textPositions {
+		if tp, ok := texts[file]; ok {
+			return tp
+		}
+		var text string
+		if doc, open := c.s.docs.get(c.uri(file)); open {
+			text = doc.Text
+			if file == rel {
+				params.Version = protocol.NewOptional(doc.Version)
+			}
+		} else if src, err := os.ReadFile(filepath.Join(c.ix.Root(), filepath.FromSlash(file))); err == nil {
+			text = string(src)
+		}
+		tp := newTextPositions(text)
+		texts[file] = tp
+		return tp
+	}
+	for _, d := range ds {
+		tp := positions(rel)
+		pd := protocol.Diagnostic{
+			Range:    tp.toRange(d.Range, enc),
+			Severity: severity(d.Severity),
+			Code:     protocol.String(d.Rule),
+			Source:   protocol.NewOptional("orchestrator"),
+			Message:  protocol.String(d.Message),
+		}
+		for _, r := range d.Related {
+			pd.RelatedInformation = append(pd.RelatedInformation, protocol.DiagnosticRelatedInformation{
+				Location: protocol.Location{URI: c.uri(r.File), Range: positions(r.File).toRange(r.Range, enc)},
+				Message:  r.Message,
+			})
+		}
+		params.Diagnostics = append(params.Diagnostics, pd)
+	}
+	return params
+}
+
+func severity(s analysis.Severity) protocol.DiagnosticSeverity {
+	switch s {
+	case analysis.SeverityError:
+		return protocol.DiagnosticSeverityError
+	case analysis.SeverityWarning:
+		return protocol.DiagnosticSeverityWarning
+	}
+	return protocol.DiagnosticSeverityInformation
+}
+
+// textPositions converts analysis positions, whose lines end at "\n" only, to LSP
+// positions, whose lines also end at a lone "\r", through byte offsets.
+type textPositions struct {
+	newlines []int // byte offset where each "\n"-line starts
+	lines    *lineIndex
+}
+
+func newTextPositions(text string) *textPositions {
+	tp := &textPositions{newlines: []int{0}, lines: newLineIndex(text)}
+	for i := 0; i < len(text); i++ {
+		if text[i] == '\n' {
+			tp.newlines = append(tp.newlines, i+1)
+		}
+	}
+	return tp
+}
+
+func (tp *textPositions) toRange(r analysis.Range, enc protocol.PositionEncodingKind) protocol.Range {
+	offset := func(p analysis.Position) int {
+		if p.Line >= len(tp.newlines) {
+			return len(tp.lines.text)
+		}
+		return tp.newlines[p.Line] + p.Column
+	}
+	return protocol.Range{Start: tp.lines.position(offset(r.Start), enc), End: tp.lines.position(offset(r.End), enc)}
+}

@@ -1,0 +1,142 @@
+package server
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+)
+
+func writeWorkspace(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for rel, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// initializeWithProgress is initialize for a client that shows work-done progress.
+func (s *session) initializeWithProgress(root string, encodings ...protocol.PositionEncodingKind) {
+	s.t.Helper()
+	yes := true
+	params := &protocol.InitializeParams{Capabilities: protocol.ClientCapabilities{
+		General: &protocol.GeneralClientCapabilities{PositionEncodings: encodings},
+		Window:  &protocol.WindowClientCapabilities{WorkDoneProgress: &yes},
+	}}
+	u := uri.File(root)
+	params.RootURI = &u
+	if _, err := s.server.Initialize(s.ctx(), params); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := s.server.Initialized(s.ctx(), &protocol.InitializedParams{}); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+func codes(ds []protocol.Diagnostic) []string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, string(d.Code.(protocol.String)))
+	}
+	return out
+}
+
+func TestDiagnosticsForFilesNotOpenAndAfterEditingTheOtherSide(t *testing.T) {
+	root := writeWorkspace(t, map[string]string{
+		"go.mod":       "module example.com/shop\n",
+		"cart/cart.go": "package cart\n\nfunc Total(prices []int) int { return 0 }\n",
+		"web/web.go":   "package web\n\nimport \"example.com/shop/cart\"\n\n// 日本語のコメント 🎉\nvar label, total = \"🎉 ½ 日本\", cart.Sum(nil)\n",
+	})
+	s := newSession(t, Options{}, nil)
+	s.initializeWithProgress(root) // utf-16
+	web := uri.File(filepath.Join(root, "web/web.go"))
+
+	// The importer is not open; its finding is published, with the exporter related.
+	ds := s.client.awaitDiagnostics(t, web, "missing-export", func(ds []protocol.Diagnostic) bool { return len(ds) == 1 })
+	d := ds[0]
+	if codes(ds)[0] != "missing-export" || d.Source != protocol.NewOptional("orchestrator") || d.Severity != protocol.DiagnosticSeverityError {
+		t.Errorf("diagnostic %+v", d)
+	}
+	prefix := "var label, total = \"🎉 ½ 日本\", cart."
+	if want := uint32(len(utf16.Encode([]rune(prefix)))); d.Range.Start != (protocol.Position{Line: 5, Character: want}) || d.Range.End.Character != want+3 {
+		t.Errorf("range %+v, want line 5 from UTF-16 column %d", d.Range, want)
+	}
+	if len(d.RelatedInformation) != 1 || d.RelatedInformation[0].Location.URI != uri.File(filepath.Join(root, "cart/cart.go")) {
+		t.Errorf("related %+v", d.RelatedInformation)
+	}
+	s.client.await(t, "progress end", func() bool {
+		return len(s.client.progress) > 0 && s.client.progress[len(s.client.progress)-1] == "end"
+	})
+	if p := s.client.progress; p[0] != "begin" || !slices.Contains(p, "report 100") {
+		t.Errorf("progress %v", p)
+	}
+
+	// Open the exporter and add the missing function: the importer's finding clears.
+	cartURI := uri.File(filepath.Join(root, "cart/cart.go"))
+	text := "package cart\n\nfunc Total(prices []int) int { return 0 }\n"
+	if err := s.server.DidOpen(s.ctx(), &protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: cartURI, LanguageID: "go", Version: 1, Text: text}}); err != nil {
+		t.Fatal(err)
+	}
+	end := protocol.Position{Line: 3, Character: 0}
+	if err := s.server.DidChange(s.ctx(), &protocol.DidChangeTextDocumentParams{
+		TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: cartURI}, Version: 2},
+		ContentChanges: []protocol.TextDocumentContentChangeEvent{&protocol.TextDocumentContentChangePartial{Range: protocol.Range{Start: end, End: end}, Text: "\nfunc Sum(prices []int) int { return 0 }\n"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.client.awaitDiagnostics(t, web, "the finding to clear", func(ds []protocol.Diagnostic) bool { return len(ds) == 0 })
+
+	// Closing the exporter without saving brings back the disk, and the finding.
+	if err := s.server.DidClose(s.ctx(), &protocol.DidCloseTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: cartURI}}); err != nil {
+		t.Fatal(err)
+	}
+	s.client.awaitDiagnostics(t, web, "the finding to return", func(ds []protocol.Diagnostic) bool { return len(ds) == 1 })
+}
+
+func TestDiagnosticsFollowTheDiskAndUTF8Clients(t *testing.T) {
+	root := writeWorkspace(t, map[string]string{
+		"app/format.ts": "export function formatPrice(cents: number): string { return ''; }\n",
+		"app/ok.ts":     "export const ok = 1;\n",
+	})
+	s := newSession(t, Options{}, nil)
+	s.initializeWithProgress(root, protocol.PositionEncodingKindUTF8)
+	s.client.await(t, "the first check", func() bool { return slices.Contains(s.client.progress, "end") })
+
+	// A worker writes a file behind the editor's back: its mistakes show up.
+	checkout := uri.File(filepath.Join(root, "app/checkout.ts"))
+	src := "const s = '日本'; import { formatPrise } from './format';\n"
+	if err := os.WriteFile(filepath.Join(root, "app/checkout.ts"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ds := s.client.awaitDiagnostics(t, checkout, "missing-export", func(ds []protocol.Diagnostic) bool { return len(ds) == 1 })
+	if want := uint32(strings.Index(src, "formatPrise")); ds[0].Range.Start.Character != want {
+		t.Errorf("UTF-8 column %d, want %d", ds[0].Range.Start.Character, want)
+	}
+
+	// Fixed on disk: cleared. Deleted: nothing left to show.
+	if err := os.WriteFile(filepath.Join(root, "app/checkout.ts"), []byte("import { formatPrice } from './format';\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.client.awaitDiagnostics(t, checkout, "the finding to clear", func(ds []protocol.Diagnostic) bool { return len(ds) == 0 })
+	broken := uri.File(filepath.Join(root, "app/broken.ts"))
+	if err := os.WriteFile(filepath.Join(root, "app/broken.ts"), []byte("let x = (1 + ;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.client.awaitDiagnostics(t, broken, "syntax-error", func(ds []protocol.Diagnostic) bool { return len(ds) == 1 })
+	if err := os.Remove(filepath.Join(root, "app/broken.ts")); err != nil {
+		t.Fatal(err)
+	}
+	s.client.awaitDiagnostics(t, broken, "the finding of a deleted file to clear", func(ds []protocol.Diagnostic) bool { return len(ds) == 0 })
+}
