@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `orchestrator check` on a small bundled workspace (Go, TypeScript, Python): clean, then
-# with the kind of mistakes a hurried worker makes, then clean again after the fix.
+# with the cross-file mistakes parallel workers make, then clean again after the fix.
 set -euo pipefail
 bin=${1:-bin/orchestrator}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,12 +17,34 @@ case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
 echo "== the sample workspace as committed"
 run
 
-echo; echo "== two workers wrote in a hurry: a brace lost in Go, a parenthesis in TypeScript"
-sed -i 's/^\tfor _, p := range prices {$/\tfor _, p := range prices/' "$workspace/cart/cart.go"
-sed -i 's/return `Pay ${formatPrice(total)}`;/return `Pay ${formatPrice(total}`;/' "$workspace/web/checkout.ts"
+echo; echo "== parallel workers changed one side each: a Go signature, a TypeScript export, a Python module"
+cat > "$workspace/cart/cart.go" <<'GO'
+package cart
+
+// Total adds up the prices of the items in the cart, in a currency.
+func Total(prices []int, currency string) int {
+	sum := 0
+	for _, p := range prices {
+		sum += p
+	}
+	return sum
+}
+GO
+cat > "$workspace/cart/summary.go" <<'GO'
+package cart
+
+func Summary(prices []int) int { return Total(prices) }
+GO
+sed -i 's/export function formatPrice/export function formatAmount/' "$workspace/web/format.ts"
+printf 'from report import summary, totals\n\nprint(summary(100, "EUR", 2))\n' > "$workspace/main.py"
 run
 echo; run --format json .
 
+echo; echo "== and a worker in a hurry: a brace lost in Go"
+sed -i 's/^\tfor _, p := range prices {$/\tfor _, p := range prices/' "$workspace/cart/cart.go"
+run
+
 echo; echo "== after the fix round"
+find "$workspace" -mindepth 1 -delete
 cp -R "$here/demo/." "$workspace"
 run
