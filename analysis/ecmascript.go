@@ -60,18 +60,7 @@ func extractES(_ string, root *sitter.Node, src []byte, q *sitter.Query, f *file
 				f.es.open = true
 			}
 		case c["call"] != nil:
-			call := Call{Name: text(c["call.name"], src), Range: nodeRange(c["call.name"])}
-			if qual := c["call.qualifier"]; qual != nil {
-				call.Qualifier = text(qual, src)
-			}
-			args := namedChildren(c["call.args"])
-			call.Args = len(args)
-			for _, a := range args {
-				if a.Type() == "spread_element" {
-					call.Uncountable = true
-				}
-			}
-			f.calls = append(f.calls, call)
+			f.calls = append(f.calls, callOf(c, src, "spread_element"))
 		case c["ref"] != nil:
 			f.refs = append(f.refs, Ref{Qualifier: text(c["ref.qualifier"], src), Name: text(c["ref.name"], src), Range: nodeRange(c["ref.name"])})
 		case c["local"] != nil:

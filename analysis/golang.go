@@ -47,18 +47,8 @@ func extractGo(rel string, root *sitter.Node, src []byte, q *sitter.Query, f *fi
 		case c["ref"] != nil:
 			f.refs = append(f.refs, Ref{Qualifier: text(c["ref.qualifier"], src), Name: text(c["ref.name"], src), Range: nodeRange(c["ref.name"])})
 		case c["call"] != nil:
-			call := Call{Name: text(c["call.name"], src), Range: nodeRange(c["call.name"])}
-			if qual := c["call.qualifier"]; qual != nil {
-				call.Qualifier = text(qual, src)
-			}
-			args := namedChildren(c["call.args"])
-			call.Args = len(args)
-			for _, a := range args {
-				if a.Type() == "variadic_argument" {
-					call.Uncountable = true
-				}
-			}
-			if len(args) == 1 && args[0].Type() == "call_expression" {
+			call := callOf(c, src, "variadic_argument")
+			if args := namedChildren(c["call.args"]); len(args) == 1 && args[0].Type() == "call_expression" {
 				call.Uncountable = true // f(g()) passes all of g's results
 			}
 			f.calls = append(f.calls, call)

@@ -296,21 +296,13 @@ func pySignatureOf(params *sitter.Node, src []byte) (pySignature, bool) {
 	}
 	keywordOnly := false
 	for _, p := range namedChildren(params) {
+		if p.Type() == "typed_parameter" {
+			p = p.NamedChild(0) // `a: int`, `*args: int`: the annotation does not matter
+		}
 		var param pyParam
 		switch p.Type() {
 		case "identifier":
 			param = pyParam{name: text(p, src)}
-		case "typed_parameter":
-			inner := p.NamedChild(0)
-			switch inner.Type() {
-			case "list_splat_pattern":
-				sig.varargs, keywordOnly = true, true
-				continue
-			case "dictionary_splat_pattern":
-				sig.varkw = true
-				continue
-			}
-			param = pyParam{name: text(inner, src)}
 		case "default_parameter", "typed_default_parameter":
 			param = pyParam{name: text(p.ChildByFieldName("name"), src), optional: true}
 		case "list_splat_pattern":

@@ -78,3 +78,20 @@ func namedChildren(n *sitter.Node) []*sitter.Node {
 	}
 	return out
 }
+
+// callOf reads a captured call site: callee, qualifier and argument count. An argument of
+// the language's spread kind (xs..., ...xs) makes the count meaningless.
+func callOf(c captures, src []byte, spread string) Call {
+	call := Call{Name: text(c["call.name"], src), Range: nodeRange(c["call.name"])}
+	if qual := c["call.qualifier"]; qual != nil {
+		call.Qualifier = text(qual, src)
+	}
+	args := namedChildren(c["call.args"])
+	call.Args = len(args)
+	for _, a := range args {
+		if a.Type() == spread {
+			call.Uncountable = true
+		}
+	}
+	return call
+}
