@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 )
 
 // CheckCommand is the `orchestrator check` subcommand: the reviewer's deterministic checks
@@ -18,11 +19,15 @@ func CheckCommand(version string) func(ctx context.Context, args []string, stdin
 		fs := flag.NewFlagSet("check", flag.ContinueOnError)
 		fs.SetOutput(stderr)
 		format := fs.String("format", "text", "output `format`: text, json or sarif")
+		build := fs.Bool("build", false, "also run the build and test commands (detected from go.mod, package.json, pyproject.toml, Cargo.toml)")
+		timeout := fs.Duration("timeout", 10*time.Minute, "longest a build or test command may run")
 		fs.Usage = func() {
-			fmt.Fprint(fs.Output(), `usage: orchestrator check [--format text|json|sarif] [dir]
+			fmt.Fprint(fs.Output(), `usage: orchestrator check [--format text|json|sarif] [--build] [dir]
 
-Runs the deterministic checks on the workspace dir (default: the current directory):
-syntax errors in Go, TypeScript/TSX, JavaScript and Python, respecting .gitignore.
+Runs the deterministic checks on the workspace dir (default: the current directory), in
+Go, TypeScript/TSX, JavaScript and Python, respecting .gitignore: syntax errors,
+unresolved imports, missing exports, arity mismatches, duplicate definitions. With
+--build, also the project's build and (when it builds) its tests.
 Exit status: 0 no findings, 1 findings, 2 usage or I/O error.
 
 flags:
@@ -59,6 +64,15 @@ flags:
 		}
 		noteSkipped(stderr, ix.Skipped())
 		ds := ix.Diagnostics()
+		if *build {
+			found, err := runBuildAndTests(ctx, dir, *timeout, stderr)
+			if err != nil {
+				fmt.Fprintf(stderr, "orchestrator check: %v\n", err)
+				return 2
+			}
+			ds = append(ds, found...)
+			SortDiagnostics(ds)
+		}
 		var err error
 		switch *format {
 		case "json":
@@ -79,6 +93,32 @@ flags:
 	}
 }
 
+// runBuildAndTests runs the detected build command, then the tests when it builds.
+func runBuildAndTests(ctx context.Context, dir string, timeout time.Duration, log io.Writer) ([]Diagnostic, error) {
+	c := DetectCommands(dir)
+	if c.Build == "" && c.Test == "" {
+		fmt.Fprintln(log, "orchestrator check: no build or test command found (go.mod, package.json, pyproject.toml, Cargo.toml)")
+		return nil, nil
+	}
+	var out []Diagnostic
+	for _, step := range []struct{ command, rule string }{{c.Build, RuleBuildError}, {c.Test, RuleTestFailure}} {
+		if step.command == "" {
+			continue
+		}
+		fmt.Fprintf(log, "orchestrator check: running `%s`\n", step.command)
+		found, res, err := CommandFindings(ctx, dir, step.command, step.rule, c.Origin, timeout)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(log, "orchestrator check: `%s` exited %d after %v\n", step.command, res.ExitCode, res.Duration.Round(time.Millisecond))
+		out = append(out, found...)
+		if step.rule == RuleBuildError && len(found) > 0 {
+			break // tests of a broken build only repeat its errors
+		}
+	}
+	return out, nil
+}
+
 // reorderFlags lets flags follow the directory (`check . --format json`), as people type it.
 func reorderFlags(args []string) []string {
 	var flags, positional []string
@@ -90,7 +130,7 @@ func reorderFlags(args []string) []string {
 			i = len(args)
 		case strings.HasPrefix(a, "-") && a != "-":
 			flags = append(flags, a)
-			if !strings.Contains(a, "=") && i+1 < len(args) && (a == "-format" || a == "--format") {
+			if !strings.Contains(a, "=") && i+1 < len(args) && slices.Contains([]string{"-format", "--format", "-timeout", "--timeout"}, a) {
 				flags = append(flags, args[i+1])
 				i++
 			}

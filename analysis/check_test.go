@@ -188,3 +188,25 @@ func TestDemoSampleIsClean(t *testing.T) {
 		t.Errorf("code %d, output %q, stderr %q", code, out, errOut)
 	}
 }
+
+func TestCheckBuildRunsTheProjectsCommands(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"go.mod":     "module example.com/b\n\ngo 1.22\n",
+		"main.go":    "package main\n\nfunc main() { var unused int }\n",
+		"lib/lib.go": "package lib\n\nfunc F() int { return 1 }\n",
+	})
+	code, out, errOut := runCheck(t, "--build", root)
+	// The compiler's wording varies by Go version; the place and the rule do not.
+	if code != 1 || !strings.Contains(out, "main.go:3:19: error: ") || !strings.Contains(out, "unused") || !strings.Contains(out, "[build-error]") {
+		t.Errorf("code %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "running `go build ./...`") || strings.Contains(errOut, "go test") {
+		t.Errorf("a broken build should stop before the tests: %s", errOut)
+	}
+	if err := os.WriteFile(filepath.Join(root, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runCheck(t, root, "--build"); code != 0 || !strings.Contains(errOut, "running `go test ./...`") {
+		t.Errorf("clean build: code %d\n%s\n%s", code, out, errOut)
+	}
+}

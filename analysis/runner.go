@@ -1,0 +1,304 @@
+package analysis
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Commands are a workspace's build and test commands, run by `sh -c` in its root.
+type Commands struct {
+	Build, Test string
+	Origin      string // the project file they were detected from, where failures without a location are shown
+}
+
+// DetectCommands picks the commands from the project's files: go.mod, package.json
+// scripts (through the lock file's package manager), Python test configuration, Cargo.
+func DetectCommands(root string) Commands {
+	exists := func(name string) bool {
+		_, err := os.Stat(filepath.Join(root, name))
+		return err == nil
+	}
+	switch {
+	case exists("go.mod"):
+		return Commands{Build: "go build ./...", Test: "go test ./...", Origin: "go.mod"}
+	case exists("Cargo.toml"):
+		return Commands{Build: "cargo build", Test: "cargo test", Origin: "Cargo.toml"}
+	case exists("package.json"):
+		var pkg struct{ Scripts map[string]string }
+		src, _ := os.ReadFile(filepath.Join(root, "package.json"))
+		_ = json.Unmarshal(src, &pkg)
+		manager, run := "npm", "npm run"
+		switch {
+		case exists("pnpm-lock.yaml"):
+			manager, run = "pnpm", "pnpm run"
+		case exists("yarn.lock"):
+			manager, run = "yarn", "yarn run"
+		case exists("bun.lockb"), exists("bun.lock"):
+			manager, run = "bun", "bun run"
+		}
+		c := Commands{Origin: "package.json"}
+		if _, ok := pkg.Scripts["build"]; ok {
+			c.Build = run + " build"
+		}
+		if _, ok := pkg.Scripts["test"]; ok {
+			c.Test = manager + " test"
+		}
+		return c
+	}
+	for _, name := range []string{"pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "setup.py"} {
+		if exists(name) {
+			return Commands{Test: "python -m pytest", Origin: name}
+		}
+	}
+	return Commands{}
+}
+
+// RunResult is what a command did.
+type RunResult struct {
+	Command  string
+	ExitCode int
+	Output   string // stdout and stderr interleaved; the tail when very long
+	Duration time.Duration
+	TimedOut bool
+}
+
+// maxOutput bounds what is kept of a command's output: failures show at the end.
+const maxOutput = 4 << 20
+
+// Run runs command in dir with a timeout. Cancelling ctx (or the timeout) kills the whole
+// process group, so a test runner's children go too.
+func Run(ctx context.Context, dir, command string, timeout time.Duration) (RunResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "sh", "-c", command)
+	cmd.Dir = dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second // output pipes held open by a stray grandchild
+	var out tailBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	res := RunResult{Command: command, Output: out.String(), Duration: time.Since(start)}
+	var exit *exec.ExitError
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		res.TimedOut, res.ExitCode = true, -1
+		return res, nil
+	case ctx.Err() != nil:
+		return res, ctx.Err()
+	case errors.As(err, &exit):
+		res.ExitCode = exit.ExitCode()
+	case err != nil:
+		return res, fmt.Errorf("run %q: %w", command, err)
+	}
+	return res, nil
+}
+
+// tailBuffer keeps the last maxOutput bytes written to it.
+type tailBuffer struct{ bytes.Buffer }
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	n, _ := t.Buffer.Write(p)
+	if extra := t.Len() - maxOutput; extra > 0 {
+		t.Next(extra)
+	}
+	return n, nil
+}
+
+// outputPattern is one way tools print a located message.
+type outputPattern struct {
+	re   *regexp.Regexp // named groups: file, line, col (optional), msg
+	rule string         // "" to take the rule of the command
+}
+
+// Compiler messages are build errors wherever they appear (a test run compiles too);
+// assertion failures are test failures.
+var outputPatterns = []outputPattern{
+	// tsc: src/a.ts(12,5): error TS2304: Cannot find name 'x'.
+	{regexp.MustCompile(`^(?P<file>[^\s(][^(]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<msg>TS\d+: .*)$`), RuleBuildError},
+	// pytest traceback end: tests/test_cart.py:12: AssertionError
+	{regexp.MustCompile(`^(?P<file>[\w./-]+\.py):(?P<line>\d+): (?P<msg>\w*(?:Error|Exception|Failed)\b.*)$`), RuleTestFailure},
+	// compilers and vet: file:line:col: message
+	{regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?:error: )?(?P<msg>.+)$`), RuleBuildError},
+	// file:line: message
+	{regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+): (?:error: )?(?P<msg>.+)$`), ""},
+}
+
+var (
+	// go test prints assertions relative to the package directory ("    cart_test.go:12:
+	// got 1") and names the package after them ("FAIL\texample.com/shop/cart\t0.01s").
+	goTestLine    = regexp.MustCompile(`^\s+([\w.-]+_test\.go):(\d+): (.+)$`)
+	goTestPackage = regexp.MustCompile(`^(?:FAIL|ok)\s+(\S+)\s`)
+	cargoHeader   = regexp.MustCompile(`^error(?:\[\w+\])?: (.+)$`)
+	cargoArrow    = regexp.MustCompile(`^\s*--> ([^:]+):(\d+):(\d+)$`)
+	eslintFile    = regexp.MustCompile(`^(/\S.*|\S+\.(?:[cm]?[jt]sx?))$`)
+	eslintLine    = regexp.MustCompile(`^\s+(\d+):(\d+)\s+error\s+(.+?)\s{2,}(\S+)$`)
+	pytestFailed  = regexp.MustCompile(`^FAILED (\S+\.py)::(\S+)(?: - (.*))?$`)
+)
+
+// ParseOutput turns a build or test command's output into findings placed where the
+// output says, for files inside root. rule is the command's kind (build-error or
+// test-failure). Repeated messages (one error printed per test variant) count once.
+func ParseOutput(root, rule, output string) []Diagnostic {
+	var out []Diagnostic
+	seen := map[string]bool{}
+	add := func(file string, line, col int, rule, msg string) {
+		rel, ok := inside(root, file)
+		if !ok || line < 1 {
+			return
+		}
+		d := Diagnostic{File: rel, Range: Range{Start: Position{line - 1, max(col-1, 0)}, End: Position{line - 1, max(col-1, 0)}},
+			Severity: SeverityError, Rule: rule, Message: strings.TrimSpace(msg)}
+		key := fmt.Sprint(d.File, d.Range, d.Message)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, d)
+		}
+	}
+	lines := strings.Split(strings.ReplaceAll(output, "\r\n", "\n"), "\n")
+	eslintCurrent, cargoMessage := "", ""
+	type goAssertion struct {
+		file, msg string
+		line      int
+	}
+	var goPending []goAssertion
+	module, hasModule := readGoModule(root, "go.mod")
+	failedTests := map[string]string{} // pytest file -> first failed test, when no line was found
+	for _, line := range lines {
+		if m := goTestLine.FindStringSubmatch(line); m != nil {
+			l, _ := strconv.Atoi(m[2])
+			goPending = append(goPending, goAssertion{m[1], m[3], l})
+			continue
+		}
+		if m := goTestPackage.FindStringSubmatch(line); m != nil {
+			if hasModule && (m[1] == module.path || strings.HasPrefix(m[1], module.path+"/")) {
+				dir := strings.TrimPrefix(strings.TrimPrefix(m[1], module.path), "/")
+				for _, a := range goPending {
+					add(filepath.Join(dir, a.file), a.line, 0, RuleTestFailure, a.msg)
+				}
+			}
+			goPending = nil
+			continue
+		}
+		if m := cargoHeader.FindStringSubmatch(line); m != nil {
+			cargoMessage = m[1]
+			continue
+		}
+		if m := cargoArrow.FindStringSubmatch(line); m != nil && cargoMessage != "" {
+			l, _ := strconv.Atoi(m[2])
+			c, _ := strconv.Atoi(m[3])
+			add(m[1], l, c, RuleBuildError, cargoMessage)
+			cargoMessage = ""
+			continue
+		}
+		if m := eslintLine.FindStringSubmatch(line); m != nil && eslintCurrent != "" {
+			l, _ := strconv.Atoi(m[1])
+			c, _ := strconv.Atoi(m[2])
+			add(eslintCurrent, l, c, RuleBuildError, m[3]+" ("+m[4]+")")
+			continue
+		}
+		if eslintFile.MatchString(line) {
+			eslintCurrent = line
+			continue
+		}
+		if m := pytestFailed.FindStringSubmatch(line); m != nil {
+			if _, ok := failedTests[m[1]]; !ok {
+				failedTests[m[1]] = strings.TrimSpace(m[2] + " " + m[3])
+			}
+			continue
+		}
+		for _, p := range outputPatterns {
+			m := p.re.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			group := func(name string) string { return m[p.re.SubexpIndex(name)] }
+			l, _ := strconv.Atoi(group("line"))
+			c := 0
+			if p.re.SubexpIndex("col") >= 0 {
+				c, _ = strconv.Atoi(group("col"))
+			}
+			r := p.rule
+			if r == "" {
+				r = rule
+			}
+			if msg := group("msg"); !strings.HasPrefix(msg, "in ") { // a pytest frame, not a finding
+				add(group("file"), l, c, r, msg)
+			}
+			break
+		}
+	}
+	for file, test := range failedTests {
+		rel, ok := inside(root, file)
+		if !ok {
+			continue
+		}
+		located := false
+		for _, d := range out {
+			located = located || d.File == rel && d.Rule == RuleTestFailure
+		}
+		if !located {
+			add(file, 1, 1, RuleTestFailure, "failed: "+test)
+		}
+	}
+	return out
+}
+
+// inside resolves a path printed by a tool (relative to root, or absolute) to a file of
+// the workspace.
+func inside(root, file string) (string, bool) {
+	file = strings.TrimSpace(file)
+	abs := file
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(root, file)
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", false
+	}
+	if info, err := os.Stat(abs); err != nil || info.IsDir() {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
+}
+
+// CommandFindings runs a build or test command and returns its findings. A failure the
+// output does not place anywhere is reported on the project file, so it is never lost.
+func CommandFindings(ctx context.Context, root, command, rule, origin string, timeout time.Duration) ([]Diagnostic, RunResult, error) {
+	res, err := Run(ctx, root, command, timeout)
+	if err != nil {
+		return nil, res, err
+	}
+	if res.ExitCode == 0 {
+		return nil, res, nil
+	}
+	ds := ParseOutput(root, rule, res.Output)
+	if len(ds) == 0 {
+		what := fmt.Sprintf("`%s` failed with exit code %d", command, res.ExitCode)
+		if res.TimedOut {
+			what = fmt.Sprintf("`%s` did not finish within %v", command, timeout)
+		}
+		if tail := lastLines(res.Output, 3); tail != "" {
+			what += ": " + tail
+		}
+		ds = []Diagnostic{{File: origin, Severity: SeverityError, Rule: rule, Message: what}}
+	}
+	return ds, res, nil
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], " | ")
+}

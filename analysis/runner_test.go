@@ -1,0 +1,121 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+func render(ds []Diagnostic) []string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, strings.Join([]string{d.File, itoa(d.Range.Start.Line + 1), itoa(d.Range.Start.Column + 1), d.Rule}, ":"))
+	}
+	return out
+}
+
+func itoa(n int) string { return fmt.Sprintf("%03d", n) }
+
+func TestDetectCommands(t *testing.T) {
+	cases := []struct {
+		files map[string]string
+		want  Commands
+	}{
+		{map[string]string{"go.mod": "module x\n"}, Commands{Build: "go build ./...", Test: "go test ./...", Origin: "go.mod"}},
+		{map[string]string{"package.json": `{"scripts":{"build":"tsc","test":"vitest"}}`, "pnpm-lock.yaml": ""}, Commands{Build: "pnpm run build", Test: "pnpm test", Origin: "package.json"}},
+		{map[string]string{"package.json": `{"scripts":{"test":"jest"}}`, "yarn.lock": ""}, Commands{Test: "yarn test", Origin: "package.json"}},
+		{map[string]string{"package.json": `{"scripts":{"build":"x"}}`}, Commands{Build: "npm run build", Origin: "package.json"}},
+		{map[string]string{"pyproject.toml": ""}, Commands{Test: "python -m pytest", Origin: "pyproject.toml"}},
+		{map[string]string{"Cargo.toml": ""}, Commands{Build: "cargo build", Test: "cargo test", Origin: "Cargo.toml"}},
+		{map[string]string{"README.md": ""}, Commands{}},
+	}
+	for _, c := range cases {
+		if got := DetectCommands(writeTree(t, c.files)); got != c.want {
+			t.Errorf("%v: %+v, want %+v", c.files, got, c.want)
+		}
+	}
+}
+
+func TestRealGoBuildAndTestFailuresArePlaced(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"go.mod":            "module example.com/shop\n\ngo 1.22\n",
+		"cart/cart.go":      "package cart\n\nfunc Total(p []int) int { return len(p) }\n",
+		"cart/cart_test.go": "package cart\n\nimport \"testing\"\n\nfunc TestTotal(t *testing.T) {\n\tif Total([]int{5}) != 5 {\n\t\tt.Errorf(\"Total = %d, want 5\", Total([]int{5}))\n\t}\n}\n",
+		"web/web.go":        "package web\n\nimport \"example.com/shop/cart\"\n\nvar X = cart.Total(nil) + undefinedName\n",
+	})
+	c := DetectCommands(root)
+	ds, res, err := CommandFindings(context.Background(), root, c.Build, RuleBuildError, c.Origin, time.Minute)
+	if err != nil || res.ExitCode == 0 {
+		t.Fatalf("build: %v %+v", err, res)
+	}
+	if got := render(ds); len(got) != 1 || got[0] != "web/web.go:005:027:build-error" || !strings.Contains(ds[0].Message, "undefinedName") {
+		t.Errorf("build findings %v %+v\n%s", got, ds, res.Output)
+	}
+
+	// Tests: the assertion is placed in the package's test file.
+	ds, res, err = CommandFindings(context.Background(), root, "go test ./cart/", RuleTestFailure, c.Origin, time.Minute)
+	if err != nil || res.ExitCode == 0 {
+		t.Fatalf("test: %v %+v", err, res)
+	}
+	if got := render(ds); len(got) != 1 || got[0] != "cart/cart_test.go:007:001:test-failure" || !strings.Contains(ds[0].Message, "want 5") {
+		t.Errorf("test findings %v\n%s", got, res.Output)
+	}
+}
+
+func TestRealCargoErrorsArePlaced(t *testing.T) {
+	if _, err := exec.LookPath("cargo"); err != nil {
+		t.Skip("SKIPPED: cargo is not installed; the Cargo output parser was not exercised")
+	}
+	root := writeTree(t, map[string]string{
+		"Cargo.toml":  "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+		"src/main.rs": "fn main() {\n    let x: i32 = \"text\";\n    println!(\"{}\", x);\n}\n",
+	})
+	ds, res, err := CommandFindings(context.Background(), root, "cargo build --offline --quiet", RuleBuildError, "Cargo.toml", 5*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := render(ds); len(got) != 1 || got[0] != "src/main.rs:002:018:build-error" {
+		t.Errorf("cargo findings %v %+v\n%s", got, ds, res.Output)
+	}
+}
+
+// The formats of tools that cannot be installed here, as their documentation shows them.
+func TestParseOtherToolsOutput(t *testing.T) {
+	root := writeTree(t, map[string]string{"src/a.ts": "", "src/b.js": "", "tests/test_cart.py": ""})
+	cases := []struct {
+		name, rule, output string
+		want               []string
+	}{
+		{"tsc", RuleBuildError, "src/a.ts(12,5): error TS2304: Cannot find name 'x'.\nFound 1 error.\n", []string{"src/a.ts:012:005:build-error"}},
+		{"eslint", RuleBuildError, root + "/src/b.js\n  3:10  error  'y' is not defined  no-undef\n  4:1   warning  Unexpected console statement  no-console\n\n✖ 2 problems\n", []string{"src/b.js:003:010:build-error"}},
+		{"pytest", RuleTestFailure, "    def test_total():\n>       assert total([1]) == 2\nE       assert 1 == 2\n\ntests/test_cart.py:4: AssertionError\n=== short test summary info ===\nFAILED tests/test_cart.py::test_total - assert 1 == 2\n", []string{"tests/test_cart.py:004:001:test-failure"}},
+		{"pytest summary only", RuleTestFailure, "FAILED tests/test_cart.py::test_total - assert 1 == 2\n", []string{"tests/test_cart.py:001:001:test-failure"}},
+		{"generic", RuleBuildError, "src/a.ts:3:7: something broke\n/usr/lib/elsewhere.c:1:1: not ours\n", []string{"src/a.ts:003:007:build-error"}},
+		{"repeated", RuleBuildError, "src/a.ts:3:7: same\nsrc/a.ts:3:7: same\n", []string{"src/a.ts:003:007:build-error"}},
+	}
+	for _, c := range cases {
+		if got := render(ParseOutput(root, c.rule, c.output)); strings.Join(got, ",") != strings.Join(c.want, ",") {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestRunTimesOutAndCancels(t *testing.T) {
+	root := t.TempDir()
+	res, err := Run(context.Background(), root, "sleep 30 & sleep 30; echo never", 200*time.Millisecond)
+	if err != nil || !res.TimedOut || strings.Contains(res.Output, "never") {
+		t.Errorf("timeout: %v %+v", err, res)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, root, "sleep 30", time.Minute); err == nil {
+		t.Error("a cancelled run did not fail")
+	}
+	ds, _, err := CommandFindings(context.Background(), root, "echo 'no location here'; exit 3", RuleTestFailure, "go.mod", time.Minute)
+	if err != nil || len(ds) != 1 || ds[0].File != "go.mod" || !strings.Contains(ds[0].Message, "exit code 3: no location here") {
+		t.Errorf("unplaced failure: %v %+v", err, ds)
+	}
+}
