@@ -264,7 +264,8 @@ func isMinified(src []byte) bool {
 var generatedMarker = regexp.MustCompile(`(?m)^(?://|#) Code generated .* DO NOT EDIT\.$|@generated\b`)
 
 func isGenerated(src []byte) bool {
-	return generatedMarker.Match(src[:min(len(src), 2048)])
+	head := src[:min(len(src), 2048)]
+	return bytes.Contains(head, []byte("enerated")) && generatedMarker.Match(head)
 }
 
 // unwrapPath drops the absolute path an fs error repeats: notes name files relatively.

@@ -1,0 +1,183 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// benchWorkspace writes a workspace of n source files in Go, TypeScript and Python, each
+// importing and calling a neighbour, and returns its root and total size in bytes.
+func benchWorkspace(b *testing.B, n int) (string, int64) {
+	b.Helper()
+	root := b.TempDir()
+	var size int64
+	write := func(rel, content string) {
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		size += int64(len(content))
+	}
+	write("go.mod", "module example.com/bench\n\ngo 1.22\n")
+	for i := range n {
+		prev := max(i-3, 0)
+		switch i % 3 {
+		case 0:
+			write(fmt.Sprintf("gopkg/p%d/p.go", i), fmt.Sprintf(`package p%d
+
+import "example.com/bench/gopkg/p%d"
+
+// Compute%d does some work.
+func Compute%d(a, b int, rest ...string) int {
+	total := 0
+	for i := 0; i < a; i++ {
+		total += i * b
+	}
+	return total + len(rest) + p%d.Compute%d(a, b)
+}
+
+type Item%d struct{ Name string; Price int }
+
+func (it *Item%d) Label() string { return it.Name }
+`, i, prev, i, i, prev, prev, i, i))
+		case 1:
+			write(fmt.Sprintf("web/m%d.ts", i), fmt.Sprintf(`import { format%d } from "./m%d";
+
+export interface Money%d { cents: number; currency: string }
+
+export function format%d(cents: number, currency = "EUR"): string {
+  const value = (cents / 100).toFixed(2);
+  return format%d(cents) + value + " " + currency;
+}
+
+export const double%d = (x: number): number => x * 2;
+`, max(i-3, 1), max(i-3, 1), i, i, max(i-3, 1), i))
+		default:
+			write(fmt.Sprintf("py/m%d.py", i), fmt.Sprintf(`"""Module %d."""
+from .m%d import helper%d
+
+
+def helper%d(a, b=1, *args, key=None):
+    total = 0
+    for x in range(a):
+        total += x * b
+    return total + helper%d(a)
+
+
+class Thing%d:
+    def run(self):
+        return helper%d(1, 2)
+`, i, max(i-3, 2), max(i-3, 2), i, max(i-3, 2), i, i))
+		}
+	}
+	write("py/__init__.py", "")
+	return root, size
+}
+
+// tenThousandFiles is the workspace size the targets are stated for.
+func tenThousandFiles(b *testing.B) (string, int64) { return benchWorkspace(b, 10000) }
+
+// BenchmarkParseOnly is raw tree-sitter throughput on the workspace's files, on every
+// core: the ceiling for the full check.
+func BenchmarkParseOnly(b *testing.B) {
+	root, size := tenThousandFiles(b)
+	ix := NewIndex(root)
+	if err := ix.Scan(context.Background(), nil); err != nil {
+		b.Fatal(err)
+	}
+	var files []string
+	var sources [][]byte
+	for rel := range ix.files {
+		src, _ := os.ReadFile(filepath.Join(root, rel))
+		files, sources = append(files, rel), append(sources, src)
+	}
+	b.SetBytes(size)
+	b.ResetTimer()
+	for range b.N {
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range runtime.GOMAXPROCS(0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p := parsers{}
+				defer p.close()
+				for i := range next {
+					tree, err := p.get(LanguageFor(files[i])).ParseCtx(context.Background(), nil, sources[i])
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					tree.Close()
+				}
+			}()
+		}
+		for i := range files {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+	}
+	b.ReportMetric(float64(len(files))*float64(b.N)/b.Elapsed().Seconds(), "files/s")
+}
+
+// BenchmarkFullCheck is a cold `orchestrator check`: walk, read, parse, extract facts and
+// run every rule. It reports the heap in use afterwards.
+func BenchmarkFullCheck(b *testing.B) {
+	root, size := tenThousandFiles(b)
+	b.SetBytes(size)
+	b.ResetTimer()
+	var findings int
+	var ix *Index
+	for range b.N {
+		ix = NewIndex(root)
+		if err := ix.Scan(context.Background(), nil); err != nil {
+			b.Fatal(err)
+		}
+		findings = len(ix.Diagnostics())
+	}
+	b.StopTimer()
+	if findings != 0 {
+		b.Fatalf("the generated workspace has %d findings", findings)
+	}
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	b.ReportMetric(float64(m.HeapInuse)/(1<<20), "heap-MB")
+	b.ReportMetric(float64(ix.Files())*float64(b.N)/b.Elapsed().Seconds(), "files/s")
+	runtime.KeepAlive(ix)
+}
+
+// BenchmarkIncrementalRecheck is one edit in the 10,000-file workspace: re-parse the file
+// and evaluate the rules again, as the language server does after a keystroke pause.
+func BenchmarkIncrementalRecheck(b *testing.B) {
+	root, _ := tenThousandFiles(b)
+	ix := NewIndex(root)
+	if err := ix.Scan(context.Background(), nil); err != nil {
+		b.Fatal(err)
+	}
+	rel := "web/m4.ts"
+	original, _ := os.ReadFile(filepath.Join(root, rel))
+	edited := append([]byte("// edited\n"), original...)
+	b.ResetTimer()
+	for i := range b.N {
+		src := original
+		if i%2 == 0 {
+			src = edited
+		}
+		if err := ix.Update(context.Background(), rel, src); err != nil {
+			b.Fatal(err)
+		}
+		if ds := ix.Diagnostics(); len(ds) != 0 {
+			b.Fatalf("findings after an edit: %v", ds[:1])
+		}
+	}
+}
