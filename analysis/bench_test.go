@@ -12,7 +12,7 @@ import (
 
 // benchWorkspace writes a workspace of n source files in Go, TypeScript and Python, each
 // importing and calling a neighbour, and returns its root and total size in bytes.
-func benchWorkspace(b *testing.B, n int) (string, int64) {
+func benchWorkspace(b testing.TB, n int) (string, int64) {
 	b.Helper()
 	root := b.TempDir()
 	var size int64

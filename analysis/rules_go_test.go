@@ -210,3 +210,30 @@ func TestGoRenameFoundAtEverySite(t *testing.T) {
 	}
 	expectFindings(t, root)
 }
+
+func TestLargeWorkspaceReportsExactlyTheInjectedBreaks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("SKIPPED in -short mode: writes 3,000 files")
+	}
+	root, _ := benchWorkspace(t, 3000)
+	expectFindings(t, root)
+
+	// A Go export renamed, a TypeScript function gaining a parameter, a Python module moved.
+	write := func(rel, content string) {
+		if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	goSrc, _ := os.ReadFile(filepath.Join(root, "gopkg/p1500/p.go"))
+	write("gopkg/p1500/p.go", strings.Replace(string(goSrc), "func Compute1500(", "func Calculate1500(", 1))
+	tsSrc, _ := os.ReadFile(filepath.Join(root, "web/m1501.ts"))
+	write("web/m1501.ts", strings.Replace(string(tsSrc), "export function format1501(cents: number, currency = \"EUR\")", "export function format1501(cents: number, currency: string)", 1))
+	if err := os.Rename(filepath.Join(root, "py/m1502.py"), filepath.Join(root, "py/moved1502.py")); err != nil {
+		t.Fatal(err)
+	}
+	expectFindings(t, root,
+		"gopkg/p1503/p.go:11:35 missing-export",
+		"py/m1505.py:2:6 unresolved-import",
+		"web/m1504.ts:7:10 arity-mismatch",
+	)
+}
