@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"testing"
 )
 
@@ -102,29 +101,16 @@ func BenchmarkParseOnly(b *testing.B) {
 	b.SetBytes(size)
 	b.ResetTimer()
 	for range b.N {
-		var wg sync.WaitGroup
-		next := make(chan int)
-		for range runtime.GOMAXPROCS(0) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				p := parsers{}
-				defer p.close()
-				for i := range next {
-					tree, err := p.get(LanguageFor(files[i])).ParseCtx(context.Background(), nil, sources[i])
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					tree.Close()
-				}
-			}()
+		err := eachParallel(context.Background(), len(files), func(ctx context.Context, p parsers, i int) error {
+			tree, err := p.parse(ctx, LanguageFor(files[i]), sources[i])
+			if err == nil {
+				tree.Close()
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
 		}
-		for i := range files {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
 	}
 	b.ReportMetric(float64(len(files))*float64(b.N)/b.Elapsed().Seconds(), "files/s")
 }

@@ -136,50 +136,30 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 	}
 
 	var (
-		next  = make(chan string)
-		wg    sync.WaitGroup
 		mu    sync.Mutex
 		done  int
 		facts = make(map[string]*fileFacts, len(candidates))
 	)
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			p := parsers{}
-			defer p.close()
-			for rel := range next {
-				f, reason, err := ix.load(ctx, p, rel)
-				mu.Lock()
-				switch {
-				case err != nil:
-					cancel(err)
-				case reason != "":
-					skipped[rel] = reason
-				default:
-					facts[rel] = f
-				}
-				done++
-				if progress != nil {
-					progress(done, len(candidates))
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-feed:
-	for _, rel := range candidates {
-		select {
-		case next <- rel:
-		case <-ctx.Done():
-			break feed
+	err = eachParallel(ctx, len(candidates), func(ctx context.Context, p parsers, i int) error {
+		rel := candidates[i]
+		f, reason, err := ix.load(ctx, p, rel)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err != nil:
+			return err
+		case reason != "":
+			skipped[rel] = reason
+		default:
+			facts[rel] = f
 		}
-	}
-	close(next)
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
+		done++
+		if progress != nil {
+			progress(done, len(candidates))
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 
@@ -187,6 +167,39 @@ feed:
 	ix.files, ix.skipped, ix.goModules = facts, skipped, modules
 	ix.mu.Unlock()
 	return nil
+}
+
+// eachParallel calls work for 0..n-1 on every core, each goroutine with its own parsers.
+// The first error cancels the rest and is returned.
+func eachParallel(ctx context.Context, n int, work func(ctx context.Context, p parsers, i int) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := parsers{}
+			defer p.close()
+			for i := range next {
+				if err := work(ctx, p, i); err != nil {
+					cancel(err)
+				}
+			}
+		}()
+	}
+feed:
+	for i := range n {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return context.Cause(ctx)
 }
 
 // load returns a file's facts, reusing the cached ones when its content is unchanged, or
@@ -218,7 +231,7 @@ func (ix *Index) load(ctx context.Context, p parsers, rel string) (*fileFacts, s
 func parseFile(ctx context.Context, p parsers, rel string, src []byte) (*fileFacts, error) {
 	lang := LanguageFor(rel)
 	f := &fileFacts{lang: lang, generated: isGenerated(src)}
-	tree, err := p.get(lang).ParseCtx(ctx, nil, src)
+	tree, err := p.parse(ctx, lang, src)
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", rel, err)
 	}

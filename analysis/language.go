@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"path"
 	"strings"
 
@@ -60,6 +61,16 @@ func (p parsers) get(l *Language) *sitter.Parser {
 		p[l] = parser
 	}
 	return parser
+}
+
+// parse parses src with the language's parser. Cancellation is checked before, not
+// during, the parse: for a cancellable context smacker starts a goroutine per parse, which
+// costs more than parsing a typical file, and no file is larger than maxFileBytes.
+func (p parsers) parse(ctx context.Context, lang *Language, src []byte) (*sitter.Tree, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return p.get(lang).ParseCtx(context.Background(), nil, src)
 }
 
 func (p parsers) close() {

@@ -16,7 +16,6 @@ type pyImport struct {
 	rng    Range  // of the module name
 	from   bool
 	names  []importedName // from-imports; for `import a.b as c`, one entry {a.b, c}
-	star   bool
 	// guarded imports sit in a try, an if or a loop: fallbacks for other versions and
 	// platforms that may never run. They bind names but are not judged.
 	guarded bool
@@ -267,7 +266,7 @@ func pyFromImport(stmt *sitter.Node, src []byte, py *pyFacts) pyImport {
 	for i := range int(stmt.ChildCount()) {
 		if stmt.FieldNameForChild(i) != "name" {
 			if stmt.Child(i).Type() == "wildcard_import" {
-				imp.star, py.open = true, true
+				py.open = true // a star import binds names no one can list
 			}
 			continue
 		}

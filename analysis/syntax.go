@@ -104,7 +104,7 @@ func syntaxErrors(ctx context.Context, p parsers, lang *Language, src []byte, tr
 	if neutral == nil {
 		return found, nil
 	}
-	clean, err := p.get(lang).ParseCtx(ctx, nil, neutral)
+	clean, err := p.parse(ctx, lang, neutral)
 	if err != nil {
 		return nil, err
 	}
