@@ -32,6 +32,12 @@ type Index struct {
 	skipped   map[string]string     // relative path -> why it was not checked
 	goModules []goModule
 
+	// The rules' results, kept up to date incrementally (see evaluation).
+	findings map[string][]Diagnostic // by file
+	reads    map[string]readSet      // file -> what its last check read
+	readers  map[string]readSet      // what was read -> the files whose check read it
+	stale    map[string]bool         // files to check again
+
 	updateMu sync.Mutex // serializes Update, which owns updating
 	updating parsers
 }
@@ -43,6 +49,10 @@ func NewIndex(root string) *Index {
 		ignore:   workspace.NewIgnore(root),
 		files:    map[string]*fileFacts{},
 		skipped:  map[string]string{},
+		findings: map[string][]Diagnostic{},
+		reads:    map[string]readSet{},
+		readers:  map[string]readSet{},
+		stale:    map[string]bool{},
 		updating: parsers{},
 	}
 }
@@ -67,6 +77,7 @@ func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
 		ix.mu.Lock()
 		delete(ix.files, rel)
 		ix.skipped[rel] = reason
+		ix.changed(rel)
 		ix.mu.Unlock()
 		return nil
 	}
@@ -85,6 +96,7 @@ func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
 	ix.mu.Lock()
 	ix.files[rel] = f
 	delete(ix.skipped, rel)
+	ix.changed(rel)
 	ix.mu.Unlock()
 	return nil
 }
@@ -93,14 +105,37 @@ func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
 func (ix *Index) Remove(rel string) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.changed(rel)
 	for file := range ix.files {
-		if file == rel || strings.HasPrefix(file, rel+"/") {
+		if strings.HasPrefix(file, rel+"/") {
 			delete(ix.files, file)
+			ix.changed(file)
 		}
 	}
+	delete(ix.files, rel)
 	for file := range ix.skipped {
 		if file == rel || strings.HasPrefix(file, rel+"/") {
 			delete(ix.skipped, file)
+		}
+	}
+}
+
+// Touch says that something the index holds no facts of appeared, changed or went away
+// at rel (a directory, a stylesheet, a compiled extension): files whose checks looked
+// there are checked again.
+func (ix *Index) Touch(rel string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.changed(rel)
+}
+
+// changed marks for a new check the file at rel and every file whose last check read
+// rel, listed rel as a directory, or listed the directory rel is in. ix.mu is held.
+func (ix *Index) changed(rel string) {
+	ix.stale[rel] = true
+	for _, key := range []string{rel, listingKey(rel), listingKey(path.Dir(rel))} {
+		for file := range ix.readers[key] {
+			ix.stale[file] = true
 		}
 	}
 }
@@ -165,6 +200,10 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 
 	ix.mu.Lock()
 	ix.files, ix.skipped, ix.goModules = facts, skipped, modules
+	ix.findings, ix.reads, ix.readers, ix.stale = map[string][]Diagnostic{}, map[string]readSet{}, map[string]readSet{}, map[string]bool{}
+	for rel := range facts {
+		ix.stale[rel] = true
+	}
 	ix.mu.Unlock()
 	return nil
 }
@@ -289,25 +328,52 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// Diagnostics returns every finding of the index, sorted by file and position.
+// Diagnostics returns every finding of the index, sorted by file and position. Only the
+// files changed since the last call, and the files that read them, are checked again.
 func (ix *Index) Diagnostics() []Diagnostic {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.evaluate()
 	var out []Diagnostic
-	for rel, f := range ix.files {
-		if f.generated {
-			continue
-		}
-		for _, d := range f.syntax {
-			d.File = rel
-			out = append(out, d)
-		}
+	for _, ds := range ix.findings {
+		out = append(out, ds...)
 	}
-	out = append(out, ix.goView().diagnostics()...)
-	out = append(out, ix.esView().diagnostics()...)
-	out = append(out, ix.pyView().diagnostics()...)
 	SortDiagnostics(out)
 	return out
+}
+
+// evaluate checks the stale files again and records what each check read. ix.mu is held.
+func (ix *Index) evaluate() {
+	if len(ix.stale) == 0 {
+		return
+	}
+	e := newEvaluation(ix)
+	for rel := range ix.stale {
+		for key := range ix.reads[rel] {
+			delete(ix.readers[key], rel)
+			if len(ix.readers[key]) == 0 {
+				delete(ix.readers, key)
+			}
+		}
+		delete(ix.reads, rel)
+		delete(ix.findings, rel)
+		f := ix.files[rel]
+		if f == nil {
+			continue
+		}
+		ds, reads := e.check(rel, f)
+		if len(ds) > 0 {
+			ix.findings[rel] = ds
+		}
+		ix.reads[rel] = reads
+		for key := range reads {
+			if ix.readers[key] == nil {
+				ix.readers[key] = readSet{}
+			}
+			ix.readers[key][rel] = struct{}{}
+		}
+	}
+	clear(ix.stale)
 }
 
 // Files returns how many files the index checked.

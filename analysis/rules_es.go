@@ -29,9 +29,10 @@ var (
 
 // esView is the TypeScript/JavaScript part of the index for one evaluation of the rules.
 type esView struct {
-	ix        *Index
+	*evaluation
 	tsconfigs map[string]*tsconfig // by directory; nil when none applies
-	exports   map[string]*moduleExports
+	exports   map[string]memo[*moduleExports]
+	computing map[string]bool // modules whose exports are being computed: a cycle
 }
 
 type moduleExports struct {
@@ -39,8 +40,9 @@ type moduleExports struct {
 	open  bool // some export cannot be known: no missing-export against this module
 }
 
-func (ix *Index) esView() *esView {
-	return &esView{ix: ix, tsconfigs: map[string]*tsconfig{}, exports: map[string]*moduleExports{}}
+func newESView(e *evaluation) *esView {
+	return &esView{evaluation: e, tsconfigs: map[string]*tsconfig{}, exports: map[string]memo[*moduleExports]{},
+		computing: map[string]bool{}}
 }
 
 func isRelative(spec string) bool {
@@ -87,12 +89,12 @@ func (v *esView) lookup(base string) (string, resolution) {
 		tries = append(tries, base+"/index"+e)
 	}
 	for _, t := range tries {
-		if f := v.ix.files[t]; f != nil && f.es != nil {
+		if f := v.file(t); f != nil && f.es != nil {
 			return t, source
 		}
 	}
 	for _, t := range tries {
-		if _, err := os.Stat(filepath.Join(v.ix.root, filepath.FromSlash(t))); err == nil {
+		if _, err := v.stat(t); err == nil {
 			return t, opaque // a directory with package.json, a stylesheet, a skipped file
 		}
 	}
@@ -101,12 +103,19 @@ func (v *esView) lookup(base string) (string, resolution) {
 
 // exportsOf returns the names a module exports, following `export * from` chains.
 func (v *esView) exportsOf(rel string) *moduleExports {
-	if e, ok := v.exports[rel]; ok {
-		return e
+	if v.computing[rel] {
+		return &moduleExports{open: true} // a cycle of `export *`: nothing certain
 	}
+	return remember(v.evaluation, v.exports, rel, func() *moduleExports {
+		v.computing[rel] = true
+		defer delete(v.computing, rel)
+		return v.computeExports(rel)
+	})
+}
+
+func (v *esView) computeExports(rel string) *moduleExports {
 	e := &moduleExports{names: map[string]bool{}, open: true}
-	v.exports[rel] = e // a cycle sees it open while it is computed
-	f := v.ix.files[rel]
+	f := v.file(rel)
 	if f == nil || f.es == nil || f.es.open || !f.es.module {
 		return e // CommonJS, scripts, `export =`: nothing certain
 	}
@@ -138,7 +147,7 @@ func (v *esView) exportsOf(rel string) *moduleExports {
 // definitionOf finds the definition behind an exported name, through re-exports and
 // local import bindings, for arity checks.
 func (v *esView) definitionOf(rel, name string, depth int) (located, bool) {
-	f := v.ix.files[rel]
+	f := v.file(rel)
 	if depth > 16 || f == nil || f.es == nil {
 		return located{}, false
 	}
@@ -165,7 +174,7 @@ func (v *esView) definitionOf(rel, name string, depth int) (located, bool) {
 
 // localDefinition resolves a name local to rel: a top-level function, or an import.
 func (v *esView) localDefinition(rel, local string, depth int) (located, bool) {
-	f := v.ix.files[rel]
+	f := v.file(rel)
 	var found []Definition
 	for _, d := range f.defs {
 		if d.Name == local {
@@ -188,18 +197,6 @@ func (v *esView) localDefinition(rel, local string, depth int) (located, bool) {
 		}
 	}
 	return located{}, false
-}
-
-func (v *esView) diagnostics() []Diagnostic {
-	var out []Diagnostic
-	for rel, f := range v.ix.files {
-		if f.es == nil || f.generated {
-			continue
-		}
-		out = append(out, v.checkFile(rel, f)...)
-		out = append(out, esDuplicates(rel, f)...)
-	}
-	return out
 }
 
 func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
@@ -267,7 +264,7 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			continue
 		}
 		// JavaScript accepts any number of arguments; TypeScript checks them.
-		if lang := v.ix.files[def.file].lang.ID; lang != "typescript" && lang != "tsx" {
+		if lang := v.file(def.file).lang.ID; lang != "typescript" && lang != "tsx" {
 			continue
 		}
 		name := call.Name

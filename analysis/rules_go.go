@@ -45,11 +45,12 @@ type goPackage struct {
 
 // goView is the Go part of the index, built for one evaluation of the rules.
 type goView struct {
-	ix       *Index
-	modules  []goModule
-	packages map[string]*goPackage // by directory
-	hidden   map[string]bool       // directories with .go files the index does not hold
-	names    map[nameTableKey]map[string][]located
+	*evaluation
+	modules    []goModule
+	packages   map[string]*goPackage // by directory
+	hidden     map[string]memo[bool] // directories with .go files the index does not hold
+	names      map[nameTableKey]memo[map[string][]located]
+	duplicated map[string]memo[[]Diagnostic] // by package directory
 }
 
 type nameTableKey struct {
@@ -57,10 +58,11 @@ type nameTableKey struct {
 	withTests bool // the package's own _test.go files of the same package name count
 }
 
-func (ix *Index) goView() *goView {
-	v := &goView{ix: ix, modules: ix.goModules, packages: map[string]*goPackage{}, hidden: map[string]bool{},
-		names: map[nameTableKey]map[string][]located{}}
-	for rel, f := range ix.files {
+func newGoView(e *evaluation) *goView {
+	v := &goView{evaluation: e, modules: e.ix.goModules, packages: map[string]*goPackage{},
+		hidden: map[string]memo[bool]{}, names: map[nameTableKey]memo[map[string][]located]{},
+		duplicated: map[string]memo[[]Diagnostic]{}}
+	for rel, f := range e.ix.files {
 		if f.lang.ID != "go" || f.neverBuilt {
 			continue
 		}
@@ -84,22 +86,23 @@ func (ix *Index) goView() *goView {
 	return v
 }
 
+// pkg returns the package in dir, nil when there is none.
+func (v *goView) pkg(dir string) *goPackage {
+	v.read(listingKey(dir))
+	return v.packages[dir]
+}
+
 // isHidden reports whether dir has Go source the index does not hold (ignored by git,
 // skipped, unreadable): names may be defined there, so nothing is certain about it.
 func (v *goView) isHidden(dir string) bool {
-	if hidden, ok := v.hidden[dir]; ok {
-		return hidden
-	}
-	entries, _ := os.ReadDir(filepath.Join(v.ix.root, filepath.FromSlash(dir)))
-	hidden := false
-	for _, e := range entries {
-		rel := path.Join(dir, e.Name())
-		if strings.HasSuffix(e.Name(), ".go") && v.ix.files[rel] == nil {
-			hidden = true
+	return remember(v.evaluation, v.hidden, dir, func() bool {
+		for _, e := range v.readDir(dir) {
+			if strings.HasSuffix(e.Name(), ".go") && v.file(path.Join(dir, e.Name())) == nil {
+				return true
+			}
 		}
-	}
-	v.hidden[dir] = hidden
-	return hidden
+		return false
+	})
 }
 
 // moduleOf returns the module a directory belongs to: the deepest go.mod above it.
@@ -137,48 +140,39 @@ func (v *goView) resolve(importPath, from string) (dir string, ok bool) {
 // tests in the same directory. Tables are built once per package and visibility.
 func (v *goView) definitions(p *goPackage, from string) map[string][]located {
 	key := nameTableKey{dir: p.dir, withTests: strings.HasSuffix(from, "_test.go") && path.Dir(from) == p.dir}
-	if defs, ok := v.names[key]; ok {
+	return remember(v.evaluation, v.names, key, func() map[string][]located {
+		files := p.files
+		if key.withTests {
+			files = v.sameNameTests(p)
+		}
+		defs := map[string][]located{}
+		for _, rel := range files {
+			for _, d := range v.file(rel).defs {
+				if d.Kind != "method" {
+					defs[d.Name] = append(defs[d.Name], located{rel, d})
+				}
+			}
+		}
 		return defs
-	}
-	files := p.files
-	if key.withTests {
-		files = slices.Clone(p.files)
-		for _, t := range p.tests {
-			if v.ix.files[t].pkg == p.name {
-				files = append(files, t)
-			}
+	})
+}
+
+// sameNameTests returns the package's files and those of its test files that belong to
+// the package itself rather than to an external _test package.
+func (v *goView) sameNameTests(p *goPackage) []string {
+	files := slices.Clone(p.files)
+	for _, t := range p.tests {
+		if v.file(t).pkg == p.name {
+			files = append(files, t)
 		}
 	}
-	defs := map[string][]located{}
-	for _, rel := range files {
-		for _, d := range v.ix.files[rel].defs {
-			if d.Kind != "method" {
-				defs[d.Name] = append(defs[d.Name], located{rel, d})
-			}
-		}
-	}
-	v.names[key] = defs
-	return defs
+	return files
 }
 
 // located is a definition and its file.
 type located struct {
 	file string
 	def  Definition
-}
-
-func (v *goView) diagnostics() []Diagnostic {
-	var out []Diagnostic
-	for rel, f := range v.ix.files {
-		if f.lang.ID != "go" || f.generated || f.neverBuilt {
-			continue
-		}
-		out = append(out, v.checkFile(rel, f)...)
-	}
-	for _, p := range v.packages {
-		out = append(out, v.duplicates(p)...)
-	}
-	return out
 }
 
 // checkFile applies the import, export and arity rules to one file.
@@ -190,7 +184,7 @@ func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		if !ok || imp.Name == "_" || imp.Name == "." {
 			continue
 		}
-		p := v.packages[dir]
+		p := v.pkg(dir)
 		if p == nil || len(p.files) == 0 {
 			if !v.isHidden(dir) {
 				out = append(out, Diagnostic{File: rel, Range: imp.Range, Severity: SeverityError, Rule: RuleUnresolvedImport,
@@ -227,7 +221,7 @@ func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		}
 	}
 
-	own := v.packages[path.Dir(rel)]
+	own := v.pkg(path.Dir(rel))
 	for _, call := range f.calls {
 		if call.Uncountable {
 			continue
@@ -281,20 +275,22 @@ func describeArity(a Arity) string {
 	return fmt.Sprintf("%d to %d arguments", a.Min, a.Max)
 }
 
-// duplicates finds package-level names (and methods of one type) defined twice in a
-// package. Files limited by build constraints are left out: they are meant to define the
-// same names for different platforms or tags.
-func (v *goView) duplicates(p *goPackage) []Diagnostic {
-	files := slices.Clone(p.files)
-	for _, t := range p.tests {
-		if v.ix.files[t].pkg == p.name {
-			files = append(files, t)
-		}
+// duplicates finds package-level names (and methods of one type) defined twice in the
+// package of dir. Files limited by build constraints are left out: they are meant to
+// define the same names for different platforms or tags.
+func (v *goView) duplicates(dir string) []Diagnostic {
+	p := v.pkg(dir)
+	if p == nil {
+		return nil
 	}
+	return remember(v.evaluation, v.duplicated, dir, func() []Diagnostic { return v.packageDuplicates(p) })
+}
+
+func (v *goView) packageDuplicates(p *goPackage) []Diagnostic {
 	seen := map[string]located{}
 	var out []Diagnostic
-	for _, rel := range files {
-		f := v.ix.files[rel]
+	for _, rel := range v.sameNameTests(p) {
+		f := v.file(rel)
 		if f.constrained {
 			continue
 		}

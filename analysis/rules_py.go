@@ -18,13 +18,13 @@ type pyModule struct {
 
 // pyView is the Python part of the index for one evaluation of the rules.
 type pyView struct {
-	ix    *Index
+	*evaluation
 	roots []string // import roots: the workspace and a src/ layout
 }
 
-func (ix *Index) pyView() *pyView {
-	v := &pyView{ix: ix, roots: []string{""}}
-	if info, err := os.Stat(filepath.Join(ix.root, "src")); err == nil && info.IsDir() && ix.files["src/__init__.py"] == nil {
+func newPyView(e *evaluation) *pyView {
+	v := &pyView{evaluation: e, roots: []string{""}}
+	if info, err := os.Stat(filepath.Join(e.ix.root, "src")); err == nil && info.IsDir() && e.ix.files["src/__init__.py"] == nil {
 		v.roots = append(v.roots, "src")
 	}
 	return v
@@ -50,6 +50,8 @@ func (v *pyView) resolve(module string, level int, from string) pyModule {
 		}
 		return v.lookupDotted(base, parts)
 	}
+	v.read("src") // whether src/ is an import root
+	v.read("src/__init__.py")
 	for _, root := range v.roots {
 		if v.lookup(path.Join(root, parts[0])).kind == missing {
 			continue
@@ -67,7 +69,7 @@ func (v *pyView) lookupDotted(base string, parts []string) pyModule {
 		if i == len(parts)-1 || m.kind != source {
 			return m
 		}
-		if m.dir == "" || v.ix.files[m.file] != nil && v.ix.files[m.file].py.open {
+		if m.dir == "" || v.file(m.file) != nil && v.file(m.file).py.open {
 			return pyModule{kind: opaque} // only sys.modules or an import hook can serve below
 		}
 	}
@@ -78,27 +80,38 @@ func (v *pyView) lookupDotted(base string, parts []string) pyModule {
 func (v *pyView) lookup(p string) pyModule {
 	p = strings.TrimPrefix(path.Clean(p), "./")
 	for _, c := range []string{p + ".py", p + ".pyi"} {
-		if f := v.ix.files[c]; f != nil && f.py != nil {
+		if f := v.file(c); f != nil && f.py != nil {
 			return pyModule{kind: source, file: c}
 		}
 	}
 	for _, c := range []string{p + "/__init__.py", p + "/__init__.pyi"} {
-		if f := v.ix.files[c]; f != nil && f.py != nil {
+		if f := v.file(c); f != nil && f.py != nil {
 			return pyModule{kind: source, file: c, dir: p}
 		}
 	}
-	abs := filepath.Join(v.ix.root, filepath.FromSlash(p))
-	if info, err := os.Stat(abs); err == nil && info.IsDir() {
-		if _, err := os.Stat(filepath.Join(abs, "__init__.py")); err == nil {
+	if info, err := v.stat(p); err == nil && info.IsDir() {
+		if _, err := v.stat(p + "/__init__.py"); err == nil {
 			return pyModule{kind: opaque} // a package whose __init__ was not checked
 		}
 		return pyModule{kind: source, dir: p} // a namespace package
 	}
 	// A compiled extension, a skipped or ignored source, a module written at build time.
-	if matches, _ := filepath.Glob(abs + ".*"); len(matches) > 0 || v.ix.ignore.Ignored(p+".py", false) {
+	if v.hasSiblingNamed(p) || v.ix.ignore.Ignored(p+".py", false) {
 		return pyModule{kind: opaque}
 	}
 	return pyModule{kind: missing}
+}
+
+// hasSiblingNamed reports whether p's directory holds p with any extension (p.so, p.pyd,
+// p.py.in).
+func (v *pyView) hasSiblingNamed(p string) bool {
+	prefix := path.Base(p) + "."
+	for _, e := range v.readDir(path.Dir(p)) {
+		if strings.HasPrefix(e.Name(), prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // moduleAttributes exist in every module.
@@ -123,7 +136,7 @@ func (v *pyView) defines(m pyModule, name string) (known, has bool) {
 		sibling = strings.TrimSuffix(m.file, "i")
 	}
 	for _, file := range []string{m.file, sibling} {
-		f := v.ix.files[file]
+		f := v.file(file)
 		if f == nil || f.py == nil {
 			continue
 		}
@@ -139,8 +152,11 @@ func (v *pyView) defines(m pyModule, name string) (known, has bool) {
 
 // signature finds the signature of a function a module defines once, undecorated.
 func (v *pyView) signature(m pyModule, name string) (pySignature, located, bool) {
-	f := v.ix.files[m.file]
-	if m.file == "" || f == nil || f.py == nil || f.py.bound[name] != 1 {
+	if m.file == "" {
+		return pySignature{}, located{}, false
+	}
+	f := v.file(m.file)
+	if f == nil || f.py == nil || f.py.bound[name] != 1 {
 		return pySignature{}, located{}, false
 	}
 	sig, ok := f.py.sigs[name]
@@ -153,18 +169,6 @@ func (v *pyView) signature(m pyModule, name string) (pySignature, located, bool)
 		}
 	}
 	return pySignature{}, located{}, false
-}
-
-func (v *pyView) diagnostics() []Diagnostic {
-	var out []Diagnostic
-	for rel, f := range v.ix.files {
-		if f.py == nil || f.generated {
-			continue
-		}
-		out = append(out, v.checkFile(rel, f)...)
-		out = append(out, pyDuplicates(rel, f)...)
-	}
-	return out
 }
 
 func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {

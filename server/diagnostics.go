@@ -119,9 +119,12 @@ func (c *checker) run(ctx context.Context) {
 			continue
 		}
 		for _, ch := range disk {
-			if ch.Op == workspace.Removed {
+			switch {
+			case ch.Op == workspace.Removed:
 				c.ix.Remove(ch.Rel)
-			} else if !ch.IsDir {
+			case ch.IsDir || !c.ix.Checks(ch.Rel):
+				c.ix.Touch(ch.Rel) // a new directory or stylesheet may be what an import names
+			default:
 				edited[ch.Rel] = true
 			}
 		}
