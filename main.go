@@ -10,6 +10,7 @@ import (
 
 	"github.com/opencode-orchestrator/orchestrator/analysis"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
 	"github.com/opencode-orchestrator/orchestrator/server"
 )
 
@@ -25,7 +26,7 @@ func init() {
 	// Set in init: help reads the table it is part of.
 	subcommands = []subcommand{
 		{"lsp", "run the language server on stdin/stdout (editors start this)", server.Main},
-		{"check", "run the deterministic checks on a directory; no model needed", analysis.CheckCommand(orchestrator.Version)},
+		{"check", "run the deterministic checks on a directory; no model needed", analysis.CheckCommand(orchestrator.Version, plan.CheckWorkspace)},
 		{"version", "print the version", printVersion},
 		{"help", "show this help, or a subcommand's: orchestrator help SUBCOMMAND", help},
 	}

@@ -12,9 +12,13 @@ import (
 	"time"
 )
 
+// Source is a further deterministic check of a workspace that `orchestrator check`
+// includes: the plan rules on .opencode/todo.md live with the plan, above this package.
+type Source func(root string) ([]Diagnostic, error)
+
 // CheckCommand is the `orchestrator check` subcommand: the reviewer's deterministic checks
 // alone, no model needed. version goes into SARIF output.
-func CheckCommand(version string) func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func CheckCommand(version string, sources ...Source) func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return func(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fs := flag.NewFlagSet("check", flag.ContinueOnError)
 		fs.SetOutput(stderr)
@@ -26,8 +30,8 @@ func CheckCommand(version string) func(ctx context.Context, args []string, stdin
 
 Runs the deterministic checks on the workspace dir (default: the current directory), in
 Go, TypeScript/TSX, JavaScript and Python, respecting .gitignore: syntax errors,
-unresolved imports, missing exports, arity mismatches, duplicate definitions. With
---build, also the project's build and (when it builds) its tests.
+unresolved imports, missing exports, arity mismatches, duplicate definitions, and the
+plan rules on .opencode/todo.md. With --build, also the project's build and (when it builds) its tests.
 Exit status: 0 no findings, 1 findings, 2 usage or I/O error.
 
 flags:
@@ -64,6 +68,15 @@ flags:
 		}
 		noteSkipped(stderr, ix.Skipped())
 		ds := ix.Diagnostics()
+		for _, source := range sources {
+			found, err := source(dir)
+			if err != nil {
+				fmt.Fprintf(stderr, "orchestrator check: %v\n", err)
+				return 2
+			}
+			ds = append(ds, found...)
+		}
+		SortDiagnostics(ds)
 		if *build {
 			found, err := runBuildAndTests(ctx, dir, *timeout, stderr)
 			if err != nil {

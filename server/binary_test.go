@@ -203,6 +203,7 @@ func TestCommandLine(t *testing.T) {
 		{args: []string{"help", "check"}, code: 0, stdout: "--format"},
 		{args: []string{"check", "--format", "xml"}, code: 2, stderr: `unknown format "xml"`, emptyStdio: true},
 		{args: []string{"check", "testdata"}, code: 0, stdout: "no findings"},
+		{args: []string{"check", "testdata/badplan"}, code: 1, stdout: ".opencode/todo.md:3:7: error: dependency cycle: T1 -> T2 -> T1 [plan-cycle]"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/opencode-orchestrator/orchestrator/analysis"
 	"github.com/opencode-orchestrator/orchestrator/analysis/workspace"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
 )
 
 // editDebounce is how long typing must pause before the checks run on the buffer.
@@ -57,7 +58,7 @@ func (c *checker) signal() {
 // once typing pauses.
 func (c *checker) editorChanged(u uri.URI) {
 	rel, ok := c.relative(u)
-	if !ok || !c.ix.Checks(rel) {
+	if !ok || !c.ix.Checks(rel) && rel != plan.File {
 		return
 	}
 	c.mu.Lock()
@@ -182,7 +183,7 @@ func (c *checker) load(ctx context.Context, rel string) {
 // list for files that no longer have any. It returns how many files have findings.
 func (c *checker) publish(ctx context.Context) int {
 	byFile := map[string][]analysis.Diagnostic{}
-	for _, d := range c.ix.Diagnostics() {
+	for _, d := range append(c.ix.Diagnostics(), c.planFindings()...) {
 		byFile[d.File] = append(byFile[d.File], d)
 	}
 	for rel := range c.published {
@@ -209,6 +210,19 @@ func (c *checker) publish(ctx context.Context) int {
 		}
 	}
 	return len(c.published)
+}
+
+// planFindings applies the plan rules to todo.md as the editor has it, or as it is on disk.
+func (c *checker) planFindings() []analysis.Diagnostic {
+	var src []byte
+	if doc, open := c.s.docs.get(c.uri(plan.File)); open {
+		src = []byte(doc.Text)
+	} else if disk, err := os.ReadFile(filepath.Join(c.ix.Root(), filepath.FromSlash(plan.File))); err == nil {
+		src = disk
+	} else {
+		return nil
+	}
+	return plan.Parse(src).Validate(c.ix.Root(), plan.File)
 }
 
 // toProtocol converts findings to LSP: positions into the negotiated encoding, measured

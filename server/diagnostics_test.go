@@ -140,3 +140,37 @@ func TestDiagnosticsFollowTheDiskAndUTF8Clients(t *testing.T) {
 	}
 	s.client.awaitDiagnostics(t, broken, "the finding of a deleted file to clear", func(ds []protocol.Diagnostic) bool { return len(ds) == 0 })
 }
+
+func TestPlanDiagnosticsFollowTheEditorsBuffer(t *testing.T) {
+	root := writeWorkspace(t, map[string]string{
+		".opencode/todo.md": "# Mission\n\n- [ ] T1: first\n- [ ] T2: second | depends:T3\n",
+	})
+	s := newSession(t, Options{}, nil)
+	s.initializeWithProgress(root)
+	todo := uri.File(filepath.Join(root, ".opencode/todo.md"))
+	ds := s.client.awaitDiagnostics(t, todo, "plan-unknown-dependency", func(ds []protocol.Diagnostic) bool { return len(ds) == 1 })
+	if codes(ds)[0] != "plan-unknown-dependency" || ds[0].Range.Start != (protocol.Position{Line: 3, Character: 27}) {
+		t.Errorf("diagnostic %+v", ds[0])
+	}
+
+	// The user types the missing item into the open buffer: the finding clears, then a
+	// cycle the user writes next is reported.
+	text := "# Mission\n\n- [ ] T1: first\n- [ ] T2: second | depends:T3\n"
+	if err := s.server.DidOpen(s.ctx(), &protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: todo, LanguageID: "markdown", Version: 1, Text: text}}); err != nil {
+		t.Fatal(err)
+	}
+	change := func(version int32, text string) {
+		if err := s.server.DidChange(s.ctx(), &protocol.DidChangeTextDocumentParams{
+			TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: todo}, Version: version},
+			ContentChanges: []protocol.TextDocumentContentChangeEvent{&protocol.TextDocumentContentChangeWholeDocument{Text: text}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	change(2, text+"- [ ] T3: third\n")
+	s.client.awaitDiagnostics(t, todo, "the finding to clear", func(ds []protocol.Diagnostic) bool { return len(ds) == 0 })
+	change(3, text+"- [ ] T3: third | depends:T2\n")
+	s.client.awaitDiagnostics(t, todo, "plan-cycle", func(ds []protocol.Diagnostic) bool {
+		return len(ds) == 1 && codes(ds)[0] == "plan-cycle" && len(ds[0].RelatedInformation) == 1
+	})
+}

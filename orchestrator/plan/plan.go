@@ -1,0 +1,265 @@
+// Package plan is the model of .opencode/todo.md: any markdown, whose checkbox list items,
+// at every depth, are the plan's items. It parses, validates (the plan-* rules), computes
+// the ready set and rewrites single items in place, so the user's formatting survives.
+package plan
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"regexp"
+	"strings"
+)
+
+// Status is an item's state, written as its checkbox marker.
+type Status string
+
+const (
+	Pending    Status = "pending"     // [ ]
+	InProgress Status = "in_progress" // [/]
+	Done       Status = "done"        // [x]
+	Cancelled  Status = "cancelled"   // [-]
+)
+
+var markers = map[Status]byte{Pending: ' ', InProgress: '/', Done: 'x', Cancelled: '-'}
+
+// ParseStatus reads a status as the tools and commands write it.
+func ParseStatus(s string) (Status, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "pending", "todo", " ":
+		return Pending, true
+	case "in_progress", "in-progress", "running", "/":
+		return InProgress, true
+	case "done", "completed", "complete", "x":
+		return Done, true
+	case "cancelled", "canceled", "-":
+		return Cancelled, true
+	}
+	return "", false
+}
+
+// Meta is one `| key:value` of an item, in the order written.
+type Meta struct {
+	Key, Value string
+	Start      int // byte offset of the key in the file
+}
+
+// Item is one checkbox list item.
+type Item struct {
+	ID     string // "" when it has none yet
+	Title  string // the text between the id and the metadata
+	Status Status
+	Meta   []Meta
+	Depth  int // 0 for a top-level item
+	Parent *Item
+	Items  []*Item // children
+
+	Line        int // 0-based line number
+	Start, End  int // byte offsets of the line, without its line ending
+	markerAt    int // byte offset of the character inside the brackets
+	idStart     int // byte offset of the id, or where one would go
+	indent      string
+	bullet      string // "- ", "* ", "1. "
+	contentFrom int    // byte offset after "[x] "
+}
+
+// Get returns the value of a metadata key, "" when absent.
+func (it *Item) Get(key string) string {
+	for _, m := range it.Meta {
+		if m.Key == key {
+			return m.Value
+		}
+	}
+	return ""
+}
+
+// list splits a comma-separated metadata value.
+func (it *Item) list(key string) []string {
+	var out []string
+	for _, v := range strings.Split(it.Get(key), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Files are the files the item's worker may write.
+func (it *Item) Files() []string { return it.list("file") }
+
+// Depends are the ids the item waits for.
+func (it *Item) Depends() []string { return it.list("depends") }
+
+// Blocked returns the reason of `status:blocked:<reason>`, and whether the item is blocked.
+func (it *Item) Blocked() (string, bool) {
+	s := it.Get("status")
+	if s != "blocked" && !strings.HasPrefix(s, "blocked:") {
+		return "", false
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(s, "blocked"), ":"), true
+}
+
+// Finished reports whether the item needs no more work: done or cancelled, and for a
+// parent, every child finished.
+func (it *Item) Finished() bool {
+	if len(it.Items) == 0 {
+		return it.Status == Done || it.Status == Cancelled
+	}
+	if it.Status == Cancelled {
+		return true
+	}
+	for _, c := range it.Items {
+		if !c.Finished() {
+			return false
+		}
+	}
+	return true
+}
+
+// Plan is a parsed todo.md.
+type Plan struct {
+	Src     []byte
+	Items   []*Item // every item, in document order
+	Roots   []*Item // top-level items
+	Version string  // of Src: an update names the version it read
+	byID    map[string]*Item
+}
+
+// VersionOf is the version of a todo.md's content.
+func VersionOf(src []byte) string {
+	sum := sha256.Sum256(src)
+	return hex.EncodeToString(sum[:8])
+}
+
+// Item returns the item with an id (the first, when the id is duplicated).
+func (p *Plan) Item(id string) *Item { return p.byID[id] }
+
+var (
+	// A list item with a checkbox: indentation, bullet, marker.
+	itemLine = regexp.MustCompile(`^([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+\[([ xX/\-])\](?:[ \t]+|$)`)
+	// An id has a digit: "T1", "T1.2", "FIX-3". "Note:" is a title, not an id.
+	idPrefix  = regexp.MustCompile(`^([A-Za-z][A-Za-z_-]*\d+(?:\.\d+)*):(?:[ \t]+|$)`)
+	metaField = regexp.MustCompile(`^[ \t]*([a-z][a-z-]*):(\S.*?)[ \t]*$`)
+	fence     = regexp.MustCompile("^[ \t]{0,3}(```+|~~~+)")
+	heading   = regexp.MustCompile(`^[ \t]{0,3}#{1,6}([ \t]|$)`)
+)
+
+// Parse reads a todo.md. Every input parses: lines that are not checkbox items (prose,
+// headings, code blocks) are kept as they are and carry no meaning.
+func Parse(src []byte) *Plan {
+	p := &Plan{Src: src, Version: VersionOf(src), byID: map[string]*Item{}}
+	type open struct {
+		width int
+		item  *Item
+	}
+	var stack []open
+	inFence := ""
+	offset := 0
+	for lineNo := 0; offset <= len(src); lineNo++ {
+		end := bytes.IndexByte(src[offset:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += offset
+		}
+		line := string(bytes.TrimSuffix(src[offset:end], []byte("\r")))
+		start := offset
+		offset = end + 1
+
+		if m := fence.FindStringSubmatch(line); m != nil {
+			switch {
+			case inFence == "":
+				inFence = m[1]
+			case strings.HasPrefix(m[1], inFence[:1]) && len(m[1]) >= len(inFence):
+				inFence = ""
+			}
+			continue
+		}
+		if inFence != "" {
+			continue
+		}
+		if heading.MatchString(line) {
+			stack = stack[:0] // a heading ends every list
+			continue
+		}
+		m := itemLine.FindStringSubmatchIndex(line)
+		if m == nil {
+			continue
+		}
+		it := parseItem(line, start, m)
+		it.Line = lineNo
+		width := indentWidth(it.indent)
+		for len(stack) > 0 && stack[len(stack)-1].width >= width {
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) > 0 {
+			it.Parent = stack[len(stack)-1].item
+			it.Depth = it.Parent.Depth + 1
+			it.Parent.Items = append(it.Parent.Items, it)
+		} else {
+			p.Roots = append(p.Roots, it)
+		}
+		stack = append(stack, open{width, it})
+		p.Items = append(p.Items, it)
+		if it.ID != "" && p.byID[it.ID] == nil {
+			p.byID[it.ID] = it
+		}
+	}
+	return p
+}
+
+// indentWidth counts a tab as four columns, as markdown does for list nesting.
+func indentWidth(indent string) int {
+	w := 0
+	for _, r := range indent {
+		if r == '\t' {
+			w += 4 - w%4
+		} else {
+			w++
+		}
+	}
+	return w
+}
+
+func parseItem(line string, start int, m []int) *Item {
+	it := &Item{
+		Start:       start,
+		End:         start + len(line),
+		indent:      line[m[2]:m[3]],
+		bullet:      line[m[4]:m[5]],
+		markerAt:    start + m[6],
+		contentFrom: start + m[1],
+	}
+	switch line[m[6]] {
+	case 'x', 'X':
+		it.Status = Done
+	case '/':
+		it.Status = InProgress
+	case '-':
+		it.Status = Cancelled
+	default:
+		it.Status = Pending
+	}
+	rest := line[m[1]:]
+	restAt := start + m[1]
+	it.idStart = restAt
+	if id := idPrefix.FindStringSubmatchIndex(rest); id != nil {
+		it.ID = rest[id[2]:id[3]]
+		rest, restAt = rest[id[1]:], restAt+id[1]
+	}
+	// Metadata is the run of `| key:value` fields at the end of the line.
+	fields := strings.Split(rest, "|")
+	titleEnd := len(fields)
+	for titleEnd > 1 && metaField.MatchString(fields[titleEnd-1]) {
+		titleEnd--
+	}
+	at := restAt + len(strings.Join(fields[:titleEnd], "|"))
+	for _, f := range fields[titleEnd:] {
+		at++ // the "|"
+		fm := metaField.FindStringSubmatchIndex(f)
+		it.Meta = append(it.Meta, Meta{Key: f[fm[2]:fm[3]], Value: f[fm[4]:fm[5]], Start: at + fm[2]})
+		at += len(f)
+	}
+	it.Title = strings.TrimSpace(strings.Join(fields[:titleEnd], "|"))
+	return it
+}
