@@ -1,0 +1,186 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Config is orchestrator.json (DESIGN section 10). Every key is optional.
+type Config struct {
+	Model    string            `json:"model"`
+	Models   map[string]string `json:"models"` // by role
+	Limits   Limits            `json:"limits"`
+	Commands Commands          `json:"commands"`
+	Approve  Approve           `json:"approve"`
+}
+
+// Limits bound a mission: concurrency per role and per model, iterations and budgets
+// (0 means no budget).
+type Limits struct {
+	Planner       int     `json:"planner"`
+	Worker        int     `json:"worker"`
+	Reviewer      int     `json:"reviewer"`
+	PerModel      int     `json:"perModel"`
+	MaxIterations int     `json:"maxIterations"`
+	MaxTokens     int     `json:"maxTokens"`
+	MaxCostUSD    float64 `json:"maxCostUSD"`
+	MaxMinutes    int     `json:"maxMinutes"`
+}
+
+// Commands are the project's build and test commands; empty ones are detected.
+type Commands struct {
+	Build string `json:"build"`
+	Test  string `json:"test"`
+}
+
+// Approval modes for commands that are not allow-listed.
+const (
+	ApproveAllowlist = "allowlist" // allow-listed commands run; others are asked for
+	ApproveAll       = "all"       // everything runs
+	ApproveNone      = "none"      // only the build and test commands run
+)
+
+// Approve says which commands run without asking.
+type Approve struct {
+	Mode  string   `json:"mode"`
+	Allow []string `json:"allow"` // command prefixes
+}
+
+// DefaultModel is used when neither the flag nor the config names one.
+const DefaultModel = "openai/gpt-4.1"
+
+// Defaults are DESIGN section 6's.
+func Defaults() Config {
+	return Config{
+		Limits:  Limits{Planner: 1, Worker: 4, Reviewer: 2, PerModel: 4, MaxIterations: 20},
+		Approve: Approve{Mode: ApproveAllowlist},
+	}
+}
+
+// ModelFor returns the model of a role: its own, else the mission's, else the default.
+func (c Config) ModelFor(role string) string {
+	if m := c.Models[role]; m != "" {
+		return m
+	}
+	if c.Model != "" {
+		return c.Model
+	}
+	return DefaultModel
+}
+
+// Config reads orchestrator.json over the defaults. A missing file is the defaults; a
+// broken one is an error that says where.
+func (s *Store) Config() (Config, error) {
+	cfg := Defaults()
+	data, err := s.ReadFile(ConfigFile)
+	if err != nil || data == nil {
+		return cfg, err
+	}
+	if err := decodeStrict(data, &cfg); err != nil {
+		return cfg, fmt.Errorf("%s/%s: %w", Dir, ConfigFile, err)
+	}
+	if err := cfg.validate(); err != nil {
+		return cfg, fmt.Errorf("%s/%s: %w", Dir, ConfigFile, err)
+	}
+	return cfg, nil
+}
+
+func (c Config) validate() error {
+	for role, m := range c.Models {
+		if !validModel(m) {
+			return fmt.Errorf("models.%s: %q is not provider/model (openai/, anthropic/, ollama/, scripted/)", role, m)
+		}
+	}
+	if c.Model != "" && !validModel(c.Model) {
+		return fmt.Errorf("model: %q is not provider/model (openai/, anthropic/, ollama/, scripted/)", c.Model)
+	}
+	l := c.Limits
+	for name, v := range map[string]int{"planner": l.Planner, "worker": l.Worker, "reviewer": l.Reviewer, "perModel": l.PerModel, "maxIterations": l.MaxIterations} {
+		if v < 1 {
+			return fmt.Errorf("limits.%s must be at least 1, not %d", name, v)
+		}
+	}
+	if l.MaxTokens < 0 || l.MaxCostUSD < 0 || l.MaxMinutes < 0 {
+		return errors.New("limits: budgets cannot be negative (0 means none)")
+	}
+	if !slices.Contains([]string{ApproveAllowlist, ApproveAll, ApproveNone}, c.Approve.Mode) {
+		return fmt.Errorf("approve.mode: %q is not allowlist, all or none", c.Approve.Mode)
+	}
+	return nil
+}
+
+func validModel(m string) bool {
+	provider, name, ok := strings.Cut(m, "/")
+	return ok && name != "" && slices.Contains([]string{"openai", "anthropic", "ollama", "scripted"}, provider)
+}
+
+// Agent is a custom role of agents.json.
+type Agent struct {
+	Description  string `json:"description"`
+	SystemPrompt string `json:"systemPrompt"`
+	CanWrite     bool   `json:"canWrite"`
+	CanBash      bool   `json:"canBash"`
+	Model        string `json:"model,omitempty"`
+}
+
+// Agents reads agents.json: custom roles by name.
+func (s *Store) Agents() (map[string]Agent, error) {
+	data, err := s.ReadFile(AgentsFile)
+	if err != nil || data == nil {
+		return nil, err
+	}
+	var agents map[string]Agent
+	if err := decodeStrict(data, &agents); err != nil {
+		return nil, fmt.Errorf("%s/%s: %w", Dir, AgentsFile, err)
+	}
+	for name, a := range agents {
+		switch {
+		case strings.TrimSpace(a.SystemPrompt) == "":
+			return nil, fmt.Errorf("%s/%s: agent %q has no systemPrompt", Dir, AgentsFile, name)
+		case a.Model != "" && !validModel(a.Model):
+			return nil, fmt.Errorf("%s/%s: agent %q: model %q is not provider/model", Dir, AgentsFile, name, a.Model)
+		}
+	}
+	return agents, nil
+}
+
+// decodeStrict decodes JSON (an empty file is nothing), refusing unknown keys (a typo would otherwise be ignored
+// silently) and naming the line and column of a syntax error.
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, extra := dec.Token(); extra != io.EOF {
+			return errors.New("unexpected content after the JSON object")
+		}
+		return nil
+	}
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		line, col := lineCol(data, int(syntax.Offset))
+		return fmt.Errorf("line %d, column %d: %v", line, col, syntax)
+	case errors.As(err, &typ):
+		line, col := lineCol(data, int(typ.Offset))
+		return fmt.Errorf("line %d, column %d: %s must be %s, not %s", line, col, typ.Field, typ.Type, typ.Value)
+	case errors.Is(err, io.EOF):
+		return nil // an empty file configures nothing
+	}
+	return err
+}
+
+// lineCol locates the character before offset: the decoder's offsets count the
+// character it stumbled on as read.
+func lineCol(data []byte, offset int) (int, int) {
+	offset = max(min(offset, len(data))-1, 0)
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	return line, offset - bytes.LastIndexByte(before, '\n')
+}

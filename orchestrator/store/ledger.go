@@ -1,0 +1,113 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"sync"
+)
+
+// Ledger is mission-ledger.jsonl: one JSON object per line, appended, never rewritten.
+// A crash can cut the last line short; reading skips it and the next append starts a
+// fresh line.
+type Ledger struct {
+	mu   sync.Mutex
+	f    *os.File
+	path string
+}
+
+// OpenLedger opens the ledger for appending, creating it when needed.
+func (s *Store) OpenLedger() (*Ledger, error) {
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return nil, err
+	}
+	path := s.Path(LedgerFile)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	// A line cut short by a crash: end it, so the next record is a line of its own.
+	if info, err := f.Stat(); err == nil && info.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, info.Size()-1); err == nil && last[0] != '\n' {
+			if _, err := f.Write([]byte("\n")); err != nil {
+				_ = f.Close()
+				return nil, err
+			}
+		}
+	}
+	return &Ledger{f: f, path: path}, nil
+}
+
+// Append writes one record. sync forces it to disk: the mission syncs at every state
+// transition, so a crash loses at most the tool-call summaries since the last one.
+func (l *Ledger) Append(record any, sync bool) error {
+	line, err := json.Marshal(record)
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		return errors.New("the ledger is closed")
+	}
+	if _, err := l.f.Write(append(line, '\n')); err != nil {
+		return fmt.Errorf("append to %s: %w", l.path, err)
+	}
+	if sync {
+		return l.f.Sync()
+	}
+	return nil
+}
+
+// Close syncs and closes the ledger.
+func (l *Ledger) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		return nil
+	}
+	err := l.f.Sync()
+	if cerr := l.f.Close(); err == nil {
+		err = cerr
+	}
+	l.f = nil
+	return err
+}
+
+// ReadLedger calls fn with every complete record of the ledger, in order. Lines that are
+// not JSON (a line cut short by a crash) are skipped and counted.
+func (s *Store) ReadLedger(fn func(record json.RawMessage) error) (skipped int, err error) {
+	f, err := os.Open(s.Path(LedgerFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	r := bufio.NewReader(f)
+	for {
+		line, err := r.ReadBytes('\n')
+		if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
+			if json.Valid(trimmed) {
+				if ferr := fn(trimmed); ferr != nil {
+					return skipped, ferr
+				}
+			} else {
+				skipped++
+			}
+		}
+		if err == io.EOF {
+			return skipped, nil
+		}
+		if err != nil {
+			return skipped, err
+		}
+	}
+}

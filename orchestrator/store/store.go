@@ -1,0 +1,231 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
+)
+
+// Dir is the shared workspace directory, relative to the workspace root.
+const Dir = ".opencode"
+
+// The files of Dir (DESIGN section 4).
+const (
+	TodoFile    = "todo.md"
+	IssuesFile  = "sync-issues.md"
+	WorkLogFile = "work-log.md"
+	StateFile   = "loop-state.json"
+	LedgerFile  = "mission-ledger.jsonl"
+	ContextFile = "context.md"
+	ConfigFile  = "orchestrator.json"
+	AgentsFile  = "agents.json"
+	lockFile    = ".lock"
+)
+
+// Store is one workspace's `.opencode/`.
+type Store struct {
+	root string
+	dir  string
+
+	planMu sync.Mutex // serialises this process's plan updates; the version check covers others
+	lock   *os.File
+}
+
+// New returns the store of the workspace at root. Nothing is created until written.
+func New(root string) *Store {
+	return &Store{root: root, dir: filepath.Join(root, Dir)}
+}
+
+// Root is the workspace root.
+func (s *Store) Root() string { return s.root }
+
+// Path returns the path of a file of the store.
+func (s *Store) Path(name string) string { return filepath.Join(s.dir, name) }
+
+// ErrLocked says another process runs missions for this workspace.
+type ErrLocked struct{ PID int }
+
+func (e ErrLocked) Error() string {
+	if e.PID > 0 {
+		return fmt.Sprintf("another orchestrator (pid %d) is running a mission in this workspace", e.PID)
+	}
+	return "another orchestrator is running a mission in this workspace"
+}
+
+// Lock takes the workspace's mission lock, an OS file lock the kernel releases when the
+// process dies, so a crash never leaves the workspace locked.
+func (s *Store) Lock() error {
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(s.Path(lockFile), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		raw, _ := os.ReadFile(s.Path(lockFile))
+		pid, _ := strconv.Atoi(strings.TrimSpace(string(raw)))
+		_ = f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return ErrLocked{PID: pid}
+		}
+		return fmt.Errorf("lock %s: %w", s.Path(lockFile), err)
+	}
+	_ = f.Truncate(0)
+	_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	s.lock = f
+	return nil
+}
+
+// Unlock releases the lock taken by Lock.
+func (s *Store) Unlock() {
+	if s.lock != nil {
+		_ = s.lock.Truncate(0)
+		_ = s.lock.Close() // closing releases the flock
+		s.lock = nil
+	}
+}
+
+// ReadFile returns a file of the store; a missing file is empty.
+func (s *Store) ReadFile(name string) ([]byte, error) {
+	data, err := os.ReadFile(s.Path(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return data, err
+}
+
+// WriteFile replaces a file of the store atomically.
+func (s *Store) WriteFile(name string, data []byte) error {
+	return WriteAtomic(s.Path(name), data)
+}
+
+// Plan reads and parses todo.md.
+func (s *Store) Plan() (*plan.Plan, error) {
+	src, err := s.ReadFile(TodoFile)
+	if err != nil {
+		return nil, fmt.Errorf("read the plan: %w", err)
+	}
+	return plan.Parse(src), nil
+}
+
+// ErrConflict says todo.md changed between reading it and writing it.
+var ErrConflict = errors.New("todo.md changed since it was read")
+
+// WritePlan writes todo.md if it still has the version the new content was made from.
+func (s *Store) WritePlan(version string, src []byte) error {
+	s.planMu.Lock()
+	defer s.planMu.Unlock()
+	return s.writePlan(version, src)
+}
+
+func (s *Store) writePlan(version string, src []byte) error {
+	current, err := s.ReadFile(TodoFile)
+	if err != nil {
+		return err
+	}
+	if plan.VersionOf(current) != version {
+		return ErrConflict
+	}
+	return s.WriteFile(TodoFile, src)
+}
+
+// UpdatePlan applies an edit to the current todo.md and writes it; when the file changes
+// underneath (the user saved it), it re-reads and applies the edit again, a few times.
+func (s *Store) UpdatePlan(edit func(*plan.Plan) ([]byte, error)) error {
+	s.planMu.Lock()
+	defer s.planMu.Unlock()
+	for attempt := 0; ; attempt++ {
+		p, err := s.Plan()
+		if err != nil {
+			return err
+		}
+		out, err := edit(p)
+		if err != nil {
+			return err
+		}
+		if string(out) == string(p.Src) {
+			return nil
+		}
+		err = s.writePlan(p.Version, out)
+		if !errors.Is(err, ErrConflict) || attempt == 4 {
+			return err
+		}
+	}
+}
+
+// TokenUsage counts a model's tokens.
+type TokenUsage struct {
+	Input  int `json:"input"`
+	Output int `json:"output"`
+}
+
+// Add sums usage.
+func (u *TokenUsage) Add(v TokenUsage) { u.Input += v.Input; u.Output += v.Output }
+
+// Total is input plus output.
+func (u TokenUsage) Total() int { return u.Input + u.Output }
+
+// Mission states in loop-state.json.
+const (
+	StatePlanning  = "planning"
+	StateRunning   = "running"
+	StateReviewing = "reviewing"
+	StateSealed    = "sealed"
+	StateStopped   = "stopped"
+)
+
+// LoopState is loop-state.json: the mission as of its last transition.
+type LoopState struct {
+	Objective  string     `json:"objective"`
+	Model      string     `json:"model,omitempty"`
+	State      string     `json:"state"`
+	Iteration  int        `json:"iteration"`
+	StartedAt  time.Time  `json:"startedAt"`
+	UpdatedAt  time.Time  `json:"updatedAt"`
+	StopReason string     `json:"stopReason,omitempty"`
+	Tokens     TokenUsage `json:"tokens"`
+	// Stagnation: iterations in a row without progress, whether the one re-plan was used,
+	// and the progress mark they are measured against.
+	Stagnant   int  `json:"stagnant"`
+	Replanned  bool `json:"replanned"`
+	BestDone   int  `json:"bestDone"`
+	BestIssues int  `json:"bestIssues"`
+	// IssuesIssued is the highest SYNC number given: ids are never reused.
+	IssuesIssued int `json:"issuesIssued"`
+}
+
+// Finished reports whether the mission ended (sealed or stopped).
+func (st *LoopState) Finished() bool { return st.State == StateSealed || st.State == StateStopped }
+
+// State reads loop-state.json; nil when there is no mission.
+func (s *Store) State() (*LoopState, error) {
+	data, err := s.ReadFile(StateFile)
+	if err != nil || data == nil {
+		return nil, err
+	}
+	var st LoopState
+	if err := json.Unmarshal(data, &st); err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Path(StateFile), err)
+	}
+	return &st, nil
+}
+
+// SaveState writes loop-state.json.
+func (s *Store) SaveState(st *LoopState) error {
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	return s.WriteFile(StateFile, append(data, '\n'))
+}

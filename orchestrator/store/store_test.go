@@ -1,0 +1,207 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
+)
+
+func TestWriteAtomicLeavesNoTemporaryFilesAndKeepsTheOldOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	if err := WriteAtomic(path, []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteAtomic(path, []byte("two")); err != nil {
+		t.Fatal(err)
+	}
+	info, _ := os.Stat(path)
+	if data, _ := os.ReadFile(path); string(data) != "two" || info.Mode().Perm() != 0o600 {
+		t.Errorf("content %q, mode %v", data, info.Mode())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+	// A directory that cannot be written: the error says so and the old file stays.
+	if os.Geteuid() == 0 {
+		t.Log("running as root: permissions do not stop writes; the failure half is not checked")
+		return
+	}
+	if err := os.Chmod(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(dir, 0o755)
+	if err := WriteAtomic(path, []byte("three")); err == nil {
+		t.Error("a write into a read-only directory succeeded")
+	}
+	if data, _ := os.ReadFile(path); string(data) != "two" {
+		t.Errorf("after a failed write the file has %q", data)
+	}
+}
+
+func TestLockIsExclusiveAndReleased(t *testing.T) {
+	root := t.TempDir()
+	a, b := New(root), New(root)
+	if err := a.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	err := b.Lock()
+	var locked ErrLocked
+	if !errors.As(err, &locked) || locked.PID != os.Getpid() {
+		t.Fatalf("second lock: %v", err)
+	}
+	if !strings.Contains(err.Error(), "running a mission in this workspace") {
+		t.Errorf("message %q", err)
+	}
+	a.Unlock()
+	if err := b.Lock(); err != nil {
+		t.Fatalf("after unlock: %v", err)
+	}
+	b.Unlock()
+}
+
+func TestLedgerSurvivesALineCutShort(t *testing.T) {
+	s := New(t.TempDir())
+	l, err := s.OpenLedger()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{1, 2} {
+		if err := l.Append(map[string]int{"n": n}, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = l.Close()
+	// A crash in the middle of the third record.
+	f, _ := os.OpenFile(s.Path(LedgerFile), os.O_APPEND|os.O_WRONLY, 0)
+	_, _ = f.WriteString(`{"n":`)
+	_ = f.Close()
+
+	l, err = s.OpenLedger()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Append(map[string]int{"n": 4}, true); err != nil {
+		t.Fatal(err)
+	}
+	_ = l.Close()
+	var got []int
+	skipped, err := s.ReadLedger(func(raw json.RawMessage) error {
+		var r struct{ N int }
+		if err := json.Unmarshal(raw, &r); err != nil {
+			return err
+		}
+		got = append(got, r.N)
+		return nil
+	})
+	if err != nil || skipped != 1 || len(got) != 3 || got[2] != 4 {
+		t.Errorf("records %v, skipped %d, err %v", got, skipped, err)
+	}
+}
+
+func TestUpdatePlanRetriesWhenTheUserSavesMeanwhile(t *testing.T) {
+	s := New(t.TempDir())
+	if err := s.WriteFile(TodoFile, []byte("- [ ] T1: one\n- [ ] T2: two\n")); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	err := s.UpdatePlan(func(p *plan.Plan) ([]byte, error) {
+		calls++
+		if calls == 1 { // the user saves an edit of their own between read and write
+			if err := os.WriteFile(s.Path(TodoFile), []byte("- [ ] T1: one\n- [ ] T2: two, reworded\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return p.SetStatus("T1", plan.Done)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := s.ReadFile(TodoFile)
+	if calls != 2 || string(data) != "- [x] T1: one\n- [ ] T2: two, reworded\n" {
+		t.Errorf("after %d attempts: %q", calls, data)
+	}
+	// A stale version is refused outright.
+	if err := s.WritePlan(plan.VersionOf([]byte("old")), []byte("new")); !errors.Is(err, ErrConflict) {
+		t.Errorf("stale write: %v", err)
+	}
+}
+
+func TestIssuesKeepTheirIDsWhileTheProblemStays(t *testing.T) {
+	missing := Issue{Severity: "error", Rule: "missing-export", Files: []string{"src/auth/logout.ts:3", "src/types/auth.ts"},
+		Problem: "`logout.ts` imports `RefreshToken`, which `src/types/auth.ts` does not export", Fix: "export it"}
+	arity := Issue{Severity: "error", Rule: "arity-mismatch", Files: []string{"a.go:7", "b.go"}, Problem: "`b.Run` takes 1 argument; this call passes 2"}
+
+	first := Reconcile(nil, []Issue{missing, arity}, 0)
+	if len(first.Opened) != 2 || first.Issues[0].ID != "SYNC-1" || first.Issues[1].ID != "SYNC-2" || first.Issued != 2 {
+		t.Fatalf("first review: %+v", first)
+	}
+	// Written and read back, then the same problem on another line keeps its id; the
+	// other is resolved, and a new problem gets a number never used before.
+	open := ParseIssues(RenderIssues(first.Issues))
+	if len(open) != 2 || open[0].Key() != first.Issues[0].Key() || open[0].Files[1] != "src/types/auth.ts" {
+		t.Fatalf("round trip: %+v", open)
+	}
+	moved := missing
+	moved.Files = []string{"src/auth/logout.ts:9", "src/types/auth.ts"}
+	fresh := Issue{Severity: "error", Rule: "syntax-error", Files: []string{"c.py:1"}, Problem: "unexpected `)`"}
+	second := Reconcile(open, []Issue{moved, fresh, moved}, first.Issued)
+	var ids []string
+	for _, i := range second.Issues {
+		ids = append(ids, i.ID+" "+i.Rule)
+	}
+	if strings.Join(ids, ", ") != "SYNC-1 missing-export, SYNC-3 syntax-error" || len(second.Resolved) != 1 || second.Resolved[0].ID != "SYNC-2" {
+		t.Errorf("second review: %v, resolved %+v", ids, second.Resolved)
+	}
+	if string(RenderIssues(nil)) != "# Sync Issues\n" {
+		t.Errorf("no issues: %q", RenderIssues(nil))
+	}
+}
+
+func TestConfigErrorsSayWhere(t *testing.T) {
+	s := New(t.TempDir())
+	cfg, err := s.Config()
+	if err != nil || cfg.Limits.Worker != 4 || cfg.Limits.MaxIterations != 20 || cfg.ModelFor("worker") != DefaultModel {
+		t.Fatalf("defaults: %+v %v", cfg, err)
+	}
+	cases := map[string]string{
+		`{"model": "anthropic/claude-sonnet-4-5", "models": {"worker": "ollama/qwen2.5-coder:14b"}, "limits": {"worker": 8}}`: "",
+		"{\n  \"limits\": {\"worker\": 4,}\n}":   "line 2, column 26",
+		`{"limit": {}}`:                          `unknown field "limit"`,
+		`{"limits": {"worker": "four"}}`:         "limits.worker must be int",
+		`{"limits": {"worker": 0}}`:              "limits.worker must be at least 1",
+		`{"models": {"planner": "gpt-4"}}`:       `models.planner: "gpt-4" is not provider/model`,
+		`{"approve": {"mode": "sometimes"}}`:     `approve.mode: "sometimes"`,
+		``:                                       "",
+		`{"approve": {"mode": "all"}} trailing`: "unexpected content",
+	}
+	for content, want := range cases {
+		if err := s.WriteFile(ConfigFile, []byte(content)); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := s.Config()
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%s: %v", content, err)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), ".opencode/orchestrator.json")):
+			t.Errorf("%s: error %v, want %q", content, err, want)
+		case want == "" && content != "" && (cfg.ModelFor("worker") != "ollama/qwen2.5-coder:14b" || cfg.ModelFor("planner") != "anthropic/claude-sonnet-4-5" || cfg.Limits.Worker != 8 || cfg.Limits.Reviewer != 2):
+			t.Errorf("%s: %+v", content, cfg)
+		}
+	}
+	if err := s.WriteFile(AgentsFile, []byte(`{"docs": {"description": "writes docs", "canWrite": true}}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Agents(); err == nil || !strings.Contains(err.Error(), `agent "docs" has no systemPrompt`) {
+		t.Errorf("agents: %v", err)
+	}
+}
