@@ -175,13 +175,13 @@ func TestConfigErrorsSayWhere(t *testing.T) {
 	}
 	cases := map[string]string{
 		`{"model": "anthropic/claude-sonnet-4-5", "models": {"worker": "ollama/qwen2.5-coder:14b"}, "limits": {"worker": 8}}`: "",
-		"{\n  \"limits\": {\"worker\": 4,}\n}":   "line 2, column 26",
-		`{"limit": {}}`:                          `unknown field "limit"`,
-		`{"limits": {"worker": "four"}}`:         "limits.worker must be int",
-		`{"limits": {"worker": 0}}`:              "limits.worker must be at least 1",
-		`{"models": {"planner": "gpt-4"}}`:       `models.planner: "gpt-4" is not provider/model`,
-		`{"approve": {"mode": "sometimes"}}`:     `approve.mode: "sometimes"`,
-		``:                                       "",
+		"{\n  \"limits\": {\"worker\": 4,}\n}":  "line 2, column 26",
+		`{"limit": {}}`:                         `unknown field "limit"`,
+		`{"limits": {"worker": "four"}}`:        "limits.worker must be int",
+		`{"limits": {"worker": 0}}`:             "limits.worker must be at least 1",
+		`{"models": {"planner": "gpt-4"}}`:      `models.planner: "gpt-4" is not provider/model`,
+		`{"approve": {"mode": "sometimes"}}`:    `approve.mode: "sometimes"`,
+		``:                                      "",
 		`{"approve": {"mode": "all"}} trailing`: "unexpected content",
 	}
 	for content, want := range cases {
