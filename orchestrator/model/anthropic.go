@@ -1,0 +1,122 @@
+package model
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/anthropics/anthropic-sdk-go"
+	"github.com/anthropics/anthropic-sdk-go/option"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
+)
+
+// defaultAnthropicMaxTokens: the Messages API requires max_tokens.
+const defaultAnthropicMaxTokens = 8192
+
+// anthropicProvider speaks the Messages API with streaming through the official SDK.
+type anthropicProvider struct {
+	spec   string
+	model  string
+	key    string
+	client anthropic.Client
+	opts   Options
+}
+
+func newAnthropic(spec, model, key, baseURL string, opts Options) *anthropicProvider {
+	reqOpts := []option.RequestOption{option.WithAPIKey(key), option.WithMaxRetries(opts.retries())}
+	if baseURL != "" {
+		reqOpts = append(reqOpts, option.WithBaseURL(baseURL))
+	}
+	return &anthropicProvider{spec: spec, model: model, key: key, client: anthropic.NewClient(reqOpts...), opts: opts}
+}
+
+func (p *anthropicProvider) Name() string { return p.spec }
+
+func (p *anthropicProvider) Complete(ctx context.Context, req Request) (Response, error) {
+	params := anthropic.MessageNewParams{
+		Model:     anthropic.Model(p.model),
+		MaxTokens: defaultAnthropicMaxTokens,
+		Messages:  anthropicMessages(req.Messages),
+	}
+	if req.MaxTokens > 0 {
+		params.MaxTokens = int64(req.MaxTokens)
+	}
+	if req.System != "" {
+		params.System = []anthropic.TextBlockParam{{Text: req.System}}
+	}
+	for _, t := range req.Tools {
+		schema := anthropic.ToolInputSchemaParam{Properties: t.Parameters["properties"]}
+		if required, ok := t.Parameters["required"].([]string); ok {
+			schema.Required = required
+		}
+		params.Tools = append(params.Tools, anthropic.ToolUnionParam{OfTool: &anthropic.ToolParam{
+			Name: t.Name, Description: anthropic.String(t.Description), InputSchema: schema,
+		}})
+	}
+
+	ctx, dog, stop := newWatchdog(ctx, p.opts.stall())
+	defer stop()
+	stream := p.client.Messages.NewStreaming(ctx, params)
+	defer stream.Close()
+	var msg anthropic.Message
+	for stream.Next() {
+		dog.alive()
+		if err := msg.Accumulate(stream.Current()); err != nil {
+			return Response{}, redact(p.spec, err, p.key)
+		}
+	}
+	if err := stream.Err(); err != nil {
+		return Response{}, redact(p.spec, streamError(ctx, err), p.key)
+	}
+	out := Response{
+		Message: Message{Role: "assistant"},
+		Usage:   store.TokenUsage{Input: int(msg.Usage.InputTokens), Output: int(msg.Usage.OutputTokens)},
+	}
+	for _, block := range msg.Content {
+		switch block.Type {
+		case "text":
+			out.Message.Content += block.Text
+		case "tool_use":
+			out.Message.ToolCalls = append(out.Message.ToolCalls, ToolCall{ID: block.ID, Name: block.Name, Arguments: validJSONArguments(string(block.Input))})
+		}
+	}
+	return out, nil
+}
+
+// anthropicMessages converts a conversation: tool results travel in user messages, all
+// the results of one assistant turn in a single message, as the API requires.
+func anthropicMessages(messages []Message) []anthropic.MessageParam {
+	var out []anthropic.MessageParam
+	var results []anthropic.ContentBlockParamUnion
+	flush := func() {
+		if len(results) > 0 {
+			out = append(out, anthropic.NewUserMessage(results...))
+			results = nil
+		}
+	}
+	for _, m := range messages {
+		switch m.Role {
+		case "tool":
+			results = append(results, anthropic.NewToolResultBlock(m.ToolCallID, m.Content, m.IsError))
+		case "assistant":
+			flush()
+			var blocks []anthropic.ContentBlockParamUnion
+			if m.Content != "" {
+				blocks = append(blocks, anthropic.NewTextBlock(m.Content))
+			}
+			for _, tc := range m.ToolCalls {
+				input := json.RawMessage(tc.Arguments)
+				if !json.Valid(input) {
+					input = json.RawMessage("{}") // the API takes only objects; the error went back as a tool result
+				}
+				blocks = append(blocks, anthropic.NewToolUseBlock(tc.ID, input, tc.Name))
+			}
+			out = append(out, anthropic.NewAssistantMessage(blocks...))
+		default:
+			flush()
+			out = append(out, anthropic.NewUserMessage(anthropic.NewTextBlock(m.Content)))
+		}
+	}
+	flush()
+	return out
+}

@@ -1,0 +1,240 @@
+// Package fakeapi is a TEST DOUBLE of the remote model APIs, and nothing else: local
+// HTTP servers that speak the real OpenAI Chat Completions and Anthropic Messages wire
+// formats (plain JSON and server-sent-event streams, tool calls, error statuses with
+// retry-after, stalled streams), so the official SDKs run unmodified against them.
+package fakeapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Call is a tool call in a reply. Args is sent as written (it may be malformed JSON).
+type Call struct {
+	ID, Name, Args string
+}
+
+// Reply is what the fake model answers to one request.
+type Reply struct {
+	Status     int               // non-zero and not 200: an error reply with Body
+	Header     map[string]string // e.g. retry-after
+	Body       string
+	Text       string
+	Calls      []Call
+	InputTok   int
+	OutputTok  int
+	StallAfter bool // send the first event, then nothing until the client hangs up
+}
+
+// Request is a request as the server received it.
+type Request struct {
+	Auth   string         // the Authorization or x-api-key header
+	Body   map[string]any // the decoded JSON body
+	Stream bool
+}
+
+// Server is a running fake API.
+type Server struct {
+	URL string
+
+	mu          sync.Mutex
+	requests    []Request
+	inFlight    int
+	maxInFlight int
+}
+
+// Requests returns what was received so far.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// MaxInFlight is the most requests that were being answered at the same time.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInFlight
+}
+
+// OpenAI starts a fake Chat Completions server; answer is called for every request
+// (concurrently when requests are). Its URL is the base URL ("…/v1").
+func OpenAI(t testing.TB, answer func(Request) Reply) *Server {
+	return start(t, "/v1/chat/completions", answer, writeOpenAI)
+}
+
+// Anthropic starts a fake Messages server; its URL is the base URL.
+func Anthropic(t testing.TB, answer func(Request) Reply) *Server {
+	return start(t, "/v1/messages", answer, writeAnthropic)
+}
+
+func start(t testing.TB, path string, answer func(Request) Reply, write func(http.ResponseWriter, *http.Request, Request, Reply)) *Server {
+	s := &Server{}
+	mux := http.NewServeMux()
+	mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		req := Request{Auth: r.Header.Get("Authorization") + r.Header.Get("X-Api-Key")}
+		if err := json.Unmarshal(raw, &req.Body); err != nil {
+			http.Error(w, "bad json", http.StatusBadRequest)
+			return
+		}
+		req.Stream, _ = req.Body["stream"].(bool)
+		s.mu.Lock()
+		s.requests = append(s.requests, req)
+		s.inFlight++
+		s.maxInFlight = max(s.maxInFlight, s.inFlight)
+		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			s.inFlight--
+			s.mu.Unlock()
+		}()
+		reply := answer(req)
+		for k, v := range reply.Header {
+			w.Header().Set(k, v)
+		}
+		if reply.Status != 0 && reply.Status != http.StatusOK {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(reply.Status)
+			_, _ = io.WriteString(w, reply.Body)
+			return
+		}
+		write(w, r, req, reply)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	s.URL = srv.URL + "/v1"
+	return s
+}
+
+// sse writes server-sent events, flushing each. A stalling stream sends its first event,
+// then nothing until the client goes away.
+type sse struct {
+	w       http.ResponseWriter
+	r       *http.Request
+	stall   bool
+	stalled bool
+}
+
+func (e *sse) event(name string, data any) {
+	if e.stalled {
+		return
+	}
+	payload, _ := json.Marshal(data)
+	if name != "" {
+		fmt.Fprintf(e.w, "event: %s\n", name)
+	}
+	fmt.Fprintf(e.w, "data: %s\n\n", payload)
+	e.w.(http.Flusher).Flush()
+	if e.stall {
+		<-e.r.Context().Done()
+		e.stalled = true
+	}
+}
+
+func writeOpenAI(w http.ResponseWriter, r *http.Request, req Request, reply Reply) {
+	model, _ := req.Body["model"].(string)
+	finish := "stop"
+	if len(reply.Calls) > 0 {
+		finish = "tool_calls"
+	}
+	usage := map[string]any{"prompt_tokens": reply.InputTok, "completion_tokens": reply.OutputTok, "total_tokens": reply.InputTok + reply.OutputTok}
+	if !req.Stream {
+		var calls []map[string]any
+		for _, c := range reply.Calls {
+			calls = append(calls, map[string]any{"id": c.ID, "type": "function", "function": map[string]any{"name": c.Name, "arguments": c.Args}})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": model,
+			"choices": []any{map[string]any{"index": 0, "finish_reason": finish, "message": map[string]any{"role": "assistant", "content": reply.Text, "tool_calls": calls}}},
+			"usage":   usage,
+		})
+		return
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	e := &sse{w: w, r: r, stall: reply.StallAfter}
+	chunk := func(delta map[string]any, finish any) map[string]any {
+		return map[string]any{"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": model,
+			"choices": []any{map[string]any{"index": 0, "delta": delta, "finish_reason": finish}}}
+	}
+	e.event("", chunk(map[string]any{"role": "assistant", "content": ""}, nil))
+	for _, part := range split(reply.Text) {
+		e.event("", chunk(map[string]any{"content": part}, nil))
+	}
+	for i, c := range reply.Calls {
+		e.event("", chunk(map[string]any{"tool_calls": []any{map[string]any{"index": i, "id": c.ID, "type": "function", "function": map[string]any{"name": c.Name, "arguments": ""}}}}, nil))
+		for _, part := range split(c.Args) {
+			e.event("", chunk(map[string]any{"tool_calls": []any{map[string]any{"index": i, "function": map[string]any{"arguments": part}}}}, nil))
+		}
+	}
+	e.event("", chunk(map[string]any{}, finish))
+	e.event("", map[string]any{"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": model, "choices": []any{}, "usage": usage})
+	if !e.stalled {
+		_, _ = io.WriteString(w, "data: [DONE]\n\n")
+	}
+}
+
+func writeAnthropic(w http.ResponseWriter, r *http.Request, req Request, reply Reply) {
+	model, _ := req.Body["model"].(string)
+	stop := "end_turn"
+	if len(reply.Calls) > 0 {
+		stop = "tool_use"
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	e := &sse{w: w, r: r, stall: reply.StallAfter}
+	e.event("message_start", map[string]any{"type": "message_start", "message": map[string]any{
+		"id": "msg_fake", "type": "message", "role": "assistant", "content": []any{}, "model": model,
+		"stop_reason": nil, "stop_sequence": nil, "usage": map[string]any{"input_tokens": reply.InputTok, "output_tokens": 1}}})
+	index := 0
+	if reply.Text != "" {
+		e.event("content_block_start", map[string]any{"type": "content_block_start", "index": index, "content_block": map[string]any{"type": "text", "text": ""}})
+		for _, part := range split(reply.Text) {
+			e.event("content_block_delta", map[string]any{"type": "content_block_delta", "index": index, "delta": map[string]any{"type": "text_delta", "text": part}})
+		}
+		e.event("content_block_stop", map[string]any{"type": "content_block_stop", "index": index})
+		index++
+	}
+	for _, c := range reply.Calls {
+		e.event("content_block_start", map[string]any{"type": "content_block_start", "index": index, "content_block": map[string]any{"type": "tool_use", "id": c.ID, "name": c.Name, "input": map[string]any{}}})
+		for _, part := range split(c.Args) {
+			e.event("content_block_delta", map[string]any{"type": "content_block_delta", "index": index, "delta": map[string]any{"type": "input_json_delta", "partial_json": part}})
+		}
+		e.event("content_block_stop", map[string]any{"type": "content_block_stop", "index": index})
+		index++
+	}
+	e.event("message_delta", map[string]any{"type": "message_delta", "delta": map[string]any{"stop_reason": stop, "stop_sequence": nil}, "usage": map[string]any{"output_tokens": reply.OutputTok}})
+	e.event("message_stop", map[string]any{"type": "message_stop"})
+}
+
+// split cuts text in pieces, as streams deliver it.
+func split(s string) []string {
+	var out []string
+	for len(s) > 7 {
+		out = append(out, s[:7])
+		s = s[7:]
+	}
+	if s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// Text is the concatenated content of a request's messages, for answers that depend on
+// what the model was told.
+func (r Request) Text() string {
+	var b strings.Builder
+	msgs, _ := r.Body["messages"].([]any)
+	for _, m := range msgs {
+		raw, _ := json.Marshal(m)
+		b.Write(raw)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

@@ -1,0 +1,182 @@
+// Package model puts the model providers behind one interface, chosen by a model string
+// `provider/model` as OpenCode writes them: openai/, ollama/ (the OpenAI client on
+// Ollama's compatible endpoint), anthropic/, and scripted/ (a recorded script, for tests
+// and the offline demo only).
+package model
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
+)
+
+// Message is one message of a conversation.
+type Message struct {
+	Role       string // "user", "assistant" or "tool"
+	Content    string
+	ToolCalls  []ToolCall // the assistant's
+	ToolCallID string     // a tool result answers this call
+	IsError    bool       // a tool result that is an error
+}
+
+// ToolCall is a call the model asks for. Arguments are as the model wrote them: they may
+// not be valid JSON, which the session answers with a tool error.
+type ToolCall struct {
+	ID        string
+	Name      string
+	Arguments string
+}
+
+// Tool is a tool offered to the model, its parameters a JSON Schema object.
+type Tool struct {
+	Name        string
+	Description string
+	Parameters  map[string]any
+}
+
+// Request is one turn: everything the model sees.
+type Request struct {
+	System    string
+	Messages  []Message
+	Tools     []Tool
+	MaxTokens int
+	// Who asks: the scripted provider picks its turn by them; others ignore them.
+	Role string
+	Item string
+}
+
+// Response is the model's turn.
+type Response struct {
+	Message Message // role "assistant"
+	Usage   store.TokenUsage
+}
+
+// Provider answers requests. Every call honours its context's cancellation.
+type Provider interface {
+	Complete(ctx context.Context, req Request) (Response, error)
+	// Name is the model string it serves, e.g. "openai/gpt-4.1".
+	Name() string
+}
+
+// Options tune the network providers.
+type Options struct {
+	// Getenv reads the environment (keys, base URLs); os.Getenv when nil.
+	Getenv func(string) string
+	// MaxRetries on 429 and 5xx, honouring retry-after (default 3).
+	MaxRetries int
+	// StallTimeout ends a stream that sends nothing for this long (default 2 minutes).
+	StallTimeout time.Duration
+}
+
+func (o Options) env(key string) string {
+	if o.Getenv != nil {
+		return o.Getenv(key)
+	}
+	return os.Getenv(key)
+}
+
+func (o Options) retries() int {
+	if o.MaxRetries > 0 {
+		return o.MaxRetries
+	}
+	return 3
+}
+
+func (o Options) stall() time.Duration {
+	if o.StallTimeout > 0 {
+		return o.StallTimeout
+	}
+	return 2 * time.Minute
+}
+
+// New returns the provider of a model string. Scripted paths are relative to dir.
+func New(spec, dir string, opts Options) (Provider, error) {
+	provider, name, ok := strings.Cut(spec, "/")
+	if !ok || name == "" {
+		return nil, fmt.Errorf("model %q: want provider/model, e.g. openai/gpt-4.1, anthropic/claude-sonnet-4-5, ollama/qwen2.5-coder:14b, scripted/script.json", spec)
+	}
+	switch provider {
+	case "openai":
+		key := opts.env("OPENAI_API_KEY")
+		if key == "" {
+			return nil, fmt.Errorf("model %s: OPENAI_API_KEY is not set", spec)
+		}
+		return newOpenAI(spec, name, key, opts.env("OPENAI_BASE_URL"), opts), nil
+	case "ollama":
+		base := opts.env("OLLAMA_BASE_URL")
+		if base == "" {
+			base = "http://localhost:11434/v1"
+		}
+		return newOpenAI(spec, name, "ollama", base, opts), nil
+	case "anthropic":
+		key := opts.env("ANTHROPIC_API_KEY")
+		if key == "" {
+			return nil, fmt.Errorf("model %s: ANTHROPIC_API_KEY is not set", spec)
+		}
+		return newAnthropic(spec, name, key, opts.env("ANTHROPIC_BASE_URL"), opts), nil
+	case "scripted":
+		return LoadScript(spec, dir)
+	}
+	return nil, fmt.Errorf("model %q: unknown provider %q (openai, anthropic, ollama, scripted)", spec, provider)
+}
+
+// redacted replaces a secret in an error's text: a provider's error may quote the key
+// it was given (masked or not), and errors reach logs and the ledger.
+type redacted struct {
+	msg string
+	err error
+}
+
+func (r redacted) Error() string { return r.msg }
+func (r redacted) Unwrap() error { return r.err }
+
+func redact(spec string, err error, secret string) error {
+	if err == nil {
+		return nil
+	}
+	msg := spec + ": " + err.Error()
+	if len(secret) >= 8 {
+		msg = strings.ReplaceAll(msg, secret, "[redacted]")
+		// Providers echo keys masked as prefix...suffix; neither half may leak.
+		msg = strings.ReplaceAll(msg, secret[len(secret)-4:], "[redacted]")
+	}
+	return redacted{msg: msg, err: err}
+}
+
+// watchdog cancels a stream that goes quiet: each event resets it.
+type watchdog struct {
+	timer   *time.Timer
+	timeout time.Duration
+}
+
+func newWatchdog(ctx context.Context, timeout time.Duration) (context.Context, *watchdog, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	w := &watchdog{timeout: timeout}
+	w.timer = time.AfterFunc(timeout, func() {
+		cancel(fmt.Errorf("the model's stream stalled: nothing for %v", timeout))
+	})
+	return ctx, w, func() { w.timer.Stop(); cancel(nil) }
+}
+
+func (w *watchdog) alive() { w.timer.Reset(w.timeout) }
+
+// streamError prefers the watchdog's reason to the transport's "context canceled".
+func streamError(ctx context.Context, err error) error {
+	if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
+		return cause
+	}
+	return err
+}
+
+// validJSONArguments is "{}" for empty arguments (some servers send nothing for a call
+// without parameters); anything else is passed through for the session to judge.
+func validJSONArguments(args string) string {
+	if strings.TrimSpace(args) == "" {
+		return "{}"
+	}
+	return args
+}

@@ -1,0 +1,243 @@
+package model
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/model/fakeapi"
+)
+
+const secretKey = "sk-test-0123456789abcdef"
+
+// providers returns an OpenAI and an Anthropic provider, each against a fake server
+// (a test double of the remote API) that answers with answer.
+func providers(t *testing.T, answer func(fakeapi.Request) fakeapi.Reply, opts Options) map[string]struct {
+	p   Provider
+	srv *fakeapi.Server
+} {
+	oa := fakeapi.OpenAI(t, answer)
+	an := fakeapi.Anthropic(t, answer)
+	env := map[string]string{"OPENAI_API_KEY": secretKey, "OPENAI_BASE_URL": oa.URL, "ANTHROPIC_API_KEY": secretKey, "ANTHROPIC_BASE_URL": strings.TrimSuffix(an.URL, "/v1")}
+	opts.Getenv = func(k string) string { return env[k] }
+	out := map[string]struct {
+		p   Provider
+		srv *fakeapi.Server
+	}{}
+	for spec, srv := range map[string]*fakeapi.Server{"openai/gpt-test": oa, "anthropic/claude-test": an} {
+		p, err := New(spec, "", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[spec] = struct {
+			p   Provider
+			srv *fakeapi.Server
+		}{p, srv}
+	}
+	return out
+}
+
+var readTool = Tool{Name: "read_file", Description: "read a file", Parameters: map[string]any{
+	"type": "object", "properties": map[string]any{"path": map[string]any{"type": "string"}}, "required": []string{"path"},
+}}
+
+func TestStreamingTextAndToolCalls(t *testing.T) {
+	answer := func(r fakeapi.Request) fakeapi.Reply {
+		if strings.Contains(r.Text(), "tool_result") || strings.Contains(r.Text(), `"role":"tool"`) {
+			return fakeapi.Reply{Text: "The file says hello.", InputTok: 30, OutputTok: 6}
+		}
+		return fakeapi.Reply{Text: "Let me look.", Calls: []fakeapi.Call{{ID: "call_a", Name: "read_file", Args: `{"path": "main.go"}`}}, InputTok: 20, OutputTok: 9}
+	}
+	for spec, c := range providers(t, answer, Options{}) {
+		t.Run(spec, func(t *testing.T) {
+			req := Request{System: "You are a worker.", Messages: []Message{{Role: "user", Content: "Read main.go"}}, Tools: []Tool{readTool}}
+			resp, err := c.p.Complete(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			calls := resp.Message.ToolCalls
+			if resp.Message.Content != "Let me look." || len(calls) != 1 || calls[0].Name != "read_file" || calls[0].ID != "call_a" || calls[0].Arguments != `{"path": "main.go"}` {
+				t.Fatalf("response %+v", resp.Message)
+			}
+			if resp.Usage.Input != 20 || resp.Usage.Output != 9 {
+				t.Errorf("usage %+v", resp.Usage)
+			}
+			// The tool result goes back; the conversation as the server saw it has the system
+			// prompt, the call and the result.
+			req.Messages = append(req.Messages, resp.Message, Message{Role: "tool", ToolCallID: "call_a", Content: "hello"})
+			resp, err = c.p.Complete(context.Background(), req)
+			if err != nil || resp.Message.Content != "The file says hello." || len(resp.Message.ToolCalls) != 0 {
+				t.Fatalf("second turn: %+v %v", resp.Message, err)
+			}
+			got := c.srv.Requests()
+			last := got[len(got)-1]
+			if !last.Stream || !strings.Contains(last.Auth, secretKey) || !strings.Contains(last.Text(), "call_a") || !strings.Contains(last.Text(), "hello") {
+				t.Errorf("request as received: stream=%v %s", last.Stream, last.Text())
+			}
+			body, _ := json.Marshal(last.Body)
+			if !strings.Contains(string(body), "You are a worker.") || !strings.Contains(string(body), `"read_file"`) {
+				t.Errorf("system prompt or tools missing: %s", body)
+			}
+		})
+	}
+}
+
+func TestRetriesHonourRetryAfterAndErrorsHideTheKey(t *testing.T) {
+	var calls atomic.Int32
+	answer := func(r fakeapi.Request) fakeapi.Reply {
+		switch calls.Add(1) % 3 {
+		case 1:
+			return fakeapi.Reply{Status: http.StatusTooManyRequests, Header: map[string]string{"retry-after": "0"}, Body: `{"error": {"message": "slow down", "type": "rate_limit"}}`}
+		case 2:
+			return fakeapi.Reply{Status: http.StatusInternalServerError, Body: `{"error": {"message": "oops"}}`}
+		}
+		return fakeapi.Reply{Text: "ok"}
+	}
+	for spec, c := range providers(t, answer, Options{}) {
+		t.Run(spec, func(t *testing.T) {
+			calls.Store(0)
+			resp, err := c.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "hi"}}})
+			if err != nil || resp.Message.Content != "ok" || calls.Load() != 3 {
+				t.Fatalf("after a 429 and a 500: %+v %v (%d requests)", resp, err, calls.Load())
+			}
+		})
+	}
+
+	// A server that refuses the key and quotes it: the error names the status, not the key.
+	refuse := func(r fakeapi.Request) fakeapi.Reply {
+		return fakeapi.Reply{Status: http.StatusUnauthorized, Body: `{"error": {"message": "Incorrect API key provided: ` + secretKey + ` (sk-tes...cdef)", "type": "invalid_request_error"}}`}
+	}
+	for spec, c := range providers(t, refuse, Options{}) {
+		t.Run(spec+" unauthorized", func(t *testing.T) {
+			_, err := c.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "hi"}}})
+			if err == nil || !strings.Contains(err.Error(), "401") || !strings.HasPrefix(err.Error(), spec) {
+				t.Fatalf("error %v", err)
+			}
+			if strings.Contains(err.Error(), secretKey) || strings.Contains(err.Error(), "cdef") {
+				t.Errorf("the key leaked into the error: %v", err)
+			}
+		})
+	}
+}
+
+func TestMalformedToolArgumentsAndStalledStreams(t *testing.T) {
+	answer := func(r fakeapi.Request) fakeapi.Reply {
+		if strings.Contains(r.Text(), "stall") {
+			return fakeapi.Reply{Text: "I will now go quiet", StallAfter: true}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "call_b", Name: "write_file", Args: `{"path": "a.go", "content": "unterminated`}}}
+	}
+	for spec, c := range providers(t, answer, Options{StallTimeout: 300 * time.Millisecond}) {
+		t.Run(spec, func(t *testing.T) {
+			// The call comes through for the session to answer with a tool error: OpenAI's
+			// with the arguments as written, Anthropic's emptied to {} by its SDK.
+			resp, err := c.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "write"}}})
+			if err != nil || len(resp.Message.ToolCalls) != 1 {
+				t.Fatalf("a malformed call: %+v %v", resp, err)
+			}
+			args := resp.Message.ToolCalls[0].Arguments
+			if strings.HasPrefix(spec, "openai/") && json.Valid([]byte(args)) || strings.HasPrefix(spec, "anthropic/") && args != "{}" {
+				t.Errorf("arguments %q", args)
+			}
+			_, err = c.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "stall"}}})
+			if err == nil || !strings.Contains(err.Error(), "stalled") {
+				t.Fatalf("stalled stream: %v", err)
+			}
+		})
+	}
+}
+
+func TestCancellationEndsACall(t *testing.T) {
+	received := make(chan struct{}, 1)
+	answer := func(r fakeapi.Request) fakeapi.Reply {
+		received <- struct{}{}
+		return fakeapi.Reply{Text: "slow", StallAfter: true}
+	}
+	for spec, c := range providers(t, answer, Options{}) {
+		t.Run(spec, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() {
+				_, err := c.p.Complete(ctx, Request{Messages: []Message{{Role: "user", Content: "hi"}}})
+				done <- err
+			}()
+			<-received // the request reached the server
+			cancel()
+			if err := <-done; err == nil || !strings.Contains(err.Error(), "context canceled") {
+				t.Fatalf("cancelled call: %v", err)
+			}
+		})
+	}
+}
+
+func TestNewExplainsBadModelStrings(t *testing.T) {
+	none := Options{Getenv: func(string) string { return "" }}
+	for spec, want := range map[string]string{
+		"gpt-4":           "want provider/model",
+		"openai/gpt-4.1":  "OPENAI_API_KEY is not set",
+		"anthropic/x":     "ANTHROPIC_API_KEY is not set",
+		"mistral/large":   `unknown provider "mistral"`,
+		"scripted/nofile": "no such file",
+	} {
+		if _, err := New(spec, t.TempDir(), none); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", spec, err, want)
+		}
+	}
+	if p, err := New("ollama/qwen2.5-coder:14b", "", none); err != nil || p.Name() != "ollama/qwen2.5-coder:14b" {
+		t.Errorf("ollama needs no key: %v", err)
+	}
+}
+
+func TestScriptedReplaysByRoleAndItem(t *testing.T) {
+	dir := t.TempDir()
+	script := `{"turns": [
+		{"role": "worker", "item": "T2", "content": "T2 first"},
+		{"role": "planner", "calls": [{"tool": "write_plan", "args": {"markdown": "- [ ] T1: x"}}]},
+		{"role": "worker", "content": "any worker"},
+		{"role": "worker", "item": "T2", "calls": [{"tool": "finish", "args": {"summary": "done"}}]}
+	]}`
+	if err := os.WriteFile(filepath.Join(dir, "script.json"), []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := New("scripted/script.json", dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ask := func(role, item string) (Response, error) {
+		return p.Complete(context.Background(), Request{Role: role, Item: item, Messages: []Message{{Role: "user", Content: "go"}}})
+	}
+	steps := []struct{ role, item, want string }{
+		{"worker", "T1", "any worker"},
+		{"worker", "T2", "T2 first"},
+		{"planner", "", "write_plan"},
+		{"worker", "T2", "finish"},
+	}
+	for _, s := range steps {
+		resp, err := ask(s.role, s.item)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := resp.Message.Content
+		if len(resp.Message.ToolCalls) > 0 {
+			got = resp.Message.ToolCalls[0].Name
+		}
+		if got != s.want || resp.Usage.Input == 0 {
+			t.Errorf("%s %s: %q (usage %+v), want %q", s.role, s.item, got, resp.Usage, s.want)
+		}
+	}
+	if _, err := ask("worker", "T3"); err == nil || !strings.Contains(err.Error(), "no turn left for the worker T3") {
+		t.Errorf("an exhausted script: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bad.json"), []byte(`{"turns": [{"role": "worker", "reply": "x"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New("scripted/bad.json", dir, Options{}); err == nil || !strings.Contains(err.Error(), `unknown field "reply"`) {
+		t.Errorf("a script with a typo: %v", err)
+	}
+}
