@@ -1,0 +1,135 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Sandbox keeps a session's tools inside the workspace: every path is resolved against
+// the root after symlinks, and writes are limited further (never .git/ or .opencode/; a
+// worker only to its item's files).
+type Sandbox struct {
+	root     string   // absolute, symlinks resolved
+	writable []string // relative paths a writer may write; nil: none
+	anyFile  bool     // may write any file outside the protected directories
+}
+
+// protectedDirs are never written by tools.
+var protectedDirs = []string{".git", ".opencode"}
+
+// NewSandbox returns a read-only sandbox of root.
+func NewSandbox(root string) (*Sandbox, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return nil, fmt.Errorf("workspace %s: %w", root, err)
+	}
+	return &Sandbox{root: real}, nil
+}
+
+// WithWritable returns a sandbox that may also write these files (a worker's item).
+func (s *Sandbox) WithWritable(files []string) *Sandbox {
+	c := *s
+	for _, f := range files {
+		c.writable = append(c.writable, filepath.ToSlash(filepath.Clean(f)))
+	}
+	return &c
+}
+
+// WithWriteAnywhere returns a sandbox that may write any workspace file outside .git/ and
+// .opencode/ (a custom role with canWrite and no item).
+func (s *Sandbox) WithWriteAnywhere() *Sandbox {
+	c := *s
+	c.anyFile = true
+	return &c
+}
+
+// Root is the workspace root, symlinks resolved.
+func (s *Sandbox) Root() string { return s.root }
+
+// Resolve maps a path a model gave (relative to the root, or absolute inside it) to an
+// absolute path and its slash-separated relative form. It fails for anything that is,
+// or through a symlink leads, outside the root.
+func (s *Sandbox) Resolve(p string) (abs, rel string, err error) {
+	if strings.TrimSpace(p) == "" {
+		return "", "", errors.New("path is empty")
+	}
+	if strings.ContainsRune(p, 0) {
+		return "", "", errors.New("path contains a NUL byte")
+	}
+	joined := p
+	if !filepath.IsAbs(p) {
+		joined = filepath.Join(s.root, p)
+	}
+	joined = filepath.Clean(joined)
+	real, err := resolveExisting(joined)
+	if err != nil {
+		return "", "", err
+	}
+	r, err := filepath.Rel(s.root, real)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return "", "", fmt.Errorf("%s is outside the workspace", p)
+	}
+	return real, filepath.ToSlash(r), nil
+}
+
+// resolveExisting resolves the symlinks of the longest existing prefix of p and appends
+// the rest: a file about to be created resolves through its existing parent.
+func resolveExisting(p string) (string, error) {
+	var rest []string
+	cur := p
+	for {
+		real, err := filepath.EvalSymlinks(cur)
+		if err == nil {
+			return filepath.Join(append([]string{real}, rest...)...), nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		// A dangling symlink: where it points is decided by its target, which may be outside.
+		if info, lerr := os.Lstat(cur); lerr == nil && info.Mode()&fs.ModeSymlink != 0 {
+			target, _ := os.Readlink(cur)
+			if !filepath.IsAbs(target) {
+				target = filepath.Join(filepath.Dir(cur), target)
+			}
+			return resolveExisting(filepath.Join(append([]string{filepath.Clean(target)}, rest...)...))
+		}
+		parent := filepath.Dir(cur)
+		if parent == cur {
+			return p, nil
+		}
+		rest = append([]string{filepath.Base(cur)}, rest...)
+		cur = parent
+	}
+}
+
+// ResolveWrite is Resolve for a write: the path must also be one this sandbox may write.
+// The error says which files may be written, for the model to act on.
+func (s *Sandbox) ResolveWrite(p string) (abs, rel string, err error) {
+	abs, rel, err = s.Resolve(p)
+	if err != nil {
+		return "", "", err
+	}
+	first, _, _ := strings.Cut(rel, "/")
+	if slices.Contains(protectedDirs, first) {
+		return "", "", fmt.Errorf("%s is inside %s/, which tools may not write", rel, first)
+	}
+	if rel == "." {
+		return "", "", errors.New("cannot write the workspace root")
+	}
+	if s.anyFile || slices.Contains(s.writable, rel) {
+		return abs, rel, nil
+	}
+	if len(s.writable) == 0 {
+		return "", "", fmt.Errorf("this session may not write files (%s)", rel)
+	}
+	return "", "", fmt.Errorf("%s is not a file of this item; it may write only: %s", rel, strings.Join(s.writable, ", "))
+}

@@ -1,0 +1,210 @@
+// Package session runs a role's conversation with a model: the model asks for tools, the
+// session runs them inside the workspace sandbox and answers, until the model calls
+// finish or a limit ends it. Limits are code, not requests to the model: turns, tokens,
+// a circuit breaker for a call repeated without progress, a bound on tool output.
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
+)
+
+// Config describes a session.
+type Config struct {
+	Provider model.Provider
+	Role     string // planner, worker, reviewer, or a custom role
+	Item     string // the todo item a worker works on
+	System   string
+	Tools    []string
+	Sandbox  *Sandbox
+	Hooks    Hooks
+
+	MaxTurns      int // model calls per Send (default 40)
+	MaxTokens     int // per session, 0: no limit
+	MaxToolOutput int // bytes of one tool result the model sees (default 16 KiB)
+
+	// OnUsage is told each call's token usage; OnToolCall each call's one-line summary.
+	OnUsage    func(store.TokenUsage)
+	OnToolCall func(name, summary string, failed bool)
+}
+
+// Result is what a session's turn produced.
+type Result struct {
+	Summary string
+	Wrote   []string // files written, in order of first write
+	Turns   int
+}
+
+// Errors that end a session.
+var (
+	ErrMaxTurns  = errors.New("the session reached its turn limit")
+	ErrMaxTokens = errors.New("the session reached its token limit")
+	ErrStuck     = errors.New("the session repeated the same tool call after being told to step back")
+	ErrSilent    = errors.New("the model stopped calling tools without finishing")
+)
+
+// repeatLimit: the third identical call in a row is answered with a step-back message
+// instead of being run; a fourth ends the session.
+const repeatLimit = 3
+
+// Session is one role's conversation.
+type Session struct {
+	cfg      Config
+	messages []model.Message
+	usage    store.TokenUsage
+	written  []string
+}
+
+// New starts a session; nothing is sent until Send.
+func New(cfg Config) *Session {
+	if cfg.MaxTurns == 0 {
+		cfg.MaxTurns = 40
+	}
+	if cfg.MaxToolOutput == 0 {
+		cfg.MaxToolOutput = 16 << 10
+	}
+	return &Session{cfg: cfg}
+}
+
+// Usage is the tokens the session used so far.
+func (s *Session) Usage() store.TokenUsage { return s.usage }
+
+func (s *Session) wrote(rel string) {
+	if !slices.Contains(s.written, rel) {
+		s.written = append(s.written, rel)
+	}
+}
+
+// Send adds a user message (the task, or feedback on the last result) and runs the
+// conversation until the model calls finish.
+func (s *Session) Send(ctx context.Context, text string) (Result, error) {
+	s.messages = append(s.messages, model.Message{Role: "user", Content: text})
+	var lastCall string
+	repeats, silent := 0, 0
+	for turn := 1; ; turn++ {
+		if turn > s.cfg.MaxTurns {
+			return s.result("", turn-1), ErrMaxTurns
+		}
+		if s.cfg.MaxTokens > 0 && s.usage.Total() >= s.cfg.MaxTokens {
+			return s.result("", turn-1), ErrMaxTokens
+		}
+		resp, err := s.cfg.Provider.Complete(ctx, model.Request{
+			System: s.cfg.System, Messages: s.messages, Tools: ToolsFor(s.cfg.Tools), Role: s.cfg.Role, Item: s.cfg.Item,
+		})
+		if err != nil {
+			return s.result("", turn), err
+		}
+		s.usage.Add(resp.Usage)
+		if s.cfg.OnUsage != nil {
+			s.cfg.OnUsage(resp.Usage)
+		}
+		s.messages = append(s.messages, resp.Message)
+
+		if len(resp.Message.ToolCalls) == 0 {
+			if silent++; silent == repeatLimit {
+				return s.result("", turn), ErrSilent
+			}
+			s.messages = append(s.messages, model.Message{Role: "user",
+				Content: "Continue with the tools. When the work is complete, call finish with a summary."})
+			continue
+		}
+		silent = 0
+
+		finished, summary := false, ""
+		for _, call := range resp.Message.ToolCalls {
+			key := call.Name + "\x00" + call.Arguments
+			if key == lastCall {
+				repeats++
+			} else {
+				lastCall, repeats = key, 1
+			}
+			var out string
+			var callErr error
+			switch {
+			case repeats > repeatLimit:
+				return s.result("", turn), ErrStuck
+			case repeats == repeatLimit:
+				callErr = fmt.Errorf("you made this exact %s call %d times in a row; it will not change the outcome. Step back: re-read the task and the files, and try a different approach", call.Name, repeatLimit)
+			case call.Name == ToolFinish:
+				args, err := decodeArgs(call.Arguments)
+				if err == nil {
+					summary, err = stringArg(args, "summary", false)
+				}
+				out, callErr, finished = "finished", err, err == nil
+			default:
+				out, callErr = s.run(ctx, call)
+			}
+			if ctx.Err() != nil {
+				return s.result("", turn), ctx.Err()
+			}
+			s.answer(call, out, callErr)
+		}
+		if finished {
+			return s.result(summary, turn), nil
+		}
+	}
+}
+
+func (s *Session) result(summary string, turns int) Result {
+	return Result{Summary: summary, Wrote: slices.Clone(s.written), Turns: turns}
+}
+
+// run executes one tool call.
+func (s *Session) run(ctx context.Context, call model.ToolCall) (string, error) {
+	spec, ok := tools[call.Name]
+	if !ok || spec.run == nil || !slices.Contains(s.cfg.Tools, call.Name) {
+		return "", fmt.Errorf("there is no tool %q in this session; the tools are: %s", call.Name, strings.Join(s.cfg.Tools, ", "))
+	}
+	args, err := decodeArgs(call.Arguments)
+	if err != nil {
+		return "", err
+	}
+	return spec.run(ctx, s, args)
+}
+
+// answer adds a tool result, bounded, and reports the call.
+func (s *Session) answer(call model.ToolCall, out string, err error) {
+	msg := model.Message{Role: "tool", ToolCallID: call.ID, Content: out}
+	if err != nil {
+		msg.Content, msg.IsError = "error: "+err.Error(), true
+	}
+	if len(msg.Content) > s.cfg.MaxToolOutput {
+		cut := s.cfg.MaxToolOutput
+		for cut > 0 && msg.Content[cut]&0xC0 == 0x80 { // not inside a UTF-8 sequence
+			cut--
+		}
+		msg.Content = msg.Content[:cut] + fmt.Sprintf("\n[output cut at %d of %d bytes; ask for less (offset/limit, a narrower path or pattern)]", cut, len(msg.Content))
+	}
+	s.messages = append(s.messages, msg)
+	if s.cfg.OnToolCall != nil {
+		s.cfg.OnToolCall(call.Name, summarize(call, msg), msg.IsError)
+	}
+}
+
+// summarize is a call in one line for the ledger: the tool, its path or command, and an
+// error's first line. Contents are left out.
+func summarize(call model.ToolCall, result model.Message) string {
+	args, _ := decodeArgs(call.Arguments)
+	target := ""
+	for _, key := range []string{"path", "command", "id", "pattern"} {
+		if v, ok := args[key].(string); ok {
+			target = v
+			break
+		}
+	}
+	line := call.Name
+	if target != "" {
+		line += " " + target
+	}
+	if result.IsError {
+		first, _, _ := strings.Cut(result.Content, "\n")
+		line += " -> " + first
+	}
+	return line
+}

@@ -1,0 +1,204 @@
+package session
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
+)
+
+func testWorkspace(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	outside := t.TempDir()
+	for rel, content := range map[string]string{
+		"main.go":       "package main\n",
+		"pkg/a.go":      "package pkg\n",
+		".git/config":   "[core]\n",
+		"secret-in.txt": "inside\n",
+	} {
+		p := filepath.Join(root, rel)
+		_ = os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(outside, "secret.txt"), []byte("outside\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{
+		"escape":      outside,
+		"escape.txt":  filepath.Join(outside, "secret.txt"),
+		"dangling.go": filepath.Join(outside, "new.go"),
+		"inner":       filepath.Join(root, "pkg"),
+	} {
+		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func TestSandboxRefusesEverythingOutsideItsItem(t *testing.T) {
+	root := testWorkspace(t)
+	sb, err := NewSandbox(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker := sb.WithWritable([]string{"pkg/a.go", "pkg/new/b.go", "dangling.go"})
+	reads := map[string]string{
+		"main.go":                      "",
+		"inner/a.go":                   "", // a symlink inside the workspace is fine
+		"../x":                         "outside the workspace",
+		"/etc/passwd":                  "outside the workspace",
+		"escape/secret.txt":            "outside the workspace",
+		"escape.txt":                   "outside the workspace",
+		"pkg/../../x":                  "outside the workspace",
+		filepath.Join(root, "main.go"): "",
+	}
+	for p, want := range reads {
+		_, _, err := worker.Resolve(p)
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("read %s: %v, want %q", p, err, want)
+		}
+	}
+	writes := map[string]string{
+		"pkg/a.go":          "",
+		"pkg/new/b.go":      "",
+		"./pkg/a.go":        "",
+		"inner/a.go":        "", // resolves to pkg/a.go
+		"main.go":           "main.go is not a file of this item; it may write only: pkg/a.go, pkg/new/b.go, dangling.go",
+		".git/config":       "inside .git/",
+		".opencode/todo.md": "inside .opencode/",
+		"dangling.go":       "outside the workspace", // the link points out, the file does not exist yet
+		"../pkg/a.go":       "outside the workspace",
+	}
+	for p, want := range writes {
+		_, _, err := worker.ResolveWrite(p)
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("write %s: %v, want %q", p, err, want)
+		}
+	}
+	if _, _, err := sb.ResolveWrite("pkg/a.go"); err == nil || !strings.Contains(err.Error(), "may not write") {
+		t.Errorf("a read-only session wrote: %v", err)
+	}
+}
+
+// recorder wraps a provider and keeps every request, to see what the model was told.
+type recorder struct {
+	model.Provider
+	requests []model.Request
+}
+
+func (r *recorder) Complete(ctx context.Context, req model.Request) (model.Response, error) {
+	r.requests = append(r.requests, req)
+	return r.Provider.Complete(ctx, req)
+}
+
+func call(tool string, args any) model.ScriptCall {
+	raw, _ := json.Marshal(args)
+	return model.ScriptCall{Tool: tool, Args: raw}
+}
+
+func workerSession(t *testing.T, root string, turns ...model.ScriptTurn) (*Session, *recorder) {
+	sb, err := NewSandbox(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{Provider: model.NewScripted("scripted/test", model.Script{Turns: turns})}
+	s := New(Config{Provider: rec, Role: "worker", Item: "T1", Sandbox: sb.WithWritable([]string{"pkg/a.go"}),
+		Tools: []string{ToolReadFile, ToolListFiles, ToolGrep, ToolWriteFile, ToolEditFile, ToolFinish}, MaxToolOutput: 64})
+	return s, rec
+}
+
+func lastToolResults(req model.Request) []string {
+	var out []string
+	for i := len(req.Messages) - 1; i >= 0 && req.Messages[i].Role == "tool"; i-- {
+		out = append([]string{req.Messages[i].Content}, out...)
+	}
+	return out
+}
+
+func TestAWorkerWritesItsFileAndReadsItsErrors(t *testing.T) {
+	root := testWorkspace(t)
+	s, rec := workerSession(t, root,
+		model.ScriptTurn{Role: "worker", Calls: []model.ScriptCall{
+			call(ToolWriteFile, map[string]string{"path": "main.go", "content": "package main // mine now\n"}),
+			call(ToolWriteFile, map[string]string{"path": "pkg/a.go", "content": "package pkg\n\nfunc A() {}\n"}),
+			{Tool: ToolEditFile, Args: json.RawMessage(`{"path": "pkg/a.go", "old": `)},
+			call("delete_everything", map[string]string{}),
+		}},
+		model.ScriptTurn{Role: "worker", Calls: []model.ScriptCall{
+			call(ToolEditFile, map[string]string{"path": "pkg/a.go", "old": "func A() {}", "new": "func A() int { return 1 }"}),
+			call(ToolReadFile, map[string]any{"path": "pkg/a.go", "offset": 3, "limit": 1}),
+			call(ToolGrep, map[string]string{"pattern": "^package", "glob": "*.go"}),
+		}},
+		model.ScriptTurn{Role: "worker", Content: "All done.", Calls: []model.ScriptCall{call(ToolFinish, map[string]string{"summary": "A returns 1"})}},
+	)
+	res, err := s.Send(context.Background(), "- [ ] T1: add A | file:pkg/a.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Summary != "A returns 1" || strings.Join(res.Wrote, ",") != "pkg/a.go" || res.Turns != 3 {
+		t.Errorf("result %+v", res)
+	}
+	if data, _ := os.ReadFile(filepath.Join(root, "main.go")); string(data) != "package main\n" {
+		t.Errorf("another item's file was written: %q", data)
+	}
+	first := lastToolResults(rec.requests[1])
+	wants := []string{"error: main.go is not a file of this item", "wrote pkg/a.go", "error: the arguments are not a JSON object", `error: there is no tool "delete_everything"`}
+	for i, want := range wants {
+		if i >= len(first) || !strings.HasPrefix(first[i], want) {
+			t.Errorf("tool result %d: %q, want %q", i, first, want)
+		}
+	}
+	second := lastToolResults(rec.requests[2])
+	if second[0] != "edited pkg/a.go" || second[1] != "func A() int { return 1 }\n" || !strings.HasPrefix(second[2], "main.go:1: package main") {
+		t.Errorf("second results %q", second)
+	}
+	// Tool output is bounded: the grep output over 64 bytes is cut with a note.
+	if !strings.Contains(second[2], "[output cut at") && len(second[2]) > 64 {
+		t.Errorf("unbounded output %q", second[2])
+	}
+}
+
+func TestCircuitBreakerAndLimits(t *testing.T) {
+	root := testWorkspace(t)
+	same := call(ToolReadFile, map[string]string{"path": "main.go"})
+	var turns []model.ScriptTurn
+	for range 4 {
+		turns = append(turns, model.ScriptTurn{Role: "worker", Calls: []model.ScriptCall{same}})
+	}
+	s, rec := workerSession(t, root, turns...)
+	_, err := s.Send(context.Background(), "go")
+	if !errors.Is(err, ErrStuck) {
+		t.Fatalf("four identical calls: %v", err)
+	}
+	if got := lastToolResults(rec.requests[3]); !strings.Contains(got[0], "exact read_file call 3 times in a row") {
+		t.Errorf("the third identical call was answered with %q", got)
+	}
+
+	s, _ = workerSession(t, root,
+		model.ScriptTurn{Role: "worker", Content: "I think I am done."},
+		model.ScriptTurn{Role: "worker", Content: "Really."},
+		model.ScriptTurn{Role: "worker", Content: "Truly."})
+	if _, err := s.Send(context.Background(), "go"); !errors.Is(err, ErrSilent) {
+		t.Errorf("a model that stops calling tools: %v", err)
+	}
+
+	s, _ = workerSession(t, root, turns...)
+	s.cfg.MaxTurns = 2
+	if _, err := s.Send(context.Background(), "go"); !errors.Is(err, ErrMaxTurns) {
+		t.Errorf("turn limit: %v", err)
+	}
+	s, _ = workerSession(t, root, turns...)
+	s.cfg.MaxTokens = 1
+	if _, err := s.Send(context.Background(), "go"); !errors.Is(err, ErrMaxTokens) {
+		t.Errorf("token limit: %v", err)
+	}
+}
