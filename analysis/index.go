@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -409,4 +410,21 @@ func SortDiagnostics(ds []Diagnostic) {
 		}
 		return strings.Compare(a.Message, b.Message)
 	})
+}
+
+// Outline returns the top-level definitions of an indexed file, in source order.
+func (ix *Index) Outline(rel string) []Definition {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if f := ix.files[rel]; f != nil {
+		return slices.Clone(f.defs)
+	}
+	return nil
+}
+
+// Paths returns the indexed files, sorted.
+func (ix *Index) Paths() []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return slices.Sorted(maps.Keys(ix.files))
 }

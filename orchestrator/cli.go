@@ -1,0 +1,398 @@
+package orchestrator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
+)
+
+// Exit codes of `orchestrator task` (DESIGN section 10).
+const (
+	ExitSealed      = 0
+	ExitStopped     = 1
+	ExitUsage       = 2
+	ExitInterrupted = 130
+)
+
+// TaskCommand is `orchestrator task`: a whole mission in the current directory, with
+// progress on stderr and the final report on stdout.
+func TaskCommand(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("task", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	modelFlag := fs.String("model", "", "the mission's model, `provider/model` (openai/, anthropic/, ollama/, scripted/)")
+	maxIterations := fs.Int("max-iterations", 0, "stop after `N` iterations (default from the configuration, 20)")
+	approve := fs.String("approve", "", "commands outside the allow list: `allowlist` (refused), all (run) or none (only build and test run)")
+	resume := fs.Bool("resume", false, "continue the workspace's unfinished mission")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: orchestrator task [--model provider/model] [--max-iterations N] [--approve allowlist|all|none] "objective"
+       orchestrator task --resume
+
+Runs a mission in the current directory: plans it into .opencode/todo.md, runs workers in
+parallel, reviews their work with the deterministic checks, the build and the tests, and
+loops until it is sealed or stops. Progress goes to stderr, the report to stdout.
+Exit status: 0 sealed, 1 stopped unsealed, 2 usage or configuration error, 130 interrupted.
+
+flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(reorder(args, "model", "max-iterations", "approve")); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return ExitUsage
+	}
+	objective := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	switch {
+	case *resume && objective != "":
+		fmt.Fprintln(stderr, "orchestrator task: --resume continues the existing mission; it takes no objective")
+		return ExitUsage
+	case !*resume && objective == "":
+		fmt.Fprintln(stderr, "orchestrator task: give an objective, or --resume")
+		fs.Usage()
+		return ExitUsage
+	case *approve != "" && !slices.Contains([]string{store.ApproveAllowlist, store.ApproveAll, store.ApproveNone}, *approve):
+		fmt.Fprintf(stderr, "orchestrator task: --approve %q: want allowlist, all or none\n", *approve)
+		return ExitUsage
+	case *maxIterations < 0:
+		fmt.Fprintln(stderr, "orchestrator task: --max-iterations must be positive")
+		return ExitUsage
+	}
+	root, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "orchestrator task: %v\n", err)
+		return ExitUsage
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	progress := newProgress(stderr)
+	opts := Options{Root: root, Objective: objective, Resume: *resume, Model: *modelFlag, MaxIterations: *maxIterations,
+		OnEvent: progress.event}
+	if *approve != "" {
+		opts.Approver = approverFor(*approve)
+	}
+	if strings.HasPrefix(*modelFlag, "scripted/") {
+		fmt.Fprintln(stderr, "orchestrator task: using a SCRIPTED model: recorded answers are replayed, no model is called")
+	}
+	out, err := Run(ctx, opts)
+	progress.close()
+	var cfgErr ConfigError
+	switch {
+	case errors.As(err, &cfgErr):
+		fmt.Fprintf(stderr, "orchestrator task: %v\n", err)
+		return ExitUsage
+	case errors.Is(err, ErrInterrupted):
+		report(stdout, root, out)
+		fmt.Fprintln(stderr, "orchestrator task: interrupted; the state is saved: continue with `orchestrator task --resume`")
+		return ExitInterrupted
+	case err != nil:
+		fmt.Fprintf(stderr, "orchestrator task: %v\n", err)
+		return ExitStopped
+	}
+	report(stdout, root, out)
+	if out.State == store.StateSealed {
+		return ExitSealed
+	}
+	return ExitStopped
+}
+
+// approverFor maps --approve to the decision for commands that are not allow-listed.
+func approverFor(mode string) Approver {
+	if mode == store.ApproveAll {
+		return FixedApprover(AllowOnce)
+	}
+	return FixedApprover(Deny)
+}
+
+// reorder lets flags follow positional arguments, as people type them.
+func reorder(args []string, valued ...string) []string {
+	var flags, positional []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			positional = append(positional, args[i+1:]...)
+			i = len(args)
+		case strings.HasPrefix(a, "-") && a != "-":
+			flags = append(flags, a)
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(a, "=") && slices.Contains(valued, name) && i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		default:
+			positional = append(positional, a)
+		}
+	}
+	return append(flags, positional...)
+}
+
+// report prints the final report.
+func report(w io.Writer, root string, out Outcome) {
+	st, _ := store.New(root).State()
+	if st != nil {
+		fmt.Fprintf(w, "Mission: %s\n", st.Objective)
+	}
+	state := strings.ToUpper(out.State)
+	if out.Reason != "" {
+		state += " (" + out.Reason + ")"
+	}
+	fmt.Fprintf(w, "State: %s\n", state)
+	fmt.Fprintf(w, "Todo: %d/%d done\n", out.Done, out.Total)
+	fmt.Fprintf(w, "Sync issues: %d open\n", len(out.Issues))
+	for _, i := range out.Issues {
+		fmt.Fprintf(w, "  %s [%s] %s: %s\n", i.ID, i.Rule, strings.Join(i.Files, " <-> "), i.Problem)
+	}
+	for _, c := range []struct {
+		name   string
+		status CommandStatus
+	}{{"Build", out.Build}, {"Tests", out.Test}} {
+		switch {
+		case c.status.Command == "":
+			fmt.Fprintf(w, "%s: none detected or configured\n", c.name)
+		case !c.status.Ran:
+			fmt.Fprintf(w, "%s: %s (not run)\n", c.name, c.status.Command)
+		case c.status.Passed:
+			fmt.Fprintf(w, "%s: %s passed\n", c.name, c.status.Command)
+		default:
+			fmt.Fprintf(w, "%s: %s failed\n", c.name, c.status.Command)
+		}
+	}
+	fmt.Fprintf(w, "Iterations: %d\n", out.Iterations)
+	fmt.Fprintf(w, "Tokens: %d (input %d, output %d)\n", out.Tokens.Total(), out.Tokens.Input, out.Tokens.Output)
+}
+
+// progress renders events on stderr: a redrawn bar line on a terminal, plain lines
+// otherwise (logs, CI, pipes).
+type progress struct {
+	mu       sync.Mutex
+	w        io.Writer
+	terminal bool
+	start    time.Time
+	last     Event
+	running  map[string]bool
+}
+
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w, start: time.Now(), running: map[string]bool{}}
+	if f, ok := w.(*os.File); ok {
+		if info, err := f.Stat(); err == nil && info.Mode()&os.ModeCharDevice != 0 {
+			p.terminal = true
+		}
+	}
+	return p
+}
+
+func (p *progress) event(e Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch e.Kind {
+	case EventItemDispatched:
+		p.running[e.Item] = true
+	case EventItemFinished, EventItemFailed:
+		delete(p.running, e.Item)
+	}
+	if e.Total > 0 {
+		p.last.Done, p.last.Total = e.Done, e.Total
+	}
+	p.last.Iteration, p.last.Tokens = e.Iteration, e.Tokens
+	if e.Kind == EventToolCall && !e.Failed {
+		if p.terminal {
+			p.redraw()
+		}
+		return // too many to list; failures are worth a line
+	}
+	line := describe(e)
+	if p.terminal {
+		fmt.Fprintf(p.w, "\r\033[K%s\n", line)
+		p.redraw()
+		return
+	}
+	fmt.Fprintf(p.w, "[%s] %s\n", time.Since(p.start).Round(time.Second), line)
+}
+
+func (p *progress) redraw() {
+	const width = 20
+	filled := 0
+	if p.last.Total > 0 {
+		filled = p.last.Done * width / p.last.Total
+	}
+	fmt.Fprintf(p.w, "\r\033[K[%s%s] %d/%d · iteration %d · %d running · %s · %d tokens",
+		strings.Repeat("#", filled), strings.Repeat("-", width-filled), p.last.Done, p.last.Total,
+		p.last.Iteration, len(p.running), time.Since(p.start).Round(time.Second), p.last.Tokens.Total())
+}
+
+func (p *progress) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.terminal {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
+
+func describe(e Event) string {
+	s := string(e.Kind)
+	if e.Item != "" {
+		s += " " + e.Item
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	if len(e.Files) > 0 {
+		s += " [" + strings.Join(e.Files, ", ") + "]"
+	}
+	if e.Total > 0 && (e.Kind == EventItemFinished || e.Kind == EventReview || e.Kind == EventPlanWritten) {
+		s += fmt.Sprintf(" (%d/%d done)", e.Done, e.Total)
+	}
+	return s
+}
+
+// Status is the JSON of `orchestrator status --format json` and of the language
+// server's status command.
+type Status struct {
+	Objective  string           `json:"objective,omitempty"`
+	State      string           `json:"state"`
+	StopReason string           `json:"stopReason,omitempty"`
+	Iteration  int              `json:"iteration"`
+	Done       int              `json:"done"`
+	Total      int              `json:"total"`
+	InProgress int              `json:"inProgress"`
+	OpenIssues int              `json:"openIssues"`
+	Tokens     store.TokenUsage `json:"tokens"`
+	StartedAt  *time.Time       `json:"startedAt,omitempty"`
+	UpdatedAt  *time.Time       `json:"updatedAt,omitempty"`
+	Items      []StatusItem     `json:"items"`
+	Issues     []StatusIssue    `json:"issues"`
+}
+
+// StatusItem is one todo item in a Status.
+type StatusItem struct {
+	ID      string   `json:"id"`
+	Title   string   `json:"title"`
+	Status  string   `json:"status"`
+	Depth   int      `json:"depth"`
+	Files   []string `json:"files,omitempty"`
+	Depends []string `json:"depends,omitempty"`
+	Blocked string   `json:"blocked,omitempty"`
+}
+
+// StatusIssue is one open sync issue in a Status.
+type StatusIssue struct {
+	ID      string   `json:"id"`
+	Rule    string   `json:"rule"`
+	Files   []string `json:"files"`
+	Problem string   `json:"problem"`
+}
+
+// ReadStatus reads a workspace's mission state from .opencode/.
+func ReadStatus(root string) (Status, error) {
+	s := store.New(root)
+	out := Status{State: "none", Items: []StatusItem{}, Issues: []StatusIssue{}}
+	st, err := s.State()
+	if err != nil {
+		return out, err
+	}
+	if st != nil {
+		out.Objective, out.State, out.StopReason, out.Iteration, out.Tokens = st.Objective, st.State, st.StopReason, st.Iteration, st.Tokens
+		out.StartedAt, out.UpdatedAt = &st.StartedAt, &st.UpdatedAt
+	}
+	p, err := s.Plan()
+	if err != nil {
+		return out, err
+	}
+	c := p.Count()
+	out.Done, out.Total, out.InProgress = c.Done, c.Total, c.InProgress
+	for _, it := range p.Items {
+		status := string(it.Status)
+		if it.Finished() && it.Status != plan.Cancelled {
+			status = string(plan.Done)
+		}
+		reason, _ := it.Blocked()
+		out.Items = append(out.Items, StatusItem{ID: it.ID, Title: it.Title, Status: status, Depth: it.Depth, Files: it.Files(), Depends: it.Depends(), Blocked: reason})
+	}
+	issues, err := s.Issues()
+	if err != nil {
+		return out, err
+	}
+	for _, i := range issues {
+		out.Issues = append(out.Issues, StatusIssue{ID: i.ID, Rule: i.Rule, Files: i.Files, Problem: i.Problem})
+	}
+	out.OpenIssues = len(issues)
+	return out, nil
+}
+
+// StatusCommand is `orchestrator status [--format json] [dir]`.
+func StatusCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("status", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "output `format`: text or json")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "usage: orchestrator status [--format text|json] [dir]\n\nPrints the mission state of a workspace (default: the current directory) from .opencode/.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(reorder(args, "format")); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return ExitUsage
+	}
+	if *format != "text" && *format != "json" || fs.NArg() > 1 {
+		fs.Usage()
+		return ExitUsage
+	}
+	root := "."
+	if fs.NArg() == 1 {
+		root = fs.Arg(0)
+	}
+	if info, err := os.Stat(root); err != nil || !info.IsDir() {
+		fmt.Fprintf(stderr, "orchestrator status: %s is not a directory\n", root)
+		return ExitUsage
+	}
+	st, err := ReadStatus(root)
+	if err != nil {
+		fmt.Fprintf(stderr, "orchestrator status: %v\n", err)
+		return ExitUsage
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(st)
+		return 0
+	}
+	if st.State == "none" && st.Total == 0 {
+		fmt.Fprintln(stdout, "No mission in this workspace (.opencode/ has no state or plan).")
+		return 0
+	}
+	if st.Objective != "" {
+		fmt.Fprintf(stdout, "Mission: %s\n", st.Objective)
+	}
+	state := strings.ToUpper(st.State)
+	if st.StopReason != "" {
+		state += " (" + st.StopReason + ")"
+	}
+	fmt.Fprintf(stdout, "State: %s, iteration %d\n", state, st.Iteration)
+	fmt.Fprintf(stdout, "Todo: %d/%d done, %d in progress\n", st.Done, st.Total, st.InProgress)
+	for _, it := range st.Items {
+		fmt.Fprintf(stdout, "  %s%-11s %s %s\n", strings.Repeat("  ", it.Depth), it.Status, it.ID, it.Title)
+	}
+	fmt.Fprintf(stdout, "Sync issues: %d open\n", st.OpenIssues)
+	for _, i := range st.Issues {
+		fmt.Fprintf(stdout, "  %s [%s] %s: %s\n", i.ID, i.Rule, strings.Join(i.Files, " <-> "), i.Problem)
+	}
+	fmt.Fprintf(stdout, "Tokens: %d\n", st.Tokens.Total())
+	return 0
+}

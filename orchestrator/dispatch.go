@@ -1,0 +1,304 @@
+package orchestrator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/opencode-orchestrator/orchestrator/analysis"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/session"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
+)
+
+var (
+	workerTools  = []string{session.ToolReadFile, session.ToolListFiles, session.ToolGrep, session.ToolWriteFile, session.ToolEditFile, session.ToolRunCommand, session.ToolReportIssue, session.ToolFinish}
+	plannerTools = []string{session.ToolReadFile, session.ToolListFiles, session.ToolGrep, session.ToolWritePlan, session.ToolFinish}
+)
+
+// planMission runs the planner until it has written a plan (or gave up).
+func (m *mission) planMission(ctx context.Context) error {
+	if err := m.save(store.StatePlanning); err != nil {
+		return err
+	}
+	task := plannerTask(m.state.Objective, m.readContext(), m.ix.Paths())
+	return m.runPlanner(ctx, plannerPrompt, task, nil)
+}
+
+// runPlanner runs a planner session; keep lists the done items a re-plan must keep.
+func (m *mission) runPlanner(ctx context.Context, system, task string, keep []string) error {
+	spec := m.modelFor("planner")
+	provider, err := m.provider(spec)
+	if err != nil {
+		return err
+	}
+	s := m.newSession(session.Config{Provider: provider, Role: "planner", System: system, Tools: plannerTools,
+		Sandbox: m.sandbox, Hooks: session.Hooks{WritePlan: m.writePlanHook(keep)}}, "")
+	_, err = s.Send(ctx, task)
+	return err
+}
+
+// writePlanHook validates a plan the model wrote and writes it with ids assigned. The
+// validation errors go back to the model as the tool's error.
+func (m *mission) writePlanHook(keep []string) func(ctx context.Context, markdown string) (string, error) {
+	return func(ctx context.Context, markdown string) (string, error) {
+		p := plan.Parse([]byte(markdown))
+		if len(p.Items) == 0 {
+			return "", errors.New("the plan has no checkbox items (- [ ] T1: ...)")
+		}
+		p = plan.Parse(p.AssignIDs())
+		var problems []string
+		for _, d := range p.Validate(m.opts.Root, store.Dir+"/"+store.TodoFile) {
+			if d.Rule != analysis.RulePlanMissingFile {
+				problems = append(problems, fmt.Sprintf("line %d: %s", d.Range.Start.Line+1, d.Message))
+			}
+		}
+		for _, it := range p.Items {
+			if len(it.Items) == 0 && len(it.Files()) == 0 && it.Status == plan.Pending {
+				problems = append(problems, fmt.Sprintf("line %d: %s names no file (| file:path)", it.Line+1, it.ID))
+			}
+		}
+		for _, id := range keep {
+			if it := p.Item(id); it == nil || it.Status != plan.Done {
+				problems = append(problems, fmt.Sprintf("the done item %s must stay in the plan, done", id))
+			}
+		}
+		if len(problems) > 0 {
+			return "", fmt.Errorf("the plan was not written:\n%s", strings.Join(problems, "\n"))
+		}
+		if err := m.store.WriteFile(store.TodoFile, p.Src); err != nil {
+			return "", err
+		}
+		c := p.Count()
+		m.emit(Event{Kind: EventPlanWritten, Message: fmt.Sprintf("%d items", c.Total), Done: c.Done, Total: c.Total})
+		return fmt.Sprintf("wrote .opencode/todo.md with %d items", c.Total), nil
+	}
+}
+
+// newSession fills in what every session of the mission shares.
+func (m *mission) newSession(cfg session.Config, item string) *session.Session {
+	cfg.Item = item
+	cfg.OnUsage = m.addTokens
+	cfg.OnToolCall = func(name, summary string, failed bool) {
+		m.emit(Event{Kind: EventToolCall, Item: item, Role: cfg.Role, Message: summary, Failed: failed})
+	}
+	if cfg.Hooks.RunCommand == nil && slices.Contains(cfg.Tools, session.ToolRunCommand) {
+		cfg.Hooks.RunCommand = m.runCommand(item)
+	}
+	if cfg.Hooks.ReportIssue == nil {
+		cfg.Hooks.ReportIssue = m.reportIssueHook
+	}
+	return session.New(cfg)
+}
+
+type workerResult struct {
+	item, role, spec string
+	wrote            []string
+	summary          string
+	err              error
+}
+
+// dispatch runs the ready items until none is ready and none is running: an item whose
+// dependencies finish during the iteration runs in it too. Each item runs at most once
+// per iteration, so a failing item cannot spin.
+func (m *mission) dispatch(ctx context.Context) error {
+	results := make(chan workerResult)
+	running := map[string][]string{} // item -> its files
+	attempted := map[string]bool{}
+	for {
+		p, err := m.store.Plan()
+		if err != nil {
+			return m.drain(running, results, err)
+		}
+		busy := map[string]string{}
+		for id, files := range running {
+			for _, f := range files {
+				busy[f] = id
+			}
+		}
+		for _, it := range p.Ready(busy) {
+			if attempted[it.ID] || ctx.Err() != nil {
+				continue
+			}
+			role := it.Get("agent")
+			if role == "" || role == "worker" {
+				role = "worker"
+			} else if _, custom := m.agents[role]; !custom {
+				role = "worker" // an unknown agent name falls back to a worker
+			}
+			spec := m.modelFor(role)
+			if !m.acquire(role, spec) {
+				continue
+			}
+			attempted[it.ID] = true
+			if err := m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return p.SetStatus(it.ID, plan.InProgress) }); err != nil {
+				m.release(role, spec)
+				return m.drain(running, results, err)
+			}
+			running[it.ID] = it.Files()
+			m.emit(Event{Kind: EventItemDispatched, Item: it.ID, Role: role, Message: it.Title, Files: it.Files(), Running: len(running)})
+			go func() { results <- m.work(ctx, p, it, role, spec) }()
+		}
+		if len(running) == 0 {
+			return ctx.Err()
+		}
+		select {
+		case r := <-results:
+			delete(running, r.item)
+			m.release(r.role, r.spec)
+			if err := m.settle(r, len(running)); err != nil {
+				return m.drain(running, results, err)
+			}
+		case <-ctx.Done():
+			return m.drain(running, results, ctx.Err())
+		}
+	}
+}
+
+// drain waits for the running workers (cancelled with the context, or finishing) and
+// settles them, then returns err.
+func (m *mission) drain(running map[string][]string, results chan workerResult, err error) error {
+	for len(running) > 0 {
+		r := <-results
+		delete(running, r.item)
+		m.release(r.role, r.spec)
+		_ = m.settle(r, len(running))
+	}
+	return err
+}
+
+// settle records a worker's end: done, or pending again with the failure as evidence.
+func (m *mission) settle(r workerResult, running int) error {
+	for _, f := range r.wrote {
+		m.eventMu.Lock()
+		m.written[f] = true
+		m.eventMu.Unlock()
+	}
+	status := plan.Done
+	if r.err != nil {
+		status = plan.Pending
+	}
+	if err := m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return p.SetStatus(r.item, status) }); err != nil {
+		return err
+	}
+	p, _ := m.store.Plan()
+	c := p.Count()
+	if r.err != nil {
+		m.eventMu.Lock()
+		m.failures = append(m.failures, fmt.Sprintf("%s: %v", r.item, r.err))
+		m.eventMu.Unlock()
+		m.emit(Event{Kind: EventItemFailed, Item: r.item, Role: r.role, Message: r.err.Error(), Files: r.wrote, Done: c.Done, Total: c.Total, Running: running, Failed: true})
+		return nil
+	}
+	m.emit(Event{Kind: EventItemFinished, Item: r.item, Role: r.role, Message: r.summary, Files: r.wrote, Done: c.Done, Total: c.Total, Running: running})
+	return nil
+}
+
+// work runs one item's worker session and its lint gate.
+func (m *mission) work(ctx context.Context, p *plan.Plan, it *plan.Item, role, spec string) (res workerResult) {
+	res = workerResult{item: it.ID, role: role, spec: spec}
+	defer func() {
+		if v := recover(); v != nil {
+			res.err = fmt.Errorf("the worker crashed: %v", v)
+		}
+	}()
+	provider, err := m.provider(spec)
+	if err != nil {
+		res.err = err
+		return res
+	}
+	system, tools, sandbox := workerPrompt, workerTools, m.sandbox.WithWritable(it.Files())
+	if a, ok := m.agents[role]; ok {
+		system, tools = a.SystemPrompt, []string{session.ToolReadFile, session.ToolListFiles, session.ToolGrep, session.ToolReportIssue, session.ToolFinish}
+		if a.CanWrite {
+			tools = append(tools, session.ToolWriteFile, session.ToolEditFile)
+		} else {
+			sandbox = m.sandbox
+		}
+		if a.CanBash {
+			tools = append(tools, session.ToolRunCommand)
+		}
+	}
+	s := m.newSession(session.Config{Provider: provider, Role: role, System: system, Tools: tools, Sandbox: sandbox}, it.ID)
+	out, err := s.Send(ctx, workerTask(m.state.Objective, p, it, m.ix))
+	res.wrote, res.summary = out.Wrote, out.Summary
+	for round := 1; err == nil; round++ {
+		syntax, lerr := m.lintGate(ctx, out.Wrote)
+		if lerr != nil {
+			err = lerr
+			break
+		}
+		if len(syntax) == 0 {
+			m.emit(Event{Kind: EventLintGate, Item: it.ID, Message: "passed", Files: out.Wrote})
+			break
+		}
+		m.emit(Event{Kind: EventLintGate, Item: it.ID, Message: fmt.Sprintf("%d syntax errors (round %d)", len(syntax), round), Files: out.Wrote, Failed: true})
+		if round > maxLintRounds {
+			err = fmt.Errorf("syntax errors remain after %d rounds: %s", maxLintRounds, syntax[0].Message)
+			break
+		}
+		out, err = s.Send(ctx, feedback(syntax))
+		res.wrote = mergeFiles(res.wrote, out.Wrote)
+		res.summary = out.Summary
+	}
+	res.err = err
+	return res
+}
+
+func mergeFiles(a, b []string) []string {
+	for _, f := range b {
+		if !slices.Contains(a, f) {
+			a = append(a, f)
+		}
+	}
+	return a
+}
+
+// lintGate parses the files a worker wrote and returns their syntax errors.
+func (m *mission) lintGate(ctx context.Context, files []string) ([]analysis.Diagnostic, error) {
+	if err := m.refresh(ctx, files); err != nil {
+		return nil, err
+	}
+	var out []analysis.Diagnostic
+	for _, d := range m.ix.Diagnostics() {
+		if d.Rule == analysis.RuleSyntaxError && slices.Contains(files, d.File) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// refresh brings the index up to date with files on disk.
+func (m *mission) refresh(ctx context.Context, files []string) error {
+	for _, rel := range files {
+		src, err := os.ReadFile(filepath.Join(m.opts.Root, filepath.FromSlash(rel)))
+		if errors.Is(err, os.ErrNotExist) {
+			m.ix.Remove(rel)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := m.ix.Update(ctx, rel, src); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func exists(root, rel string) bool {
+	_, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel)))
+	return err == nil
+}
+
+// reportIssueHook is the report_issue tool: a model's finding joins the next review's.
+func (m *mission) reportIssueHook(ctx context.Context, issue store.Issue) (string, error) {
+	m.eventMu.Lock()
+	m.reported = append(m.reported, issue)
+	m.eventMu.Unlock()
+	return "recorded; the review will include it", nil
+}

@@ -1,0 +1,54 @@
+package orchestrator
+
+import (
+	"time"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
+)
+
+// EventKind names what happened. Every event also goes to the ledger, one JSON line.
+type EventKind string
+
+const (
+	EventMissionStarted EventKind = "mission_started"
+	EventMissionResumed EventKind = "mission_resumed"
+	EventIteration      EventKind = "iteration"
+	EventPlanWritten    EventKind = "plan_written"
+	EventItemDispatched EventKind = "item_dispatched"
+	EventItemFinished   EventKind = "item_finished"
+	EventItemFailed     EventKind = "item_failed"
+	EventToolCall       EventKind = "tool_call"
+	EventLintGate       EventKind = "lint_gate"
+	EventCommand        EventKind = "command"
+	EventReview         EventKind = "review"
+	EventSyncIssues     EventKind = "sync_issues"
+	EventReplan         EventKind = "replan"
+	EventSealed         EventKind = "sealed"
+	EventStopped        EventKind = "stopped"
+)
+
+// Event is one step of a mission, as the CLI and the language server render it and as
+// the ledger records it.
+type Event struct {
+	Time    time.Time `json:"time"`
+	Kind    EventKind `json:"kind"`
+	Item    string    `json:"item,omitempty"`
+	Role    string    `json:"role,omitempty"`
+	Message string    `json:"message,omitempty"`
+	Files   []string  `json:"files,omitempty"`
+	// Counts at the time of the event.
+	Iteration  int              `json:"iteration,omitempty"`
+	Done       int              `json:"done,omitempty"`
+	Total      int              `json:"total,omitempty"`
+	Running    int              `json:"running,omitempty"`
+	OpenIssues int              `json:"openIssues,omitempty"`
+	Tokens     store.TokenUsage `json:"tokens,omitzero"`
+	Failed     bool             `json:"failed,omitempty"`
+}
+
+// synced are the state transitions: the ledger is forced to disk at each of them.
+var synced = map[EventKind]bool{
+	EventMissionStarted: true, EventMissionResumed: true, EventIteration: true, EventPlanWritten: true,
+	EventItemDispatched: true, EventItemFinished: true, EventItemFailed: true, EventReview: true,
+	EventSyncIssues: true, EventReplan: true, EventSealed: true, EventStopped: true,
+}

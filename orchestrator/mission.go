@@ -1,0 +1,544 @@
+package orchestrator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/opencode-orchestrator/orchestrator/analysis"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/session"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
+)
+
+// Options start or resume a mission.
+type Options struct {
+	Root          string
+	Objective     string // a new mission's
+	Resume        bool   // continue the workspace's unfinished mission
+	Model         string // the mission's model, over the configuration's "model"
+	MaxIterations int    // over the configuration's, when set
+	Approver      Approver
+	OnEvent       func(Event) // called in order, from the controller's goroutines
+	ModelOptions  model.Options
+	// CommandTimeout bounds a build or test run (default 10 minutes).
+	CommandTimeout time.Duration
+}
+
+// Outcome is how a mission ended.
+type Outcome struct {
+	State      string // store.StateSealed or store.StateStopped
+	Reason     string
+	Iterations int
+	Done       int
+	Total      int
+	Issues     []store.Issue
+	Build      CommandStatus
+	Test       CommandStatus
+	Tokens     store.TokenUsage
+}
+
+// CommandStatus is the last run of the build or test command.
+type CommandStatus struct {
+	Command string // "" when none was configured or detected
+	Ran     bool   // tests do not run when the build fails
+	Passed  bool
+}
+
+// ErrInterrupted is returned when the mission's context was cancelled (Ctrl-C, a stop
+// command): running sessions were cancelled and their items are pending again.
+var ErrInterrupted = errors.New("the mission was interrupted")
+
+// ConfigError is a problem with the configuration or the request, found before any work.
+type ConfigError struct{ Err error }
+
+func (e ConfigError) Error() string { return e.Err.Error() }
+func (e ConfigError) Unwrap() error { return e.Err }
+
+// Stop reasons.
+const (
+	ReasonMaxIterations = "the iteration limit was reached"
+	ReasonStagnation    = "no progress for 3 iterations after a re-plan"
+	ReasonTokens        = "the token budget was spent"
+	ReasonTime          = "the time budget was spent"
+	ReasonInterrupted   = "interrupted"
+	ReasonNoPlan        = "the planner wrote no plan"
+)
+
+// stagnationLimit is the number of iterations without progress before a re-plan, and
+// again before stopping.
+const stagnationLimit = 3
+
+// maxLintRounds is how often a worker is sent its syntax errors back.
+const maxLintRounds = 2
+
+type mission struct {
+	opts     Options
+	store    *store.Store
+	cfg      store.Config
+	agents   map[string]store.Agent
+	ledger   *store.Ledger
+	ix       *analysis.Index
+	sandbox  *session.Sandbox
+	commands analysis.Commands
+	approve  *approvals
+
+	eventMu sync.Mutex // events leave in order; state and tokens change under it
+	state   *store.LoopState
+
+	providerMu sync.Mutex
+	providers  map[string]model.Provider
+	slots      map[string]chan struct{}
+
+	written  map[string]bool // files the mission wrote, cumulative: the review's scope
+	failures []string        // evidence for a re-plan
+	reported []store.Issue   // report_issue calls since the last review
+}
+
+// Run runs a mission to its end: sealed, stopped, or interrupted.
+func Run(ctx context.Context, opts Options) (Outcome, error) {
+	m, err := open(opts)
+	if err != nil {
+		return Outcome{}, err
+	}
+	defer m.close()
+	return m.run(ctx)
+}
+
+func open(opts Options) (*mission, error) {
+	if opts.CommandTimeout == 0 {
+		opts.CommandTimeout = 10 * time.Minute
+	}
+	st := store.New(opts.Root)
+	cfg, err := st.Config()
+	if err != nil {
+		return nil, ConfigError{err}
+	}
+	if opts.Model != "" {
+		cfg.Model = opts.Model
+	}
+	if opts.MaxIterations > 0 {
+		cfg.Limits.MaxIterations = opts.MaxIterations
+	}
+	agents, err := st.Agents()
+	if err != nil {
+		return nil, ConfigError{err}
+	}
+	sandbox, err := session.NewSandbox(opts.Root)
+	if err != nil {
+		return nil, ConfigError{err}
+	}
+	if err := st.Lock(); err != nil {
+		return nil, ConfigError{err}
+	}
+	m := &mission{opts: opts, store: st, cfg: cfg, agents: agents, sandbox: sandbox,
+		ix: analysis.NewIndex(opts.Root), providers: map[string]model.Provider{}, slots: map[string]chan struct{}{},
+		written: map[string]bool{}}
+	m.commands = analysis.DetectCommands(opts.Root)
+	if cfg.Commands.Build != "" || cfg.Commands.Test != "" {
+		m.commands = analysis.Commands{Build: cfg.Commands.Build, Test: cfg.Commands.Test, Origin: store.Dir + "/" + store.ConfigFile}
+	}
+	m.approve = newApprovals(cfg, []string{m.commands.Build, m.commands.Test}, opts.Approver)
+	if err := m.begin(); err != nil {
+		st.Unlock()
+		return nil, err
+	}
+	if m.ledger, err = st.OpenLedger(); err != nil {
+		st.Unlock()
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *mission) close() {
+	if m.ledger != nil {
+		_ = m.ledger.Close()
+	}
+	m.store.Unlock()
+}
+
+// begin loads or creates the mission state and checks the models before any work.
+func (m *mission) begin() error {
+	st, err := m.store.State()
+	if err != nil {
+		return ConfigError{err}
+	}
+	switch {
+	case m.opts.Resume && (st == nil || st.Finished()):
+		return ConfigError{errors.New("there is no unfinished mission to resume in this workspace")}
+	case !m.opts.Resume && st != nil && !st.Finished():
+		return ConfigError{fmt.Errorf("this workspace has an unfinished mission (%q); continue it with --resume, or delete %s/%s to abandon it", st.Objective, store.Dir, store.StateFile)}
+	case !m.opts.Resume && m.opts.Objective == "":
+		return ConfigError{errors.New("no objective given")}
+	case m.opts.Resume:
+		m.state = st
+		if m.opts.Model != "" {
+			m.state.Model = m.opts.Model
+		}
+		m.cfg.Model = m.state.Model
+	default:
+		now := time.Now().UTC()
+		m.state = &store.LoopState{Objective: m.opts.Objective, Model: m.cfg.Model, State: store.StatePlanning,
+			StartedAt: now, UpdatedAt: now, BestIssues: -1}
+		if prev, _ := m.store.State(); prev != nil {
+			m.state.IssuesIssued = prev.IssuesIssued // ids are never reused across missions either
+		}
+	}
+	for _, role := range []string{"planner", "worker"} {
+		if _, err := m.provider(m.modelFor(role)); err != nil {
+			return ConfigError{err}
+		}
+	}
+	return nil
+}
+
+func (m *mission) modelFor(role string) string {
+	if a, ok := m.agents[role]; ok && a.Model != "" {
+		return a.Model
+	}
+	return m.cfg.ModelFor(role)
+}
+
+func (m *mission) provider(spec string) (model.Provider, error) {
+	m.providerMu.Lock()
+	defer m.providerMu.Unlock()
+	if p, ok := m.providers[spec]; ok {
+		return p, nil
+	}
+	p, err := model.New(spec, m.opts.Root, m.opts.ModelOptions)
+	if err != nil {
+		return nil, err
+	}
+	m.providers[spec] = p
+	return p, nil
+}
+
+// emit records an event in the ledger (synced at state transitions) and hands it on.
+func (m *mission) emit(e Event) {
+	m.eventMu.Lock()
+	defer m.eventMu.Unlock()
+	m.emitLocked(e)
+}
+
+func (m *mission) emitLocked(e Event) {
+	e.Time = time.Now().UTC()
+	e.Iteration = m.state.Iteration
+	e.Tokens = m.state.Tokens
+	if err := m.ledger.Append(e, synced[e.Kind]); err != nil && m.opts.OnEvent != nil {
+		m.opts.OnEvent(Event{Time: e.Time, Kind: EventStopped, Message: "cannot write the ledger: " + err.Error(), Failed: true})
+	}
+	if m.opts.OnEvent != nil {
+		m.opts.OnEvent(e)
+	}
+}
+
+// save writes loop-state.json.
+func (m *mission) save(state string) error {
+	m.eventMu.Lock()
+	defer m.eventMu.Unlock()
+	m.state.State = state
+	m.state.UpdatedAt = time.Now().UTC()
+	return m.store.SaveState(m.state)
+}
+
+func (m *mission) addTokens(u store.TokenUsage) {
+	m.eventMu.Lock()
+	m.state.Tokens.Add(u)
+	m.eventMu.Unlock()
+}
+
+func (m *mission) tokens() store.TokenUsage {
+	m.eventMu.Lock()
+	defer m.eventMu.Unlock()
+	return m.state.Tokens
+}
+
+func (m *mission) run(ctx context.Context) (Outcome, error) {
+	if m.opts.Resume {
+		if err := m.resume(); err != nil {
+			return Outcome{}, err
+		}
+	} else {
+		if err := m.save(store.StatePlanning); err != nil {
+			return Outcome{}, err
+		}
+		m.emit(Event{Kind: EventMissionStarted, Message: m.state.Objective})
+	}
+	if err := m.ix.Scan(ctx, nil); err != nil {
+		return m.interruptedOr(ctx, err)
+	}
+	p, err := m.store.Plan()
+	if err != nil {
+		return Outcome{}, err
+	}
+	if len(p.Items) == 0 || p.Complete() && !m.opts.Resume {
+		if err := m.planMission(ctx); err != nil {
+			return m.interruptedOr(ctx, err)
+		}
+		if p, err = m.store.Plan(); err != nil {
+			return Outcome{}, err
+		}
+		if len(p.Items) == 0 {
+			return m.stop(ReasonNoPlan, nil)
+		}
+	}
+
+	for {
+		if reason := m.overBudget(); reason != "" {
+			return m.stop(reason, nil)
+		}
+		if m.state.Iteration >= m.cfg.Limits.MaxIterations {
+			return m.stop(ReasonMaxIterations, nil)
+		}
+		m.eventMu.Lock()
+		m.state.Iteration++
+		m.eventMu.Unlock()
+		if err := m.save(store.StateRunning); err != nil {
+			return Outcome{}, err
+		}
+		m.emit(Event{Kind: EventIteration, Message: fmt.Sprintf("iteration %d", m.state.Iteration)})
+		if err := m.dispatch(ctx); err != nil {
+			return m.interruptedOr(ctx, err)
+		}
+		review, err := m.review(ctx)
+		if err != nil {
+			return m.interruptedOr(ctx, err)
+		}
+		if review.sealed {
+			return m.finish(store.StateSealed, "", review)
+		}
+		if stop := m.judgeProgress(ctx, review); stop != "" {
+			return m.stop(stop, &review)
+		}
+	}
+}
+
+// resume restores a mission after a crash or a stop: items left in progress are pending
+// again; the files the mission wrote come back from the ledger.
+func (m *mission) resume() error {
+	err := m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return resetInProgress(p) })
+	if err != nil {
+		return err
+	}
+	_, err = m.store.ReadLedger(func(raw json.RawMessage) error {
+		var e Event
+		if json.Unmarshal(raw, &e) != nil {
+			return nil
+		}
+		switch e.Kind {
+		case EventMissionStarted:
+			clear(m.written)
+		case EventItemFinished:
+			for _, f := range e.Files {
+				m.written[f] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := m.save(store.StateRunning); err != nil {
+		return err
+	}
+	m.emit(Event{Kind: EventMissionResumed, Message: m.state.Objective})
+	return nil
+}
+
+// resetInProgress puts every in-progress item back to pending.
+func resetInProgress(p *plan.Plan) ([]byte, error) {
+	for _, it := range p.Items {
+		if it.Status != plan.InProgress || it.ID == "" {
+			continue
+		}
+		out, err := p.SetStatus(it.ID, plan.Pending)
+		if err != nil {
+			return nil, err
+		}
+		p = plan.Parse(out)
+	}
+	return p.Src, nil
+}
+
+func (m *mission) overBudget() string {
+	l := m.cfg.Limits
+	switch {
+	case l.MaxTokens > 0 && m.tokens().Total() >= l.MaxTokens:
+		return ReasonTokens
+	case l.MaxMinutes > 0 && time.Since(m.state.StartedAt) >= time.Duration(l.MaxMinutes)*time.Minute:
+		return ReasonTime
+	}
+	return ""
+}
+
+// interruptedOr ends the mission after an error: a cancelled context is an interruption
+// (items back to pending, state saved); anything else is returned as it is.
+func (m *mission) interruptedOr(ctx context.Context, err error) (Outcome, error) {
+	if ctx.Err() == nil {
+		return Outcome{}, err
+	}
+	_ = m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return resetInProgress(p) })
+	out, serr := m.finish(store.StateStopped, ReasonInterrupted, reviewResult{})
+	if serr != nil {
+		return out, serr
+	}
+	return out, ErrInterrupted
+}
+
+func (m *mission) stop(reason string, last *reviewResult) (Outcome, error) {
+	r := reviewResult{}
+	if last != nil {
+		r = *last
+	}
+	return m.finish(store.StateStopped, reason, r)
+}
+
+// finish saves the final state and reports it.
+func (m *mission) finish(state, reason string, r reviewResult) (Outcome, error) {
+	m.eventMu.Lock()
+	m.state.StopReason = reason
+	m.eventMu.Unlock()
+	if err := m.save(state); err != nil {
+		return Outcome{}, err
+	}
+	out := m.outcome(r)
+	kind := EventSealed
+	msg := "every item done, no open sync issue, build and tests pass"
+	if state == store.StateStopped {
+		kind, msg = EventStopped, reason
+	}
+	m.emit(Event{Kind: kind, Message: msg, Done: out.Done, Total: out.Total, OpenIssues: len(out.Issues), Failed: state != store.StateSealed})
+	if err := m.writeWorkLog(); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+func (m *mission) outcome(r reviewResult) Outcome {
+	out := Outcome{State: m.state.State, Reason: m.state.StopReason, Iterations: m.state.Iteration, Tokens: m.tokens(),
+		Build: r.build, Test: r.test}
+	if p, err := m.store.Plan(); err == nil {
+		c := p.Count()
+		out.Done, out.Total = c.Done, c.Total
+	}
+	out.Issues, _ = m.store.Issues()
+	return out
+}
+
+// acquire takes a slot of a role and of a model without waiting; false when either is
+// full. Slots are taken before a session is created, so queued work costs nothing.
+func (m *mission) acquire(role, spec string) bool {
+	roleSlots := m.slot("role:"+role, m.roleLimit(role))
+	modelSlots := m.slot("model:"+spec, m.cfg.Limits.PerModel)
+	select {
+	case roleSlots <- struct{}{}:
+	default:
+		return false
+	}
+	select {
+	case modelSlots <- struct{}{}:
+		return true
+	default:
+		<-roleSlots
+		return false
+	}
+}
+
+func (m *mission) release(role, spec string) {
+	<-m.slot("model:"+spec, m.cfg.Limits.PerModel)
+	<-m.slot("role:"+role, m.roleLimit(role))
+}
+
+func (m *mission) slot(key string, limit int) chan struct{} {
+	m.providerMu.Lock()
+	defer m.providerMu.Unlock()
+	s, ok := m.slots[key]
+	if !ok {
+		s = make(chan struct{}, max(limit, 1))
+		m.slots[key] = s
+	}
+	return s
+}
+
+func (m *mission) roleLimit(role string) int {
+	switch role {
+	case "planner":
+		return m.cfg.Limits.Planner
+	case "reviewer":
+		return m.cfg.Limits.Reviewer
+	}
+	return m.cfg.Limits.Worker // workers and custom roles
+}
+
+// runCommand is the run_command hook: approval, then the command, logged in the ledger.
+func (m *mission) runCommand(item string) func(ctx context.Context, command string, timeout time.Duration) (string, int, error) {
+	return func(ctx context.Context, command string, timeout time.Duration) (string, int, error) {
+		decision, err := m.approve.check(ctx, command)
+		if err != nil {
+			return "", 0, err
+		}
+		verdict := map[Decision]string{Deny: "denied", AllowOnce: "allowed", AllowAlways: "allowed for the mission"}[decision]
+		m.emit(Event{Kind: EventCommand, Item: item, Message: fmt.Sprintf("%s: %s", verdict, command), Failed: decision == Deny})
+		if decision == Deny {
+			return "", 0, fmt.Errorf("the command %q was not approved; it is not on the allow list (.opencode/orchestrator.json approve.allow). Do without it", command)
+		}
+		res, err := analysis.Run(ctx, m.opts.Root, command, timeout)
+		if err != nil {
+			return "", 0, err
+		}
+		out := res.Output
+		if res.TimedOut {
+			out += fmt.Sprintf("\n(timed out after %v)", timeout)
+		}
+		return out, res.ExitCode, nil
+	}
+}
+
+// writeWorkLog renders work-log.md from the ledger: who did what, with which files.
+func (m *mission) writeWorkLog() error {
+	var lines []string
+	_, err := m.store.ReadLedger(func(raw json.RawMessage) error {
+		var e Event
+		if json.Unmarshal(raw, &e) != nil {
+			return nil
+		}
+		switch e.Kind {
+		case EventMissionStarted:
+			lines = append(lines, fmt.Sprintf("\n## Mission: %s\n\nStarted %s.\n", e.Message, e.Time.Format(time.RFC3339)))
+		case EventItemDispatched, EventItemFinished, EventItemFailed, EventReview, EventSealed, EventStopped, EventReplan, EventMissionResumed:
+			line := fmt.Sprintf("- %s iteration %d: %s", e.Time.Format("15:04:05"), e.Iteration, e.Kind)
+			if e.Item != "" {
+				line += " " + e.Item
+			}
+			if e.Message != "" {
+				line += ": " + e.Message
+			}
+			if len(e.Files) > 0 {
+				line += fmt.Sprintf(" (%s)", strings.Join(e.Files, ", "))
+			}
+			lines = append(lines, line)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	content := "# Work Log\n\nGenerated from mission-ledger.jsonl; edits are overwritten.\n"
+	for _, l := range lines {
+		content += l + "\n"
+	}
+	return m.store.WriteFile(store.WorkLogFile, []byte(content))
+}
+
+// readContext returns context.md, for the planner.
+func (m *mission) readContext() string {
+	data, _ := os.ReadFile(filepath.Join(m.opts.Root, store.Dir, store.ContextFile))
+	return string(data)
+}

@@ -1,0 +1,335 @@
+package orchestrator
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/opencode-orchestrator/orchestrator/analysis"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
+)
+
+type reviewResult struct {
+	sealed      bool
+	build, test CommandStatus
+	openIssues  int
+	doneWork    int // finished items that are not FIX items: progress is measured on them
+}
+
+// review is the deterministic check of an iteration: the analysis rules on the files the
+// mission wrote and on the files whose findings point at them, the plan rules, then the
+// build and, when it builds, the tests. Findings become sync issues and FIX items.
+func (m *mission) review(ctx context.Context) (reviewResult, error) {
+	var r reviewResult
+	if err := m.save(store.StateReviewing); err != nil {
+		return r, err
+	}
+	m.eventMu.Lock()
+	written := make([]string, 0, len(m.written))
+	for f := range m.written {
+		written = append(written, f)
+	}
+	reported := m.reported
+	m.reported = nil
+	m.eventMu.Unlock()
+	slices.Sort(written)
+	if err := m.refresh(ctx, written); err != nil {
+		return r, err
+	}
+	var findings []analysis.Diagnostic
+	for _, d := range m.ix.Diagnostics() {
+		if concerns(d, written) {
+			findings = append(findings, d)
+		}
+	}
+	// A done item whose file is gone is not done: it runs again rather than becoming an
+	// issue no worker could fix.
+	if err := m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return m.reopenMissing(p) }); err != nil {
+		return r, err
+	}
+	p, err := m.store.Plan()
+	if err != nil {
+		return r, err
+	}
+	findings = append(findings, p.Validate(m.opts.Root, store.Dir+"/"+store.TodoFile)...)
+
+	r.build, r.test = CommandStatus{Command: m.commands.Build, Passed: true}, CommandStatus{Command: m.commands.Test, Passed: true}
+	for _, step := range []struct {
+		status *CommandStatus
+		rule   string
+	}{{&r.build, analysis.RuleBuildError}, {&r.test, analysis.RuleTestFailure}} {
+		if step.status.Command == "" {
+			continue
+		}
+		if step.rule == analysis.RuleTestFailure && !r.build.Passed {
+			step.status.Passed = false // not run: tests of a broken build only repeat its errors
+			continue
+		}
+		found, res, err := analysis.CommandFindings(ctx, m.opts.Root, step.status.Command, step.rule, m.commands.Origin, m.opts.CommandTimeout)
+		if err != nil {
+			return r, err
+		}
+		step.status.Ran = true
+		step.status.Passed = res.ExitCode == 0 && !res.TimedOut
+		verdict := "passed"
+		if !step.status.Passed {
+			verdict = fmt.Sprintf("failed (exit %d, %d findings)", res.ExitCode, len(found))
+		}
+		m.emit(Event{Kind: EventCommand, Message: fmt.Sprintf("%s: %s", step.status.Command, verdict), Failed: !step.status.Passed})
+		findings = append(findings, withoutEchoes(found, findings)...)
+	}
+	if ctx.Err() != nil {
+		return r, ctx.Err()
+	}
+
+	found := make([]store.Issue, 0, len(findings)+len(reported))
+	for _, d := range findings {
+		found = append(found, issueOf(d))
+	}
+	found = append(found, reported...)
+	open, err := m.store.Issues()
+	if err != nil {
+		return r, err
+	}
+	m.eventMu.Lock()
+	rec := store.Reconcile(open, found, m.state.IssuesIssued)
+	m.state.IssuesIssued = rec.Issued
+	m.eventMu.Unlock()
+	if err := m.store.SaveIssues(rec.Issues); err != nil {
+		return r, err
+	}
+	if len(rec.Opened) > 0 || len(rec.Resolved) > 0 {
+		m.emit(Event{Kind: EventSyncIssues, Message: fmt.Sprintf("%d opened, %d resolved, %d open", len(rec.Opened), len(rec.Resolved), len(rec.Issues)),
+			OpenIssues: len(rec.Issues), Failed: len(rec.Opened) > 0})
+	}
+	if err := m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return fixItems(p, rec) }); err != nil {
+		return r, err
+	}
+
+	if p, err = m.store.Plan(); err != nil {
+		return r, err
+	}
+	c := p.Count()
+	r.openIssues = len(rec.Issues)
+	r.doneWork = doneWork(p)
+	r.sealed = p.Complete() && r.openIssues == 0 && r.build.Passed && r.test.Passed
+	m.emit(Event{Kind: EventReview, Message: fmt.Sprintf("%d findings, %d open sync issues, build %s, tests %s", len(findings), r.openIssues, passed(r.build), passed(r.test)),
+		Done: c.Done, Total: c.Total, OpenIssues: r.openIssues, Failed: !r.sealed})
+	return r, nil
+}
+
+func passed(c CommandStatus) string {
+	switch {
+	case c.Command == "":
+		return "none"
+	case !c.Ran:
+		return "not run"
+	case c.Passed:
+		return "pass"
+	}
+	return "fail"
+}
+
+// withoutEchoes drops command findings on a line where a static finding already is: the
+// compiler reporting the same defect would make a second issue for one problem.
+func withoutEchoes(command, static []analysis.Diagnostic) []analysis.Diagnostic {
+	seen := map[string]bool{}
+	for _, d := range static {
+		seen[fmt.Sprintf("%s:%d", d.File, d.Range.Start.Line)] = true
+	}
+	var out []analysis.Diagnostic
+	for _, d := range command {
+		if !seen[fmt.Sprintf("%s:%d", d.File, d.Range.Start.Line)] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// concerns reports whether a finding is the mission's business: in a file it wrote, or
+// pointing at one (an importer broken by a changed export). Findings elsewhere were
+// there before the mission and are not its to fix.
+func concerns(d analysis.Diagnostic, written []string) bool {
+	if _, ok := slices.BinarySearch(written, d.File); ok {
+		return true
+	}
+	for _, rel := range d.Related {
+		if _, ok := slices.BinarySearch(written, rel.File); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// issueOf turns a finding into a sync issue: where it shows (with its line), then the
+// other side.
+func issueOf(d analysis.Diagnostic) store.Issue {
+	files := []string{fmt.Sprintf("%s:%d", d.File, d.Range.Start.Line+1)}
+	for _, rel := range d.Related {
+		if !slices.Contains(files, rel.File) && rel.File != d.File {
+			files = append(files, rel.File)
+		}
+	}
+	return store.Issue{Severity: string(d.Severity), Rule: d.Rule, Files: files, Problem: d.Message, Fix: fixHint(d)}
+}
+
+func fixHint(d analysis.Diagnostic) string {
+	other := d.File
+	if len(d.Related) > 0 {
+		other = d.Related[0].File
+	}
+	switch d.Rule {
+	case analysis.RuleMissingExport:
+		return fmt.Sprintf("define and export the name in %s, or use a name it does export", other)
+	case analysis.RuleUnresolvedImport:
+		return "create the imported module, or import one that exists"
+	case analysis.RuleArityMismatch:
+		return fmt.Sprintf("call it with the arguments %s accepts, or change the definition and every caller", other)
+	case analysis.RuleDuplicateDefinition:
+		return "keep one definition and rename or remove the other"
+	case analysis.RuleSyntaxError:
+		return "fix the syntax"
+	case analysis.RuleBuildError:
+		return "make the build pass"
+	case analysis.RuleTestFailure:
+		return "make the test pass without weakening it"
+	}
+	return "fix the plan"
+}
+
+var (
+	idNumber   = regexp.MustCompile(`^T(\d+)$`)
+	lineSuffix = regexp.MustCompile(`:\d+$`)
+)
+
+// reopenMissing puts done leaf items whose files do not exist back to pending.
+func (m *mission) reopenMissing(p *plan.Plan) ([]byte, error) {
+	for _, it := range p.Items {
+		if it.Status != plan.Done || len(it.Items) > 0 || it.ID == "" {
+			continue
+		}
+		for _, f := range it.Files() {
+			if !exists(m.opts.Root, f) {
+				out, err := p.SetStatus(it.ID, plan.Pending)
+				if err != nil {
+					return nil, err
+				}
+				p = plan.Parse(out)
+				break
+			}
+		}
+	}
+	return p.Src, nil
+}
+
+// fixItems adds a FIX item for every open issue that has no unfinished one, and cancels
+// the unfinished FIX items of resolved issues.
+func fixItems(p *plan.Plan, rec store.Reconciled) ([]byte, error) {
+	next := 1
+	pendingFor := map[string]bool{}
+	for _, it := range p.Items {
+		if m := idNumber.FindStringSubmatch(it.ID); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			next = max(next, n+1)
+		}
+		if issue := it.Get("issue"); issue != "" && !it.Finished() {
+			pendingFor[issue] = true
+		}
+	}
+	for _, resolved := range rec.Resolved {
+		for _, it := range p.Items {
+			if it.Get("issue") == resolved.ID && !it.Finished() && it.ID != "" {
+				out, err := p.SetStatus(it.ID, plan.Cancelled)
+				if err != nil {
+					return nil, err
+				}
+				p = plan.Parse(out)
+			}
+		}
+	}
+	for _, issue := range rec.Issues {
+		if pendingFor[issue.ID] {
+			continue
+		}
+		var files []string
+		for _, f := range issue.Files {
+			f = lineSuffix.ReplaceAllString(f, "")
+			if !slices.Contains(files, f) && !strings.HasPrefix(f, store.Dir+"/") {
+				files = append(files, f)
+			}
+		}
+		if len(files) == 0 {
+			continue // a problem of the plan itself: the user's to fix
+		}
+		meta := []plan.Meta{{Key: "file", Value: strings.Join(files, ",")}, {Key: "issue", Value: issue.ID}}
+		out, err := p.Add("", plan.NewItem{ID: fmt.Sprintf("T%d", next), Title: fmt.Sprintf("FIX %s [%s]: %s", issue.ID, issue.Rule, issue.Problem), Meta: meta})
+		if err != nil {
+			return nil, err
+		}
+		next++
+		p = plan.Parse(out)
+	}
+	return p.Src, nil
+}
+
+// doneWork counts the finished items that are not FIX items: FIX items finished for an
+// issue that stays open are churn, not progress.
+func doneWork(p *plan.Plan) int {
+	n := 0
+	for _, it := range p.Items {
+		if it.Get("issue") == "" && it.Finished() {
+			n++
+		}
+	}
+	return n
+}
+
+// judgeProgress applies the stagnation rule (DESIGN 6) after a review: progress is more
+// finished work or fewer open issues than ever before. Three iterations without it bring
+// one re-plan with the evidence; three more stop the mission.
+func (m *mission) judgeProgress(ctx context.Context, r reviewResult) string {
+	m.eventMu.Lock()
+	st := m.state
+	progress := r.doneWork > st.BestDone || st.BestIssues < 0 || r.openIssues < st.BestIssues
+	if progress {
+		st.BestDone = max(st.BestDone, r.doneWork)
+		if st.BestIssues < 0 || r.openIssues < st.BestIssues {
+			st.BestIssues = r.openIssues
+		}
+		st.Stagnant = 0
+	} else {
+		st.Stagnant++
+	}
+	stagnant, replanned := st.Stagnant, st.Replanned
+	m.eventMu.Unlock()
+	if stagnant < stagnationLimit {
+		return ""
+	}
+	if replanned {
+		return ReasonStagnation
+	}
+	m.eventMu.Lock()
+	st.Replanned, st.Stagnant = true, 0
+	failures := m.failures
+	m.eventMu.Unlock()
+	m.emit(Event{Kind: EventReplan, Message: fmt.Sprintf("no progress for %d iterations: re-planning with the evidence", stagnationLimit)})
+	p, err := m.store.Plan()
+	if err != nil {
+		return err.Error()
+	}
+	issues, _ := m.store.Issues()
+	var keep []string
+	for _, it := range p.Items {
+		if it.Status == plan.Done && it.ID != "" {
+			keep = append(keep, it.ID)
+		}
+	}
+	if err := m.runPlanner(ctx, replanPrompt, replanTask(m.state.Objective, p, issues, failures), keep); err != nil && ctx.Err() == nil {
+		m.emit(Event{Kind: EventReplan, Message: "the re-plan failed: " + err.Error(), Failed: true})
+	}
+	return ""
+}
