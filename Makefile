@@ -19,9 +19,12 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 
-# What the project can show today: the checks on a sample workspace, then an editor
-# session played against the real server.
+# A whole mission, offline with a scripted model (or live: make demo MODEL=openai/gpt-4.1),
+# then the checks on a sample workspace, then an editor session against the real server.
+MODEL ?=
 demo: build
+	bash orchestrator/testdata/demo.sh $(BIN) $(MODEL)
+	@echo
 	bash analysis/testdata/demo.sh $(BIN)
 	@echo
 	bash server/testdata/demo.sh $(BIN)

@@ -2,12 +2,17 @@ package orchestrator
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/model/fakeapi"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
 )
 
@@ -114,5 +119,115 @@ func TestAMissionWithAFixRoundSeals(t *testing.T) {
 	// A second run without --resume is a new mission; --resume of a sealed one is refused.
 	if _, err := Run(context.Background(), Options{Root: root, Resume: true, Model: demoScript(t)}); err == nil || !strings.Contains(err.Error(), "no unfinished mission") {
 		t.Errorf("resume of a sealed mission: %v", err)
+	}
+}
+
+func writeScript(t *testing.T, dir string, s model.Script) string {
+	t.Helper()
+	data, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "script.json")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return "scripted/" + p
+}
+
+func call(tool string, args any) model.ScriptCall {
+	raw, _ := json.Marshal(args)
+	return model.ScriptCall{Tool: tool, Args: raw}
+}
+
+// TestAMissionWhoseTestsCannotPassStopsOnStagnation: a test that fails whatever the
+// workers do. Three iterations without progress bring one re-plan, three more stop the
+// mission with exit 1 and a report, long before the iteration limit.
+func TestAMissionWhoseTestsCannotPassStopsOnStagnation(t *testing.T) {
+	root := t.TempDir()
+	for rel, content := range map[string]string{
+		"go.mod":            "module example.com/never\n\ngo 1.22\n",
+		"never_test.go":     "package never\n\nimport \"testing\"\n\nfunc TestNever(t *testing.T) { t.Fatal(\"this test never passes\") }\n",
+		".opencode/todo.md": "- [ ] T1: CREATE `never.go` | file:never.go\n",
+	} {
+		_ = os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755)
+		if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	turns := []model.ScriptTurn{{Role: "worker", Item: "T1", Calls: []model.ScriptCall{
+		call("write_file", map[string]string{"path": "never.go", "content": "package never\n"}), call("finish", map[string]string{"summary": "done"})}}}
+	for range 12 { // FIX workers that change nothing
+		turns = append(turns, model.ScriptTurn{Role: "worker", Calls: []model.ScriptCall{call("finish", map[string]string{"summary": "tried"})}})
+	}
+	turns = append(turns, model.ScriptTurn{Role: "planner", Calls: []model.ScriptCall{call("finish", map[string]string{"summary": "the plan stands"})}})
+	var ev events
+	out, err := Run(context.Background(), Options{Root: root, Objective: "never", Model: writeScript(t, t.TempDir(), model.Script{Turns: turns}), OnEvent: ev.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateStopped || out.Reason != ReasonStagnation || out.Iterations != 7 || len(out.Issues) != 1 || out.Issues[0].Rule != "test-failure" || out.Test.Passed {
+		t.Fatalf("outcome %+v", out)
+	}
+	if replans := ev.find(EventReplan, ""); len(replans) != 1 || replans[0].Iteration != 4 {
+		t.Errorf("re-plans %+v", replans)
+	}
+}
+
+// TestWorkerAndModelLimitsHoldAtTheServer: 50 ready items; the fake API (a test double
+// of the remote model) holds every request until as many as allowed are in flight, so a
+// controller that over-dispatched would show more there.
+func TestWorkerAndModelLimitsHoldAtTheServer(t *testing.T) {
+	for _, c := range []struct {
+		name                string
+		worker, perModel, n int
+	}{{"worker limit", 8, 16, 8}, {"per-model limit", 8, 3, 3}} {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			var todo strings.Builder
+			for i := 1; i <= 50; i++ {
+				fmt.Fprintf(&todo, "- [ ] T%d: write f%d.txt | file:f%d.txt\n", i, i, i)
+			}
+			cfg := fmt.Sprintf(`{"limits": {"worker": %d, "perModel": %d}}`, c.worker, c.perModel)
+			for rel, content := range map[string]string{".opencode/todo.md": todo.String(), ".opencode/orchestrator.json": cfg} {
+				_ = os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755)
+				if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var mu sync.Mutex
+			cond := sync.NewCond(&mu)
+			waiting, arrived := 0, 0
+			file := regexp.MustCompile(`Files you may write: (f\d+\.txt)`)
+			srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+				m := file.FindStringSubmatch(r.Text())
+				if m == nil {
+					return fakeapi.Reply{Text: "no task"}
+				}
+				mu.Lock()
+				arrived++
+				waiting++
+				cond.Broadcast()
+				for waiting < c.n && arrived < 50 {
+					cond.Wait()
+				}
+				mu.Unlock()
+				defer func() { mu.Lock(); waiting--; mu.Unlock() }()
+				args, _ := json.Marshal(map[string]string{"path": m[1], "content": "done\n"})
+				return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "w", Name: "write_file", Args: string(args)}, {ID: "f", Name: "finish", Args: `{"summary": "ok"}`}}, InputTok: 10, OutputTok: 5}
+			})
+			env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
+			out, err := Run(context.Background(), Options{Root: root, Objective: "fifty files", Resume: false, Model: "openai/fake",
+				ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.State != store.StateSealed || out.Done != 50 {
+				t.Fatalf("outcome %+v", out)
+			}
+			if got := srv.MaxInFlight(); got != c.n {
+				t.Errorf("at most %d sessions were in flight at the server, want exactly %d", got, c.n)
+			}
+		})
 	}
 }
