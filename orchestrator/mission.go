@@ -171,7 +171,7 @@ func (m *mission) begin() error {
 		return ConfigError{err}
 	}
 	switch {
-	case m.opts.Resume && (st == nil || st.Finished()):
+	case m.opts.Resume && (st == nil || st.State == store.StateSealed):
 		return ConfigError{errors.New("there is no unfinished mission to resume in this workspace")}
 	case !m.opts.Resume && st != nil && !st.Finished():
 		return ConfigError{fmt.Errorf("this workspace has an unfinished mission (%q); continue it with --resume, or delete %s/%s to abandon it", st.Objective, store.Dir, store.StateFile)}
@@ -179,6 +179,8 @@ func (m *mission) begin() error {
 		return ConfigError{errors.New("no objective given")}
 	case m.opts.Resume:
 		m.state = st
+		// A stopped mission the user continues gets a fresh stagnation budget.
+		m.state.StopReason, m.state.Stagnant, m.state.Replanned = "", 0, false
 		if m.opts.Model != "" {
 			m.state.Model = m.opts.Model
 		}

@@ -1,0 +1,245 @@
+package orchestrator
+
+// Out-of-process tests: the real binary, killed with SIGKILL at chosen moments, then
+// resumed.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/model/fakeapi"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
+)
+
+var binary string // built once by TestMain
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "orchestrator-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "orchestrator")
+	build := exec.Command("go", "build", "-o", binary, "github.com/opencode-orchestrator/orchestrator")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building the binary:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// runBinary runs `orchestrator args...` in dir and returns its exit code and output.
+func runBinary(t *testing.T, dir string, env []string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode(), stdout.String(), stderr.String()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0, stdout.String(), stderr.String()
+}
+
+// demoPlan is the plan of testdata/demo/script.json.
+func demoPlan(t *testing.T) string {
+	data, err := os.ReadFile("testdata/demo/script.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s model.Script
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	var args struct{ Markdown string }
+	_ = json.Unmarshal(s.Turns[1].Calls[0].Args, &args)
+	return args.Markdown
+}
+
+// TestKilledMissionsResume: a mission against the fake OpenAI server (a test double of the
+// remote API) is killed with SIGKILL while the planner works, and again while workers
+// run; each time `task --resume` continues it, and the second resume seals it with the
+// scripted model without redoing the finished item.
+func TestKilledMissionsResume(t *testing.T) {
+	root := copyDir(t, "testdata/demo/shop")
+	plan := demoPlan(t)
+	correctCart := "package cart\n\n// Total sums the prices.\nfunc Total(prices []int) int {\n\tsum := 0\n\tfor _, p := range prices {\n\t\tsum += p\n\t}\n\treturn sum\n}\n"
+	blocked := make(chan string, 10)
+	var planning atomic.Bool // the planner's first request hangs; later ones plan
+	planning.Store(true)
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		text := r.Text()
+		switch {
+		case strings.Contains(text, "You are the planner") && planning.Load():
+			blocked <- "planner"
+			return fakeapi.Reply{StallAfter: true, Text: "thinking"}
+		case strings.Contains(text, "You are the planner"):
+			args, _ := json.Marshal(map[string]string{"markdown": plan})
+			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "p", Name: "write_plan", Args: string(args)}, {ID: "f", Name: "finish", Args: `{"summary": "planned"}`}}}
+		case strings.Contains(text, "T1: CREATE"):
+			args, _ := json.Marshal(map[string]string{"path": "cart/cart.go", "content": correctCart})
+			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "w", Name: "write_file", Args: string(args)}, {ID: "f", Name: "finish", Args: `{"summary": "cart"}`}}}
+		default: // T2 and T3: hang until the process dies
+			blocked <- "worker"
+			return fakeapi.Reply{StallAfter: true, Text: "working"}
+		}
+	})
+	env := []string{"OPENAI_API_KEY=sk-test-key-for-the-double", "OPENAI_BASE_URL=" + srv.URL}
+
+	killWhen := func(what string, args ...string) {
+		t.Helper()
+		cmd := exec.Command(binary, args...)
+		cmd.Dir, cmd.Env = root, append(os.Environ(), env...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for got := range blocked {
+			if got == what {
+				break
+			}
+		}
+		if err := cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup runs
+			t.Fatal(err)
+		}
+		_ = cmd.Wait()
+	}
+
+	// 1. Killed while planning: no plan yet; the state says planning.
+	killWhen("planner", "task", "--model", "openai/fake", "Add a cart")
+	if st, err := store.New(root).State(); err != nil || st.State != store.StatePlanning {
+		t.Fatalf("state after a kill while planning: %+v %v", st, err)
+	}
+
+	// 2. Resumed, killed while T2 or T3 runs (T1 is done).
+	planning.Store(false)
+	killWhen("worker", "task", "--resume")
+	todo, _ := os.ReadFile(filepath.Join(root, ".opencode/todo.md"))
+	if !strings.Contains(string(todo), "- [x] T1:") || !strings.Contains(string(todo), "- [/] T") {
+		t.Fatalf("todo.md after a kill with workers running:\n%s", todo)
+	}
+
+	// 3. Resumed with the scripted model, which has no turn for T1: redoing it would fail.
+	script := model.Script{}
+	full, _ := os.ReadFile("testdata/demo/script.json")
+	_ = json.Unmarshal(full, &script)
+	var turns []model.ScriptTurn
+	for _, turn := range script.Turns {
+		if turn.Item == "T2" || turn.Item == "T3" {
+			turns = append(turns, turn)
+		}
+	}
+	spec := writeScript(t, t.TempDir(), model.Script{Turns: turns})
+	code, stdout, stderr := runBinary(t, root, env, "task", "--resume", "--model", spec)
+	if code != ExitSealed || !strings.Contains(stdout, "State: SEALED") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	dispatched := map[string]int{}
+	_, _ = store.New(root).ReadLedger(func(raw json.RawMessage) error {
+		var e Event
+		if json.Unmarshal(raw, &e) == nil && e.Kind == EventItemDispatched {
+			dispatched[e.Item]++
+		}
+		return nil
+	})
+	if dispatched["T1"] != 1 {
+		t.Errorf("T1 was dispatched %d times across the kills", dispatched["T1"])
+	}
+	if data, _ := os.ReadFile(filepath.Join(root, "cart/cart.go")); string(data) != correctCart {
+		t.Errorf("cart.go changed after T1 finished:\n%s", data)
+	}
+}
+
+func TestTaskCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{[]string{"task"}, ExitUsage, "give an objective, or --resume"},
+		{[]string{"task", "--resume", "also an objective"}, ExitUsage, "takes no objective"},
+		{[]string{"task", "--approve", "maybe", "x"}, ExitUsage, `--approve "maybe"`},
+		{[]string{"task", "--model", "gpt-4", "x"}, ExitUsage, "want provider/model"},
+		{[]string{"task", "--resume", "--model", "scripted/none.json"}, ExitUsage, "no unfinished mission"},
+		{[]string{"status", "--format", "json"}, 0, ""},
+	}
+	for _, c := range cases {
+		code, stdout, stderr := runBinary(t, dir, []string{"OPENAI_API_KEY="}, c.args...)
+		if code != c.code || !strings.Contains(stderr, c.stderr) {
+			t.Errorf("%v: exit %d, stderr %q", c.args, code, stderr)
+		}
+		if c.code == ExitUsage && stdout != "" {
+			t.Errorf("%v: usage errors belong on stderr; stdout %q", c.args, stdout)
+		}
+		if c.args[0] == "status" && !strings.Contains(stdout, `"state": "none"`) {
+			t.Errorf("status of an empty workspace: %s", stdout)
+		}
+	}
+}
+
+// TestInterruptStopsCleanly: Ctrl-C while workers run cancels their sessions, puts their
+// items back to pending, saves the state and exits 130.
+func TestInterruptStopsCleanly(t *testing.T) {
+	root := copyDir(t, "testdata/demo/shop")
+	plan := demoPlan(t)
+	blocked := make(chan struct{}, 10)
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		if strings.Contains(r.Text(), "You are the planner") {
+			args, _ := json.Marshal(map[string]string{"markdown": plan})
+			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "p", Name: "write_plan", Args: string(args)}, {ID: "f", Name: "finish", Args: `{"summary": "planned"}`}}}
+		}
+		blocked <- struct{}{}
+		return fakeapi.Reply{StallAfter: true, Text: "working"}
+	})
+	cmd := exec.Command(binary, "task", "--model", "openai/fake", "Add a cart")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "OPENAI_API_KEY=sk-test-key-for-the-double", "OPENAI_BASE_URL="+srv.URL)
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	<-blocked // T1's worker is talking to the model
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != ExitInterrupted {
+		t.Fatalf("exit: %v", err)
+	}
+	todo, _ := os.ReadFile(filepath.Join(root, ".opencode/todo.md"))
+	if strings.Contains(string(todo), "[/]") || !strings.Contains(string(todo), "- [ ] T1:") {
+		t.Errorf("todo.md after the interrupt:\n%s", todo)
+	}
+	st, _ := store.New(root).State()
+	if st == nil || st.State != store.StateStopped || st.StopReason != ReasonInterrupted {
+		t.Errorf("state %+v", st)
+	}
+	if !strings.Contains(stdout.String(), "State: STOPPED (interrupted)") {
+		t.Errorf("report:\n%s", stdout.String())
+	}
+	// The stopped mission continues with --resume (here with the scripted model).
+	code, out, stderr := runBinary(t, root, nil, "task", "--resume", "--model", demoScript(t))
+	if code != ExitSealed {
+		t.Errorf("resume after the interrupt: exit %d\n%s\n%s", code, out, stderr)
+	}
+}
