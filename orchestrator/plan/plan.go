@@ -135,8 +135,6 @@ func VersionOf(src []byte) string {
 func (p *Plan) Item(id string) *Item { return p.byID[id] }
 
 var (
-	// A list item with a checkbox: indentation, bullet, marker.
-	itemLine = regexp.MustCompile(`^([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+\[([ xX/\-])\](?:[ \t]+|$)`)
 	// An id has a digit: "T1", "T1.2", "FIX-3". "Note:" is a title, not an id.
 	idPrefix  = regexp.MustCompile(`^([A-Za-z][A-Za-z_-]*\d+(?:\.\d+)*):(?:[ \t]+|$)`)
 	metaField = regexp.MustCompile(`^[ \t]*([a-z][a-z-]*):(\S.*?)[ \t]*$`)
@@ -182,7 +180,7 @@ func Parse(src []byte) *Plan {
 			stack = stack[:0] // a heading ends every list
 			continue
 		}
-		m := itemLine.FindStringSubmatchIndex(line)
+		m := matchItemLine(line)
 		if m == nil {
 			continue
 		}
@@ -206,6 +204,46 @@ func Parse(src []byte) *Plan {
 		}
 	}
 	return p
+}
+
+// matchItemLine recognises a list item with a checkbox (indentation, a bullet "-", "*",
+// "+" or "1." / "1)", blanks, "[x]", then blanks or the end) and returns the offsets a
+// regexp's FindStringSubmatchIndex would: whole match, indentation, bullet, marker. It is
+// written out because plans are parsed on every update and a regexp costs ten times more.
+func matchItemLine(line string) []int {
+	i := 0
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	indentEnd, bulletStart := i, i
+	switch {
+	case i < len(line) && (line[i] == '-' || line[i] == '*' || line[i] == '+'):
+		i++
+	default:
+		for i < len(line) && line[i] >= '0' && line[i] <= '9' && i-bulletStart < 9 {
+			i++
+		}
+		if i == bulletStart || i >= len(line) || line[i] != '.' && line[i] != ')' {
+			return nil
+		}
+		i++
+	}
+	bulletEnd := i
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	if i == bulletEnd || i+3 > len(line) || line[i] != '[' || line[i+2] != ']' || !strings.ContainsRune(" xX/-", rune(line[i+1])) {
+		return nil
+	}
+	marker := i + 1
+	i += 3
+	if i < len(line) && line[i] != ' ' && line[i] != '\t' {
+		return nil
+	}
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	return []int{0, i, 0, indentEnd, bulletStart, bulletEnd, marker, marker + 1}
 }
 
 // indentWidth counts a tab as four columns, as markdown does for list nesting.

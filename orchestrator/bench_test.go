@@ -1,0 +1,69 @@
+package orchestrator
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/session"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
+)
+
+// BenchmarkControllerOverhead runs a 200-item mission with 8 workers and an instant
+// scripted model: what is left is the controller's own cost per item (plan updates,
+// ledger, sessions, lint gate, review).
+func BenchmarkControllerOverhead(b *testing.B) {
+	const items = 200
+	var todo strings.Builder
+	var turns []model.ScriptTurn
+	for i := 1; i <= items; i++ {
+		fmt.Fprintf(&todo, "- [ ] T%d: write f%d.txt | file:f%d.txt\n", i, i, i)
+		write, _ := json.Marshal(map[string]string{"path": fmt.Sprintf("f%d.txt", i), "content": "x\n"})
+		turns = append(turns, model.ScriptTurn{Role: "worker", Item: fmt.Sprintf("T%d", i), Calls: []model.ScriptCall{
+			{Tool: "write_file", Args: write}, {Tool: "finish", Args: json.RawMessage(`{"summary": "ok"}`)}}})
+	}
+	spec := writeScriptB(b, model.Script{Turns: turns})
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		root := b.TempDir()
+		for rel, content := range map[string]string{".opencode/todo.md": todo.String(), ".opencode/orchestrator.json": `{"limits": {"worker": 8, "perModel": 8}}`} {
+			_ = os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755)
+			if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		out, err := Run(context.Background(), Options{Root: root, Objective: "bench", Model: spec})
+		if err != nil || out.State != store.StateSealed {
+			b.Fatalf("%+v %v", out, err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*items), "ms/item")
+}
+
+func writeScriptB(b *testing.B, s model.Script) string {
+	data, _ := json.Marshal(s)
+	p := filepath.Join(b.TempDir(), "script.json")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return "scripted/" + p
+}
+
+// BenchmarkPromptOverhead prints the fixed part of a worker session's prompt: the system
+// prompt and the tool schemas, in tokens estimated at four characters per token (the
+// rule of thumb for English and code with OpenAI's and Anthropic's tokenizers).
+func BenchmarkPromptOverhead(b *testing.B) {
+	var chars int
+	for range b.N {
+		schemas, _ := json.Marshal(session.ToolsFor(workerTools))
+		chars = len(workerPrompt) + len(schemas)
+	}
+	b.ReportMetric(float64(chars)/4, "tokens")
+}
