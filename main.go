@@ -27,7 +27,9 @@ func init() {
 	subcommands = []subcommand{
 		{"lsp", "run the language server on stdin/stdout (editors start this)", server.Main},
 		{"task", "run a mission in the current directory, headless, with live progress", orchestrator.TaskCommand},
-		{"check", "run the deterministic checks on a directory; no model needed", analysis.CheckCommand(orchestrator.Version, plan.CheckWorkspace)},
+		{"check", "run the deterministic checks on a directory; no model needed", analysis.CheckCommand(analysis.CheckOptions{
+			Version: orchestrator.Version, Sources: []func(string) ([]analysis.Diagnostic, error){plan.CheckWorkspace}, Commands: orchestrator.ProjectCommands,
+		})},
 		{"status", "print the mission state of a workspace", orchestrator.StatusCommand},
 		{"version", "print the version", printVersion},
 		{"help", "show this help, or a subcommand's: orchestrator help SUBCOMMAND", help},

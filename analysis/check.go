@@ -12,13 +12,20 @@ import (
 	"time"
 )
 
-// Source is a further deterministic check of a workspace that `orchestrator check`
-// includes: the plan rules on .opencode/todo.md live with the plan, above this package.
-type Source func(root string) ([]Diagnostic, error)
+// CheckOptions bring into `orchestrator check` what lives above this package.
+type CheckOptions struct {
+	Version string // goes into SARIF output
+	// Sources are further deterministic checks of a workspace (the plan rules on
+	// .opencode/todo.md).
+	Sources []func(root string) ([]Diagnostic, error)
+	// Commands returns the configured build and test commands of a workspace, empty
+	// ones to be detected.
+	Commands func(root string) (Commands, error)
+}
 
 // CheckCommand is the `orchestrator check` subcommand: the reviewer's deterministic checks
-// alone, no model needed. version goes into SARIF output.
-func CheckCommand(version string, sources ...Source) func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// alone, no model needed.
+func CheckCommand(opts CheckOptions) func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return func(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fs := flag.NewFlagSet("check", flag.ContinueOnError)
 		fs.SetOutput(stderr)
@@ -31,7 +38,8 @@ func CheckCommand(version string, sources ...Source) func(ctx context.Context, a
 Runs the deterministic checks on the workspace dir (default: the current directory), in
 Go, TypeScript/TSX, JavaScript and Python, respecting .gitignore: syntax errors,
 unresolved imports, missing exports, arity mismatches, duplicate definitions, and the
-plan rules on .opencode/todo.md. With --build, also the project's build and (when it builds) its tests.
+plan rules on .opencode/todo.md. With --build, also the project's build and (when it builds) its tests: the commands of
+.opencode/orchestrator.json, or else detected.
 Exit status: 0 no findings, 1 findings, 2 usage or I/O error.
 
 flags:
@@ -68,7 +76,7 @@ flags:
 		}
 		noteSkipped(stderr, ix.Skipped())
 		ds := ix.Diagnostics()
-		for _, source := range sources {
+		for _, source := range opts.Sources {
 			found, err := source(dir)
 			if err != nil {
 				fmt.Fprintf(stderr, "orchestrator check: %v\n", err)
@@ -78,7 +86,7 @@ flags:
 		}
 		SortDiagnostics(ds)
 		if *build {
-			found, err := runBuildAndTests(ctx, dir, *timeout, stderr)
+			found, err := runBuildAndTests(ctx, dir, opts.Commands, *timeout, stderr)
 			if err != nil {
 				fmt.Fprintf(stderr, "orchestrator check: %v\n", err)
 				return 2
@@ -91,7 +99,7 @@ flags:
 		case "json":
 			err = WriteJSON(stdout, ds)
 		case "sarif":
-			err = WriteSARIF(stdout, ds, dir, version)
+			err = WriteSARIF(stdout, ds, dir, opts.Version)
 		default:
 			err = WriteText(stdout, ds, ix.Files())
 		}
@@ -106,9 +114,19 @@ flags:
 	}
 }
 
-// runBuildAndTests runs the detected build command, then the tests when it builds.
-func runBuildAndTests(ctx context.Context, dir string, timeout time.Duration, log io.Writer) ([]Diagnostic, error) {
+// runBuildAndTests runs the configured or detected build command, then the tests when it
+// builds.
+func runBuildAndTests(ctx context.Context, dir string, configured func(string) (Commands, error), timeout time.Duration, log io.Writer) ([]Diagnostic, error) {
 	c := DetectCommands(dir)
+	if configured != nil {
+		cfg, err := configured(dir)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.Build != "" || cfg.Test != "" {
+			c = cfg
+		}
+	}
 	if c.Build == "" && c.Test == "" {
 		fmt.Fprintln(log, "orchestrator check: no build or test command found (go.mod, package.json, pyproject.toml, Cargo.toml)")
 		return nil, nil

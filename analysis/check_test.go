@@ -28,7 +28,7 @@ func writeTree(t *testing.T, files map[string]string) string {
 func runCheck(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = CheckCommand("9.9.9")(context.Background(), args, nil, &out, &errOut)
+	code = CheckCommand(CheckOptions{Version: "9.9.9"})(context.Background(), args, nil, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 

@@ -243,3 +243,22 @@ func TestInterruptStopsCleanly(t *testing.T) {
 		t.Errorf("resume after the interrupt: exit %d\n%s\n%s", code, out, stderr)
 	}
 }
+
+// TestCheckBuildTakesTheConfiguredCommands: `orchestrator check --build` runs the
+// commands of .opencode/orchestrator.json rather than the detected ones.
+func TestCheckBuildTakesTheConfiguredCommands(t *testing.T) {
+	root := t.TempDir()
+	_ = os.MkdirAll(filepath.Join(root, ".opencode"), 0o755)
+	for rel, content := range map[string]string{
+		"go.mod":                      "module example.com/c\n\ngo 1.22\n",
+		".opencode/orchestrator.json": `{"commands": {"build": "echo configured build", "test": "echo the configured tests fail; exit 3"}}`,
+	} {
+		if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, stderr := runBinary(t, root, nil, "check", "--build")
+	if code != 1 || !strings.Contains(stderr, "running `echo configured build`") || !strings.Contains(stdout, ".opencode/orchestrator.json") || !strings.Contains(stdout, "[test-failure]") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}

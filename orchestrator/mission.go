@@ -141,10 +141,7 @@ func open(opts Options) (*mission, error) {
 	m := &mission{opts: opts, store: st, cfg: cfg, agents: agents, sandbox: sandbox,
 		ix: analysis.NewIndex(opts.Root), providers: map[string]model.Provider{}, slots: map[string]chan struct{}{},
 		written: map[string]bool{}}
-	m.commands = analysis.DetectCommands(opts.Root)
-	if cfg.Commands.Build != "" || cfg.Commands.Test != "" {
-		m.commands = analysis.Commands{Build: cfg.Commands.Build, Test: cfg.Commands.Test, Origin: store.Dir + "/" + store.ConfigFile}
-	}
+	m.commands = commandsOf(cfg, opts.Root)
 	m.approve = newApprovals(cfg, []string{m.commands.Build, m.commands.Test}, opts.Approver)
 	if err := m.begin(); err != nil {
 		st.Unlock()
@@ -155,6 +152,23 @@ func open(opts Options) (*mission, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// ProjectCommands returns a workspace's build and test commands: those configured in
+// .opencode/orchestrator.json, else the detected ones.
+func ProjectCommands(root string) (analysis.Commands, error) {
+	cfg, err := store.New(root).Config()
+	if err != nil {
+		return analysis.Commands{}, err
+	}
+	return commandsOf(cfg, root), nil
+}
+
+func commandsOf(cfg store.Config, root string) analysis.Commands {
+	if cfg.Commands.Build != "" || cfg.Commands.Test != "" {
+		return analysis.Commands{Build: cfg.Commands.Build, Test: cfg.Commands.Test, Origin: store.Dir + "/" + store.ConfigFile}
+	}
+	return analysis.DetectCommands(root)
 }
 
 func (m *mission) close() {
