@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
@@ -260,5 +261,68 @@ func TestCheckBuildTakesTheConfiguredCommands(t *testing.T) {
 	code, stdout, stderr := runBinary(t, root, nil, "check", "--build")
 	if code != 1 || !strings.Contains(stderr, "running `echo configured build`") || !strings.Contains(stdout, ".opencode/orchestrator.json") || !strings.Contains(stdout, "[test-failure]") {
 		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
+
+// TestKilledDuringReviewResumes: SIGKILL while the review's build command runs; the
+// resumed mission reviews again and seals, and the finished items are not redone.
+func TestKilledDuringReviewResumes(t *testing.T) {
+	root := copyDir(t, "testdata/demo/shop")
+	pipes := t.TempDir()
+	started, release := filepath.Join(pipes, "started"), filepath.Join(pipes, "release")
+	for _, p := range []string{started, release} {
+		if err := syscall.Mkfifo(p, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	configure := func(build string) {
+		cfg, _ := json.Marshal(map[string]any{"commands": map[string]string{"build": build, "test": "go test ./..."}})
+		if err := os.MkdirAll(filepath.Join(root, ".opencode"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, ".opencode/orchestrator.json"), cfg, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The build announces itself on one pipe and then waits on the other.
+	configure(fmt.Sprintf("echo started > %s && cat %s > /dev/null", started, release))
+	cmd := exec.Command(binary, "task", "--model", demoScript(t), "Add a cart")
+	cmd.Dir = root
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	announced, err := os.ReadFile(started) // returns once the review's build has started
+	if err != nil || strings.TrimSpace(string(announced)) != "started" {
+		t.Fatalf("the build did not start: %q %v", announced, err)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	// The orphaned build command still waits on the pipe: let it end.
+	if err := os.WriteFile(release, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := store.New(root).State(); st == nil || st.State != store.StateReviewing {
+		t.Fatalf("state after a kill during the review: %+v", st)
+	}
+
+	configure("go build ./...")
+	code, stdout, stderr := runBinary(t, root, nil, "task", "--resume", "--model", demoScript(t))
+	if code != ExitSealed {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	dispatched := map[string]int{}
+	_, _ = store.New(root).ReadLedger(func(raw json.RawMessage) error {
+		var e Event
+		if json.Unmarshal(raw, &e) == nil && e.Kind == EventItemDispatched {
+			dispatched[e.Item]++
+		}
+		return nil
+	})
+	for _, id := range []string{"T1", "T2", "T3"} {
+		if dispatched[id] != 1 {
+			t.Errorf("%s was dispatched %d times", id, dispatched[id])
+		}
 	}
 }

@@ -38,8 +38,31 @@ func (m *mission) runPlanner(ctx context.Context, system, task string, keep []st
 	}
 	s := m.newSession(session.Config{Provider: provider, Role: "planner", System: system, Tools: plannerTools,
 		Sandbox: m.sandbox, Hooks: session.Hooks{WritePlan: m.writePlanHook(keep)}}, "")
-	_, err = s.Send(ctx, task)
-	return err
+	res, err := s.Send(ctx, task)
+	if err != nil {
+		return err
+	}
+	return m.keepContext(res.Summary)
+}
+
+// maxContextLines bounds context.md (DESIGN 4: under 150 lines).
+const maxContextLines = 150
+
+// keepContext writes the planner's summary to context.md when there is none yet: the
+// project context later planners (a re-plan, the next mission) start from. A context.md
+// someone wrote is left alone.
+func (m *mission) keepContext(summary string) error {
+	if strings.TrimSpace(summary) == "" {
+		return nil
+	}
+	if existing, err := m.store.ReadFile(store.ContextFile); err != nil || existing != nil {
+		return err
+	}
+	lines := strings.Split(strings.TrimSpace(summary), "\n")
+	if len(lines) > maxContextLines-2 {
+		lines = lines[:maxContextLines-2]
+	}
+	return m.store.WriteFile(store.ContextFile, []byte("# Project context\n\n"+strings.Join(lines, "\n")+"\n"))
 }
 
 // writePlanHook validates a plan the model wrote and writes it with ids assigned. The

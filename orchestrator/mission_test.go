@@ -112,6 +112,9 @@ func TestAMissionWithAFixRoundSeals(t *testing.T) {
 	if err != nil || st.State != store.StateSealed || st.Tokens.Total() == 0 || st.IssuesIssued != 2 {
 		t.Errorf("loop-state %+v %v", st, err)
 	}
+	if ctxmd, _ := os.ReadFile(filepath.Join(root, ".opencode/context.md")); !strings.HasPrefix(string(ctxmd), "# Project context\n\nGo module example.com/shop") {
+		t.Errorf("context.md from the planner's summary: %q", ctxmd)
+	}
 	log, _ := os.ReadFile(filepath.Join(root, ".opencode/work-log.md"))
 	if !strings.Contains(string(log), "item_finished T4") || !strings.Contains(string(log), "sealed") {
 		t.Errorf("work-log.md:\n%s", log)

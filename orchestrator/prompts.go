@@ -19,7 +19,8 @@ const plannerPrompt = `You are the planner of a coding mission. Read the workspa
 Plan format: one line per item, nested by indentation:
 - [ ] T1: CREATE ` + "`path/file.go`" + ` with what it must contain | file:path/file.go
 - [ ] T2: ... | file:other.go | depends:T1
-Rules: every leaf item names the files it writes (file:, comma-separated) and no two items that can run at the same time write the same file; depends: lists the ids it needs first; keep items small (one or two files). Say in each title the exact names other items rely on (functions, types, exports).`
+Rules: every leaf item names the files it writes (file:, comma-separated) and no two items that can run at the same time write the same file; depends: lists the ids it needs first; keep items small (one or two files). Say in each title the exact names other items rely on (functions, types, exports).
+In finish, summarise the project for later planners: language, layout, build and test commands, conventions (at most 100 lines).`
 
 const workerPrompt = `You are a worker of a coding mission. You implement exactly one item of the plan and write only its files. Read what you need with the tools, write the files, then call finish with a one-paragraph summary. Other workers write the other files at the same time: use the names the plan and the code map give, exactly.`
 
