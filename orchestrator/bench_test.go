@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/model/fakeapi"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/session"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
 )
@@ -66,4 +69,48 @@ func BenchmarkPromptOverhead(b *testing.B) {
 		chars = len(workerPrompt) + len(schemas)
 	}
 	b.ReportMetric(float64(chars)/4, "tokens")
+}
+
+// BenchmarkWallTimeWithModelLatency: 40 independent items, 8 workers, a model (the fake
+// OpenAI API, a test double) that takes 100 ms per turn. The ideal is the concurrency
+// bound: 40/8 rounds of one 100 ms turn. The figure is the ratio to it.
+func BenchmarkWallTimeWithModelLatency(b *testing.B) {
+	const items, workers, latency = 40, 8, 100 * time.Millisecond
+	var todo strings.Builder
+	for i := 1; i <= items; i++ {
+		fmt.Fprintf(&todo, "- [ ] T%d: write f%d.txt | file:f%d.txt\n", i, i, i)
+	}
+	file := regexp.MustCompile(`Files you may write: (f\d+\.txt)`)
+	srv := fakeapi.OpenAI(b, func(r fakeapi.Request) fakeapi.Reply {
+		<-time.After(latency) // the simulated model's thinking time
+		m := file.FindStringSubmatch(r.Text())
+		if m == nil {
+			return fakeapi.Reply{Text: "no task"}
+		}
+		args, _ := json.Marshal(map[string]string{"path": m[1], "content": "x\n"})
+		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "w", Name: "write_file", Args: string(args)}, {ID: "f", Name: "finish", Args: `{"summary": "ok"}`}}}
+	})
+	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
+	var total time.Duration
+	for range b.N {
+		b.StopTimer()
+		root := b.TempDir()
+		cfg := fmt.Sprintf(`{"limits": {"worker": %d, "perModel": %d}}`, workers, workers)
+		for rel, content := range map[string]string{".opencode/todo.md": todo.String(), ".opencode/orchestrator.json": cfg} {
+			_ = os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755)
+			if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		start := time.Now()
+		out, err := Run(context.Background(), Options{Root: root, Objective: "bench", Model: "openai/fake",
+			ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}})
+		total += time.Since(start)
+		if err != nil || out.State != store.StateSealed {
+			b.Fatalf("%+v %v", out, err)
+		}
+	}
+	ideal := time.Duration((items+workers-1)/workers) * latency
+	b.ReportMetric(float64(total)/float64(b.N)/float64(ideal), "x-ideal")
 }

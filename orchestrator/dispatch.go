@@ -143,6 +143,7 @@ func (m *mission) dispatch(ctx context.Context) error {
 				busy[f] = id
 			}
 		}
+		var batch []start
 		for _, it := range p.Ready(busy) {
 			if attempted[it.ID] || ctx.Err() != nil {
 				continue
@@ -158,13 +159,18 @@ func (m *mission) dispatch(ctx context.Context) error {
 				continue
 			}
 			attempted[it.ID] = true
-			if err := m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return p.SetStatus(it.ID, plan.InProgress) }); err != nil {
-				m.release(role, spec)
-				return m.drain(running, results, err)
+			batch = append(batch, start{it, role, spec})
+		}
+		if err := m.markInProgress(batch); err != nil {
+			for _, b := range batch {
+				m.release(b.role, b.spec)
 			}
-			running[it.ID] = it.Files()
-			m.emit(Event{Kind: EventItemDispatched, Item: it.ID, Role: role, Message: it.Title, Files: it.Files(), Running: len(running)})
-			go func() { results <- m.work(ctx, p, it, role, spec) }()
+			return m.drain(running, results, err)
+		}
+		for _, b := range batch {
+			running[b.item.ID] = b.item.Files()
+			m.emit(Event{Kind: EventItemDispatched, Item: b.item.ID, Role: b.role, Message: b.item.Title, Files: b.item.Files(), Running: len(running)})
+			go func() { results <- m.work(ctx, p, b.item, b.role, b.spec) }()
 		}
 		if len(running) == 0 {
 			return ctx.Err()
@@ -180,6 +186,29 @@ func (m *mission) dispatch(ctx context.Context) error {
 			return m.drain(running, results, ctx.Err())
 		}
 	}
+}
+
+// start is an item about to run, its slots taken.
+type start struct {
+	item       *plan.Item
+	role, spec string
+}
+
+// markInProgress marks a batch of items in progress with one write of todo.md.
+func (m *mission) markInProgress(batch []start) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	return m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) {
+		for _, b := range batch {
+			out, err := p.SetStatus(b.item.ID, plan.InProgress)
+			if err != nil {
+				return nil, err
+			}
+			p = plan.Parse(out)
+		}
+		return p.Src, nil
+	})
 }
 
 // drain waits for the running workers (cancelled with the context, or finishing) and

@@ -46,9 +46,11 @@ type Event struct {
 	Failed     bool             `json:"failed,omitempty"`
 }
 
-// synced are the state transitions: the ledger is forced to disk at each of them.
+// synced are the state transitions resume depends on: the ledger is forced to disk at
+// each of them. A dispatch is not among them: todo.md records it, and resume puts an
+// unfinished item back to pending whatever the ledger says.
 var synced = map[EventKind]bool{
 	EventMissionStarted: true, EventMissionResumed: true, EventIteration: true, EventPlanWritten: true,
-	EventItemDispatched: true, EventItemFinished: true, EventItemFailed: true, EventReview: true,
+	EventItemFinished: true, EventItemFailed: true, EventReview: true,
 	EventSyncIssues: true, EventReplan: true, EventSealed: true, EventStopped: true,
 }
