@@ -199,16 +199,11 @@ func (m *mission) markInProgress(batch []start) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	return m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) {
-		for _, b := range batch {
-			out, err := p.SetStatus(b.item.ID, plan.InProgress)
-			if err != nil {
-				return nil, err
-			}
-			p = plan.Parse(out)
-		}
-		return p.Src, nil
-	})
+	ids := make([]string, len(batch))
+	for i, b := range batch {
+		ids[i] = b.item.ID
+	}
+	return m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return p.SetStatuses(ids, plan.InProgress) })
 }
 
 // drain waits for the running workers (cancelled with the context, or finishing) and

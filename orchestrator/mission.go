@@ -370,17 +370,13 @@ func (m *mission) resume() error {
 
 // resetInProgress puts every in-progress item back to pending.
 func resetInProgress(p *plan.Plan) ([]byte, error) {
+	var ids []string
 	for _, it := range p.Items {
-		if it.Status != plan.InProgress || it.ID == "" {
-			continue
+		if it.Status == plan.InProgress && it.ID != "" {
+			ids = append(ids, it.ID)
 		}
-		out, err := p.SetStatus(it.ID, plan.Pending)
-		if err != nil {
-			return nil, err
-		}
-		p = plan.Parse(out)
 	}
-	return p.Src, nil
+	return p.SetStatuses(ids, plan.Pending)
 }
 
 func (m *mission) overBudget() string {

@@ -3,9 +3,7 @@ package orchestrator
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/opencode-orchestrator/orchestrator/analysis"
@@ -201,11 +199,6 @@ func fixHint(d analysis.Diagnostic) string {
 	return "fix the plan"
 }
 
-var (
-	idNumber   = regexp.MustCompile(`^T(\d+)$`)
-	lineSuffix = regexp.MustCompile(`:\d+$`)
-)
-
 // reopenMissing puts done leaf items whose files do not exist back to pending.
 func (m *mission) reopenMissing(p *plan.Plan) ([]byte, error) {
 	for _, it := range p.Items {
@@ -229,35 +222,35 @@ func (m *mission) reopenMissing(p *plan.Plan) ([]byte, error) {
 // fixItems adds a FIX item for every open issue that has no unfinished one, and cancels
 // the unfinished FIX items of resolved issues.
 func fixItems(p *plan.Plan, rec store.Reconciled) ([]byte, error) {
-	next := 1
+	next := p.NextNumber()
 	pendingFor := map[string]bool{}
 	for _, it := range p.Items {
-		if m := idNumber.FindStringSubmatch(it.ID); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			next = max(next, n+1)
-		}
 		if issue := it.Get("issue"); issue != "" && !it.Finished() {
 			pendingFor[issue] = true
 		}
 	}
-	for _, resolved := range rec.Resolved {
-		for _, it := range p.Items {
-			if it.Get("issue") == resolved.ID && !it.Finished() && it.ID != "" {
-				out, err := p.SetStatus(it.ID, plan.Cancelled)
-				if err != nil {
-					return nil, err
-				}
-				p = plan.Parse(out)
-			}
+	resolved := map[string]bool{}
+	for _, i := range rec.Resolved {
+		resolved[i.ID] = true
+	}
+	var cancel []string
+	for _, it := range p.Items {
+		if resolved[it.Get("issue")] && !it.Finished() && it.ID != "" {
+			cancel = append(cancel, it.ID)
 		}
 	}
+	out, err := p.SetStatuses(cancel, plan.Cancelled)
+	if err != nil {
+		return nil, err
+	}
+	p = plan.Parse(out)
 	for _, issue := range rec.Issues {
 		if pendingFor[issue.ID] {
 			continue
 		}
 		var files []string
 		for _, f := range issue.Files {
-			f = lineSuffix.ReplaceAllString(f, "")
+			f, _ = store.SplitLocation(f)
 			if !slices.Contains(files, f) && !strings.HasPrefix(f, store.Dir+"/") {
 				files = append(files, f)
 			}

@@ -40,6 +40,18 @@ func (p *Plan) SetStatus(id string, s Status) ([]byte, error) {
 	return p.splice(it.markerAt, it.markerAt+1, string(marker)), nil
 }
 
+// SetStatuses sets the status of several items, each edit as SetStatus makes it.
+func (p *Plan) SetStatuses(ids []string, s Status) ([]byte, error) {
+	for _, id := range ids {
+		out, err := p.SetStatus(id, s)
+		if err != nil {
+			return nil, err
+		}
+		p = Parse(out)
+	}
+	return p.Src, nil
+}
+
 // SetBlocked marks an item blocked with a reason (`status:blocked:<reason>`): it is not
 // dispatched and does not count against progress until the block is lifted.
 func (p *Plan) SetBlocked(id, reason string) ([]byte, error) {
@@ -91,17 +103,25 @@ func oneLine(s string) string {
 
 var idNumber = regexp.MustCompile(`^T(\d+)$`)
 
-// AssignIDs gives every item without an id one: `T<n>` at the top level (after the
-// highest in use), `<parent>.<k>` below an item that has one.
-func (p *Plan) AssignIDs() []byte {
-	used := map[string]bool{}
+// NextNumber is the number after the highest top-level `T<n>` id in use.
+func (p *Plan) NextNumber() int {
 	next := 1
 	for _, it := range p.Items {
-		used[it.ID] = true
 		if m := idNumber.FindStringSubmatch(it.ID); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			next = max(next, n+1)
 		}
+	}
+	return next
+}
+
+// AssignIDs gives every item without an id one: `T<n>` at the top level (after the
+// highest in use), `<parent>.<k>` below an item that has one.
+func (p *Plan) AssignIDs() []byte {
+	used := map[string]bool{}
+	next := p.NextNumber()
+	for _, it := range p.Items {
+		used[it.ID] = true
 	}
 	ids := map[*Item]string{}
 	idOf := func(it *Item) string {

@@ -430,14 +430,12 @@ func reportIssue(ctx context.Context, s *Session, args map[string]any) (string, 
 		if !ok {
 			return "", errors.New(`argument "files" must be a list of strings`)
 		}
-		if _, rel, err := s.cfg.Sandbox.Resolve(lineSuffix.ReplaceAllString(name, "")); err != nil {
+		file, location := store.SplitLocation(name)
+		_, rel, err := s.cfg.Sandbox.Resolve(file)
+		if err != nil {
 			return "", err
-		} else if m := lineSuffix.FindString(name); m != "" {
-			name = rel + m
-		} else {
-			name = rel
 		}
-		issue.Files = append(issue.Files, name)
+		issue.Files = append(issue.Files, rel+location)
 	}
 	issue.Rule = "model-review"
 	if s.cfg.Hooks.ReportIssue == nil {
@@ -445,8 +443,6 @@ func reportIssue(ctx context.Context, s *Session, args map[string]any) (string, 
 	}
 	return s.cfg.Hooks.ReportIssue(ctx, issue)
 }
-
-var lineSuffix = regexp.MustCompile(`:\d+(:\d+)?$`)
 
 // decodeArgs parses a call's arguments; malformed JSON is a tool error.
 func decodeArgs(raw string) (map[string]any, error) {

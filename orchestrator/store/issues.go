@@ -25,13 +25,22 @@ type Issue struct {
 func (i Issue) Key() string {
 	files := make([]string, len(i.Files))
 	for n, f := range i.Files {
-		files[n] = lineSuffix.ReplaceAllString(f, "")
+		files[n], _ = SplitLocation(f)
 	}
 	symbol := ""
 	if m := backticked.FindStringSubmatch(i.Problem); m != nil {
 		symbol = m[1]
 	}
 	return i.Rule + "|" + strings.Join(files, ",") + "|" + symbol
+}
+
+// SplitLocation splits "path:line" or "path:line:col" into the path and the ":line..."
+// suffix ("" when there is none), as issue files are written.
+func SplitLocation(file string) (path, location string) {
+	if m := lineSuffix.FindStringIndex(file); m != nil {
+		return file[:m[0]], file[m[0]:]
+	}
+	return file, ""
 }
 
 var (
