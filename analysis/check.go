@@ -46,7 +46,7 @@ flags:
 `)
 			fs.PrintDefaults()
 		}
-		if err := fs.Parse(reorderFlags(args)); err != nil {
+		if err := fs.Parse(ReorderFlags(args, "format", "timeout")); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return 0
 			}
@@ -150,8 +150,9 @@ func runBuildAndTests(ctx context.Context, dir string, configured func(string) (
 	return out, nil
 }
 
-// reorderFlags lets flags follow the directory (`check . --format json`), as people type it.
-func reorderFlags(args []string) []string {
+// ReorderFlags lets flags follow positional arguments (`check . --format json`), as
+// people type them; valued names the flags that take a value.
+func ReorderFlags(args []string, valued ...string) []string {
 	var flags, positional []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -161,7 +162,7 @@ func reorderFlags(args []string) []string {
 			i = len(args)
 		case strings.HasPrefix(a, "-") && a != "-":
 			flags = append(flags, a)
-			if !strings.Contains(a, "=") && i+1 < len(args) && slices.Contains([]string{"-format", "--format", "-timeout", "--timeout"}, a) {
+			if !strings.Contains(a, "=") && slices.Contains(valued, strings.TrimLeft(a, "-")) && i+1 < len(args) {
 				flags = append(flags, args[i+1])
 				i++
 			}

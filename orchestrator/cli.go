@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/opencode-orchestrator/orchestrator/analysis"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
 )
@@ -49,7 +50,7 @@ flags:
 `)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(reorder(args, "model", "max-iterations", "approve")); err != nil {
+	if err := fs.Parse(analysis.ReorderFlags(args, "model", "max-iterations", "approve")); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
@@ -116,29 +117,6 @@ func approverFor(mode string) Approver {
 		return FixedApprover(AllowOnce)
 	}
 	return FixedApprover(Deny)
-}
-
-// reorder lets flags follow positional arguments, as people type them.
-func reorder(args []string, valued ...string) []string {
-	var flags, positional []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			positional = append(positional, args[i+1:]...)
-			i = len(args)
-		case strings.HasPrefix(a, "-") && a != "-":
-			flags = append(flags, a)
-			name := strings.TrimLeft(a, "-")
-			if !strings.Contains(a, "=") && slices.Contains(valued, name) && i+1 < len(args) {
-				flags = append(flags, args[i+1])
-				i++
-			}
-		default:
-			positional = append(positional, a)
-		}
-	}
-	return append(flags, positional...)
 }
 
 // report prints the final report.
@@ -344,7 +322,7 @@ func StatusCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr
 		fmt.Fprint(fs.Output(), "usage: orchestrator status [--format text|json] [dir]\n\nPrints the mission state of a workspace (default: the current directory) from .opencode/.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(reorder(args, "format")); err != nil {
+	if err := fs.Parse(analysis.ReorderFlags(args, "format")); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}

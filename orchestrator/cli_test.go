@@ -60,6 +60,23 @@ func runBinary(t *testing.T, dir string, env []string, args ...string) (int, str
 	return 0, stdout.String(), stderr.String()
 }
 
+// dispatches counts, from the ledger, how often each item was dispatched.
+func dispatches(t *testing.T, root string) map[string]int {
+	t.Helper()
+	count := map[string]int{}
+	_, err := store.New(root).ReadLedger(func(raw json.RawMessage) error {
+		var e Event
+		if json.Unmarshal(raw, &e) == nil && e.Kind == EventItemDispatched {
+			count[e.Item]++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return count
+}
+
 // demoPlan is the plan of testdata/demo/script.json.
 func demoPlan(t *testing.T) string {
 	data, err := os.ReadFile("testdata/demo/script.json")
@@ -152,15 +169,7 @@ func TestKilledMissionsResume(t *testing.T) {
 	if code != ExitSealed || !strings.Contains(stdout, "State: SEALED") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
-	dispatched := map[string]int{}
-	_, _ = store.New(root).ReadLedger(func(raw json.RawMessage) error {
-		var e Event
-		if json.Unmarshal(raw, &e) == nil && e.Kind == EventItemDispatched {
-			dispatched[e.Item]++
-		}
-		return nil
-	})
-	if dispatched["T1"] != 1 {
+	if dispatched := dispatches(t, root); dispatched["T1"] != 1 {
 		t.Errorf("T1 was dispatched %d times across the kills", dispatched["T1"])
 	}
 	if data, _ := os.ReadFile(filepath.Join(root, "cart/cart.go")); string(data) != correctCart {
@@ -312,14 +321,7 @@ func TestKilledDuringReviewResumes(t *testing.T) {
 	if code != ExitSealed {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
-	dispatched := map[string]int{}
-	_, _ = store.New(root).ReadLedger(func(raw json.RawMessage) error {
-		var e Event
-		if json.Unmarshal(raw, &e) == nil && e.Kind == EventItemDispatched {
-			dispatched[e.Item]++
-		}
-		return nil
-	})
+	dispatched := dispatches(t, root)
 	for _, id := range []string{"T1", "T2", "T3"} {
 		if dispatched[id] != 1 {
 			t.Errorf("%s was dispatched %d times", id, dispatched[id])

@@ -25,7 +25,11 @@ func (m *mission) planMission(ctx context.Context) error {
 	if err := m.save(store.StatePlanning); err != nil {
 		return err
 	}
-	task := plannerTask(m.state.Objective, m.readContext(), m.ix.Paths())
+	projectContext, err := m.store.ReadFile(store.ContextFile)
+	if err != nil {
+		return err
+	}
+	task := plannerTask(m.state.Objective, string(projectContext), m.ix.Paths())
 	return m.runPlanner(ctx, plannerPrompt, task, nil)
 }
 
@@ -203,7 +207,8 @@ func (m *mission) markInProgress(batch []start) error {
 	for i, b := range batch {
 		ids[i] = b.item.ID
 	}
-	return m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return p.SetStatuses(ids, plan.InProgress) })
+	_, err := m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return p.SetStatuses(ids, plan.InProgress) })
+	return err
 }
 
 // drain waits for the running workers (cancelled with the context, or finishing) and
@@ -229,10 +234,10 @@ func (m *mission) settle(r workerResult, running int) error {
 	if r.err != nil {
 		status = plan.Pending
 	}
-	if err := m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return p.SetStatus(r.item, status) }); err != nil {
+	p, err := m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return p.SetStatus(r.item, status) })
+	if err != nil {
 		return err
 	}
-	p, _ := m.store.Plan()
 	c := p.Count()
 	if r.err != nil {
 		m.eventMu.Lock()

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -90,8 +88,9 @@ type mission struct {
 	commands analysis.Commands
 	approve  *approvals
 
-	eventMu sync.Mutex // events leave in order; state and tokens change under it
-	state   *store.LoopState
+	eventMu   sync.Mutex // events leave in order; state and tokens change under it
+	state     *store.LoopState
+	ledgerErr error // the first failed ledger write
 
 	providerMu sync.Mutex
 	providers  map[string]model.Provider
@@ -247,8 +246,8 @@ func (m *mission) emitLocked(e Event) {
 	e.Time = time.Now().UTC()
 	e.Iteration = m.state.Iteration
 	e.Tokens = m.state.Tokens
-	if err := m.ledger.Append(e, synced[e.Kind]); err != nil && m.opts.OnEvent != nil {
-		m.opts.OnEvent(Event{Time: e.Time, Kind: EventStopped, Message: "cannot write the ledger: " + err.Error(), Failed: true})
+	if err := m.ledger.Append(e, synced[e.Kind]); err != nil && m.ledgerErr == nil {
+		m.ledgerErr = err // the next state transition fails with it: resume needs the ledger
 	}
 	if m.opts.OnEvent != nil {
 		m.opts.OnEvent(e)
@@ -259,6 +258,9 @@ func (m *mission) emitLocked(e Event) {
 func (m *mission) save(state string) error {
 	m.eventMu.Lock()
 	defer m.eventMu.Unlock()
+	if m.ledgerErr != nil {
+		return m.ledgerErr
+	}
 	m.state.State = state
 	m.state.UpdatedAt = time.Now().UTC()
 	return m.store.SaveState(m.state)
@@ -339,11 +341,10 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 // resume restores a mission after a crash or a stop: items left in progress are pending
 // again; the files the mission wrote come back from the ledger.
 func (m *mission) resume() error {
-	err := m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return resetInProgress(p) })
-	if err != nil {
+	if _, err := m.store.UpdatePlan(resetInProgress); err != nil {
 		return err
 	}
-	_, err = m.store.ReadLedger(func(raw json.RawMessage) error {
+	_, err := m.store.ReadLedger(func(raw json.RawMessage) error {
 		var e Event
 		if json.Unmarshal(raw, &e) != nil {
 			return nil
@@ -396,7 +397,7 @@ func (m *mission) interruptedOr(ctx context.Context, err error) (Outcome, error)
 	if ctx.Err() == nil {
 		return Outcome{}, err
 	}
-	_ = m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return resetInProgress(p) })
+	_, _ = m.store.UpdatePlan(resetInProgress)
 	out, serr := m.finish(store.StateStopped, ReasonInterrupted, reviewResult{})
 	if serr != nil {
 		return out, serr
@@ -547,10 +548,4 @@ func (m *mission) writeWorkLog() error {
 		content += l + "\n"
 	}
 	return m.store.WriteFile(store.WorkLogFile, []byte(content))
-}
-
-// readContext returns context.md, for the planner.
-func (m *mission) readContext() string {
-	data, _ := os.ReadFile(filepath.Join(m.opts.Root, store.Dir, store.ContextFile))
-	return string(data)
 }

@@ -46,10 +46,7 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 	}
 	// A done item whose file is gone is not done: it runs again rather than becoming an
 	// issue no worker could fix.
-	if err := m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return m.reopenMissing(p) }); err != nil {
-		return r, err
-	}
-	p, err := m.store.Plan()
+	p, err := m.store.UpdatePlan(m.reopenMissing)
 	if err != nil {
 		return r, err
 	}
@@ -104,11 +101,7 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 		m.emit(Event{Kind: EventSyncIssues, Message: fmt.Sprintf("%d opened, %d resolved, %d open", len(rec.Opened), len(rec.Resolved), len(rec.Issues)),
 			OpenIssues: len(rec.Issues), Failed: len(rec.Opened) > 0})
 	}
-	if err := m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return fixItems(p, rec) }); err != nil {
-		return r, err
-	}
-
-	if p, err = m.store.Plan(); err != nil {
+	if p, err = m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return fixItems(p, rec) }); err != nil {
 		return r, err
 	}
 	c := p.Count()

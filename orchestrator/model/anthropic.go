@@ -77,7 +77,7 @@ func (p *anthropicProvider) Complete(ctx context.Context, req Request) (Response
 		case "text":
 			out.Message.Content += block.Text
 		case "tool_use":
-			out.Message.ToolCalls = append(out.Message.ToolCalls, ToolCall{ID: block.ID, Name: block.Name, Arguments: validJSONArguments(string(block.Input))})
+			out.Message.ToolCalls = append(out.Message.ToolCalls, ToolCall{ID: block.ID, Name: block.Name, Arguments: argumentsOrEmptyObject(string(block.Input))})
 		}
 	}
 	return out, nil

@@ -172,9 +172,9 @@ func streamError(ctx context.Context, err error) error {
 	return err
 }
 
-// validJSONArguments is "{}" for empty arguments (some servers send nothing for a call
+// argumentsOrEmptyObject is "{}" for empty arguments (some servers send nothing for a call
 // without parameters); anything else is passed through for the session to judge.
-func validJSONArguments(args string) string {
+func argumentsOrEmptyObject(args string) string {
 	if strings.TrimSpace(args) == "" {
 		return "{}"
 	}

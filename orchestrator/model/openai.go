@@ -67,7 +67,7 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 		msg := acc.Choices[0].Message
 		out.Message.Content = msg.Content
 		for _, tc := range msg.ToolCalls {
-			out.Message.ToolCalls = append(out.Message.ToolCalls, ToolCall{ID: tc.ID, Name: tc.Function.Name, Arguments: validJSONArguments(tc.Function.Arguments)})
+			out.Message.ToolCalls = append(out.Message.ToolCalls, ToolCall{ID: tc.ID, Name: tc.Function.Name, Arguments: argumentsOrEmptyObject(tc.Function.Arguments)})
 		}
 	}
 	return out, nil

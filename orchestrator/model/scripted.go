@@ -89,7 +89,7 @@ func (s *Scripted) Complete(ctx context.Context, req Request) (Response, error) 
 		msg := Message{Role: "assistant", Content: turn.Content}
 		for _, c := range turn.Calls {
 			s.n++
-			msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: fmt.Sprintf("call_%d", s.n), Name: c.Tool, Arguments: validJSONArguments(string(c.Args))})
+			msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: fmt.Sprintf("call_%d", s.n), Name: c.Tool, Arguments: argumentsOrEmptyObject(string(c.Args))})
 		}
 		return Response{Message: msg, Usage: estimateUsage(req, msg)}, nil
 	}

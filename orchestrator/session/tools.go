@@ -205,17 +205,24 @@ func matchesGlob(glob, rel string) bool {
 	return ok
 }
 
-func listFiles(_ context.Context, s *Session, args map[string]any) (string, error) {
-	dir, err := stringArg(args, "path", false)
-	if err != nil {
-		return "", err
+// scope reads the optional path (default: the root) and glob of list_files and grep.
+func scope(args map[string]any) (dir, glob string, err error) {
+	if dir, err = stringArg(args, "path", false); err != nil {
+		return "", "", err
 	}
-	glob, err := stringArg(args, "glob", false)
-	if err != nil {
-		return "", err
+	if glob, err = stringArg(args, "glob", false); err != nil {
+		return "", "", err
 	}
 	if dir == "" {
 		dir = "."
+	}
+	return dir, glob, nil
+}
+
+func listFiles(_ context.Context, s *Session, args map[string]any) (string, error) {
+	dir, glob, err := scope(args)
+	if err != nil {
+		return "", err
 	}
 	var out []string
 	more := false
@@ -253,16 +260,9 @@ func grep(_ context.Context, s *Session, args map[string]any) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("pattern: %v", err)
 	}
-	dir, err := stringArg(args, "path", false)
+	dir, glob, err := scope(args)
 	if err != nil {
 		return "", err
-	}
-	glob, err := stringArg(args, "glob", false)
-	if err != nil {
-		return "", err
-	}
-	if dir == "" {
-		dir = "."
 	}
 	var out []string
 	search := func(rel string) bool {

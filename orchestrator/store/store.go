@@ -140,26 +140,30 @@ func (s *Store) writePlan(version string, src []byte) error {
 	return s.WriteFile(TodoFile, src)
 }
 
-// UpdatePlan applies an edit to the current todo.md and writes it; when the file changes
-// underneath (the user saved it), it re-reads and applies the edit again, a few times.
-func (s *Store) UpdatePlan(edit func(*plan.Plan) ([]byte, error)) error {
+// UpdatePlan applies an edit to the current todo.md, writes it and returns the plan as
+// written; when the file changes underneath (the user saved it), it re-reads and applies
+// the edit again, a few times.
+func (s *Store) UpdatePlan(edit func(*plan.Plan) ([]byte, error)) (*plan.Plan, error) {
 	s.planMu.Lock()
 	defer s.planMu.Unlock()
 	for attempt := 0; ; attempt++ {
 		p, err := s.Plan()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		out, err := edit(p)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if string(out) == string(p.Src) {
-			return nil
+			return p, nil
 		}
 		err = s.writePlan(p.Version, out)
-		if !errors.Is(err, ErrConflict) || attempt == 4 {
-			return err
+		switch {
+		case err == nil:
+			return plan.Parse(out), nil
+		case !errors.Is(err, ErrConflict) || attempt == 4:
+			return nil, err
 		}
 	}
 }

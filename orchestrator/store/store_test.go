@@ -114,7 +114,7 @@ func TestUpdatePlanRetriesWhenTheUserSavesMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	calls := 0
-	err := s.UpdatePlan(func(p *plan.Plan) ([]byte, error) {
+	updated, err := s.UpdatePlan(func(p *plan.Plan) ([]byte, error) {
 		calls++
 		if calls == 1 { // the user saves an edit of their own between read and write
 			if err := os.WriteFile(s.Path(TodoFile), []byte("- [ ] T1: one\n- [ ] T2: two, reworded\n"), 0o644); err != nil {
@@ -127,7 +127,7 @@ func TestUpdatePlanRetriesWhenTheUserSavesMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := s.ReadFile(TodoFile)
-	if calls != 2 || string(data) != "- [x] T1: one\n- [ ] T2: two, reworded\n" {
+	if calls != 2 || string(data) != "- [x] T1: one\n- [ ] T2: two, reworded\n" || string(updated.Src) != string(data) {
 		t.Errorf("after %d attempts: %q", calls, data)
 	}
 	// A stale version is refused outright.
