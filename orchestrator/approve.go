@@ -68,24 +68,25 @@ func (a *approvals) allowListed(command string) bool {
 	return false
 }
 
-// check returns the decision for a command.
-func (a *approvals) check(ctx context.Context, command string) (Decision, error) {
+// check returns the decision for a command and who made it, for the ledger. An approver
+// that cannot answer (no editor support, no answer in time) denies.
+func (a *approvals) check(ctx context.Context, command string) (Decision, string) {
 	switch {
 	case a.allowListed(command):
-		return AllowOnce, nil
+		return AllowOnce, "allow-listed"
 	case a.mode == store.ApproveAll:
-		return AllowOnce, nil
+		return AllowOnce, "approve mode all"
 	case a.mode == store.ApproveNone || a.approver == nil:
-		return Deny, nil
+		return Deny, "approve mode none"
 	}
 	d, err := a.approver.Approve(ctx, command)
 	if err != nil {
-		return Deny, err
+		return Deny, err.Error()
 	}
 	if d == AllowAlways {
 		a.mu.Lock()
 		a.always = append(a.always, strings.TrimSpace(command))
 		a.mu.Unlock()
 	}
-	return d, nil
+	return d, "by the user"
 }

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/opencode-orchestrator/orchestrator/analysis"
-	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
 )
 
@@ -237,80 +236,6 @@ func describe(e Event) string {
 		s += fmt.Sprintf(" (%d/%d done)", e.Done, e.Total)
 	}
 	return s
-}
-
-// Status is the JSON of `orchestrator status --format json` and of the language
-// server's status command.
-type Status struct {
-	Objective  string           `json:"objective,omitempty"`
-	State      string           `json:"state"`
-	StopReason string           `json:"stopReason,omitempty"`
-	Iteration  int              `json:"iteration"`
-	Done       int              `json:"done"`
-	Total      int              `json:"total"`
-	InProgress int              `json:"inProgress"`
-	OpenIssues int              `json:"openIssues"`
-	Tokens     store.TokenUsage `json:"tokens"`
-	StartedAt  *time.Time       `json:"startedAt,omitempty"`
-	UpdatedAt  *time.Time       `json:"updatedAt,omitempty"`
-	Items      []StatusItem     `json:"items"`
-	Issues     []StatusIssue    `json:"issues"`
-}
-
-// StatusItem is one todo item in a Status.
-type StatusItem struct {
-	ID      string   `json:"id"`
-	Title   string   `json:"title"`
-	Status  string   `json:"status"`
-	Depth   int      `json:"depth"`
-	Files   []string `json:"files,omitempty"`
-	Depends []string `json:"depends,omitempty"`
-	Blocked string   `json:"blocked,omitempty"`
-}
-
-// StatusIssue is one open sync issue in a Status.
-type StatusIssue struct {
-	ID      string   `json:"id"`
-	Rule    string   `json:"rule"`
-	Files   []string `json:"files"`
-	Problem string   `json:"problem"`
-}
-
-// ReadStatus reads a workspace's mission state from .opencode/.
-func ReadStatus(root string) (Status, error) {
-	s := store.New(root)
-	out := Status{State: "none", Items: []StatusItem{}, Issues: []StatusIssue{}}
-	st, err := s.State()
-	if err != nil {
-		return out, err
-	}
-	if st != nil {
-		out.Objective, out.State, out.StopReason, out.Iteration, out.Tokens = st.Objective, st.State, st.StopReason, st.Iteration, st.Tokens
-		out.StartedAt, out.UpdatedAt = &st.StartedAt, &st.UpdatedAt
-	}
-	p, err := s.Plan()
-	if err != nil {
-		return out, err
-	}
-	c := p.Count()
-	out.Done, out.Total, out.InProgress = c.Done, c.Total, c.InProgress
-	for _, it := range p.Items {
-		status := string(it.Status)
-		if it.Finished() && it.Status != plan.Cancelled {
-			status = string(plan.Done)
-		}
-		reason, _ := it.Blocked()
-		out.Items = append(out.Items, StatusItem{ID: it.ID, Title: it.Title, Status: status, Depth: it.Depth, Files: it.Files(), Depends: it.Depends(), Blocked: reason})
-	}
-	issues, err := s.Issues()
-	if err != nil {
-		return out, err
-	}
-	for _, i := range issues {
-		out.Issues = append(out.Issues, StatusIssue{ID: i.ID, Rule: i.Rule, Files: i.Files, Problem: i.Problem})
-	}
-	out.OpenIssues = len(issues)
-	return out, nil
 }
 
 // StatusCommand is `orchestrator status [--format json] [dir]`.

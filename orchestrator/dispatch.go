@@ -152,12 +152,7 @@ func (m *mission) dispatch(ctx context.Context) error {
 			if attempted[it.ID] || ctx.Err() != nil {
 				continue
 			}
-			role := it.Get("agent")
-			if role == "" || role == "worker" {
-				role = "worker"
-			} else if _, custom := m.agents[role]; !custom {
-				role = "worker" // an unknown agent name falls back to a worker
-			}
+			role := m.roleFor(it)
 			spec := m.modelFor(role)
 			if !m.acquire(role, spec) {
 				continue
@@ -173,7 +168,7 @@ func (m *mission) dispatch(ctx context.Context) error {
 		}
 		for _, b := range batch {
 			running[b.item.ID] = b.item.Files()
-			m.emit(Event{Kind: EventItemDispatched, Item: b.item.ID, Role: b.role, Message: b.item.Title, Files: b.item.Files(), Running: len(running)})
+			m.emit(Event{Kind: EventItemDispatched, Item: b.item.ID, Role: b.role, Model: b.spec, Message: b.item.Title, Files: b.item.Files(), Running: len(running)})
 			go func() { results <- m.work(ctx, p, b.item, b.role, b.spec) }()
 		}
 		if len(running) == 0 {
@@ -190,6 +185,17 @@ func (m *mission) dispatch(ctx context.Context) error {
 			return m.drain(running, results, ctx.Err())
 		}
 	}
+}
+
+// roleFor is the role that works on an item: its agent when agents.json defines it, else
+// a worker.
+func (m *mission) roleFor(it *plan.Item) string {
+	if role := it.Get("agent"); role != "" {
+		if _, custom := m.agents[role]; custom {
+			return role
+		}
+	}
+	return "worker"
 }
 
 // start is an item about to run, its slots taken.

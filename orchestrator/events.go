@@ -34,6 +34,7 @@ type Event struct {
 	Kind    EventKind `json:"kind"`
 	Item    string    `json:"item,omitempty"`
 	Role    string    `json:"role,omitempty"`
+	Model   string    `json:"model,omitempty"` // of a dispatched item's session
 	Message string    `json:"message,omitempty"`
 	Files   []string  `json:"files,omitempty"`
 	// Counts at the time of the event.

@@ -28,6 +28,9 @@ type Options struct {
 	ModelOptions  model.Options
 	// CommandTimeout bounds a build or test run (default 10 minutes).
 	CommandTimeout time.Duration
+	// LockHeld says the caller holds the workspace lock already (the language server
+	// holds it for as long as it serves the workspace), so the mission does not take it.
+	LockHeld bool
 }
 
 // Outcome is how a mission ended.
@@ -103,7 +106,7 @@ type mission struct {
 
 // Run runs a mission to its end: sealed, stopped, or interrupted.
 func Run(ctx context.Context, opts Options) (Outcome, error) {
-	m, err := open(opts)
+	m, err := open(opts, (*mission).begin)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -111,7 +114,9 @@ func Run(ctx context.Context, opts Options) (Outcome, error) {
 	return m.run(ctx)
 }
 
-func open(opts Options) (*mission, error) {
+// open loads the configuration, takes the lock and opens the ledger; begin sets up the
+// mission state.
+func open(opts Options, begin func(*mission) error) (*mission, error) {
 	if opts.CommandTimeout == 0 {
 		opts.CommandTimeout = 10 * time.Minute
 	}
@@ -134,20 +139,22 @@ func open(opts Options) (*mission, error) {
 	if err != nil {
 		return nil, ConfigError{err}
 	}
-	if err := st.Lock(); err != nil {
-		return nil, ConfigError{err}
+	if !opts.LockHeld {
+		if err := st.Lock(); err != nil {
+			return nil, ConfigError{err}
+		}
 	}
 	m := &mission{opts: opts, store: st, cfg: cfg, agents: agents, sandbox: sandbox,
 		ix: analysis.NewIndex(opts.Root), providers: map[string]model.Provider{}, slots: map[string]chan struct{}{},
 		written: map[string]bool{}}
 	m.commands = commandsOf(cfg, opts.Root)
 	m.approve = newApprovals(cfg, []string{m.commands.Build, m.commands.Test}, opts.Approver)
-	if err := m.begin(); err != nil {
-		st.Unlock()
+	if err := begin(m); err != nil {
+		m.close()
 		return nil, err
 	}
 	if m.ledger, err = st.OpenLedger(); err != nil {
-		st.Unlock()
+		m.close()
 		return nil, err
 	}
 	return m, nil
@@ -174,7 +181,9 @@ func (m *mission) close() {
 	if m.ledger != nil {
 		_ = m.ledger.Close()
 	}
-	m.store.Unlock()
+	if !m.opts.LockHeld {
+		m.store.Unlock()
+	}
 }
 
 // begin loads or creates the mission state and checks the models before any work.
@@ -493,12 +502,9 @@ func (m *mission) roleLimit(role string) int {
 // runCommand is the run_command hook: approval, then the command, logged in the ledger.
 func (m *mission) runCommand(item string) func(ctx context.Context, command string, timeout time.Duration) (string, int, error) {
 	return func(ctx context.Context, command string, timeout time.Duration) (string, int, error) {
-		decision, err := m.approve.check(ctx, command)
-		if err != nil {
-			return "", 0, err
-		}
+		decision, by := m.approve.check(ctx, command)
 		verdict := map[Decision]string{Deny: "denied", AllowOnce: "allowed", AllowAlways: "allowed for the mission"}[decision]
-		m.emit(Event{Kind: EventCommand, Item: item, Message: fmt.Sprintf("%s: %s", verdict, command), Failed: decision == Deny})
+		m.emit(Event{Kind: EventCommand, Item: item, Message: fmt.Sprintf("%s (%s): %s", verdict, by, command), Failed: decision == Deny})
 		if decision == Deny {
 			return "", 0, fmt.Errorf("the command %q was not approved; it is not on the allow list (.opencode/orchestrator.json approve.allow). Do without it", command)
 		}

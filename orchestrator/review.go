@@ -2,6 +2,7 @@ package orchestrator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -215,7 +216,6 @@ func (m *mission) reopenMissing(p *plan.Plan) ([]byte, error) {
 // fixItems adds a FIX item for every open issue that has no unfinished one, and cancels
 // the unfinished FIX items of resolved issues.
 func fixItems(p *plan.Plan, rec store.Reconciled) ([]byte, error) {
-	next := p.NextNumber()
 	pendingFor := map[string]bool{}
 	for _, it := range p.Items {
 		if issue := it.Get("issue"); issue != "" && !it.Finished() {
@@ -241,25 +241,48 @@ func fixItems(p *plan.Plan, rec store.Reconciled) ([]byte, error) {
 		if pendingFor[issue.ID] {
 			continue
 		}
-		var files []string
-		for _, f := range issue.Files {
-			f, _ = store.SplitLocation(f)
-			if !slices.Contains(files, f) && !strings.HasPrefix(f, store.Dir+"/") {
-				files = append(files, f)
-			}
-		}
-		if len(files) == 0 {
+		out, _, err := AddFixItem(p, issue)
+		if errors.Is(err, ErrPlanProblem) {
 			continue // a problem of the plan itself: the user's to fix
 		}
-		meta := []plan.Meta{{Key: "file", Value: strings.Join(files, ",")}, {Key: "issue", Value: issue.ID}}
-		out, err := p.Add("", plan.NewItem{ID: fmt.Sprintf("T%d", next), Title: fmt.Sprintf("FIX %s [%s]: %s", issue.ID, issue.Rule, issue.Problem), Meta: meta})
 		if err != nil {
 			return nil, err
 		}
-		next++
 		p = plan.Parse(out)
 	}
 	return p.Src, nil
+}
+
+// ErrPlanProblem: the issue is in todo.md itself, which no worker may write.
+var ErrPlanProblem = errors.New("the issue is a problem of the plan itself; fix todo.md by hand")
+
+// AddFixItem appends a FIX item for a sync issue to the plan, with the issue's files as
+// the item's files, and returns the new todo.md and the item's id.
+func AddFixItem(p *plan.Plan, issue store.Issue) ([]byte, string, error) {
+	var files []string
+	for _, f := range issue.Files {
+		f, _ = store.SplitLocation(f)
+		if !slices.Contains(files, f) && !strings.HasPrefix(f, store.Dir+"/") {
+			files = append(files, f)
+		}
+	}
+	if len(files) == 0 {
+		return nil, "", ErrPlanProblem
+	}
+	id := fmt.Sprintf("T%d", p.NextNumber())
+	meta := []plan.Meta{{Key: "file", Value: strings.Join(files, ",")}, {Key: "issue", Value: issue.ID}}
+	out, err := p.Add("", plan.NewItem{ID: id, Title: fmt.Sprintf("FIX %s [%s]: %s", issue.ID, issue.Rule, issue.Problem), Meta: meta})
+	return out, id, err
+}
+
+// FixItemOf returns the unfinished FIX item of a sync issue, nil when there is none.
+func FixItemOf(p *plan.Plan, issueID string) *plan.Item {
+	for _, it := range p.Items {
+		if it.Get("issue") == issueID && !it.Finished() {
+			return it
+		}
+	}
+	return nil
 }
 
 // doneWork counts the finished items that are not FIX items: FIX items finished for an

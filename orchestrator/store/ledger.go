@@ -83,31 +83,54 @@ func (l *Ledger) Close() error {
 // ReadLedger calls fn with every complete record of the ledger, in order. Lines that are
 // not JSON (a line cut short by a crash) are skipped and counted.
 func (s *Store) ReadLedger(fn func(record json.RawMessage) error) (skipped int, err error) {
-	f, err := os.Open(s.Path(LedgerFile))
+	_, skipped, err = s.ReadLedgerFrom(0, fn)
+	return skipped, err
+}
+
+// LedgerSize is the ledger's size in bytes (0 when there is none).
+func (s *Store) LedgerSize() (int64, error) {
+	info, err := os.Stat(s.Path(LedgerFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
 	}
 	if err != nil {
 		return 0, err
 	}
+	return info.Size(), nil
+}
+
+// ReadLedgerFrom reads the records that start at byte offset from, which must be 0 or an
+// offset it returned, and returns where the next unread line starts. A line still being
+// written (no newline yet) is left for the next read.
+func (s *Store) ReadLedgerFrom(from int64, fn func(record json.RawMessage) error) (next int64, skipped int, err error) {
+	f, err := os.Open(s.Path(LedgerFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return from, 0, err
+	}
 	defer f.Close()
+	if _, err := f.Seek(from, io.SeekStart); err != nil {
+		return from, 0, err
+	}
+	next = from
 	r := bufio.NewReader(f)
 	for {
 		line, err := r.ReadBytes('\n')
-		if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
-			if json.Valid(trimmed) {
-				if ferr := fn(trimmed); ferr != nil {
-					return skipped, ferr
-				}
-			} else {
-				skipped++
-			}
-		}
 		if err == io.EOF {
-			return skipped, nil
+			return next, skipped, nil
 		}
 		if err != nil {
-			return skipped, err
+			return next, skipped, err
+		}
+		next += int64(len(line))
+		if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
+			if !json.Valid(trimmed) {
+				skipped++
+			} else if ferr := fn(trimmed); ferr != nil {
+				return next, skipped, ferr
+			}
 		}
 	}
 }
