@@ -131,20 +131,45 @@ func runBuildAndTests(ctx context.Context, dir string, configured func(string) (
 		fmt.Fprintln(log, "orchestrator check: no build or test command found (go.mod, package.json, pyproject.toml, Cargo.toml)")
 		return nil, nil
 	}
+	return RunBuildAndTests(ctx, dir, c, timeout, func(s Step) {
+		if s.Result == nil {
+			fmt.Fprintf(log, "orchestrator check: running `%s`\n", s.Command)
+		} else {
+			fmt.Fprintf(log, "orchestrator check: `%s` exited %d after %v\n", s.Command, s.Result.ExitCode, s.Result.Duration.Round(time.Millisecond))
+		}
+	})
+}
+
+// Step is one command of RunBuildAndTests: Result is nil when it is about to run.
+type Step struct {
+	Command, Rule string
+	Result        *RunResult
+	Findings      []Diagnostic
+}
+
+// RunBuildAndTests runs the build command, then the test command when the build passed
+// (tests of a broken build only repeat its errors), and returns their findings. onStep,
+// when set, hears of each command before and after it runs.
+func RunBuildAndTests(ctx context.Context, dir string, c Commands, timeout time.Duration, onStep func(Step)) ([]Diagnostic, error) {
 	var out []Diagnostic
-	for _, step := range []struct{ command, rule string }{{c.Build, RuleBuildError}, {c.Test, RuleTestFailure}} {
-		if step.command == "" {
+	for _, step := range []Step{{Command: c.Build, Rule: RuleBuildError}, {Command: c.Test, Rule: RuleTestFailure}} {
+		if step.Command == "" {
 			continue
 		}
-		fmt.Fprintf(log, "orchestrator check: running `%s`\n", step.command)
-		found, res, err := CommandFindings(ctx, dir, step.command, step.rule, c.Origin, timeout)
-		if err != nil {
-			return nil, err
+		if onStep != nil {
+			onStep(step)
 		}
-		fmt.Fprintf(log, "orchestrator check: `%s` exited %d after %v\n", step.command, res.ExitCode, res.Duration.Round(time.Millisecond))
+		found, res, err := CommandFindings(ctx, dir, step.Command, step.Rule, c.Origin, timeout)
+		if err != nil {
+			return out, err
+		}
+		step.Result, step.Findings = &res, found
+		if onStep != nil {
+			onStep(step)
+		}
 		out = append(out, found...)
-		if step.rule == RuleBuildError && len(found) > 0 {
-			break // tests of a broken build only repeat its errors
+		if step.Rule == RuleBuildError && (res.ExitCode != 0 || res.TimedOut) {
+			break
 		}
 	}
 	return out, nil

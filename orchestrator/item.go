@@ -26,7 +26,7 @@ func RunItem(ctx context.Context, opts Options, id string) (string, error) {
 		return "", err
 	}
 	it := p.Item(id)
-	if err := runnable(p, it, id); err != nil {
+	if err := Runnable(p, id); err != nil {
 		return "", ConfigError{err}
 	}
 	if err := m.ix.Scan(ctx, nil); err != nil {
@@ -55,8 +55,9 @@ func RunItem(ctx context.Context, opts Options, id string) (string, error) {
 	return r.summary, r.err
 }
 
-// runnable says why an item cannot run now, nil when it can.
-func runnable(p *plan.Plan, it *plan.Item, id string) error {
+// Runnable says why an item cannot run now, nil when it can.
+func Runnable(p *plan.Plan, id string) error {
+	it := p.Item(id)
 	if it == nil {
 		return plan.ErrNoItem{ID: id}
 	}

@@ -106,12 +106,32 @@ type mission struct {
 
 // Run runs a mission to its end: sealed, stopped, or interrupted.
 func Run(ctx context.Context, opts Options) (Outcome, error) {
-	m, err := open(opts, (*mission).begin)
+	m, err := Open(opts)
 	if err != nil {
 		return Outcome{}, err
 	}
-	defer m.close()
-	return m.run(ctx)
+	return m.Run(ctx)
+}
+
+// Mission is a mission ready to run: its configuration checked, its state loaded.
+type Mission struct{ m *mission }
+
+// Open prepares a mission, or its resumption, and reports every problem found before
+// any work (ConfigError); Run then runs it. The language server opens a mission in the
+// command that starts it and runs it in the background.
+func Open(opts Options) (*Mission, error) {
+	m, err := open(opts, (*mission).begin)
+	if err != nil {
+		return nil, err
+	}
+	return &Mission{m}, nil
+}
+
+// Run runs the mission to its end: sealed, stopped, or interrupted. It releases what Open
+// took; a Mission runs once.
+func (x *Mission) Run(ctx context.Context) (Outcome, error) {
+	defer x.m.close()
+	return x.m.run(ctx)
 }
 
 // open loads the configuration, takes the lock and opens the ledger; begin sets up the

@@ -54,30 +54,27 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 	findings = append(findings, p.Validate(m.opts.Root, store.Dir+"/"+store.TodoFile)...)
 
 	r.build, r.test = CommandStatus{Command: m.commands.Build, Passed: true}, CommandStatus{Command: m.commands.Test, Passed: true}
-	for _, step := range []struct {
-		status *CommandStatus
-		rule   string
-	}{{&r.build, analysis.RuleBuildError}, {&r.test, analysis.RuleTestFailure}} {
-		if step.status.Command == "" {
-			continue
+	r.test.Passed = m.commands.Test == "" // until it ran: tests of a broken build do not run
+	commandFindings, err := analysis.RunBuildAndTests(ctx, m.opts.Root, m.commands, m.opts.CommandTimeout, func(s analysis.Step) {
+		if s.Result == nil {
+			return
 		}
-		if step.rule == analysis.RuleTestFailure && !r.build.Passed {
-			step.status.Passed = false // not run: tests of a broken build only repeat its errors
-			continue
+		status := &r.build
+		if s.Rule == analysis.RuleTestFailure {
+			status = &r.test
 		}
-		found, res, err := analysis.CommandFindings(ctx, m.opts.Root, step.status.Command, step.rule, m.commands.Origin, m.opts.CommandTimeout)
-		if err != nil {
-			return r, err
-		}
-		step.status.Ran = true
-		step.status.Passed = res.ExitCode == 0 && !res.TimedOut
+		status.Ran = true
+		status.Passed = s.Result.ExitCode == 0 && !s.Result.TimedOut
 		verdict := "passed"
-		if !step.status.Passed {
-			verdict = fmt.Sprintf("failed (exit %d, %d findings)", res.ExitCode, len(found))
+		if !status.Passed {
+			verdict = fmt.Sprintf("failed (exit %d, %d findings)", s.Result.ExitCode, len(s.Findings))
 		}
-		m.emit(Event{Kind: EventCommand, Message: fmt.Sprintf("%s: %s", step.status.Command, verdict), Failed: !step.status.Passed})
-		findings = append(findings, withoutEchoes(found, findings)...)
+		m.emit(Event{Kind: EventCommand, Message: fmt.Sprintf("%s: %s", s.Command, verdict), Failed: !status.Passed})
+	})
+	if err != nil {
+		return r, err
 	}
+	findings = append(findings, withoutEchoes(commandFindings, findings)...)
 	if ctx.Err() != nil {
 		return r, ctx.Err()
 	}

@@ -33,9 +33,7 @@ func connect(ctx context.Context, rwc io.ReadWriteCloser, opts Options) (*Server
 	var log *slog.Logger
 	st := newStream(rwc, func(msg string) { log.Warn(msg) })
 	conn := jsonrpc2.NewConn(st, jsonrpc2.WithCodec(lspCodec{}))
-	client := protocol.ClientDispatcher(conn)
-
-	clientLog := newClientLogHandler(client, opts.LogLevel)
+	clientLog := newClientLogHandler(protocol.ClientDispatcher(conn), opts.LogLevel)
 	var handler slog.Handler = clientLog
 	if opts.LogFile != nil {
 		handler = slog.NewMultiHandler(clientLog, slog.NewTextHandler(opts.LogFile, &slog.HandlerOptions{Level: opts.LogLevel}))
@@ -43,7 +41,7 @@ func connect(ctx context.Context, rwc io.ReadWriteCloser, opts Options) (*Server
 	log = slog.New(handler)
 	// The connection runs on ctx, not on the server's background context: after shutdown
 	// cancels that, the read loop must still receive exit.
-	return newServer(ctx, client, log, clientLog), conn
+	return newServer(ctx, conn, log, clientLog), conn
 }
 
 // serve waits for the end of the session and returns the exit code.

@@ -2,12 +2,15 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,7 +20,9 @@ import (
 
 	"github.com/opencode-orchestrator/orchestrator/analysis"
 	"github.com/opencode-orchestrator/orchestrator/analysis/workspace"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
 )
 
 // editDebounce is how long typing must pause before the checks run on the buffer.
@@ -41,6 +46,16 @@ type checker struct {
 	debounce *time.Timer
 
 	published map[string]string // file -> fingerprint of what the client shows; owned by run
+
+	issues   []orchestrator.StatusIssue // the mission's open sync issues
+	commands []analysis.Diagnostic      // the build and test findings of the last review
+}
+
+// finding is a diagnostic as published: a live finding, or a sync issue of the mission
+// (syncIssue set), or both when the issue is the finding still there.
+type finding struct {
+	analysis.Diagnostic
+	syncIssue string
 }
 
 func newChecker(s *Server, root string) *checker {
@@ -69,6 +84,22 @@ func (c *checker) editorChanged(u uri.URI) {
 	} else {
 		c.debounce.Reset(editDebounce)
 	}
+}
+
+// syncIssuesChanged takes the mission's open sync issues, published with the findings.
+func (c *checker) syncIssuesChanged(issues []orchestrator.StatusIssue) {
+	c.mu.Lock()
+	c.issues = issues
+	c.mu.Unlock()
+	c.signal()
+}
+
+// commandFindingsChanged takes the findings of the build and test commands.
+func (c *checker) commandFindingsChanged(ds []analysis.Diagnostic) {
+	c.mu.Lock()
+	c.commands = ds
+	c.mu.Unlock()
+	c.signal()
 }
 
 // diskChanged records a watcher batch; it is already debounced.
@@ -139,9 +170,9 @@ func (c *checker) run(ctx context.Context) {
 // scan (re)indexes the whole workspace with progress, then lays the editor's buffers
 // over the disk and publishes.
 func (c *checker) scan(ctx context.Context) bool {
-	p := c.s.startProgress(ctx, "Checking the workspace")
+	p := c.s.startProgress(ctx, "Checking the workspace", false)
 	err := c.ix.Scan(ctx, func(done, total int) {
-		p.report(ctx, done, total, fmt.Sprintf("%d/%d files", done, total))
+		p.report(ctx, done, total, fmt.Sprintf("%d files", total))
 	})
 	if err != nil {
 		p.end(ctx, "stopped")
@@ -182,10 +213,7 @@ func (c *checker) load(ctx context.Context, rel string) {
 // publish sends the findings of every file whose findings changed, including the empty
 // list for files that no longer have any. It returns how many files have findings.
 func (c *checker) publish(ctx context.Context) int {
-	byFile := map[string][]analysis.Diagnostic{}
-	for _, d := range append(c.ix.Diagnostics(), c.planFindings()...) {
-		byFile[d.File] = append(byFile[d.File], d)
-	}
+	byFile := c.findings()
 	for rel := range c.published {
 		if _, still := byFile[rel]; !still {
 			byFile[rel] = nil
@@ -212,6 +240,70 @@ func (c *checker) publish(ctx context.Context) int {
 	return len(c.published)
 }
 
+// findings gathers what to publish, by file: the live findings, the build and test
+// findings of the last review, and the mission's sync issues, merged into the finding
+// they are when it is still there.
+func (c *checker) findings() map[string][]finding {
+	c.mu.Lock()
+	issues, commands := c.issues, c.commands
+	c.mu.Unlock()
+	byFile := map[string][]finding{}
+	for _, d := range slices.Concat(c.ix.Diagnostics(), c.planFindings(), commands) {
+		byFile[d.File] = append(byFile[d.File], finding{Diagnostic: d})
+	}
+	for _, issue := range issues {
+		if len(issue.Files) == 0 {
+			continue
+		}
+		file, line := issueLocation(issue.Files[0])
+		fs := byFile[file]
+		if i := slices.IndexFunc(fs, func(f finding) bool {
+			return f.Rule == issue.Rule && f.Range.Start.Line == line && f.syncIssue == ""
+		}); i >= 0 {
+			fs[i].syncIssue = issue.ID
+			fs[i].Message += " [" + issue.ID + "]"
+			continue
+		}
+		d := analysis.Diagnostic{File: file, Severity: analysis.SeverityError, Rule: issue.Rule, Message: issue.ID + ": " + issue.Problem,
+			Range: analysis.Range{Start: analysis.Position{Line: line}, End: analysis.Position{Line: line, Column: c.lineLength(file, line)}}}
+		if issue.Fix != "" {
+			d.Message += " (fix: " + issue.Fix + ")"
+		}
+		for _, other := range issue.Files[1:] {
+			f, l := issueLocation(other)
+			d.Related = append(d.Related, analysis.Related{File: f, Range: analysis.Range{Start: analysis.Position{Line: l}, End: analysis.Position{Line: l}},
+				Message: "the other side of " + issue.ID})
+		}
+		byFile[file] = append(byFile[file], finding{Diagnostic: d, syncIssue: issue.ID})
+	}
+	return byFile
+}
+
+// issueLocation splits a sync issue's "path:line" into the path and a 0-based line.
+func issueLocation(file string) (string, int) {
+	path, loc := store.SplitLocation(file)
+	line, _ := strconv.Atoi(strings.Split(strings.TrimPrefix(loc, ":"), ":")[0])
+	return path, max(line-1, 0)
+}
+
+// lineLength is the length in bytes of a line of a file as the client has it.
+func (c *checker) lineLength(rel string, line int) int {
+	lines := strings.Split(c.text(rel), "\n")
+	if line >= len(lines) {
+		return 0
+	}
+	return len(strings.TrimSuffix(lines[line], "\r"))
+}
+
+// text is a file as the client has it: the buffer when open, else the disk.
+func (c *checker) text(rel string) string {
+	if doc, open := c.s.docs.get(c.uri(rel)); open {
+		return doc.Text
+	}
+	src, _ := os.ReadFile(filepath.Join(c.ix.Root(), filepath.FromSlash(rel)))
+	return string(src)
+}
+
 // planFindings applies the plan rules to todo.md as the editor has it, or as it is on disk.
 func (c *checker) planFindings() []analysis.Diagnostic {
 	var src []byte
@@ -227,23 +319,17 @@ func (c *checker) planFindings() []analysis.Diagnostic {
 
 // toProtocol converts findings to LSP: positions into the negotiated encoding, measured
 // on the text the client has (the buffer when open, else the disk).
-func (c *checker) toProtocol(rel string, ds []analysis.Diagnostic, enc protocol.PositionEncodingKind) *protocol.PublishDiagnosticsParams {
+func (c *checker) toProtocol(rel string, ds []finding, enc protocol.PositionEncodingKind) *protocol.PublishDiagnosticsParams {
 	params := &protocol.PublishDiagnosticsParams{URI: c.uri(rel), Diagnostics: []protocol.Diagnostic{}}
 	texts := map[string]*textPositions{}
 	positions := func(file string) *textPositions {
 		if tp, ok := texts[file]; ok {
 			return tp
 		}
-		var text string
-		if doc, open := c.s.docs.get(c.uri(file)); open {
-			text = doc.Text
-			if file == rel {
-				params.Version = protocol.NewOptional(doc.Version)
-			}
-		} else if src, err := os.ReadFile(filepath.Join(c.ix.Root(), filepath.FromSlash(file))); err == nil {
-			text = string(src)
+		if doc, open := c.s.docs.get(c.uri(file)); open && file == rel {
+			params.Version = protocol.NewOptional(doc.Version)
 		}
-		tp := newTextPositions(text)
+		tp := newTextPositions(c.text(file))
 		texts[file] = tp
 		return tp
 	}
@@ -256,6 +342,9 @@ func (c *checker) toProtocol(rel string, ds []analysis.Diagnostic, enc protocol.
 			Source:   protocol.NewOptional("orchestrator"),
 			Message:  protocol.String(d.Message),
 		}
+		if d.syncIssue != "" {
+			pd.Data, _ = json.Marshal(diagnosticData{SyncIssue: d.syncIssue})
+		}
 		for _, r := range d.Related {
 			pd.RelatedInformation = append(pd.RelatedInformation, protocol.DiagnosticRelatedInformation{
 				Location: protocol.Location{URI: c.uri(r.File), Range: positions(r.File).toRange(r.Range, enc)},
@@ -265,6 +354,11 @@ func (c *checker) toProtocol(rel string, ds []analysis.Diagnostic, enc protocol.
 		params.Diagnostics = append(params.Diagnostics, pd)
 	}
 	return params
+}
+
+// diagnosticData rides on a published diagnostic, for its code actions.
+type diagnosticData struct {
+	SyncIssue string `json:"syncIssue,omitempty"`
 }
 
 func severity(s analysis.Severity) protocol.DiagnosticSeverity {

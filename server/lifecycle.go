@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -21,11 +23,27 @@ func (s *Server) Initialize(_ context.Context, params *protocol.InitializeParams
 		encoding = protocol.PositionEncodingKindUTF8
 	}
 
+	caps := params.Capabilities
+	var opts settings
+	if len(params.InitializationOptions) > 0 && string(params.InitializationOptions) != "null" {
+		if err := json.Unmarshal(params.InitializationOptions, &opts); err != nil {
+			s.log.Warn("initializationOptions ignored", "error", err)
+			opts = settings{}
+		}
+	}
+
 	s.mu.Lock()
 	s.state = initializing
 	s.root = root
 	s.encoding = encoding
-	s.workDoneProgress = params.Capabilities.Window != nil && params.Capabilities.Window.WorkDoneProgress != nil && *params.Capabilities.Window.WorkDoneProgress
+	s.workDoneProgress = caps.Window != nil && isTrue(caps.Window.WorkDoneProgress)
+	s.messageRequests = caps.Window != nil && caps.Window.ShowMessage != nil
+	s.codeLensRefresh = caps.Workspace != nil && caps.Workspace.CodeLens != nil && isTrue(caps.Workspace.CodeLens.RefreshSupport)
+	s.hierarchical = caps.TextDocument != nil && caps.TextDocument.DocumentSymbol != nil && isTrue(caps.TextDocument.DocumentSymbol.HierarchicalDocumentSymbolSupport)
+	s.settings = opts
+	if opts.ApprovalTimeoutSeconds > 0 {
+		s.approvalTimeout = time.Duration(opts.ApprovalTimeoutSeconds * float64(time.Second))
+	}
 	s.mu.Unlock()
 
 	s.log.Info("initialize", "client", params.ClientInfo.Name, "root", root, "positionEncoding", string(encoding))
@@ -42,6 +60,11 @@ func (s *Server) Initialize(_ context.Context, params *protocol.InitializeParams
 				Change:    &incremental,
 				Save:      &protocol.SaveOptions{IncludeText: ptr(false)},
 			},
+			ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: commandNames()},
+			CodeLensProvider:       &protocol.CodeLensOptions{},
+			HoverProvider:          protocol.Boolean(true),
+			DocumentSymbolProvider: protocol.Boolean(true),
+			CodeActionProvider:     &protocol.CodeActionOptions{CodeActionKinds: codeActionKinds},
 		},
 		ServerInfo: protocol.ServerInfo{Name: "orchestrator", Version: protocol.NewOptional(orchestrator.Version)},
 	}, nil
@@ -69,21 +92,44 @@ func fsPath(u uri.URI) string {
 	return filepath.Clean(u.FsPath())
 }
 
-// Initialized starts checking the workspace and following it on disk.
+// settings are the client's initializationOptions.
+type settings struct {
+	Model                  string  `json:"model"` // of missions started without one
+	ApprovalTimeoutSeconds float64 `json:"approvalTimeoutSeconds"`
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }
+
+// Initialized starts checking the workspace, following it on disk and hosting its
+// missions.
 func (s *Server) Initialized(context.Context, *protocol.InitializedParams) error {
 	s.mu.Lock()
 	s.state = running
 	root := s.root
-	if root != "" {
-		s.checker = newChecker(s, root)
-	}
 	s.mu.Unlock()
-	if root != "" {
-		// Walking and parsing a large tree must not hold up the read loop.
-		go s.checker.run(s.ctx)
-		go s.startWatcher(root)
+	if root == "" {
+		return nil
 	}
+	c := newChecker(s, root)
+	s.mu.Lock()
+	s.checker = c
+	s.mu.Unlock()
+	h := newHost(s, root)
+	s.mu.Lock()
+	s.host = h
+	s.mu.Unlock()
+	// Walking and parsing a large tree must not hold up the read loop.
+	go c.run(s.ctx)
+	go h.run(s.ctx)
+	go s.startWatcher(root)
 	return nil
+}
+
+// workspaceHost returns the mission host, or nil before initialized or without a root.
+func (s *Server) workspaceHost() *host {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.host
 }
 
 // workspaceChecker returns the checker, or nil before initialized or without a root.

@@ -7,7 +7,9 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 
 	"github.com/opencode-orchestrator/orchestrator/analysis/workspace"
@@ -28,6 +30,7 @@ type Server struct {
 	protocol.UnimplementedServer
 
 	client    protocol.Client
+	conn      jsonrpc2.Conn // for the notifications protocol.Client does not know
 	log       *slog.Logger
 	clientLog *clientLogHandler
 	docs      *documentStore
@@ -42,15 +45,22 @@ type Server struct {
 	state            lifecycle
 	encoding         protocol.PositionEncodingKind
 	workDoneProgress bool   // the client shows $/progress
+	codeLensRefresh  bool   // the client takes workspace/codeLens/refresh
+	messageRequests  bool   // the client can ask the user (window/showMessageRequest)
+	hierarchical     bool   // the client shows nested document symbols
 	root             string // workspace root directory; "" when the client opened no folder
+	settings         settings
+	approvalTimeout  time.Duration
 	watcher          *workspace.Watcher
 	checker          *checker // nil without a workspace root
+	host             *host    // nil without a workspace root
 }
 
-func newServer(ctx context.Context, client protocol.Client, log *slog.Logger, clientLog *clientLogHandler) *Server {
+func newServer(ctx context.Context, conn jsonrpc2.Conn, log *slog.Logger, clientLog *clientLogHandler) *Server {
 	ctx, cancel := context.WithCancel(ctx)
 	return &Server{
-		client:    client,
+		client:    protocol.ClientDispatcher(conn),
+		conn:      conn,
 		log:       log,
 		clientLog: clientLog,
 		docs:      newDocumentStore(),
@@ -58,6 +68,8 @@ func newServer(ctx context.Context, client protocol.Client, log *slog.Logger, cl
 		cancel:    cancel,
 		exit:      make(chan int, 1),
 		encoding:  protocol.PositionEncodingKindUTF16,
+
+		approvalTimeout: approvalTimeout,
 	}
 }
 
@@ -67,14 +79,21 @@ func (s *Server) lifecycle() lifecycle {
 	return s.state
 }
 
-// stop ends background work; it is idempotent.
+// stop ends background work: a running mission is interrupted and has saved its state
+// when stop returns, and the workspace lock is released. It is idempotent.
 func (s *Server) stop() {
 	s.cancel()
 	s.mu.Lock()
-	w := s.watcher
+	w, h := s.watcher, s.host
 	s.watcher = nil
 	s.mu.Unlock()
 	if w != nil {
 		_ = w.Close()
+	}
+	if h != nil {
+		if j := h.running(); j != nil {
+			<-j.done
+		}
+		h.release()
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -39,9 +40,18 @@ func TestLifecycle(t *testing.T) {
 	if !ok || sync.Change == nil || *sync.Change != protocol.TextDocumentSyncKindIncremental {
 		t.Errorf("text sync = %#v, want incremental", res.Capabilities.TextDocumentSync)
 	}
-	// Only what is implemented is advertised.
-	if res.Capabilities.HoverProvider != nil || res.Capabilities.CodeLensProvider != nil || res.Capabilities.CompletionProvider != nil {
-		t.Errorf("advertises features it does not implement: %+v", res.Capabilities)
+	// Exactly what is implemented is advertised, with the commands of DESIGN section 8.
+	caps := res.Capabilities
+	if caps.CompletionProvider != nil || caps.DefinitionProvider != nil || caps.RenameProvider != nil {
+		t.Errorf("advertises features it does not implement: %+v", caps)
+	}
+	if caps.HoverProvider == nil || caps.CodeLensProvider == nil || caps.CodeActionProvider == nil || caps.DocumentSymbolProvider == nil {
+		t.Errorf("does not advertise hover, code lens, code actions and symbols: %+v", caps)
+	}
+	wantCommands := []string{"orchestrator.review", "orchestrator.sync.fix", "orchestrator.task.resume", "orchestrator.task.start",
+		"orchestrator.task.status", "orchestrator.task.stop", "orchestrator.todo.run", "orchestrator.todo.setStatus"}
+	if !slices.Equal(caps.ExecuteCommandProvider.Commands, wantCommands) {
+		t.Errorf("commands %v, want %v", caps.ExecuteCommandProvider.Commands, wantCommands)
 	}
 
 	if code := s.call(protocol.MethodInitialize, &protocol.InitializeParams{}); code != int(jsonrpc2.InvalidRequest) {

@@ -52,14 +52,17 @@ func (s *Store) Root() string { return s.root }
 // Path returns the path of a file of the store.
 func (s *Store) Path(name string) string { return filepath.Join(s.dir, name) }
 
-// ErrLocked says another process runs missions for this workspace.
+// ErrLocked says another process runs this workspace's missions: a running
+// `orchestrator task`, or an editor's language server, which holds the lock from its
+// first mission until it exits.
 type ErrLocked struct{ PID int }
 
 func (e ErrLocked) Error() string {
+	who := "another orchestrator process"
 	if e.PID > 0 {
-		return fmt.Sprintf("another orchestrator (pid %d) is running a mission in this workspace", e.PID)
+		who = fmt.Sprintf("another orchestrator process (pid %d)", e.PID)
 	}
-	return "another orchestrator is running a mission in this workspace"
+	return who + " runs this workspace's missions (a running `orchestrator task`, or an editor's language server)"
 }
 
 // Lock takes the workspace's mission lock, an OS file lock the kernel releases when the
