@@ -59,7 +59,7 @@ func TestLockIsExclusiveAndReleased(t *testing.T) {
 	if !errors.As(err, &locked) || locked.PID != os.Getpid() {
 		t.Fatalf("second lock: %v", err)
 	}
-	if !strings.Contains(err.Error(), "running a mission in this workspace") {
+	if !strings.Contains(err.Error(), "runs this workspace's missions") {
 		t.Errorf("message %q", err)
 	}
 	a.Unlock()
