@@ -32,13 +32,82 @@ type testClient struct {
 	mu          sync.Mutex
 	logs        []protocol.LogMessageParams
 	diagnostics map[uri.URI][]protocol.Diagnostic // the latest publication per file
+	everShown   map[uri.URI][]string              // every diagnostic message ever published per file
 	publishes   int
-	progress    []string      // "begin", "report 40", "end", in order
+	progress    []string // "begin", "report 40", "end", in order
+	reports     map[string][]progressEvent
+	messages    []protocol.ShowMessageParams
+	asked       []protocol.ShowMessageRequestParams
+	statuses    []hostStatus // orchestrator/status notifications, in order
+	refreshes   int          // workspace/codeLens/refresh requests
 	changed     chan struct{} // closed and replaced on every new record
+
+	// answer decides approval requests; nil answers nothing until the server gives up.
+	answer func(protocol.ShowMessageRequestParams) *protocol.MessageActionItem
+}
+
+// progressEvent is one $/progress value of a token.
+type progressEvent struct {
+	Kind       string  `json:"kind"`
+	Title      string  `json:"title"`
+	Message    string  `json:"message"`
+	Percentage *uint32 `json:"percentage"`
 }
 
 func newTestClient() *testClient {
-	return &testClient{changed: make(chan struct{}), diagnostics: map[uri.URI][]protocol.Diagnostic{}}
+	return &testClient{changed: make(chan struct{}), diagnostics: map[uri.URI][]protocol.Diagnostic{},
+		everShown: map[uri.URI][]string{}, reports: map[string][]progressEvent{}}
+}
+
+func (c *testClient) ShowMessage(_ context.Context, p *protocol.ShowMessageParams) error {
+	c.record(func() { c.messages = append(c.messages, *p) })
+	return nil
+}
+
+func (c *testClient) ShowMessageRequest(ctx context.Context, p *protocol.ShowMessageRequestParams) (*protocol.MessageActionItem, error) {
+	c.record(func() { c.asked = append(c.asked, *p) })
+	if c.answer == nil {
+		<-ctx.Done() // the server gives up and sends $/cancelRequest
+		return nil, ctx.Err()
+	}
+	return c.answer(*p), nil
+}
+
+func (c *testClient) CodeLensRefresh(context.Context) error {
+	c.record(func() { c.refreshes++ })
+	return nil
+}
+
+// awaitMessage waits for a window/showMessage containing text.
+func (c *testClient) awaitMessage(t *testing.T, text string) protocol.ShowMessageParams {
+	t.Helper()
+	var found protocol.ShowMessageParams
+	c.await(t, "a message containing "+strconv.Quote(text), func() bool {
+		for _, m := range c.messages {
+			if strings.Contains(m.Message, text) {
+				found = m
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+// awaitStatus waits for an orchestrator/status notification that satisfies cond.
+func (c *testClient) awaitStatus(t *testing.T, what string, cond func(hostStatus) bool) hostStatus {
+	t.Helper()
+	var found hostStatus
+	c.await(t, "a status with "+what, func() bool {
+		for _, st := range c.statuses {
+			if cond(st) {
+				found = st
+				return true
+			}
+		}
+		return false
+	})
+	return found
 }
 
 // record applies a change under the lock and wakes the waiters.
@@ -59,6 +128,11 @@ func (c *testClient) PublishDiagnostics(_ context.Context, p *protocol.PublishDi
 	c.record(func() {
 		c.diagnostics[p.URI] = p.Diagnostics
 		c.publishes++
+		for _, d := range p.Diagnostics {
+			if msg, ok := d.Message.(protocol.String); ok {
+				c.everShown[p.URI] = append(c.everShown[p.URI], string(msg))
+			}
+		}
 	})
 	return nil
 }
@@ -68,10 +142,7 @@ func (c *testClient) WorkDoneProgressCreate(context.Context, *protocol.WorkDoneP
 }
 
 func (c *testClient) Progress(_ context.Context, p *protocol.ProgressParams) error {
-	var v struct {
-		Kind       string  `json:"kind"`
-		Percentage *uint32 `json:"percentage"`
-	}
+	var v progressEvent
 	if err := json.Unmarshal(p.Value, &v); err != nil {
 		return err
 	}
@@ -79,7 +150,11 @@ func (c *testClient) Progress(_ context.Context, p *protocol.ProgressParams) err
 	if v.Kind == "report" && v.Percentage != nil {
 		entry = fmt.Sprintf("report %d", *v.Percentage)
 	}
-	c.record(func() { c.progress = append(c.progress, entry) })
+	token := fmt.Sprint(p.Token)
+	c.record(func() {
+		c.progress = append(c.progress, entry)
+		c.reports[token] = append(c.reports[token], v)
+	})
 	return nil
 }
 

@@ -1,0 +1,120 @@
+package server
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+)
+
+const demoObjective = "Add a cart package with Total, its test, and a command that prints a total"
+
+// TestAMissionStartedFromTheEditorSeals: orchestrator.task.start runs the offline demo
+// mission (scripted model, real go build and go test) in the server. The editor sees the
+// lenses change from ▶ Start to sealed, a progress bar that only rises, the FIX round's
+// sync issue as a diagnostic in the test file until the mission resolves it, and the
+// sealed message; hover and the outline describe the finished items.
+func TestAMissionStartedFromTheEditorSeals(t *testing.T) {
+	root := copyTree(t, "../orchestrator/testdata/demo/shop")
+	e := startEditor(t, root, editorOptions{})
+	e.awaitStatus(t, "no mission", func(st hostStatus) bool { return st.State == "none" })
+	if got := e.lenses()[0]; !slices.Equal(got, []string{"▶ Start", "no mission · iteration 0 · 0/0 done · 0 open sync issues"}) {
+		t.Errorf("lenses before the mission: %q", got)
+	}
+
+	e.mustExecute(cmdTaskStart, map[string]string{"objective": demoObjective, "model": demoScript(t)})
+	if _, err := e.execute(cmdTaskStart, map[string]string{"objective": "another"}); err == nil || !strings.Contains(err.Error(), "a mission is running") {
+		t.Errorf("a second start while the mission runs: %v", err)
+	}
+	e.awaitMessage(t, "Mission sealed: 5/5 done")
+	e.awaitStatus(t, "the mission running with its plan", func(st hostStatus) bool { return st.Running == "mission" && st.Total > 0 })
+	sealed := e.awaitStatus(t, "the sealed state", func(st hostStatus) bool { return st.State == "sealed" && st.Running == "" })
+	if sealed.Done != 5 || sealed.OpenIssues != 0 || sealed.Iteration != 2 {
+		t.Errorf("sealed status %+v", sealed.Status)
+	}
+
+	// The mission's progress: begin, reports that never go back, end.
+	var mission []progressEvent
+	e.await(t, "the mission's progress to end", func() bool {
+		for _, events := range e.reports {
+			if len(events) > 0 && strings.HasPrefix(events[0].Title, "Orchestrator: "+demoObjective) {
+				mission = slices.Clone(events)
+				return events[len(events)-1].Kind == "end"
+			}
+		}
+		return false
+	})
+	last, rose := uint32(0), false
+	for _, ev := range mission[1 : len(mission)-1] {
+		if ev.Kind != "report" {
+			t.Fatalf("progress %+v", mission)
+		}
+		if ev.Percentage != nil {
+			if *ev.Percentage < last {
+				t.Errorf("the progress went back from %d to %d", last, *ev.Percentage)
+			}
+			rose = rose || *ev.Percentage > last
+			last = *ev.Percentage
+		}
+	}
+	if !rose || last != 100 || !strings.Contains(mission[len(mission)-1].Message, "sealed") {
+		t.Errorf("progress %+v", mission)
+	}
+
+	// The FIX round's sync issue showed in the test file, and is gone.
+	testFile := uri.File(root + "/cart/cart_test.go")
+	e.mu.Lock()
+	shown := slices.ContainsFunc(e.everShown[testFile], func(m string) bool { return strings.Contains(m, "SYNC-1") })
+	e.mu.Unlock()
+	if !shown {
+		t.Errorf("no SYNC-1 diagnostic was published for cart/cart_test.go: %q", e.everShown[testFile])
+	}
+	e.awaitDiagnostics(t, testFile, "no diagnostics after sealing", func(ds []protocol.Diagnostic) bool { return len(ds) == 0 })
+
+	if got := e.lenses()[0]; !slices.Equal(got, []string{"▶ Start", "sealed · iteration 2 · 5/5 done · 0 open sync issues"}) {
+		t.Errorf("header lenses after sealing: %q", got)
+	}
+	if got := e.lensOn("T4: FIX SYNC-1"); !strings.HasPrefix(got, "✓ done in ") {
+		t.Errorf("lens of a FIX item: %q", got)
+	}
+
+	hover, err := e.server.Hover(e.ctx(), &protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: e.todoURI()}, Position: protocol.Position{Line: 3, Character: 4}}})
+	if err != nil || hover == nil {
+		t.Fatalf("hover: %v", err)
+	}
+	text := hover.Contents.(*protocol.MarkupContent).Value
+	for _, want := range []string{"**T1: CREATE", "Status: done · worker (scripted/", "Files: `cart/cart.go`", "Latest:", "item\\_finished"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("hover on T1 lacks %q:\n%s", want, text)
+		}
+	}
+	symbols, err := e.server.DocumentSymbol(e.ctx(), &protocol.DocumentSymbolParams{TextDocument: protocol.TextDocumentIdentifier{URI: e.todoURI()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, sym := range symbols.(protocol.DocumentSymbolSlice) {
+		names = append(names, sym.Name[:2])
+	}
+	if !slices.Equal(names, []string{"T1", "T2", "T3", "T4", "T5"}) {
+		t.Errorf("outline %v", names)
+	}
+
+	// The status command answers the same state as JSON.
+	var st hostStatus
+	if err := json.Unmarshal(e.mustExecute(cmdTaskStatus), &st); err != nil || st.State != "sealed" || len(st.Items) != 5 || st.Items[0].Worker == "" {
+		t.Errorf("status command: %+v %v", st, err)
+	}
+	e.mu.Lock()
+	refreshes := e.refreshes
+	e.mu.Unlock()
+	if refreshes == 0 {
+		t.Error("the client was never asked to refresh its code lenses")
+	}
+	e.awaitLog(t, "event=item_finished")
+	e.shutdown()
+}
