@@ -2,12 +2,16 @@ package server
 
 import (
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/model/fakeapi"
 )
 
 const demoObjective = "Add a cart package with Total, its test, and a command that prints a total"
@@ -116,5 +120,77 @@ func TestAMissionStartedFromTheEditorSeals(t *testing.T) {
 		t.Error("the client was never asked to refresh its code lenses")
 	}
 	e.awaitLog(t, "event=item_finished")
+	e.shutdown()
+}
+
+// demoPlan is the plan the demo's scripted planner writes.
+func demoPlan(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("../orchestrator/testdata/demo/script.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s model.Script
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	var args struct{ Markdown string }
+	_ = json.Unmarshal(s.Turns[1].Calls[0].Args, &args)
+	return args.Markdown
+}
+
+// TestStopRestartResume: a mission against the fake OpenAI server (a test double of the
+// remote API) is stopped while T1's worker talks to the model; the lenses showed it
+// running; a new server on the workspace offers ⟳ Resume and says so, and resuming (with
+// the scripted model) seals.
+func TestStopRestartResume(t *testing.T) {
+	root := copyTree(t, "../orchestrator/testdata/demo/shop")
+	plan := demoPlan(t)
+	working := make(chan struct{}, 10)
+	api := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		if strings.Contains(r.Text(), "You are the planner") {
+			args, _ := json.Marshal(map[string]string{"markdown": plan})
+			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "p", Name: "write_plan", Args: string(args)}, {ID: "f", Name: "finish", Args: `{"summary": "planned"}`}}}
+		}
+		working <- struct{}{}
+		return fakeapi.Reply{StallAfter: true, Text: "working"}
+	})
+	env := []string{"OPENAI_API_KEY=sk-test-key-for-the-double", "OPENAI_BASE_URL=" + api.URL}
+	e := startEditor(t, root, editorOptions{env: env})
+	e.mustExecute(cmdTaskStart, map[string]string{"objective": "Add a cart", "model": "openai/fake"})
+	<-working // T1's worker is talking to the model
+	e.awaitStatus(t, "T1 in progress", func(st hostStatus) bool { return st.InProgress == 1 && st.Running == "mission" })
+	if got := e.lenses()[0]; got[0] != "■ Stop" || !strings.HasPrefix(got[1], "running · iteration 1 · 0/3 done") {
+		t.Errorf("header lenses while running: %q", got)
+	}
+	if got := e.lensOn("T1: CREATE"); !strings.HasPrefix(got, "● running · worker (openai/fake) · ") {
+		t.Errorf("T1's lens while its worker runs: %q", got)
+	}
+	if got := e.lensOn("T2: CREATE"); got != "⏳ waiting for T1" {
+		t.Errorf("T2's lens: %q", got)
+	}
+
+	e.mustExecute(cmdTaskStop)
+	var st hostStatus
+	if err := json.Unmarshal(e.mustExecute(cmdTaskStatus), &st); err != nil || st.State != "stopped" || st.StopReason != "interrupted" || st.InProgress != 0 || st.Running != "" {
+		t.Fatalf("after stop: %+v %v", st, err)
+	}
+	e.awaitMessage(t, "Mission stopped (0/3 done)")
+	if _, err := e.execute(cmdTaskStop); err == nil {
+		t.Error("stop with nothing running succeeded")
+	}
+	e.shutdown()
+
+	e = startEditor(t, root, editorOptions{})
+	e.awaitMessage(t, "This workspace has an unfinished mission: \"Add a cart\"")
+	e.awaitStatus(t, "the stopped mission", func(st hostStatus) bool { return st.State == "stopped" })
+	if got := e.lenses()[0]; got[0] != "⟳ Resume" || got[1] != "stopped: interrupted · iteration 1 · 0/3 done · 0 open sync issues" {
+		t.Errorf("header lenses after a restart: %q", got)
+	}
+	if got := e.lensOn("T1: CREATE"); got != "▶ Run" {
+		t.Errorf("T1's lens after the stop: %q", got)
+	}
+	e.mustExecute(cmdTaskResume, map[string]string{"model": demoScript(t)})
+	e.awaitMessage(t, "Mission sealed: 5/5 done")
 	e.shutdown()
 }
