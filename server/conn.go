@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -235,10 +236,13 @@ func (lspCodec) Marshal(v any) ([]byte, error) {
 	return protocol.Marshal(v)
 }
 
+// Unmarshal decodes a copy: protocol.Unmarshal decodes union roots ([]CommandOrCodeAction,
+// DocumentSymbolResult, ...) into strings that alias its input, and jsonrpc2 reuses the
+// buffer the input lives in (seen: code action titles turning into later messages' bytes).
 func (lspCodec) Unmarshal(data []byte, v any) error {
 	if raw, ok := v.(*jsonrpc2.RawMessage); ok {
 		*raw = append(jsonrpc2.RawMessage(nil), data...)
 		return nil
 	}
-	return protocol.Unmarshal(data, v)
+	return protocol.Unmarshal(bytes.Clone(data), v)
 }

@@ -38,8 +38,8 @@ type testClient struct {
 	reports     map[string][]progressEvent
 	messages    []protocol.ShowMessageParams
 	asked       []protocol.ShowMessageRequestParams
-	statuses    []hostStatus // orchestrator/status notifications, in order
-	refreshes   int          // workspace/codeLens/refresh requests
+	statuses    []hostStatus  // orchestrator/status notifications, in order
+	refreshes   int           // workspace/codeLens/refresh requests
 	changed     chan struct{} // closed and replaced on every new record
 
 	// answer decides approval requests; nil answers nothing until the server gives up.

@@ -72,7 +72,7 @@ func (d *todoDocument) edit(updated string) protocol.TextEdit {
 		newEnd--
 	}
 	// Never split a UTF-8 sequence: back up to a character boundary.
-	for start > 0 && !startsRune(d.text[start]) {
+	for start > 0 && start < len(d.text) && !startsRune(d.text[start]) {
 		start--
 	}
 	for end < len(d.text) && !startsRune(d.text[end]) {
