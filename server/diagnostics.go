@@ -26,7 +26,7 @@ import (
 )
 
 // editDebounce is how long typing must pause before the checks run on the buffer.
-const editDebounce = 150 * time.Millisecond
+const editDebounce = 50 * time.Millisecond
 
 // rescanTriggers change how every file resolves: a change to one re-reads the workspace.
 var rescanTriggers = map[string]bool{"go.mod": true, "go.work": true, "tsconfig.json": true, "jsconfig.json": true, ".gitignore": true}

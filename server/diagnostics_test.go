@@ -12,7 +12,7 @@ import (
 	"go.lsp.dev/uri"
 )
 
-func writeWorkspace(t *testing.T, files map[string]string) string {
+func writeWorkspace(t testing.TB, files map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
 	for rel, content := range files {

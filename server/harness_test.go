@@ -79,7 +79,7 @@ func (c *testClient) CodeLensRefresh(context.Context) error {
 }
 
 // awaitMessage waits for a window/showMessage containing text.
-func (c *testClient) awaitMessage(t *testing.T, text string) protocol.ShowMessageParams {
+func (c *testClient) awaitMessage(t testing.TB, text string) protocol.ShowMessageParams {
 	t.Helper()
 	var found protocol.ShowMessageParams
 	c.await(t, "a message containing "+strconv.Quote(text), func() bool {
@@ -95,7 +95,7 @@ func (c *testClient) awaitMessage(t *testing.T, text string) protocol.ShowMessag
 }
 
 // awaitStatus waits for an orchestrator/status notification that satisfies cond.
-func (c *testClient) awaitStatus(t *testing.T, what string, cond func(hostStatus) bool) hostStatus {
+func (c *testClient) awaitStatus(t testing.TB, what string, cond func(hostStatus) bool) hostStatus {
 	t.Helper()
 	var found hostStatus
 	c.await(t, "a status with "+what, func() bool {
@@ -159,7 +159,7 @@ func (c *testClient) Progress(_ context.Context, p *protocol.ProgressParams) err
 }
 
 // await waits until cond, checked under the client's lock, holds.
-func (c *testClient) await(t *testing.T, what string, cond func() bool) {
+func (c *testClient) await(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.After(waitTimeout)
 	for {
@@ -178,7 +178,7 @@ func (c *testClient) await(t *testing.T, what string, cond func() bool) {
 }
 
 // awaitDiagnostics waits until the file's latest diagnostics satisfy cond and returns them.
-func (c *testClient) awaitDiagnostics(t *testing.T, u uri.URI, what string, cond func([]protocol.Diagnostic) bool) []protocol.Diagnostic {
+func (c *testClient) awaitDiagnostics(t testing.TB, u uri.URI, what string, cond func([]protocol.Diagnostic) bool) []protocol.Diagnostic {
 	t.Helper()
 	var got []protocol.Diagnostic
 	c.await(t, what+" in "+string(u), func() bool {
@@ -190,7 +190,7 @@ func (c *testClient) awaitDiagnostics(t *testing.T, u uri.URI, what string, cond
 }
 
 // awaitLog waits for a window/logMessage containing text and returns it.
-func (c *testClient) awaitLog(t *testing.T, text string) protocol.LogMessageParams {
+func (c *testClient) awaitLog(t testing.TB, text string) protocol.LogMessageParams {
 	t.Helper()
 	deadline := time.After(waitTimeout)
 	for {
@@ -224,7 +224,7 @@ func (c *testClient) logMessages() []string {
 // session is a server and a typed client joined by an in-memory pipe, served through
 // exactly the handler chain of Run.
 type session struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *Server
 	client *testClient
 	server protocol.Server // typed requests to the server
@@ -234,7 +234,7 @@ type session struct {
 
 // newSession starts a server; wrap, when set, replaces the dispatch target (to inject a
 // misbehaving handler into the real chain).
-func newSession(t *testing.T, opts Options, wrap func(*Server) protocol.Server) *session {
+func newSession(t testing.TB, opts Options, wrap func(*Server) protocol.Server) *session {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	serverEnd, clientEnd := net.Pipe()
@@ -294,7 +294,7 @@ func (s *session) call(method string, params any) int {
 	return errorCode(s.t, err)
 }
 
-func errorCode(t *testing.T, err error) int {
+func errorCode(t testing.TB, err error) int {
 	t.Helper()
 	if err == nil {
 		return 0

@@ -41,6 +41,9 @@ type Server struct {
 	cancel context.CancelFunc
 	exit   chan int // the exit notification's process exit code
 
+	todoMu   sync.Mutex
+	lastTodo *todoDocument // the last todo.md parsed, shared read-only
+
 	mu               sync.Mutex
 	state            lifecycle
 	encoding         protocol.PositionEncodingKind

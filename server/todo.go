@@ -20,6 +20,7 @@ type todoDocument struct {
 	plan     *plan.Plan
 	lines    *lineIndex
 	encoding protocol.PositionEncodingKind
+	byLine   map[uint32]*plan.Item
 }
 
 // todo returns the todo.md document when u is the workspace's todo.md.
@@ -33,6 +34,8 @@ func (s *Server) todo(u uri.URI) (*todoDocument, bool) {
 	return s.todoAt(root, enc), true
 }
 
+// todoAt reads and parses todo.md, or returns the last parse when the text is the same:
+// lenses, hover and symbols ask for the same text again and again.
 func (s *Server) todoAt(root string, enc protocol.PositionEncodingKind) *todoDocument {
 	u := uri.File(filepath.Join(root, filepath.FromSlash(plan.File)))
 	var text string
@@ -41,7 +44,17 @@ func (s *Server) todoAt(root string, enc protocol.PositionEncodingKind) *todoDoc
 	} else if src, err := os.ReadFile(u.FsPath()); err == nil {
 		text = string(src)
 	}
-	return &todoDocument{uri: u, text: text, plan: plan.Parse([]byte(text)), lines: newLineIndex(text), encoding: enc}
+	s.todoMu.Lock()
+	defer s.todoMu.Unlock()
+	if last := s.lastTodo; last != nil && last.text == text && last.encoding == enc {
+		return last
+	}
+	doc := &todoDocument{uri: u, text: text, plan: plan.Parse([]byte(text)), lines: newLineIndex(text), encoding: enc, byLine: map[uint32]*plan.Item{}}
+	for _, it := range doc.plan.Items {
+		doc.byLine[uint32(doc.lines.position(it.Start, enc).Line)] = it
+	}
+	s.lastTodo = doc
+	return doc
 }
 
 // lineRange is the range of an item's line.
@@ -50,14 +63,7 @@ func (d *todoDocument) lineRange(it *plan.Item) protocol.Range {
 }
 
 // itemAt returns the item on a line, nil when there is none.
-func (d *todoDocument) itemAt(line uint32) *plan.Item {
-	for _, it := range d.plan.Items {
-		if uint32(d.lines.position(it.Start, d.encoding).Line) == line {
-			return it
-		}
-	}
-	return nil
-}
+func (d *todoDocument) itemAt(line uint32) *plan.Item { return d.byLine[line] }
 
 // edit turns a new version of the text into the one edit that makes it: the span
 // between the common prefix and the common suffix.
