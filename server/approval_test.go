@@ -56,7 +56,7 @@ func TestApprovalsAskTheUser(t *testing.T) {
 		{"always allowed", editorOptions{answer: answer(allowAlways)}, "allowed for the mission (by the user): printf hello", true},
 		{"denied", editorOptions{answer: answer(deny)}, "denied (by the user): printf hello", true},
 		{"no answer in time", editorOptions{settings: map[string]any{"approvalTimeoutSeconds": 0.2}}, "denied (no answer from the editor within 200ms): printf hello", true},
-		{"a client that cannot ask", editorOptions{noMessageRequests: true}, "denied (the editor cannot ask the user (no window/showMessageRequest support)): printf hello", false},
+		{"a client that cannot ask", editorOptions{noMessageRequests: true, noProgress: true}, "denied (the editor cannot ask the user (no window/showMessageRequest support)): printf hello", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -82,6 +82,17 @@ func TestApprovalsAskTheUser(t *testing.T) {
 				if strings.Join(titles, "|") != "Allow once|Always allow for this mission|Deny" || !strings.Contains(asked[0].Message, "printf hello") {
 					t.Errorf("the question: %+v", asked[0])
 				}
+			}
+			if c.opts.noProgress {
+				// Without work-done progress, the milestones come as messages.
+				e.awaitMessage(t, "Orchestrator: Write notes")
+				e.awaitMessage(t, "Orchestrator: the plan is written, 1 items")
+				e.awaitMessage(t, "Orchestrator: iteration 1")
+				e.mu.Lock()
+				if len(e.reports) > 0 {
+					t.Errorf("progress sent to a client without support: %v", e.reports)
+				}
+				e.mu.Unlock()
 			}
 			e.shutdown()
 		})

@@ -35,6 +35,7 @@ type editorOptions struct {
 	env               []string
 	settings          map[string]any // initializationOptions
 	noMessageRequests bool           // a client that cannot ask the user
+	noProgress        bool           // a client without work-done progress
 	answer            func(protocol.ShowMessageRequestParams) *protocol.MessageActionItem
 }
 
@@ -93,6 +94,9 @@ func startEditor(t *testing.T, root string, o editorOptions) *editor {
 	}}
 	if o.noMessageRequests {
 		params.Capabilities.Window.ShowMessage = nil
+	}
+	if o.noProgress {
+		params.Capabilities.Window.WorkDoneProgress = nil
 	}
 	if o.settings != nil {
 		params.InitializationOptions, _ = json.Marshal(o.settings)

@@ -361,8 +361,10 @@ func (h *host) onEvent(e orchestrator.Event) {
 	h.s.log.Info("mission", attrs...)
 	if j := h.running(); j != nil {
 		switch e.Kind {
-		case orchestrator.EventPlanWritten, orchestrator.EventIteration, orchestrator.EventReplan:
-			j.progress.milestone(h.s.ctx, fmt.Sprintf("Orchestrator: %s (%s)", e.Message, e.Kind))
+		case orchestrator.EventPlanWritten:
+			j.progress.milestone(h.s.ctx, "Orchestrator: the plan is written, "+e.Message)
+		case orchestrator.EventIteration, orchestrator.EventReplan:
+			j.progress.milestone(h.s.ctx, "Orchestrator: "+e.Message)
 		}
 	}
 	h.changed()
