@@ -18,6 +18,10 @@ const (
 	deny        = "Deny"
 )
 
+// approvalTimeout is how long an approval waits for the user unless the client's
+// initializationOptions say otherwise.
+const approvalTimeout = 2 * time.Minute
+
 // editorApprover asks the user, through window/showMessageRequest, whether a command that
 // is not allow-listed may run. No answer in time, or a client that cannot ask, denies;
 // the mission logs the decision and who made it in the ledger.

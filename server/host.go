@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"time"
 
 	"go.lsp.dev/protocol"
 
@@ -369,7 +368,3 @@ func (h *host) onEvent(e orchestrator.Event) {
 	}
 	h.changed()
 }
-
-// approvalTimeout is how long an approval waits for the user unless the client's
-// initializationOptions say otherwise.
-const approvalTimeout = 2 * time.Minute
