@@ -28,6 +28,7 @@ type host struct {
 	store   *store.Store
 	monitor *orchestrator.Monitor // owned by refresh
 	kick    chan struct{}
+	read    chan struct{} // closed once the state was first read: until then it is unknown
 
 	mu       sync.Mutex
 	locked   bool // this server holds the lock
@@ -59,7 +60,8 @@ type hostStatus struct {
 }
 
 func newHost(s *Server, root string) *host {
-	h := &host{s: s, root: root, store: store.New(root), monitor: orchestrator.NewMonitor(root), kick: make(chan struct{}, 1)}
+	h := &host{s: s, root: root, store: store.New(root), monitor: orchestrator.NewMonitor(root), kick: make(chan struct{}, 1), read: make(chan struct{})}
+	h.status.State = "none" // what a state that cannot be read shows
 	if info, err := os.Stat(filepath.Join(root, store.Dir)); err == nil && info.IsDir() {
 		if err := h.claim(); err != nil {
 			s.log.Warn("read-only", "reason", err.Error())
@@ -141,7 +143,8 @@ func (h *host) changed() {
 
 // run reads the state whenever it changed and hands it to every surface, until ctx ends.
 func (h *host) run(ctx context.Context) {
-	h.changed()
+	h.refresh(ctx)
+	close(h.read)
 	for {
 		select {
 		case <-ctx.Done():
@@ -199,8 +202,13 @@ func (h *host) describe(st orchestrator.Status) hostStatus {
 	return out
 }
 
-// current returns the latest state.
+// current returns the latest state, once there is one: a lens asked for right after
+// start-up must not show a mission that is not there.
 func (h *host) current() hostStatus {
+	select {
+	case <-h.read:
+	case <-h.s.ctx.Done():
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.status

@@ -1,0 +1,37 @@
+-- Code lenses on .opencode/todo.md, the status window and the statusline, before any mission.
+local H = dofile(os.getenv('PLUGIN') .. '/tests/harness.lua')
+H.setup()
+
+vim.cmd('OrchestratorPlan')
+local buf = vim.api.nvim_get_current_buf()
+H.check(vim.api.nvim_buf_get_name(buf) == H.root .. '/.opencode/todo.md', ':OrchestratorPlan opened ' .. vim.api.nvim_buf_get_name(buf))
+
+local first, second = H.line_of(buf, 'T1'), H.line_of(buf, 'T2')
+H.wait('lenses on both items', function()
+  local lenses = H.lens_titles(buf)
+  return lenses[first] ~= nil and lenses[second] ~= nil
+end)
+local lenses = H.lens_titles(buf)
+H.check(vim.tbl_contains(lenses[first], '▶ Run'), 'T1 lenses: ' .. vim.inspect(lenses[first]))
+H.check(table.concat(lenses[second], ' '):find('waiting for T1', 1, true), 'T2 lenses: ' .. vim.inspect(lenses[second]))
+H.check(vim.tbl_contains(lenses[0] or {}, '▶ Start'), 'header lenses: ' .. vim.inspect(lenses[0]))
+
+-- The status window lists the plan.
+vim.cmd('OrchestratorStatus')
+local float
+H.wait('the status window', function()
+  for _, win in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(win).relative ~= '' then
+      float = win
+      return true
+    end
+  end
+end)
+local shown = table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(float), 0, -1, false), '\n')
+H.check(shown:find('- [ ] T1 Write the parser', 1, true), 'status window:\n' .. shown)
+H.check(shown:find('0/2 done', 1, true), 'status window:\n' .. shown)
+
+H.wait('the statusline', function()
+  return require('orchestrator').statusline():find('0/2', 1, true) ~= nil
+end)
+H.done()

@@ -1,0 +1,3 @@
+module example.com/planned
+
+go 1.22
