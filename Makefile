@@ -5,14 +5,18 @@ BIN     := bin/orchestrator
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X $(MODULE)/orchestrator.Version=$(VERSION)
 
-.PHONY: build test lint demo install bench clean
+SHELL   := bash
+
+.PHONY: build test lint demo install bench vscode clean
 
 build:
 	go build -ldflags "$(LDFLAGS)" -o $(BIN) .
 
-# Lint first: a formatting slip fails fast instead of after the suite.
+# Lint first: a formatting slip fails fast instead of after the suite. The editor suites
+# run verbosely, filtered to their results, so that a skipped one says so and why.
 test: lint
-	go test -race -count=1 ./...
+	go test -race -count=1 $$(go list ./... | grep -v '/editors$$')
+	set -o pipefail; go test -count=1 -v ./editors | grep -E '^ *--- |SKIPPED|^(ok|FAIL)'
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -35,5 +39,9 @@ install:
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
 
+# The VS Code extension, packaged: editors/vscode/dist/orchestrator.vsix.
+vscode:
+	cd editors/vscode && npm ci --no-audit --no-fund && npm run package
+
 clean:
-	rm -rf bin
+	rm -rf bin editors/vscode/dist editors/vscode/out
