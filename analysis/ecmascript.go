@@ -42,7 +42,7 @@ type esFacts struct {
 }
 
 // extractES reads a TypeScript, TSX or JavaScript file.
-func extractES(_ string, root *sitter.Node, src []byte, q *sitter.Query, f *fileFacts) {
+func extractES(_ string, root *sitter.Node, src []byte, q *compiledQuery, f *fileFacts) {
 	f.locals = map[string]bool{}
 	f.es = &esFacts{exports: map[string]esExport{}}
 	eachMatch(q, root, src, func(c captures) {

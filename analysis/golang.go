@@ -14,7 +14,7 @@ import (
 
 // extractGo reads a Go file's package, imports, top-level definitions, qualified
 // references, calls and the names declared inside functions.
-func extractGo(rel string, root *sitter.Node, src []byte, q *sitter.Query, f *fileFacts) {
+func extractGo(rel string, root *sitter.Node, src []byte, q *compiledQuery, f *fileFacts) {
 	f.constrained = goConstrained(rel, src)
 	f.neverBuilt = goIgnoreConstraint.Match(src[:min(len(src), 4096)])
 	f.locals = map[string]bool{}

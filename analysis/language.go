@@ -22,7 +22,7 @@ type Language struct {
 	queryName  string // queries/<name>.scm holds its facts query; "" for none yet
 	// extract turns a parsed file into facts; nil while the language has only the
 	// syntax rule.
-	extract func(rel string, root *sitter.Node, src []byte, q *sitter.Query, f *fileFacts)
+	extract func(rel string, root *sitter.Node, src []byte, q *compiledQuery, f *fileFacts)
 }
 
 var languages = []*Language{

@@ -46,7 +46,7 @@ type pyFacts struct {
 }
 
 // extractPython reads a Python file.
-func extractPython(_ string, root *sitter.Node, src []byte, q *sitter.Query, f *fileFacts) {
+func extractPython(_ string, root *sitter.Node, src []byte, q *compiledQuery, f *fileFacts) {
 	f.locals = map[string]bool{}
 	py := &pyFacts{bound: map[string]int{}, sigs: map[string]pySignature{}}
 	f.py = py

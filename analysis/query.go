@@ -12,16 +12,20 @@ import (
 var queryFiles embed.FS
 
 // compiledQuery is a language's facts query, compiled once: a query is immutable and
-// shared; each use takes its own cursor.
+// shared; each use takes its own cursor. Capture names and which patterns carry
+// predicates are read once too: asking the binding per match costs C calls and
+// allocations on every call site of a file.
 type compiledQuery struct {
-	once  sync.Once
-	query *sitter.Query
-	err   error
+	once       sync.Once
+	query      *sitter.Query
+	names      []string // by capture id
+	predicated []bool   // by pattern index
+	err        error
 }
 
 var queries sync.Map // language id -> *compiledQuery (TS and TSX share a file, not a grammar)
 
-func factsQuery(lang *Language) (*sitter.Query, error) {
+func factsQuery(lang *Language) (*compiledQuery, error) {
 	v, _ := queries.LoadOrStore(lang.ID, &compiledQuery{})
 	cq := v.(*compiledQuery)
 	cq.once.Do(func() {
@@ -33,28 +37,39 @@ func factsQuery(lang *Language) (*sitter.Query, error) {
 		cq.query, cq.err = sitter.NewQuery(src, lang.grammar)
 		if cq.err != nil {
 			cq.err = fmt.Errorf("queries/%s.scm: %w", lang.queryName, cq.err)
+			return
+		}
+		for id := range cq.query.CaptureCount() {
+			cq.names = append(cq.names, cq.query.CaptureNameForId(id))
+		}
+		for i := range cq.query.PatternCount() {
+			cq.predicated = append(cq.predicated, len(cq.query.PredicatesForPattern(i)) > 0)
 		}
 	})
-	return cq.query, cq.err
+	return cq, cq.err
 }
 
 // captures is one query match by capture name.
 type captures map[string]*sitter.Node
 
-// eachMatch runs q over root and calls fn with every match's captures.
-func eachMatch(q *sitter.Query, root *sitter.Node, src []byte, fn func(captures)) {
+// eachMatch runs q over root and calls fn with every match's captures. The map is
+// reused from match to match: fn must not keep it.
+func eachMatch(q *compiledQuery, root *sitter.Node, src []byte, fn func(captures)) {
 	qc := sitter.NewQueryCursor()
 	defer qc.Close()
-	qc.Exec(q, root)
+	qc.Exec(q.query, root)
+	caps := captures{}
 	for {
 		m, ok := qc.NextMatch()
 		if !ok {
 			return
 		}
-		m = qc.FilterPredicates(m, src)
-		caps := make(captures, len(m.Captures))
+		if q.predicated[m.PatternIndex] {
+			m = qc.FilterPredicates(m, src)
+		}
+		clear(caps)
 		for _, c := range m.Captures {
-			caps[q.CaptureNameForId(c.Index)] = c.Node
+			caps[q.names[c.Index]] = c.Node
 		}
 		fn(caps)
 	}

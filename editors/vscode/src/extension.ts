@@ -5,7 +5,7 @@ import * as vscode from "vscode";
 import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions } from "vscode-languageclient/node";
 import { findExecutable, MissionStatus, modelChoices, report, statusBar } from "./status";
 
-const readme = "https://github.com/opencode-orchestrator/orchestrator#editors";
+const readme = "https://github.com/opencode-orchestrator/orchestrator#editor-set-up";
 const planPath = ".opencode/todo.md";
 
 let client: LanguageClient | undefined;
