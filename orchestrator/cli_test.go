@@ -328,3 +328,23 @@ func TestKilledDuringReviewResumes(t *testing.T) {
 		}
 	}
 }
+
+// TestIterationLimitStopsWithTheLastReview: a mission stopped by --max-iterations reports
+// the last review's build and tests (not "none detected"), and --resume finishes it.
+func TestIterationLimitStopsWithTheLastReview(t *testing.T) {
+	root := copyDir(t, "testdata/demo/shop")
+	model := demoScript(t)
+	code, stdout, stderr := runBinary(t, root, nil, "task", "--model", model, "--max-iterations", "1", "Add a cart")
+	if code != ExitStopped {
+		t.Fatalf("exit %d, want %d\n%s\n%s", code, ExitStopped, stdout, stderr)
+	}
+	for _, want := range []string{"State: STOPPED (the iteration limit was reached)", "Sync issues: 2 open", "Build: go build ./... failed", "Tests: go test ./... (not run)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the report lacks %q:\n%s", want, stdout)
+		}
+	}
+	code, stdout, stderr = runBinary(t, root, nil, "task", "--resume", "--model", model)
+	if code != 0 || !strings.Contains(stdout, "State: SEALED") || !strings.Contains(stdout, "Tests: go test ./... passed") {
+		t.Errorf("resume: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}

@@ -337,12 +337,13 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 		}
 	}
 
+	var last *reviewResult // the report of a stop shows the latest build and tests
 	for {
 		if reason := m.overBudget(); reason != "" {
-			return m.stop(reason, nil)
+			return m.stop(reason, last)
 		}
 		if m.state.Iteration >= m.cfg.Limits.MaxIterations {
-			return m.stop(ReasonMaxIterations, nil)
+			return m.stop(ReasonMaxIterations, last)
 		}
 		m.eventMu.Lock()
 		m.state.Iteration++
@@ -364,6 +365,7 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 		if stop := m.judgeProgress(ctx, review); stop != "" {
 			return m.stop(stop, &review)
 		}
+		last = &review
 	}
 }
 
@@ -427,7 +429,7 @@ func (m *mission) interruptedOr(ctx context.Context, err error) (Outcome, error)
 		return Outcome{}, err
 	}
 	_, _ = m.store.UpdatePlan(resetInProgress)
-	out, serr := m.finish(store.StateStopped, ReasonInterrupted, reviewResult{})
+	out, serr := m.finish(store.StateStopped, ReasonInterrupted, m.unreviewed())
 	if serr != nil {
 		return out, serr
 	}
@@ -435,11 +437,17 @@ func (m *mission) interruptedOr(ctx context.Context, err error) (Outcome, error)
 }
 
 func (m *mission) stop(reason string, last *reviewResult) (Outcome, error) {
-	r := reviewResult{}
+	r := m.unreviewed()
 	if last != nil {
 		r = *last
 	}
 	return m.finish(store.StateStopped, reason, r)
+}
+
+// unreviewed is the review of a mission that stopped before its first one: the build
+// and test commands it has, not run.
+func (m *mission) unreviewed() reviewResult {
+	return reviewResult{build: CommandStatus{Command: m.commands.Build}, test: CommandStatus{Command: m.commands.Test}}
 }
 
 // finish saves the final state and reports it.
