@@ -47,4 +47,11 @@ H.wait('done lenses on the plan', function()
   end
   return n == 5
 end)
+
+-- A review now, of the sealed workspace: nothing to report.
+vim.cmd('OrchestratorReview')
+H.wait('the review', function()
+  return H.noted('review finished')
+end)
+H.check(#vim.diagnostic.get() == 0, 'diagnostics after the review: ' .. vim.inspect(vim.diagnostic.get()))
 H.done()

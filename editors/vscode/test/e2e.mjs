@@ -8,7 +8,7 @@
 // The user's path: Start Task… from the palette; the mission stops at the iteration limit
 // with a sync issue, which the Problems panel shows; with the limit lifted, Resume Task
 // seals it: the sealed notification, the Problems panel clear, the code lens on todo.md,
-// the status bar.
+// the status bar; then Show Status and Review Now.
 import { spawn, execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import * as fs from "node:fs";
@@ -125,6 +125,12 @@ try {
   step = "the status bar";
   await page.locator(".statusbar-item", { hasText: "Orchestrator 5/5" }).first().waitFor({ timeout: minute });
   await page.screenshot({ path: path.join(artifacts, "vscode-sealed.png") });
+
+  step = "Show Status and Review Now";
+  await runCommand("Orchestrator: Show Status");
+  await page.locator(".output-view", { hasText: "State: sealed · iteration 2 · 5/5 done" }).first().waitFor({ timeout: minute });
+  await runCommand("Orchestrator: Review Now");
+  await page.locator(".statusbar-item", { hasText: "Review finished" }).first().waitFor({ timeout: minute });
   console.log(`PASS (screenshots in ${artifacts})`);
 } catch (err) {
   console.error(`FAIL at ${step}: ${err.message}`);
