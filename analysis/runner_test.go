@@ -66,8 +66,9 @@ func TestRealGoBuildAndTestFailuresArePlaced(t *testing.T) {
 }
 
 func TestRealCargoErrorsArePlaced(t *testing.T) {
-	if _, err := exec.LookPath("cargo"); err != nil {
-		t.Skip("SKIPPED: cargo is not installed; the Cargo output parser was not exercised")
+	// A rustup shim without a default toolchain is on the PATH but cannot build.
+	if err := exec.Command("cargo", "--version").Run(); err != nil {
+		t.Skipf("SKIPPED: cargo does not run (%v); the Cargo output parser was not exercised", err)
 	}
 	root := writeTree(t, map[string]string{
 		"Cargo.toml":  "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
