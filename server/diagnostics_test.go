@@ -79,7 +79,10 @@ func TestDiagnosticsForFilesNotOpenAndAfterEditingTheOtherSide(t *testing.T) {
 	s.client.await(t, "progress end", func() bool {
 		return len(s.client.progress) > 0 && s.client.progress[len(s.client.progress)-1] == "end"
 	})
-	if p := s.client.progress; p[0] != "begin" || !slices.Contains(p, "report 100") {
+	s.client.mu.Lock()
+	p := slices.Clone(s.client.progress) // more progress may arrive: read it under the lock
+	s.client.mu.Unlock()
+	if p[0] != "begin" || !slices.Contains(p, "report 100") {
 		t.Errorf("progress %v", p)
 	}
 
