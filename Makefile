@@ -5,18 +5,18 @@ BIN     := bin/orchestrator
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X $(MODULE)/orchestrator.Version=$(VERSION)
 
-SHELL   := bash
-
 .PHONY: build test lint demo install bench vscode clean
 
 build:
 	go build -ldflags "$(LDFLAGS)" -o $(BIN) .
 
 # Lint first: a formatting slip fails fast instead of after the suite. The editor suites
-# run verbosely, filtered to their results, so that a skipped one says so and why.
+# run verbosely and print their results, so that a skipped one says so and why (and
+# everything when one fails).
 test: lint
 	go test -race -count=1 $$(go list ./... | grep -v '/editors$$')
-	set -o pipefail; go test -count=1 -v ./editors | grep -E '^ *--- |SKIPPED|^(ok|FAIL)'
+	@log=$$(mktemp); go test -count=1 -v ./editors >$$log 2>&1; code=$$?; \
+	if [ $$code -eq 0 ]; then grep -E '^ *--- |SKIPPED|^ok' $$log; else cat $$log; fi; rm -f $$log; exit $$code
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

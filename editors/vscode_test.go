@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -75,7 +76,12 @@ func TestVSCodeExtensionEndToEnd(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", "test/e2e.mjs")
 	cmd.Dir = "vscode"
-	cmd.Env = append(os.Environ(), "E2E_MODULES="+modules, "VSIX="+abs(t, "vscode/dist/orchestrator.vsix"),
+	// code-server gets a home of its own: the Go build cache stays the warm one.
+	gocache, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Env = append(os.Environ(), "GOCACHE="+strings.TrimSpace(string(gocache)), "E2E_MODULES="+modules, "VSIX="+abs(t, "vscode/dist/orchestrator.vsix"),
 		"ORCHESTRATOR_BIN="+binary, "MODEL="+demoModel(t), "WORKSPACE="+root, "PORT="+freePort(t), "ARTIFACTS="+artifacts)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -30,7 +30,17 @@ const codeServer = path.join(modules, "node_modules", ".bin", "code-server");
 const minute = 60_000;
 const home = fs.mkdtempSync(path.join(os.tmpdir(), "orchestrator-code-server-"));
 const dirs = ["--extensions-dir", path.join(home, "extensions"), "--user-data-dir", path.join(home, "user-data")];
-const childEnv = { ...process.env, XDG_CONFIG_HOME: path.join(home, "config"), XDG_DATA_HOME: path.join(home, "data") };
+const childEnv = {
+  ...process.env,
+  HOME: home,
+  SHELL: "/bin/bash",
+  XDG_CONFIG_HOME: path.join(home, "config"),
+  XDG_DATA_HOME: path.join(home, "data"),
+};
+// VS Code takes the extension host's environment from a login shell, whose /etc/profile
+// resets PATH; a user's profile puts their tools (go, for the mission's build) back.
+const quoted = (s) => `'${s.replaceAll("'", `'\\''`)}'`;
+fs.writeFileSync(path.join(home, ".bash_profile"), `export PATH=${quoted(process.env.PATH ?? "")}\n`);
 
 fs.mkdirSync(path.join(home, "user-data", "User"), { recursive: true });
 fs.writeFileSync(
