@@ -1,7 +1,7 @@
 // Package fakeapi is a TEST DOUBLE of the remote model APIs, and nothing else: local
 // HTTP servers that speak the real OpenAI Chat Completions and Anthropic Messages wire
-// formats (plain JSON and server-sent-event streams, tool calls, error statuses with
-// retry-after, stalled streams), so the official SDKs run unmodified against them.
+// formats (server-sent-event streams, tool calls, error statuses with retry-after,
+// stalled streams), so the official SDKs run unmodified against them.
 package fakeapi
 
 import (
@@ -146,16 +146,9 @@ func writeOpenAI(w http.ResponseWriter, r *http.Request, req Request, reply Repl
 	}
 	usage := map[string]any{"prompt_tokens": reply.InputTok, "completion_tokens": reply.OutputTok, "total_tokens": reply.InputTok + reply.OutputTok}
 	if !req.Stream {
-		var calls []map[string]any
-		for _, c := range reply.Calls {
-			calls = append(calls, map[string]any{"id": c.ID, "type": "function", "function": map[string]any{"name": c.Name, "arguments": c.Args}})
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{
-			"id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": model,
-			"choices": []any{map[string]any{"index": 0, "finish_reason": finish, "message": map[string]any{"role": "assistant", "content": reply.Text, "tool_calls": calls}}},
-			"usage":   usage,
-		})
+		// The providers always stream; a plain request means a client this double does not
+		// pretend to serve.
+		http.Error(w, `{"error":{"message":"this fake API serves streaming requests only","type":"invalid_request_error"}}`, http.StatusBadRequest)
 		return
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
