@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/testkit"
 )
 
 // TestNeovimPlugin runs each Lua test of editors/nvim/tests in headless Neovim with the
@@ -24,14 +26,14 @@ func TestNeovimPlugin(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.script, func(t *testing.T) {
 			t.Parallel()
-			root := copyTree(t, c.workspace)
+			root := testkit.CopyWorkspace(t, c.workspace)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n",
 				"-c", "luafile "+abs(t, filepath.Join("nvim", "tests", c.script)))
 			cmd.Dir = root
 			cmd.Env = append(os.Environ(), "ORCHESTRATOR_BIN="+binary, "WORKSPACE="+root,
-				"PLUGIN="+abs(t, "nvim"), "MODEL="+demoModel(t))
+				"PLUGIN="+abs(t, "nvim"), "MODEL="+testkit.DemoModel())
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				log, _ := os.ReadFile(filepath.Join(root, ".server.log"))

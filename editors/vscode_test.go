@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/testkit"
 )
 
 // vscodeTools skips the test, saying why, unless the extension's npm packages are
@@ -60,7 +62,7 @@ func TestVSCodeExtensionEndToEnd(t *testing.T) {
 	}
 	npmRun(t, npm, "package")
 
-	root := copyTree(t, "../orchestrator/testdata/demo/shop")
+	root := testkit.DemoWorkspace(t)
 	if err := os.MkdirAll(filepath.Join(root, ".opencode"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +84,7 @@ func TestVSCodeExtensionEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Env = append(os.Environ(), "GOCACHE="+strings.TrimSpace(string(gocache)), "E2E_MODULES="+modules, "VSIX="+abs(t, "vscode/dist/orchestrator.vsix"),
-		"ORCHESTRATOR_BIN="+binary, "MODEL="+demoModel(t), "WORKSPACE="+root, "PORT="+freePort(t), "ARTIFACTS="+artifacts)
+		"ORCHESTRATOR_BIN="+binary, "MODEL="+testkit.DemoModel(), "WORKSPACE="+root, "PORT="+freePort(t), "ARTIFACTS="+artifacts)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("the VS Code end-to-end test failed: %v\n%s", err, out)

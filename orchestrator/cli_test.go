@@ -19,27 +19,12 @@ import (
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model/fakeapi"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/testkit"
 )
 
 var binary string // built once by TestMain
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "orchestrator-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "orchestrator")
-	build := exec.Command("go", "build", "-o", binary, "github.com/opencode-orchestrator/orchestrator")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building the binary:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testkit.RunWithBinary(m, &binary) }
 
 // runBinary runs `orchestrator args...` in dir and returns its exit code and output.
 func runBinary(t *testing.T, dir string, env []string, args ...string) (int, string, string) {
@@ -77,28 +62,13 @@ func dispatches(t *testing.T, root string) map[string]int {
 	return count
 }
 
-// demoPlan is the plan of testdata/demo/script.json.
-func demoPlan(t *testing.T) string {
-	data, err := os.ReadFile("testdata/demo/script.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s model.Script
-	if err := json.Unmarshal(data, &s); err != nil {
-		t.Fatal(err)
-	}
-	var args struct{ Markdown string }
-	_ = json.Unmarshal(s.Turns[1].Calls[0].Args, &args)
-	return args.Markdown
-}
-
 // TestKilledMissionsResume: a mission against the fake OpenAI server (a test double of the
 // remote API) is killed with SIGKILL while the planner works, and again while workers
 // run; each time `task --resume` continues it, and the second resume seals it with the
 // scripted model without redoing the finished item.
 func TestKilledMissionsResume(t *testing.T) {
-	root := copyDir(t, "testdata/demo/shop")
-	plan := demoPlan(t)
+	root := testkit.DemoWorkspace(t)
+	plan := testkit.DemoPlan(t)
 	correctCart := "package cart\n\n// Total sums the prices.\nfunc Total(prices []int) int {\n\tsum := 0\n\tfor _, p := range prices {\n\t\tsum += p\n\t}\n\treturn sum\n}\n"
 	blocked := make(chan string, 10)
 	var planning atomic.Bool // the planner's first request hangs; later ones plan
@@ -208,8 +178,8 @@ func TestTaskCommandLine(t *testing.T) {
 // TestInterruptStopsCleanly: Ctrl-C while workers run cancels their sessions, puts their
 // items back to pending, saves the state and exits 130.
 func TestInterruptStopsCleanly(t *testing.T) {
-	root := copyDir(t, "testdata/demo/shop")
-	plan := demoPlan(t)
+	root := testkit.DemoWorkspace(t)
+	plan := testkit.DemoPlan(t)
 	blocked := make(chan struct{}, 10)
 	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
 		if strings.Contains(r.Text(), "You are the planner") {
@@ -248,7 +218,7 @@ func TestInterruptStopsCleanly(t *testing.T) {
 		t.Errorf("report:\n%s", stdout.String())
 	}
 	// The stopped mission continues with --resume (here with the scripted model).
-	code, out, stderr := runBinary(t, root, nil, "task", "--resume", "--model", demoScript(t))
+	code, out, stderr := runBinary(t, root, nil, "task", "--resume", "--model", testkit.DemoModel())
 	if code != ExitSealed {
 		t.Errorf("resume after the interrupt: exit %d\n%s\n%s", code, out, stderr)
 	}
@@ -276,7 +246,7 @@ func TestCheckBuildTakesTheConfiguredCommands(t *testing.T) {
 // TestKilledDuringReviewResumes: SIGKILL while the review's build command runs; the
 // resumed mission reviews again and seals, and the finished items are not redone.
 func TestKilledDuringReviewResumes(t *testing.T) {
-	root := copyDir(t, "testdata/demo/shop")
+	root := testkit.DemoWorkspace(t)
 	pipes := t.TempDir()
 	started, release := filepath.Join(pipes, "started"), filepath.Join(pipes, "release")
 	for _, p := range []string{started, release} {
@@ -295,7 +265,7 @@ func TestKilledDuringReviewResumes(t *testing.T) {
 	}
 	// The build announces itself on one pipe and then waits on the other.
 	configure(fmt.Sprintf("echo started > %s && cat %s > /dev/null", started, release))
-	cmd := exec.Command(binary, "task", "--model", demoScript(t), "Add a cart")
+	cmd := exec.Command(binary, "task", "--model", testkit.DemoModel(), "Add a cart")
 	cmd.Dir = root
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -317,7 +287,7 @@ func TestKilledDuringReviewResumes(t *testing.T) {
 	}
 
 	configure("go build ./...")
-	code, stdout, stderr := runBinary(t, root, nil, "task", "--resume", "--model", demoScript(t))
+	code, stdout, stderr := runBinary(t, root, nil, "task", "--resume", "--model", testkit.DemoModel())
 	if code != ExitSealed {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
@@ -332,8 +302,8 @@ func TestKilledDuringReviewResumes(t *testing.T) {
 // TestIterationLimitStopsWithTheLastReview: a mission stopped by --max-iterations reports
 // the last review's build and tests (not "none detected"), and --resume finishes it.
 func TestIterationLimitStopsWithTheLastReview(t *testing.T) {
-	root := copyDir(t, "testdata/demo/shop")
-	model := demoScript(t)
+	root := testkit.DemoWorkspace(t)
+	model := testkit.DemoModel()
 	code, stdout, stderr := runBinary(t, root, nil, "task", "--model", model, "--max-iterations", "1", "Add a cart")
 	if code != ExitStopped {
 		t.Fatalf("exit %d, want %d\n%s\n%s", code, ExitStopped, stdout, stderr)

@@ -9,17 +9,18 @@ import (
 	"testing"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/testkit"
 )
 
 // TestRunItemRunsOneReadyItem: ▶ Run on a todo item runs its worker alone and marks it
 // done; an item still waiting for its dependency is refused with the reason; the status
 // then shows who did the item and its latest ledger lines.
 func TestRunItemRunsOneReadyItem(t *testing.T) {
-	root := copyDir(t, "testdata/demo/shop")
-	if err := store.New(root).WriteFile(store.TodoFile, []byte(demoPlan(t))); err != nil {
+	root := testkit.DemoWorkspace(t)
+	if err := store.New(root).WriteFile(store.TodoFile, []byte(testkit.DemoPlan(t))); err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Root: root, Model: demoScript(t)}
+	opts := Options{Root: root, Model: testkit.DemoModel()}
 	_, err := RunItem(context.Background(), opts, "T2")
 	var cfg ConfigError
 	if !errors.As(err, &cfg) || err.Error() != "T2 waiting for T1" {

@@ -14,31 +14,8 @@ import (
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model/fakeapi"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/testkit"
 )
-
-// copyDir copies a testdata workspace into a fresh directory.
-func copyDir(t *testing.T, from string) string {
-	t.Helper()
-	to := t.TempDir()
-	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if info.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return to
-}
 
 // events collects a mission's events.
 type events struct {
@@ -64,23 +41,15 @@ func (e *events) find(kind EventKind, item string) []Event {
 	return out
 }
 
-func demoScript(t *testing.T) string {
-	abs, err := filepath.Abs("testdata/demo/script.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return "scripted/" + abs
-}
-
 // TestAMissionWithAFixRoundSeals: the scripted worker of T1 writes a Total that takes a
 // discount the plan did not ask for; the review finds the two callers' arity mismatches
 // (and not again the compiler's echo of them), opens two sync issues and FIX items, the
 // FIX round repairs cart.go, and the mission seals with the real go build and go test.
 func TestAMissionWithAFixRoundSeals(t *testing.T) {
-	root := copyDir(t, "testdata/demo/shop")
+	root := testkit.DemoWorkspace(t)
 	var ev events
 	out, err := Run(context.Background(), Options{Root: root, Objective: "Add a cart package with Total, its test, and a command that prints a total",
-		Model: demoScript(t), OnEvent: ev.add})
+		Model: testkit.DemoModel(), OnEvent: ev.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +89,7 @@ func TestAMissionWithAFixRoundSeals(t *testing.T) {
 		t.Errorf("work-log.md:\n%s", log)
 	}
 	// A second run without --resume is a new mission; --resume of a sealed one is refused.
-	if _, err := Run(context.Background(), Options{Root: root, Resume: true, Model: demoScript(t)}); err == nil || !strings.Contains(err.Error(), "no unfinished mission") {
+	if _, err := Run(context.Background(), Options{Root: root, Resume: true, Model: testkit.DemoModel()}); err == nil || !strings.Contains(err.Error(), "no unfinished mission") {
 		t.Errorf("resume of a sealed mission: %v", err)
 	}
 }

@@ -5,7 +5,6 @@ package server
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -15,27 +14,13 @@ import (
 	"time"
 
 	"go.lsp.dev/uri"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/testkit"
 )
 
 var binary string // built once by TestMain
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "orchestrator-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "orchestrator")
-	build := exec.Command("go", "build", "-o", binary, "github.com/opencode-orchestrator/orchestrator")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building the binary:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testkit.RunWithBinary(m, &binary) }
 
 // process is `orchestrator lsp` running as a child, with a raw peer on its pipes.
 type process struct {

@@ -184,37 +184,3 @@ func (e *editor) shutdown() {
 	}
 	e.exited <- nil // for the cleanup
 }
-
-// copyTree copies a testdata workspace into a fresh directory.
-func copyTree(t *testing.T, from string) string {
-	t.Helper()
-	to := t.TempDir()
-	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if info.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return to
-}
-
-// demoScript is the scripted model of the offline demo: a plan of three items, a worker
-// that gets T1 wrong, and the FIX round that repairs it.
-func demoScript(t *testing.T) string {
-	abs, err := filepath.Abs("../orchestrator/testdata/demo/script.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return "scripted/" + abs
-}

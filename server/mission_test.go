@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -10,8 +9,8 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
-	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model/fakeapi"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/testkit"
 )
 
 const demoObjective = "Add a cart package with Total, its test, and a command that prints a total"
@@ -22,14 +21,14 @@ const demoObjective = "Add a cart package with Total, its test, and a command th
 // sync issue as a diagnostic in the test file until the mission resolves it, and the
 // sealed message; hover and the outline describe the finished items.
 func TestAMissionStartedFromTheEditorSeals(t *testing.T) {
-	root := copyTree(t, "../orchestrator/testdata/demo/shop")
+	root := testkit.DemoWorkspace(t)
 	e := startEditor(t, root, editorOptions{})
 	e.awaitStatus(t, "no mission", func(st hostStatus) bool { return st.State == "none" })
 	if got := e.lenses()[0]; !slices.Equal(got, []string{"▶ Start", "no mission · iteration 0 · 0/0 done · 0 open sync issues"}) {
 		t.Errorf("lenses before the mission: %q", got)
 	}
 
-	e.mustExecute(cmdTaskStart, map[string]string{"objective": demoObjective, "model": demoScript(t)})
+	e.mustExecute(cmdTaskStart, map[string]string{"objective": demoObjective, "model": testkit.DemoModel()})
 	if _, err := e.execute(cmdTaskStart, map[string]string{"objective": "another"}); err == nil || !strings.Contains(err.Error(), "a mission is running") {
 		t.Errorf("a second start while the mission runs: %v", err)
 	}
@@ -123,29 +122,13 @@ func TestAMissionStartedFromTheEditorSeals(t *testing.T) {
 	e.shutdown()
 }
 
-// demoPlan is the plan the demo's scripted planner writes.
-func demoPlan(t *testing.T) string {
-	t.Helper()
-	data, err := os.ReadFile("../orchestrator/testdata/demo/script.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s model.Script
-	if err := json.Unmarshal(data, &s); err != nil {
-		t.Fatal(err)
-	}
-	var args struct{ Markdown string }
-	_ = json.Unmarshal(s.Turns[1].Calls[0].Args, &args)
-	return args.Markdown
-}
-
 // TestStopRestartResume: a mission against the fake OpenAI server (a test double of the
 // remote API) is stopped while T1's worker talks to the model; the lenses showed it
 // running; a new server on the workspace offers ⟳ Resume and says so, and resuming (with
 // the scripted model) seals.
 func TestStopRestartResume(t *testing.T) {
-	root := copyTree(t, "../orchestrator/testdata/demo/shop")
-	plan := demoPlan(t)
+	root := testkit.DemoWorkspace(t)
+	plan := testkit.DemoPlan(t)
 	working := make(chan struct{}, 10)
 	api := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
 		if strings.Contains(r.Text(), "You are the planner") {
@@ -190,7 +173,7 @@ func TestStopRestartResume(t *testing.T) {
 	if got := e.lensOn("T1: CREATE"); got != "▶ Run" {
 		t.Errorf("T1's lens after the stop: %q", got)
 	}
-	e.mustExecute(cmdTaskResume, map[string]string{"model": demoScript(t)})
+	e.mustExecute(cmdTaskResume, map[string]string{"model": testkit.DemoModel()})
 	e.awaitMessage(t, "Mission sealed: 5/5 done")
 	e.shutdown()
 }
