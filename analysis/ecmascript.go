@@ -41,9 +41,11 @@ type esFacts struct {
 	module  bool // an ES module (has import or export) rather than a script
 }
 
-// extractES reads a TypeScript, TSX or JavaScript file.
-func extractES(_ string, root *sitter.Node, src []byte, q *compiledQuery, f *fileFacts) {
-	f.locals = map[string]bool{}
+// extractES reads a TypeScript, TSX or JavaScript file: imports, exports and top-level
+// definitions (the facts query), calls, member references and inner declarations (a
+// walk of the whole tree).
+func extractES(_ string, root *sitter.Node, t *flatTree, q *compiledQuery, f *fileFacts) {
+	src := t.src
 	f.es = &esFacts{exports: map[string]esExport{}}
 	eachMatch(q, root, src, func(c captures) {
 		switch {
@@ -59,14 +61,55 @@ func extractES(_ string, root *sitter.Node, src []byte, q *compiledQuery, f *fil
 			if name := text(c["commonjs"], src); name == "module" || name == "exports" {
 				f.es.open = true
 			}
-		case c["call"] != nil:
-			f.calls = append(f.calls, callOf(c, src, "spread_element"))
-		case c["ref"] != nil:
-			f.refs = append(f.refs, Ref{Qualifier: text(c["ref.qualifier"], src), Name: text(c["ref.name"], src), Range: nodeRange(c["ref.name"])})
-		case c["local"] != nil:
-			f.locals[text(c["local"], src)] = true
 		}
 	})
+	esWalk(t, f)
+}
+
+var esCalls = &callShape{call: "call_expression", args: "arguments", qualified: "member_expression",
+	object: "object", property: "property", propertyKind: "property_identifier", spread: "spread_element"}
+
+// esLocalFields are the places, by parent kind and field, where an identifier declares a
+// name below the top level ("*": any field); such names may shadow an import.
+var esLocalFields = map[string]string{
+	"required_parameter":  "pattern",
+	"optional_parameter":  "pattern",
+	"rest_pattern":        "*",
+	"arrow_function":      "parameter",
+	"variable_declarator": "name",
+	"catch_clause":        "parameter",
+	"pair_pattern":        "value",
+	"array_pattern":       "*",
+	"formal_parameters":   "*",
+	"assignment_pattern":  "left",
+}
+
+// esWalk reads calls, q.name references and the names declared anywhere in the file.
+func esWalk(t *flatTree, f *fileFacts) {
+	f.locals = map[string]bool{}
+	for i := range int32(len(t.nodes)) {
+		switch kind := t.kind(i); kind {
+		case "call_expression":
+			if call, _, ok := callOf(t, i, esCalls); ok {
+				f.calls = append(f.calls, call)
+			}
+		case "member_expression":
+			if ref, ok := refOf(t, i, esCalls); ok {
+				f.refs = append(f.refs, ref)
+			}
+		case "shorthand_property_identifier_pattern":
+			f.locals[t.text(i)] = true
+		case "identifier", "type_identifier":
+			parent := t.parentKind(i)
+			field, declares := esLocalFields[parent]
+			switch {
+			case kind == "identifier" && declares && (field == "*" || field == t.field(i)):
+				f.locals[t.text(i)] = true
+			case t.field(i) == "name" && (parent == "function_declaration" || parent == "class_declaration") && t.grandparentKind(i) == "statement_block":
+				f.locals[t.text(i)] = true
+			}
+		}
+	}
 }
 
 func stringContent(n *sitter.Node, src []byte) string {

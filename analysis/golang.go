@@ -12,12 +12,13 @@ import (
 	sitter "github.com/smacker/go-tree-sitter"
 )
 
-// extractGo reads a Go file's package, imports, top-level definitions, qualified
-// references, calls and the names declared inside functions.
-func extractGo(rel string, root *sitter.Node, src []byte, q *compiledQuery, f *fileFacts) {
+// extractGo reads a Go file's package, imports and top-level definitions (the facts
+// query), and its qualified references, calls and the names declared inside functions
+// (a walk of the whole tree).
+func extractGo(rel string, root *sitter.Node, t *flatTree, q *compiledQuery, f *fileFacts) {
+	src := t.src
 	f.constrained = goConstrained(rel, src)
 	f.neverBuilt = goIgnoreConstraint.Match(src[:min(len(src), 4096)])
-	f.locals = map[string]bool{}
 	eachMatch(q, root, src, func(c captures) {
 		switch {
 		case c["package"] != nil:
@@ -44,18 +45,54 @@ func extractGo(rel string, root *sitter.Node, src []byte, q *compiledQuery, f *f
 			f.defs = append(f.defs, goDefinition(c["def.var"], "variable", src, nil))
 		case c["def.const"] != nil:
 			f.defs = append(f.defs, goDefinition(c["def.const"], "constant", src, nil))
-		case c["ref"] != nil:
-			f.refs = append(f.refs, Ref{Qualifier: text(c["ref.qualifier"], src), Name: text(c["ref.name"], src), Range: nodeRange(c["ref.name"])})
-		case c["call"] != nil:
-			call := callOf(c, src, "variadic_argument")
-			if args := namedChildren(c["call.args"]); len(args) == 1 && args[0].Type() == "call_expression" {
-				call.Uncountable = true // f(g()) passes all of g's results
-			}
-			f.calls = append(f.calls, call)
-		case c["local"] != nil:
-			f.locals[text(c["local"], src)] = true
 		}
 	})
+	goWalk(t, f)
+}
+
+var goCalls = &callShape{call: "call_expression", args: "argument_list", qualified: "selector_expression",
+	object: "operand", property: "field", propertyKind: "field_identifier", spread: "variadic_argument"}
+
+// goWalk reads pkg.Name (called or not), calls, and the names declared inside functions,
+// which may shadow a package or a function.
+func goWalk(t *flatTree, f *fileFacts) {
+	f.locals = map[string]bool{}
+	local := func(i int32) {
+		if i >= 0 && t.kind(i) == "identifier" {
+			f.locals[t.text(i)] = true
+		}
+	}
+	for i := range int32(len(t.nodes)) {
+		switch t.kind(i) {
+		case "selector_expression":
+			if ref, ok := refOf(t, i, goCalls); ok {
+				f.refs = append(f.refs, ref)
+			}
+		case "call_expression":
+			if call, args, ok := callOf(t, i, goCalls); ok {
+				if len(args) == 1 && t.kind(args[0]) == "call_expression" {
+					call.Uncountable = true // f(g()) passes all of g's results
+				}
+				f.calls = append(f.calls, call)
+			}
+		case "identifier":
+			switch field, parent := t.field(i), t.parentKind(i); {
+			case field == "name" && (parent == "parameter_declaration" || parent == "variadic_parameter_declaration"):
+				local(i)
+			case parent == "expression_list" && t.field(t.parent(i)) == "left" && (t.grandparentKind(i) == "short_var_declaration" || t.grandparentKind(i) == "range_clause"),
+				parent == "expression_list" && t.field(t.parent(i)) == "alias" && t.grandparentKind(i) == "type_switch_statement":
+				local(i)
+			case field == "name" && (parent == "var_spec" && t.grandparentKind(i) == "var_declaration" || parent == "const_spec" && t.grandparentKind(i) == "const_declaration"):
+				if t.parentKind(t.parent(t.parent(i))) == "block" {
+					local(i)
+				}
+			}
+		case "label_name":
+			if t.field(i) == "label" && t.parentKind(i) == "labeled_statement" {
+				f.locals[t.text(i)] = true
+			}
+		}
+	}
 }
 
 func goDefinition(name *sitter.Node, kind string, src []byte, arity *Arity) Definition {

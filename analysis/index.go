@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 
+	sitter "github.com/smacker/go-tree-sitter"
+
 	"github.com/opencode-orchestrator/orchestrator/analysis/workspace"
 )
 
@@ -39,9 +41,23 @@ type Index struct {
 	readers  map[string]readSet      // what was read -> the files whose check read it
 	stale    map[string]bool         // files to check again
 
-	updateMu sync.Mutex // serializes Update, which owns updating
+	updateMu sync.Mutex // serializes Update, which owns updating and kept
 	updating parsers
+	kept     map[string]*keptTree // the trees of the files Update parsed last
+	updates  uint64
 }
+
+// keptTree is the syntax tree of a file as Update last parsed it: the next update of
+// that file (an editor buffer, most often) reparses only what changed.
+type keptTree struct {
+	lang    *Language
+	tree    *sitter.Tree
+	src     []byte
+	updated uint64
+}
+
+// keptTrees bounds the trees kept: the files being edited, not every file ever changed.
+const keptTrees = 8
 
 // NewIndex prepares an index of root; Scan fills it.
 func NewIndex(root string) *Index {
@@ -55,6 +71,7 @@ func NewIndex(root string) *Index {
 		readers:  map[string]readSet{},
 		stale:    map[string]bool{},
 		updating: parsers{},
+		kept:     map[string]*keptTree{},
 	}
 }
 
@@ -67,7 +84,8 @@ func (ix *Index) Checks(rel string) bool {
 	return LanguageFor(rel) != nil && !ix.ignore.Ignored(rel, false)
 }
 
-// Update replaces one file's facts with src, an editor's buffer or the file on disk.
+// Update replaces one file's facts with src, an editor's buffer or the file on disk. It
+// keeps src, which the caller must not change afterwards.
 func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
 	if !ix.Checks(rel) {
 		return nil
@@ -75,6 +93,7 @@ func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
 	ix.updateMu.Lock()
 	defer ix.updateMu.Unlock()
 	if reason := skipReason(rel, src); reason != "" {
+		ix.forgetTree(rel)
 		ix.mu.Lock()
 		delete(ix.files, rel)
 		ix.skipped[rel] = reason
@@ -89,7 +108,11 @@ func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
 	if cached != nil && cached.hash == hash {
 		return nil
 	}
-	f, err := parseFile(ctx, ix.updating, rel, src)
+	tree, err := ix.parseKept(ctx, rel, src)
+	if err != nil {
+		return fmt.Errorf("parse %s: %w", rel, err)
+	}
+	f, err := factsOf(ctx, ix.updating, rel, src, tree)
 	if err != nil {
 		return err
 	}
@@ -102,8 +125,50 @@ func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
 	return nil
 }
 
+// parseKept parses src, incrementally when the file's previous tree was kept, and keeps
+// the new tree in its place. ix.updateMu is held.
+func (ix *Index) parseKept(ctx context.Context, rel string, src []byte) (*sitter.Tree, error) {
+	lang := LanguageFor(rel)
+	var tree *sitter.Tree
+	var err error
+	if k := ix.kept[rel]; k != nil && k.lang == lang {
+		tree, err = ix.updating.reparse(ctx, lang, k.tree, k.src, src)
+	} else {
+		tree, err = ix.updating.parse(ctx, lang, src)
+	}
+	ix.forgetTree(rel) // edited or replaced: of no further use
+	if err != nil {
+		return nil, err
+	}
+	ix.updates++
+	ix.kept[rel] = &keptTree{lang: lang, tree: tree, src: src, updated: ix.updates}
+	if len(ix.kept) > keptTrees {
+		oldest := rel
+		for other, k := range ix.kept {
+			if k.updated < ix.kept[oldest].updated {
+				oldest = other
+			}
+		}
+		ix.forgetTree(oldest)
+	}
+	return tree, nil
+}
+
+// forgetTree drops the kept tree of rel and of files below it. ix.updateMu is held.
+func (ix *Index) forgetTree(rel string) {
+	for file, k := range ix.kept {
+		if file == rel || strings.HasPrefix(file, rel+"/") {
+			k.tree.Close()
+			delete(ix.kept, file)
+		}
+	}
+}
+
 // Remove forgets a file, or a directory and everything below it.
 func (ix *Index) Remove(rel string) {
+	ix.updateMu.Lock()
+	ix.forgetTree(rel)
+	ix.updateMu.Unlock()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.changed(rel)
@@ -269,13 +334,19 @@ func (ix *Index) load(ctx context.Context, p parsers, rel string) (*fileFacts, s
 
 // parseFile extracts a file's facts and syntax errors.
 func parseFile(ctx context.Context, p parsers, rel string, src []byte) (*fileFacts, error) {
-	lang := LanguageFor(rel)
-	f := &fileFacts{lang: lang, generated: isGenerated(src)}
-	tree, err := p.parse(ctx, lang, src)
+	tree, err := p.parse(ctx, LanguageFor(rel), src)
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", rel, err)
 	}
 	defer tree.Close()
+	return factsOf(ctx, p, rel, src, tree)
+}
+
+// factsOf extracts the facts and syntax errors of a parsed file.
+func factsOf(ctx context.Context, p parsers, rel string, src []byte, tree *sitter.Tree) (*fileFacts, error) {
+	lang := LanguageFor(rel)
+	f := &fileFacts{lang: lang, generated: isGenerated(src)}
+	var err error
 	if tree.RootNode().HasError() {
 		if f.syntax, err = syntaxErrors(ctx, p, lang, src, tree); err != nil {
 			return nil, fmt.Errorf("parse %s: %w", rel, err)
@@ -286,7 +357,11 @@ func parseFile(ctx context.Context, p parsers, rel string, src []byte) (*fileFac
 		if err != nil {
 			return nil, err
 		}
-		lang.extract(rel, tree.RootNode(), src, q, f)
+		flat, err := flatten(tree, src)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", rel, err)
+		}
+		lang.extract(rel, tree.RootNode(), flat, q, f)
 	}
 	return f, nil
 }

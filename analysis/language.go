@@ -1,9 +1,11 @@
 package analysis
 
 import (
+	"bytes"
 	"context"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	sitter "github.com/smacker/go-tree-sitter"
 	"github.com/smacker/go-tree-sitter/golang"
@@ -22,7 +24,7 @@ type Language struct {
 	queryName  string // queries/<name>.scm holds its facts query; "" for none yet
 	// extract turns a parsed file into facts; nil while the language has only the
 	// syntax rule.
-	extract func(rel string, root *sitter.Node, src []byte, q *compiledQuery, f *fileFacts)
+	extract func(rel string, root *sitter.Node, t *flatTree, q *compiledQuery, f *fileFacts)
 }
 
 var languages = []*Language{
@@ -71,6 +73,51 @@ func (p parsers) parse(ctx context.Context, lang *Language, src []byte) (*sitter
 		return nil, err
 	}
 	return p.get(lang).ParseCtx(context.Background(), nil, src)
+}
+
+// reparse parses src, the new text of a source old was parsed from, reusing the parts of
+// old that the difference between the two did not touch. old is edited: it no longer
+// describes oldSrc.
+//
+// The binding's Tree.Edit passes the old end point as the new one: the edited tree's
+// own positions are wrong until the reparse, which never reuses the nodes the edit
+// touched (TestIncrementalParseMatchesAFullParse); nothing reads them in between.
+func (p parsers) reparse(ctx context.Context, lang *Language, old *sitter.Tree, oldSrc, src []byte) (*sitter.Tree, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	old.Edit(difference(oldSrc, src))
+	return p.get(lang).ParseCtx(context.Background(), old, src)
+}
+
+// difference is the one edit that turns a into b: what lies between their common prefix
+// and their common suffix, cut at character boundaries.
+func difference(a, b []byte) sitter.EditInput {
+	start := 0
+	for start < len(a) && start < len(b) && a[start] == b[start] {
+		start++
+	}
+	for start > 0 && start < len(b) && !utf8.RuneStart(b[start]) {
+		start--
+	}
+	suffix := 0
+	for suffix < len(a)-start && suffix < len(b)-start && a[len(a)-1-suffix] == b[len(b)-1-suffix] {
+		suffix++
+	}
+	for suffix > 0 && !utf8.RuneStart(b[len(b)-suffix]) {
+		suffix--
+	}
+	oldEnd, newEnd := len(a)-suffix, len(b)-suffix
+	return sitter.EditInput{
+		StartIndex: uint32(start), OldEndIndex: uint32(oldEnd), NewEndIndex: uint32(newEnd),
+		StartPoint: pointAt(b, start), OldEndPoint: pointAt(a, oldEnd), NewEndPoint: pointAt(b, newEnd),
+	}
+}
+
+// pointAt is tree-sitter's position of a byte offset: row, and column in bytes.
+func pointAt(src []byte, offset int) sitter.Point {
+	line := src[:offset]
+	return sitter.Point{Row: uint32(bytes.Count(line, []byte{'\n'})), Column: uint32(offset - bytes.LastIndexByte(line, '\n') - 1)}
 }
 
 func (p parsers) close() {

@@ -46,45 +46,20 @@ type pyFacts struct {
 }
 
 // extractPython reads a Python file.
-func extractPython(_ string, root *sitter.Node, src []byte, q *compiledQuery, f *fileFacts) {
-	f.locals = map[string]bool{}
+func extractPython(_ string, root *sitter.Node, t *flatTree, q *compiledQuery, f *fileFacts) {
+	src := t.src
 	py := &pyFacts{bound: map[string]int{}, sigs: map[string]pySignature{}}
 	f.py = py
 	// Names made at run time, and import hooks that serve modules no file holds.
 	for _, dynamic := range []string{"globals()", "sys.modules", "sys.meta_path", "sys.path_hooks"} {
 		py.open = py.open || bytes.Contains(src, []byte(dynamic))
 	}
-	var guards []Range
 	eachMatch(q, root, src, func(c captures) {
-		switch {
-		case c["module"] != nil:
+		if c["module"] != nil {
 			pyStatements(c["module"], src, f, true)
-		case c["call"] != nil:
-			call := Call{Name: text(c["call.name"], src), Range: nodeRange(c["call.name"])}
-			if qual := c["call.qualifier"]; qual != nil {
-				call.Qualifier = text(qual, src)
-			}
-			for _, a := range namedChildren(c["call.args"]) {
-				switch a.Type() {
-				case "keyword_argument":
-					if name := a.ChildByFieldName("name"); name != nil {
-						call.Keywords = append(call.Keywords, text(name, src))
-					}
-				case "list_splat", "dictionary_splat":
-					call.Uncountable = true
-				default:
-					call.Args++
-				}
-			}
-			f.calls = append(f.calls, call)
-		case c["global"] != nil:
-			py.bound[text(c["global"], src)]++
-		case c["guard"] != nil:
-			guards = append(guards, nodeRange(c["guard"]))
-		case c["local"] != nil:
-			f.locals[text(c["local"], src)] = true
 		}
 	})
+	guards := pyWalk(t, f)
 	py.redefined = pyUnusedRedefinitions(f.defs, src)
 	for i, call := range f.calls {
 		for _, g := range guards {
@@ -94,6 +69,142 @@ func extractPython(_ string, root *sitter.Node, src []byte, q *compiledQuery, f 
 		}
 	}
 }
+
+var pyCalls = &callShape{call: "call", args: "argument_list", qualified: "attribute",
+	object: "object", property: "attribute", propertyKind: "identifier"}
+
+// pyLocalFields are the places, by parent kind and field, where an identifier binds a
+// name that may shadow or rebind an imported or module-level function ("*": any field).
+var pyLocalFields = map[string]string{
+	"parameters":               "*",
+	"default_parameter":        "name",
+	"typed_parameter":          "*",
+	"typed_default_parameter":  "name",
+	"list_splat_pattern":       "*",
+	"dictionary_splat_pattern": "*",
+	"lambda_parameters":        "*",
+	"assignment":               "left",
+	"augmented_assignment":     "left",
+	"pattern_list":             "*",
+	"tuple_pattern":            "*",
+	"list_pattern":             "*",
+	"for_statement":            "left",
+	"for_in_clause":            "left",
+	"named_expression":         "name",
+	"as_pattern_target":        "*",
+}
+
+// pyWalk reads calls with their arguments, global declarations, and the names bound
+// below the module level. It returns the ranges where a wrong argument count is the
+// point: inside try (a test expecting TypeError), in a `with ...raises(...)` block, or
+// deferred in a lambda.
+func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
+	f.locals = map[string]bool{}
+	for i := range int32(len(t.nodes)) {
+		switch t.kind(i) {
+		case "call":
+			call, args, ok := callOf(t, i, pyCalls)
+			if !ok {
+				continue
+			}
+			call.Args = 0
+			for _, a := range args {
+				switch t.kind(a) {
+				case "keyword_argument":
+					if name := t.child(a, "name"); name >= 0 {
+						call.Keywords = append(call.Keywords, t.text(name))
+					}
+				case "list_splat", "dictionary_splat":
+					call.Uncountable = true
+				default:
+					call.Args++
+				}
+			}
+			f.calls = append(f.calls, call)
+		case "global_statement":
+			for _, name := range t.children(i) {
+				if t.kind(name) == "identifier" {
+					f.py.bound[t.text(name)]++
+				}
+			}
+		case "identifier":
+			if pyBindsLocally(t, i) {
+				f.locals[t.text(i)] = true
+			}
+		case "lambda":
+			guards = append(guards, t.rangeOf(i))
+		case "try_statement":
+			if body := t.childOfKind(i, "body", "block"); body >= 0 {
+				guards = append(guards, t.rangeOf(body))
+			}
+		case "with_statement":
+			if body := t.childOfKind(i, "body", "block"); body >= 0 && pyExpectsRaise(t, i) {
+				guards = append(guards, t.rangeOf(body))
+			}
+		}
+	}
+	return guards
+}
+
+// pyBindsLocally reports whether identifier i binds a name below the module level, or
+// in a binding form that may rebind a module-level name.
+func pyBindsLocally(t *flatTree, i int32) bool {
+	parent := t.parent(i)
+	if parent < 0 {
+		return false
+	}
+	pk := t.kind(parent)
+	if field, ok := pyLocalFields[pk]; ok && (field == "*" || field == t.field(i)) {
+		return true
+	}
+	inBlock := func(stmt int32) bool { return stmt >= 0 && t.parentKind(stmt) == "block" }
+	switch {
+	case t.field(i) == "name" && (pk == "function_definition" || pk == "class_definition"):
+		if inBlock(parent) {
+			return true
+		}
+		// def f() under a decorator: the decorated definition is what sits in the block.
+		return pk == "function_definition" && t.field(parent) == "definition" && t.parentKind(parent) == "decorated_definition" && inBlock(t.parent(parent))
+	case pk == "aliased_import" && t.field(i) == "alias":
+		stmt := t.parent(parent)
+		return t.field(parent) == "name" && (t.kind(stmt) == "import_from_statement" || t.kind(stmt) == "import_statement") && inBlock(stmt)
+	case pk == "dotted_name" && t.field(parent) == "name":
+		stmt := t.parent(parent)
+		switch {
+		case t.kind(stmt) == "import_from_statement":
+			return inBlock(stmt)
+		case t.kind(stmt) == "import_statement":
+			return t.children(parent)[0] == i && inBlock(stmt) // import a.b binds a
+		}
+	}
+	return false
+}
+
+// pyExpectsRaise reports a with statement whose items call something named like raises
+// (pytest.raises, self.assertRaises).
+func pyExpectsRaise(t *flatTree, with int32) bool {
+	for _, clause := range t.children(with) {
+		if t.kind(clause) != "with_clause" {
+			continue
+		}
+		for _, item := range t.children(clause) {
+			call := t.childOfKind(item, "value", "call")
+			if call < 0 {
+				continue
+			}
+			fn := t.child(call, "function")
+			if fn >= 0 && t.kind(fn) == "attribute" {
+				fn = t.childOfKind(fn, "attribute", "identifier")
+			}
+			if fn >= 0 && t.kind(fn) == "identifier" && raisesName.MatchString(t.text(fn)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var raisesName = regexp.MustCompile(`[Rr]aises`)
 
 // pyUnusedRedefinitions pairs each unconditional def or class with an earlier one of the
 // same name that nothing used in between: the first is dead code. A use in between

@@ -52,11 +52,14 @@ func factsQuery(lang *Language) (*compiledQuery, error) {
 // captures is one query match by capture name.
 type captures map[string]*sitter.Node
 
-// eachMatch runs q over root and calls fn with every match's captures. The map is
-// reused from match to match: fn must not keep it.
+// eachMatch runs q over root and calls fn with every match's captures. The facts
+// queries describe top-level statements: matches start at the root, and the cursor does
+// not descend further than their patterns reach. The map is reused from match to match:
+// fn must not keep it.
 func eachMatch(q *compiledQuery, root *sitter.Node, src []byte, fn func(captures)) {
 	qc := sitter.NewQueryCursor()
 	defer qc.Close()
+	limitStartDepth(qc, 0)
 	qc.Exec(q.query, root)
 	caps := captures{}
 	for {
@@ -94,19 +97,56 @@ func namedChildren(n *sitter.Node) []*sitter.Node {
 	return out
 }
 
-// callOf reads a captured call site: callee, qualifier and argument count. An argument of
-// the language's spread kind (xs..., ...xs) makes the count meaningless.
-func callOf(c captures, src []byte, spread string) Call {
-	call := Call{Name: text(c["call.name"], src), Range: nodeRange(c["call.name"])}
-	if qual := c["call.qualifier"]; qual != nil {
-		call.Qualifier = text(qual, src)
+// callShape names the nodes of a language's calls and qualified names.
+type callShape struct {
+	call, args       string // the call node and its arguments node
+	qualified        string // q.name: the node, its fields and the name's kind
+	object, property string
+	propertyKind     string
+	spread           string // an argument that spreads a list (xs..., ...xs)
+}
+
+// qualifiedName reads q.name (a selector or member expression whose object is an
+// identifier) at node i of a flat tree.
+func qualifiedName(t *flatTree, i int32, shape *callShape) (qualifier, name int32, ok bool) {
+	if t.kind(i) != shape.qualified {
+		return -1, -1, false
 	}
-	args := namedChildren(c["call.args"])
-	call.Args = len(args)
+	qualifier, name = t.childOfKind(i, shape.object, "identifier"), t.childOfKind(i, shape.property, shape.propertyKind)
+	return qualifier, name, qualifier >= 0 && name >= 0
+}
+
+// callOf reads the call at node i of a flat tree: f(...) or q.f(...), with its argument
+// count and arguments. It reports false for other callees. A spread argument makes the
+// count meaningless.
+func callOf(t *flatTree, i int32, shape *callShape) (Call, []int32, bool) {
+	fn, argList := t.child(i, "function"), t.childOfKind(i, "arguments", shape.args)
+	if fn < 0 || argList < 0 {
+		return Call{}, nil, false
+	}
+	var c Call
+	if t.kind(fn) == "identifier" {
+		c = Call{Name: t.text(fn), Range: t.rangeOf(fn)}
+	} else if qual, name, ok := qualifiedName(t, fn, shape); ok {
+		c = Call{Qualifier: t.text(qual), Name: t.text(name), Range: t.rangeOf(name)}
+	} else {
+		return Call{}, nil, false
+	}
+	args := t.children(argList)
+	c.Args = len(args)
 	for _, a := range args {
-		if a.Type() == spread {
-			call.Uncountable = true
+		if t.kind(a) == shape.spread {
+			c.Uncountable = true
 		}
 	}
-	return call
+	return c, args, true
+}
+
+// refOf reads a use of q.name at node i of a flat tree.
+func refOf(t *flatTree, i int32, shape *callShape) (Ref, bool) {
+	qual, name, ok := qualifiedName(t, i, shape)
+	if !ok {
+		return Ref{}, false
+	}
+	return Ref{Qualifier: t.text(qual), Name: t.text(name), Range: t.rangeOf(name)}, true
 }

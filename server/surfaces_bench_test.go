@@ -83,16 +83,29 @@ func BenchmarkDocumentSymbols500Items(b *testing.B) {
 	})
 }
 
-// BenchmarkDidChangeToDiagnostics: from a didChange in a 5,000-line Go file to the
-// publishDiagnostics that follows it, debounce included. Each edit breaks or repairs a
-// call to another package, so every round publishes.
-func BenchmarkDidChangeToDiagnostics(b *testing.B) {
+// BenchmarkDidChangeToDiagnostics: from a didChange in a 5,000-line Go file (functions
+// of ten lines, a call to another package on each) to the publishDiagnostics that
+// follows it, debounce included. Each edit breaks or repairs a call, so every round
+// publishes. BenchmarkDidChangeInOneLongFunction is the same file as one function of
+// 5,000 statements, where tree-sitter's incremental parse reuses nothing.
+func BenchmarkDidChangeToDiagnostics(b *testing.B) { benchmarkDidChange(b, 10) }
+
+func BenchmarkDidChangeInOneLongFunction(b *testing.B) { benchmarkDidChange(b, 5000) }
+
+func benchmarkDidChange(b *testing.B, linesPerFunction int) {
 	var body strings.Builder
-	body.WriteString("package app\n\nimport \"example.com/m/cart\"\n\nfunc use() {\n")
-	for i := range 4994 {
-		fmt.Fprintf(&body, "\t_ = %d + cart.Total(nil)\n", i)
+	body.WriteString("package app\n\nimport \"example.com/m/cart\"\n")
+	line := 3
+	for i := 0; line < 5000; i++ {
+		fmt.Fprintf(&body, "\nfunc use%d() {\n", i)
+		line += 2
+		for j := 0; j < linesPerFunction && line < 4999; j++ {
+			fmt.Fprintf(&body, "\t_ = %d + cart.Total(nil)\n", line)
+			line++
+		}
+		body.WriteString("}\n")
+		line++
 	}
-	body.WriteString("}\n")
 	text := body.String()
 	root := writeWorkspace(b, map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n", "cart/cart.go": "package cart\n\nfunc Total(xs []int) int { return 0 }\n", "app/app.go": text})
 	s := newSession(b, Options{}, nil)
@@ -102,7 +115,9 @@ func BenchmarkDidChangeToDiagnostics(b *testing.B) {
 	if err := s.server.DidOpen(s.ctx(), &protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: u, LanguageID: "go", Version: 1, Text: text}}); err != nil {
 		b.Fatal(err)
 	}
-	at := protocol.Position{Line: 2500, Character: uint32(len("\t_ = 2495 + cart.Total(nil"))}
+	middle := strings.Split(text, "\n")[2500:]
+	row := 2500 + slices.IndexFunc(middle, func(l string) bool { return strings.Contains(l, "cart.Total(nil)") })
+	at := protocol.Position{Line: uint32(row), Character: uint32(strings.Index(strings.Split(text, "\n")[row], "(nil") + len("(nil"))}
 	version := int32(1)
 	medianOf(b, func() {
 		version++

@@ -1,5 +1,6 @@
-; Facts of a TypeScript or TSX file. Top-level statements are captured whole and read by
-; ecmascript.go; calls, member references and inner declarations are captured directly.
+; The top-level facts of a TypeScript or TSX file: statements captured whole and read by
+; ecmascript.go. Calls, member references and inner declarations come from a walk of the
+; whole tree (ecmascript.go).
 
 (program (import_statement) @import)
 (program (export_statement) @export)
@@ -16,19 +17,3 @@
 (program (internal_module) @def)
 (program (ambient_declaration) @def)
 (program (expression_statement (assignment_expression left: (member_expression object: (identifier) @commonjs))))
-
-(call_expression function: (identifier) @call.name arguments: (arguments) @call.args) @call
-(call_expression function: (member_expression object: (identifier) @call.qualifier property: (property_identifier) @call.name) arguments: (arguments) @call.args) @call
-(member_expression object: (identifier) @ref.qualifier property: (property_identifier) @ref.name) @ref
-
-(required_parameter pattern: (identifier) @local)
-(optional_parameter pattern: (identifier) @local)
-(rest_pattern (identifier) @local)
-(arrow_function parameter: (identifier) @local)
-(variable_declarator name: (identifier) @local)
-(catch_clause parameter: (identifier) @local)
-(shorthand_property_identifier_pattern) @local
-(pair_pattern value: (identifier) @local)
-(array_pattern (identifier) @local)
-(statement_block (function_declaration name: (identifier) @local))
-(statement_block (class_declaration name: (type_identifier) @local))
