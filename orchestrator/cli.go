@@ -151,6 +151,9 @@ func report(w io.Writer, root string, out Outcome) {
 	}
 	fmt.Fprintf(w, "Iterations: %d\n", out.Iterations)
 	fmt.Fprintf(w, "Tokens: %d (input %d, output %d)\n", out.Tokens.Total(), out.Tokens.Input, out.Tokens.Output)
+	if out.CostUSD > 0 {
+		fmt.Fprintf(w, "Cost: $%.4f\n", out.CostUSD)
+	}
 }
 
 // progress renders events on stderr: a redrawn bar line on a terminal, plain lines
@@ -297,5 +300,8 @@ func StatusCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr
 		fmt.Fprintf(stdout, "  %s [%s] %s: %s\n", i.ID, i.Rule, strings.Join(i.Files, " <-> "), i.Problem)
 	}
 	fmt.Fprintf(stdout, "Tokens: %d\n", st.Tokens.Total())
+	if st.CostUSD > 0 {
+		fmt.Fprintf(stdout, "Cost: $%.4f\n", st.CostUSD)
+	}
 	return 0
 }

@@ -41,7 +41,7 @@ func (m *mission) runPlanner(ctx context.Context, system, task string, keep []st
 		return err
 	}
 	s := m.newSession(session.Config{Provider: provider, Role: "planner", System: system, Tools: plannerTools,
-		Sandbox: m.sandbox, Hooks: session.Hooks{WritePlan: m.writePlanHook(keep)}}, "")
+		Sandbox: m.sandbox, Hooks: session.Hooks{WritePlan: m.writePlanHook(keep)}}, spec, "")
 	res, err := s.Send(ctx, task)
 	if err != nil {
 		return err
@@ -106,10 +106,10 @@ func (m *mission) writePlanHook(keep []string) func(ctx context.Context, markdow
 	}
 }
 
-// newSession fills in what every session of the mission shares.
-func (m *mission) newSession(cfg session.Config, item string) *session.Session {
+// newSession fills in what every session of the mission shares; spec is its model.
+func (m *mission) newSession(cfg session.Config, spec, item string) *session.Session {
 	cfg.Item = item
-	cfg.OnUsage = m.addTokens
+	cfg.OnUsage = func(u store.TokenUsage) { m.addUsage(spec, u) }
 	cfg.OnToolCall = func(name, summary string, failed bool) {
 		m.emit(Event{Kind: EventToolCall, Item: item, Role: cfg.Role, Message: summary, Failed: failed})
 	}
@@ -281,7 +281,7 @@ func (m *mission) work(ctx context.Context, p *plan.Plan, it *plan.Item, role, s
 			tools = append(tools, session.ToolRunCommand)
 		}
 	}
-	s := m.newSession(session.Config{Provider: provider, Role: role, System: system, Tools: tools, Sandbox: sandbox}, it.ID)
+	s := m.newSession(session.Config{Provider: provider, Role: role, System: system, Tools: tools, Sandbox: sandbox}, spec, it.ID)
 	out, err := s.Send(ctx, workerTask(m.state.Objective, p, it, m.ix))
 	res.wrote, res.summary = out.Wrote, out.Summary
 	for round := 1; err == nil; round++ {

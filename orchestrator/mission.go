@@ -1,6 +1,7 @@
 package orchestrator
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -44,6 +45,7 @@ type Outcome struct {
 	Build      CommandStatus
 	Test       CommandStatus
 	Tokens     store.TokenUsage
+	CostUSD    float64 // at the models' prices
 }
 
 // CommandStatus is the last run of the build or test command.
@@ -68,6 +70,7 @@ const (
 	ReasonMaxIterations = "the iteration limit was reached"
 	ReasonStagnation    = "no progress for 3 iterations after a re-plan"
 	ReasonTokens        = "the token budget was spent"
+	ReasonCost          = "the cost budget was spent"
 	ReasonTime          = "the time budget was spent"
 	ReasonInterrupted   = "interrupted"
 	ReasonNoPlan        = "the planner wrote no plan"
@@ -153,6 +156,9 @@ func open(opts Options, begin func(*mission) error) (*mission, error) {
 	}
 	agents, err := st.Agents()
 	if err != nil {
+		return nil, ConfigError{err}
+	}
+	if err := pricesKnown(cfg, agents); err != nil {
 		return nil, ConfigError{err}
 	}
 	sandbox, err := session.NewSandbox(opts.Root)
@@ -295,16 +301,19 @@ func (m *mission) save(state string) error {
 	return m.store.SaveState(m.state)
 }
 
-func (m *mission) addTokens(u store.TokenUsage) {
+// addUsage counts a model call's tokens and what they cost.
+func (m *mission) addUsage(spec string, u store.TokenUsage) {
+	price, _ := m.cfg.PriceOf(spec) // known: checked before the mission starts when it matters
 	m.eventMu.Lock()
 	m.state.Tokens.Add(u)
+	m.state.CostUSD += price.Cost(u)
 	m.eventMu.Unlock()
 }
 
-func (m *mission) tokens() store.TokenUsage {
+func (m *mission) tokens() (store.TokenUsage, float64) {
 	m.eventMu.Lock()
 	defer m.eventMu.Unlock()
-	return m.state.Tokens
+	return m.state.Tokens, m.state.CostUSD
 }
 
 func (m *mission) run(ctx context.Context) (Outcome, error) {
@@ -411,11 +420,32 @@ func resetInProgress(p *plan.Plan) ([]byte, error) {
 	return p.SetStatuses(ids, plan.Pending)
 }
 
+// pricesKnown checks that a cost budget can be kept: every model the mission may use
+// has a price.
+func pricesKnown(cfg store.Config, agents map[string]store.Agent) error {
+	if cfg.Limits.MaxCostUSD == 0 {
+		return nil
+	}
+	specs := []string{cfg.ModelFor("planner"), cfg.ModelFor("worker"), cfg.ModelFor("reviewer")}
+	for role, a := range agents {
+		specs = append(specs, cmp.Or(a.Model, cfg.ModelFor(role)))
+	}
+	for _, spec := range specs {
+		if _, ok := cfg.PriceOf(spec); !ok {
+			return fmt.Errorf("limits.maxCostUSD needs the price of %s: add it to \"prices\" in %s/%s ({\"%s\": {\"input\": <USD per million tokens>, \"output\": <USD per million tokens>}})", spec, store.Dir, store.ConfigFile, spec)
+		}
+	}
+	return nil
+}
+
 func (m *mission) overBudget() string {
 	l := m.cfg.Limits
+	tokens, cost := m.tokens()
 	switch {
-	case l.MaxTokens > 0 && m.tokens().Total() >= l.MaxTokens:
+	case l.MaxTokens > 0 && tokens.Total() >= l.MaxTokens:
 		return ReasonTokens
+	case l.MaxCostUSD > 0 && cost >= l.MaxCostUSD:
+		return ReasonCost
 	case l.MaxMinutes > 0 && time.Since(m.state.StartedAt) >= time.Duration(l.MaxMinutes)*time.Minute:
 		return ReasonTime
 	}
@@ -472,8 +502,9 @@ func (m *mission) finish(state, reason string, r reviewResult) (Outcome, error) 
 }
 
 func (m *mission) outcome(r reviewResult) Outcome {
-	out := Outcome{State: m.state.State, Reason: m.state.StopReason, Iterations: m.state.Iteration, Tokens: m.tokens(),
+	out := Outcome{State: m.state.State, Reason: m.state.StopReason, Iterations: m.state.Iteration,
 		Build: r.build, Test: r.test}
+	out.Tokens, out.CostUSD = m.tokens()
 	if p, err := m.store.Plan(); err == nil {
 		c := p.Count()
 		out.Done, out.Total = c.Done, c.Total

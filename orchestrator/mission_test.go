@@ -3,6 +3,7 @@ package orchestrator
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -201,5 +202,53 @@ func TestWorkerAndModelLimitsHoldAtTheServer(t *testing.T) {
 				t.Errorf("at most %d sessions were in flight at the server, want exactly %d", got, c.n)
 			}
 		})
+	}
+}
+
+// TestCostBudgetStopsTheMission: every call to the fake API (a test double of the remote
+// model) costs $1.50 at the configured price; with a $2 budget the mission, whose tests
+// never pass, stops after the second iteration's spending and says why.
+func TestCostBudgetStopsTheMission(t *testing.T) {
+	root := t.TempDir()
+	for rel, content := range map[string]string{
+		"go.mod":                      "module example.com/never\n\ngo 1.22\n",
+		"never_test.go":               "package never\n\nimport \"testing\"\n\nfunc TestNever(t *testing.T) { t.Fatal(\"this test never passes\") }\n",
+		".opencode/todo.md":           "- [ ] T1: CREATE `never.go` | file:never.go\n",
+		".opencode/orchestrator.json": `{"limits": {"maxCostUSD": 2}, "prices": {"openai/fake": {"input": 1000, "output": 1000}}}`,
+	} {
+		_ = os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755)
+		if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		calls := []fakeapi.Call{{ID: "f", Name: "finish", Args: `{"summary": "tried"}`}}
+		if strings.Contains(r.Text(), "Files you may write: never.go") {
+			calls = append([]fakeapi.Call{{ID: "w", Name: "write_file", Args: `{"path": "never.go", "content": "package never\n"}`}}, calls...)
+		}
+		return fakeapi.Reply{Calls: calls, InputTok: 1000, OutputTok: 500}
+	})
+	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
+	opts := Options{Root: root, Objective: "never", Model: "openai/fake", ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}}
+	out, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateStopped || out.Reason != ReasonCost || out.Iterations != 2 || out.CostUSD != 3 {
+		t.Fatalf("outcome %+v", out)
+	}
+	st, err := ReadStatus(root)
+	if err != nil || st.CostUSD != 3 {
+		t.Fatalf("status %+v, %v", st, err)
+	}
+
+	// Without a price the budget cannot be kept: the mission does not start.
+	if err := os.WriteFile(filepath.Join(root, ".opencode/orchestrator.json"), []byte(`{"limits": {"maxCostUSD": 2}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts.Resume = true
+	var cfgErr ConfigError
+	if _, err := Run(context.Background(), opts); !errors.As(err, &cfgErr) || !strings.Contains(err.Error(), `needs the price of openai/fake: add it to "prices"`) {
+		t.Fatalf("want a configuration error naming the missing price, got %v", err)
 	}
 }

@@ -21,6 +21,7 @@ type Status struct {
 	InProgress int              `json:"inProgress"`
 	OpenIssues int              `json:"openIssues"`
 	Tokens     store.TokenUsage `json:"tokens"`
+	CostUSD    float64          `json:"costUSD,omitzero"`
 	StartedAt  *time.Time       `json:"startedAt,omitempty"`
 	UpdatedAt  *time.Time       `json:"updatedAt,omitempty"`
 	Items      []StatusItem     `json:"items"`
@@ -96,7 +97,7 @@ func (m *Monitor) Read() (Status, error) {
 		return out, err
 	}
 	if st != nil {
-		out.Objective, out.State, out.StopReason, out.Iteration, out.Tokens = st.Objective, st.State, st.StopReason, st.Iteration, st.Tokens
+		out.Objective, out.State, out.StopReason, out.Iteration, out.Tokens, out.CostUSD = st.Objective, st.State, st.StopReason, st.Iteration, st.Tokens, st.CostUSD
 		out.StartedAt, out.UpdatedAt = &st.StartedAt, &st.UpdatedAt
 	}
 	if err := m.follow(); err != nil {

@@ -17,6 +17,7 @@ type Config struct {
 	Limits   Limits            `json:"limits"`
 	Commands Commands          `json:"commands"`
 	Approve  Approve           `json:"approve"`
+	Prices   map[string]Price  `json:"prices"` // by provider/model, over the list prices
 }
 
 // Limits bound a mission: concurrency per role and per model, iterations and budgets
@@ -107,6 +108,14 @@ func (c Config) validate() error {
 	}
 	if l.MaxTokens < 0 || l.MaxCostUSD < 0 || l.MaxMinutes < 0 {
 		return errors.New("limits: budgets cannot be negative (0 means none)")
+	}
+	for m, p := range c.Prices {
+		if !validModel(m) {
+			return fmt.Errorf("prices: %q is not provider/model (openai/, anthropic/, ollama/, scripted/)", m)
+		}
+		if p.Input < 0 || p.Output < 0 {
+			return fmt.Errorf("prices.%s: a price cannot be negative", m)
+		}
 	}
 	if !slices.Contains([]string{ApproveAllowlist, ApproveAll, ApproveNone}, c.Approve.Mode) {
 		return fmt.Errorf("approve.mode: %q is not allowlist, all or none", c.Approve.Mode)

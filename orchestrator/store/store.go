@@ -202,6 +202,7 @@ type LoopState struct {
 	UpdatedAt  time.Time  `json:"updatedAt"`
 	StopReason string     `json:"stopReason,omitempty"`
 	Tokens     TokenUsage `json:"tokens"`
+	CostUSD    float64    `json:"costUSD,omitzero"` // at the models' prices
 	// Stagnation: iterations in a row without progress, whether the one re-plan was used,
 	// and the progress mark they are measured against.
 	Stagnant   int  `json:"stagnant"`
