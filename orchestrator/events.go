@@ -21,6 +21,7 @@ const (
 	EventLintGate       EventKind = "lint_gate"
 	EventCommand        EventKind = "command"
 	EventReview         EventKind = "review"
+	EventModelReview    EventKind = "model_review"
 	EventSyncIssues     EventKind = "sync_issues"
 	EventReplan         EventKind = "replan"
 	EventSealed         EventKind = "sealed"

@@ -252,3 +252,53 @@ func TestCostBudgetStopsTheMission(t *testing.T) {
 		t.Fatalf("want a configuration error naming the missing price, got %v", err)
 	}
 }
+
+// TestModelReviewerJudgesWhatTheChecksCannot: every deterministic check passes after the
+// first iteration, but the reviewer model (models.reviewer, here the scripted provider)
+// finds that Hello ignores the name the objective asks for; its issue becomes a FIX item,
+// a worker fixes it, the second model review finds nothing, and the mission seals.
+func TestModelReviewerJudgesWhatTheChecksCannot(t *testing.T) {
+	root := t.TempDir()
+	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{
+		{Role: "worker", Item: "T1", Calls: []model.ScriptCall{
+			call("write_file", map[string]string{"path": "greet.go", "content": "package greet\n\nfunc Hello(name string) string { return \"hello\" }\n"}),
+			call("finish", map[string]string{"summary": "wrote Hello"})}},
+		{Role: "reviewer", Calls: []model.ScriptCall{
+			call("report_issue", map[string]any{"severity": "error", "files": []string{"greet.go:3"}, "problem": "Hello ignores the name", "fix": "return \"hello, \" + name"}),
+			call("finish", map[string]string{"summary": "one defect"})}},
+		{Role: "worker", Calls: []model.ScriptCall{
+			call("write_file", map[string]string{"path": "greet.go", "content": "package greet\n\nfunc Hello(name string) string { return \"hello, \" + name }\n"}),
+			call("finish", map[string]string{"summary": "greets by name"})}},
+		{Role: "reviewer", Calls: []model.ScriptCall{call("finish", map[string]string{"summary": "the work does what the objective asks"})}},
+	}})
+	for rel, content := range map[string]string{
+		"go.mod":                      "module example.com/greet\n\ngo 1.22\n",
+		".opencode/todo.md":           "- [ ] T1: CREATE `greet.go` with Hello(name string) string | file:greet.go\n",
+		".opencode/orchestrator.json": fmt.Sprintf(`{"models": {"reviewer": %q}}`, script),
+	} {
+		_ = os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755)
+		if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ev events
+	out, err := Run(context.Background(), Options{Root: root, Objective: "Hello greets by name", Model: script, OnEvent: ev.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateSealed || out.Iterations != 2 || out.Done != 2 {
+		t.Fatalf("outcome %+v", out)
+	}
+	reviews := ev.find(EventModelReview, "")
+	if len(reviews) != 2 || !reviews[0].Failed || reviews[1].Failed {
+		t.Fatalf("model reviews %+v", reviews)
+	}
+	todo, _ := os.ReadFile(filepath.Join(root, ".opencode/todo.md"))
+	if !strings.Contains(string(todo), "- [x] T2: FIX SYNC-1 [model-review]: Hello ignores the name | file:greet.go") {
+		t.Errorf("todo.md has no done FIX item for the reviewer's issue:\n%s", todo)
+	}
+	greet, _ := os.ReadFile(filepath.Join(root, "greet.go"))
+	if !strings.Contains(string(greet), `"hello, " + name`) {
+		t.Errorf("greet.go was not fixed:\n%s", greet)
+	}
+}

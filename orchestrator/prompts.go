@@ -26,6 +26,23 @@ const workerPrompt = `You are a worker of a coding mission. You implement exactl
 
 const replanPrompt = `You are the planner of a coding mission that has stopped making progress. The evidence below says what keeps failing. Read the workspace, then call write_plan with the whole revised plan: keep every done item (same id, still [x]), change or add pending items so the failures get fixed, then call finish.`
 
+const reviewerPrompt = `You are the reviewer of a coding mission. Every item of the plan is done and the deterministic checks, the build and the tests pass. Judge whether the work does what the objective and the plan ask: read the files with the tools, run a command if you must. For each real defect (missing behaviour, a wrong result, a case the plan names that the code does not handle) call report_issue with the files, the problem and the fix; each becomes a fix item. Do not report style or preferences. Then call finish; report nothing when the work is right.`
+
+// reviewerTask is the model reviewer's first message: the objective, the plan, what the
+// mission wrote and the commands that passed.
+func reviewerTask(objective string, p *plan.Plan, written []string, build, test CommandStatus) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Mission objective: %s\n\nThe plan (.opencode/todo.md):\n\n%s\n\n", objective, strings.TrimSpace(string(p.Src)))
+	fmt.Fprintf(&b, "Files the mission wrote: %s\n", strings.Join(written, ", "))
+	for _, c := range []CommandStatus{build, test} {
+		if c.Command != "" {
+			fmt.Fprintf(&b, "Passed: %s\n", c.Command)
+		}
+	}
+	b.WriteString("\nReview the work, report its defects with report_issue, then call finish.")
+	return b.String()
+}
+
 // workerTask is a worker's first message: its own item line verbatim (no other item's
 // line), the files it may write, and a compact map of the code around them.
 func workerTask(objective string, p *plan.Plan, it *plan.Item, ix *analysis.Index) string {

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/opencode-orchestrator/orchestrator/analysis"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/session"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
 )
 
@@ -84,6 +86,13 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 		found = append(found, issueOf(d))
 	}
 	found = append(found, reported...)
+	if len(found) == 0 && p.Complete() && r.build.Passed && r.test.Passed {
+		judged, err := m.modelReview(ctx, p, written, r)
+		if err != nil {
+			return r, err
+		}
+		found = append(found, judged...)
+	}
 	open, err := m.store.Issues()
 	if err != nil {
 		return r, err
@@ -109,6 +118,57 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 	m.emit(Event{Kind: EventReview, Message: fmt.Sprintf("%d findings, %d open sync issues, build %s, tests %s", len(findings), r.openIssues, passed(r.build), passed(r.test)),
 		Done: c.Done, Total: c.Total, OpenIssues: r.openIssues, Failed: !r.sealed})
 	return r, nil
+}
+
+// maxModelReviews bounds the optional model review: a reviewer that finds something new
+// every time cannot keep a finished mission running.
+const maxModelReviews = 3
+
+var reviewerTools = []string{session.ToolReadFile, session.ToolListFiles, session.ToolGrep, session.ToolRunCommand, session.ToolReportIssue, session.ToolFinish}
+
+// modelReview asks the reviewer model, when the configuration names one
+// (models.reviewer), whether work that passed every deterministic check does what the
+// objective asks. What it reports becomes sync issues and FIX items like any finding.
+func (m *mission) modelReview(ctx context.Context, p *plan.Plan, written []string, r reviewResult) ([]store.Issue, error) {
+	spec := m.cfg.Models["reviewer"]
+	m.eventMu.Lock()
+	due := spec != "" && m.state.ModelReviews < maxModelReviews
+	if due {
+		m.state.ModelReviews++
+	}
+	m.eventMu.Unlock()
+	if !due {
+		return nil, nil
+	}
+	provider, err := m.provider(spec)
+	if err != nil {
+		return nil, err
+	}
+	if !m.acquire("reviewer", spec) {
+		return nil, fmt.Errorf("no reviewer slot for %s", spec) // nothing else runs during a review
+	}
+	defer m.release("reviewer", spec)
+	var judged []store.Issue
+	var mu sync.Mutex
+	report := func(_ context.Context, issue store.Issue) (string, error) {
+		mu.Lock()
+		judged = append(judged, issue)
+		mu.Unlock()
+		return "recorded; it becomes a fix item", nil
+	}
+	s := m.newSession(session.Config{Provider: provider, Role: "reviewer", System: reviewerPrompt, Tools: reviewerTools,
+		Sandbox: m.sandbox, Hooks: session.Hooks{ReportIssue: report}}, spec, "")
+	res, err := s.Send(ctx, reviewerTask(m.state.Objective, p, written, r.build, r.test))
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		// A reviewer that fails judges nothing: the deterministic evidence stands.
+		m.emit(Event{Kind: EventModelReview, Role: "reviewer", Message: fmt.Sprintf("%s failed, its judgement left out: %v", spec, err), Failed: true})
+		return nil, nil
+	}
+	m.emit(Event{Kind: EventModelReview, Role: "reviewer", Message: fmt.Sprintf("%s: %d issues; %s", spec, len(judged), res.Summary), Failed: len(judged) > 0})
+	return judged, nil
 }
 
 func passed(c CommandStatus) string {

@@ -211,6 +211,8 @@ type LoopState struct {
 	BestIssues int  `json:"bestIssues"`
 	// IssuesIssued is the highest SYNC number given: ids are never reused.
 	IssuesIssued int `json:"issuesIssued"`
+	// ModelReviews counts the optional model reviewer's sessions.
+	ModelReviews int `json:"modelReviews,omitzero"`
 }
 
 // Finished reports whether the mission ended (sealed or stopped).
