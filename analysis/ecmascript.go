@@ -66,7 +66,7 @@ func extractES(_ string, root *sitter.Node, t *flatTree, q *compiledQuery, f *fi
 	esWalk(t, f)
 }
 
-var esCalls = &callShape{call: "call_expression", args: "arguments", qualified: "member_expression",
+var esCalls = &callShape{args: "arguments", qualified: "member_expression",
 	object: "object", property: "property", propertyKind: "property_identifier", spread: "spread_element"}
 
 // esLocalFields are the places, by parent kind and field, where an identifier declares a

@@ -50,18 +50,13 @@ func extractGo(rel string, root *sitter.Node, t *flatTree, q *compiledQuery, f *
 	goWalk(t, f)
 }
 
-var goCalls = &callShape{call: "call_expression", args: "argument_list", qualified: "selector_expression",
+var goCalls = &callShape{args: "argument_list", qualified: "selector_expression",
 	object: "operand", property: "field", propertyKind: "field_identifier", spread: "variadic_argument"}
 
 // goWalk reads pkg.Name (called or not), calls, and the names declared inside functions,
 // which may shadow a package or a function.
 func goWalk(t *flatTree, f *fileFacts) {
 	f.locals = map[string]bool{}
-	local := func(i int32) {
-		if i >= 0 && t.kind(i) == "identifier" {
-			f.locals[t.text(i)] = true
-		}
-	}
 	for i := range int32(len(t.nodes)) {
 		switch t.kind(i) {
 		case "selector_expression":
@@ -77,15 +72,12 @@ func goWalk(t *flatTree, f *fileFacts) {
 			}
 		case "identifier":
 			switch field, parent := t.field(i), t.parentKind(i); {
-			case field == "name" && (parent == "parameter_declaration" || parent == "variadic_parameter_declaration"):
-				local(i)
-			case parent == "expression_list" && t.field(t.parent(i)) == "left" && (t.grandparentKind(i) == "short_var_declaration" || t.grandparentKind(i) == "range_clause"),
-				parent == "expression_list" && t.field(t.parent(i)) == "alias" && t.grandparentKind(i) == "type_switch_statement":
-				local(i)
-			case field == "name" && (parent == "var_spec" && t.grandparentKind(i) == "var_declaration" || parent == "const_spec" && t.grandparentKind(i) == "const_declaration"):
-				if t.parentKind(t.parent(t.parent(i))) == "block" {
-					local(i)
-				}
+			case field == "name" && (parent == "parameter_declaration" || parent == "variadic_parameter_declaration"),
+				parent == "expression_list" && t.field(t.parent(i)) == "left" && (t.grandparentKind(i) == "short_var_declaration" || t.grandparentKind(i) == "range_clause"),
+				parent == "expression_list" && t.field(t.parent(i)) == "alias" && t.grandparentKind(i) == "type_switch_statement",
+				field == "name" && (parent == "var_spec" && t.grandparentKind(i) == "var_declaration" || parent == "const_spec" && t.grandparentKind(i) == "const_declaration") &&
+					t.parentKind(t.parent(t.parent(i))) == "block":
+				f.locals[t.text(i)] = true
 			}
 		case "label_name":
 			if t.field(i) == "label" && t.parentKind(i) == "labeled_statement" {

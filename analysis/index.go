@@ -50,7 +50,6 @@ type Index struct {
 // keptTree is the syntax tree of a file as Update last parsed it: the next update of
 // that file (an editor buffer, most often) reparses only what changed.
 type keptTree struct {
-	lang    *Language
 	tree    *sitter.Tree
 	src     []byte
 	updated uint64
@@ -131,7 +130,7 @@ func (ix *Index) parseKept(ctx context.Context, rel string, src []byte) (*sitter
 	lang := LanguageFor(rel)
 	var tree *sitter.Tree
 	var err error
-	if k := ix.kept[rel]; k != nil && k.lang == lang {
+	if k := ix.kept[rel]; k != nil {
 		tree, err = ix.updating.reparse(ctx, lang, k.tree, k.src, src)
 	} else {
 		tree, err = ix.updating.parse(ctx, lang, src)
@@ -141,7 +140,7 @@ func (ix *Index) parseKept(ctx context.Context, rel string, src []byte) (*sitter
 		return nil, err
 	}
 	ix.updates++
-	ix.kept[rel] = &keptTree{lang: lang, tree: tree, src: src, updated: ix.updates}
+	ix.kept[rel] = &keptTree{tree: tree, src: src, updated: ix.updates}
 	if len(ix.kept) > keptTrees {
 		oldest := rel
 		for other, k := range ix.kept {

@@ -70,7 +70,7 @@ func extractPython(_ string, root *sitter.Node, t *flatTree, q *compiledQuery, f
 	}
 }
 
-var pyCalls = &callShape{call: "call", args: "argument_list", qualified: "attribute",
+var pyCalls = &callShape{args: "argument_list", qualified: "attribute",
 	object: "object", property: "attribute", propertyKind: "identifier"}
 
 // pyLocalFields are the places, by parent kind and field, where an identifier binds a

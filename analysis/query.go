@@ -99,7 +99,7 @@ func namedChildren(n *sitter.Node) []*sitter.Node {
 
 // callShape names the nodes of a language's calls and qualified names.
 type callShape struct {
-	call, args       string // the call node and its arguments node
+	args             string // the call's arguments node
 	qualified        string // q.name: the node, its fields and the name's kind
 	object, property string
 	propertyKind     string

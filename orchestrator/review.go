@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/opencode-orchestrator/orchestrator/analysis"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
@@ -148,12 +147,9 @@ func (m *mission) modelReview(ctx context.Context, p *plan.Plan, written []strin
 		return nil, fmt.Errorf("no reviewer slot for %s", spec) // nothing else runs during a review
 	}
 	defer m.release("reviewer", spec)
-	var judged []store.Issue
-	var mu sync.Mutex
+	var judged []store.Issue // a session runs its tool calls one at a time
 	report := func(_ context.Context, issue store.Issue) (string, error) {
-		mu.Lock()
 		judged = append(judged, issue)
-		mu.Unlock()
 		return "recorded; it becomes a fix item", nil
 	}
 	s := m.newSession(session.Config{Provider: provider, Role: "reviewer", System: reviewerPrompt, Tools: reviewerTools,
