@@ -1,8 +1,10 @@
 package plan
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -15,41 +17,54 @@ type ErrNoItem struct{ ID string }
 
 func (e ErrNoItem) Error() string { return fmt.Sprintf("todo.md has no item %q", e.ID) }
 
-func (p *Plan) splice(start, end int, text string) []byte {
-	out := make([]byte, 0, len(p.Src)-(end-start)+len(text))
-	out = append(out, p.Src[:start]...)
-	out = append(out, text...)
-	return append(out, p.Src[end:]...)
+// splice replaces the bytes [start, end) of the plan with text.
+type splice struct {
+	start, end int
+	text       string
+}
+
+// apply makes edits that do not overlap (an item appearing twice is edited once).
+func (p *Plan) apply(edits []splice) []byte {
+	slices.SortFunc(edits, func(a, b splice) int { return a.start - b.start })
+	edits = slices.CompactFunc(edits, func(a, b splice) bool { return a.start == b.start })
+	var out bytes.Buffer
+	last := 0
+	for _, e := range edits {
+		out.Write(p.Src[last:e.start])
+		out.WriteString(e.text)
+		last = e.end
+	}
+	out.Write(p.Src[last:])
+	return out.Bytes()
 }
 
 // SetStatus changes an item's marker. "blocked" is not a marker: SetBlocked writes it.
 // Setting any status lifts a block.
 func (p *Plan) SetStatus(id string, s Status) ([]byte, error) {
-	it := p.Item(id)
-	if it == nil {
-		return nil, ErrNoItem{id}
-	}
+	return p.SetStatuses([]string{id}, s)
+}
+
+// SetStatuses sets the status of several items in one edit, each item's bytes changed
+// as SetStatus changes them.
+func (p *Plan) SetStatuses(ids []string, s Status) ([]byte, error) {
 	marker, ok := markers[s]
 	if !ok {
 		return nil, fmt.Errorf("unknown status %q (pending, in_progress, done, cancelled)", s)
 	}
-	_, blocked := it.Blocked()
-	if blocked || s != Cancelled && it.Get("status") == "cancelled" {
-		return p.splice(it.Start, it.End, p.lineWith(it, marker, without(it.Meta, "status"))), nil
-	}
-	return p.splice(it.markerAt, it.markerAt+1, string(marker)), nil
-}
-
-// SetStatuses sets the status of several items, each edit as SetStatus makes it.
-func (p *Plan) SetStatuses(ids []string, s Status) ([]byte, error) {
+	edits := make([]splice, 0, len(ids))
 	for _, id := range ids {
-		out, err := p.SetStatus(id, s)
-		if err != nil {
-			return nil, err
+		it := p.Item(id)
+		if it == nil {
+			return nil, ErrNoItem{id}
 		}
-		p = Parse(out)
+		_, blocked := it.Blocked()
+		if blocked || s != Cancelled && it.Get("status") == "cancelled" {
+			edits = append(edits, splice{it.Start, it.End, p.lineWith(it, marker, without(it.Meta, "status"))})
+		} else {
+			edits = append(edits, splice{it.markerAt, it.markerAt + 1, string(marker)})
+		}
 	}
-	return p.Src, nil
+	return p.apply(edits), nil
 }
 
 // SetBlocked marks an item blocked with a reason (`status:blocked:<reason>`): it is not
@@ -64,7 +79,7 @@ func (p *Plan) SetBlocked(id, reason string) ([]byte, error) {
 		value += ":" + reason
 	}
 	meta := append(without(it.Meta, "status"), Meta{Key: "status", Value: value})
-	return p.splice(it.Start, it.End, p.lineWith(it, markers[Pending], meta)), nil
+	return p.apply([]splice{{it.Start, it.End, p.lineWith(it, markers[Pending], meta)}}), nil
 }
 
 // lineWith renders an item's line with a new marker and metadata; the indentation, bullet,
@@ -219,7 +234,7 @@ func (p *Plan) Add(parentID string, n NewItem) ([]byte, error) {
 	if atEnd {
 		b.WriteString(p.newline())
 	}
-	return p.splice(at, at, b.String()), nil
+	return p.apply([]splice{{at, at, b.String()}}), nil
 }
 
 // newline is the file's line ending.

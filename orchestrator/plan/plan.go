@@ -135,12 +135,38 @@ func VersionOf(src []byte) string {
 func (p *Plan) Item(id string) *Item { return p.byID[id] }
 
 var (
-	// An id has a digit: "T1", "T1.2", "FIX-3". "Note:" is a title, not an id.
-	idPrefix  = regexp.MustCompile(`^([A-Za-z][A-Za-z_-]*\d+(?:\.\d+)*):(?:[ \t]+|$)`)
-	metaField = regexp.MustCompile(`^[ \t]*([a-z][a-z-]*):(\S.*?)[ \t]*$`)
-	fence     = regexp.MustCompile("^[ \t]{0,3}(```+|~~~+)")
-	heading   = regexp.MustCompile(`^[ \t]{0,3}#{1,6}([ \t]|$)`)
+	fence   = regexp.MustCompile("^[ \t]{0,3}(```+|~~~+)")
+	heading = regexp.MustCompile(`^[ \t]{0,3}#{1,6}([ \t]|$)`)
 )
+
+// fenceRun is the "```" or "~~~" run that opens or closes a code block on this line, or "".
+func fenceRun(line string) string {
+	if !mayOpenBlock(line) {
+		return ""
+	}
+	if m := fence.FindStringSubmatch(line); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+func isHeading(line string) bool { return mayOpenBlock(line) && heading.MatchString(line) }
+
+// mayOpenBlock is a cheap test before the fence and heading regexps, which every line
+// of the plan meets at every update: only a line whose first non-blank character
+// (within three) is "`", "~" or "#" can be either.
+func mayOpenBlock(line string) bool {
+	for i := 0; i < len(line) && i < 4; i++ {
+		switch line[i] {
+		case ' ', '\t':
+			continue
+		case '`', '~', '#':
+			return true
+		}
+		return false
+	}
+	return false
+}
 
 // Parse reads a todo.md. Every input parses: lines that are not checkbox items (prose,
 // headings, code blocks) are kept as they are and carry no meaning.
@@ -164,11 +190,11 @@ func Parse(src []byte) *Plan {
 		start := offset
 		offset = end + 1
 
-		if m := fence.FindStringSubmatch(line); m != nil {
+		if run := fenceRun(line); run != "" {
 			switch {
 			case inFence == "":
-				inFence = m[1]
-			case strings.HasPrefix(m[1], inFence[:1]) && len(m[1]) >= len(inFence):
+				inFence = run
+			case strings.HasPrefix(run, inFence[:1]) && len(run) >= len(inFence):
 				inFence = ""
 			}
 			continue
@@ -176,7 +202,7 @@ func Parse(src []byte) *Plan {
 		if inFence != "" {
 			continue
 		}
-		if heading.MatchString(line) {
+		if isHeading(line) {
 			stack = stack[:0] // a heading ends every list
 			continue
 		}
@@ -281,23 +307,100 @@ func parseItem(line string, start int, m []int) *Item {
 	rest := line[m[1]:]
 	restAt := start + m[1]
 	it.idStart = restAt
-	if id := idPrefix.FindStringSubmatchIndex(rest); id != nil {
-		it.ID = rest[id[2]:id[3]]
-		rest, restAt = rest[id[1]:], restAt+id[1]
+	if id, n := idPrefix(rest); id != "" {
+		it.ID = id
+		rest, restAt = rest[n:], restAt+n
 	}
 	// Metadata is the run of `| key:value` fields at the end of the line.
 	fields := strings.Split(rest, "|")
 	titleEnd := len(fields)
-	for titleEnd > 1 && metaField.MatchString(fields[titleEnd-1]) {
+	for titleEnd > 1 {
+		if _, ok := metaField(fields[titleEnd-1]); !ok {
+			break
+		}
 		titleEnd--
 	}
 	at := restAt + len(strings.Join(fields[:titleEnd], "|"))
 	for _, f := range fields[titleEnd:] {
 		at++ // the "|"
-		fm := metaField.FindStringSubmatchIndex(f)
-		it.Meta = append(it.Meta, Meta{Key: f[fm[2]:fm[3]], Value: f[fm[4]:fm[5]], Start: at + fm[2]})
+		m, _ := metaField(f)
+		m.Start += at
+		it.Meta = append(it.Meta, m)
 		at += len(f)
 	}
 	it.Title = strings.TrimSpace(strings.Join(fields[:titleEnd], "|"))
 	return it
 }
+
+// The id and metadata matchers are written out for the reason matchItemLine is; their
+// regexp equivalents are in the tests, which check the two agree.
+
+// idPrefix reads the id at the start of an item's text: a letter, letters, "_" or "-",
+// digits, dotted numbers, a colon, then blanks or the end. It returns the id and the
+// length to the title, or "" when the text has no id. An id has a digit: "T1", "T1.2",
+// "FIX-3"; "Note:" is a title.
+func idPrefix(s string) (id string, n int) {
+	if s == "" || !isLetter(s[0]) {
+		return "", 0
+	}
+	i := 0
+	for i < len(s) && (isLetter(s[i]) || s[i] == '_' || s[i] == '-') {
+		i++
+	}
+	digits := func() bool {
+		from := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i > from
+	}
+	if !digits() {
+		return "", 0
+	}
+	for i < len(s) && s[i] == '.' {
+		i++
+		if !digits() {
+			return "", 0
+		}
+	}
+	if i == len(s) || s[i] != ':' {
+		return "", 0
+	}
+	id, i = s[:i], i+1
+	if i < len(s) && !isBlank(s[i]) {
+		return "", 0
+	}
+	for i < len(s) && isBlank(s[i]) {
+		i++
+	}
+	return id, i
+}
+
+// metaField reads one `key:value` field (the text between two "|"): blanks, a
+// lower-case key (letters and "-"), a colon, and a value that starts right after it with
+// a non-space; trailing blanks are not part of the value. Start is the key's offset.
+func metaField(f string) (Meta, bool) {
+	i := 0
+	for i < len(f) && isBlank(f[i]) {
+		i++
+	}
+	keyAt := i
+	if i == len(f) || f[i] < 'a' || f[i] > 'z' {
+		return Meta{}, false
+	}
+	for i < len(f) && (f[i] >= 'a' && f[i] <= 'z' || f[i] == '-') {
+		i++
+	}
+	if i == len(f) || f[i] != ':' {
+		return Meta{}, false
+	}
+	value := strings.TrimRight(f[i+1:], " \t")
+	if value == "" || strings.IndexByte(" \t\n\f\r", value[0]) >= 0 {
+		return Meta{}, false
+	}
+	return Meta{Key: f[keyAt:i], Value: value, Start: keyAt}, true
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' }

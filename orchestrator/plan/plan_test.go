@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -193,7 +194,8 @@ func TestValidate(t *testing.T) {
 }
 
 // FuzzParse: any input parses; a status update changes only its item's line; a parsed
-// item survives the update with its id, title and metadata.
+// item survives the update with its id, title and metadata; several updates in one edit
+// give what they give one by one.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(designExample))
 	f.Add([]byte("- [ ] a | b:c |\n\t- [x] T1: x|y:z\r\n```\n- [ ] T2: no\n"))
@@ -224,6 +226,28 @@ func FuzzParse(f *testing.F) {
 				}
 			}
 		}
+		// One edit of every item equals the items edited one after another.
+		var all []string
+		for _, it := range p.Items {
+			if it.ID != "" {
+				all = append(all, it.ID)
+			}
+		}
+		together, err := p.SetStatuses(all, Done)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inTurn := p
+		for _, id := range all {
+			out, err := inTurn.SetStatus(id, Done)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inTurn = Parse(out)
+		}
+		if string(together) != string(inTurn.Src) {
+			t.Fatalf("SetStatuses differs from SetStatus in turn:\n%q\n%q", together, inTurn.Src)
+		}
 		_ = p.Validate(root, "todo.md")
 		_ = p.Ready(nil)
 		assigned := Parse(p.AssignIDs())
@@ -240,4 +264,42 @@ func indexOf(items []*Item, it *Item) int {
 		}
 	}
 	return -1
+}
+
+// The regexps the hand-written matchers stand for.
+var (
+	idPrefixRegexp  = regexp.MustCompile(`^([A-Za-z][A-Za-z_-]*\d+(?:\.\d+)*):(?:[ \t]+|$)`)
+	metaFieldRegexp = regexp.MustCompile(`^[ \t]*([a-z][a-z-]*):(\S.*?)[ \t]*$`)
+)
+
+// FuzzMatchersAgreeWithTheirRegexps: idPrefix and metaField accept exactly what their
+// regexps accept, with the same submatches, on any line (a line has no "\n").
+func FuzzMatchersAgreeWithTheirRegexps(f *testing.F) {
+	for _, s := range []string{"T1: x", "T1.2:", "FIX-3:\tfix", "Note: x", "T1.:", "T1:x", "a_b-9.10.3:  ",
+		" file:src/a.ts ", "depends:T1,T2", "key: value", "k-e-y:v \t", "Key:v", "k:\r", "k:\xff", "status:blocked:why"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.Contains(s, "\n") {
+			return
+		}
+		id, n := idPrefix(s)
+		want := ""
+		wantN := 0
+		if m := idPrefixRegexp.FindStringSubmatchIndex(s); m != nil {
+			want, wantN = s[m[2]:m[3]], m[1]
+		}
+		if id != want || n != wantN {
+			t.Errorf("idPrefix(%q) = %q, %d; the regexp: %q, %d", s, id, n, want, wantN)
+		}
+		m, ok := metaField(s)
+		var wantMeta Meta
+		rm := metaFieldRegexp.FindStringSubmatchIndex(s)
+		if rm != nil {
+			wantMeta = Meta{Key: s[rm[2]:rm[3]], Value: s[rm[4]:rm[5]], Start: rm[2]}
+		}
+		if ok != (rm != nil) || m != wantMeta {
+			t.Errorf("metaField(%q) = %+v %v; the regexp: %+v %v", s, m, ok, wantMeta, rm != nil)
+		}
+	})
 }
