@@ -116,11 +116,13 @@ func TestKilledMissionsResume(t *testing.T) {
 		t.Fatalf("state after a kill while planning: %+v %v", st, err)
 	}
 
-	// 2. Resumed, killed while T2 or T3 runs (T1 is done).
+	// 2. Resumed, killed while T2 or T3 runs. T1 is done on disk: its dependents start only
+	// once its end is written. T2 and T3 are not done; their in-progress marks may not be
+	// in the file yet (they are written while the workers start).
 	planning.Store(false)
 	killWhen("worker", "task", "--resume")
 	todo, _ := os.ReadFile(filepath.Join(root, ".opencode/todo.md"))
-	if !strings.Contains(string(todo), "- [x] T1:") || !strings.Contains(string(todo), "- [/] T") {
+	if !strings.Contains(string(todo), "- [x] T1:") || strings.Contains(string(todo), "- [x] T2:") || strings.Contains(string(todo), "- [x] T3:") {
 		t.Fatalf("todo.md after a kill with workers running:\n%s", todo)
 	}
 

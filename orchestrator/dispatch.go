@@ -131,58 +131,84 @@ type workerResult struct {
 
 // dispatch runs the ready items until none is ready and none is running: an item whose
 // dependencies finish during the iteration runs in it too. Each item runs at most once
-// per iteration, so a failing item cannot spin.
+// per iteration, so a failing item cannot spin. The loop never waits for the disk: the
+// status changes it makes reach todo.md through statusWrites.
 func (m *mission) dispatch(ctx context.Context) error {
 	results := make(chan workerResult)
 	running := map[string][]string{} // item -> its files
 	attempted := map[string]bool{}
+	w := newStatusWrites()
+	fail := func(err error) error { return m.drain(running, results, w, err) }
 	for {
-		p, err := m.store.Plan()
+		p, err := m.view(w, false)
 		if err != nil {
-			return m.drain(running, results, err)
+			return fail(err)
 		}
-		busy := map[string]string{}
-		for id, files := range running {
-			for _, f := range files {
-				busy[f] = id
-			}
-		}
-		var batch []start
-		for _, it := range p.Ready(busy) {
-			if attempted[it.ID] || ctx.Err() != nil {
-				continue
-			}
-			role := m.roleFor(it)
-			spec := m.modelFor(role)
-			if !m.acquire(role, spec) {
-				continue
-			}
-			attempted[it.ID] = true
-			batch = append(batch, start{it, role, spec})
-		}
-		if err := m.markInProgress(batch); err != nil {
-			for _, b := range batch {
-				m.release(b.role, b.spec)
-			}
-			return m.drain(running, results, err)
-		}
-		for _, b := range batch {
+		for _, b := range m.pick(ctx, p, running, attempted) {
+			attempted[b.item.ID] = true
 			running[b.item.ID] = b.item.Files()
+			w.set(b.item.ID, plan.InProgress)
 			m.emit(Event{Kind: EventItemDispatched, Item: b.item.ID, Role: b.role, Model: b.spec, Message: b.item.Title, Files: b.item.Files(), Running: len(running)})
 			go func() { results <- m.work(ctx, p, b.item, b.role, b.spec) }()
 		}
-		if len(running) == 0 {
+		m.startWrite(w)
+		if len(running) == 0 && w.done == nil { // a write that lands may make items ready
 			return ctx.Err()
 		}
 		select {
 		case r := <-results:
-			delete(running, r.item)
-			m.release(r.role, r.spec)
-			if err := m.settle(r, len(running)); err != nil {
-				return m.drain(running, results, err)
+			finished := append([]workerResult{r}, ready(results)...)
+			for _, r := range finished {
+				delete(running, r.item)
+				m.release(r.role, r.spec)
+			}
+			if err := m.recordEnds(w, finished, len(running)); err != nil {
+				return fail(err)
+			}
+		case err := <-w.done:
+			if err = w.landed(err); err != nil {
+				return fail(err)
 			}
 		case <-ctx.Done():
-			return m.drain(running, results, ctx.Err())
+			return fail(ctx.Err())
+		}
+	}
+}
+
+// pick takes the slots of the ready items that may start now. Once a budget is spent no
+// item starts: the sessions under way finish and the iteration ends, and the mission
+// stops before the next.
+func (m *mission) pick(ctx context.Context, p *plan.Plan, running map[string][]string, attempted map[string]bool) []start {
+	if ctx.Err() != nil || m.overBudget() != "" {
+		return nil
+	}
+	busy := map[string]string{}
+	for id, files := range running {
+		for _, f := range files {
+			busy[f] = id
+		}
+	}
+	var batch []start
+	for _, it := range p.Ready(busy) {
+		role := m.roleFor(it)
+		spec := m.modelFor(role)
+		if !attempted[it.ID] && m.acquire(role, spec) {
+			batch = append(batch, start{it, role, spec})
+		}
+	}
+	return batch
+}
+
+// ready takes the results the workers already wait to deliver, without waiting for more:
+// workers that finish together are recorded together.
+func ready(results chan workerResult) []workerResult {
+	var out []workerResult
+	for {
+		select {
+		case r := <-results:
+			out = append(out, r)
+		default:
+			return out
 		}
 	}
 }
@@ -204,55 +230,53 @@ type start struct {
 	role, spec string
 }
 
-// markInProgress marks a batch of items in progress with one write of todo.md.
-func (m *mission) markInProgress(batch []start) error {
-	if len(batch) == 0 {
-		return nil
-	}
-	ids := make([]string, len(batch))
-	for i, b := range batch {
-		ids[i] = b.item.ID
-	}
-	_, err := m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return p.SetStatuses(ids, plan.InProgress) })
-	return err
-}
-
-// drain waits for the running workers (cancelled with the context, or finishing) and
-// settles them, then returns err.
-func (m *mission) drain(running map[string][]string, results chan workerResult, err error) error {
+// drain waits for the running workers (cancelled with the context, or finishing),
+// records their ends and writes every status change, then returns err.
+func (m *mission) drain(running map[string][]string, results chan workerResult, w *statusWrites, err error) error {
 	for len(running) > 0 {
 		r := <-results
 		delete(running, r.item)
 		m.release(r.role, r.spec)
-		_ = m.settle(r, len(running))
+		_ = m.recordEnds(w, []workerResult{r}, len(running))
+	}
+	if ferr := m.flush(w); err == nil {
+		err = ferr
 	}
 	return err
 }
 
-// settle records a worker's end: done, or pending again with the failure as evidence.
-func (m *mission) settle(r workerResult, running int) error {
-	for _, f := range r.wrote {
-		m.eventMu.Lock()
-		m.written[f] = true
-		m.eventMu.Unlock()
+// recordEnds records the end of workers: done, or pending again with the failure as
+// evidence.
+func (m *mission) recordEnds(w *statusWrites, results []workerResult, running int) error {
+	m.eventMu.Lock()
+	for _, r := range results {
+		for _, f := range r.wrote {
+			m.written[f] = true
+		}
+		if r.err != nil {
+			w.set(r.item, plan.Pending)
+			m.failures = append(m.failures, fmt.Sprintf("%s: %v", r.item, r.err))
+			continue
+		}
+		w.set(r.item, plan.Done)
+		for _, f := range r.wrote {
+			w.syncBefore(filepath.Join(m.opts.Root, filepath.FromSlash(f)))
+		}
 	}
-	status := plan.Done
-	if r.err != nil {
-		status = plan.Pending
-	}
-	p, err := m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return p.SetStatus(r.item, status) })
+	m.eventMu.Unlock()
+	p, err := m.view(w, true)
 	if err != nil {
 		return err
 	}
 	c := p.Count()
-	if r.err != nil {
-		m.eventMu.Lock()
-		m.failures = append(m.failures, fmt.Sprintf("%s: %v", r.item, r.err))
-		m.eventMu.Unlock()
-		m.emit(Event{Kind: EventItemFailed, Item: r.item, Role: r.role, Message: r.err.Error(), Files: r.wrote, Done: c.Done, Total: c.Total, Running: running, Failed: true})
-		return nil
+	events := make([]Event, len(results))
+	for i, r := range results {
+		events[i] = Event{Kind: EventItemFinished, Item: r.item, Role: r.role, Message: r.summary, Files: r.wrote, Done: c.Done, Total: c.Total, Running: running}
+		if r.err != nil {
+			events[i].Kind, events[i].Message, events[i].Failed = EventItemFailed, r.err.Error(), true
+		}
 	}
-	m.emit(Event{Kind: EventItemFinished, Item: r.item, Role: r.role, Message: r.summary, Files: r.wrote, Done: c.Done, Total: c.Total, Running: running})
+	m.emit(events...)
 	return nil
 }
 

@@ -37,13 +37,17 @@ func RunItem(ctx context.Context, opts Options, id string) (string, error) {
 	if _, err := m.provider(spec); err != nil {
 		return "", ConfigError{err}
 	}
-	b := start{item: it, role: role, spec: spec}
-	if err := m.markInProgress([]start{b}); err != nil {
+	w := newStatusWrites()
+	w.set(id, plan.InProgress)
+	if err := m.flush(w); err != nil {
 		return "", err
 	}
 	m.emit(Event{Kind: EventItemDispatched, Item: id, Role: role, Model: spec, Message: it.Title, Files: it.Files(), Running: 1})
 	r := m.work(ctx, p, it, role, spec)
-	if err := m.settle(r, 0); err != nil {
+	if err := m.recordEnds(w, []workerResult{r}, 0); err != nil {
+		return "", err
+	}
+	if err := m.flush(w); err != nil {
 		return "", err
 	}
 	if err := m.writeWorkLog(); err != nil {

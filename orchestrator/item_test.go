@@ -65,13 +65,13 @@ func TestMonitorFollowsTheLedger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = l.Append(Event{Kind: EventItemDispatched, Item: "T1", Role: "worker", Model: "openai/x"}, true)
+	_ = l.Append(Event{Kind: EventItemDispatched, Item: "T1", Role: "worker", Model: "openai/x"})
 	m := NewMonitor(root)
 	st, err := m.Read()
 	if err != nil || st.Items[0].Worker != "worker (openai/x)" || st.Items[0].Since == nil {
 		t.Fatalf("after the dispatch: %+v %v", st.Items, err)
 	}
-	_ = l.Append(Event{Kind: EventToolCall, Item: "T1", Message: "write_file a.go"}, true)
+	_ = l.Append(Event{Kind: EventToolCall, Item: "T1", Message: "write_file a.go"})
 	_ = l.Close()
 	if st, _ = m.Read(); len(st.Items[0].Log) != 2 || !strings.Contains(st.Items[0].Log[1], "write_file a.go") {
 		t.Errorf("after a tool call: %+v", st.Items[0].Log)

@@ -270,22 +270,35 @@ func (m *mission) provider(spec string) (model.Provider, error) {
 	return p, nil
 }
 
-// emit records an event in the ledger (synced at state transitions) and hands it on.
-func (m *mission) emit(e Event) {
+// emit records events in the ledger, forced to disk once when any of them is a state
+// transition, and hands them on.
+func (m *mission) emit(events ...Event) {
 	m.eventMu.Lock()
 	defer m.eventMu.Unlock()
-	m.emitLocked(e)
-}
-
-func (m *mission) emitLocked(e Event) {
-	e.Time = time.Now().UTC()
-	e.Iteration = m.state.Iteration
-	e.Tokens = m.state.Tokens
-	if err := m.ledger.Append(e, synced[e.Kind]); err != nil && m.ledgerErr == nil {
-		m.ledgerErr = err // the next state transition fails with it: resume needs the ledger
+	sync := false
+	for i := range events {
+		e := &events[i]
+		e.Time = time.Now().UTC()
+		e.Iteration = m.state.Iteration
+		e.Tokens = m.state.Tokens
+		sync = sync || synced[e.Kind]
+		m.keepLedgerErr(m.ledger.Append(e))
+	}
+	if sync {
+		m.keepLedgerErr(m.ledger.Sync())
 	}
 	if m.opts.OnEvent != nil {
-		m.opts.OnEvent(e)
+		for _, e := range events {
+			m.opts.OnEvent(e)
+		}
+	}
+}
+
+// keepLedgerErr keeps the first ledger error: the next state transition fails with it,
+// since resume needs the ledger.
+func (m *mission) keepLedgerErr(err error) {
+	if err != nil && m.ledgerErr == nil {
+		m.ledgerErr = err
 	}
 }
 

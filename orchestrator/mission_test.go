@@ -46,16 +46,28 @@ func (e *events) find(kind EventKind, item string) []Event {
 // discount the plan did not ask for; the review finds the two callers' arity mismatches
 // (and not again the compiler's echo of them), opens two sync issues and FIX items, the
 // FIX round repairs cart.go, and the mission seals with the real go build and go test.
+// T2 and T3 depend on T1: they start only once todo.md on disk says T1 is done.
 func TestAMissionWithAFixRoundSeals(t *testing.T) {
 	root := testkit.DemoWorkspace(t)
 	var ev events
+	t1OnDisk := map[string]bool{} // dependent -> T1 was [x] in the file when it started
+	onEvent := func(e Event) {
+		if e.Kind == EventItemDispatched && (e.Item == "T2" || e.Item == "T3") {
+			todo, _ := os.ReadFile(filepath.Join(root, ".opencode/todo.md"))
+			t1OnDisk[e.Item] = strings.Contains(string(todo), "- [x] T1:")
+		}
+		ev.add(e)
+	}
 	out, err := Run(context.Background(), Options{Root: root, Objective: "Add a cart package with Total, its test, and a command that prints a total",
-		Model: testkit.DemoModel(), OnEvent: ev.add})
+		Model: testkit.DemoModel(), OnEvent: onEvent})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if out.State != store.StateSealed || out.Done != 5 || out.Total != 5 || len(out.Issues) != 0 || !out.Build.Passed || !out.Test.Passed || out.Build.Command != "go build ./..." || out.Iterations != 2 {
 		t.Fatalf("outcome %+v", out)
+	}
+	if !t1OnDisk["T2"] || !t1OnDisk["T3"] {
+		t.Errorf("a dependent of T1 started before todo.md said T1 was done: %v", t1OnDisk)
 	}
 	opened := ev.find(EventSyncIssues, "")
 	if len(opened) == 0 || !strings.HasPrefix(opened[0].Message, "2 opened") {
@@ -202,6 +214,38 @@ func TestWorkerAndModelLimitsHoldAtTheServer(t *testing.T) {
 				t.Errorf("at most %d sessions were in flight at the server, want exactly %d", got, c.n)
 			}
 		})
+	}
+}
+
+// TestSpentBudgetStopsDispatchWithinAnIteration: three independent items, one worker at
+// a time, and a token budget the first worker's call (1,500 tokens at the fake API, a
+// test double of the remote model) spends: the other two never start, and the mission
+// stops after its first iteration.
+func TestSpentBudgetStopsDispatchWithinAnIteration(t *testing.T) {
+	root := t.TempDir()
+	for rel, content := range map[string]string{
+		".opencode/todo.md":           "- [ ] T1: a | file:a.txt\n- [ ] T2: b | file:b.txt\n- [ ] T3: c | file:c.txt\n",
+		".opencode/orchestrator.json": `{"limits": {"maxTokens": 1000, "worker": 1}}`,
+	} {
+		_ = os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755)
+		if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := regexp.MustCompile(`Files you may write: (\w\.txt)`)
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		args, _ := json.Marshal(map[string]string{"path": file.FindStringSubmatch(r.Text())[1], "content": "x\n"})
+		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "w", Name: "write_file", Args: string(args)}, {ID: "f", Name: "finish", Args: `{"summary": "ok"}`}},
+			InputTok: 1000, OutputTok: 500}
+	})
+	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
+	out, err := Run(context.Background(), Options{Root: root, Objective: "three files", Model: "openai/fake",
+		ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateStopped || out.Reason != ReasonTokens || out.Iterations != 1 || out.Done != 1 || len(srv.Requests()) != 1 {
+		t.Fatalf("outcome %+v after %d model calls", out, len(srv.Requests()))
 	}
 }
 

@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -23,10 +24,9 @@ type splice struct {
 	text       string
 }
 
-// apply makes edits that do not overlap (an item appearing twice is edited once).
+// apply makes edits that do not overlap.
 func (p *Plan) apply(edits []splice) []byte {
 	slices.SortFunc(edits, func(a, b splice) int { return a.start - b.start })
-	edits = slices.CompactFunc(edits, func(a, b splice) bool { return a.start == b.start })
 	var out bytes.Buffer
 	last := 0
 	for _, e := range edits {
@@ -47,12 +47,23 @@ func (p *Plan) SetStatus(id string, s Status) ([]byte, error) {
 // SetStatuses sets the status of several items in one edit, each item's bytes changed
 // as SetStatus changes them.
 func (p *Plan) SetStatuses(ids []string, s Status) ([]byte, error) {
-	marker, ok := markers[s]
-	if !ok {
-		return nil, fmt.Errorf("unknown status %q (pending, in_progress, done, cancelled)", s)
-	}
-	edits := make([]splice, 0, len(ids))
+	changes := make(map[string]Status, len(ids))
 	for _, id := range ids {
+		changes[id] = s
+	}
+	return p.ChangeStatuses(changes)
+}
+
+// ChangeStatuses sets each item's status (id -> status) in one edit, each item's bytes
+// changed as SetStatus changes them.
+func (p *Plan) ChangeStatuses(changes map[string]Status) ([]byte, error) {
+	edits := make([]splice, 0, len(changes))
+	for _, id := range slices.Sorted(maps.Keys(changes)) { // the first unknown id is the error
+		s := changes[id]
+		marker, ok := markers[s]
+		if !ok {
+			return nil, fmt.Errorf("unknown status %q (pending, in_progress, done, cancelled)", s)
+		}
 		it := p.Item(id)
 		if it == nil {
 			return nil, ErrNoItem{id}

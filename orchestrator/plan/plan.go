@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -116,7 +117,8 @@ func (it *Item) Finished() bool {
 	return true
 }
 
-// Plan is a parsed todo.md.
+// Plan is a parsed todo.md. It is never changed once parsed (edits return new content),
+// so one plan may be read by several goroutines.
 type Plan struct {
 	Src     []byte
 	Items   []*Item // every item, in document order
@@ -172,6 +174,7 @@ func mayOpenBlock(line string) bool {
 // headings, code blocks) are kept as they are and carry no meaning.
 func Parse(src []byte) *Plan {
 	p := &Plan{Src: src, Version: VersionOf(src), byID: map[string]*Item{}}
+	text := string(src) // one copy: lines, ids, titles and metadata are slices of it
 	type open struct {
 		width int
 		item  *Item
@@ -186,7 +189,7 @@ func Parse(src []byte) *Plan {
 		} else {
 			end += offset
 		}
-		line := string(bytes.TrimSuffix(src[offset:end], []byte("\r")))
+		line := strings.TrimSuffix(text[offset:end], "\r")
 		start := offset
 		offset = end + 1
 
@@ -311,24 +314,24 @@ func parseItem(line string, start int, m []int) *Item {
 		it.ID = id
 		rest, restAt = rest[n:], restAt+n
 	}
-	// Metadata is the run of `| key:value` fields at the end of the line.
-	fields := strings.Split(rest, "|")
-	titleEnd := len(fields)
-	for titleEnd > 1 {
-		if _, ok := metaField(fields[titleEnd-1]); !ok {
+	// Metadata is the run of `| key:value` fields at the end of the line; the text before
+	// the first "|" is the title's, whatever it looks like.
+	titleEnd := len(rest)
+	for {
+		bar := strings.LastIndexByte(rest[:titleEnd], '|')
+		if bar < 0 {
 			break
 		}
-		titleEnd--
-	}
-	at := restAt + len(strings.Join(fields[:titleEnd], "|"))
-	for _, f := range fields[titleEnd:] {
-		at++ // the "|"
-		m, _ := metaField(f)
-		m.Start += at
+		m, ok := metaField(rest[bar+1 : titleEnd])
+		if !ok {
+			break
+		}
+		m.Start += restAt + bar + 1
 		it.Meta = append(it.Meta, m)
-		at += len(f)
+		titleEnd = bar
 	}
-	it.Title = strings.TrimSpace(strings.Join(fields[:titleEnd], "|"))
+	slices.Reverse(it.Meta)
+	it.Title = strings.TrimSpace(rest[:titleEnd])
 	return it
 }
 

@@ -314,7 +314,7 @@ func writeFile(_ context.Context, s *Session, args map[string]any) (string, erro
 	if err != nil {
 		return "", err
 	}
-	if err := store.WriteAtomic(abs, []byte(content)); err != nil {
+	if err := store.Replace(abs, []byte(content)); err != nil {
 		return "", fmt.Errorf("write %s: %w", rel, unwrapPath(err))
 	}
 	s.wrote(rel)
@@ -350,7 +350,7 @@ func editFile(_ context.Context, s *Session, args map[string]any) (string, error
 	case n > 1:
 		return "", fmt.Errorf("old text occurs %d times in %s; include more surrounding lines so it occurs once", n, rel)
 	}
-	if err := store.WriteAtomic(abs, []byte(strings.Replace(string(data), old, repl, 1))); err != nil {
+	if err := store.Replace(abs, []byte(strings.Replace(string(data), old, repl, 1))); err != nil {
 		return "", fmt.Errorf("write %s: %w", rel, unwrapPath(err))
 	}
 	s.wrote(rel)

@@ -4,14 +4,31 @@
 package store
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
 
-// WriteAtomic replaces path with data: a temporary file in the same directory, synced,
-// then renamed over path, then the directory synced so the rename itself survives a crash.
+// WriteAtomic replaces path with data durably: a temporary file in the same directory,
+// synced, then renamed over path, then the directory synced so the rename itself
+// survives a crash.
 func WriteAtomic(path string, data []byte) error {
+	if err := replace(path, data, true); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// Replace replaces path with data atomically, without waiting for the disk: a crash of
+// the process leaves the old file or the new one, a crash of the machine may leave the
+// old one (or, for a new file, an empty one) until SyncFiles has made it durable. Tools
+// write the workspace this way; the mission syncs an item's files before it records
+// the item done, many items' files at a time.
+func Replace(path string, data []byte) error { return replace(path, data, false) }
+
+func replace(path string, data []byte, sync bool) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -37,8 +54,10 @@ func WriteAtomic(path string, data []byte) error {
 	if err := tmp.Chmod(perm); err != nil {
 		return err
 	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if sync {
+		if err := tmp.Sync(); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -47,7 +66,34 @@ func WriteAtomic(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	written = true
-	return syncDir(dir)
+	return nil
+}
+
+// SyncFiles forces files written with Replace, and their directories, to disk. A file
+// that no longer exists needs nothing.
+func SyncFiles(paths []string) error {
+	dirs := map[string]bool{}
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
+		_ = f.Close()
+		if err != nil {
+			return fmt.Errorf("sync %s: %w", p, err)
+		}
+		dirs[filepath.Dir(p)] = true
+	}
+	for dir := range dirs {
+		if err := syncDir(dir); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func syncDir(dir string) error {

@@ -44,9 +44,8 @@ func (s *Store) OpenLedger() (*Ledger, error) {
 	return &Ledger{f: f, path: path}, nil
 }
 
-// Append writes one record. sync forces it to disk: the mission syncs at every state
-// transition, so a crash loses at most the tool-call summaries since the last one.
-func (l *Ledger) Append(record any, sync bool) error {
+// Append writes one record; Sync forces what was appended to disk.
+func (l *Ledger) Append(record any) error {
 	line, err := json.Marshal(record)
 	if err != nil {
 		return err
@@ -59,10 +58,18 @@ func (l *Ledger) Append(record any, sync bool) error {
 	if _, err := l.f.Write(append(line, '\n')); err != nil {
 		return fmt.Errorf("append to %s: %w", l.path, err)
 	}
-	if sync {
-		return l.f.Sync()
-	}
 	return nil
+}
+
+// Sync forces the appended records to disk: the mission syncs at every state
+// transition, so a crash loses at most the tool-call summaries since the last one.
+func (l *Ledger) Sync() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		return errors.New("the ledger is closed")
+	}
+	return l.f.Sync()
 }
 
 // Close syncs and closes the ledger.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -38,6 +40,9 @@ type Store struct {
 	dir  string
 
 	planMu sync.Mutex // serialises this process's plan updates; the version check covers others
+	// parsed is the last plan read or written: a plan is read after every change and most
+	// reads find the same bytes, which need not be parsed again.
+	parsed atomic.Pointer[plan.Plan]
 	lock   *os.File
 }
 
@@ -119,7 +124,17 @@ func (s *Store) Plan() (*plan.Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the plan: %w", err)
 	}
-	return plan.Parse(src), nil
+	return s.parse(src), nil
+}
+
+// parse parses todo.md's content, or returns the plan parsed from the same bytes last.
+func (s *Store) parse(src []byte) *plan.Plan {
+	if p := s.parsed.Load(); p != nil && bytes.Equal(p.Src, src) {
+		return p
+	}
+	p := plan.Parse(src)
+	s.parsed.Store(p)
+	return p
 }
 
 // ErrConflict says todo.md changed between reading it and writing it.
@@ -164,7 +179,7 @@ func (s *Store) UpdatePlan(edit func(*plan.Plan) ([]byte, error)) (*plan.Plan, e
 		err = s.writePlan(p.Version, out)
 		switch {
 		case err == nil:
-			return plan.Parse(out), nil
+			return s.parse(out), nil
 		case !errors.Is(err, ErrConflict) || attempt == 4:
 			return nil, err
 		}

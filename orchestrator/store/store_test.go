@@ -11,40 +11,50 @@ import (
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
 )
 
-func TestWriteAtomicLeavesNoTemporaryFilesAndKeepsTheOldOnFailure(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "state.json")
-	if err := WriteAtomic(path, []byte("one")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteAtomic(path, []byte("two")); err != nil {
-		t.Fatal(err)
-	}
-	info, _ := os.Stat(path)
-	if data, _ := os.ReadFile(path); string(data) != "two" || info.Mode().Perm() != 0o600 {
-		t.Errorf("content %q, mode %v", data, info.Mode())
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("left behind: %v", entries)
-	}
-	// A directory that cannot be written: the error says so and the old file stays.
-	if os.Geteuid() == 0 {
-		t.Log("running as root: permissions do not stop writes; the failure half is not checked")
-		return
-	}
-	if err := os.Chmod(dir, 0o500); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chmod(dir, 0o755)
-	if err := WriteAtomic(path, []byte("three")); err == nil {
-		t.Error("a write into a read-only directory succeeded")
-	}
-	if data, _ := os.ReadFile(path); string(data) != "two" {
-		t.Errorf("after a failed write the file has %q", data)
+// Both ways of replacing a file (durable at once, or durable with SyncFiles) leave no
+// temporary file, keep the file's permissions, and keep the old file on a failure.
+func TestReplacingAFileLeavesNoTemporaryFilesAndKeepsTheOldOnFailure(t *testing.T) {
+	for name, write := range map[string]func(string, []byte) error{"WriteAtomic": WriteAtomic, "Replace": Replace} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "state.json")
+			if err := write(path, []byte("one")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(path, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := write(path, []byte("two")); err != nil {
+				t.Fatal(err)
+			}
+			info, _ := os.Stat(path)
+			if data, _ := os.ReadFile(path); string(data) != "two" || info.Mode().Perm() != 0o600 {
+				t.Errorf("content %q, mode %v", data, info.Mode())
+			}
+			entries, _ := os.ReadDir(dir)
+			if len(entries) != 1 {
+				t.Errorf("left behind: %v", entries)
+			}
+			// A file deleted since it was written needs no sync.
+			if err := SyncFiles([]string{path, filepath.Join(dir, "gone.go")}); err != nil {
+				t.Errorf("SyncFiles: %v", err)
+			}
+			// A directory that cannot be written: the error says so and the old file stays.
+			if os.Geteuid() == 0 {
+				t.Log("running as root: permissions do not stop writes; the failure half is not checked")
+				return
+			}
+			if err := os.Chmod(dir, 0o500); err != nil {
+				t.Fatal(err)
+			}
+			defer os.Chmod(dir, 0o755)
+			if err := write(path, []byte("three")); err == nil {
+				t.Error("a write into a read-only directory succeeded")
+			}
+			if data, _ := os.ReadFile(path); string(data) != "two" {
+				t.Errorf("after a failed write the file has %q", data)
+			}
+		})
 	}
 }
 
@@ -76,7 +86,7 @@ func TestLedgerSurvivesALineCutShort(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range []int{1, 2} {
-		if err := l.Append(map[string]int{"n": n}, true); err != nil {
+		if err := l.Append(map[string]int{"n": n}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -90,7 +100,7 @@ func TestLedgerSurvivesALineCutShort(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Append(map[string]int{"n": 4}, true); err != nil {
+	if err := l.Append(map[string]int{"n": 4}); err != nil {
 		t.Fatal(err)
 	}
 	_ = l.Close()
