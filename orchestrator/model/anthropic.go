@@ -23,7 +23,7 @@ type anthropicProvider struct {
 }
 
 func newAnthropic(spec, model, key, baseURL string, opts Options) *anthropicProvider {
-	reqOpts := []option.RequestOption{option.WithAPIKey(key), option.WithMaxRetries(opts.retries())}
+	reqOpts := []option.RequestOption{option.WithAPIKey(key), option.WithMaxRetries(opts.retries()), option.WithHTTPClient(httpClient)}
 	if baseURL != "" {
 		reqOpts = append(reqOpts, option.WithBaseURL(baseURL))
 	}

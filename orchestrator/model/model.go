@@ -7,6 +7,7 @@ package model
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -123,6 +124,15 @@ func New(spec, dir string, opts Options) (Provider, error) {
 	}
 	return nil, fmt.Errorf("model %q: unknown provider %q (openai, anthropic, ollama, scripted)", spec, provider)
 }
+
+// httpClient is shared by the providers' SDK clients. Its transport keeps a connection
+// alive for each concurrent session: the default keeps two per host, so with more
+// workers than that, most turns paid a new TCP and TLS handshake with the API.
+var httpClient = &http.Client{Transport: func() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return t
+}()}
 
 // redacted replaces a secret in an error's text: a provider's error may quote the key
 // it was given (masked or not), and errors reach logs and the ledger.

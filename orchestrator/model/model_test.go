@@ -194,6 +194,51 @@ func TestNewExplainsBadModelStrings(t *testing.T) {
 	}
 }
 
+// TestConcurrentSessionsKeepTheirConnections: eight sessions, all in flight together,
+// make three calls each through one provider: every call after the first of each reuses
+// its connection (the fake API, a test double, counts them), for both APIs.
+func TestConcurrentSessionsKeepTheirConnections(t *testing.T) {
+	const sessions, calls = 8, 3
+	var arrived atomic.Int32
+	var rounds []chan struct{}
+	answer := func(fakeapi.Request) fakeapi.Reply {
+		n := int(arrived.Add(1))
+		round := (n - 1) / sessions
+		if n%sessions == 0 {
+			close(rounds[round]) // every session's call of this round is in flight
+		}
+		<-rounds[round]
+		return fakeapi.Reply{Text: "ok"}
+	}
+	for spec, c := range providers(t, answer, Options{}) {
+		arrived.Store(0)
+		rounds = make([]chan struct{}, calls)
+		for i := range rounds {
+			rounds[i] = make(chan struct{})
+		}
+		errs := make(chan error, sessions)
+		for range sessions {
+			go func() {
+				for range calls {
+					if _, err := c.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "hi"}}}); err != nil {
+						errs <- err
+						return
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for range sessions {
+			if err := <-errs; err != nil {
+				t.Fatalf("%s: %v", spec, err)
+			}
+		}
+		if got := c.srv.Connections(); got > sessions {
+			t.Errorf("%s: %d calls opened %d connections, want at most %d", spec, sessions*calls, got, sessions)
+		}
+	}
+}
+
 func TestScriptedReplaysByRoleAndItem(t *testing.T) {
 	dir := t.TempDir()
 	script := `{"turns": [

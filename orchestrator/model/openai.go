@@ -21,7 +21,7 @@ type openAIProvider struct {
 }
 
 func newOpenAI(spec, model, key, baseURL string, opts Options) *openAIProvider {
-	reqOpts := []option.RequestOption{option.WithAPIKey(key), option.WithMaxRetries(opts.retries())}
+	reqOpts := []option.RequestOption{option.WithAPIKey(key), option.WithMaxRetries(opts.retries()), option.WithHTTPClient(httpClient)}
 	if baseURL != "" {
 		reqOpts = append(reqOpts, option.WithBaseURL(baseURL))
 	}

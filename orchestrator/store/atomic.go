@@ -4,9 +4,7 @@
 package store
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -66,33 +64,6 @@ func replace(path string, data []byte, sync bool) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	written = true
-	return nil
-}
-
-// SyncFiles forces files written with Replace, and their directories, to disk. A file
-// that no longer exists needs nothing.
-func SyncFiles(paths []string) error {
-	dirs := map[string]bool{}
-	for _, p := range paths {
-		f, err := os.Open(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		err = f.Sync()
-		_ = f.Close()
-		if err != nil {
-			return fmt.Errorf("sync %s: %w", p, err)
-		}
-		dirs[filepath.Dir(p)] = true
-	}
-	for dir := range dirs {
-		if err := syncDir(dir); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -47,6 +48,7 @@ type Server struct {
 	requests    []Request
 	inFlight    int
 	maxInFlight int
+	connections int
 }
 
 // Requests returns what was received so far.
@@ -61,6 +63,13 @@ func (s *Server) MaxInFlight() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.maxInFlight
+}
+
+// Connections is how many connections clients opened.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.connections
 }
 
 // OpenAI starts a fake Chat Completions server; answer is called for every request
@@ -107,7 +116,15 @@ func start(t testing.TB, path string, answer func(Request) Reply, write func(htt
 		}
 		write(w, r, req, reply)
 	})
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewUnstartedServer(mux)
+	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			s.mu.Lock()
+			s.connections++
+			s.mu.Unlock()
+		}
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL + "/v1"
 	return s
