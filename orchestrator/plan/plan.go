@@ -241,7 +241,7 @@ func Parse(src []byte) *Plan {
 // written out because plans are parsed on every update and a regexp costs ten times more.
 func matchItemLine(line string) []int {
 	i := 0
-	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+	for i < len(line) && isBlank(line[i]) {
 		i++
 	}
 	indentEnd, bulletStart := i, i
@@ -258,7 +258,7 @@ func matchItemLine(line string) []int {
 		i++
 	}
 	bulletEnd := i
-	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+	for i < len(line) && isBlank(line[i]) {
 		i++
 	}
 	if i == bulletEnd || i+3 > len(line) || line[i] != '[' || line[i+2] != ']' || !strings.ContainsRune(" xX/-", rune(line[i+1])) {
@@ -266,10 +266,10 @@ func matchItemLine(line string) []int {
 	}
 	marker := i + 1
 	i += 3
-	if i < len(line) && line[i] != ' ' && line[i] != '\t' {
+	if i < len(line) && !isBlank(line[i]) {
 		return nil
 	}
-	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+	for i < len(line) && isBlank(line[i]) {
 		i++
 	}
 	return []int{0, i, 0, indentEnd, bulletStart, bulletEnd, marker, marker + 1}
