@@ -51,7 +51,7 @@ type Event struct {
 // synced are the state transitions resume depends on: the ledger is forced to disk at
 // each of them. A dispatch is not among them: todo.md records it, and resume puts an
 // unfinished item back to pending whatever the ledger says. Nor is an item's end: the
-// write of todo.md that records it syncs the ledger (writeStatuses).
+// write of todo.md that records it syncs the ledger (mission.write, writes.go).
 var synced = map[EventKind]bool{
 	EventMissionStarted: true, EventMissionResumed: true, EventIteration: true, EventPlanWritten: true,
 	EventReview: true, EventSyncIssues: true, EventReplan: true, EventSealed: true, EventStopped: true,

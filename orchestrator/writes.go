@@ -51,7 +51,7 @@ func (w *statusWrites) landed(err error) error {
 // startWrite begins a write of the recorded changes, unless one is under way or there
 // is nothing to write.
 func (m *mission) startWrite(w *statusWrites) {
-	if w.done != nil || len(w.pending.statuses) == 0 && len(w.pending.files) == 0 {
+	if w.done != nil || len(w.pending.statuses) == 0 { // files come with the ends they precede
 		return
 	}
 	c, done := w.pending, make(chan error, 1)
