@@ -22,9 +22,6 @@ var (
 
 // planMission runs the planner until it has written a plan (or gave up).
 func (m *mission) planMission(ctx context.Context) error {
-	if err := m.save(store.StatePlanning); err != nil {
-		return err
-	}
 	projectContext, err := m.store.ReadFile(store.ContextFile)
 	if err != nil {
 		return err

@@ -621,9 +621,10 @@ func (m *mission) writeWorkLog() error {
 	if err != nil {
 		return err
 	}
-	content := "# Work Log\n\nGenerated from mission-ledger.jsonl; edits are overwritten.\n"
+	var content strings.Builder
+	content.WriteString("# Work Log\n\nGenerated from mission-ledger.jsonl; edits are overwritten.\n")
 	for _, l := range lines {
-		content += l + "\n"
+		content.WriteString(l + "\n")
 	}
-	return m.store.WriteFile(store.WorkLogFile, []byte(content))
+	return m.store.WriteFile(store.WorkLogFile, []byte(content.String()))
 }

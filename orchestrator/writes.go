@@ -2,6 +2,7 @@ package orchestrator
 
 import (
 	"maps"
+	"slices"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
@@ -72,13 +73,21 @@ func (m *mission) flush(w *statusWrites) error {
 	}
 }
 
-// write makes changes durable in order: the items' files, todo.md, then the ledger,
-// whose records of the items' ends reach the disk with the statuses that say the same.
+// write writes changes to todo.md. When it records items done, it makes them durable in
+// order: the items' files, todo.md, then the ledger, whose records of the items' ends
+// reach the disk with the statuses that say the same. Other changes (in progress, pending
+// again after a failure) are not waited on: resume puts an item that is not done back to
+// pending whatever todo.md says.
 func (m *mission) write(c changes) error {
+	edit := func(p *plan.Plan) ([]byte, error) { return p.ChangeStatuses(c.statuses) }
+	if !slices.Contains(slices.Collect(maps.Values(c.statuses)), plan.Done) {
+		_, err := m.store.UpdatePlanUnsynced(edit)
+		return err
+	}
 	if err := store.SyncFiles(c.files); err != nil {
 		return err
 	}
-	if _, err := m.store.UpdatePlan(func(p *plan.Plan) ([]byte, error) { return p.ChangeStatuses(c.statuses) }); err != nil {
+	if _, err := m.store.UpdatePlan(edit); err != nil {
 		return err
 	}
 	return m.ledger.Sync()

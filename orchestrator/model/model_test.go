@@ -6,12 +6,16 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/openai/openai-go/v3"
+
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model/fakeapi"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
 )
 
 const secretKey = "sk-test-0123456789abcdef"
@@ -284,5 +288,51 @@ func TestScriptedReplaysByRoleAndItem(t *testing.T) {
 	}
 	if _, err := New("scripted/bad.json", dir, Options{}); err == nil || !strings.Contains(err.Error(), `unknown field "reply"`) {
 		t.Errorf("a script with a typo: %v", err)
+	}
+}
+
+// Chunks as OpenAI-compatible servers stream them: a reply's parallel tool calls may
+// arrive interleaved, a name in pieces, the usage in a last chunk without choices.
+func TestStreamedChunksAssembleByToolCallIndex(t *testing.T) {
+	var acc chunkAccumulator
+	for _, raw := range []string{
+		`{"choices":[{"index":0,"delta":{"role":"assistant","content":"Writing "}}]}`,
+		`{"choices":[{"index":0,"delta":{"content":"both.","tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"write_","arguments":""}}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"finish","arguments":"{\"summ"}}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"name":"file","arguments":"{\"path\":\"a.go\"}"}}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"function":{"arguments":"ary\":\"ok\"}"}}]}}]}`,
+		`{"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}`,
+		`{"choices":[],"usage":{"prompt_tokens":120,"completion_tokens":30,"total_tokens":150}}`,
+	} {
+		var chunk openai.ChatCompletionChunk
+		if err := json.Unmarshal([]byte(raw), &chunk); err != nil {
+			t.Fatal(err)
+		}
+		if err := acc.add(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := acc.response()
+	want := Response{Message: Message{Role: "assistant", Content: "Writing both.", ToolCalls: []ToolCall{
+		{ID: "call_a", Name: "write_file", Arguments: `{"path":"a.go"}`},
+		{ID: "call_b", Name: "finish", Arguments: `{"summary":"ok"}`},
+	}}, Usage: store.TokenUsage{Input: 120, Output: 30}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("assembled\n%+v\nwant\n%+v", got, want)
+	}
+
+	var wild openai.ChatCompletionChunk
+	_ = json.Unmarshal([]byte(`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":2000000000,"id":"x","function":{"name":"f"}}]}}]}`), &wild)
+	if err := (&chunkAccumulator{}).add(wild); err == nil || !strings.Contains(err.Error(), "out of range") {
+		t.Fatalf("a tool call index of 2e9: %v", err)
+	}
+	endless := openai.ChatCompletionChunk{Choices: []openai.ChatCompletionChunkChoice{{Delta: openai.ChatCompletionChunkChoiceDelta{Content: strings.Repeat("x", maxReplyBytes/4+1)}}}}
+	var long chunkAccumulator
+	var err error
+	for i := 0; i < 4 && err == nil; i++ {
+		err = long.add(endless)
+	}
+	if err == nil || !strings.Contains(err.Error(), "over 8 MiB") {
+		t.Fatalf("a reply over the bound: %v", err)
 	}
 }

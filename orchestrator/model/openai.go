@@ -2,6 +2,8 @@ package model
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
@@ -51,26 +53,80 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 	defer stop()
 	stream := p.client.Chat.Completions.NewStreaming(ctx, params)
 	defer stream.Close()
-	var acc openai.ChatCompletionAccumulator
+	var acc chunkAccumulator
 	for stream.Next() {
 		dog.alive()
-		acc.AddChunk(stream.Current())
+		if err := acc.add(stream.Current()); err != nil {
+			return Response{}, redact(p.spec, err, p.key)
+		}
 	}
 	if err := stream.Err(); err != nil {
 		return Response{}, redact(p.spec, streamError(ctx, err), p.key)
 	}
-	out := Response{
-		Message: Message{Role: "assistant"},
-		Usage:   store.TokenUsage{Input: int(acc.Usage.PromptTokens), Output: int(acc.Usage.CompletionTokens)},
-	}
-	if len(acc.Choices) > 0 {
-		msg := acc.Choices[0].Message
-		out.Message.Content = msg.Content
-		for _, tc := range msg.ToolCalls {
-			out.Message.ToolCalls = append(out.Message.ToolCalls, ToolCall{ID: tc.ID, Name: tc.Function.Name, Arguments: argumentsOrEmptyObject(tc.Function.Arguments)})
+	return acc.response(), nil
+}
+
+// Bounds on one streamed reply: a server that never stops (or numbers its tool calls
+// wildly) gets an error, not the process's memory.
+const (
+	maxReplyBytes      = 8 << 20
+	maxToolCallsAReply = 128
+)
+
+// chunkAccumulator assembles a streamed reply's first choice: its text, its tool calls
+// (by index: the id as sent, name and arguments appended) and the usage. The SDK's
+// ChatCompletionAccumulator does the same with two 49 KB tables allocated for every
+// chunk that names a tool call (openai-go v3.95.0): about 120 KB of garbage a turn,
+// which slowed parallel workers measurably on two cores.
+type chunkAccumulator struct {
+	content strings.Builder
+	calls   []*streamedCall // pointers: a Builder must not be copied as the slice grows
+	usage   store.TokenUsage
+	size    int
+}
+
+type streamedCall struct {
+	id              string
+	name, arguments strings.Builder
+}
+
+func (a *chunkAccumulator) add(chunk openai.ChatCompletionChunk) error {
+	a.usage.Input += int(chunk.Usage.PromptTokens)
+	a.usage.Output += int(chunk.Usage.CompletionTokens)
+	for _, choice := range chunk.Choices {
+		if choice.Index != 0 { // one choice is asked for
+			continue
+		}
+		a.content.WriteString(choice.Delta.Content)
+		a.size += len(choice.Delta.Content)
+		for _, d := range choice.Delta.ToolCalls {
+			if d.Index < 0 || d.Index >= maxToolCallsAReply {
+				return fmt.Errorf("the reply's tool call index %d is out of range (at most %d calls a reply)", d.Index, maxToolCallsAReply)
+			}
+			for int(d.Index) >= len(a.calls) {
+				a.calls = append(a.calls, &streamedCall{})
+			}
+			c := a.calls[d.Index]
+			if d.ID != "" {
+				c.id = d.ID
+			}
+			c.name.WriteString(d.Function.Name)
+			c.arguments.WriteString(d.Function.Arguments)
+			a.size += len(d.Function.Name) + len(d.Function.Arguments)
 		}
 	}
-	return out, nil
+	if a.size > maxReplyBytes {
+		return fmt.Errorf("the reply is over %d MiB", maxReplyBytes>>20)
+	}
+	return nil
+}
+
+func (a *chunkAccumulator) response() Response {
+	out := Response{Message: Message{Role: "assistant", Content: a.content.String()}, Usage: a.usage}
+	for _, c := range a.calls {
+		out.Message.ToolCalls = append(out.Message.ToolCalls, ToolCall{ID: c.id, Name: c.name.String(), Arguments: argumentsOrEmptyObject(c.arguments.String())})
+	}
+	return out
 }
 
 func openAIMessages(req Request) []openai.ChatCompletionMessageParamUnion {

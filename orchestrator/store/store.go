@@ -144,10 +144,10 @@ var ErrConflict = errors.New("todo.md changed since it was read")
 func (s *Store) WritePlan(version string, src []byte) error {
 	s.planMu.Lock()
 	defer s.planMu.Unlock()
-	return s.writePlan(version, src)
+	return s.writePlan(version, src, WriteAtomic)
 }
 
-func (s *Store) writePlan(version string, src []byte) error {
+func (s *Store) writePlan(version string, src []byte, write func(path string, data []byte) error) error {
 	current, err := s.ReadFile(TodoFile)
 	if err != nil {
 		return err
@@ -155,13 +155,23 @@ func (s *Store) writePlan(version string, src []byte) error {
 	if plan.VersionOf(current) != version {
 		return ErrConflict
 	}
-	return s.WriteFile(TodoFile, src)
+	return write(s.Path(TodoFile), src)
 }
 
-// UpdatePlan applies an edit to the current todo.md, writes it and returns the plan as
-// written; when the file changes underneath (the user saved it), it re-reads and applies
-// the edit again, a few times.
+// UpdatePlan applies an edit to the current todo.md, writes it durably and returns the
+// plan as written; when the file changes underneath (the user saved it), it re-reads and
+// applies the edit again, a few times.
 func (s *Store) UpdatePlan(edit func(*plan.Plan) ([]byte, error)) (*plan.Plan, error) {
+	return s.updatePlan(edit, WriteAtomic)
+}
+
+// UpdatePlanUnsynced is UpdatePlan without waiting for the disk, for changes resume does
+// not depend on.
+func (s *Store) UpdatePlanUnsynced(edit func(*plan.Plan) ([]byte, error)) (*plan.Plan, error) {
+	return s.updatePlan(edit, Replace)
+}
+
+func (s *Store) updatePlan(edit func(*plan.Plan) ([]byte, error), write func(path string, data []byte) error) (*plan.Plan, error) {
 	s.planMu.Lock()
 	defer s.planMu.Unlock()
 	for attempt := 0; ; attempt++ {
@@ -176,7 +186,7 @@ func (s *Store) UpdatePlan(edit func(*plan.Plan) ([]byte, error)) (*plan.Plan, e
 		if string(out) == string(p.Src) {
 			return p, nil
 		}
-		err = s.writePlan(p.Version, out)
+		err = s.writePlan(p.Version, out, write)
 		switch {
 		case err == nil:
 			return s.parse(out), nil
