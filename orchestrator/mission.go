@@ -302,8 +302,15 @@ func (m *mission) keepLedgerErr(err error) {
 	}
 }
 
-// save writes loop-state.json.
-func (m *mission) save(state string) error {
+// save writes loop-state.json durably: the states resume starts from (running, sealed,
+// stopped).
+func (m *mission) save(state string) error { return m.setState(state, m.store.SaveState) }
+
+// show writes a passing state (planning, reviewing) without waiting for the disk: resume
+// does not depend on it, the editor shows it.
+func (m *mission) show(state string) error { return m.setState(state, m.store.ShowState) }
+
+func (m *mission) setState(state string, write func(*store.LoopState) error) error {
 	m.eventMu.Lock()
 	defer m.eventMu.Unlock()
 	if m.ledgerErr != nil {
@@ -311,7 +318,7 @@ func (m *mission) save(state string) error {
 	}
 	m.state.State = state
 	m.state.UpdatedAt = time.Now().UTC()
-	return m.store.SaveState(m.state)
+	return write(m.state)
 }
 
 // addUsage counts a model call's tokens and what they cost.
@@ -335,7 +342,7 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 			return Outcome{}, err
 		}
 	} else {
-		if err := m.save(store.StatePlanning); err != nil {
+		if err := m.show(store.StatePlanning); err != nil {
 			return Outcome{}, err
 		}
 		m.emit(Event{Kind: EventMissionStarted, Message: m.state.Objective})
@@ -592,7 +599,8 @@ func (m *mission) runCommand(item string) func(ctx context.Context, command stri
 	}
 }
 
-// writeWorkLog renders work-log.md from the ledger: who did what, with which files.
+// writeWorkLog renders work-log.md from the ledger: who did what, with which files. It is
+// rendered again at every end, so it is not waited on to reach the disk.
 func (m *mission) writeWorkLog() error {
 	var lines []string
 	_, err := m.store.ReadLedger(func(raw json.RawMessage) error {
@@ -626,5 +634,5 @@ func (m *mission) writeWorkLog() error {
 	for _, l := range lines {
 		content.WriteString(l + "\n")
 	}
-	return m.store.WriteFile(store.WorkLogFile, []byte(content.String()))
+	return m.store.ReplaceFile(store.WorkLogFile, []byte(content.String()))
 }

@@ -16,9 +16,10 @@ import (
 // A crash can cut the last line short; reading skips it and the next append starts a
 // fresh line.
 type Ledger struct {
-	mu   sync.Mutex
-	f    *os.File
-	path string
+	mu       sync.Mutex
+	f        *os.File
+	path     string
+	unsynced bool // appended to since the last sync
 }
 
 // OpenLedger opens the ledger for appending, creating it when needed.
@@ -58,6 +59,7 @@ func (l *Ledger) Append(record any) error {
 	if _, err := l.f.Write(append(line, '\n')); err != nil {
 		return fmt.Errorf("append to %s: %w", l.path, err)
 	}
+	l.unsynced = true
 	return nil
 }
 
@@ -69,7 +71,18 @@ func (l *Ledger) Sync() error {
 	if l.f == nil {
 		return errors.New("the ledger is closed")
 	}
-	return l.f.Sync()
+	return l.sync()
+}
+
+func (l *Ledger) sync() error {
+	if !l.unsynced {
+		return nil
+	}
+	if err := l.f.Sync(); err != nil {
+		return err
+	}
+	l.unsynced = false
+	return nil
 }
 
 // Close syncs and closes the ledger.
@@ -79,7 +92,7 @@ func (l *Ledger) Close() error {
 	if l.f == nil {
 		return nil
 	}
-	err := l.f.Sync()
+	err := l.sync()
 	if cerr := l.f.Close(); err == nil {
 		err = cerr
 	}

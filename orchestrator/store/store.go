@@ -113,9 +113,15 @@ func (s *Store) ReadFile(name string) ([]byte, error) {
 	return data, err
 }
 
-// WriteFile replaces a file of the store atomically.
+// WriteFile replaces a file of the store atomically and durably.
 func (s *Store) WriteFile(name string, data []byte) error {
 	return WriteAtomic(s.Path(name), data)
+}
+
+// ReplaceFile replaces a file of the store atomically, without waiting for the disk: for
+// what nothing depends on after a crash of the machine (a rendering, a passing state).
+func (s *Store) ReplaceFile(name string, data []byte) error {
+	return Replace(s.Path(name), data)
 }
 
 // Plan reads and parses todo.md.
@@ -256,11 +262,21 @@ func (s *Store) State() (*LoopState, error) {
 	return &st, nil
 }
 
-// SaveState writes loop-state.json.
+// SaveState writes loop-state.json durably.
 func (s *Store) SaveState(st *LoopState) error {
+	return s.writeState(st, s.WriteFile)
+}
+
+// ShowState writes loop-state.json without waiting for the disk: a state resume does not
+// start from (planning, reviewing), there for the editor and `orchestrator status`.
+func (s *Store) ShowState(st *LoopState) error {
+	return s.writeState(st, s.ReplaceFile)
+}
+
+func (s *Store) writeState(st *LoopState, write func(name string, data []byte) error) error {
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return err
 	}
-	return s.WriteFile(StateFile, append(data, '\n'))
+	return write(StateFile, append(data, '\n'))
 }
