@@ -51,8 +51,10 @@ type Event struct {
 // synced are the state transitions resume depends on: the ledger is forced to disk at
 // each of them. A dispatch is not among them: todo.md records it, and resume puts an
 // unfinished item back to pending whatever the ledger says. Nor is an item's end: the
-// write of todo.md that records it syncs the ledger (mission.write, writes.go).
+// write of todo.md that records it syncs the ledger (mission.write, writes.go). Nor are a
+// review's results: the transition that always follows a review (the next iteration, a
+// re-plan, sealed or stopped) syncs them a moment later.
 var synced = map[EventKind]bool{
 	EventMissionStarted: true, EventMissionResumed: true, EventIteration: true, EventPlanWritten: true,
-	EventReview: true, EventSyncIssues: true, EventReplan: true, EventSealed: true, EventStopped: true,
+	EventReplan: true, EventSealed: true, EventStopped: true,
 }

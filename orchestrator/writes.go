@@ -74,23 +74,21 @@ func (m *mission) flush(w *statusWrites) error {
 }
 
 // write writes changes to todo.md. When it records items done, it makes them durable in
-// order: the items' files, todo.md, then the ledger, whose records of the items' ends
-// reach the disk with the statuses that say the same. Other changes (in progress, pending
-// again after a failure) are not waited on: resume puts an item that is not done back to
-// pending whatever todo.md says.
+// order: first the items' files, then todo.md together with the ledger, whose records of
+// the items' ends reach the disk with the statuses that say the same. Other changes (in
+// progress, pending again after a failure) are not waited on: resume puts an item that is
+// not done back to pending whatever todo.md says.
 func (m *mission) write(c changes) error {
-	edit := func(p *plan.Plan) ([]byte, error) { return p.ChangeStatuses(c.statuses) }
+	if err := store.SyncFiles(c.files); err != nil { // files come with done items only
+		return err
+	}
+	if _, err := m.store.UpdatePlanUnsynced(func(p *plan.Plan) ([]byte, error) { return p.ChangeStatuses(c.statuses) }); err != nil {
+		return err
+	}
 	if !slices.Contains(slices.Collect(maps.Values(c.statuses)), plan.Done) {
-		_, err := m.store.UpdatePlanUnsynced(edit)
-		return err
+		return nil
 	}
-	if err := store.SyncFiles(c.files); err != nil {
-		return err
-	}
-	if _, err := m.store.UpdatePlan(edit); err != nil {
-		return err
-	}
-	return m.ledger.Sync()
+	return m.ledger.SyncWith(m.store.Path(store.TodoFile))
 }
 
 // view is todo.md as the mission sees it: the file with the changes not yet written.

@@ -16,7 +16,10 @@ import (
 // A crash can cut the last line short; reading skips it and the next append starts a
 // fresh line.
 type Ledger struct {
+	// mu guards f and unsynced. It is not held during an fsync, so appends (every event
+	// of every worker) never wait for the disk.
 	mu       sync.Mutex
+	syncMu   sync.Mutex // one sync at a time; taken before mu
 	f        *os.File
 	path     string
 	unsynced bool // appended to since the last sync
@@ -65,34 +68,49 @@ func (l *Ledger) Append(record any) error {
 
 // Sync forces the appended records to disk: the mission syncs at every state
 // transition, so a crash loses at most the tool-call summaries since the last one.
-func (l *Ledger) Sync() error {
+func (l *Ledger) Sync() error { return l.SyncWith() }
+
+// SyncWith forces the appended records to disk together with files written with Replace,
+// on Linux with one syncfs for all (SyncFiles).
+func (l *Ledger) SyncWith(paths ...string) error {
+	l.syncMu.Lock()
+	defer l.syncMu.Unlock()
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.f == nil {
+	f, unsynced := l.f, l.unsynced
+	l.unsynced = false
+	l.mu.Unlock()
+	if f == nil {
 		return errors.New("the ledger is closed")
 	}
-	return l.sync()
-}
-
-func (l *Ledger) sync() error {
-	if !l.unsynced {
+	if !unsynced && len(paths) == 0 {
 		return nil
 	}
-	if err := l.f.Sync(); err != nil {
+	flush := f.Sync
+	if len(paths) > 0 {
+		flush = func() error { return SyncFiles(append(paths, l.path)) }
+	}
+	if err := flush(); err != nil {
+		l.mu.Lock()
+		l.unsynced = true
+		l.mu.Unlock()
 		return err
 	}
-	l.unsynced = false
 	return nil
 }
 
 // Close syncs and closes the ledger.
 func (l *Ledger) Close() error {
+	l.syncMu.Lock()
+	defer l.syncMu.Unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.f == nil {
 		return nil
 	}
-	err := l.sync()
+	var err error
+	if l.unsynced {
+		err = l.f.Sync()
+	}
 	if cerr := l.f.Close(); err == nil {
 		err = cerr
 	}
