@@ -270,8 +270,9 @@ func (m *mission) provider(spec string) (model.Provider, error) {
 	return p, nil
 }
 
-// emit records events in the ledger, forced to disk once when any of them is a state
-// transition, and hands them on.
+// emit records events in the ledger and hands them on. When any of them is a state
+// transition, the ledger is forced to disk once, together with loop-state.json, which
+// the mission saves just before.
 func (m *mission) emit(events ...Event) {
 	m.eventMu.Lock()
 	defer m.eventMu.Unlock()
@@ -285,7 +286,7 @@ func (m *mission) emit(events ...Event) {
 		m.keepLedgerErr(m.ledger.Append(e))
 	}
 	if sync {
-		m.keepLedgerErr(m.ledger.Sync())
+		m.keepLedgerErr(m.ledger.SyncWith(m.store.Path(store.StateFile)))
 	}
 	if m.opts.OnEvent != nil {
 		for _, e := range events {
@@ -302,15 +303,10 @@ func (m *mission) keepLedgerErr(err error) {
 	}
 }
 
-// save writes loop-state.json durably: the states resume starts from (running, sealed,
-// stopped).
-func (m *mission) save(state string) error { return m.setState(state, m.store.SaveState) }
-
-// show writes a passing state (planning, reviewing) without waiting for the disk: resume
-// does not depend on it, the editor shows it.
-func (m *mission) show(state string) error { return m.setState(state, m.store.ShowState) }
-
-func (m *mission) setState(state string, write func(*store.LoopState) error) error {
+// save writes loop-state.json. The states resume starts from (running, sealed, stopped)
+// are followed by the event that records the transition, which makes both durable; a
+// passing state (planning, reviewing) is there for the editor and `orchestrator status`.
+func (m *mission) save(state string) error {
 	m.eventMu.Lock()
 	defer m.eventMu.Unlock()
 	if m.ledgerErr != nil {
@@ -318,7 +314,7 @@ func (m *mission) setState(state string, write func(*store.LoopState) error) err
 	}
 	m.state.State = state
 	m.state.UpdatedAt = time.Now().UTC()
-	return write(m.state)
+	return m.store.SaveState(m.state)
 }
 
 // addUsage counts a model call's tokens and what they cost.
@@ -342,7 +338,7 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 			return Outcome{}, err
 		}
 	} else {
-		if err := m.show(store.StatePlanning); err != nil {
+		if err := m.save(store.StatePlanning); err != nil {
 			return Outcome{}, err
 		}
 		m.emit(Event{Kind: EventMissionStarted, Message: m.state.Objective})

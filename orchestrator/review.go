@@ -25,7 +25,7 @@ type reviewResult struct {
 // build and, when it builds, the tests. Findings become sync issues and FIX items.
 func (m *mission) review(ctx context.Context) (reviewResult, error) {
 	var r reviewResult
-	if err := m.show(store.StateReviewing); err != nil {
+	if err := m.save(store.StateReviewing); err != nil {
 		return r, err
 	}
 	m.eventMu.Lock()

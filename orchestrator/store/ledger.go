@@ -48,7 +48,7 @@ func (s *Store) OpenLedger() (*Ledger, error) {
 	return &Ledger{f: f, path: path}, nil
 }
 
-// Append writes one record; Sync forces what was appended to disk.
+// Append writes one record; SyncWith forces what was appended to disk.
 func (l *Ledger) Append(record any) error {
 	line, err := json.Marshal(record)
 	if err != nil {
@@ -66,30 +66,20 @@ func (l *Ledger) Append(record any) error {
 	return nil
 }
 
-// Sync forces the appended records to disk: the mission syncs at every state
-// transition, so a crash loses at most the tool-call summaries since the last one.
-func (l *Ledger) Sync() error { return l.SyncWith() }
-
-// SyncWith forces the appended records to disk together with files written with Replace,
-// on Linux with one syncfs for all (SyncFiles).
+// SyncWith forces the appended records to disk together with files written with Replace
+// (on Linux one syncfs for all: SyncFiles). The mission syncs at every state transition,
+// so a crash of the machine loses at most the tool-call summaries since the last one.
 func (l *Ledger) SyncWith(paths ...string) error {
 	l.syncMu.Lock()
 	defer l.syncMu.Unlock()
 	l.mu.Lock()
-	f, unsynced := l.f, l.unsynced
+	closed := l.f == nil
 	l.unsynced = false
 	l.mu.Unlock()
-	if f == nil {
+	if closed {
 		return errors.New("the ledger is closed")
 	}
-	if !unsynced && len(paths) == 0 {
-		return nil
-	}
-	flush := f.Sync
-	if len(paths) > 0 {
-		flush = func() error { return SyncFiles(append(paths, l.path)) }
-	}
-	if err := flush(); err != nil {
+	if err := SyncFiles(append(paths, l.path)); err != nil {
 		l.mu.Lock()
 		l.unsynced = true
 		l.mu.Unlock()

@@ -262,21 +262,13 @@ func (s *Store) State() (*LoopState, error) {
 	return &st, nil
 }
 
-// SaveState writes loop-state.json durably.
+// SaveState writes loop-state.json atomically, without waiting for the disk: the mission
+// makes it durable with the ledger record of the state transition that follows
+// (Ledger.SyncWith).
 func (s *Store) SaveState(st *LoopState) error {
-	return s.writeState(st, s.WriteFile)
-}
-
-// ShowState writes loop-state.json without waiting for the disk: a state resume does not
-// start from (planning, reviewing), there for the editor and `orchestrator status`.
-func (s *Store) ShowState(st *LoopState) error {
-	return s.writeState(st, s.ReplaceFile)
-}
-
-func (s *Store) writeState(st *LoopState, write func(name string, data []byte) error) error {
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return err
 	}
-	return write(StateFile, append(data, '\n'))
+	return s.ReplaceFile(StateFile, append(data, '\n'))
 }
