@@ -1,6 +1,7 @@
 package orchestrator
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -595,19 +596,39 @@ func (m *mission) runCommand(item string) func(ctx context.Context, command stri
 	}
 }
 
+// workLogKinds are the events the work log shows; the rest (tool calls, lint gates,
+// commands: most of the ledger) are not decoded.
+var workLogKinds = map[EventKind]bool{
+	EventMissionStarted: true, EventMissionResumed: true, EventItemDispatched: true, EventItemFinished: true,
+	EventItemFailed: true, EventReview: true, EventSealed: true, EventStopped: true, EventReplan: true,
+}
+
+// kindOf reads a ledger record's kind without decoding the record. Append writes Events,
+// whose kinds need no escaping, and a quote inside a string value is escaped, so the
+// first `"kind":"` is the field.
+func kindOf(record []byte) EventKind {
+	const key = `"kind":"`
+	_, rest, found := bytes.Cut(record, []byte(key))
+	kind, _, closed := bytes.Cut(rest, []byte(`"`))
+	if !found || !closed {
+		return ""
+	}
+	return EventKind(kind)
+}
+
 // writeWorkLog renders work-log.md from the ledger: who did what, with which files. It is
 // rendered again at every end, so it is not waited on to reach the disk.
 func (m *mission) writeWorkLog() error {
 	var lines []string
 	_, err := m.store.ReadLedger(func(raw json.RawMessage) error {
 		var e Event
-		if json.Unmarshal(raw, &e) != nil {
+		if !workLogKinds[kindOf(raw)] || json.Unmarshal(raw, &e) != nil {
 			return nil
 		}
 		switch e.Kind {
 		case EventMissionStarted:
 			lines = append(lines, fmt.Sprintf("\n## Mission: %s\n\nStarted %s.\n", e.Message, e.Time.Format(time.RFC3339)))
-		case EventItemDispatched, EventItemFinished, EventItemFailed, EventReview, EventSealed, EventStopped, EventReplan, EventMissionResumed:
+		default:
 			line := fmt.Sprintf("- %s iteration %d: %s", e.Time.Format("15:04:05"), e.Iteration, e.Kind)
 			if e.Item != "" {
 				line += " " + e.Item

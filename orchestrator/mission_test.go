@@ -98,7 +98,7 @@ func TestAMissionWithAFixRoundSeals(t *testing.T) {
 		t.Errorf("context.md from the planner's summary: %q", ctxmd)
 	}
 	log, _ := os.ReadFile(filepath.Join(root, ".opencode/work-log.md"))
-	if !strings.Contains(string(log), "item_finished T4") || !strings.Contains(string(log), "sealed") {
+	if !strings.Contains(string(log), "## Mission: ") || !strings.Contains(string(log), "item_finished T4") || !strings.Contains(string(log), "sealed") || strings.Contains(string(log), "tool_call") {
 		t.Errorf("work-log.md:\n%s", log)
 	}
 	// A second run without --resume is a new mission; --resume of a sealed one is refused.
