@@ -272,8 +272,8 @@ func (m *mission) provider(spec string) (model.Provider, error) {
 }
 
 // emit records events in the ledger and hands them on. When any of them is a state
-// transition, the ledger is forced to disk once, together with loop-state.json, which
-// the mission saves just before.
+// transition, the ledger is forced to disk once, together with what the mission wrote
+// before it without waiting: loop-state.json and the review's sync-issues.md.
 func (m *mission) emit(events ...Event) {
 	m.eventMu.Lock()
 	defer m.eventMu.Unlock()
@@ -287,7 +287,7 @@ func (m *mission) emit(events ...Event) {
 		m.keepLedgerErr(m.ledger.Append(e))
 	}
 	if sync {
-		m.keepLedgerErr(m.ledger.SyncWith(m.store.Path(store.StateFile)))
+		m.keepLedgerErr(m.ledger.SyncWith(m.store.Path(store.StateFile), m.store.Path(store.IssuesFile)))
 	}
 	if m.opts.OnEvent != nil {
 		for _, e := range events {

@@ -174,7 +174,9 @@ func (s *Store) Issues() ([]Issue, error) {
 	return ParseIssues(src), nil
 }
 
-// SaveIssues writes sync-issues.md.
+// SaveIssues writes sync-issues.md atomically, without waiting for the disk: the mission
+// makes it durable with the ledger record of the state transition that follows its
+// review (Ledger.SyncWith).
 func (s *Store) SaveIssues(issues []Issue) error {
-	return s.WriteFile(IssuesFile, RenderIssues(issues))
+	return s.ReplaceFile(IssuesFile, RenderIssues(issues))
 }
