@@ -417,6 +417,20 @@ func (ix *Index) Diagnostics() []Diagnostic {
 	return out
 }
 
+// DiagnosticsOf returns the findings in the given files (workspace-relative, slash
+// separated), sorted: what Diagnostics has of them, without collecting the rest.
+func (ix *Index) DiagnosticsOf(files []string) []Diagnostic {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.evaluate()
+	var out []Diagnostic
+	for _, rel := range files {
+		out = append(out, ix.findings[rel]...)
+	}
+	SortDiagnostics(out)
+	return out
+}
+
 // evaluate checks the stale files again and records what each check read. ix.mu is held.
 func (ix *Index) evaluate() {
 	if len(ix.stale) == 0 {

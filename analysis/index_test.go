@@ -111,9 +111,15 @@ func TestIncrementalRecheckMatchesAFullScan(t *testing.T) {
 			write("pkg/core.py", "def run(a):\n    return a\n")
 		}, nil},
 	}
+	some := []string{"main.py", "web/app.ts"}
 	for _, step := range steps {
 		step.change()
+		ofSome := ix.DiagnosticsOf(some) // the first to evaluate the change
 		incremental := ix.Diagnostics()
+		inSome := slices.DeleteFunc(slices.Clone(incremental), func(d Diagnostic) bool { return !slices.Contains(some, d.File) })
+		if got, want := locations(ofSome), locations(inSome); got != want {
+			t.Fatalf("%s: the findings of %v\n  %s\nout of all the findings\n  %s", step.name, some, got, want)
+		}
 		fresh := NewIndex(root)
 		if err := fresh.Scan(ctx, nil); err != nil {
 			t.Fatal(err)

@@ -343,8 +343,8 @@ func (m *mission) lintGate(ctx context.Context, files []string) ([]analysis.Diag
 		return nil, err
 	}
 	var out []analysis.Diagnostic
-	for _, d := range m.ix.Diagnostics() {
-		if d.Rule == analysis.RuleSyntaxError && slices.Contains(files, d.File) {
+	for _, d := range m.ix.DiagnosticsOf(files) {
+		if d.Rule == analysis.RuleSyntaxError {
 			out = append(out, d)
 		}
 	}
