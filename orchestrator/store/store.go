@@ -119,7 +119,7 @@ func (s *Store) WriteFile(name string, data []byte) error {
 }
 
 // ReplaceFile replaces a file of the store atomically, without waiting for the disk: for
-// what nothing depends on after a crash of the machine (a rendering, a passing state).
+// a rendering, or a record the caller makes durable later (SyncFiles, Ledger.SyncWith).
 func (s *Store) ReplaceFile(name string, data []byte) error {
 	return Replace(s.Path(name), data)
 }
@@ -171,8 +171,9 @@ func (s *Store) UpdatePlan(edit func(*plan.Plan) ([]byte, error)) (*plan.Plan, e
 	return s.updatePlan(edit, WriteAtomic)
 }
 
-// UpdatePlanUnsynced is UpdatePlan without waiting for the disk, for changes resume does
-// not depend on.
+// UpdatePlanUnsynced is UpdatePlan without waiting for the disk: the caller makes todo.md
+// durable (SyncFiles, Ledger.SyncWith) when what it recorded must survive a crash of the
+// machine.
 func (s *Store) UpdatePlanUnsynced(edit func(*plan.Plan) ([]byte, error)) (*plan.Plan, error) {
 	return s.updatePlan(edit, Replace)
 }
