@@ -431,13 +431,14 @@ func (ix *Index) DiagnosticsOf(files []string) []Diagnostic {
 	return out
 }
 
-// evaluate checks the stale files again and records what each check read. ix.mu is held.
+// evaluate checks the stale files again and records what each check read. ix.mu is held
+// (for writing), so the checks read the index's facts without locks.
 func (ix *Index) evaluate() {
 	if len(ix.stale) == 0 {
 		return
 	}
-	e := newEvaluation(ix)
-	for rel := range ix.stale {
+	stale := slices.Sorted(maps.Keys(ix.stale))
+	for _, rel := range stale {
 		for key := range ix.reads[rel] {
 			delete(ix.readers[key], rel)
 			if len(ix.readers[key]) == 0 {
@@ -446,16 +447,17 @@ func (ix *Index) evaluate() {
 		}
 		delete(ix.reads, rel)
 		delete(ix.findings, rel)
-		f := ix.files[rel]
-		if f == nil {
+	}
+	checked := ix.check(stale)
+	for i, rel := range stale {
+		if checked[i].reads == nil { // no facts: not checked
 			continue
 		}
-		ds, reads := e.check(rel, f)
-		if len(ds) > 0 {
-			ix.findings[rel] = ds
+		if len(checked[i].findings) > 0 {
+			ix.findings[rel] = checked[i].findings
 		}
-		ix.reads[rel] = reads
-		for key := range reads {
+		ix.reads[rel] = checked[i].reads
+		for key := range checked[i].reads {
 			if ix.readers[key] == nil {
 				ix.readers[key] = readSet{}
 			}
@@ -463,6 +465,42 @@ func (ix *Index) evaluate() {
 		}
 	}
 	clear(ix.stale)
+}
+
+// checkBatch is how many files one evaluation checks at a time: an edit's few files stay
+// on one goroutine, a scan's thousands are spread over the cores.
+const checkBatch = 256
+
+type checked struct {
+	findings []Diagnostic
+	reads    readSet
+}
+
+// check applies the rules to files in batches on every core. Each goroutine has its own
+// evaluation (the memoised results are not shared between them); the files are sorted,
+// so a batch is mostly whole directories.
+func (ix *Index) check(files []string) []checked {
+	out := make([]checked, len(files))
+	batches := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), (len(files)+checkBatch-1)/checkBatch) {
+		wg.Go(func() {
+			e := newEvaluation(ix)
+			for from := range batches {
+				for i := from; i < min(from+checkBatch, len(files)); i++ {
+					if f := ix.files[files[i]]; f != nil {
+						out[i].findings, out[i].reads = e.check(files[i], f)
+					}
+				}
+			}
+		})
+	}
+	for from := 0; from < len(files); from += checkBatch {
+		batches <- from
+	}
+	close(batches)
+	wg.Wait()
+	return out
 }
 
 // Files returns how many files the index checked.

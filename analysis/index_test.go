@@ -159,3 +159,37 @@ func TestIncrementalRecheckReadsOnlyDependents(t *testing.T) {
 		t.Errorf("files to check again after editing web/m4.ts: %v", stale)
 	}
 }
+
+// TestScanChecksInParallelAsOne: a scan's files are checked in batches on every core,
+// each with its own evaluation. The findings, and the reads that later edits follow,
+// must be those of one evaluation.
+func TestScanChecksInParallelAsOne(t *testing.T) {
+	files := map[string]string{"web/m0.ts": "export function f0() {}\n"}
+	for i := 1; i < 3*checkBatch; i++ {
+		files[fmt.Sprintf("web/m%d.ts", i)] = fmt.Sprintf("import { f%[1]d } from \"./m%[1]d\";\nexport function f%[2]d() { f%[1]d(); }\n", i-1, i)
+	}
+	files["web/m5.ts"] = "import { gone } from \"./later\";\nexport function f5() { gone(); }\n"
+	files["web/m700.ts"] = "import { f699 } from \"./m699\";\nexport function f700() { f699(1, 2); }\n"
+	root := writeTree(t, files)
+	ix := NewIndex(root)
+	ctx := context.Background()
+	if err := ix.Scan(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := locations(ix.Diagnostics()), "web/m5.ts:1:22 unresolved-import\nweb/m700.ts:2:26 arity-mismatch"; got != want {
+		t.Fatalf("findings\n%s\nwant\n%s", got, want)
+	}
+	// Reads recorded by the batches: a module appearing where m5's import looked, a
+	// signature changing under m700.
+	for rel, content := range map[string]string{"web/later.ts": "export function gone() {}\n", "web/m699.ts": "import { f698 } from \"./m698\";\nexport function f699(a: number, b: number) { f698(); }\n"} {
+		if err := os.WriteFile(filepath.Join(root, filepath.FromSlash(rel)), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.Update(ctx, rel, []byte(content)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := locations(ix.Diagnostics()); got != "" {
+		t.Fatalf("findings after the fixes:\n%s", got)
+	}
+}
