@@ -12,41 +12,13 @@ import (
 	sitter "github.com/smacker/go-tree-sitter"
 )
 
-// extractGo reads a Go file's package, imports and top-level definitions (the facts
-// query), and its qualified references, calls and the names declared inside functions
-// (a walk of the whole tree).
-func extractGo(rel string, root *sitter.Node, t *flatTree, q *compiledQuery, f *fileFacts) {
-	src := t.src
-	f.constrained = goConstrained(rel, src)
-	f.neverBuilt = goIgnoreConstraint.Match(src[:min(len(src), 4096)])
-	eachMatch(q, root, src, func(c captures) {
-		switch {
-		case c["package"] != nil:
-			f.pkg = text(c["package"], src)
-		case c["import.path"] != nil:
-			spec, err := strconv.Unquote(text(c["import.path"], src))
-			if err != nil {
-				return
-			}
-			imp := Import{Spec: spec, Range: nodeRange(c["import.path"])}
-			if n := c["import.name"]; n != nil {
-				imp.Name = text(n, src)
-			}
-			f.imports = append(f.imports, imp)
-		case c["def.func"] != nil:
-			f.defs = append(f.defs, goDefinition(c["def.func"], "function", src, goArity(c["def.params"])))
-		case c["def.method"] != nil:
-			d := goDefinition(c["def.method"], "method", src, nil)
-			d.Receiver = goReceiverType(c["def.receiver"], src)
-			f.defs = append(f.defs, d)
-		case c["def.type"] != nil:
-			f.defs = append(f.defs, goDefinition(c["def.type"], "type", src, nil))
-		case c["def.var"] != nil:
-			f.defs = append(f.defs, goDefinition(c["def.var"], "variable", src, nil))
-		case c["def.const"] != nil:
-			f.defs = append(f.defs, goDefinition(c["def.const"], "constant", src, nil))
-		}
-	})
+// extractGo reads a Go file's package, imports and top-level definitions (the root's
+// children), and its qualified references, calls and the names declared inside
+// functions (a walk of the whole tree). Both read the flat tree: Go has no facts query.
+func extractGo(rel string, _ *sitter.Node, t *flatTree, _ *compiledQuery, f *fileFacts) {
+	f.constrained = goConstrained(rel, t.src)
+	f.neverBuilt = goIgnoreConstraint.Match(t.src[:min(len(t.src), 4096)])
+	goTopLevel(t, f)
 	goWalk(t, f)
 }
 
@@ -87,55 +59,6 @@ func goWalk(t *flatTree, f *fileFacts) {
 	}
 }
 
-func goDefinition(name *sitter.Node, kind string, src []byte, arity *Arity) Definition {
-	n := text(name, src)
-	r, _ := utf8.DecodeRuneInString(n)
-	return Definition{Name: n, Kind: kind, Exported: unicode.IsUpper(r), Range: nodeRange(name), Arity: arity}
-}
-
-// goArity counts parameters: `a, b int` is two, an unnamed `int` one, `...T` unbounded.
-func goArity(params *sitter.Node) *Arity {
-	a := &Arity{}
-	for _, p := range namedChildren(params) {
-		switch p.Type() {
-		case "variadic_parameter_declaration":
-			a.Max = -1
-		case "parameter_declaration":
-			names := 0
-			for i := range int(p.ChildCount()) { // field names index all children
-				if p.FieldNameForChild(i) == "name" {
-					names++
-				}
-			}
-			a.Min += max(names, 1)
-		}
-	}
-	if a.Max == 0 {
-		a.Max = a.Min
-	}
-	return a
-}
-
-// goReceiverType is the type name of a method's receiver: T in (t *T), (T), (t T[K]).
-func goReceiverType(receiver *sitter.Node, src []byte) string {
-	for _, p := range namedChildren(receiver) {
-		t := p.ChildByFieldName("type")
-		for t != nil {
-			switch t.Type() {
-			case "type_identifier":
-				return text(t, src)
-			case "pointer_type":
-				t = t.NamedChild(0)
-			case "generic_type":
-				t = t.ChildByFieldName("type")
-			default:
-				return ""
-			}
-		}
-	}
-	return ""
-}
-
 var goIgnoreConstraint = regexp.MustCompile(`(?m)^//go:build ignore\s*$|^// \+build ignore\s*$`)
 
 var (
@@ -159,4 +82,147 @@ func goConstrained(rel string, src []byte) bool {
 		}
 	}
 	return false
+}
+
+// goTopLevel reads a Go file's package clause, imports and top-level definitions from
+// the root's children in the flat tree.
+func goTopLevel(t *flatTree, f *fileFacts) {
+	for _, stmt := range t.children(0) {
+		switch t.kind(stmt) {
+		case "package_clause":
+			for _, c := range t.children(stmt) {
+				if t.kind(c) == "package_identifier" {
+					f.pkg = t.text(c)
+				}
+			}
+		case "import_declaration":
+			for _, c := range t.children(stmt) {
+				switch t.kind(c) {
+				case "import_spec":
+					goImport(t, c, f)
+				case "import_spec_list":
+					for _, spec := range t.children(c) {
+						if t.kind(spec) == "import_spec" {
+							goImport(t, spec, f)
+						}
+					}
+				}
+			}
+		case "function_declaration":
+			name, params := t.childOfKind(stmt, "name", "identifier"), t.childOfKind(stmt, "parameters", "parameter_list")
+			if name >= 0 && params >= 0 {
+				f.defs = append(f.defs, goDefinition(t, name, "function", goArity(t, params)))
+			}
+		case "method_declaration":
+			receiver, name := t.childOfKind(stmt, "receiver", "parameter_list"), t.childOfKind(stmt, "name", "field_identifier")
+			if receiver >= 0 && name >= 0 {
+				d := goDefinition(t, name, "method", nil)
+				d.Receiver = goReceiverType(t, receiver)
+				f.defs = append(f.defs, d)
+			}
+		case "type_declaration":
+			for _, spec := range t.children(stmt) {
+				if k := t.kind(spec); k == "type_spec" || k == "type_alias" {
+					goNames(t, spec, "type_identifier", "type", f)
+				}
+			}
+		case "var_declaration":
+			for _, c := range t.children(stmt) {
+				switch t.kind(c) {
+				case "var_spec":
+					goNames(t, c, "identifier", "variable", f)
+				case "var_spec_list":
+					for _, spec := range t.children(c) {
+						if t.kind(spec) == "var_spec" {
+							goNames(t, spec, "identifier", "variable", f)
+						}
+					}
+				}
+			}
+		case "const_declaration":
+			for _, spec := range t.children(stmt) {
+				if t.kind(spec) == "const_spec" {
+					goNames(t, spec, "identifier", "constant", f)
+				}
+			}
+		}
+	}
+}
+
+func goImport(t *flatTree, spec int32, f *fileFacts) {
+	p := t.childOfKind(spec, "path", "interpreted_string_literal")
+	if p < 0 {
+		return
+	}
+	path, err := strconv.Unquote(t.text(p))
+	if err != nil {
+		return
+	}
+	imp := Import{Spec: path, Range: t.rangeOf(p)}
+	if n := t.child(spec, "name"); n >= 0 {
+		imp.Name = t.text(n)
+	}
+	f.imports = append(f.imports, imp)
+}
+
+// goNames adds a definition for every name of a spec: var a, b int; const A, B = 1, 2.
+func goNames(t *flatTree, spec int32, kind, defKind string, f *fileFacts) {
+	for c := t.firstChild(spec); c >= 0; c = t.nextSibling(c) {
+		if t.field(c) == "name" && t.kind(c) == kind {
+			f.defs = append(f.defs, goDefinition(t, c, defKind, nil))
+		}
+	}
+}
+
+func goDefinition(t *flatTree, name int32, kind string, arity *Arity) Definition {
+	n := t.text(name)
+	r, _ := utf8.DecodeRuneInString(n)
+	return Definition{Name: n, Kind: kind, Exported: unicode.IsUpper(r), Range: t.rangeOf(name), Arity: arity}
+}
+
+// goArity counts parameters: `a, b int` is two, an unnamed `int` one, `...T` unbounded.
+func goArity(t *flatTree, params int32) *Arity {
+	a := &Arity{}
+	for _, p := range t.children(params) {
+		switch t.kind(p) {
+		case "variadic_parameter_declaration":
+			a.Max = -1
+		case "parameter_declaration":
+			names := 0
+			for c := t.firstChild(p); c >= 0; c = t.nextSibling(c) {
+				if t.field(c) == "name" {
+					names++
+				}
+			}
+			a.Min += max(names, 1)
+		}
+	}
+	if a.Max == 0 {
+		a.Max = a.Min
+	}
+	return a
+}
+
+// goReceiverType is the type name of a method's receiver: T in (t *T), (T), (t T[K]).
+func goReceiverType(t *flatTree, receiver int32) string {
+	for _, p := range t.children(receiver) {
+		typ := t.child(p, "type")
+		for typ >= 0 {
+			switch t.kind(typ) {
+			case "type_identifier":
+				return t.text(typ)
+			case "pointer_type":
+				children := t.children(typ)
+				if len(children) == 0 {
+					return ""
+				}
+				typ = children[0]
+			case "generic_type":
+				typ = t.child(typ, "type")
+			default:
+				return ""
+			}
+		}
+	}
+	return ""
 }

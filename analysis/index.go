@@ -352,9 +352,11 @@ func factsOf(ctx context.Context, p parsers, rel string, src []byte, tree *sitte
 		}
 	}
 	if lang.extract != nil {
-		q, err := factsQuery(lang)
-		if err != nil {
-			return nil, err
+		var q *compiledQuery
+		if lang.queryName != "" {
+			if q, err = factsQuery(lang); err != nil {
+				return nil, err
+			}
 		}
 		flat, err := flatten(tree, src)
 		if err != nil {

@@ -21,14 +21,14 @@ type Language struct {
 	ID         string
 	Extensions []string
 	grammar    *sitter.Language
-	queryName  string // queries/<name>.scm holds its facts query; "" for none yet
+	queryName  string // queries/<name>.scm holds its facts query; "" for none (Go reads the flat tree only)
 	// extract turns a parsed file into facts; nil while the language has only the
 	// syntax rule.
 	extract func(rel string, root *sitter.Node, t *flatTree, q *compiledQuery, f *fileFacts)
 }
 
 var languages = []*Language{
-	{ID: "go", Extensions: []string{".go"}, grammar: golang.GetLanguage(), queryName: "go", extract: extractGo},
+	{ID: "go", Extensions: []string{".go"}, grammar: golang.GetLanguage(), extract: extractGo},
 	{ID: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, grammar: typescript.GetLanguage(), queryName: "typescript", extract: extractES},
 	{ID: "tsx", Extensions: []string{".tsx"}, grammar: tsx.GetLanguage(), queryName: "typescript", extract: extractES},
 	{ID: "javascript", Extensions: []string{".js", ".jsx", ".mjs", ".cjs"}, grammar: javascript.GetLanguage(), queryName: "javascript", extract: extractES},

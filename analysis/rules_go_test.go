@@ -151,6 +151,9 @@ func shadow() {
 		"gen/methods.go":  "package gen\n\ntype A struct{}\ntype B struct{}\n\nfunc (A) Name() string { return \"\" }\nfunc (*B) Name() string { return \"\" }\n",
 		"gen/blank.go":    "package gen\n\nvar _ = 1\nvar _ = 2\n",
 		"gen/generics.go": "package gen\n\ntype List[T any] struct{}\n\nfunc (l *List[T]) Push(v T) {}\n",
+		// Every name of a const spec is defined, and a comment among the parameters is not one.
+		"limits/limits.go": "package limits\n\nconst Small, Large = 1, 100\n\nfunc Scale(n /* the count */ int) int { return n }\n",
+		"app/app.go":       "package app\n\nimport \"example.com/shop/limits\"\n\nvar _ = limits.Scale(limits.Large)\n",
 	})
 	expectFindings(t, root)
 }
