@@ -21,7 +21,7 @@ type Language struct {
 	ID         string
 	Extensions []string
 	grammar    *sitter.Language
-	queryName  string // queries/<name>.scm holds its facts query; "" for none (Go reads the flat tree only)
+	queryName  string // queries/<name>.scm holds its facts query; "" for none (Go and Python read the flat tree only)
 	// extract turns a parsed file into facts; nil while the language has only the
 	// syntax rule.
 	extract func(rel string, root *sitter.Node, t *flatTree, q *compiledQuery, f *fileFacts)
@@ -32,7 +32,7 @@ var languages = []*Language{
 	{ID: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, grammar: typescript.GetLanguage(), queryName: "typescript", extract: extractES},
 	{ID: "tsx", Extensions: []string{".tsx"}, grammar: tsx.GetLanguage(), queryName: "typescript", extract: extractES},
 	{ID: "javascript", Extensions: []string{".js", ".jsx", ".mjs", ".cjs"}, grammar: javascript.GetLanguage(), queryName: "javascript", extract: extractES},
-	{ID: "python", Extensions: []string{".py", ".pyi"}, grammar: python.GetLanguage(), queryName: "python", extract: extractPython},
+	{ID: "python", Extensions: []string{".py", ".pyi"}, grammar: python.GetLanguage(), extract: extractPython},
 }
 
 var languageByExtension = func() map[string]*Language {

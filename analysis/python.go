@@ -45,8 +45,10 @@ type pyFacts struct {
 	open      bool // star import, module __getattr__, globals(): names unknowable
 }
 
-// extractPython reads a Python file.
-func extractPython(_ string, root *sitter.Node, t *flatTree, q *compiledQuery, f *fileFacts) {
+// extractPython reads a Python file: its module-level statements (into compound
+// statements, never into def or class bodies) and a walk of the whole tree, both from the
+// flat tree.
+func extractPython(_ string, _ *sitter.Node, t *flatTree, _ *compiledQuery, f *fileFacts) {
 	src := t.src
 	py := &pyFacts{bound: map[string]int{}, sigs: map[string]pySignature{}}
 	f.py = py
@@ -54,11 +56,7 @@ func extractPython(_ string, root *sitter.Node, t *flatTree, q *compiledQuery, f
 	for _, dynamic := range []string{"globals()", "sys.modules", "sys.meta_path", "sys.path_hooks"} {
 		py.open = py.open || bytes.Contains(src, []byte(dynamic))
 	}
-	eachMatch(q, root, src, func(c captures) {
-		if c["module"] != nil {
-			pyStatements(c["module"], src, f, true)
-		}
-	})
+	pyStatements(t, 0, f, true)
 	guards := pyWalk(t, f)
 	py.redefined = pyUnusedRedefinitions(f.defs, src)
 	for i, call := range f.calls {
@@ -235,210 +233,6 @@ func before(p, q Position) bool {
 	return p.Line < q.Line || p.Line == q.Line && p.Column < q.Column
 }
 
-// pyStatements walks statements at module level, into the blocks of compound statements
-// (a conditional definition still defines) but never into def or class bodies.
-func pyStatements(block *sitter.Node, src []byte, f *fileFacts, unconditional bool) {
-	py := f.py
-	bind := func(n *sitter.Node) {
-		if n != nil && n.Type() == "identifier" {
-			py.bound[text(n, src)]++
-		}
-	}
-	for _, stmt := range namedChildren(block) {
-		switch stmt.Type() {
-		case "function_definition", "class_definition":
-			name := stmt.ChildByFieldName("name")
-			bind(name)
-			kind := "class"
-			if stmt.Type() == "function_definition" {
-				kind = "function"
-				if text(name, src) == "__getattr__" {
-					py.open = true
-				}
-				if sig, ok := pySignatureOf(stmt.ChildByFieldName("parameters"), src); ok {
-					py.sigs[text(name, src)] = sig
-				}
-			}
-			if unconditional {
-				f.defs = append(f.defs, Definition{Name: text(name, src), Kind: kind, Range: nodeRange(name)})
-			}
-		case "decorated_definition":
-			if def := stmt.ChildByFieldName("definition"); def != nil {
-				bind(def.ChildByFieldName("name"))
-			}
-		case "import_statement":
-			for _, n := range namedChildren(stmt) {
-				imp := pyImport{}
-				target, local := n, ""
-				if n.Type() == "aliased_import" {
-					target = n.ChildByFieldName("name")
-					local = text(n.ChildByFieldName("alias"), src)
-				}
-				imp.module, imp.rng = text(target, src), nodeRange(target)
-				if local == "" {
-					local, _, _ = strings.Cut(imp.module, ".")
-				}
-				imp.names = []importedName{{name: imp.module, local: local, rng: imp.rng}}
-				imp.guarded = !unconditional
-				py.bound[local]++
-				py.imports = append(py.imports, imp)
-			}
-		case "import_from_statement":
-			imp := pyFromImport(stmt, src, py)
-			imp.guarded = !unconditional
-			py.imports = append(py.imports, imp)
-		case "expression_statement":
-			for _, e := range namedChildren(stmt) {
-				// a = b = value nests the second assignment in the first's right side.
-				for e != nil && (e.Type() == "assignment" || e.Type() == "augmented_assignment") {
-					left := e.ChildByFieldName("left")
-					pyBindTargets(left, src, py)
-					if left != nil && text(left, src) == "__all__" {
-						pyBindAll(e.ChildByFieldName("right"), src, py)
-					}
-					e = e.ChildByFieldName("right")
-				}
-			}
-		case "for_statement":
-			pyBindTargets(stmt.ChildByFieldName("left"), src, py)
-			pyCompound(stmt, src, f)
-		case "if_statement", "try_statement", "while_statement", "with_statement", "match_statement":
-			pyCompound(stmt, src, f)
-		}
-	}
-}
-
-// pyCompound walks the blocks of a compound statement, whatever clause holds them.
-func pyCompound(stmt *sitter.Node, src []byte, f *fileFacts) {
-	for _, child := range namedChildren(stmt) {
-		switch child.Type() {
-		case "block":
-			pyStatements(child, src, f, false)
-		case "with_clause":
-			for _, item := range namedChildren(child) {
-				if v := item.ChildByFieldName("value"); v != nil && v.Type() == "as_pattern" {
-					for _, t := range namedChildren(v) {
-						if t.Type() == "as_pattern_target" {
-							pyBindTargets(t.NamedChild(0), src, f.py)
-						}
-					}
-				}
-			}
-		case "elif_clause", "else_clause", "except_clause", "finally_clause", "except_group_clause", "case_clause":
-			pyCompound(child, src, f)
-		}
-	}
-}
-
-// pyBindAll counts the names a literal __all__ lists as bound: the module promises
-// them, even when it creates them at run time (enum.global_enum does).
-func pyBindAll(list *sitter.Node, src []byte, py *pyFacts) {
-	if list == nil || (list.Type() != "list" && list.Type() != "tuple") {
-		return
-	}
-	for _, item := range namedChildren(list) {
-		if item.Type() == "string" {
-			py.bound[strings.Trim(text(item, src), `"'`)]++
-		}
-	}
-}
-
-func pyBindTargets(n *sitter.Node, src []byte, py *pyFacts) {
-	if n == nil {
-		return
-	}
-	switch n.Type() {
-	case "identifier":
-		py.bound[text(n, src)]++
-	case "pattern_list", "tuple_pattern", "list_pattern", "list_splat_pattern":
-		for _, c := range namedChildren(n) {
-			pyBindTargets(c, src, py)
-		}
-	}
-}
-
-func pyFromImport(stmt *sitter.Node, src []byte, py *pyFacts) pyImport {
-	imp := pyImport{from: true}
-	if m := stmt.ChildByFieldName("module_name"); m != nil {
-		imp.rng = nodeRange(m)
-		if m.Type() == "relative_import" {
-			for _, part := range namedChildren(m) {
-				switch part.Type() {
-				case "import_prefix":
-					imp.level = strings.Count(text(part, src), ".")
-				case "dotted_name":
-					imp.module = text(part, src)
-				}
-			}
-		} else {
-			imp.module = text(m, src)
-		}
-	}
-	for i := range int(stmt.ChildCount()) {
-		if stmt.FieldNameForChild(i) != "name" {
-			if stmt.Child(i).Type() == "wildcard_import" {
-				py.open = true // a star import binds names no one can list
-			}
-			continue
-		}
-		n := stmt.Child(i)
-		target, local := n, ""
-		if n.Type() == "aliased_import" {
-			target = n.ChildByFieldName("name")
-			local = text(n.ChildByFieldName("alias"), src)
-		}
-		in := importedName{name: text(target, src), rng: nodeRange(target)}
-		in.local = in.name
-		if local != "" {
-			in.local = local
-		}
-		py.bound[in.local]++
-		imp.names = append(imp.names, in)
-	}
-	return imp
-}
-
-// pySignatureOf reads a parameter list.
-func pySignatureOf(params *sitter.Node, src []byte) (pySignature, bool) {
-	var sig pySignature
-	if params == nil {
-		return sig, false
-	}
-	keywordOnly := false
-	for _, p := range namedChildren(params) {
-		if p.Type() == "typed_parameter" {
-			p = p.NamedChild(0) // `a: int`, `*args: int`: the annotation does not matter
-		}
-		var param pyParam
-		switch p.Type() {
-		case "identifier":
-			param = pyParam{name: text(p, src)}
-		case "default_parameter", "typed_default_parameter":
-			param = pyParam{name: text(p.ChildByFieldName("name"), src), optional: true}
-		case "list_splat_pattern":
-			sig.varargs, keywordOnly = true, true
-			continue
-		case "dictionary_splat_pattern":
-			sig.varkw = true
-			continue
-		case "keyword_separator":
-			keywordOnly = true
-			continue
-		case "positional_separator":
-			sig.posOnly = len(sig.positional)
-			continue
-		default:
-			return sig, false // a form not understood: no arity claims
-		}
-		if keywordOnly {
-			sig.kwOnly = append(sig.kwOnly, param)
-		} else {
-			sig.positional = append(sig.positional, param)
-		}
-	}
-	return sig, true
-}
-
 // problem says why a call with the given positional count and keyword names cannot bind
 // to sig, or "".
 func (sig pySignature) problem(positional int, keywords []string) string {
@@ -486,4 +280,230 @@ func (sig pySignature) required() int {
 		}
 	}
 	return n
+}
+
+// pyStatements walks statements at module level, into the blocks of compound
+// statements (a conditional definition still defines) but never into def or class bodies.
+func pyStatements(t *flatTree, block int32, f *fileFacts, unconditional bool) {
+	py := f.py
+	bind := func(n int32) {
+		if n >= 0 && t.kind(n) == "identifier" {
+			py.bound[t.text(n)]++
+		}
+	}
+	for _, stmt := range t.children(block) {
+		switch kind := t.kind(stmt); kind {
+		case "function_definition", "class_definition":
+			name := t.child(stmt, "name")
+			if name < 0 {
+				continue
+			}
+			bind(name)
+			defKind := "class"
+			if kind == "function_definition" {
+				defKind = "function"
+				if t.text(name) == "__getattr__" {
+					py.open = true
+				}
+				if sig, ok := pySignatureOf(t, t.child(stmt, "parameters")); ok {
+					py.sigs[t.text(name)] = sig
+				}
+			}
+			if unconditional {
+				f.defs = append(f.defs, Definition{Name: t.text(name), Kind: defKind, Range: t.rangeOf(name)})
+			}
+		case "decorated_definition":
+			if def := t.child(stmt, "definition"); def >= 0 {
+				bind(t.child(def, "name"))
+			}
+		case "import_statement":
+			for _, n := range t.children(stmt) {
+				imp := pyImport{}
+				target, local := n, ""
+				if t.kind(n) == "aliased_import" {
+					target = t.child(n, "name")
+					if alias := t.child(n, "alias"); alias >= 0 {
+						local = t.text(alias)
+					}
+				}
+				if target < 0 {
+					continue
+				}
+				imp.module, imp.rng = t.text(target), t.rangeOf(target)
+				if local == "" {
+					local, _, _ = strings.Cut(imp.module, ".")
+				}
+				imp.names = []importedName{{name: imp.module, local: local, rng: imp.rng}}
+				imp.guarded = !unconditional
+				py.bound[local]++
+				py.imports = append(py.imports, imp)
+			}
+		case "import_from_statement":
+			imp := pyFromImport(t, stmt, py)
+			imp.guarded = !unconditional
+			py.imports = append(py.imports, imp)
+		case "expression_statement":
+			for _, e := range t.children(stmt) {
+				// a = b = value nests the second assignment in the first's right side.
+				for e >= 0 && (t.kind(e) == "assignment" || t.kind(e) == "augmented_assignment") {
+					left := t.child(e, "left")
+					pyBindTargets(t, left, py)
+					if left >= 0 && t.text(left) == "__all__" {
+						pyBindAll(t, t.child(e, "right"), py)
+					}
+					e = t.child(e, "right")
+				}
+			}
+		case "for_statement":
+			pyBindTargets(t, t.child(stmt, "left"), py)
+			pyCompound(t, stmt, f)
+		case "if_statement", "try_statement", "while_statement", "with_statement", "match_statement":
+			pyCompound(t, stmt, f)
+		}
+	}
+}
+
+// pyCompound walks the blocks of a compound statement, whatever clause holds them.
+func pyCompound(t *flatTree, stmt int32, f *fileFacts) {
+	for _, child := range t.children(stmt) {
+		switch t.kind(child) {
+		case "block":
+			pyStatements(t, child, f, false)
+		case "with_clause":
+			for _, item := range t.children(child) {
+				if v := t.child(item, "value"); v >= 0 && t.kind(v) == "as_pattern" {
+					for _, target := range t.children(v) {
+						if t.kind(target) == "as_pattern_target" {
+							if inner := t.children(target); len(inner) > 0 {
+								pyBindTargets(t, inner[0], f.py)
+							}
+						}
+					}
+				}
+			}
+		case "elif_clause", "else_clause", "except_clause", "finally_clause", "except_group_clause", "case_clause":
+			pyCompound(t, child, f)
+		}
+	}
+}
+
+// pyBindAll counts the names a literal __all__ lists as bound: the module promises
+// them, even when it creates them at run time (enum.global_enum does).
+func pyBindAll(t *flatTree, list int32, py *pyFacts) {
+	if list < 0 || (t.kind(list) != "list" && t.kind(list) != "tuple") {
+		return
+	}
+	for _, item := range t.children(list) {
+		if t.kind(item) == "string" {
+			py.bound[strings.Trim(t.text(item), `"'`)]++
+		}
+	}
+}
+
+func pyBindTargets(t *flatTree, n int32, py *pyFacts) {
+	if n < 0 {
+		return
+	}
+	switch t.kind(n) {
+	case "identifier":
+		py.bound[t.text(n)]++
+	case "pattern_list", "tuple_pattern", "list_pattern", "list_splat_pattern":
+		for _, c := range t.children(n) {
+			pyBindTargets(t, c, py)
+		}
+	}
+}
+
+func pyFromImport(t *flatTree, stmt int32, py *pyFacts) pyImport {
+	imp := pyImport{from: true}
+	if m := t.child(stmt, "module_name"); m >= 0 {
+		imp.rng = t.rangeOf(m)
+		if t.kind(m) == "relative_import" {
+			for _, part := range t.children(m) {
+				switch t.kind(part) {
+				case "import_prefix":
+					imp.level = strings.Count(t.text(part), ".")
+				case "dotted_name":
+					imp.module = t.text(part)
+				}
+			}
+		} else {
+			imp.module = t.text(m)
+		}
+	}
+	for n := t.firstChild(stmt); n >= 0; n = t.nextSibling(n) {
+		if t.field(n) != "name" {
+			if t.kind(n) == "wildcard_import" {
+				py.open = true // a star import binds names no one can list
+			}
+			continue
+		}
+		target, local := n, ""
+		if t.kind(n) == "aliased_import" {
+			target = t.child(n, "name")
+			if alias := t.child(n, "alias"); alias >= 0 {
+				local = t.text(alias)
+			}
+		}
+		if target < 0 {
+			continue
+		}
+		in := importedName{name: t.text(target), rng: t.rangeOf(target)}
+		in.local = in.name
+		if local != "" {
+			in.local = local
+		}
+		py.bound[in.local]++
+		imp.names = append(imp.names, in)
+	}
+	return imp
+}
+
+// pySignatureOf reads a parameter list.
+func pySignatureOf(t *flatTree, params int32) (pySignature, bool) {
+	var sig pySignature
+	if params < 0 {
+		return sig, false
+	}
+	keywordOnly := false
+	for _, p := range t.children(params) {
+		if t.kind(p) == "typed_parameter" {
+			inner := t.children(p) // `a: int`, `*args: int`: the annotation does not matter
+			if len(inner) == 0 {
+				return sig, false
+			}
+			p = inner[0]
+		}
+		var param pyParam
+		switch t.kind(p) {
+		case "identifier":
+			param = pyParam{name: t.text(p)}
+		case "default_parameter", "typed_default_parameter":
+			name := t.child(p, "name")
+			if name < 0 {
+				return sig, false
+			}
+			param = pyParam{name: t.text(name), optional: true}
+		case "list_splat_pattern":
+			sig.varargs, keywordOnly = true, true
+			continue
+		case "dictionary_splat_pattern":
+			sig.varkw = true
+			continue
+		case "keyword_separator":
+			keywordOnly = true
+			continue
+		case "positional_separator":
+			sig.posOnly = len(sig.positional)
+			continue
+		default:
+			return sig, false // a form not understood: no arity claims
+		}
+		if keywordOnly {
+			sig.kwOnly = append(sig.kwOnly, param)
+		} else {
+			sig.positional = append(sig.positional, param)
+		}
+	}
+	return sig, true
 }
