@@ -3,8 +3,6 @@ package analysis
 import (
 	"strconv"
 	"strings"
-
-	sitter "github.com/smacker/go-tree-sitter"
 )
 
 // esImport is an import statement, or an export statement with a `from` clause.
@@ -42,27 +40,11 @@ type esFacts struct {
 }
 
 // extractES reads a TypeScript, TSX or JavaScript file: imports, exports and top-level
-// definitions (the facts query), calls, member references and inner declarations (a
-// walk of the whole tree).
-func extractES(_ string, root *sitter.Node, t *flatTree, q *compiledQuery, f *fileFacts) {
-	src := t.src
+// definitions (the root's children), calls, member references and inner declarations (a
+// walk of the whole tree), both from the flat tree.
+func extractES(_ string, t *flatTree, f *fileFacts) {
 	f.es = &esFacts{exports: map[string]esExport{}}
-	eachMatch(q, root, src, func(c captures) {
-		switch {
-		case c["import"] != nil:
-			f.es.module = true
-			f.es.imports = append(f.es.imports, esImportOf(c["import"], src))
-		case c["export"] != nil:
-			f.es.module = true
-			esExportOf(c["export"], src, f)
-		case c["def"] != nil:
-			f.defs = append(f.defs, esDefinitions(c["def"], src)...)
-		case c["commonjs"] != nil:
-			if name := text(c["commonjs"], src); name == "module" || name == "exports" {
-				f.es.open = true
-			}
-		}
-	})
+	esTopLevel(t, f)
 	esWalk(t, f)
 }
 
@@ -112,37 +94,71 @@ func esWalk(t *flatTree, f *fileFacts) {
 	}
 }
 
-func stringContent(n *sitter.Node, src []byte) string {
-	s := text(n, src)
+// esTopLevel reads imports, exports and top-level definitions from the root's
+// children in the flat tree.
+func esTopLevel(t *flatTree, f *fileFacts) {
+	for _, stmt := range t.children(0) {
+		switch kind := t.kind(stmt); kind {
+		case "import_statement":
+			f.es.module = true
+			f.es.imports = append(f.es.imports, esImportOf(t, stmt))
+		case "export_statement":
+			f.es.module = true
+			esExportOf(t, stmt, f)
+		case "function_declaration", "generator_function_declaration", "class_declaration", "lexical_declaration", "variable_declaration",
+			// TypeScript's only:
+			"function_signature", "abstract_class_declaration", "interface_declaration", "type_alias_declaration", "enum_declaration", "internal_module", "ambient_declaration":
+			f.defs = append(f.defs, esDefinitions(t, stmt)...)
+		case "expression_statement":
+			for _, e := range t.children(stmt) {
+				if t.kind(e) != "assignment_expression" {
+					continue
+				}
+				left := t.child(e, "left")
+				if left < 0 || t.kind(left) != "member_expression" {
+					continue
+				}
+				if object := t.child(left, "object"); object >= 0 && t.kind(object) == "identifier" {
+					if name := t.text(object); name == "module" || name == "exports" {
+						f.es.open = true
+					}
+				}
+			}
+		}
+	}
+}
+
+func stringContent(t *flatTree, n int32) string {
+	s := t.text(n)
 	if unquoted, err := strconv.Unquote(s); err == nil {
 		return unquoted
 	}
 	return strings.Trim(s, `"'`)
 }
 
-func esImportOf(n *sitter.Node, src []byte) esImport {
+func esImportOf(t *flatTree, n int32) esImport {
 	imp := esImport{}
-	if source := n.ChildByFieldName("source"); source != nil {
-		imp.spec, imp.specRange = stringContent(source, src), nodeRange(source)
+	if source := t.child(n, "source"); source >= 0 {
+		imp.spec, imp.specRange = stringContent(t, source), t.rangeOf(source)
 	}
-	for _, child := range namedChildren(n) {
-		switch child.Type() {
+	for _, child := range t.children(n) {
+		switch t.kind(child) {
 		case "import_clause":
-			for _, part := range namedChildren(child) {
-				switch part.Type() {
+			for _, part := range t.children(child) {
+				switch t.kind(part) {
 				case "identifier":
-					imp.names = append(imp.names, importedName{name: "default", local: text(part, src), rng: nodeRange(part)})
+					imp.names = append(imp.names, importedName{name: "default", local: t.text(part), rng: t.rangeOf(part)})
 				case "namespace_import":
-					if id := part.NamedChild(0); id != nil {
-						imp.namespace = text(id, src)
+					if ids := t.children(part); len(ids) > 0 {
+						imp.namespace = t.text(ids[0])
 					}
 				case "named_imports":
-					imp.names = append(imp.names, specifiers(part, src)...)
+					imp.names = append(imp.names, specifiers(t, part)...)
 				}
 			}
 		case "import_require_clause": // import x = require("./y")
-			if source := child.ChildByFieldName("source"); source != nil {
-				imp.spec, imp.specRange = stringContent(source, src), nodeRange(source)
+			if source := t.child(child, "source"); source >= 0 {
+				imp.spec, imp.specRange = stringContent(t, source), t.rangeOf(source)
 			}
 		}
 	}
@@ -150,38 +166,59 @@ func esImportOf(n *sitter.Node, src []byte) esImport {
 }
 
 // specifiers reads `{ a, b as c }`; for exports the local name is the exported one.
-func specifiers(list *sitter.Node, src []byte) []importedName {
+func specifiers(t *flatTree, list int32) []importedName {
 	var out []importedName
-	for _, s := range namedChildren(list) {
-		name := s.ChildByFieldName("name")
-		if name == nil {
+	for _, s := range t.children(list) {
+		name := t.child(s, "name")
+		if name < 0 {
 			continue
 		}
-		in := importedName{name: stringContent(name, src), rng: nodeRange(name)}
+		in := importedName{name: stringContent(t, name), rng: t.rangeOf(name)}
 		in.local = in.name
-		if alias := s.ChildByFieldName("alias"); alias != nil {
-			in.local = stringContent(alias, src)
+		if alias := t.child(s, "alias"); alias >= 0 {
+			in.local = stringContent(t, alias)
 		}
 		out = append(out, in)
 	}
 	return out
 }
 
-func esExportOf(n *sitter.Node, src []byte, f *fileFacts) {
-	es := f.es
-	source := n.ChildByFieldName("source")
-	isDefault := false
-	for i := range int(n.ChildCount()) {
-		switch n.Child(i).Type() {
-		case "default":
-			isDefault = true
-		case "=":
-			es.open = true // export = x
-			return
+// exportKeywords reports the `default` and `=` of an export statement: tokens the flat
+// tree leaves out, found in the source between the statement's named children.
+func exportKeywords(t *flatTree, n int32) (isDefault, assigns bool) {
+	node := &t.nodes[n]
+	from := uint32(node.start_byte)
+	gap := func(to uint32) {
+		for _, token := range strings.FieldsFunc(string(t.src[from:to]), func(r rune) bool {
+			return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == ';' || r == '{' || r == '}' || r == '*'
+		}) {
+			switch token {
+			case "default":
+				isDefault = true
+			case "=":
+				assigns = true
+			}
 		}
 	}
-	if decl := n.ChildByFieldName("declaration"); decl != nil {
-		for _, d := range esDefinitions(decl, src) {
+	for c := t.firstChild(n); c >= 0; c = t.nextSibling(c) {
+		gap(uint32(t.nodes[c].start_byte))
+		from = uint32(t.nodes[c].end_byte)
+	}
+	gap(uint32(node.end_byte))
+	return isDefault, assigns
+}
+
+func esExportOf(t *flatTree, n int32, f *fileFacts) {
+	es := f.es
+	source := t.child(n, "source")
+	isDefault, assigns := exportKeywords(t, n)
+	if assigns {
+		es.open = true // export = x
+		return
+	}
+	decl := t.child(n, "declaration")
+	if decl >= 0 {
+		for _, d := range esDefinitions(t, decl) {
 			d.Exported = true
 			f.defs = append(f.defs, d)
 			name := d.Name
@@ -194,39 +231,39 @@ func esExportOf(n *sitter.Node, src []byte, f *fileFacts) {
 	if isDefault {
 		if _, named := es.exports["default"]; !named {
 			local := ""
-			if value := n.ChildByFieldName("value"); value != nil && value.Type() == "identifier" {
-				local = text(value, src) // export default foo
+			if value := t.child(n, "value"); value >= 0 && t.kind(value) == "identifier" {
+				local = t.text(value) // export default foo
 			}
-			es.exports["default"] = esExport{local: local, rng: nodeRange(n)}
+			es.exports["default"] = esExport{local: local, rng: t.rangeOf(n)}
 		}
 		return
 	}
-	if n.ChildByFieldName("declaration") != nil {
+	if decl >= 0 {
 		return
 	}
-	if source == nil {
-		for _, child := range namedChildren(n) {
-			if child.Type() == "export_clause" {
-				for _, s := range specifiers(child, src) {
+	if source < 0 {
+		for _, child := range t.children(n) {
+			if t.kind(child) == "export_clause" {
+				for _, s := range specifiers(t, child) {
 					es.exports[s.local] = esExport{local: s.name, rng: s.rng}
 				}
 			}
 		}
 		return
 	}
-	imp := esImport{spec: stringContent(source, src), specRange: nodeRange(source), reexport: true, star: true}
-	for _, child := range namedChildren(n) {
-		switch child.Type() {
+	imp := esImport{spec: stringContent(t, source), specRange: t.rangeOf(source), reexport: true, star: true}
+	for _, child := range t.children(n) {
+		switch t.kind(child) {
 		case "export_clause":
 			imp.star = false
-			imp.names = specifiers(child, src)
+			imp.names = specifiers(t, child)
 			for _, s := range imp.names {
 				es.exports[s.local] = esExport{fromSpec: imp.spec, fromName: s.name, rng: s.rng}
 			}
 		case "namespace_export": // export * as ns from
 			imp.star = false
-			if id := child.NamedChild(0); id != nil {
-				es.exports[stringContent(id, src)] = esExport{fromSpec: imp.spec, fromName: "*", rng: nodeRange(id)}
+			if ids := t.children(child); len(ids) > 0 {
+				es.exports[stringContent(t, ids[0])] = esExport{fromSpec: imp.spec, fromName: "*", rng: t.rangeOf(ids[0])}
 			}
 		}
 	}
@@ -234,17 +271,17 @@ func esExportOf(n *sitter.Node, src []byte, f *fileFacts) {
 }
 
 // esDefinitions reads the names a top-level declaration defines.
-func esDefinitions(n *sitter.Node, src []byte) []Definition {
+func esDefinitions(t *flatTree, n int32) []Definition {
 	named := func(kind string, arity *Arity) []Definition {
-		name := n.ChildByFieldName("name")
-		if name == nil {
+		name := t.child(n, "name")
+		if name < 0 {
 			return nil
 		}
-		return []Definition{{Name: text(name, src), Kind: kind, Range: nodeRange(name), Arity: arity}}
+		return []Definition{{Name: t.text(name), Kind: kind, Range: t.rangeOf(name), Arity: arity}}
 	}
-	switch n.Type() {
+	switch kind := t.kind(n); kind {
 	case "function_declaration", "generator_function_declaration":
-		return named("function", esArity(n.ChildByFieldName("parameters")))
+		return named("function", esArity(t, t.child(n, "parameters")))
 	case "function_signature":
 		return named("overload", nil)
 	case "class_declaration", "abstract_class_declaration":
@@ -253,31 +290,31 @@ func esDefinitions(n *sitter.Node, src []byte) []Definition {
 		return named("type", nil)
 	case "ambient_declaration":
 		var out []Definition
-		for _, inner := range namedChildren(n) {
-			for _, d := range esDefinitions(inner, src) {
+		for _, inner := range t.children(n) {
+			for _, d := range esDefinitions(t, inner) {
 				d.Kind = "declared"
 				out = append(out, d)
 			}
 		}
 		return out
 	case "lexical_declaration", "variable_declaration":
-		kind := "variable" // var may be redeclared; let and const may not
-		if n.Type() == "lexical_declaration" {
-			kind = "lexical"
+		defKind := "variable" // var may be redeclared; let and const may not
+		if kind == "lexical_declaration" {
+			defKind = "lexical"
 		}
 		var out []Definition
-		for _, decl := range namedChildren(n) {
-			name := decl.ChildByFieldName("name")
-			if decl.Type() != "variable_declarator" || name == nil || name.Type() != "identifier" {
+		for _, decl := range t.children(n) {
+			name := t.child(decl, "name")
+			if t.kind(decl) != "variable_declarator" || name < 0 || t.kind(name) != "identifier" {
 				continue
 			}
-			d := Definition{Name: text(name, src), Kind: kind, Range: nodeRange(name)}
-			if value := decl.ChildByFieldName("value"); value != nil {
-				switch value.Type() {
+			d := Definition{Name: t.text(name), Kind: defKind, Range: t.rangeOf(name)}
+			if value := t.child(decl, "value"); value >= 0 {
+				switch t.kind(value) {
 				case "arrow_function", "function_expression", "function":
-					if params := value.ChildByFieldName("parameters"); params != nil {
-						d.Arity = esArity(params)
-					} else if value.ChildByFieldName("parameter") != nil {
+					if params := t.child(value, "parameters"); params >= 0 {
+						d.Arity = esArity(t, params)
+					} else if t.child(value, "parameter") >= 0 {
 						d.Arity = &Arity{Min: 1, Max: 1} // x => ...
 					}
 				}
@@ -292,26 +329,26 @@ func esDefinitions(n *sitter.Node, src []byte) []Definition {
 // esArity counts formal parameters in either grammar: required ones up to the last
 // required, optional ones (`a?`, defaults) after, a rest parameter without bound, and
 // TypeScript's `this` parameter not at all.
-func esArity(params *sitter.Node) *Arity {
-	if params == nil {
+func esArity(t *flatTree, params int32) *Arity {
+	if params < 0 {
 		return nil
 	}
 	a := &Arity{}
 	total := 0
-	for _, p := range namedChildren(params) {
+	for _, p := range t.children(params) {
 		required := true
 		pattern := p
-		switch p.Type() {
+		switch t.kind(p) {
 		case "required_parameter":
-			pattern = p.ChildByFieldName("pattern")
-			required = p.ChildByFieldName("value") == nil
+			pattern = t.child(p, "pattern")
+			required = t.child(p, "value") < 0
 		case "optional_parameter", "assignment_pattern":
 			required = false
 		}
-		if pattern == nil {
+		if pattern < 0 {
 			continue
 		}
-		switch pattern.Type() {
+		switch t.kind(pattern) {
 		case "this":
 			continue
 		case "rest_pattern":

@@ -8,14 +8,12 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	sitter "github.com/smacker/go-tree-sitter"
 )
 
 // extractGo reads a Go file's package, imports and top-level definitions (the root's
 // children), and its qualified references, calls and the names declared inside
 // functions (a walk of the whole tree). Both read the flat tree: Go has no facts query.
-func extractGo(rel string, _ *sitter.Node, t *flatTree, _ *compiledQuery, f *fileFacts) {
+func extractGo(rel string, t *flatTree, f *fileFacts) {
 	f.constrained = goConstrained(rel, t.src)
 	f.neverBuilt = goIgnoreConstraint.Match(t.src[:min(len(t.src), 4096)])
 	goTopLevel(t, f)

@@ -352,17 +352,11 @@ func factsOf(ctx context.Context, p parsers, rel string, src []byte, tree *sitte
 		}
 	}
 	if lang.extract != nil {
-		var q *compiledQuery
-		if lang.queryName != "" {
-			if q, err = factsQuery(lang); err != nil {
-				return nil, err
-			}
-		}
 		flat, err := flatten(tree, src)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", rel, err)
 		}
-		lang.extract(rel, tree.RootNode(), flat, q, f)
+		lang.extract(rel, flat, f)
 	}
 	return f, nil
 }

@@ -16,22 +16,21 @@ import (
 )
 
 // Language is one row of the language table: what files it covers and its grammar.
-// Adding a language is adding a row (and its queries).
+// Adding a language is adding a row (and its extractor).
 type Language struct {
 	ID         string
 	Extensions []string
 	grammar    *sitter.Language
-	queryName  string // queries/<name>.scm holds its facts query; "" for none (Go and Python read the flat tree only)
 	// extract turns a parsed file into facts; nil while the language has only the
 	// syntax rule.
-	extract func(rel string, root *sitter.Node, t *flatTree, q *compiledQuery, f *fileFacts)
+	extract func(rel string, t *flatTree, f *fileFacts)
 }
 
 var languages = []*Language{
 	{ID: "go", Extensions: []string{".go"}, grammar: golang.GetLanguage(), extract: extractGo},
-	{ID: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, grammar: typescript.GetLanguage(), queryName: "typescript", extract: extractES},
-	{ID: "tsx", Extensions: []string{".tsx"}, grammar: tsx.GetLanguage(), queryName: "typescript", extract: extractES},
-	{ID: "javascript", Extensions: []string{".js", ".jsx", ".mjs", ".cjs"}, grammar: javascript.GetLanguage(), queryName: "javascript", extract: extractES},
+	{ID: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, grammar: typescript.GetLanguage(), extract: extractES},
+	{ID: "tsx", Extensions: []string{".tsx"}, grammar: tsx.GetLanguage(), extract: extractES},
+	{ID: "javascript", Extensions: []string{".js", ".jsx", ".mjs", ".cjs"}, grammar: javascript.GetLanguage(), extract: extractES},
 	{ID: "python", Extensions: []string{".py", ".pyi"}, grammar: python.GetLanguage(), extract: extractPython},
 }
 

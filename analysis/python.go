@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-
-	sitter "github.com/smacker/go-tree-sitter"
 )
 
 // pyImport is `import a.b [as c]` or `from [.]a import x [as y]`.
@@ -48,7 +46,7 @@ type pyFacts struct {
 // extractPython reads a Python file: its module-level statements (into compound
 // statements, never into def or class bodies) and a walk of the whole tree, both from the
 // flat tree.
-func extractPython(_ string, _ *sitter.Node, t *flatTree, _ *compiledQuery, f *fileFacts) {
+func extractPython(_ string, t *flatTree, f *fileFacts) {
 	src := t.src
 	py := &pyFacts{bound: map[string]int{}, sigs: map[string]pySignature{}}
 	f.py = py

@@ -1,11 +1,10 @@
 package analysis
 
-// Two things the smacker binding does not offer, done in C against the tree-sitter
-// runtime it links: a depth limit on query cursors (so top-level queries do not walk
-// whole function bodies), and copying a tree's named nodes into one Go slice in a single
-// call (walking a tree node by node through the binding costs a cgo call and an
-// allocation per node; the query engine, in C, costs two thirds of a parse on code dense
-// with calls).
+// What the smacker binding does not offer, done in C against the tree-sitter runtime it
+// links: copying a tree's named nodes into one Go slice in a single call. Walking a tree
+// node by node through the binding costs a cgo call and an allocation per node, and the
+// query engine, in C, cost two thirds of a parse on code dense with calls; every fact is
+// read from this copy.
 //
 // The runtime's functions are defined in the binding's C objects, which this package's
 // cgo step cannot see: they are declared weak here and resolved when the program is
@@ -19,7 +18,6 @@ package analysis
 
 typedef struct TSTree TSTree;
 typedef struct TSLanguage TSLanguage;
-typedef struct TSQueryCursor TSQueryCursor;
 typedef struct { uint32_t row; uint32_t column; } TSPoint;
 typedef struct { uint32_t context[4]; const void *id; const TSTree *tree; } TSNode;
 typedef struct { const void *tree; const void *id; uint32_t context[3]; } TSTreeCursor;
@@ -44,7 +42,6 @@ extern uint16_t ts_tree_cursor_current_field_id(const TSTreeCursor *) __attribut
 extern bool ts_tree_cursor_goto_first_child(TSTreeCursor *) __attribute__((weak));
 extern bool ts_tree_cursor_goto_next_sibling(TSTreeCursor *) __attribute__((weak));
 extern bool ts_tree_cursor_goto_parent(TSTreeCursor *) __attribute__((weak));
-extern void ts_query_cursor_set_max_start_depth(TSQueryCursor *, uint32_t) __attribute__((weak));
 
 static bool runtime_linked(void) {
 	return ts_tree_root_node && ts_tree_language && ts_language_symbol_count &&
@@ -53,8 +50,7 @@ static bool runtime_linked(void) {
 		ts_node_start_byte && ts_node_end_byte && ts_node_start_point && ts_node_end_point &&
 		ts_tree_cursor_new && ts_tree_cursor_delete && ts_tree_cursor_current_node &&
 		ts_tree_cursor_current_field_id && ts_tree_cursor_goto_first_child &&
-		ts_tree_cursor_goto_next_sibling && ts_tree_cursor_goto_parent &&
-		ts_query_cursor_set_max_start_depth;
+		ts_tree_cursor_goto_next_sibling && ts_tree_cursor_goto_parent;
 }
 
 typedef struct {
@@ -164,12 +160,6 @@ var errRuntimeNotLinked = errors.New("the tree-sitter runtime's functions are no
 // cTree is the binding's C tree: the first field of its BaseTree.
 func cTree(t *sitter.Tree) *C.TSTree {
 	return *(**C.TSTree)(unsafe.Pointer(t.BaseTree))
-}
-
-// limitStartDepth makes a query cursor start matches only at the given depth or above
-// (0: the root), so it does not descend where no pattern can start.
-func limitStartDepth(qc *sitter.QueryCursor, depth uint32) {
-	C.ts_query_cursor_set_max_start_depth(*(**C.TSQueryCursor)(unsafe.Pointer(qc)), C.uint32_t(depth))
 }
 
 // flatNode is a named node of a flatTree. Indexes are into the tree's nodes; -1: none.
