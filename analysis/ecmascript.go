@@ -3,6 +3,7 @@ package analysis
 import (
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // esImport is an import statement, or an export statement with a `from` clause.
@@ -184,20 +185,16 @@ func specifiers(t *flatTree, list int32) []importedName {
 }
 
 // exportKeywords reports the `default` and `=` of an export statement: tokens the flat
-// tree leaves out, found in the source between the statement's named children.
+// tree leaves out, found in the source between the statement's named children (where
+// only the statement's own tokens are: comments are children).
 func exportKeywords(t *flatTree, n int32) (isDefault, assigns bool) {
 	node := &t.nodes[n]
 	from := uint32(node.start_byte)
 	gap := func(to uint32) {
-		for _, token := range strings.FieldsFunc(string(t.src[from:to]), func(r rune) bool {
-			return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == ';' || r == '{' || r == '}' || r == '*'
-		}) {
-			switch token {
-			case "default":
-				isDefault = true
-			case "=":
-				assigns = true
-			}
+		text := string(t.src[from:to])
+		assigns = assigns || strings.Contains(text, "=")
+		for _, word := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+			isDefault = isDefault || word == "default"
 		}
 	}
 	for c := t.firstChild(n); c >= 0; c = t.nextSibling(c) {

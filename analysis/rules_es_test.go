@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,5 +136,40 @@ func TestESInjectedBreaksInARealisticTree(t *testing.T) {
 	}
 	if got := findings(t, root); len(got) != 4 || !strings.HasSuffix(got[0], "1:23 unresolved-import") {
 		t.Errorf("moved file: %v", got)
+	}
+}
+
+// The `default` and `=` of an export statement are tokens the flat tree leaves out; they
+// are read from the source between the statement's parts, however it is spaced.
+func TestESExportKeywordsWhateverTheSpacing(t *testing.T) {
+	p := parsers{}
+	defer p.close()
+	for src, want := range map[string]string{
+		"export=foo\n":                        "open",
+		"export /* note */ = foo;\n":          "open",
+		"export default{a: 1}\n":              "default",
+		"export  default   function f() {}\n": "default",
+		"/* default */ export const x = 1;\n": "x",
+		"export { x as default };\n":          "default",
+	} {
+		tree, err := p.parse(context.Background(), LanguageFor("m.ts"), []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := factsOf(context.Background(), p, "m.ts", []byte(src), tree)
+		tree.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		if f.es.open {
+			got = append(got, "open")
+		}
+		for name := range f.es.exports {
+			got = append(got, name)
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("%q: %v, want %s", src, got, want)
+		}
 	}
 }
