@@ -94,17 +94,8 @@ func goTopLevel(t *flatTree, f *fileFacts) {
 				}
 			}
 		case "import_declaration":
-			for _, c := range t.children(stmt) {
-				switch t.kind(c) {
-				case "import_spec":
-					goImport(t, c, f)
-				case "import_spec_list":
-					for _, spec := range t.children(c) {
-						if t.kind(spec) == "import_spec" {
-							goImport(t, spec, f)
-						}
-					}
-				}
+			for _, spec := range goSpecs(t, stmt, "import_spec") {
+				goImport(t, spec, f)
 			}
 		case "function_declaration":
 			name, params := t.childOfKind(stmt, "name", "identifier"), t.childOfKind(stmt, "parameters", "parameter_list")
@@ -125,26 +116,34 @@ func goTopLevel(t *flatTree, f *fileFacts) {
 				}
 			}
 		case "var_declaration":
-			for _, c := range t.children(stmt) {
-				switch t.kind(c) {
-				case "var_spec":
-					goNames(t, c, "identifier", "variable", f)
-				case "var_spec_list":
-					for _, spec := range t.children(c) {
-						if t.kind(spec) == "var_spec" {
-							goNames(t, spec, "identifier", "variable", f)
-						}
-					}
-				}
+			for _, spec := range goSpecs(t, stmt, "var_spec") {
+				goNames(t, spec, "identifier", "variable", f)
 			}
 		case "const_declaration":
-			for _, spec := range t.children(stmt) {
-				if t.kind(spec) == "const_spec" {
-					goNames(t, spec, "identifier", "constant", f)
+			for _, spec := range goSpecs(t, stmt, "const_spec") {
+				goNames(t, spec, "identifier", "constant", f)
+			}
+		}
+	}
+}
+
+// goSpecs lists a declaration's specs of a kind: its children, or those of its
+// parenthesized list (import_spec_list, var_spec_list).
+func goSpecs(t *flatTree, decl int32, kind string) []int32 {
+	var out []int32
+	for _, c := range t.children(decl) {
+		switch t.kind(c) {
+		case kind:
+			out = append(out, c)
+		case kind + "_list":
+			for _, spec := range t.children(c) {
+				if t.kind(spec) == kind {
+					out = append(out, spec)
 				}
 			}
 		}
 	}
+	return out
 }
 
 func goImport(t *flatTree, spec int32, f *fileFacts) {

@@ -317,13 +317,7 @@ func pyStatements(t *flatTree, block int32, f *fileFacts, unconditional bool) {
 		case "import_statement":
 			for _, n := range t.children(stmt) {
 				imp := pyImport{}
-				target, local := n, ""
-				if t.kind(n) == "aliased_import" {
-					target = t.child(n, "name")
-					if alias := t.child(n, "alias"); alias >= 0 {
-						local = t.text(alias)
-					}
-				}
+				target, local := pyAliased(t, n)
 				if target < 0 {
 					continue
 				}
@@ -436,13 +430,7 @@ func pyFromImport(t *flatTree, stmt int32, py *pyFacts) pyImport {
 			}
 			continue
 		}
-		target, local := n, ""
-		if t.kind(n) == "aliased_import" {
-			target = t.child(n, "name")
-			if alias := t.child(n, "alias"); alias >= 0 {
-				local = t.text(alias)
-			}
-		}
+		target, local := pyAliased(t, n)
 		if target < 0 {
 			continue
 		}
@@ -455,6 +443,17 @@ func pyFromImport(t *flatTree, stmt int32, py *pyFacts) pyImport {
 		imp.names = append(imp.names, in)
 	}
 	return imp
+}
+
+// pyAliased reads an imported name: `a.b`, or `a.b as c` with its alias ("" without).
+func pyAliased(t *flatTree, n int32) (target int32, alias string) {
+	if t.kind(n) != "aliased_import" {
+		return n, ""
+	}
+	if a := t.child(n, "alias"); a >= 0 {
+		alias = t.text(a)
+	}
+	return t.child(n, "name"), alias
 }
 
 // pySignatureOf reads a parameter list.
