@@ -6,6 +6,7 @@ import (
 
 	"github.com/anthropics/anthropic-sdk-go"
 	"github.com/anthropics/anthropic-sdk-go/option"
+	"github.com/anthropics/anthropic-sdk-go/packages/param"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
 )
@@ -45,12 +46,8 @@ func (p *anthropicProvider) Complete(ctx context.Context, req Request) (Response
 		params.System = []anthropic.TextBlockParam{{Text: req.System}}
 	}
 	for _, t := range req.Tools {
-		schema := anthropic.ToolInputSchemaParam{Properties: t.Parameters["properties"]}
-		if required, ok := t.Parameters["required"].([]string); ok {
-			schema.Required = required
-		}
 		params.Tools = append(params.Tools, anthropic.ToolUnionParam{OfTool: &anthropic.ToolParam{
-			Name: t.Name, Description: anthropic.String(t.Description), InputSchema: schema,
+			Name: t.Name, Description: anthropic.String(t.Description), InputSchema: param.Override[anthropic.ToolInputSchemaParam](t.Parameters),
 		}})
 	}
 

@@ -6,6 +6,7 @@ package model
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -36,7 +37,7 @@ type ToolCall struct {
 type Tool struct {
 	Name        string
 	Description string
-	Parameters  map[string]any
+	Parameters  json.RawMessage // the arguments' JSON schema, encoded once: every turn sends it
 }
 
 // Request is one turn: everything the model sees.

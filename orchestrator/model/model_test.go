@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -47,9 +48,8 @@ func providers(t *testing.T, answer func(fakeapi.Request) fakeapi.Reply, opts Op
 	return out
 }
 
-var readTool = Tool{Name: "read_file", Description: "read a file", Parameters: map[string]any{
-	"type": "object", "properties": map[string]any{"path": map[string]any{"type": "string"}}, "required": []string{"path"},
-}}
+var readTool = Tool{Name: "read_file", Description: "read a file",
+	Parameters: json.RawMessage(`{"type": "object", "properties": {"path": {"type": "string"}}, "required": ["path"]}`)}
 
 func TestStreamingTextAndToolCalls(t *testing.T) {
 	answer := func(r fakeapi.Request) fakeapi.Reply {
@@ -84,9 +84,25 @@ func TestStreamingTextAndToolCalls(t *testing.T) {
 			if !last.Stream || !strings.Contains(last.Auth, secretKey) || !strings.Contains(last.Text(), "call_a") || !strings.Contains(last.Text(), "hello") {
 				t.Errorf("request as received: stream=%v %s", last.Stream, last.Text())
 			}
-			body, _ := json.Marshal(last.Body)
+			body := last.Body
 			if !strings.Contains(string(body), "You are a worker.") || !strings.Contains(string(body), `"read_file"`) {
 				t.Errorf("system prompt or tools missing: %s", body)
+			}
+			// The tool's schema, where each API expects it, as the tool defines it.
+			var sent struct {
+				Tools []struct {
+					Function    struct{ Parameters json.RawMessage } `json:"function"`     // OpenAI
+					InputSchema json.RawMessage                      `json:"input_schema"` // Anthropic
+				} `json:"tools"`
+			}
+			if err := json.Unmarshal(body, &sent); err != nil || len(sent.Tools) != 1 {
+				t.Fatalf("tools as sent: %s (%v)", body, err)
+			}
+			var want, schema bytes.Buffer
+			_ = json.Compact(&want, readTool.Parameters)
+			_ = json.Compact(&schema, append(sent.Tools[0].Function.Parameters, sent.Tools[0].InputSchema...))
+			if schema.String() != want.String() {
+				t.Errorf("schema as sent %s, want %s", schema.String(), want.String())
 			}
 		})
 	}

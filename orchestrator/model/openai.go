@@ -2,11 +2,13 @@ package model
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/packages/param"
 	"github.com/openai/openai-go/v3/shared"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
@@ -42,11 +44,10 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 		params.MaxCompletionTokens = openai.Int(int64(req.MaxTokens))
 	}
 	for _, t := range req.Tools {
-		params.Tools = append(params.Tools, openai.ChatCompletionFunctionTool(shared.FunctionDefinitionParam{
-			Name:        t.Name,
-			Description: openai.String(t.Description),
-			Parameters:  shared.FunctionParameters(t.Parameters),
-		}))
+		// The schema goes as encoded: the SDK's FunctionParameters, a map, would be encoded
+		// again at every turn (a fifth of a request's CPU with eight tools).
+		params.Tools = append(params.Tools, openai.ChatCompletionFunctionTool(param.Override[shared.FunctionDefinitionParam](
+			functionDefinition{Name: t.Name, Description: t.Description, Parameters: t.Parameters})))
 	}
 
 	ctx, dog, stop := newWatchdog(ctx, p.opts.stall())
@@ -64,6 +65,13 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 		return Response{}, redact(p.spec, streamError(ctx, err), p.key)
 	}
 	return acc.response(), nil
+}
+
+// functionDefinition is Chat Completions' function definition, with its schema encoded.
+type functionDefinition struct {
+	Name        string          `json:"name"`
+	Description string          `json:"description,omitempty"`
+	Parameters  json.RawMessage `json:"parameters"`
 }
 
 // Bounds on one streamed reply: a server that never stops (or numbers its tool calls

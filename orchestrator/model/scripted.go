@@ -111,8 +111,7 @@ func estimateUsage(req Request, answer Message) store.TokenUsage {
 		}
 	}
 	for _, t := range req.Tools {
-		schema, _ := json.Marshal(t.Parameters)
-		in += len(t.Name) + len(t.Description) + len(schema)
+		in += len(t.Name) + len(t.Description) + len(t.Parameters)
 	}
 	out := len(answer.Content)
 	for _, tc := range answer.ToolCalls {

@@ -49,8 +49,17 @@ type toolSpec struct {
 	run func(ctx context.Context, s *Session, args map[string]any) (string, error)
 }
 
-func obj(required []string, props map[string]any) map[string]any {
-	return map[string]any{"type": "object", "properties": props, "required": required}
+// obj is an arguments schema, encoded once.
+func obj(required []string, props map[string]any) json.RawMessage {
+	schema := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		schema["required"] = required
+	}
+	raw, err := json.Marshal(schema)
+	if err != nil {
+		panic(err) // static strings and maps: cannot fail
+	}
+	return raw
 }
 
 func str(desc string) map[string]any { return map[string]any{"type": "string", "description": desc} }

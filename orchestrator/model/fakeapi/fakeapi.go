@@ -35,9 +35,11 @@ type Reply struct {
 
 // Request is a request as the server received it.
 type Request struct {
-	Auth   string         // the Authorization or x-api-key header
-	Body   map[string]any // the decoded JSON body
-	Stream bool
+	Auth     string            `json:"-"` // the Authorization or x-api-key header
+	Body     []byte            `json:"-"` // the JSON body as received
+	Model    string            `json:"model"`
+	Stream   bool              `json:"stream"`
+	Messages []json.RawMessage `json:"messages"`
 }
 
 // Server is a running fake API.
@@ -88,12 +90,11 @@ func start(t testing.TB, path string, answer func(Request) Reply, write func(htt
 	mux := http.NewServeMux()
 	mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 		raw, _ := io.ReadAll(r.Body)
-		req := Request{Auth: r.Header.Get("Authorization") + r.Header.Get("X-Api-Key")}
-		if err := json.Unmarshal(raw, &req.Body); err != nil {
+		req := Request{Auth: r.Header.Get("Authorization") + r.Header.Get("X-Api-Key"), Body: raw}
+		if err := json.Unmarshal(raw, &req); err != nil {
 			http.Error(w, "bad json", http.StatusBadRequest)
 			return
 		}
-		req.Stream, _ = req.Body["stream"].(bool)
 		s.mu.Lock()
 		s.requests = append(s.requests, req)
 		s.inFlight++
@@ -155,13 +156,48 @@ func (e *sse) event(name string, data any) {
 	}
 }
 
+// The Chat Completions stream's chunk, typed: the latency benchmarks send thousands, and
+// the double's CPU is not what they measure (a real API costs this machine nothing).
+type openAIChunk struct {
+	ID      string         `json:"id"`
+	Object  string         `json:"object"`
+	Created int            `json:"created"`
+	Model   string         `json:"model"`
+	Choices []openAIChoice `json:"choices"`
+	Usage   *openAIUsage   `json:"usage,omitempty"`
+}
+
+type openAIChoice struct {
+	Index        int         `json:"index"`
+	Delta        openAIDelta `json:"delta"`
+	FinishReason *string     `json:"finish_reason"`
+}
+
+type openAIDelta struct {
+	Role      string           `json:"role,omitempty"`
+	Content   *string          `json:"content,omitempty"`
+	ToolCalls []openAIToolCall `json:"tool_calls,omitempty"`
+}
+
+type openAIToolCall struct {
+	Index    int            `json:"index"`
+	ID       string         `json:"id,omitempty"`
+	Type     string         `json:"type,omitempty"`
+	Function openAIFunction `json:"function"`
+}
+
+type openAIFunction struct {
+	Name      string `json:"name,omitempty"`
+	Arguments string `json:"arguments"`
+}
+
+type openAIUsage struct {
+	Prompt     int `json:"prompt_tokens"`
+	Completion int `json:"completion_tokens"`
+	Total      int `json:"total_tokens"`
+}
+
 func writeOpenAI(w http.ResponseWriter, r *http.Request, req Request, reply Reply) {
-	model, _ := req.Body["model"].(string)
-	finish := "stop"
-	if len(reply.Calls) > 0 {
-		finish = "tool_calls"
-	}
-	usage := map[string]any{"prompt_tokens": reply.InputTok, "completion_tokens": reply.OutputTok, "total_tokens": reply.InputTok + reply.OutputTok}
 	if !req.Stream {
 		// The providers always stream; a plain request means a client this double does not
 		// pretend to serve.
@@ -170,29 +206,35 @@ func writeOpenAI(w http.ResponseWriter, r *http.Request, req Request, reply Repl
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	e := &sse{w: w, r: r, stall: reply.StallAfter}
-	chunk := func(delta map[string]any, finish any) map[string]any {
-		return map[string]any{"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": model,
-			"choices": []any{map[string]any{"index": 0, "delta": delta, "finish_reason": finish}}}
+	chunk := func(delta openAIDelta, finish *string) openAIChunk {
+		return openAIChunk{ID: "chatcmpl-fake", Object: "chat.completion.chunk", Created: 1, Model: req.Model,
+			Choices: []openAIChoice{{Delta: delta, FinishReason: finish}}}
 	}
-	e.event("", chunk(map[string]any{"role": "assistant", "content": ""}, nil))
+	empty := ""
+	e.event("", chunk(openAIDelta{Role: "assistant", Content: &empty}, nil))
 	for _, part := range split(reply.Text) {
-		e.event("", chunk(map[string]any{"content": part}, nil))
+		e.event("", chunk(openAIDelta{Content: &part}, nil))
 	}
 	for i, c := range reply.Calls {
-		e.event("", chunk(map[string]any{"tool_calls": []any{map[string]any{"index": i, "id": c.ID, "type": "function", "function": map[string]any{"name": c.Name, "arguments": ""}}}}, nil))
+		e.event("", chunk(openAIDelta{ToolCalls: []openAIToolCall{{Index: i, ID: c.ID, Type: "function", Function: openAIFunction{Name: c.Name}}}}, nil))
 		for _, part := range split(c.Args) {
-			e.event("", chunk(map[string]any{"tool_calls": []any{map[string]any{"index": i, "function": map[string]any{"arguments": part}}}}, nil))
+			e.event("", chunk(openAIDelta{ToolCalls: []openAIToolCall{{Index: i, Function: openAIFunction{Arguments: part}}}}, nil))
 		}
 	}
-	e.event("", chunk(map[string]any{}, finish))
-	e.event("", map[string]any{"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": model, "choices": []any{}, "usage": usage})
+	finish := "stop"
+	if len(reply.Calls) > 0 {
+		finish = "tool_calls"
+	}
+	e.event("", chunk(openAIDelta{}, &finish))
+	e.event("", openAIChunk{ID: "chatcmpl-fake", Object: "chat.completion.chunk", Created: 1, Model: req.Model, Choices: []openAIChoice{},
+		Usage: &openAIUsage{Prompt: reply.InputTok, Completion: reply.OutputTok, Total: reply.InputTok + reply.OutputTok}})
 	if !e.stalled {
 		_, _ = io.WriteString(w, "data: [DONE]\n\n")
 	}
 }
 
 func writeAnthropic(w http.ResponseWriter, r *http.Request, req Request, reply Reply) {
-	model, _ := req.Body["model"].(string)
+	model := req.Model
 	stop := "end_turn"
 	if len(reply.Calls) > 0 {
 		stop = "tool_use"
@@ -236,14 +278,12 @@ func split(s string) []string {
 	return out
 }
 
-// Text is the concatenated content of a request's messages, for answers that depend on
-// what the model was told.
+// Text is a request's messages as they were sent (JSON, a line each), for answers that
+// depend on what the model was told.
 func (r Request) Text() string {
 	var b strings.Builder
-	msgs, _ := r.Body["messages"].([]any)
-	for _, m := range msgs {
-		raw, _ := json.Marshal(m)
-		b.Write(raw)
+	for _, m := range r.Messages {
+		b.Write(m)
 		b.WriteByte('\n')
 	}
 	return b.String()
