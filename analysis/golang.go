@@ -15,7 +15,9 @@ import (
 // functions (a walk of the whole tree). Both read the flat tree: Go has no facts query.
 func extractGo(rel string, t *flatTree, f *fileFacts) {
 	f.constrained = goConstrained(rel, t.src)
-	f.neverBuilt = goIgnoreConstraint.Match(t.src[:min(len(t.src), 4096)])
+	// Only a constrained file can be never built, and the regular expression over the
+	// first 4 KB is slow: it runs on those only.
+	f.neverBuilt = f.constrained && goIgnoreConstraint.Match(t.src[:min(len(t.src), 4096)])
 	goTopLevel(t, f)
 	goWalk(t, f)
 }

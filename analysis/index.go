@@ -211,7 +211,7 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 	var candidates []string
 	var modules []goModule
 	skipped := map[string]string{}
-	err := ix.ignore.Walk("", func(rel string, d fs.DirEntry, err error) error {
+	err := ix.ignore.WalkParallel("", func(rel string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
 			if rel == "" {

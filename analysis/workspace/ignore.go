@@ -47,7 +47,7 @@ type ignorePattern struct {
 }
 
 // NewIgnore loads the root's .gitignore and .git/info/exclude. Nested .gitignore files
-// are loaded with LoadDir as the walk reaches their directories.
+// are loaded as a walk reads their directories, or with LoadDir when they change.
 func NewIgnore(root string) *Ignore {
 	ig := &Ignore{root: root, rules: map[string][]ignorePattern{}}
 	exclude := readPatterns(filepath.Join(root, ".git", "info", "exclude"))
@@ -72,6 +72,13 @@ func (ig *Ignore) LoadDir(rel string) {
 	} else {
 		ig.rules[rel] = patterns
 	}
+	ig.mu.Unlock()
+}
+
+// dropDir forgets the rules of the directory rel, which has no .gitignore.
+func (ig *Ignore) dropDir(rel string) {
+	ig.mu.Lock()
+	delete(ig.rules, rel)
 	ig.mu.Unlock()
 }
 

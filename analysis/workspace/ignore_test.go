@@ -85,25 +85,69 @@ func TestWalkSkipsIgnoredAndDoesNotFollowSymlinks(t *testing.T) {
 	writeFile(t, filepath.Join(root, "lib", ".gitignore"), "*.out\n")
 	writeFile(t, filepath.Join(root, "lib", "b.go"), "package lib")
 	writeFile(t, filepath.Join(root, "lib", "b.out"), "")
+	writeFile(t, filepath.Join(root, "lib", "deep", "c.go"), "package deep")
+	writeFile(t, filepath.Join(root, "lib", "deep", "c.out"), "") // ignored by lib/.gitignore
+	writeFile(t, filepath.Join(root, "z.go"), "package a")
 	// A symlink loop: following it would never end.
 	if err := os.Symlink(root, filepath.Join(root, "lib", "loop")); err != nil {
 		t.Fatal(err)
 	}
 
-	var seen []string
-	err := NewIgnore(root).Walk("", func(rel string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		seen = append(seen, rel)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	walks := map[string]struct {
+		walk func(*Ignore, string, WalkFunc) error
+		want []string
+	}{
+		"depth first":                {(*Ignore).Walk, []string{"", ".gitignore", "a.go", "lib", "lib/.gitignore", "lib/b.go", "lib/deep", "lib/deep/c.go", "lib/loop", "z.go"}},
+		"breadth first, in parallel": {(*Ignore).WalkParallel, []string{"", ".gitignore", "a.go", "lib", "z.go", "lib/.gitignore", "lib/b.go", "lib/deep", "lib/loop", "lib/deep/c.go"}},
 	}
-	want := []string{"", ".gitignore", "a.go", "lib", "lib/.gitignore", "lib/b.go", "lib/loop"}
-	if !slices.Equal(seen, want) {
-		t.Errorf("walk saw %q, want %q", seen, want)
+	for name, w := range walks {
+		var seen []string
+		err := w.walk(NewIgnore(root), "", func(rel string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			seen = append(seen, rel)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(seen, w.want) {
+			t.Errorf("%s: the walk saw %q, want %q", name, seen, w.want)
+		}
+	}
+}
+
+// A walk judges a directory's entries with the .gitignore it holds now: one removed since
+// the last walk no longer applies, one added does.
+func TestWalkFollowsGitignoreChanges(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "lib", ".gitignore"), "*.out\n")
+	writeFile(t, filepath.Join(root, "lib", "b.out"), "")
+	files := func(ig *Ignore, walk func(*Ignore, string, WalkFunc) error) []string {
+		var out []string
+		if err := walk(ig, "", func(rel string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				out = append(out, rel)
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for _, walk := range []func(*Ignore, string, WalkFunc) error{(*Ignore).Walk, (*Ignore).WalkParallel} {
+		writeFile(t, filepath.Join(root, "lib", ".gitignore"), "*.out\n")
+		ig := NewIgnore(root)
+		if got := files(ig, walk); !slices.Equal(got, []string{"lib/.gitignore"}) {
+			t.Fatalf("with lib/.gitignore: %q", got)
+		}
+		if err := os.Remove(filepath.Join(root, "lib", ".gitignore")); err != nil {
+			t.Fatal(err)
+		}
+		if got := files(ig, walk); !slices.Equal(got, []string{"lib/b.out"}) {
+			t.Errorf("after removing lib/.gitignore: %q", got)
+		}
 	}
 }
 
@@ -118,22 +162,23 @@ func TestWalkReportsUnreadableDirectoryAndGoesOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.Chmod(filepath.Join(root, "locked"), 0o755) })
-	var failed []string
-	var files []string
-	err := NewIgnore(root).Walk("", func(rel string, d fs.DirEntry, err error) error {
-		if err != nil {
-			failed = append(failed, rel)
+	for _, walk := range []func(*Ignore, string, WalkFunc) error{(*Ignore).Walk, (*Ignore).WalkParallel} {
+		var failed, files []string
+		err := walk(NewIgnore(root), "", func(rel string, d fs.DirEntry, err error) error {
+			if err != nil {
+				failed = append(failed, rel)
+				return nil
+			}
+			if !d.IsDir() {
+				files = append(files, rel)
+			}
 			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if !d.IsDir() {
-			files = append(files, rel)
+		if !slices.Equal(failed, []string{"locked"}) || !slices.Equal(files, []string{"open.go"}) {
+			t.Errorf("failed %q, files %q", failed, files)
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(failed, []string{"locked"}) || !slices.Equal(files, []string{"open.go"}) {
-		t.Errorf("failed %q, files %q", failed, files)
 	}
 }
