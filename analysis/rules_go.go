@@ -175,7 +175,9 @@ type located struct {
 	def  Definition
 }
 
-// checkFile applies the import, export and arity rules to one file.
+// checkFile applies the import, export and arity rules to one file. A finding about an
+// imported package is reported only when the index holds all its Go files (isHidden,
+// asked only then: it lists the directory).
 func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
 	var out []Diagnostic
 	imported := map[string]*goPackage{} // local name -> package
@@ -192,9 +194,6 @@ func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			}
 			continue
 		}
-		if v.isHidden(dir) {
-			continue
-		}
 		local := imp.Name
 		if local == "" {
 			local = p.name
@@ -208,6 +207,9 @@ func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			continue
 		}
 		defs := v.definitions(p, rel)[ref.Name]
+		if (len(defs) == 0 || !defs[0].def.Exported) && v.isHidden(p.dir) {
+			continue
+		}
 		if len(defs) == 0 {
 			out = append(out, Diagnostic{File: rel, Range: ref.Range, Severity: SeverityError, Rule: RuleMissingExport,
 				Message: fmt.Sprintf("`%s.%s` is not defined in package %s (%s/)", ref.Qualifier, ref.Name, p.name, p.dir),
@@ -227,17 +229,18 @@ func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			continue
 		}
 		var defs []located
+		var from *goPackage // an imported package
 		switch {
 		case call.Qualifier != "":
-			p := imported[call.Qualifier]
-			if p == nil || f.locals[call.Qualifier] {
+			from = imported[call.Qualifier]
+			if from == nil || f.locals[call.Qualifier] {
 				continue
 			}
-			defs = v.definitions(p, rel)[call.Name]
+			defs = v.definitions(from, rel)[call.Name]
 		case own != nil && !f.locals[call.Name] && f.pkg == own.name:
 			defs = v.definitions(own, rel)[call.Name]
 		}
-		if d, ok := arityViolation(defs, call.Args); ok {
+		if d, ok := arityViolation(defs, call.Args); ok && (from == nil || !v.isHidden(from.dir)) {
 			name := call.Name
 			if call.Qualifier != "" {
 				name = call.Qualifier + "." + name
