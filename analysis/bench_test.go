@@ -119,7 +119,7 @@ func readSources(b *testing.B, root string) (files []string, sources [][]byte) {
 // parseAll parses the sources on every core and returns how long it took.
 func parseAll(b *testing.B, files []string, sources [][]byte) time.Duration {
 	start := time.Now()
-	err := eachParallel(context.Background(), len(files), func(ctx context.Context, p parsers, i int) error {
+	err := eachParallel(context.Background(), len(files), func(ctx context.Context, p *parsers, i int) error {
 		tree, err := p.parse(ctx, LanguageFor(files[i]), sources[i])
 		if err == nil {
 			tree.Close()

@@ -42,7 +42,7 @@ type Index struct {
 	stale    map[string]bool         // files to check again
 
 	updateMu sync.Mutex // serializes Update, which owns updating and kept
-	updating parsers
+	updating *parsers
 	kept     map[string]*keptTree // the trees of the files Update parsed last
 	updates  uint64
 }
@@ -69,7 +69,7 @@ func NewIndex(root string) *Index {
 		reads:    map[string]readSet{},
 		readers:  map[string]readSet{},
 		stale:    map[string]bool{},
-		updating: parsers{},
+		updating: &parsers{},
 		kept:     map[string]*keptTree{},
 	}
 }
@@ -240,7 +240,7 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 		done  int
 		facts = make(map[string]*fileFacts, len(candidates))
 	)
-	err = eachParallel(ctx, len(candidates), func(ctx context.Context, p parsers, i int) error {
+	err = eachParallel(ctx, len(candidates), func(ctx context.Context, p *parsers, i int) error {
 		rel := candidates[i]
 		f, reason, err := ix.load(ctx, p, rel)
 		mu.Lock()
@@ -275,7 +275,7 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 
 // eachParallel calls work for 0..n-1 on every core, each goroutine with its own parsers.
 // The first error cancels the rest and is returned.
-func eachParallel(ctx context.Context, n int, work func(ctx context.Context, p parsers, i int) error) error {
+func eachParallel(ctx context.Context, n int, work func(ctx context.Context, p *parsers, i int) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	next := make(chan int)
@@ -284,7 +284,7 @@ func eachParallel(ctx context.Context, n int, work func(ctx context.Context, p p
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := parsers{}
+			p := &parsers{}
 			defer p.close()
 			for i := range next {
 				if err := work(ctx, p, i); err != nil {
@@ -308,7 +308,7 @@ feed:
 
 // load returns a file's facts, reusing the cached ones when its content is unchanged, or
 // the reason it is not checked.
-func (ix *Index) load(ctx context.Context, p parsers, rel string) (*fileFacts, string, error) {
+func (ix *Index) load(ctx context.Context, p *parsers, rel string) (*fileFacts, string, error) {
 	src, err := os.ReadFile(filepath.Join(ix.root, filepath.FromSlash(rel)))
 	if err != nil {
 		return nil, fmt.Sprintf("unreadable: %v", unwrapPath(err)), nil
@@ -332,7 +332,7 @@ func (ix *Index) load(ctx context.Context, p parsers, rel string) (*fileFacts, s
 }
 
 // parseFile extracts a file's facts and syntax errors.
-func parseFile(ctx context.Context, p parsers, rel string, src []byte) (*fileFacts, error) {
+func parseFile(ctx context.Context, p *parsers, rel string, src []byte) (*fileFacts, error) {
 	tree, err := p.parse(ctx, LanguageFor(rel), src)
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", rel, err)
@@ -342,7 +342,7 @@ func parseFile(ctx context.Context, p parsers, rel string, src []byte) (*fileFac
 }
 
 // factsOf extracts the facts and syntax errors of a parsed file.
-func factsOf(ctx context.Context, p parsers, rel string, src []byte, tree *sitter.Tree) (*fileFacts, error) {
+func factsOf(ctx context.Context, p *parsers, rel string, src []byte, tree *sitter.Tree) (*fileFacts, error) {
 	lang := LanguageFor(rel)
 	f := &fileFacts{lang: lang, generated: isGenerated(src)}
 	var err error
@@ -352,7 +352,7 @@ func factsOf(ctx context.Context, p parsers, rel string, src []byte, tree *sitte
 		}
 	}
 	if lang.extract != nil {
-		flat, err := flatten(tree, src)
+		flat, err := p.flatten(tree, src)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", rel, err)
 		}

@@ -50,24 +50,44 @@ func LanguageFor(name string) *Language {
 	return languageByExtension[strings.ToLower(path.Ext(name))]
 }
 
-// parsers keeps one tree-sitter parser per language for one goroutine: parsers and trees
-// are not safe for concurrent use.
-type parsers map[*Language]*sitter.Parser
+// parsers keeps one tree-sitter parser per language for one goroutine, and the buffer
+// its trees are flattened into: parsers and trees are not safe for concurrent use.
+type parsers struct {
+	byLanguage map[*Language]*sitter.Parser
+	nodes      []flatNode // reused by flatten: most of a scan's allocations otherwise
+}
 
-func (p parsers) get(l *Language) *sitter.Parser {
-	parser := p[l]
+func (p *parsers) get(l *Language) *sitter.Parser {
+	parser := p.byLanguage[l]
 	if parser == nil {
 		parser = sitter.NewParser()
 		parser.SetLanguage(l.grammar)
-		p[l] = parser
+		if p.byLanguage == nil {
+			p.byLanguage = map[*Language]*sitter.Parser{}
+		}
+		p.byLanguage[l] = parser
 	}
 	return parser
+}
+
+// maxKeptNodes bounds the flatten buffer a parsers keeps (about 3 MB): a rare huge file
+// gets a buffer of its own.
+const maxKeptNodes = 1 << 16
+
+// flatten copies tree's named nodes into the parsers' buffer: the result is valid until
+// the next flatten with the same parsers.
+func (p *parsers) flatten(tree *sitter.Tree, src []byte) (*flatTree, error) {
+	t, err := flattenInto(tree, src, p.nodes)
+	if err == nil && cap(t.nodes) <= maxKeptNodes {
+		p.nodes = t.nodes[:0]
+	}
+	return t, err
 }
 
 // parse parses src with the language's parser. Cancellation is checked before, not
 // during, the parse: for a cancellable context smacker starts a goroutine per parse, which
 // costs more than parsing a typical file, and no file is larger than maxFileBytes.
-func (p parsers) parse(ctx context.Context, lang *Language, src []byte) (*sitter.Tree, error) {
+func (p *parsers) parse(ctx context.Context, lang *Language, src []byte) (*sitter.Tree, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -81,7 +101,7 @@ func (p parsers) parse(ctx context.Context, lang *Language, src []byte) (*sitter
 // The binding's Tree.Edit passes the old end point as the new one: the edited tree's
 // own positions are wrong until the reparse, which never reuses the nodes the edit
 // touched (TestIncrementalParseMatchesAFullParse); nothing reads them in between.
-func (p parsers) reparse(ctx context.Context, lang *Language, old *sitter.Tree, oldSrc, src []byte) (*sitter.Tree, error) {
+func (p *parsers) reparse(ctx context.Context, lang *Language, old *sitter.Tree, oldSrc, src []byte) (*sitter.Tree, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -119,8 +139,8 @@ func pointAt(src []byte, offset int) sitter.Point {
 	return sitter.Point{Row: uint32(bytes.Count(line, []byte{'\n'})), Column: uint32(offset - bytes.LastIndexByte(line, '\n') - 1)}
 }
 
-func (p parsers) close() {
-	for _, parser := range p {
+func (p *parsers) close() {
+	for _, parser := range p.byLanguage {
 		parser.Close()
 	}
 }

@@ -142,7 +142,7 @@ func TestESInjectedBreaksInARealisticTree(t *testing.T) {
 // The `default` and `=` of an export statement are tokens the flat tree leaves out; they
 // are read from the source between the statement's parts, however it is spaced.
 func TestESExportKeywordsWhateverTheSpacing(t *testing.T) {
-	p := parsers{}
+	p := &parsers{}
 	defer p.close()
 	for src, want := range map[string]string{
 		"export=foo\n":                        "open",

@@ -95,7 +95,7 @@ func neutralize(lang *Language, src []byte) ([]byte, map[int]bool) {
 // syntaxErrors returns the syntax errors of src, parsed as tree: the innermost ERROR
 // nodes and the MISSING nodes tree-sitter inserted to recover (an injected error is
 // sometimes only a zero-width MISSING ")"). Known grammar gaps are not reported.
-func syntaxErrors(ctx context.Context, p parsers, lang *Language, src []byte, tree *sitter.Tree) ([]Diagnostic, error) {
+func syntaxErrors(ctx context.Context, p *parsers, lang *Language, src []byte, tree *sitter.Tree) ([]Diagnostic, error) {
 	if !tree.RootNode().HasError() {
 		return nil, nil
 	}

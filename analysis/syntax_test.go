@@ -8,7 +8,7 @@ import (
 
 func checkSource(t *testing.T, name, src string) []Diagnostic {
 	t.Helper()
-	p := parsers{}
+	p := &parsers{}
 	defer p.close()
 	lang := LanguageFor(name)
 	if lang == nil {

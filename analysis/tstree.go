@@ -197,13 +197,18 @@ func namesOf(t *C.TSTree) *grammarNames {
 	return v.(*grammarNames)
 }
 
-// flatten copies the named nodes of t, parsed from src.
-func flatten(t *sitter.Tree, src []byte) (*flatTree, error) {
+// flattenInto copies the named nodes of t, parsed from src, into buf's memory when it
+// has room, or into new memory.
+func flattenInto(t *sitter.Tree, src []byte, buf []flatNode) (*flatTree, error) {
 	if !C.runtime_linked() {
 		return nil, errRuntimeNotLinked
 	}
 	ct := cTree(t)
-	nodes := make([]flatNode, C.descendant_count(ct))
+	nodes := buf[:0]
+	if count := int(C.descendant_count(ct)); cap(nodes) < count {
+		nodes = make([]flatNode, count)
+	}
+	nodes = nodes[:cap(nodes)] // the C side writes every field of the nodes it reports
 	n := C.flatten(ct, unsafe.SliceData(nodes))
 	if n == 0 {
 		return nil, errors.New("out of memory flattening a syntax tree")

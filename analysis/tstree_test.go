@@ -69,14 +69,14 @@ func diffNodes(want, got []bindingNode) string {
 }
 
 func TestFlattenMatchesTheBinding(t *testing.T) {
-	p := parsers{}
+	p := &parsers{}
 	defer p.close()
 	for name, src := range treeSamples {
 		tree, err := p.parse(context.Background(), LanguageFor(name), []byte(src))
 		if err != nil {
 			t.Fatal(err)
 		}
-		flat, err := flatten(tree, []byte(src))
+		flat, err := flattenInto(tree, []byte(src), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +106,7 @@ func TestFlattenMatchesTheBinding(t *testing.T) {
 // An incremental parse (the old tree told about the edit, then reparsed) must give the
 // tree a full parse gives, positions included: the binding's own Tree.Edit does not.
 func TestIncrementalParseMatchesAFullParse(t *testing.T) {
-	p := parsers{}
+	p := &parsers{}
 	defer p.close()
 	rng := rand.New(rand.NewPCG(1, 2))
 	inserts := []string{"x", "\n", "(", "// note\n", "f(1, 2)\n", "é", "🙂", "\"", "\n\n    y = 1\n", "}", "\n    ", "\n  if x:\n      z()\n", "\t"}
@@ -134,8 +134,8 @@ func TestIncrementalParseMatchesAFullParse(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a, _ := flatten(full, next)
-			b, _ := flatten(incremental, next)
+			a, _ := flattenInto(full, next, nil)
+			b, _ := flattenInto(incremental, next, nil)
 			if d := diffNodes(flatNodes(a), flatNodes(b)); d != "" {
 				t.Fatalf("%s, edit %d: %s\n%s", name, step, d, next)
 			}
