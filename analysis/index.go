@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -222,6 +221,10 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 			if LanguageFor(rel) != nil {
 				skipped[rel] = "a symbolic link"
 			}
+		case !d.IsDir() && !d.Type().IsRegular():
+			if LanguageFor(rel) != nil {
+				skipped[rel] = "not a regular file"
+			}
 		case !d.IsDir() && LanguageFor(rel) != nil:
 			candidates = append(candidates, rel)
 		case !d.IsDir() && path.Base(rel) == "go.mod":
@@ -309,9 +312,12 @@ feed:
 // load returns a file's facts, reusing the cached ones when its content is unchanged, or
 // the reason it is not checked.
 func (ix *Index) load(ctx context.Context, p *parsers, rel string) (*fileFacts, string, error) {
-	src, err := os.ReadFile(filepath.Join(ix.root, filepath.FromSlash(rel)))
+	src, err := readSource(filepath.Join(ix.root, filepath.FromSlash(rel)), p.source)
 	if err != nil {
 		return nil, fmt.Sprintf("unreadable: %v", unwrapPath(err)), nil
+	}
+	if cap(src) <= maxKeptSource {
+		p.source = src // facts keep copies, never the source's bytes
 	}
 	if reason := skipReason(rel, src); reason != "" {
 		return nil, reason, nil

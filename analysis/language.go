@@ -55,6 +55,7 @@ func LanguageFor(name string) *Language {
 type parsers struct {
 	byLanguage map[*Language]*sitter.Parser
 	nodes      []flatNode // reused by flatten: most of a scan's allocations otherwise
+	source     []byte     // reused by Index.load for the file it reads
 }
 
 func (p *parsers) get(l *Language) *sitter.Parser {
@@ -70,9 +71,12 @@ func (p *parsers) get(l *Language) *sitter.Parser {
 	return parser
 }
 
-// maxKeptNodes bounds the flatten buffer a parsers keeps (about 3 MB): a rare huge file
-// gets a buffer of its own.
-const maxKeptNodes = 1 << 16
+// The buffers a parsers keeps are bounded (about 3 MB of nodes, 256 KB of source): a
+// rare huge file gets buffers of its own.
+const (
+	maxKeptNodes  = 1 << 16
+	maxKeptSource = 256 << 10
+)
 
 // flatten copies tree's named nodes into the parsers' buffer: the result is valid until
 // the next flatten with the same parsers.
