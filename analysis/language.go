@@ -50,8 +50,9 @@ func LanguageFor(name string) *Language {
 	return languageByExtension[strings.ToLower(path.Ext(name))]
 }
 
-// parsers keeps one tree-sitter parser per language for one goroutine, and the buffer
-// its trees are flattened into: parsers and trees are not safe for concurrent use.
+// parsers keeps one goroutine's tree-sitter parser per language and the buffers its
+// scan reads files and flattens trees into: parsers and trees are not safe for
+// concurrent use.
 type parsers struct {
 	byLanguage map[*Language]*sitter.Parser
 	nodes      []flatNode // reused by flatten: most of a scan's allocations otherwise
