@@ -61,10 +61,15 @@ func goWalk(t *flatTree, f *fileFacts) {
 
 var goIgnoreConstraint = regexp.MustCompile(`(?m)^//go:build ignore\s*$|^// \+build ignore\s*$`)
 
-var (
-	goosList   = strings.Fields("aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 windows zos")
-	goarchList = strings.Fields("386 amd64 arm arm64 loong64 mips mips64 mips64le mipsle ppc64 ppc64le riscv64 s390x wasm")
-)
+// goPlatforms are the GOOS and GOARCH values a file name's suffix can constrain it to.
+var goPlatforms = func() map[string]bool {
+	out := map[string]bool{}
+	for _, name := range strings.Fields("aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 windows zos" +
+		" 386 amd64 arm arm64 loong64 mips mips64 mips64le mipsle ppc64 ppc64le riscv64 s390x wasm") {
+		out[name] = true
+	}
+	return out
+}()
 
 // goConstrained reports a build constraint: such files may define the same names as
 // their siblings for another platform or tag.
@@ -75,10 +80,8 @@ func goConstrained(rel string, src []byte) bool {
 	}
 	parts := strings.Split(strings.TrimSuffix(strings.TrimSuffix(path.Base(rel), ".go"), "_test"), "_")
 	for i := len(parts) - 1; i >= 1 && i >= len(parts)-2; i-- {
-		for _, known := range append(goosList, goarchList...) {
-			if parts[i] == known {
-				return true
-			}
+		if goPlatforms[parts[i]] {
+			return true
 		}
 	}
 	return false
