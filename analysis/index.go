@@ -37,7 +37,7 @@ type Index struct {
 	// The rules' results, kept up to date incrementally (see evaluation).
 	findings map[string][]Diagnostic // by file
 	reads    map[string]readSet      // file -> what its last check read
-	readers  map[string]readSet      // what was read -> the files whose check read it
+	readers  map[string]readSet      // what was read -> the files whose check read it; nil until a change needs it
 	stale    map[string]bool         // files to check again
 
 	updateMu sync.Mutex // serializes Update, which owns updating and kept
@@ -66,7 +66,6 @@ func NewIndex(root string) *Index {
 		skipped:  map[string]string{},
 		findings: map[string][]Diagnostic{},
 		reads:    map[string]readSet{},
-		readers:  map[string]readSet{},
 		stale:    map[string]bool{},
 		updating: &parsers{},
 		kept:     map[string]*keptTree{},
@@ -197,8 +196,9 @@ func (ix *Index) Touch(rel string) {
 // rel, listed rel as a directory, or listed the directory rel is in. ix.mu is held.
 func (ix *Index) changed(rel string) {
 	ix.stale[rel] = true
+	readers := ix.reverseDependencies()
 	for _, key := range []string{rel, listingKey(rel), listingKey(path.Dir(rel))} {
-		for file := range ix.readers[key] {
+		for file := range readers[key] {
 			ix.stale[file] = true
 		}
 	}
@@ -268,7 +268,7 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 
 	ix.mu.Lock()
 	ix.files, ix.skipped, ix.goModules = facts, skipped, modules
-	ix.findings, ix.reads, ix.readers, ix.stale = map[string][]Diagnostic{}, map[string]readSet{}, map[string]readSet{}, map[string]bool{}
+	ix.findings, ix.reads, ix.readers, ix.stale = map[string][]Diagnostic{}, map[string]readSet{}, nil, map[string]bool{}
 	for rel := range facts {
 		ix.stale[rel] = true
 	}
@@ -441,13 +441,7 @@ func (ix *Index) evaluate() {
 	}
 	stale := slices.Sorted(maps.Keys(ix.stale))
 	for _, rel := range stale {
-		for key := range ix.reads[rel] {
-			delete(ix.readers[key], rel)
-			if len(ix.readers[key]) == 0 {
-				delete(ix.readers, key)
-			}
-		}
-		delete(ix.reads, rel)
+		ix.forgetReads(rel)
 		delete(ix.findings, rel)
 	}
 	checked := ix.check(stale)
@@ -459,14 +453,47 @@ func (ix *Index) evaluate() {
 			ix.findings[rel] = checked[i].findings
 		}
 		ix.reads[rel] = checked[i].reads
-		for key := range checked[i].reads {
-			if ix.readers[key] == nil {
-				ix.readers[key] = readSet{}
-			}
-			ix.readers[key][rel] = struct{}{}
+		if ix.readers != nil {
+			ix.addReaders(rel)
 		}
 	}
 	clear(ix.stale)
+}
+
+// reverseDependencies is ix.readers, built from ix.reads on the first change after a
+// scan: a one-off check (the command line) never needs it, and building it was the
+// scan's largest serial step. ix.mu is held.
+func (ix *Index) reverseDependencies() map[string]readSet {
+	if ix.readers == nil {
+		ix.readers = map[string]readSet{}
+		for rel := range ix.reads {
+			ix.addReaders(rel)
+		}
+	}
+	return ix.readers
+}
+
+// addReaders records rel as a reader of everything its last check read. ix.mu is held.
+func (ix *Index) addReaders(rel string) {
+	for key := range ix.reads[rel] {
+		if ix.readers[key] == nil {
+			ix.readers[key] = readSet{}
+		}
+		ix.readers[key][rel] = struct{}{}
+	}
+}
+
+// forgetReads drops what rel's last check read. ix.mu is held.
+func (ix *Index) forgetReads(rel string) {
+	if ix.readers != nil {
+		for key := range ix.reads[rel] {
+			delete(ix.readers[key], rel)
+			if len(ix.readers[key]) == 0 {
+				delete(ix.readers, key)
+			}
+		}
+	}
+	delete(ix.reads, rel)
 }
 
 // checkBatch is how many files one evaluation checks at a time: an edit's few files stay
