@@ -306,7 +306,9 @@ func esDefinitions(t *flatTree, n int32) []Definition {
 				continue
 			}
 			d := Definition{Name: t.text(name), Kind: defKind, Range: t.rangeOf(name)}
-			if value := t.child(decl, "value"); value >= 0 {
+			// With a type annotation (`const f: Handler = (a) => ...`) callers see the
+			// annotated type, whose parameters the file may not show.
+			if value := t.child(decl, "value"); value >= 0 && t.child(decl, "type") < 0 {
 				switch t.kind(value) {
 				case "arrow_function", "function_expression", "function":
 					if params := t.child(value, "parameters"); params >= 0 {

@@ -23,8 +23,9 @@ const (
 
 var (
 	esExtensions = []string{".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"}
-	// A .js specifier may name the .ts source it compiles from.
-	jsToTS = map[string][]string{".js": {".ts", ".tsx"}, ".jsx": {".tsx"}, ".mjs": {".mts"}, ".cjs": {".cts"}}
+	// A .js specifier may name the .ts source it compiles from, or the declarations that
+	// describe it.
+	jsToTS = map[string][]string{".js": {".ts", ".tsx", ".d.ts"}, ".jsx": {".ts", ".tsx", ".d.ts"}, ".mjs": {".mts", ".d.mts"}, ".cjs": {".cts", ".d.cts"}}
 )
 
 // esView is the TypeScript/JavaScript part of the index for one evaluation of the rules.
@@ -59,14 +60,14 @@ func (v *esView) resolve(spec, from string) (string, resolution) {
 		if base == ".." || strings.HasPrefix(base, "../") {
 			return "", opaque // outside the workspace
 		}
-		if target, r := v.lookup(base); r != missing {
+		if target, r := v.lookup(base, isTypeScript(from)); r != missing {
 			return target, r
 		}
 		return "", missing
 	}
 	if cfg := v.tsconfigFor(path.Dir(from)); cfg != nil {
 		for _, candidate := range cfg.candidates(spec) {
-			if target, r := v.lookup(candidate); r != missing {
+			if target, r := v.lookup(candidate, isTypeScript(from)); r != missing {
 				return target, r
 			}
 		}
@@ -74,13 +75,27 @@ func (v *esView) resolve(spec, from string) (string, resolution) {
 	return "", external
 }
 
-// lookup finds a module at base (relative to the root, no extension or any).
-func (v *esView) lookup(base string) (string, resolution) {
+// isTypeScript reports whether a file is TypeScript or TSX.
+func isTypeScript(rel string) bool {
+	id := LanguageFor(rel).ID
+	return id == "typescript" || id == "tsx"
+}
+
+// lookup finds a module at base (relative to the root, no extension or any). Like the
+// TypeScript compiler, an importer in TypeScript (declarations included) takes the
+// TypeScript files a .js specifier stands for over the .js file beside them; JavaScript
+// takes the file named.
+func (v *esView) lookup(base string, fromTypeScript bool) (string, resolution) {
 	var tries []string
 	ext := path.Ext(base)
-	tries = append(tries, base)
+	if !fromTypeScript {
+		tries = append(tries, base)
+	}
 	for _, ts := range jsToTS[ext] {
 		tries = append(tries, strings.TrimSuffix(base, ext)+ts)
+	}
+	if fromTypeScript {
+		tries = append(tries, base)
 	}
 	for _, e := range esExtensions {
 		tries = append(tries, base+e)

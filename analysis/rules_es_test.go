@@ -139,6 +139,25 @@ func TestESInjectedBreaksInARealisticTree(t *testing.T) {
 	}
 }
 
+// A published package's layout: compiled JavaScript with declarations beside it. From
+// TypeScript, "./x.js" names x.d.ts (as the compiler resolves it); from JavaScript, x.js.
+func TestESDeclarationsBesideJavaScript(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"dist/credential.js":   "export function make(key) { return { key }; }\n",
+		"dist/credential.d.ts": "export interface KeyCredential { key: string }\nexport declare function make(key: string): KeyCredential;\n",
+		"dist/index.js":        "export { make } from './credential.js';\n",
+		"dist/index.d.ts":      "export { KeyCredential, make } from './credential.js';\nexport { Gone } from './credential.js';\n",
+		"dist/use.js":          "import { KeyCredential } from './credential.js';\n",
+		"src/format.ts":        "type Formatter = (results: string[], options?: object) => string;\nexport const json: Formatter = (results) => results.join();\nexport const plain = (results: string[]) => results.join();\n",
+		"src/index.ts":         "import { json, plain } from './format.js';\njson([], {});\nplain([], {});\n",
+	})
+	expectFindings(t, root,
+		"dist/index.d.ts:2:10 missing-export", // credential.d.ts has no Gone
+		"dist/use.js:1:10 missing-export",     // a type: credential.js has no such value
+		"src/index.ts:3:1 arity-mismatch",     // plain's own parameters; json's are its annotated type's
+	)
+}
+
 // The `default` and `=` of an export statement are tokens the flat tree leaves out; they
 // are read from the source between the statement's parts, however it is spaced.
 func TestESExportKeywordsWhateverTheSpacing(t *testing.T) {
