@@ -19,16 +19,55 @@ type pyModule struct {
 // pyView is the Python part of the index for one evaluation of the rules.
 type pyView struct {
 	*evaluation
-	roots []string // import roots: the workspace and a src/ layout
+	roots []string // import roots: the workspace and a src/ layout (see newPyView)
 }
 
+// A directory with an __init__.py is a package, not where absolute imports start: the
+// workspace root when a package is checked on its own, or src/. A module named like one
+// of the standard library's at the root is not known to shadow it (a module Python
+// loads at start-up, types or abc, wins), so those names stay the library's.
 func newPyView(e *evaluation) *pyView {
-	v := &pyView{evaluation: e, roots: []string{""}}
+	v := &pyView{evaluation: e}
+	if e.ix.files["__init__.py"] == nil {
+		v.roots = append(v.roots, "")
+	}
 	if info, err := os.Stat(filepath.Join(e.ix.root, "src")); err == nil && info.IsDir() && e.ix.files["src/__init__.py"] == nil {
 		v.roots = append(v.roots, "src")
 	}
 	return v
 }
+
+// pythonStandardLibrary are the public top-level modules of Python 3.11 to 3.14
+// (sys.stdlib_module_names), those removed in later versions included.
+var pythonStandardLibrary = func() map[string]bool {
+	names := map[string]bool{}
+	for _, name := range strings.Fields(`
+__future__ abc aifc annotationlib antigravity argparse array ast asynchat asyncio
+asyncore atexit audioop base64 bdb binascii bisect builtins bz2 cProfile calendar cgi
+cgitb chunk cmath cmd code codecs codeop collections colorsys compileall compression
+concurrent configparser contextlib contextvars copy copyreg crypt csv ctypes curses
+dataclasses datetime dbm decimal difflib dis distutils doctest email encodings
+ensurepip enum errno faulthandler fcntl filecmp fileinput fnmatch fractions ftplib
+functools gc genericpath getopt getpass gettext glob graphlib grp gzip hashlib heapq
+hmac html http idlelib imaplib imghdr imp importlib inspect io ipaddress itertools
+json keyword lib2to3 linecache locale logging lzma mailbox mailcap marshal math
+mimetypes mmap modulefinder msilib msvcrt multiprocessing netrc nis nntplib nt ntpath
+nturl2path numbers opcode operator optparse os ossaudiodev pathlib pdb pickle
+pickletools pipes pkgutil platform plistlib poplib posix posixpath pprint profile
+pstats pty pwd py_compile pyclbr pydoc pydoc_data pyexpat queue quopri random re
+readline reprlib resource rlcompleter runpy sched secrets select selectors shelve
+shlex shutil signal site smtpd smtplib sndhdr socket socketserver spwd sqlite3
+sre_compile sre_constants sre_parse ssl stat statistics string stringprep struct
+subprocess sunau symtable sys sysconfig syslog tabnanny tarfile telnetlib tempfile
+termios textwrap this threading time timeit tkinter token tokenize tomllib trace
+traceback tracemalloc tty turtle turtledemo types typing unicodedata unittest urllib
+uu uuid venv warnings wave weakref webbrowser winreg winsound wsgiref xdrlib xml
+xmlrpc zipapp zipfile zipimport zlib zoneinfo
+`) {
+		names[name] = true
+	}
+	return names
+}()
 
 // resolve finds the module an import names from file from; external for modules that
 // are not in the workspace.
@@ -50,7 +89,11 @@ func (v *pyView) resolve(module string, level int, from string) pyModule {
 		}
 		return v.lookupDotted(base, parts)
 	}
-	v.read("src") // whether src/ is an import root
+	if pythonStandardLibrary[parts[0]] {
+		return pyModule{kind: external}
+	}
+	v.read("__init__.py") // whether the root and src/ are import roots
+	v.read("src")
 	v.read("src/__init__.py")
 	for _, root := range v.roots {
 		if v.lookup(path.Join(root, parts[0])).kind == missing {

@@ -151,3 +151,24 @@ else:
 	})
 	expectFindings(t, root)
 }
+
+// A package checked on its own (its directory is the root) and a flat project whose
+// modules are named like the standard library's: imports of typing, types or http are
+// the library's, not these files'.
+func TestPythonStandardLibraryNamesAtTheRoot(t *testing.T) {
+	pkg := writeTree(t, map[string]string{
+		"__init__.py": "from .core import run\n",
+		"typing.py":   "Alias = int\n",
+		"types.py":    "class Param:\n    pass\n",
+		"helpers.py":  "def assist():\n    pass\n",
+		"core.py":     "from typing import Any, TYPE_CHECKING\nfrom types import TracebackType\nfrom .types import Param, Gone\nfrom helpers import other  # a top-level module helpers, not this package's\n\ndef run(x: Any) -> None:\n    pass\n",
+	})
+	expectFindings(t, pkg, "core.py:3:27 missing-export") // the relative import is this package's
+
+	flat := writeTree(t, map[string]string{
+		"http.py":   "def serve():\n    pass\n",
+		"helper.py": "def help_me(a):\n    pass\n",
+		"main.py":   "from http import HTTPStatus\nfrom helper import help_me, nothing\n\nhelp_me(1, 2)\n",
+	})
+	expectFindings(t, flat, "main.py:2:29 missing-export", "main.py:4:1 arity-mismatch")
+}
