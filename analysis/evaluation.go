@@ -103,7 +103,7 @@ func (e *evaluation) check(rel string, f *fileFacts) ([]Diagnostic, readSet) {
 	}
 	switch {
 	case f.lang.ID == "go":
-		if f.neverBuilt {
+		if f.neverBuilt || goToolIgnores(rel) {
 			break
 		}
 		v := e.golang()

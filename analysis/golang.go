@@ -25,8 +25,18 @@ func extractGo(rel string, t *flatTree, f *fileFacts) {
 var goCalls = &callShape{args: "argument_list", qualified: "selector_expression",
 	object: "operand", property: "field", propertyKind: "field_identifier", spread: "variadic_argument"}
 
-// goWalk reads pkg.Name (called or not), calls, and the names declared inside functions,
-// which may shadow a package or a function.
+// goInFunction reports whether a var or const spec is declared in a function body (in a
+// block or a case, alone or in a parenthesized list), not at the file's top level.
+func goInFunction(t *flatTree, spec int32) bool {
+	decl := t.parent(spec)
+	if t.kind(decl) == "var_spec_list" {
+		decl = t.parent(decl)
+	}
+	return t.parentKind(decl) != "source_file"
+}
+
+// goWalk reads pkg.Name (called or not, as a value or a type), calls, and the names
+// declared inside functions, which may shadow a package or a function.
 func goWalk(t *flatTree, f *fileFacts) {
 	f.locals = map[string]bool{}
 	for i := range int32(len(t.nodes)) {
@@ -34,6 +44,10 @@ func goWalk(t *flatTree, f *fileFacts) {
 		case "selector_expression":
 			if ref, ok := refOf(t, i, goCalls); ok {
 				f.refs = append(f.refs, ref)
+			}
+		case "qualified_type": // pkg.Type where a type is expected
+			if pkg, name := t.child(i, "package"), t.child(i, "name"); pkg >= 0 && name >= 0 {
+				f.refs = append(f.refs, Ref{Qualifier: t.text(pkg), Name: t.text(name), Range: t.rangeOf(name)})
 			}
 		case "call_expression":
 			if call, args, ok := callOf(t, i, goCalls); ok {
@@ -47,8 +61,7 @@ func goWalk(t *flatTree, f *fileFacts) {
 			case field == "name" && (parent == "parameter_declaration" || parent == "variadic_parameter_declaration"),
 				parent == "expression_list" && t.field(t.parent(i)) == "left" && (t.grandparentKind(i) == "short_var_declaration" || t.grandparentKind(i) == "range_clause"),
 				parent == "expression_list" && t.field(t.parent(i)) == "alias" && t.grandparentKind(i) == "type_switch_statement",
-				field == "name" && (parent == "var_spec" && t.grandparentKind(i) == "var_declaration" || parent == "const_spec" && t.grandparentKind(i) == "const_declaration") &&
-					t.parentKind(t.parent(t.parent(i))) == "block":
+				field == "name" && (parent == "var_spec" || parent == "const_spec") && goInFunction(t, t.parent(i)):
 				f.locals[t.text(i)] = true
 			}
 		case "label_name":
@@ -70,6 +83,19 @@ var goPlatforms = func() map[string]bool {
 	}
 	return out
 }()
+
+// goToolIgnores reports a file that `go build ./...` and `go vet ./...` leave out: one
+// under a directory named testdata (fixtures, often separate programs or broken on
+// purpose), or with a path element starting with . or _. Its package can still be
+// imported by its path, so it stays in the index; only findings in it are not reported.
+func goToolIgnores(rel string) bool {
+	for part := range strings.SplitSeq(rel, "/") {
+		if part == "testdata" || strings.HasPrefix(part, ".") || strings.HasPrefix(part, "_") {
+			return true
+		}
+	}
+	return false
+}
 
 // goConstrained reports a build constraint: such files may define the same names as
 // their siblings for another platform or tag.

@@ -140,6 +140,15 @@ func shadow() {
 	c.Missing(1, 2, 3)
 }
 `,
+		// Fixtures the go command never builds: separate programs, broken on purpose. A
+		// test may still import one by its path.
+		"cart/testdata/one.go":   "package p\n\nfunc main() {}\n\nfunc Fixture() {}\n",
+		"cart/testdata/two.go":   "package p\n\nimport \"example.com/shop/cart\"\n\nfunc main() { cart.Gone() }\n",
+		"cart/fixture_test.go":   "package cart\n\nimport \"example.com/shop/cart/testdata\"\n\nvar _ = p.Fixture\n",
+		"_examples/demo/demo.go": "package main\n\nimport \"example.com/shop/cart\"\n\nfunc main() { cart.Missing() }\n",
+		// A package's name declared again in a function, in a parenthesized list or a case.
+		"web/list.go":    "package web\n\nimport \"example.com/shop/cart\"\n\nfunc inList() int {\n\tvar (\n\t\tcart = struct{ Root func() int }{}\n\t\tn    = 1\n\t)\n\treturn cart.Root() + n\n}\n",
+		"web/case.go":    "package web\n\nimport \"example.com/shop/cart\"\n\nfunc inCase(k int) {\n\tswitch k {\n\tcase 1:\n\t\tvar cart struct{ Gone func() }\n\t\tcart.Gone()\n\t}\n}\n",
 		"tools/go.mod":   "module example.com/shop/tools\n\ngo 1.22\n",
 		"tools/x/x.go":   "package x\n\nimport \"example.com/shop/nothere\"\n\nvar _ = nothere.Anything\n",
 		"tools/use.go":   "package tools\n\nimport \"example.com/shop/cart\"\n\nvar _ = cart.NotThere\n",
