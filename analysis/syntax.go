@@ -25,11 +25,25 @@ type grammarGap struct {
 
 var grammarGaps = map[string][]grammarGap{
 	// The grammar parses new(...) and make(...) as the builtins, whose first argument
-	// must be a type: Go 1.26 new(expr) and a method or local function named make or new
-	// are rejected. As plain calls they parse.
+	// must be a type: Go 1.26 new(expr), and a local function named make or new called
+	// with a value, are rejected. As plain calls they parse. Only an argument that starts
+	// like a value and not a type (a literal, an operator, a call or a composite literal)
+	// is rewritten: nex(struct{ A int }) would not parse.
 	"go": {
-		{regexp.MustCompile(`\bnew\(`), func([]byte) []byte { return []byte("nex(") }},
-		{regexp.MustCompile(`\bmake\(`), func([]byte) []byte { return []byte("maxe(") }},
+		{regexp.MustCompile(`\b(?:new|make)\((?:[0-9'"\x60\-+!^&]|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*[ \t]*[({\-+/%<>=!&|^])`), func(m []byte) []byte {
+			callee, arg, _ := bytes.Cut(m, []byte("("))
+			if goTypeKeywords[string(bytes.TrimRight(arg, " \t({-+/%<>=!&|^"))] {
+				return m
+			}
+			return append(append(bytes.Clone(callee[:len(callee)-1]), 'x', '('), arg...)
+		}},
+		// Go 1.24 generic type aliases, `type A[P any] = T[P]`, alone or in a type group:
+		// without the = it is a generic type definition, which the grammar knows.
+		{regexp.MustCompile(`(?m)^[ \t]*(?:type[ \t]+)?[A-Za-z_]\w*\[[A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]+[A-Za-z_~\[][^\n=]*\][ \t]*=`), func(m []byte) []byte {
+			out := bytes.Clone(m)
+			out[len(out)-1] = ' '
+			return out
+		}},
 	},
 	// Python 3.14 template strings t"..." parse like f-strings.
 	"python": {{regexp.MustCompile(`(?i)\b(?:t|tr|rt)["']`), func(m []byte) []byte {
@@ -43,8 +57,8 @@ var grammarGaps = map[string][]grammarGap{
 			return r
 		}, m)
 	}}},
-	"typescript": {exportTypeStar, importType, asiBeforeBracket},
-	"tsx":        {exportTypeStar, importType, asiBeforeBracket},
+	"typescript": {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly},
+	"tsx":        {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly},
 	"javascript": {asiBeforeBracket},
 }
 
@@ -58,36 +72,79 @@ var (
 	importType = grammarGap{regexp.MustCompile(`\bimport\s*\(\s*(?:"[^"\n]*"|'[^'\n]*')\s*\)`), func(m []byte) []byte {
 		return append([]byte("x"), bytes.Repeat([]byte(" "), len(m)-1)...)
 	}}
-	// A statement starting with [ or ( after a line ending in } (a block-bodied arrow
-	// function, say): automatic semicolon insertion ends the statement before it, the
-	// grammar does not. An indentation character becomes the semicolon.
-	asiBeforeBracket = grammarGap{regexp.MustCompile(`\}[ \t]*\r?\n(?:[ \t]*\r?\n)*[ \t]*[ \t][\[(]`), func(m []byte) []byte {
+	// A statement starting with [ or ( after a line that cannot go on into it: one ending
+	// in } (a block-bodied arrow function, say), a declaration without a value (`let x`),
+	// a private class field without one (`#x`). Automatic semicolon insertion ends the
+	// statement there, the grammar does not. An indentation character becomes the
+	// semicolon.
+	asiBeforeBracket = grammarGap{regexp.MustCompile(`(?m)(?:\}|\b(?:let|var)[ \t]+` + jsIdentifiers + `|^[ \t]*#` + jsIdentifier + `)[ \t]*\r?\n(?:[ \t]*\r?\n)*[ \t]*[ \t][\[(]`), func(m []byte) []byte {
 		out := bytes.Clone(m)
 		out[len(out)-2] = ';'
 		return out
 	}}
+	// `global { ... }` inside `declare module "x" { ... }` (Node's declarations): as a
+	// plain block it parses.
+	globalBlock = grammarGap{regexp.MustCompile(`(?m)^[ \t]*global[ \t]*\{`), func(m []byte) []byte {
+		return bytes.Replace(m, []byte("global"), []byte("      "), 1)
+	}}
+	// A member named abstract (`abstract?: boolean`), which the grammar takes for the
+	// modifier.
+	abstractMember = grammarGap{regexp.MustCompile(`\babstract[ \t]*\??[ \t]*[:(]`), func(m []byte) []byte {
+		return bytes.Replace(m, []byte("abstract"), []byte("abstrac_"), 1)
+	}}
+	// `keyof readonly T[]`.
+	keyofReadonly = grammarGap{regexp.MustCompile(`\bkeyof\s+readonly\b`), func(m []byte) []byte {
+		return bytes.Replace(m, []byte("readonly"), []byte("        "), 1)
+	}}
+)
+
+// goTypeKeywords start type literals, which the builtins take.
+var goTypeKeywords = map[string]bool{"func": true, "struct": true, "interface": true, "map": true, "chan": true}
+
+const (
+	jsIdentifier  = `[A-Za-z_$][\w$]*`
+	jsIdentifiers = jsIdentifier + `(?:[ \t]*,[ \t]*` + jsIdentifier + `)*`
 )
 
 // neutralize rewrites the language's known grammar gaps and returns the rewritten text
-// and the lines it touched, or nil when none occur.
+// (the same length, or one newline longer) and the lines it touched, or nil when none
+// occur.
 func neutralize(lang *Language, src []byte) ([]byte, map[int]bool) {
 	var out []byte
+	text := src // out once a rewrite made it
 	lines := map[int]bool{}
 	for _, gap := range grammarGaps[lang.ID] {
-		locs := gap.pattern.FindAllIndex(src, -1)
-		if len(locs) == 0 {
-			continue
+		// A rewrite can uncover a match it overlapped: new(new(5)).
+		for changed := true; changed; {
+			changed = false
+			for _, loc := range gap.pattern.FindAllIndex(text, -1) {
+				match := text[loc[0]:loc[1]]
+				rewritten := gap.rewrite(match)
+				if bytes.Equal(rewritten, match) {
+					continue
+				}
+				if out == nil {
+					out = bytes.Clone(src)
+					text = out
+				}
+				copy(out[loc[0]:loc[1]], rewritten)
+				changed = true
+				first := bytes.Count(src[:loc[0]], []byte("\n"))
+				for line := first; line <= first+bytes.Count(match, []byte("\n")); line++ {
+					lines[line] = true
+				}
+			}
 		}
+	}
+	// The Go grammar wants a newline after the last declaration (`type T struct{}` at
+	// the end of a file without one); the go command does not. Appended, it moves no
+	// position.
+	if lang.ID == "go" && len(src) > 0 && src[len(src)-1] != '\n' {
 		if out == nil {
 			out = bytes.Clone(src)
 		}
-		for _, loc := range locs {
-			copy(out[loc[0]:loc[1]], gap.rewrite(src[loc[0]:loc[1]]))
-			first := bytes.Count(src[:loc[0]], []byte("\n"))
-			for line := first; line <= first+bytes.Count(src[loc[0]:loc[1]], []byte("\n")); line++ {
-				lines[line] = true
-			}
-		}
+		out = append(out, '\n')
+		lines[bytes.Count(src, []byte("\n"))] = true
 	}
 	return out, lines
 }
@@ -118,8 +175,10 @@ func syntaxErrors(ctx context.Context, p *parsers, lang *Language, src []byte, t
 			hadError[line] = true
 		}
 	}
-	// Messages quote the original text: the rewrite keeps every byte offset.
-	return slices.DeleteFunc(collectSyntaxErrors(clean.RootNode(), src), func(d Diagnostic) bool {
+	// Messages quote the original text: the rewrite keeps every byte offset (and may add
+	// a newline at the end).
+	original := append(src[:len(src):len(src)], neutral[len(src):]...)
+	return slices.DeleteFunc(collectSyntaxErrors(clean.RootNode(), original), func(d Diagnostic) bool {
 		return rewritten[d.Range.Start.Line] && !hadError[d.Range.Start.Line]
 	}), nil
 }
