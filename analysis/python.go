@@ -43,6 +43,10 @@ type pyFacts struct {
 	open      bool // star import, module __getattr__, globals(): names unknowable
 }
 
+// pyWritesModules matches a write to sys.modules: an entry set or added to, or an
+// attribute set on a module found there.
+var pyWritesModules = regexp.MustCompile(`sys\.modules\s*\[[^\]\n]*\]\s*=[^=]|sys\.modules\.(?:update|setdefault)\(|sys\.modules\s*\|=|setattr\(\s*sys\.modules`)
+
 // extractPython reads a Python file: its module-level statements (into compound
 // statements, never into def or class bodies) and a walk of the whole tree, both from the
 // flat tree.
@@ -50,10 +54,12 @@ func extractPython(_ string, t *flatTree, f *fileFacts) {
 	src := t.src
 	py := &pyFacts{bound: map[string]int{}, sigs: map[string]pySignature{}}
 	f.py = py
-	// Names made at run time, and import hooks that serve modules no file holds.
-	for _, dynamic := range []string{"globals()", "sys.modules", "sys.meta_path", "sys.path_hooks"} {
+	// Names made at run time, and import hooks or sys.modules entries that serve modules
+	// no file holds. Reading sys.modules (sys.modules["__main__"]) makes nothing.
+	for _, dynamic := range []string{"globals()", "sys.meta_path", "sys.path_hooks"} {
 		py.open = py.open || bytes.Contains(src, []byte(dynamic))
 	}
+	py.open = py.open || bytes.Contains(src, []byte("sys.modules")) && pyWritesModules.Match(src)
 	pyStatements(t, 0, f, true)
 	guards := pyWalk(t, f)
 	py.redefined = pyUnusedRedefinitions(f.defs, src)

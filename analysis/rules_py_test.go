@@ -172,3 +172,16 @@ func TestPythonStandardLibraryNamesAtTheRoot(t *testing.T) {
 	})
 	expectFindings(t, flat, "main.py:2:29 missing-export", "main.py:4:1 arity-mismatch")
 }
+
+// A module that writes sys.modules may serve names and modules no file holds; one that
+// only reads it (click's utils looks up __main__) is checked like any other.
+func TestPythonSysModulesWritesOpenAModule(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"pkg/__init__.py": "",
+		"pkg/reads.py":    "import sys\n\ndef main_name():\n    return sys.modules[\"__main__\"].__name__\n",
+		"pkg/writes.py":   "import sys\n\nsys.modules[__name__ + \".moves\"] = object()\n",
+		"pkg/sets.py":     "import sys\n\nsetattr(sys.modules[__name__], \"late\", 1)\n",
+		"pkg/user.py":     "from .reads import main_nam\nfrom .writes import anything\nfrom .writes.moves import urllib\nfrom .sets import late\n",
+	})
+	expectFindings(t, root, "pkg/user.py:1:20 missing-export")
+}
