@@ -33,6 +33,9 @@ type Index struct {
 	files     map[string]*fileFacts // by slash-separated relative path
 	skipped   map[string]string     // relative path -> why it was not checked
 	goModules []goModule
+	// goPackages are the Go packages by directory, shared by the evaluations; nil when a
+	// Go file came, went, or changed its package clause or build status since.
+	goPackages map[string]*goPackage
 
 	// The rules' results, kept up to date incrementally (see evaluation).
 	findings map[string][]Diagnostic // by file
@@ -92,7 +95,7 @@ func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
 	if reason := skipReason(rel, src); reason != "" {
 		ix.forgetTree(rel)
 		ix.mu.Lock()
-		delete(ix.files, rel)
+		ix.setFile(rel, nil)
 		ix.skipped[rel] = reason
 		ix.changed(rel)
 		ix.mu.Unlock()
@@ -115,7 +118,7 @@ func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
 	}
 	f.hash = hash
 	ix.mu.Lock()
-	ix.files[rel] = f
+	ix.setFile(rel, f)
 	delete(ix.skipped, rel)
 	ix.changed(rel)
 	ix.mu.Unlock()
@@ -161,6 +164,21 @@ func (ix *Index) forgetTree(rel string) {
 	}
 }
 
+// setFile records a file's facts, or forgets the file when f is nil. ix.mu is held.
+func (ix *Index) setFile(rel string, f *fileFacts) {
+	old := ix.files[rel]
+	if f == nil {
+		delete(ix.files, rel)
+	} else {
+		ix.files[rel] = f
+	}
+	if old == nil || f == nil || old.pkg != f.pkg || old.neverBuilt != f.neverBuilt {
+		if strings.HasSuffix(rel, ".go") {
+			ix.goPackages = nil
+		}
+	}
+}
+
 // Remove forgets a file, or a directory and everything below it.
 func (ix *Index) Remove(rel string) {
 	ix.updateMu.Lock()
@@ -171,11 +189,11 @@ func (ix *Index) Remove(rel string) {
 	ix.changed(rel)
 	for file := range ix.files {
 		if strings.HasPrefix(file, rel+"/") {
-			delete(ix.files, file)
+			ix.setFile(file, nil)
 			ix.changed(file)
 		}
 	}
-	delete(ix.files, rel)
+	ix.setFile(rel, nil)
 	for file := range ix.skipped {
 		if file == rel || strings.HasPrefix(file, rel+"/") {
 			delete(ix.skipped, file)
@@ -267,7 +285,7 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 	}
 
 	ix.mu.Lock()
-	ix.files, ix.skipped, ix.goModules = facts, skipped, modules
+	ix.files, ix.skipped, ix.goModules, ix.goPackages = facts, skipped, modules, nil
 	ix.findings, ix.reads, ix.readers, ix.stale = map[string][]Diagnostic{}, map[string]readSet{}, nil, map[string]bool{}
 	for rel := range facts {
 		ix.stale[rel] = true
@@ -443,6 +461,9 @@ func (ix *Index) evaluate() {
 	for _, rel := range stale {
 		ix.forgetReads(rel)
 		delete(ix.findings, rel)
+	}
+	if ix.goPackages == nil {
+		ix.goPackages = goPackagesOf(ix.files)
 	}
 	checked := ix.check(stale)
 	for i, rel := range stale {

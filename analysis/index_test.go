@@ -110,6 +110,15 @@ func TestIncrementalRecheckMatchesAFullScan(t *testing.T) {
 			write("lib/lib.go", "package lib\n\nfunc Add(a, b int) int { return a + b }\n\nfunc Mul(a, b int) int { return a * b }\n")
 			write("pkg/core.py", "def run(a):\n    return a\n")
 		}, nil},
+		{"the Go package's one file left out of builds", func() {
+			write("lib/lib.go", "//go:build ignore\n\npackage lib\n\nfunc Add(a, b int) int { return a + b }\n\nfunc Mul(a, b int) int { return a * b }\n")
+		}, []string{"app/main.go unresolved-import"}},
+		{"built again", func() {
+			write("lib/lib.go", "package lib\n\nfunc Add(a, b int) int { return a + b }\n\nfunc Mul(a, b int) int { return a * b }\n")
+		}, nil},
+		{"the Go package renamed (its importers name it differently now)", func() {
+			write("lib/lib.go", "package library\n\nfunc Sum(a, b int) int { return a + b }\n\nfunc Mul(a, b int) int { return a * b }\n")
+		}, nil},
 	}
 	some := []string{"main.py", "web/app.ts"}
 	for _, step := range steps {

@@ -47,7 +47,7 @@ type goPackage struct {
 type goView struct {
 	*evaluation
 	modules    []goModule
-	packages   map[string]*goPackage // by directory
+	packages   map[string]*goPackage // by directory: the index's, read only
 	hidden     map[string]memo[bool] // directories with .go files the index does not hold
 	names      map[nameTableKey]memo[map[string][]located]
 	duplicated map[string]memo[[]Diagnostic] // by package directory
@@ -59,18 +59,23 @@ type nameTableKey struct {
 }
 
 func newGoView(e *evaluation) *goView {
-	v := &goView{evaluation: e, modules: e.ix.goModules, packages: map[string]*goPackage{},
+	return &goView{evaluation: e, modules: e.ix.goModules, packages: e.ix.goPackages,
 		hidden: map[string]memo[bool]{}, names: map[nameTableKey]memo[map[string][]located]{},
 		duplicated: map[string]memo[[]Diagnostic]{}}
-	for rel, f := range e.ix.files {
+}
+
+// goPackagesOf groups the Go files that are built (some build, that is) by directory.
+func goPackagesOf(files map[string]*fileFacts) map[string]*goPackage {
+	packages := map[string]*goPackage{}
+	for rel, f := range files {
 		if f.lang.ID != "go" || f.neverBuilt {
 			continue
 		}
 		dir := path.Dir(rel)
-		p := v.packages[dir]
+		p := packages[dir]
 		if p == nil {
 			p = &goPackage{dir: dir}
-			v.packages[dir] = p
+			packages[dir] = p
 		}
 		if strings.HasSuffix(rel, "_test.go") {
 			p.tests = append(p.tests, rel)
@@ -79,11 +84,11 @@ func newGoView(e *evaluation) *goView {
 			p.name = f.pkg
 		}
 	}
-	for _, p := range v.packages {
+	for _, p := range packages {
 		slices.Sort(p.files)
 		slices.Sort(p.tests)
 	}
-	return v
+	return packages
 }
 
 // pkg returns the package in dir, nil when there is none.
