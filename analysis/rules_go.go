@@ -64,7 +64,8 @@ func newGoView(e *evaluation) *goView {
 		duplicated: map[string]memo[[]Diagnostic]{}}
 }
 
-// goPackagesOf groups the Go files that are built (some build, that is) by directory.
+// goPackagesOf groups by directory the Go files some build compiles (all but the
+// //go:build ignore programs).
 func goPackagesOf(files map[string]*fileFacts) map[string]*goPackage {
 	packages := map[string]*goPackage{}
 	for rel, f := range files {
