@@ -153,7 +153,7 @@ func neutralize(lang *Language, src []byte) ([]byte, map[int]bool) {
 // nodes and the MISSING nodes tree-sitter inserted to recover (an injected error is
 // sometimes only a zero-width MISSING ")"). Known grammar gaps are not reported.
 func syntaxErrors(ctx context.Context, p *parsers, lang *Language, src []byte, tree *sitter.Tree) ([]Diagnostic, error) {
-	if !tree.RootNode().HasError() {
+	if !hasError(tree) {
 		return nil, nil
 	}
 	found := collectSyntaxErrors(tree.RootNode(), src)
@@ -166,7 +166,7 @@ func syntaxErrors(ctx context.Context, p *parsers, lang *Language, src []byte, t
 		return nil, err
 	}
 	defer clean.Close()
-	if !clean.RootNode().HasError() {
+	if !hasError(clean) {
 		return nil, nil
 	}
 	hadError := map[int]bool{}

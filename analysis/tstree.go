@@ -31,6 +31,7 @@ extern uint32_t ts_node_descendant_count(TSNode) __attribute__((weak));
 extern uint16_t ts_node_symbol(TSNode) __attribute__((weak));
 extern bool ts_node_is_named(TSNode) __attribute__((weak));
 extern bool ts_node_is_extra(TSNode) __attribute__((weak));
+extern bool ts_node_has_error(TSNode) __attribute__((weak));
 extern uint32_t ts_node_start_byte(TSNode) __attribute__((weak));
 extern uint32_t ts_node_end_byte(TSNode) __attribute__((weak));
 extern TSPoint ts_node_start_point(TSNode) __attribute__((weak));
@@ -46,7 +47,7 @@ extern bool ts_tree_cursor_goto_parent(TSTreeCursor *) __attribute__((weak));
 static bool runtime_linked(void) {
 	return ts_tree_root_node && ts_tree_language && ts_language_symbol_count &&
 		ts_language_symbol_name && ts_language_field_count && ts_language_field_name_for_id &&
-		ts_node_descendant_count && ts_node_symbol && ts_node_is_named && ts_node_is_extra &&
+		ts_node_descendant_count && ts_node_symbol && ts_node_is_named && ts_node_is_extra && ts_node_has_error &&
 		ts_node_start_byte && ts_node_end_byte && ts_node_start_point && ts_node_end_point &&
 		ts_tree_cursor_new && ts_tree_cursor_delete && ts_tree_cursor_current_node &&
 		ts_tree_cursor_current_field_id && ts_tree_cursor_goto_first_child &&
@@ -61,6 +62,10 @@ typedef struct {
 	uint32_t start_byte, end_byte;
 	TSPoint start, end;
 } FlatNode;
+
+static bool tree_has_error(const TSTree *tree) {
+	return ts_node_has_error(ts_tree_root_node(tree));
+}
 
 static uint32_t descendant_count(const TSTree *tree) {
 	return ts_node_descendant_count(ts_tree_root_node(tree));
@@ -195,6 +200,15 @@ func namesOf(t *C.TSTree) *grammarNames {
 	}
 	v, _ := grammarNameTables.LoadOrStore(lang, g)
 	return v.(*grammarNames)
+}
+
+// hasError reports whether t has a syntax error, without the binding's RootNode (which
+// allocates and caches a node for every file parsed).
+func hasError(t *sitter.Tree) bool {
+	if !C.runtime_linked() {
+		return t.RootNode().HasError()
+	}
+	return bool(C.tree_has_error(cTree(t)))
 }
 
 // flattenInto copies the named nodes of t, parsed from src, into buf's memory when it
