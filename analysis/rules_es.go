@@ -3,6 +3,7 @@ package analysis
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"os"
 	"path"
 	"path/filepath"
@@ -86,34 +87,47 @@ func isTypeScript(rel string) bool {
 // TypeScript files a .js specifier stands for over the .js file beside them; JavaScript
 // takes the file named.
 func (v *esView) lookup(base string, fromTypeScript bool) (string, resolution) {
-	var tries []string
-	ext := path.Ext(base)
-	if !fromTypeScript {
-		tries = append(tries, base)
-	}
-	for _, ts := range jsToTS[ext] {
-		tries = append(tries, strings.TrimSuffix(base, ext)+ts)
-	}
-	if fromTypeScript {
-		tries = append(tries, base)
-	}
-	for _, e := range esExtensions {
-		tries = append(tries, base+e)
-	}
-	for _, e := range esExtensions {
-		tries = append(tries, base+"/index"+e)
-	}
-	for _, t := range tries {
+	tries := esCandidates(base, fromTypeScript)
+	for t := range tries {
 		if f := v.file(t); f != nil && f.es != nil {
 			return t, source
 		}
 	}
-	for _, t := range tries {
+	for t := range tries {
 		if _, err := v.stat(t); err == nil {
 			return t, opaque // a directory with package.json, a stylesheet, a skipped file
 		}
 	}
 	return "", missing
+}
+
+// esCandidates are the paths lookup tries for base, in order, made as they are asked
+// for: most imports resolve at the first or second.
+func esCandidates(base string, fromTypeScript bool) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		ext := path.Ext(base)
+		if !fromTypeScript && !yield(base) {
+			return
+		}
+		for _, ts := range jsToTS[ext] {
+			if !yield(strings.TrimSuffix(base, ext) + ts) {
+				return
+			}
+		}
+		if fromTypeScript && !yield(base) {
+			return
+		}
+		for _, e := range esExtensions {
+			if !yield(base + e) {
+				return
+			}
+		}
+		for _, e := range esExtensions {
+			if !yield(base + "/index" + e) {
+				return
+			}
+		}
+	}
 }
 
 // exportsOf returns the names a module exports, following `export * from` chains.
