@@ -370,10 +370,8 @@ func factsOf(ctx context.Context, p *parsers, rel string, src []byte, tree *sitt
 	lang := LanguageFor(rel)
 	f := &fileFacts{lang: lang, generated: isGenerated(src)}
 	var err error
-	if hasError(tree) {
-		if f.syntax, err = syntaxErrors(ctx, p, lang, src, tree); err != nil {
-			return nil, fmt.Errorf("parse %s: %w", rel, err)
-		}
+	if f.syntax, err = syntaxErrors(ctx, p, lang, src, tree); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", rel, err)
 	}
 	if lang.extract != nil {
 		flat, err := p.flatten(tree, src)
