@@ -172,10 +172,8 @@ func (ix *Index) setFile(rel string, f *fileFacts) {
 	} else {
 		ix.files[rel] = f
 	}
-	if old == nil || f == nil || old.pkg != f.pkg || old.neverBuilt != f.neverBuilt {
-		if strings.HasSuffix(rel, ".go") {
-			ix.goPackages = nil
-		}
+	if strings.HasSuffix(rel, ".go") && (old == nil || f == nil || old.pkg != f.pkg || old.neverBuilt != f.neverBuilt) {
+		ix.goPackages = nil
 	}
 }
 

@@ -56,19 +56,20 @@ func (v *esView) resolve(spec, from string) (string, resolution) {
 	if spec == "" || strings.ContainsAny(spec, "?!*") || strings.Contains(spec, "${") {
 		return "", external // loader syntax, globs, templates
 	}
+	fromTypeScript := isTypeScript(from)
 	if isRelative(spec) {
 		base := path.Join(path.Dir(from), spec)
 		if base == ".." || strings.HasPrefix(base, "../") {
 			return "", opaque // outside the workspace
 		}
-		if target, r := v.lookup(base, isTypeScript(from)); r != missing {
+		if target, r := v.lookup(base, fromTypeScript); r != missing {
 			return target, r
 		}
 		return "", missing
 	}
 	if cfg := v.tsconfigFor(path.Dir(from)); cfg != nil {
 		for _, candidate := range cfg.candidates(spec) {
-			if target, r := v.lookup(candidate, isTypeScript(from)); r != missing {
+			if target, r := v.lookup(candidate, fromTypeScript); r != missing {
 				return target, r
 			}
 		}

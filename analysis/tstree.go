@@ -162,6 +162,9 @@ import (
 
 var errRuntimeNotLinked = errors.New("the tree-sitter runtime's functions are not linked")
 
+// runtimeLinked is settled when the program is linked: asked once, not per file.
+var runtimeLinked = bool(C.runtime_linked())
+
 // cTree is the binding's C tree: the first field of its BaseTree.
 func cTree(t *sitter.Tree) *C.TSTree {
 	return *(**C.TSTree)(unsafe.Pointer(t.BaseTree))
@@ -205,7 +208,7 @@ func namesOf(t *C.TSTree) *grammarNames {
 // hasError reports whether t has a syntax error, without the binding's RootNode (which
 // allocates and caches a node for every file parsed).
 func hasError(t *sitter.Tree) bool {
-	if !C.runtime_linked() {
+	if !runtimeLinked {
 		return t.RootNode().HasError()
 	}
 	return bool(C.tree_has_error(cTree(t)))
@@ -214,7 +217,7 @@ func hasError(t *sitter.Tree) bool {
 // flattenInto copies the named nodes of t, parsed from src, into buf's memory when it
 // has room, or into new memory.
 func flattenInto(t *sitter.Tree, src []byte, buf []flatNode) (*flatTree, error) {
-	if !C.runtime_linked() {
+	if !runtimeLinked {
 		return nil, errRuntimeNotLinked
 	}
 	ct := cTree(t)
