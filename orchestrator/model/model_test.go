@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openai/openai-go/v3"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model/fakeapi"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
@@ -320,11 +319,7 @@ func TestStreamedChunksAssembleByToolCallIndex(t *testing.T) {
 		`{"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}`,
 		`{"choices":[],"usage":{"prompt_tokens":120,"completion_tokens":30,"total_tokens":150}}`,
 	} {
-		var chunk openai.ChatCompletionChunk
-		if err := json.Unmarshal([]byte(raw), &chunk); err != nil {
-			t.Fatal(err)
-		}
-		if err := acc.add(chunk); err != nil {
+		if err := acc.add([]byte(raw)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -337,12 +332,16 @@ func TestStreamedChunksAssembleByToolCallIndex(t *testing.T) {
 		t.Fatalf("assembled\n%+v\nwant\n%+v", got, want)
 	}
 
-	var wild openai.ChatCompletionChunk
-	_ = json.Unmarshal([]byte(`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":2000000000,"id":"x","function":{"name":"f"}}]}}]}`), &wild)
-	if err := (&chunkAccumulator{}).add(wild); err == nil || !strings.Contains(err.Error(), "out of range") {
-		t.Fatalf("a tool call index of 2e9: %v", err)
+	for raw, want := range map[string]string{
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":2000000000,"id":"x","function":{"name":"f"}}]}}]}`: "out of range",
+		`{"error":{"message":"overloaded","type":"server_error"}}`:                                                 "received error while streaming: {\"message\":\"overloaded\"",
+		`<html>502 Bad Gateway</html>`: "not JSON",
+	} {
+		if err := (&chunkAccumulator{}).add([]byte(raw)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("chunk %s: %v, want %q", raw, err, want)
+		}
 	}
-	endless := openai.ChatCompletionChunk{Choices: []openai.ChatCompletionChunkChoice{{Delta: openai.ChatCompletionChunkChoiceDelta{Content: strings.Repeat("x", maxReplyBytes/4+1)}}}}
+	endless := []byte(`{"choices":[{"index":0,"delta":{"content":"` + strings.Repeat("x", maxReplyBytes/4+1) + `"}}]}`)
 	var long chunkAccumulator
 	var err error
 	for i := 0; i < 4 && err == nil; i++ {

@@ -1,14 +1,17 @@
 package model
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/packages/param"
+	"github.com/openai/openai-go/v3/packages/ssestream"
 	"github.com/openai/openai-go/v3/shared"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
@@ -52,19 +55,55 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 
 	ctx, dog, stop := newWatchdog(ctx, p.opts.stall())
 	defer stop()
-	stream := p.client.Chat.Completions.NewStreaming(ctx, params)
-	defer stream.Close()
+	// The request goes through the SDK as NewStreaming sends it (auth, retries with
+	// retry-after, error statuses); the events are decoded here, into only the fields the
+	// reply needs. The SDK's ChatCompletionChunk decoder took about 30 µs a chunk, a third
+	// of a turn's CPU: thousands of chunks a reply in real use.
+	var raw *http.Response
+	err := p.client.Post(ctx, "chat/completions", params, &raw, option.WithJSONSet("stream", true))
+	if err != nil {
+		return Response{}, redact(p.spec, streamError(ctx, err), p.key)
+	}
+	events := ssestream.NewDecoder(raw)
+	defer events.Close()
 	var acc chunkAccumulator
-	for stream.Next() {
+	for events.Next() {
 		dog.alive()
-		if err := acc.add(stream.Current()); err != nil {
+		data := events.Event().Data
+		if bytes.HasPrefix(data, []byte("[DONE]")) {
+			break
+		}
+		if err := acc.add(data); err != nil {
 			return Response{}, redact(p.spec, err, p.key)
 		}
 	}
-	if err := stream.Err(); err != nil {
+	if err := events.Err(); err != nil {
 		return Response{}, redact(p.spec, streamError(ctx, err), p.key)
 	}
 	return acc.response(), nil
+}
+
+// streamedChunk is the part of a Chat Completions chunk the reply is made of.
+type streamedChunk struct {
+	Error   json.RawMessage `json:"error"`
+	Choices []struct {
+		Index int64 `json:"index"`
+		Delta struct {
+			Content   string `json:"content"`
+			ToolCalls []struct {
+				Index    int64  `json:"index"`
+				ID       string `json:"id"`
+				Function struct {
+					Name      string `json:"name"`
+					Arguments string `json:"arguments"`
+				} `json:"function"`
+			} `json:"tool_calls"`
+		} `json:"delta"`
+	} `json:"choices"`
+	Usage struct {
+		PromptTokens     int64 `json:"prompt_tokens"`
+		CompletionTokens int64 `json:"completion_tokens"`
+	} `json:"usage"`
 }
 
 // functionDefinition is Chat Completions' function definition, with its schema encoded.
@@ -98,7 +137,15 @@ type streamedCall struct {
 	name, arguments strings.Builder
 }
 
-func (a *chunkAccumulator) add(chunk openai.ChatCompletionChunk) error {
+// add takes one event's data: a chunk, or an error the server sends mid-stream.
+func (a *chunkAccumulator) add(data []byte) error {
+	var chunk streamedChunk
+	if err := json.Unmarshal(data, &chunk); err != nil {
+		return fmt.Errorf("the stream sent a chunk that is not JSON: %w", err)
+	}
+	if len(chunk.Error) > 0 && string(chunk.Error) != "null" {
+		return fmt.Errorf("received error while streaming: %s", chunk.Error)
+	}
 	a.usage.Input += int(chunk.Usage.PromptTokens)
 	a.usage.Output += int(chunk.Usage.CompletionTokens)
 	for _, choice := range chunk.Choices {
