@@ -137,7 +137,11 @@ func (m *mission) dispatch(ctx context.Context) error {
 	w := newStatusWrites()
 	fail := func(err error) error { return m.drain(running, results, w, err) }
 	for {
-		p, err := m.view(w, false)
+		file, err := m.store.Plan()
+		if err != nil {
+			return fail(err)
+		}
+		p, err := view(file, w, false)
 		if err != nil {
 			return fail(err)
 		}
@@ -159,7 +163,7 @@ func (m *mission) dispatch(ctx context.Context) error {
 				delete(running, r.item)
 				m.release(r.role, r.spec)
 			}
-			if err := m.recordEnds(w, finished, len(running)); err != nil {
+			if err := m.recordEnds(w, file, finished, len(running)); err != nil {
 				return fail(err)
 			}
 		case err := <-w.done:
@@ -234,7 +238,7 @@ func (m *mission) drain(running map[string][]string, results chan workerResult, 
 		r := <-results
 		delete(running, r.item)
 		m.release(r.role, r.spec)
-		_ = m.recordEnds(w, []workerResult{r}, len(running))
+		_ = m.recordEnds(w, nil, []workerResult{r}, len(running))
 	}
 	if ferr := m.flush(w); err == nil {
 		err = ferr
@@ -243,8 +247,10 @@ func (m *mission) drain(running map[string][]string, results chan workerResult, 
 }
 
 // recordEnds records the end of workers: done, or pending again with the failure as
-// evidence.
-func (m *mission) recordEnds(w *statusWrites, results []workerResult, running int) error {
+// evidence. The ends' events count the items done on file, todo.md as the dispatch loop
+// last read it (an edit in the editor since then shows in the next event), or as it is
+// now when file is nil.
+func (m *mission) recordEnds(w *statusWrites, file *plan.Plan, results []workerResult, running int) error {
 	m.eventMu.Lock()
 	for _, r := range results {
 		for _, f := range r.wrote {
@@ -261,7 +267,13 @@ func (m *mission) recordEnds(w *statusWrites, results []workerResult, running in
 		}
 	}
 	m.eventMu.Unlock()
-	p, err := m.view(w, true)
+	if file == nil {
+		var err error
+		if file, err = m.store.Plan(); err != nil {
+			return err
+		}
+	}
+	p, err := view(file, w, true)
 	if err != nil {
 		return err
 	}

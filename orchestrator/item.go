@@ -44,7 +44,7 @@ func RunItem(ctx context.Context, opts Options, id string) (string, error) {
 	}
 	m.emit(Event{Kind: EventItemDispatched, Item: id, Role: role, Model: spec, Message: it.Title, Files: it.Files(), Running: 1})
 	r := m.work(ctx, p, it, role, spec)
-	if err := m.recordEnds(w, []workerResult{r}, 0); err != nil {
+	if err := m.recordEnds(w, nil, []workerResult{r}, 0); err != nil {
 		return "", err
 	}
 	if err := m.flush(w); err != nil {

@@ -95,10 +95,10 @@ func (m *mission) write(c changes) error {
 // Without unwrittenDone, an item whose end is not written yet stays as the file has it,
 // so its dependents start once its end is on disk: a crash then never leaves a
 // dependent's work standing on an item that resume would redo.
-func (m *mission) view(w *statusWrites, unwrittenDone bool) (*plan.Plan, error) {
-	p, err := m.store.Plan()
-	if err != nil || len(w.writing.statuses)+len(w.pending.statuses) == 0 {
-		return p, err
+func view(file *plan.Plan, w *statusWrites, unwrittenDone bool) (*plan.Plan, error) {
+	p := file
+	if len(w.writing.statuses)+len(w.pending.statuses) == 0 {
+		return p, nil
 	}
 	statuses := make(map[string]plan.Status, len(w.writing.statuses)+len(w.pending.statuses))
 	maps.Copy(statuses, w.writing.statuses)

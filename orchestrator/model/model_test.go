@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model/fakeapi"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
 )

@@ -131,8 +131,12 @@ func start(t testing.TB, path string, answer func(Request) Reply, write func(htt
 	return s
 }
 
-// sse writes server-sent events, flushing each. A stalling stream sends its first event,
-// then nothing until the client goes away.
+// sse writes server-sent events. A reply's events are ready together (after the answer's
+// simulated thinking time), and go out together, as one write: a real API streams them
+// while the model thinks, so the client reads them over that time, not all at its end;
+// and the double's own write calls are CPU that a remote API does not take from this
+// machine. A stalling stream sends its first event, then nothing until the client goes
+// away.
 type sse struct {
 	w       http.ResponseWriter
 	r       *http.Request
@@ -149,8 +153,8 @@ func (e *sse) event(name string, data any) {
 		fmt.Fprintf(e.w, "event: %s\n", name)
 	}
 	fmt.Fprintf(e.w, "data: %s\n\n", payload)
-	e.w.(http.Flusher).Flush()
 	if e.stall {
+		e.w.(http.Flusher).Flush()
 		<-e.r.Context().Done()
 		e.stalled = true
 	}
