@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	sitter "github.com/smacker/go-tree-sitter"
 
@@ -292,35 +293,29 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 	return nil
 }
 
-// eachParallel calls work for 0..n-1 on every core, each goroutine with its own parsers.
-// The first error cancels the rest and is returned.
+// eachParallel calls work for 0..n-1 on every core, each goroutine with its own parsers,
+// taking the next index from a shared counter. The first error cancels the rest and is
+// returned.
 func eachParallel(ctx context.Context, n int, work func(ctx context.Context, p *parsers, i int) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	next := make(chan int)
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			p := &parsers{}
 			defer p.close()
-			for i := range next {
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
 				if err := work(ctx, p, i); err != nil {
 					cancel(err)
 				}
 			}
-		}()
+		})
 	}
-feed:
-	for i := range n {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
 	wg.Wait()
 	return context.Cause(ctx)
 }
