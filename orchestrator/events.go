@@ -53,8 +53,10 @@ type Event struct {
 // unfinished item back to pending whatever the ledger says. Nor is an item's end: the
 // write of todo.md that records it syncs the ledger (mission.write, writes.go). Nor are a
 // review's results: the transition that always follows a review (the next iteration, a
-// re-plan, sealed or stopped) syncs them a moment later.
+// re-plan, sealed or stopped) syncs them a moment later. Nor is a mission's start: the
+// first iteration's event follows it within a millisecond, and when a plan must be made
+// first, the start is synced before the planner works (mission.run).
 var synced = map[EventKind]bool{
-	EventMissionStarted: true, EventMissionResumed: true, EventIteration: true, EventPlanWritten: true,
+	EventMissionResumed: true, EventIteration: true, EventPlanWritten: true,
 	EventReplan: true, EventSealed: true, EventStopped: true,
 }

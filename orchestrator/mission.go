@@ -287,13 +287,19 @@ func (m *mission) emit(events ...Event) {
 		m.keepLedgerErr(m.ledger.Append(e))
 	}
 	if sync {
-		m.keepLedgerErr(m.ledger.SyncWith(m.store.Path(store.StateFile), m.store.Path(store.IssuesFile)))
+		m.syncLocked()
 	}
 	if m.opts.OnEvent != nil {
 		for _, e := range events {
 			m.opts.OnEvent(e)
 		}
 	}
+}
+
+// syncLocked makes the ledger durable with the files its records vouch for; eventMu is
+// held.
+func (m *mission) syncLocked() {
+	m.keepLedgerErr(m.ledger.SyncWith(m.store.Path(store.StateFile), m.store.Path(store.IssuesFile)))
 }
 
 // keepLedgerErr keeps the first ledger error: the next state transition fails with it,
@@ -352,6 +358,9 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 		return Outcome{}, err
 	}
 	if len(p.Items) == 0 || p.Complete() && !m.opts.Resume {
+		m.eventMu.Lock()
+		m.syncLocked() // the start, before the planner's work
+		m.eventMu.Unlock()
 		if err := m.planMission(ctx); err != nil {
 			return m.interruptedOr(ctx, err)
 		}
