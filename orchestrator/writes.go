@@ -91,14 +91,13 @@ func (m *mission) write(c changes) error {
 	return m.ledger.SyncWith(m.store.Path(store.TodoFile))
 }
 
-// view is todo.md as the mission sees it: the file with the changes not yet written.
-// Without unwrittenDone, an item whose end is not written yet stays as the file has it,
-// so its dependents start once its end is on disk: a crash then never leaves a
-// dependent's work standing on an item that resume would redo.
+// view is todo.md as the mission sees it: file, the plan as read from disk, with the
+// changes not yet written. Without unwrittenDone, an item whose end is not written yet
+// stays as the file has it, so its dependents start once its end is on disk: a crash
+// then never leaves a dependent's work standing on an item that resume would redo.
 func view(file *plan.Plan, w *statusWrites, unwrittenDone bool) (*plan.Plan, error) {
-	p := file
 	if len(w.writing.statuses)+len(w.pending.statuses) == 0 {
-		return p, nil
+		return file, nil
 	}
 	statuses := make(map[string]plan.Status, len(w.writing.statuses)+len(w.pending.statuses))
 	maps.Copy(statuses, w.writing.statuses)
@@ -106,7 +105,7 @@ func view(file *plan.Plan, w *statusWrites, unwrittenDone bool) (*plan.Plan, err
 	if !unwrittenDone {
 		maps.DeleteFunc(statuses, func(_ string, s plan.Status) bool { return s == plan.Done })
 	}
-	out, err := p.ChangeStatuses(statuses)
+	out, err := file.ChangeStatuses(statuses)
 	if err != nil {
 		return nil, err
 	}

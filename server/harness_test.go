@@ -248,7 +248,9 @@ func newSession(t testing.TB, opts Options, wrap func(*Server) protocol.Server) 
 	go func() { exit <- srv.serve(conn, serverEnd) }()
 
 	client := newTestClient()
-	_, clientConn, server := protocol.NewClient(ctx, client, jsonrpc2.NewStream(clientEnd))
+	clientConn := jsonrpc2.NewConn(jsonrpc2.NewStream(clientEnd), jsonrpc2.WithCodec(lspCodec{}))
+	clientConn.Go(ctx, protocol.CancelHandler(inOrder(protocol.ClientHandler(client, jsonrpc2.MethodNotFoundHandler))))
+	server := protocol.ServerDispatcher(clientConn)
 	t.Cleanup(func() {
 		cancel()
 		clientEnd.Close()
@@ -257,6 +259,19 @@ func newSession(t testing.TB, opts Options, wrap func(*Server) protocol.Server) 
 		<-conn.Done()
 	})
 	return &session{t: t, srv: srv, client: client, server: server, conn: clientConn, exit: exit}
+}
+
+// inOrder handles notifications in the order they arrive, as an editor does (a progress
+// report and the end that follows it must not swap), and calls concurrently: a
+// window/showMessageRequest waits for the server's $/cancelRequest. protocol.NewClient's
+// handler runs every message concurrently.
+func inOrder(handler jsonrpc2.Handler) jsonrpc2.Handler {
+	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		if req.IsCall() {
+			jsonrpc2.Async(ctx)
+		}
+		return handler(ctx, req)
+	}
 }
 
 func (s *session) ctx() context.Context {

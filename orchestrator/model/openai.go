@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -65,6 +66,9 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 		return Response{}, redact(p.spec, streamError(ctx, err), p.key)
 	}
 	events := ssestream.NewDecoder(raw)
+	if events == nil {
+		return Response{}, redact(p.spec, errors.New("the server answered without a body"), p.key)
+	}
 	defer events.Close()
 	var acc chunkAccumulator
 	for events.Next() {

@@ -132,11 +132,11 @@ func start(t testing.TB, path string, answer func(Request) Reply, write func(htt
 }
 
 // sse writes server-sent events. A reply's events are ready together (after the answer's
-// simulated thinking time), and go out together, as one write: a real API streams them
-// while the model thinks, so the client reads them over that time, not all at its end;
-// and the double's own write calls are CPU that a remote API does not take from this
-// machine. A stalling stream sends its first event, then nothing until the client goes
-// away.
+// simulated thinking time) and are not flushed one by one: a small reply leaves in one
+// write when the handler returns. A real API streams them while the model thinks, so the
+// client reads them over that time, not all at its end; and the double's write calls are
+// CPU that a remote API does not take from this machine. A stalling stream sends its
+// first event, then nothing until the client goes away.
 type sse struct {
 	w       http.ResponseWriter
 	r       *http.Request
