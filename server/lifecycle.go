@@ -118,10 +118,15 @@ func (s *Server) Initialized(context.Context, *protocol.InitializedParams) error
 	s.mu.Lock()
 	s.host = h
 	s.mu.Unlock()
-	// Walking and parsing a large tree must not hold up the read loop.
-	go c.run(s.ctx)
+	// Walking and parsing a large tree must not hold up the read loop. The watcher is in
+	// place before the first scan reads anything: a file written at any moment after is
+	// seen by the scan or arrives as an event (started together, a file written just
+	// after the scan read its directory could be missed until the next rescan).
+	go func() {
+		s.startWatcher(root)
+		c.run(s.ctx)
+	}()
 	go h.run(s.ctx)
-	go s.startWatcher(root)
 	return nil
 }
 
