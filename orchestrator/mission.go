@@ -1,13 +1,11 @@
 package orchestrator
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -103,6 +101,7 @@ type mission struct {
 	providers  map[string]model.Provider
 	slots      map[string]chan struct{}
 
+	workLog  *workLog
 	written  map[string]bool // files the mission wrote, cumulative: the review's scope
 	failures []string        // evidence for a re-plan
 	reported []store.Issue   // report_issue calls since the last review
@@ -184,6 +183,12 @@ func open(opts Options, begin func(*mission) error) (*mission, error) {
 		m.close()
 		return nil, err
 	}
+	size, err := st.LedgerSize()
+	if err != nil {
+		m.close()
+		return nil, err
+	}
+	m.workLog = startWorkLog(st, size)
 	return m, nil
 }
 
@@ -285,6 +290,7 @@ func (m *mission) emit(events ...Event) {
 		e.Tokens = m.state.Tokens
 		sync = sync || synced[e.Kind]
 		m.keepLedgerErr(m.ledger.Append(e))
+		m.workLog.add(*e)
 	}
 	if sync {
 		m.syncLocked()
@@ -603,62 +609,4 @@ func (m *mission) runCommand(item string) func(ctx context.Context, command stri
 		}
 		return out, res.ExitCode, nil
 	}
-}
-
-// workLogKinds are the events the work log shows; the rest (tool calls, lint gates,
-// commands: most of the ledger) are not decoded.
-var workLogKinds = map[EventKind]bool{
-	EventMissionStarted: true, EventMissionResumed: true, EventItemDispatched: true, EventItemFinished: true,
-	EventItemFailed: true, EventReview: true, EventSealed: true, EventStopped: true, EventReplan: true,
-}
-
-// kindOf reads a ledger record's kind without decoding the record. Append writes Events,
-// whose kinds need no escaping, and a quote inside a string value is escaped, so the
-// first `"kind":"` is the field.
-func kindOf(record []byte) EventKind {
-	const key = `"kind":"`
-	_, rest, found := bytes.Cut(record, []byte(key))
-	kind, _, closed := bytes.Cut(rest, []byte(`"`))
-	if !found || !closed {
-		return ""
-	}
-	return EventKind(kind)
-}
-
-// writeWorkLog renders work-log.md from the ledger: who did what, with which files. It is
-// rendered again at every end, so it is not waited on to reach the disk.
-func (m *mission) writeWorkLog() error {
-	var lines []string
-	_, err := m.store.ReadLedger(func(raw json.RawMessage) error {
-		var e Event
-		if !workLogKinds[kindOf(raw)] || json.Unmarshal(raw, &e) != nil {
-			return nil
-		}
-		switch e.Kind {
-		case EventMissionStarted:
-			lines = append(lines, fmt.Sprintf("\n## Mission: %s\n\nStarted %s.\n", e.Message, e.Time.Format(time.RFC3339)))
-		default:
-			line := fmt.Sprintf("- %s iteration %d: %s", e.Time.Format("15:04:05"), e.Iteration, e.Kind)
-			if e.Item != "" {
-				line += " " + e.Item
-			}
-			if e.Message != "" {
-				line += ": " + e.Message
-			}
-			if len(e.Files) > 0 {
-				line += fmt.Sprintf(" (%s)", strings.Join(e.Files, ", "))
-			}
-			lines = append(lines, line)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	var content strings.Builder
-	content.WriteString("# Work Log\n\nGenerated from mission-ledger.jsonl; edits are overwritten.\n")
-	for _, l := range lines {
-		content.WriteString(l + "\n")
-	}
-	return m.store.ReplaceFile(store.WorkLogFile, []byte(content.String()))
 }

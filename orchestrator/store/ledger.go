@@ -131,6 +131,19 @@ func (s *Store) LedgerSize() (int64, error) {
 // offset it returned, and returns where the next unread line starts. A line still being
 // written (no newline yet) is left for the next read.
 func (s *Store) ReadLedgerFrom(from int64, fn func(record json.RawMessage) error) (next int64, skipped int, err error) {
+	return s.readLedger(from, -1, fn)
+}
+
+// ReadLedgerBefore reads the records in the ledger's first end bytes: those it held when
+// its size was end, whatever has been appended since.
+func (s *Store) ReadLedgerBefore(end int64, fn func(record json.RawMessage) error) error {
+	_, _, err := s.readLedger(0, end, fn)
+	return err
+}
+
+// readLedger reads the records between the offsets from and end (the end of the file
+// when end is negative).
+func (s *Store) readLedger(from, end int64, fn func(record json.RawMessage) error) (next int64, skipped int, err error) {
 	f, err := os.Open(s.Path(LedgerFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, 0, nil
@@ -143,7 +156,11 @@ func (s *Store) ReadLedgerFrom(from int64, fn func(record json.RawMessage) error
 		return from, 0, err
 	}
 	next = from
-	r := bufio.NewReader(f)
+	var src io.Reader = f
+	if end >= 0 {
+		src = io.LimitReader(f, end-from)
+	}
+	r := bufio.NewReader(src)
 	for {
 		line, err := r.ReadBytes('\n')
 		if err == io.EOF {
