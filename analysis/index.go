@@ -595,3 +595,19 @@ func (ix *Index) Paths() []string {
 	defer ix.mu.RUnlock()
 	return slices.Sorted(maps.Keys(ix.files))
 }
+
+// PathsIn returns the checked files directly inside the directories dirs
+// (workspace-relative, "." for the root), sorted. Only those are sorted: a worker's code
+// map asks at every dispatch, and sorting a 10,000-file workspace's paths took 2 ms.
+func (ix *Index) PathsIn(dirs ...string) []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var out []string
+	for rel := range ix.files {
+		if slices.Contains(dirs, path.Dir(rel)) {
+			out = append(out, rel)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

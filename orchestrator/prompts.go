@@ -61,15 +61,12 @@ const maxCodeMapLines = 60
 // codeMap lists the definitions of the indexed files in the directories of the item's
 // files: what the worker's code will most likely import or call.
 func codeMap(it *plan.Item, ix *analysis.Index) string {
-	dirs := map[string]bool{}
+	var dirs []string
 	for _, f := range it.Files() {
-		dirs[path.Dir(f)] = true
+		dirs = append(dirs, path.Dir(f))
 	}
 	var lines []string
-	for _, rel := range ix.Paths() {
-		if !dirs[path.Dir(rel)] {
-			continue
-		}
+	for _, rel := range ix.PathsIn(dirs...) {
 		var names []string
 		for _, d := range ix.Outline(rel) {
 			if d.Kind == "method" {
