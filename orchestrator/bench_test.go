@@ -50,12 +50,7 @@ func BenchmarkControllerOverhead(b *testing.B) {
 // benchWorkspace is a workspace with a plan and a configuration.
 func benchWorkspace(b *testing.B, todo, config string) string {
 	root := b.TempDir()
-	for rel, content := range map[string]string{".opencode/todo.md": todo, ".opencode/orchestrator.json": config} {
-		_ = os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755)
-		if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
+	writeFiles(b, root, map[string]string{".opencode/todo.md": todo, ".opencode/orchestrator.json": config})
 	return root
 }
 

@@ -107,6 +107,18 @@ func TestAMissionWithAFixRoundSeals(t *testing.T) {
 	}
 }
 
+// writeFiles writes files (paths relative to root) under root, making their folders.
+func writeFiles(tb testing.TB, root string, files map[string]string) {
+	tb.Helper()
+	for rel, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		_ = os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
 func writeScript(t *testing.T, dir string, s model.Script) string {
 	t.Helper()
 	data, err := json.Marshal(s)
@@ -130,16 +142,11 @@ func call(tool string, args any) model.ScriptCall {
 // mission with exit 1 and a report, long before the iteration limit.
 func TestAMissionWhoseTestsCannotPassStopsOnStagnation(t *testing.T) {
 	root := t.TempDir()
-	for rel, content := range map[string]string{
+	writeFiles(t, root, map[string]string{
 		"go.mod":            "module example.com/never\n\ngo 1.22\n",
 		"never_test.go":     "package never\n\nimport \"testing\"\n\nfunc TestNever(t *testing.T) { t.Fatal(\"this test never passes\") }\n",
 		".opencode/todo.md": "- [ ] T1: CREATE `never.go` | file:never.go\n",
-	} {
-		_ = os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755)
-		if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	turns := []model.ScriptTurn{{Role: "worker", Item: "T1", Calls: []model.ScriptCall{
 		call("write_file", map[string]string{"path": "never.go", "content": "package never\n"}), call("finish", map[string]string{"summary": "done"})}}}
 	for range 12 { // FIX workers that change nothing
@@ -174,12 +181,7 @@ func TestWorkerAndModelLimitsHoldAtTheServer(t *testing.T) {
 				fmt.Fprintf(&todo, "- [ ] T%d: write f%d.txt | file:f%d.txt\n", i, i, i)
 			}
 			cfg := fmt.Sprintf(`{"limits": {"worker": %d, "perModel": %d}}`, c.worker, c.perModel)
-			for rel, content := range map[string]string{".opencode/todo.md": todo.String(), ".opencode/orchestrator.json": cfg} {
-				_ = os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755)
-				if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeFiles(t, root, map[string]string{".opencode/todo.md": todo.String(), ".opencode/orchestrator.json": cfg})
 			var mu sync.Mutex
 			cond := sync.NewCond(&mu)
 			waiting, arrived := 0, 0
@@ -223,15 +225,10 @@ func TestWorkerAndModelLimitsHoldAtTheServer(t *testing.T) {
 // stops after its first iteration.
 func TestSpentBudgetStopsDispatchWithinAnIteration(t *testing.T) {
 	root := t.TempDir()
-	for rel, content := range map[string]string{
+	writeFiles(t, root, map[string]string{
 		".opencode/todo.md":           "- [ ] T1: a | file:a.txt\n- [ ] T2: b | file:b.txt\n- [ ] T3: c | file:c.txt\n",
 		".opencode/orchestrator.json": `{"limits": {"maxTokens": 1000, "worker": 1}}`,
-	} {
-		_ = os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755)
-		if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	file := regexp.MustCompile(`Files you may write: (\w\.txt)`)
 	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
 		args, _ := json.Marshal(map[string]string{"path": file.FindStringSubmatch(r.Text())[1], "content": "x\n"})
@@ -254,17 +251,12 @@ func TestSpentBudgetStopsDispatchWithinAnIteration(t *testing.T) {
 // never pass, stops after the second iteration's spending and says why.
 func TestCostBudgetStopsTheMission(t *testing.T) {
 	root := t.TempDir()
-	for rel, content := range map[string]string{
+	writeFiles(t, root, map[string]string{
 		"go.mod":                      "module example.com/never\n\ngo 1.22\n",
 		"never_test.go":               "package never\n\nimport \"testing\"\n\nfunc TestNever(t *testing.T) { t.Fatal(\"this test never passes\") }\n",
 		".opencode/todo.md":           "- [ ] T1: CREATE `never.go` | file:never.go\n",
 		".opencode/orchestrator.json": `{"limits": {"maxCostUSD": 2}, "prices": {"openai/fake": {"input": 1000, "output": 1000}}}`,
-	} {
-		_ = os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755)
-		if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
 		calls := []fakeapi.Call{{ID: "f", Name: "finish", Args: `{"summary": "tried"}`}}
 		if strings.Contains(r.Text(), "Files you may write: never.go") {
@@ -315,16 +307,11 @@ func TestModelReviewerJudgesWhatTheChecksCannot(t *testing.T) {
 			call("finish", map[string]string{"summary": "greets by name"})}},
 		{Role: "reviewer", Calls: []model.ScriptCall{call("finish", map[string]string{"summary": "the work does what the objective asks"})}},
 	}})
-	for rel, content := range map[string]string{
+	writeFiles(t, root, map[string]string{
 		"go.mod":                      "module example.com/greet\n\ngo 1.22\n",
 		".opencode/todo.md":           "- [ ] T1: CREATE `greet.go` with Hello(name string) string | file:greet.go\n",
 		".opencode/orchestrator.json": fmt.Sprintf(`{"models": {"reviewer": %q}}`, script),
-	} {
-		_ = os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755)
-		if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	var ev events
 	out, err := Run(context.Background(), Options{Root: root, Objective: "Hello greets by name", Model: script, OnEvent: ev.add})
 	if err != nil {

@@ -2,8 +2,6 @@ package orchestrator
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,17 +13,12 @@ import (
 // their directories, methods left out), not the rest of the workspace.
 func TestWorkerTaskMapsTheCodeBesideItsFiles(t *testing.T) {
 	root := t.TempDir()
-	for rel, content := range map[string]string{
+	writeFiles(t, root, map[string]string{
 		"go.mod":             "module example.com/shop\n",
 		"cart/cart.go":       "package cart\n\ntype Cart struct{}\n\nfunc (c *Cart) Add(n int) {}\n\nfunc Total(prices ...int) int { return 0 }\n",
 		"cart/tax.go":        "package cart\n\nfunc Tax(total, rate int) int { return 0 }\n",
 		"billing/invoice.go": "package billing\n\nfunc Invoice() {}\n",
-	} {
-		_ = os.MkdirAll(filepath.Dir(filepath.Join(root, rel)), 0o755)
-		if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	ix := analysis.NewIndex(root)
 	if err := ix.Scan(context.Background(), nil); err != nil {
 		t.Fatal(err)

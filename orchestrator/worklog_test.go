@@ -16,13 +16,7 @@ import (
 // is what rendering the whole ledger gives, both missions in order.
 func TestWorkLogOfASecondMissionIsTheWholeLedgers(t *testing.T) {
 	root := t.TempDir()
-	todo := filepath.Join(root, ".opencode/todo.md")
-	_ = os.MkdirAll(filepath.Dir(todo), 0o755)
-	write := func(path, content string) {
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	const todo = ".opencode/todo.md"
 	var turns []model.ScriptTurn
 	for _, id := range []string{"T1", "T2", "T3"} {
 		turns = append(turns, model.ScriptTurn{Role: "worker", Item: id, Calls: []model.ScriptCall{
@@ -31,12 +25,12 @@ func TestWorkLogOfASecondMissionIsTheWholeLedgers(t *testing.T) {
 	}
 	script := writeScript(t, t.TempDir(), model.Script{Turns: turns})
 
-	write(todo, "- [ ] T1: first | file:t1.txt\n- [ ] T2: second | file:t2.txt\n")
+	writeFiles(t, root, map[string]string{todo: "- [ ] T1: first | file:t1.txt\n- [ ] T2: second | file:t2.txt\n"})
 	if out, err := Run(context.Background(), Options{Root: root, Objective: "the first", Model: script}); err != nil || out.State != store.StateSealed {
 		t.Fatalf("first mission: %+v %v", out, err)
 	}
-	plan, _ := os.ReadFile(todo)
-	write(todo, string(plan)+"- [ ] T3: third | file:t3.txt\n")
+	plan, _ := os.ReadFile(filepath.Join(root, todo))
+	writeFiles(t, root, map[string]string{todo: string(plan) + "- [ ] T3: third | file:t3.txt\n"})
 	if out, err := Run(context.Background(), Options{Root: root, Objective: "the second", Model: script}); err != nil || out.State != store.StateSealed {
 		t.Fatalf("second mission: %+v %v", out, err)
 	}
