@@ -109,5 +109,5 @@ func view(file *plan.Plan, w *statusWrites, unwrittenDone bool) (*plan.Plan, err
 	if err != nil {
 		return nil, err
 	}
-	return plan.Parse(out), nil
+	return file.Reparse(out), nil
 }

@@ -56,6 +56,7 @@ type Item struct {
 	Items  []*Item // children
 
 	Line        int // 0-based line number
+	index       int // in the plan's Items
 	Start, End  int // byte offsets of the line, without its line ending
 	markerAt    int // byte offset of the character inside the brackets
 	idStart     int // byte offset of the id, or where one would go
@@ -227,12 +228,62 @@ func Parse(src []byte) *Plan {
 			p.Roots = append(p.Roots, it)
 		}
 		stack = append(stack, open{width, it})
+		it.index = len(p.Items)
 		p.Items = append(p.Items, it)
 		if it.ID != "" && p.byID[it.ID] == nil {
 			p.byID[it.ID] = it
 		}
 	}
 	return p
+}
+
+// Reparse is Parse(src) for src that is p's content after edits. When the edits changed
+// only checkbox markers, as a status update does, the items are copied with their new
+// statuses instead of parsed again: the mission applies its pending status changes to
+// the plan at every turn, and parsing a plan of hundreds of items each time was most of
+// what a turn allocated.
+func (p *Plan) Reparse(src []byte) *Plan {
+	if len(src) != len(p.Src) || len(p.Items) == 0 {
+		return Parse(src)
+	}
+	last := 0
+	for _, it := range p.Items { // markers are in document order
+		if !bytes.Equal(src[last:it.markerAt], p.Src[last:it.markerAt]) || !strings.ContainsRune(" xX/-", rune(src[it.markerAt])) {
+			return Parse(src)
+		}
+		last = it.markerAt + 1
+	}
+	if !bytes.Equal(src[last:], p.Src[last:]) {
+		return Parse(src)
+	}
+	q := &Plan{Src: src, Version: VersionOf(src), byID: make(map[string]*Item, len(p.byID))}
+	items := make([]Item, len(p.Items))
+	q.Items = make([]*Item, len(p.Items))
+	for i, it := range p.Items {
+		items[i] = *it
+		q.Items[i] = &items[i]
+	}
+	copied := func(its []*Item) []*Item {
+		out := make([]*Item, len(its))
+		for i, it := range its {
+			out[i] = q.Items[it.index]
+		}
+		return out
+	}
+	for _, it := range q.Items {
+		it.Status = markerStatus(src[it.markerAt])
+		if it.Parent != nil {
+			it.Parent = q.Items[it.Parent.index]
+		}
+		if it.Items != nil {
+			it.Items = copied(it.Items)
+		}
+	}
+	q.Roots = copied(p.Roots)
+	for id, it := range p.byID {
+		q.byID[id] = q.Items[it.index]
+	}
+	return q
 }
 
 // matchItemLine recognises a list item with a checkbox (indentation, a bullet "-", "*",
@@ -297,16 +348,7 @@ func parseItem(line string, start int, m []int) *Item {
 		markerAt:    start + m[6],
 		contentFrom: start + m[1],
 	}
-	switch line[m[6]] {
-	case 'x', 'X':
-		it.Status = Done
-	case '/':
-		it.Status = InProgress
-	case '-':
-		it.Status = Cancelled
-	default:
-		it.Status = Pending
-	}
+	it.Status = markerStatus(line[m[6]])
 	rest := line[m[1]:]
 	restAt := start + m[1]
 	it.idStart = restAt
@@ -333,6 +375,19 @@ func parseItem(line string, start int, m []int) *Item {
 	slices.Reverse(it.Meta)
 	it.Title = strings.TrimSpace(rest[:titleEnd])
 	return it
+}
+
+// markerStatus is the status a checkbox marker matchItemLine accepts (" xX/-") stands for.
+func markerStatus(c byte) Status {
+	switch c {
+	case 'x', 'X':
+		return Done
+	case '/':
+		return InProgress
+	case '-':
+		return Cancelled
+	}
+	return Pending
 }
 
 // The id and metadata matchers are written out for the reason matchItemLine is; their

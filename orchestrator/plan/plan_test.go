@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -159,6 +160,35 @@ func TestAssignIDsAndAdd(t *testing.T) {
 	}
 }
 
+// Reparse gives what Parse gives, copying the items when only markers changed, and
+// leaves the plan it started from as it was.
+func TestReparse(t *testing.T) {
+	p := Parse([]byte(designExample))
+	before := Parse([]byte(designExample))
+	out, err := p.ChangeStatuses(map[string]Status{"T1.1": Pending, "T1.2": Done})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range [][]byte{
+		out, // only markers changed: the copy
+		[]byte(strings.Replace(designExample, "[ ]", "[q]", 1)), // no longer an item
+		[]byte(strings.Replace(designExample, "Tasks", "Tasks", 1) + "- [ ] T9: new\n"),
+		[]byte(strings.Replace(designExample, "T1.1", "T1.9", 1)), // same length, other bytes
+		nil,
+	} {
+		if got := p.Reparse(src); !reflect.DeepEqual(got, Parse(src)) {
+			t.Errorf("Reparse differs from Parse for\n%s", src)
+		}
+	}
+	q := p.Reparse(out)
+	if q.Item("T1.2").Status != Done || q.Item("T1.1").Parent != q.Item("T1") || q.Item("T1").Items[0] != q.Item("T1.1") {
+		t.Errorf("the copy's items: %+v", q.Item("T1.2"))
+	}
+	if !reflect.DeepEqual(p, before) {
+		t.Error("Reparse changed the plan it started from")
+	}
+}
+
 func TestValidate(t *testing.T) {
 	root := t.TempDir()
 	if err := os.WriteFile(filepath.Join(root, "exists.go"), nil, 0o644); err != nil {
@@ -213,6 +243,9 @@ func FuzzParse(f *testing.F) {
 					t.Fatal(err)
 				}
 				q := Parse(out)
+				if !reflect.DeepEqual(p.Reparse(out), q) {
+					t.Fatalf("Reparse after SetStatus(%s, %s) differs from Parse:\n%q", it.ID, s, out)
+				}
 				if len(q.Items) != len(p.Items) {
 					t.Fatalf("SetStatus(%s, %s) changed the item count from %d to %d:\n%q\n%q", it.ID, s, len(p.Items), len(q.Items), src, out)
 				}
@@ -244,6 +277,9 @@ func FuzzParse(f *testing.F) {
 				t.Fatal(err)
 			}
 			inTurn = Parse(out)
+		}
+		if !reflect.DeepEqual(p.Reparse(together), Parse(together)) {
+			t.Fatalf("Reparse after SetStatuses differs from Parse:\n%q", together)
 		}
 		if string(together) != string(inTurn.Src) {
 			t.Fatalf("SetStatuses differs from SetStatus in turn:\n%q\n%q", together, inTurn.Src)

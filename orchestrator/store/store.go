@@ -133,12 +133,19 @@ func (s *Store) Plan() (*plan.Plan, error) {
 	return s.parse(src), nil
 }
 
-// parse parses todo.md's content, or returns the plan parsed from the same bytes last.
+// parse parses todo.md's content, or returns the plan parsed from the same bytes last
+// (or a copy of it, when only statuses changed since).
 func (s *Store) parse(src []byte) *plan.Plan {
-	if p := s.parsed.Load(); p != nil && bytes.Equal(p.Src, src) {
-		return p
+	last := s.parsed.Load()
+	if last != nil && bytes.Equal(last.Src, src) {
+		return last
 	}
-	p := plan.Parse(src)
+	var p *plan.Plan
+	if last != nil {
+		p = last.Reparse(src)
+	} else {
+		p = plan.Parse(src)
+	}
 	s.parsed.Store(p)
 	return p
 }
