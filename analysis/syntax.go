@@ -57,9 +57,9 @@ var grammarGaps = map[string][]grammarGap{
 			return r
 		}, m)
 	}}},
-	"typescript": {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly},
-	"tsx":        {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly},
-	"javascript": {asiBeforeBracket},
+	"typescript": {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes},
+	"tsx":        {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes},
+	"javascript": {asiBeforeBracket, importAssertion, exportAttributes, usingDeclaration, autoAccessor},
 }
 
 var (
@@ -95,6 +95,40 @@ var (
 	// `keyof readonly T[]`.
 	keyofReadonly = grammarGap{regexp.MustCompile(`\bkeyof\s+readonly\b`), func(m []byte) []byte {
 		return bytes.Replace(m, []byte("readonly"), []byte("        "), 1)
+	}}
+)
+
+var (
+	// TypeScript 4.7 variance annotations on type parameters: `interface Box<in out T>`.
+	// Nowhere else can `in` or `out` follow "<" or "," and precede a name on its line.
+	variance = grammarGap{regexp.MustCompile(`[<,][ \t]*` + varianceModifiers.String() + `[ \t]+` + jsIdentifier + `(?:[ \t]*[,>=]|[ \t]+extends\b)`), func(m []byte) []byte {
+		loc := varianceModifiers.FindIndex(m)
+		return append(append(bytes.Clone(m[:loc[0]]), bytes.Repeat([]byte(" "), loc[1]-loc[0])...), m[loc[1]:]...)
+	}}
+	varianceModifiers = regexp.MustCompile(`\b(?:in[ \t]+out|in|out)\b`)
+	// Import assertions, `from "./x.json" assert { type: "json" }`: the attributes'
+	// older spelling, which TypeScript and Node still accept; the grammar knows `with`.
+	importAssertion = grammarGap{regexp.MustCompile(`\bfrom[ \t]*(?:"[^"\n]*"|'[^'\n]*')[ \t]*assert[ \t]*\{`), func(m []byte) []byte {
+		i := bytes.LastIndex(m, []byte("assert"))
+		return append(append(bytes.Clone(m[:i]), "with  "...), m[i+len("assert"):]...)
+	}}
+	// Import attributes on a re-export, `export * from "./x.json" with { type: "json" }`:
+	// without them the statement parses, and what it re-exports stays the same.
+	exportAttributes = grammarGap{regexp.MustCompile(`(?m)^[ \t]*export\b[^;\n]*\bfrom[ \t]*(?:"[^"\n]*"|'[^'\n]*')[ \t]*(?:with|assert)[ \t]*\{[^}\n]*\}`), func(m []byte) []byte {
+		q := bytes.LastIndexAny(m[:bytes.LastIndex(m, []byte("{"))], `"'`)
+		return append(bytes.Clone(m[:q+1]), bytes.Repeat([]byte(" "), len(m)-q-1)...)
+	}}
+	// Explicit resource management in JavaScript, `using x = f()` and `await using`
+	// (the TypeScript grammar knows them): as a const declaration it parses. No line
+	// break may follow `using` there, so `using` alone on its line stays an identifier.
+	usingDeclaration = grammarGap{regexp.MustCompile(`\b(?:await[ \t]+)?using[ \t]+` + jsIdentifier + `[ \t]*=`), func(m []byte) []byte {
+		name := bytes.TrimLeft(m[bytes.Index(m, []byte("using"))+len("using"):], " \t")
+		return append(append([]byte("const "), bytes.Repeat([]byte(" "), len(m)-len(name)-len("const "))...), name...)
+	}}
+	// Decorators' auto-accessors in JavaScript classes, `accessor x = 1` (the TypeScript
+	// grammar knows them): as a field it parses.
+	autoAccessor = grammarGap{regexp.MustCompile(`\baccessor[ \t]+[#\[A-Za-z_$]`), func(m []byte) []byte {
+		return bytes.Replace(m, []byte("accessor"), []byte("        "), 1)
 	}}
 )
 

@@ -113,6 +113,12 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"keyof.d.ts", "type T = { [K in keyof readonly any[]]?: boolean };\n"},
 		{"declared.js", "function f(args) {\n    let argv\n    [ args, argv ] = g(args)\n    var a, b\n\n    (a) = b\n}\n"},
 		{"field.js", "class U {\n  #abort\n\n  [kResume] = null\n}\n"},
+		// TypeScript 4.7 variance, import assertions, attributes on re-exports (effect,
+		// older JSON imports), and JavaScript's `using` and auto-accessors.
+		{"variance.ts", "interface Box<in out T> { v: T }\ntype Get<out T> = () => T;\nclass C<in T, out U extends T = T> {}\nfor (const k in o) {}\n"},
+		{"assert.ts", "import data from \"./data.json\" assert { type: \"json\" };\nexport * from './d.json' with { type: 'json' };\n"},
+		{"assert.mjs", "import data from './data.json' assert { type: 'json' };\nexport { default as d } from './data.json' with { type: 'json' };\n"},
+		{"using.mjs", "async function f() {\n  await using r = open();\n  using s = open();\n  using(s);\n}\nclass K { accessor x = 1; static accessor #y; accessor() {} }\n"},
 		// The go command takes a file without a final newline; the grammar did not.
 		{"eof.go", "package p\n\ntype T struct{}"},
 		{"eof2.go", "package p\n\nconst (\n\tA = 1\n)"},
@@ -126,5 +132,11 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 	// A real error next to a rewrite is still found.
 	if ds := checkSource(t, "real.js", "const g = () => {\n}\n  [1].map(g)\nlet y = (1 + ;\n"); len(ds) != 1 || ds[0].Range.Start.Line != 3 {
 		t.Errorf("want the error on line 4, got %+v", ds)
+	}
+	if ds := checkSource(t, "real.ts", "interface Box<in out T> { v: T }\nlet y = (1 + ;\n"); len(ds) != 1 || ds[0].Range.Start.Line != 1 {
+		t.Errorf("want the error on line 2, got %+v", ds)
+	}
+	if ds := checkSource(t, "real.mjs", "using s = open(;\n"); len(ds) != 1 {
+		t.Errorf("want the error in the using declaration, got %+v", ds)
 	}
 }
