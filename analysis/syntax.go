@@ -45,18 +45,24 @@ var grammarGaps = map[string][]grammarGap{
 			return out
 		}},
 	},
-	// Python 3.14 template strings t"..." parse like f-strings.
-	"python": {{regexp.MustCompile(`(?i)\b(?:t|tr|rt)["']`), func(m []byte) []byte {
-		return bytes.Map(func(r rune) rune {
-			switch r {
-			case 't':
-				return 'f'
-			case 'T':
-				return 'F'
-			}
-			return r
-		}, m)
-	}}},
+	"python": {
+		// Python 3.14 template strings t"..." parse like f-strings.
+		{regexp.MustCompile(`(?i)\b(?:t|tr|rt)["']`), func(m []byte) []byte {
+			return bytes.Map(func(r rune) rune {
+				switch r {
+				case 't':
+					return 'f'
+				case 'T':
+					return 'F'
+				}
+				return r
+			}, m)
+		}},
+		// An f-string format spec filled with "=", `f"{title:=^40}"`, which the grammar
+		// takes for a walrus. No expression follows := with <, >, ^ or =, so the match is
+		// a format spec wherever the code is valid.
+		{regexp.MustCompile(`:=[<>^=]`), func(m []byte) []byte { return []byte{':', '_', m[2]} }},
+	},
 	"typescript": {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes},
 	"tsx":        {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes},
 	"javascript": {asiBeforeBracket, importAssertion, exportAttributes, usingDeclaration, autoAccessor},

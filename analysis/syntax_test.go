@@ -65,6 +65,7 @@ func TestValidCodeAndGrammarGapsAreSilent(t *testing.T) {
 		{"a.cjs", "const x = require(`./${name}`);\nmodule.exports = { x };\n"},
 		{"a.py", "from . import x\n\ndef f(a, b=1, *args, c, **kw):\n    return f\"{a!r:>10}\"\n"},
 		{"gap.py", "name = 'w'\ngreeting = t\"hello {name}\"\nraw = tr'\\d {name}'\n"}, // Python 3.14 t-strings
+		{"fill.py", "title = 'x'\nprint(f\"{title:=^40}\", f'{title:=<9}', rf\"{title!r:=>9}\")\n"},
 	}
 	for _, c := range cases {
 		if ds := checkSource(t, c.name, c.src); len(ds) != 0 {
