@@ -55,6 +55,11 @@ type fileFacts struct {
 	hash      [sha256.Size]byte
 	generated bool // its facts count; findings in it are not reported
 	syntax    []Diagnostic
+	// mentioned is, when the parse had errors (reported or not: a Flow file's are not),
+	// every identifier-like word of the text; nil when the parse was clean. Error
+	// recovery may lose any definition, so a name the file mentions may be defined in
+	// it: rules do not report it missing, nor check calls against its definitions.
+	mentioned map[string]bool
 
 	pkg         string // Go: the package clause
 	constrained bool   // Go: a build constraint or GOOS/GOARCH file name limits where it compiles
@@ -66,4 +71,30 @@ type fileFacts struct {
 	locals      map[string]bool // names declared below the top level: they may shadow
 	es          *esFacts        // TypeScript and JavaScript module facts
 	py          *pyFacts        // Python module facts
+}
+
+// broken reports whether the file's parse had errors.
+func (f *fileFacts) broken() bool { return f.mentioned != nil }
+
+// words returns the identifier-like words of a text (bytes past ASCII count as letters,
+// so non-ASCII identifiers are words too).
+func words(src []byte) map[string]bool {
+	out := map[string]bool{}
+	isWord := func(c byte) bool {
+		return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+	}
+	for i := 0; i < len(src); {
+		if !isWord(src[i]) {
+			i++
+			continue
+		}
+		start := i
+		for i < len(src) && isWord(src[i]) {
+			i++
+		}
+		if src[start] < '0' || src[start] > '9' {
+			out[string(src[start:i])] = true
+		}
+	}
+	return out
 }

@@ -366,6 +366,12 @@ func factsOf(ctx context.Context, p *parsers, rel string, src []byte, tree *sitt
 	if f.syntax, err = syntaxErrors(ctx, p, lang, src, tree); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", rel, err)
 	}
+	if len(f.syntax) > 0 {
+		f.mentioned = words(src)
+		if lang.ID == "javascript" && isFlow(src) {
+			f.syntax = nil // Flow's type annotations: valid where Flow's tools compile the file
+		}
+	}
 	if lang.extract != nil {
 		flat, err := p.flatten(tree, src)
 		if err != nil {

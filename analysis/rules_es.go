@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -152,6 +153,7 @@ func (v *esView) computeExports(rel string) *moduleExports {
 	for name := range f.es.exports {
 		e.names[name] = true
 	}
+	maps.Copy(e.names, f.mentioned) // what a broken parse may have lost
 	for _, imp := range f.es.imports {
 		if !imp.star {
 			continue
@@ -290,7 +292,7 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		default:
 			def, ok = v.localDefinition(rel, call.Name, 0)
 		}
-		if !ok || def.def.Arity == nil || def.def.Arity.accepts(call.Args) {
+		if !ok || def.def.Arity == nil || def.def.Arity.accepts(call.Args) || v.file(def.file).broken() {
 			continue
 		}
 		// JavaScript accepts any number of arguments; TypeScript checks them.

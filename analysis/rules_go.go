@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -49,7 +50,7 @@ type goView struct {
 	modules    []goModule
 	packages   map[string]*goPackage // by directory: the index's, read only
 	hidden     map[string]memo[bool] // directories with .go files the index does not hold
-	names      map[nameTableKey]memo[map[string][]located]
+	names      map[nameTableKey]memo[nameTable]
 	duplicated map[string]memo[[]Diagnostic] // by package directory
 }
 
@@ -60,7 +61,7 @@ type nameTableKey struct {
 
 func newGoView(e *evaluation) *goView {
 	return &goView{evaluation: e, modules: e.ix.goModules, packages: e.ix.goPackages,
-		hidden: map[string]memo[bool]{}, names: map[nameTableKey]memo[map[string][]located]{},
+		hidden: map[string]memo[bool]{}, names: map[nameTableKey]memo[nameTable]{},
 		duplicated: map[string]memo[[]Diagnostic]{}}
 }
 
@@ -141,25 +142,38 @@ func (v *goView) resolve(importPath, from string) (dir string, ok bool) {
 	return dir, true
 }
 
+// nameTable is the package-level names code sees in a package.
+type nameTable struct {
+	defs      map[string][]located
+	mentioned map[string]bool // by files with syntax errors, which may have lost their definitions
+}
+
 // definitions returns the package-level names (methods excluded) that code in the file
 // `from` sees in package p: test files of the package itself (export_test.go) count for
 // tests in the same directory. Tables are built once per package and visibility.
-func (v *goView) definitions(p *goPackage, from string) map[string][]located {
+func (v *goView) definitions(p *goPackage, from string) nameTable {
 	key := nameTableKey{dir: p.dir, withTests: strings.HasSuffix(from, "_test.go") && path.Dir(from) == p.dir}
-	return remember(v.evaluation, v.names, key, func() map[string][]located {
+	return remember(v.evaluation, v.names, key, func() nameTable {
 		files := p.files
 		if key.withTests {
 			files = v.sameNameTests(p)
 		}
-		defs := map[string][]located{}
+		names := nameTable{defs: map[string][]located{}}
 		for _, rel := range files {
-			for _, d := range v.file(rel).defs {
+			f := v.file(rel)
+			if f.broken() {
+				if names.mentioned == nil {
+					names.mentioned = map[string]bool{}
+				}
+				maps.Copy(names.mentioned, f.mentioned)
+			}
+			for _, d := range f.defs {
 				if d.Kind != "method" {
-					defs[d.Name] = append(defs[d.Name], located{rel, d})
+					names.defs[d.Name] = append(names.defs[d.Name], located{rel, d})
 				}
 			}
 		}
-		return defs
+		return names
 	})
 }
 
@@ -212,8 +226,9 @@ func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		if p == nil || f.locals[ref.Qualifier] {
 			continue
 		}
-		defs := v.definitions(p, rel)[ref.Name]
-		if (len(defs) == 0 || !defs[0].def.Exported) && v.isHidden(p.dir) {
+		names := v.definitions(p, rel)
+		defs := names.defs[ref.Name]
+		if (len(defs) == 0 || !defs[0].def.Exported) && v.isHidden(p.dir) || len(defs) == 0 && names.mentioned[ref.Name] {
 			continue
 		}
 		if len(defs) == 0 {
@@ -242,11 +257,11 @@ func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			if from == nil || f.locals[call.Qualifier] {
 				continue
 			}
-			defs = v.definitions(from, rel)[call.Name]
+			defs = v.definitions(from, rel).defs[call.Name]
 		case own != nil && !f.locals[call.Name] && f.pkg == own.name:
-			defs = v.definitions(own, rel)[call.Name]
+			defs = v.definitions(own, rel).defs[call.Name]
 		}
-		if d, ok := arityViolation(defs, call.Args); ok && (from == nil || !v.isHidden(from.dir)) {
+		if d, ok := arityViolation(defs, call.Args); ok && !v.file(d.file).broken() && (from == nil || !v.isHidden(from.dir)) {
 			name := call.Name
 			if call.Qualifier != "" {
 				name = call.Qualifier + "." + name

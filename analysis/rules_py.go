@@ -186,7 +186,7 @@ func (v *pyView) defines(m pyModule, name string) (known, has bool) {
 		if f.py.open {
 			return false, false
 		}
-		if f.py.bound[name] > 0 {
+		if f.py.bound[name] > 0 || f.mentioned[name] { // a broken parse may have lost it
 			return true, true
 		}
 	}
@@ -199,7 +199,7 @@ func (v *pyView) signature(m pyModule, name string) (pySignature, located, bool)
 		return pySignature{}, located{}, false
 	}
 	f := v.file(m.file)
-	if f == nil || f.py == nil || f.py.bound[name] != 1 {
+	if f == nil || f.py == nil || f.py.bound[name] != 1 || f.broken() {
 		return pySignature{}, located{}, false
 	}
 	sig, ok := f.py.sigs[name]

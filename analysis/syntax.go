@@ -138,6 +138,42 @@ var (
 	}}
 )
 
+// isFlow reports whether a JavaScript file is Flow-typed: `@flow` in the comments it
+// opens with (a shebang line may come first), as Flow itself decides.
+func isFlow(src []byte) bool {
+	rest := src
+	if bytes.HasPrefix(rest, []byte("#!")) {
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			rest = rest[i+1:]
+		}
+	}
+	for {
+		rest = bytes.TrimLeft(rest, " \t\r\n")
+		var comment []byte
+		switch {
+		case bytes.HasPrefix(rest, []byte("//")):
+			end := bytes.IndexByte(rest, '\n')
+			if end < 0 {
+				end = len(rest)
+			}
+			comment, rest = rest[:end], rest[end:]
+		case bytes.HasPrefix(rest, []byte("/*")):
+			end := bytes.Index(rest, []byte("*/"))
+			if end < 0 {
+				return false
+			}
+			comment, rest = rest[:end], rest[end+2:]
+		default:
+			return false
+		}
+		if flowPragma.Match(comment) {
+			return true
+		}
+	}
+}
+
+var flowPragma = regexp.MustCompile(`@flow\b`)
+
 // goTypeKeywords start type literals, which the builtins take.
 var goTypeKeywords = map[string]bool{"func": true, "struct": true, "interface": true, "map": true, "chan": true}
 

@@ -141,3 +141,50 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		t.Errorf("want the error in the using declaration, got %+v", ds)
 	}
 }
+
+// A syntax error is one finding: definitions its recovery lost are not reported missing
+// where they are used, nor calls checked against them. A name the broken file does not
+// mention at all is still missing.
+func TestSyntaxErrorsDoNotCascade(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"go.mod":          "module example.com/c\n\ngo 1.22\n",
+		"b/b.go":          "package b\n\nfunc First() {}\n\nvar x = []int{1, 2\n\nfunc Second(a int) {}\n",
+		"main.go":         "package main\n\nimport \"example.com/c/b\"\n\nfunc main() { b.First(); b.Second(); b.Gone() }\n",
+		"pkg/mod.py":      "def first(): pass\n\nx = [1, 2\n\ndef second(a): pass\n",
+		"use.py":          "from pkg.mod import first, second, gone\nsecond()\n",
+		"x.ts":            "export function first() {}\nexport function broken( { }\nexport function second(a: number) {}\n",
+		"y.ts":            "import { first, second, gone } from \"./x\";\nsecond();\n",
+		"pkg/__init__.py": "",
+	})
+	expectFindings(t, root,
+		"b/b.go:7:1 syntax-error",
+		"b/b.go:7:13 syntax-error",
+		"b/b.go:7:20 syntax-error",
+		"main.go:5:40 missing-export",
+		"pkg/mod.py:5:1 syntax-error",
+		"use.py:1:36 missing-export",
+		"x.ts:2:25 syntax-error",
+		"y.ts:1:25 missing-export",
+	)
+}
+
+// A Flow-typed JavaScript file (`@flow` in its opening comment) is not reported for the
+// annotations the JavaScript grammar rejects, and what it exports is not reported
+// missing; without the pragma the same file's errors are reported.
+func TestFlowFilesAreNotSyntaxErrors(t *testing.T) {
+	flow := "export type Props = {| +name: string |};\nexport function helper(name: string, x: mixed): string { return name; }\nexport const VALUE: number = 1;\n"
+	root := writeTree(t, map[string]string{
+		"a.js":     "#!/usr/bin/env node\n/**\n * Copyright.\n *\n * @flow strict\n */\n" + flow,
+		"c.js":     "import {helper, VALUE, gone} from './a';\nhelper('x', VALUE);\n",
+		"plain.js": "// no pragma\n" + flow,
+	})
+	got := findings(t, root)
+	if len(got) < 2 || got[0] != "c.js:1:24 missing-export" || !strings.HasPrefix(got[1], "plain.js:") {
+		t.Errorf("findings: %v; want gone missing, then plain.js's syntax errors", got)
+	}
+	for _, g := range got {
+		if strings.HasPrefix(g, "a.js:") {
+			t.Errorf("reported in a Flow file: %s", g)
+		}
+	}
+}
