@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
 )
 
 // Sandbox keeps a session's tools inside the workspace: every path is resolved against
@@ -109,6 +111,33 @@ func resolveExisting(p string) (string, error) {
 		rest = append([]string{filepath.Base(cur)}, rest...)
 		cur = parent
 	}
+}
+
+// ReadFile reads the file at rel (a Resolve result) through the root opened as an
+// os.Root, and WriteFile replaces it atomically the same way: names are resolved again
+// as the file operations run, so a symlink swapped in after Resolve checked the path
+// cannot lead them out of the workspace.
+func (s *Sandbox) ReadFile(rel string) ([]byte, error) {
+	var data []byte
+	err := s.inRoot(func(root *os.Root) (err error) {
+		data, err = root.ReadFile(filepath.FromSlash(rel))
+		return err
+	})
+	return data, err
+}
+
+// WriteFile: see ReadFile.
+func (s *Sandbox) WriteFile(rel string, data []byte) error {
+	return s.inRoot(func(root *os.Root) error { return store.ReplaceIn(root, rel, data) })
+}
+
+func (s *Sandbox) inRoot(do func(*os.Root) error) error {
+	root, err := os.OpenRoot(s.root)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	return do(root)
 }
 
 // ResolveWrite is Resolve for a write: the path must also be one this sandbox may write.

@@ -89,6 +89,48 @@ func TestSandboxRefusesEverythingOutsideItsItem(t *testing.T) {
 	}
 }
 
+// A path checked by ResolveWrite, whose directory is then swapped for a symlink to
+// outside the workspace (another process racing the tool), is still not written
+// outside: the write resolves the name again as it runs. Reads likewise.
+func TestSandboxWritesStayInsideWhenADirectoryIsSwappedForASymlink(t *testing.T) {
+	root := testWorkspace(t)
+	outside := t.TempDir()
+	sb, err := NewSandbox(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker := sb.WithWritable([]string{"pkg/a.go"})
+	_, rel, err := worker.ResolveWrite("pkg/a.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := worker.WriteFile(rel, []byte("package pkg // one\n")); err != nil {
+		t.Fatalf("the checked write: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(outside, "a.go"), []byte("outside\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pkg := filepath.Join(root, "pkg")
+	if err := os.RemoveAll(pkg); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, pkg); err != nil {
+		t.Fatal(err)
+	}
+	if err := worker.WriteFile(rel, []byte("package pkg // two\n")); err == nil {
+		t.Error("the write went through a symlink out of the workspace")
+	}
+	if data, err := worker.ReadFile(rel); err == nil {
+		t.Errorf("the read went through a symlink out of the workspace: %q", data)
+	}
+	if data, _ := os.ReadFile(filepath.Join(outside, "a.go")); string(data) != "outside\n" {
+		t.Errorf("the file outside was changed: %q", data)
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) != 1 {
+		t.Errorf("files were created outside: %v", entries)
+	}
+}
+
 // recorder wraps a provider and keeps every request, to see what the model was told.
 type recorder struct {
 	model.Provider

@@ -141,11 +141,11 @@ func readFile(_ context.Context, s *Session, args map[string]any) (string, error
 	if err != nil {
 		return "", err
 	}
-	abs, rel, err := s.cfg.Sandbox.Resolve(p)
+	_, rel, err := s.cfg.Sandbox.Resolve(p)
 	if err != nil {
 		return "", err
 	}
-	data, err := os.ReadFile(abs)
+	data, err := s.cfg.Sandbox.ReadFile(rel)
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", rel, unwrapPath(err))
 	}
@@ -319,11 +319,11 @@ func writeFile(_ context.Context, s *Session, args map[string]any) (string, erro
 	if err != nil {
 		return "", err
 	}
-	abs, rel, err := s.cfg.Sandbox.ResolveWrite(p)
+	_, rel, err := s.cfg.Sandbox.ResolveWrite(p)
 	if err != nil {
 		return "", err
 	}
-	if err := store.Replace(abs, []byte(content)); err != nil {
+	if err := s.cfg.Sandbox.WriteFile(rel, []byte(content)); err != nil {
 		return "", fmt.Errorf("write %s: %w", rel, unwrapPath(err))
 	}
 	s.wrote(rel)
@@ -343,11 +343,11 @@ func editFile(_ context.Context, s *Session, args map[string]any) (string, error
 	if err != nil {
 		return "", err
 	}
-	abs, rel, err := s.cfg.Sandbox.ResolveWrite(p)
+	_, rel, err := s.cfg.Sandbox.ResolveWrite(p)
 	if err != nil {
 		return "", err
 	}
-	data, err := os.ReadFile(abs)
+	data, err := s.cfg.Sandbox.ReadFile(rel)
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", rel, unwrapPath(err))
 	}
@@ -359,7 +359,7 @@ func editFile(_ context.Context, s *Session, args map[string]any) (string, error
 	case n > 1:
 		return "", fmt.Errorf("old text occurs %d times in %s; include more surrounding lines so it occurs once", n, rel)
 	}
-	if err := store.Replace(abs, []byte(strings.Replace(string(data), old, repl, 1))); err != nil {
+	if err := s.cfg.Sandbox.WriteFile(rel, []byte(strings.Replace(string(data), old, repl, 1))); err != nil {
 		return "", fmt.Errorf("write %s: %w", rel, unwrapPath(err))
 	}
 	s.wrote(rel)

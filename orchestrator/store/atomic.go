@@ -4,9 +4,13 @@
 package store
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // WriteAtomic replaces path with data durably: a temporary file in the same directory,
@@ -26,12 +30,38 @@ func WriteAtomic(path string, data []byte) error {
 // the item done, many items' files at a time.
 func Replace(path string, data []byte) error { return replace(path, data, false) }
 
+// ReplaceIn is Replace for name (slash or OS separated) inside root. The name is
+// resolved as each file operation runs: a symlink on the way that leads out of root
+// fails the write, even one put there after the name was checked. Tools write the
+// workspace this way.
+func ReplaceIn(root *os.Root, name string, data []byte) error {
+	return replaceIn(root, filepath.FromSlash(name), data, false)
+}
+
 func replace(path string, data []byte, sync bool) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	if err := replaceIn(root, filepath.Base(path), data, sync); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// replaceIn writes a temporary file beside name, then renames it over name.
+func replaceIn(root *os.Root, name string, data []byte, sync bool) error {
+	if dir := filepath.Dir(name); dir != "." {
+		if err := root.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	tmpName, tmp, err := createTemp(root, name)
 	if err != nil {
 		return err
 	}
@@ -39,32 +69,46 @@ func replace(path string, data []byte, sync bool) error {
 	defer func() {
 		if !written {
 			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
+			_ = root.Remove(tmpName)
 		}
 	}()
 	perm := os.FileMode(0o644)
-	if info, err := os.Stat(path); err == nil {
+	if info, err := root.Stat(name); err == nil {
 		perm = info.Mode().Perm()
 	}
 	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return err
 	}
 	if err := tmp.Chmod(perm); err != nil {
 		return err
 	}
 	if sync {
 		if err := tmp.Sync(); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
+			return err
 		}
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return err
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if err := root.Rename(tmpName, name); err != nil {
+		return err
 	}
 	written = true
 	return nil
+}
+
+// createTemp creates a new file ".<base>.<random>.tmp" beside name, as os.CreateTemp
+// names them.
+func createTemp(root *os.Root, name string) (string, *os.File, error) {
+	dir, base := filepath.Split(name)
+	for range 10000 {
+		tmpName := filepath.Join(dir, "."+base+"."+strconv.FormatUint(uint64(rand.Uint32()), 10)+".tmp")
+		f, err := root.OpenFile(tmpName, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if !errors.Is(err, fs.ErrExist) {
+			return tmpName, f, err
+		}
+	}
+	return "", nil, fmt.Errorf("no free temporary name beside %s", name)
 }
 
 func syncDir(dir string) error {
