@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -278,7 +277,7 @@ func grep(_ context.Context, s *Session, args map[string]any) (string, error) {
 		if !matchesGlob(glob, rel) {
 			return true
 		}
-		data, err := os.ReadFile(filepath.Join(s.cfg.Sandbox.Root(), filepath.FromSlash(rel)))
+		data, err := s.cfg.Sandbox.ReadFile(rel)
 		if err != nil || len(data) > 1<<20 || bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
 			return true
 		}
