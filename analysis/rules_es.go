@@ -100,6 +100,11 @@ func (v *esView) lookup(base string, fromTypeScript bool) (string, resolution) {
 			return t, opaque // a directory with package.json, a stylesheet, a skipped file
 		}
 	}
+	for t := range tries {
+		if v.ix.ignore.Ignored(t, false) {
+			return "", opaque // a path the repository ignores: a build writes it
+		}
+	}
 	return "", missing
 }
 

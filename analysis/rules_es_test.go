@@ -192,3 +192,22 @@ func TestESExportKeywordsWhateverTheSpacing(t *testing.T) {
 		}
 	}
 }
+
+// An import of a path the repository ignores names a build's output (generated API
+// clients, protobuf modules, a version file): absent from a clean tree, it is not a
+// finding. A missing path nothing ignores still is.
+func TestImportsOfIgnoredPathsAreBuildOutputs(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		".gitignore":      "src/generated/\n*.gen.ts\ngen/\n",
+		"go.mod":          "module example.com/m\n\ngo 1.22\n",
+		"main.go":         "package main\n\nimport (\n\t\"example.com/m/gen/api\"\n\t\"example.com/m/lost\"\n)\n\nfunc main() { api.Call(); lost.Call() }\n",
+		"src/a.ts":        "import { api } from \"./generated/api\";\nimport { v } from \"./version.gen\";\nimport { w } from \"./lost\";\n",
+		"src/__init__.py": "",
+		"src/b.py":        "from .generated import models\nfrom .lost import thing\n",
+	})
+	expectFindings(t, root,
+		"main.go:5:2 unresolved-import",
+		"src/a.ts:3:19 unresolved-import",
+		"src/b.py:2:6 unresolved-import",
+	)
+}

@@ -208,7 +208,7 @@ func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		}
 		p := v.pkg(dir)
 		if p == nil || len(p.files) == 0 {
-			if !v.isHidden(dir) {
+			if !v.isHidden(dir) && !v.ix.ignore.Ignored(dir, true) { // an ignored directory: a build writes it
 				out = append(out, Diagnostic{File: rel, Range: imp.Range, Severity: SeverityError, Rule: RuleUnresolvedImport,
 					Message: fmt.Sprintf("cannot resolve import %q: no Go package in %s/", imp.Spec, dir)})
 			}

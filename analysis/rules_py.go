@@ -139,7 +139,7 @@ func (v *pyView) lookup(p string) pyModule {
 		return pyModule{kind: source, dir: p} // a namespace package
 	}
 	// A compiled extension, a skipped or ignored source, a module written at build time.
-	if v.hasSiblingNamed(p) || v.ix.ignore.Ignored(p+".py", false) {
+	if v.hasSiblingNamed(p) || v.ix.ignore.Ignored(p+".py", false) || v.ix.ignore.Ignored(p, true) {
 		return pyModule{kind: opaque}
 	}
 	return pyModule{kind: missing}
