@@ -65,6 +65,12 @@ func (e *evaluation) stat(rel string) (fs.FileInfo, error) {
 	return os.Stat(filepath.Join(e.ix.root, filepath.FromSlash(rel)))
 }
 
+// readFile reads a file on disk that the index does not hold (a build file).
+func (e *evaluation) readFile(rel string) ([]byte, error) {
+	e.read(rel)
+	return os.ReadFile(filepath.Join(e.ix.root, filepath.FromSlash(rel)))
+}
+
 // readDir lists a directory on disk.
 func (e *evaluation) readDir(dir string) []fs.DirEntry {
 	e.read(listingKey(dir))

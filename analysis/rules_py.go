@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -139,10 +140,33 @@ func (v *pyView) lookup(p string) pyModule {
 		return pyModule{kind: source, dir: p} // a namespace package
 	}
 	// A compiled extension, a skipped or ignored source, a module written at build time.
-	if v.hasSiblingNamed(p) || v.ix.ignore.Ignored(p+".py", false) || v.ix.ignore.Ignored(p, true) {
+	if v.hasSiblingNamed(p) || v.ix.ignore.Ignored(p+".py", false) || v.ix.ignore.Ignored(p, true) || v.declaredByBuild(p) {
 		return pyModule{kind: opaque}
 	}
 	return pyModule{kind: missing}
+}
+
+// buildFiles declare compiled extension modules: meson's py.extension_module('_x'),
+// setuptools' Extension("pkg._x"), CMake's pybind11_add_module(_x ...), maturin's
+// module-name = "pkg._x".
+var buildFiles = []string{"meson.build", "setup.py", "CMakeLists.txt", "pyproject.toml"}
+
+// declaredByBuild reports whether a build file in p's directory or above names p's
+// module, quoted or as a CMake target: the build makes that module (numpy's
+// _multiarray_umath, scipy's _ufuncs), and a source tree does not hold it.
+func (v *pyView) declaredByBuild(p string) bool {
+	name := regexp.QuoteMeta(path.Base(p))
+	declared := regexp.MustCompile(`["'](?:[\w.]*\.)?` + name + `["']|\(\s*` + name + `[\s)]`)
+	for dir := path.Dir(p); ; dir = path.Dir(dir) {
+		for _, build := range buildFiles {
+			if data, err := v.readFile(path.Join(dir, build)); err == nil && declared.Match(data) {
+				return true
+			}
+		}
+		if dir == "." {
+			return false
+		}
+	}
 }
 
 // hasSiblingNamed reports whether p's directory holds p with any extension (p.so, p.pyd,

@@ -185,3 +185,17 @@ func TestPythonSysModulesWritesOpenAModule(t *testing.T) {
 	})
 	expectFindings(t, root, "pkg/user.py:1:20 missing-export")
 }
+
+// A module a build file declares (a C, Cython or Rust extension) is made by the build,
+// not missing from the source tree; a module nothing declares still is.
+func TestExtensionModulesDeclaredByTheBuild(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"pkg/__init__.py":       "",
+		"pkg/core/__init__.py":  "from ._umath import add\nfrom . import _ufuncs\nfrom ._lost import x\n",
+		"pkg/core/meson.build":  "py.extension_module('_umath', ['umath.c'], install: true)\n",
+		"setup.py":              "from setuptools import Extension, setup\nsetup(ext_modules=[Extension(\"pkg.core._ufuncs\", [\"ufuncs.c\"])])\n",
+		"native/CMakeLists.txt": "pybind11_add_module(_fast src/fast.cpp)\n",
+		"native/__init__.py":    "from ._fast import run\n",
+	})
+	expectFindings(t, root, "pkg/core/__init__.py:3:6 unresolved-import")
+}
