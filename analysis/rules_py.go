@@ -146,9 +146,10 @@ func (v *pyView) lookup(p string) pyModule {
 	return pyModule{kind: missing}
 }
 
-// buildFiles declare compiled extension modules: meson's py.extension_module('_x'),
+// buildFiles declare the modules a build makes: meson's py.extension_module('_x'),
 // setuptools' Extension("pkg._x"), CMake's pybind11_add_module(_x ...), maturin's
-// module-name = "pkg._x".
+// module-name = "pkg._x", setuptools-scm's and hatch-vcs' version file
+// "src/pkg/_version.py".
 var buildFiles = []string{"meson.build", "setup.py", "CMakeLists.txt", "pyproject.toml"}
 
 // declaredByBuild reports whether a build file in p's directory or above names p's
@@ -156,7 +157,7 @@ var buildFiles = []string{"meson.build", "setup.py", "CMakeLists.txt", "pyprojec
 // _multiarray_umath, scipy's _ufuncs), and a source tree does not hold it.
 func (v *pyView) declaredByBuild(p string) bool {
 	name := regexp.QuoteMeta(path.Base(p))
-	declared := regexp.MustCompile(`["'](?:[\w.]*\.)?` + name + `["']|\(\s*` + name + `[\s)]`)
+	declared := regexp.MustCompile(`["'](?:[\w./-]*[./])?` + name + `(?:\.py)?["']|\(\s*` + name + `[\s)]`)
 	for dir := path.Dir(p); ; dir = path.Dir(dir) {
 		for _, build := range buildFiles {
 			if data, err := v.readFile(path.Join(dir, build)); err == nil && declared.Match(data) {
