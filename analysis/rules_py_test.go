@@ -195,7 +195,8 @@ func TestExtensionModulesDeclaredByTheBuild(t *testing.T) {
 		"pkg/core/meson.build":  "py.extension_module('_umath', ['umath.c'], install: true)\n",
 		"setup.py":              "from setuptools import Extension, setup\nsetup(ext_modules=[Extension(\"pkg.core._ufuncs\", [\"ufuncs.c\"])])\n",
 		"native/CMakeLists.txt": "pybind11_add_module(_fast src/fast.cpp)\n",
-		"native/__init__.py":    "from ._fast import run\n",
+		"native/__init__.py":    "from ._fast import run\nfrom ._version import version\n",
+		"pyproject.toml":        "[tool.setuptools_scm]\nversion_file = \"native/_version.py\"\n",
 	})
 	expectFindings(t, root, "pkg/core/__init__.py:3:6 unresolved-import")
 }
