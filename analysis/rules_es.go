@@ -379,7 +379,7 @@ func (v *esView) tsconfigFor(dir string) *tsconfig {
 	}
 	var cfg *tsconfig
 	for _, name := range []string{"tsconfig.json", "jsconfig.json"} {
-		if cfg = readTSConfig(v.ix.root, dir, name); cfg != nil {
+		if cfg = readTSConfig(v.ix.root, path.Join(dir, name), 0); cfg != nil {
 			break
 		}
 	}
@@ -395,11 +395,13 @@ var (
 	jsonTrailingCommas = regexp.MustCompile(`,(\s*[}\]])`)
 )
 
-// readTSConfig reads compilerOptions.baseUrl and paths from a JSON-with-comments file.
-// Options inherited through "extends" are not followed: what is not seen is not used.
-func readTSConfig(root, dir, name string) *tsconfig {
-	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(dir), name))
-	if err != nil {
+// readTSConfig reads compilerOptions.baseUrl and paths from the JSON-with-comments file
+// rel and the configs it extends by a relative path (a list of them since TypeScript 5.0; later ones win, and the file's own options
+// win over all): monorepos declare their path aliases in a base config. A config
+// extended from a package is not seen, and what is not seen is not used.
+func readTSConfig(root, rel string, depth int) *tsconfig {
+	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil || depth > 8 { // a cycle of extends
 		return nil
 	}
 	clean := jsonComments.ReplaceAllFunc(src, func(m []byte) []byte {
@@ -410,6 +412,7 @@ func readTSConfig(root, dir, name string) *tsconfig {
 	})
 	clean = jsonTrailingCommas.ReplaceAll(clean, []byte("$1"))
 	var doc struct {
+		Extends         json.RawMessage `json:"extends"`
 		CompilerOptions struct {
 			BaseURL string              `json:"baseUrl"`
 			Paths   map[string][]string `json:"paths"`
@@ -418,19 +421,44 @@ func readTSConfig(root, dir, name string) *tsconfig {
 	if json.Unmarshal(clean, &doc) != nil {
 		return &tsconfig{} // unreadable options: follow nothing
 	}
-	cfg := &tsconfig{paths: map[string][]string{}}
-	base := dir
-	if doc.CompilerOptions.BaseURL != "" {
-		base = path.Join(dir, doc.CompilerOptions.BaseURL)
-		cfg.baseURL = base
-	}
-	for pattern, targets := range doc.CompilerOptions.Paths {
-		for _, t := range targets {
-			cfg.paths[pattern] = append(cfg.paths[pattern], path.Join(base, t))
+	dir := path.Dir(rel)
+	cfg := &tsconfig{}
+	var extends []string
+	if json.Unmarshal(doc.Extends, &extends) != nil {
+		var one string
+		if json.Unmarshal(doc.Extends, &one) == nil {
+			extends = []string{one}
 		}
 	}
-	if len(cfg.paths) == 0 {
-		cfg.paths = nil
+	for _, e := range extends {
+		if !isRelative(e) {
+			continue
+		}
+		base := path.Join(dir, e)
+		if !strings.HasSuffix(base, ".json") {
+			base += ".json"
+		}
+		if inherited := readTSConfig(root, base, depth+1); inherited != nil {
+			if inherited.baseURL != "" {
+				cfg.baseURL = inherited.baseURL
+			}
+			if inherited.paths != nil {
+				cfg.paths = inherited.paths
+			}
+		}
+	}
+	pathsBase := dir // paths without a baseUrl are relative to the config that has them
+	if doc.CompilerOptions.BaseURL != "" {
+		cfg.baseURL = path.Join(dir, doc.CompilerOptions.BaseURL)
+		pathsBase = cfg.baseURL
+	}
+	if len(doc.CompilerOptions.Paths) > 0 {
+		cfg.paths = map[string][]string{}
+		for pattern, targets := range doc.CompilerOptions.Paths {
+			for _, t := range targets {
+				cfg.paths[pattern] = append(cfg.paths[pattern], path.Join(pathsBase, t))
+			}
+		}
 	}
 	return cfg
 }

@@ -211,3 +211,23 @@ func TestImportsOfIgnoredPathsAreBuildOutputs(t *testing.T) {
 		"src/b.py:2:6 unresolved-import",
 	)
 }
+
+// A monorepo declares its path aliases in a base config that each package's tsconfig
+// extends (a string, or a list since TypeScript 5.0): imports through them resolve. A
+// config extended from a package is not seen: its aliases stay unjudged.
+func TestPathAliasesFromExtendedConfigs(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"tsconfig.base.json":       "{\n  // shared\n  \"compilerOptions\": { \"baseUrl\": \".\", \"paths\": { \"@org/*\": [\"packages/*/src\"] } },\n}\n",
+		"packages/a/tsconfig.json": "{ \"extends\": \"../../tsconfig.base\" }\n",
+		"packages/a/src/index.ts":  "import { b, gone } from \"@org/b\";\nexport const a = b;\n",
+		"packages/b/src/index.ts":  "export const b = 1;\n",
+		"packages/c/tsconfig.json": "{ \"extends\": [\"@tsconfig/node20/tsconfig.json\", \"../../tsconfig.base.json\"] }\n",
+		"packages/c/src/index.ts":  "import { b, lost } from \"@org/b\";\n",
+		"packages/d/tsconfig.json": "{ \"extends\": \"@company/tsconfig\" }\n",
+		"packages/d/src/index.ts":  "import { whatever } from \"@org/b\";\n",
+	})
+	expectFindings(t, root,
+		"packages/a/src/index.ts:1:13 missing-export",
+		"packages/c/src/index.ts:1:13 missing-export",
+	)
+}
