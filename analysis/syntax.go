@@ -63,9 +63,9 @@ var grammarGaps = map[string][]grammarGap{
 		// a format spec wherever the code is valid.
 		{regexp.MustCompile(`:=[<>^=]`), func(m []byte) []byte { return []byte{':', '_', m[2]} }},
 	},
-	"typescript": {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes},
-	"tsx":        {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes},
-	"javascript": {asiBeforeBracket, importAssertion, exportAttributes, usingDeclaration, autoAccessor},
+	"typescript": {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer},
+	"tsx":        {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer},
+	"javascript": {asiBeforeBracket, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer},
 }
 
 var (
@@ -124,12 +124,18 @@ var (
 		q := bytes.LastIndexAny(m[:bytes.LastIndex(m, []byte("{"))], `"'`)
 		return append(bytes.Clone(m[:q+1]), bytes.Repeat([]byte(" "), len(m)-q-1)...)
 	}}
-	// Explicit resource management in JavaScript, `using x = f()` and `await using`
-	// (the TypeScript grammar knows them): as a const declaration it parses. No line
-	// break may follow `using` there, so `using` alone on its line stays an identifier.
-	usingDeclaration = grammarGap{regexp.MustCompile(`\b(?:await[ \t]+)?using[ \t]+` + jsIdentifier + `[ \t]*=`), func(m []byte) []byte {
+	// Explicit resource management, `using x = f()` and `await using` (which only the
+	// TypeScript grammar knows) and `for (using x of xs)` (which neither knows): as a
+	// const declaration it parses. No line break may follow `using` there, so `using`
+	// alone on its line stays an identifier.
+	usingDeclaration = grammarGap{regexp.MustCompile(`\b(?:await[ \t]+)?using[ \t]+` + jsIdentifier + `(?:[ \t]*=|[ \t]+of\b)`), func(m []byte) []byte {
 		name := bytes.TrimLeft(m[bytes.Index(m, []byte("using"))+len("using"):], " \t")
 		return append(append([]byte("const "), bytes.Repeat([]byte(" "), len(m)-len(name)-len("const "))...), name...)
+	}}
+	// Deferred module evaluation (TypeScript 5.9), `import defer * as ns from "./x"`:
+	// without `defer` the import is the same namespace import.
+	importDefer = grammarGap{regexp.MustCompile(`\bimport[ \t]+defer[ \t]+\*`), func(m []byte) []byte {
+		return bytes.Replace(m, []byte("defer"), []byte("     "), 1)
 	}}
 	// Decorators' auto-accessors in JavaScript classes, `accessor x = 1` (the TypeScript
 	// grammar knows them): as a field it parses.

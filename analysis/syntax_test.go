@@ -119,7 +119,8 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"variance.ts", "interface Box<in out T> { v: T }\ntype Get<out T> = () => T;\nclass C<in T, out U extends T = T> {}\nfor (const k in o) {}\n"},
 		{"assert.ts", "import data from \"./data.json\" assert { type: \"json\" };\nexport * from './d.json' with { type: 'json' };\n"},
 		{"assert.mjs", "import data from './data.json' assert { type: 'json' };\nexport { default as d } from './data.json' with { type: 'json' };\n"},
-		{"using.mjs", "async function f() {\n  await using r = open();\n  using s = open();\n  using(s);\n}\nclass K { accessor x = 1; static accessor #y; accessor() {} }\n"},
+		{"using.mjs", "async function f() {\n  await using r = open();\n  using s = open();\n  using(s);\n  for (using t of ts) {}\n}\nclass K { accessor x = 1; static accessor #y; accessor() {} }\n"},
+		{"using.ts", "for (await using t of ts) {}\nimport defer * as ns from \"./x\";\n"},
 		// The go command takes a file without a final newline; the grammar did not.
 		{"eof.go", "package p\n\ntype T struct{}"},
 		{"eof2.go", "package p\n\nconst (\n\tA = 1\n)"},
