@@ -123,10 +123,14 @@ func (e *evaluation) check(rel string, f *fileFacts) ([]Diagnostic, readSet) {
 		}
 	case f.es != nil && !f.generated:
 		out = append(out, e.ecmascript().checkFile(rel, f)...)
-		out = append(out, esDuplicates(rel, f)...)
+		if !f.broken() { // error recovery can make one definition look like two
+			out = append(out, esDuplicates(rel, f)...)
+		}
 	case f.py != nil && !f.generated:
 		out = append(out, e.python().checkFile(rel, f)...)
-		out = append(out, pyDuplicates(rel, f)...)
+		if !f.broken() {
+			out = append(out, pyDuplicates(rel, f)...)
+		}
 	}
 	return out, e.pop()
 }

@@ -315,7 +315,7 @@ func (v *goView) packageDuplicates(p *goPackage) []Diagnostic {
 	var out []Diagnostic
 	for _, rel := range v.sameNameTests(p) {
 		f := v.file(rel)
-		if f.constrained {
+		if f.constrained || f.broken() { // error recovery can make one definition look like two
 			continue
 		}
 		for _, d := range f.defs {

@@ -156,11 +156,16 @@ func TestSyntaxErrorsDoNotCascade(t *testing.T) {
 		"x.ts":            "export function first() {}\nexport function broken( { }\nexport function second(a: number) {}\n",
 		"y.ts":            "import { first, second, gone } from \"./x\";\nsecond();\n",
 		"pkg/__init__.py": "",
+		// A half-written copy of a function beside it: the syntax error, not a duplicate.
+		"dup/a.go": "package dup\n\nfunc F( {\n}\n\nfunc F() {}\n",
+		"dup.py":   "def f(:\n    pass\n\ndef f():\n    pass\n",
 	})
 	expectFindings(t, root,
 		"b/b.go:7:1 syntax-error",
 		"b/b.go:7:13 syntax-error",
 		"b/b.go:7:20 syntax-error",
+		"dup.py:1:7 syntax-error",
+		"dup/a.go:3:8 syntax-error",
 		"main.go:5:40 missing-export",
 		"pkg/mod.py:5:1 syntax-error",
 		"use.py:1:36 missing-export",
