@@ -102,9 +102,6 @@ var (
 	keyofReadonly = grammarGap{regexp.MustCompile(`\bkeyof\s+readonly\b`), func(m []byte) []byte {
 		return bytes.Replace(m, []byte("readonly"), []byte("        "), 1)
 	}}
-)
-
-var (
 	// TypeScript 4.7 variance annotations on type parameters: `interface Box<in out T>`.
 	// Nowhere else can `in` or `out` follow "<" or "," and precede a name on its line.
 	variance = grammarGap{regexp.MustCompile(`[<,][ \t]*` + varianceModifiers.String() + `[ \t]+` + jsIdentifier + `(?:[ \t]*[,>=]|[ \t]+extends\b)`), func(m []byte) []byte {
