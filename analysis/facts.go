@@ -1,6 +1,9 @@
 package analysis
 
-import "crypto/sha256"
+import (
+	"crypto/sha256"
+	"strings"
+)
 
 // The facts a file contributes to the cross-file rules, extracted once per content hash.
 
@@ -55,11 +58,12 @@ type fileFacts struct {
 	hash      [sha256.Size]byte
 	generated bool // its facts count; findings in it are not reported
 	syntax    []Diagnostic
-	// mentioned is, when the parse had errors (reported or not: a Flow file's are not),
-	// every identifier-like word of the text; nil when the parse was clean. Error
-	// recovery may lose any definition, so a name the file mentions may be defined in
-	// it: rules do not report it missing, nor check calls against its definitions.
-	mentioned map[string]bool
+	// text is the source of a file whose parse had errors (reported or not: a Flow
+	// file's are not), "" when the parse was clean. Error recovery may lose any
+	// definition, so a name the text mentions may be defined in it: rules do not report
+	// it missing, nor check calls against the file's definitions. Kept as the text, not
+	// a set of its words: a word set took five times the file's size.
+	text string
 
 	pkg         string // Go: the package clause
 	constrained bool   // Go: a build constraint or GOOS/GOARCH file name limits where it compiles
@@ -74,27 +78,24 @@ type fileFacts struct {
 }
 
 // broken reports whether the file's parse had errors.
-func (f *fileFacts) broken() bool { return f.mentioned != nil }
+func (f *fileFacts) broken() bool { return f.text != "" }
 
-// words returns the identifier-like words of a text (bytes past ASCII count as letters,
-// so non-ASCII identifiers are words too).
-func words(src []byte) map[string]bool {
-	out := map[string]bool{}
+// mentions reports whether a broken file's text has name as a whole word (bytes past
+// ASCII count as letters, so non-ASCII identifiers are words too).
+func (f *fileFacts) mentions(name string) bool {
 	isWord := func(c byte) bool {
 		return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 	}
-	for i := 0; i < len(src); {
-		if !isWord(src[i]) {
-			i++
-			continue
+	for from := 0; name != ""; {
+		i := strings.Index(f.text[from:], name)
+		if i < 0 {
+			return false
 		}
-		start := i
-		for i < len(src) && isWord(src[i]) {
-			i++
+		start, end := from+i, from+i+len(name)
+		if (start == 0 || !isWord(f.text[start-1])) && (end == len(f.text) || !isWord(f.text[end])) {
+			return true
 		}
-		if src[start] < '0' || src[start] > '9' {
-			out[string(src[start:i])] = true
-		}
+		from = start + 1
 	}
-	return out
+	return false
 }

@@ -367,7 +367,7 @@ func factsOf(ctx context.Context, p *parsers, rel string, src []byte, tree *sitt
 		return nil, fmt.Errorf("parse %s: %w", rel, err)
 	}
 	if len(f.syntax) > 0 {
-		f.mentioned = words(src)
+		f.text = string(src)
 		if lang.ID == "javascript" && isFlow(src) {
 			f.syntax = nil // Flow's type annotations: valid where Flow's tools compile the file
 		}

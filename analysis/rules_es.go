@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -39,8 +38,14 @@ type esView struct {
 }
 
 type moduleExports struct {
-	names map[string]bool
-	open  bool // some export cannot be known: no missing-export against this module
+	names  map[string]bool
+	open   bool         // some export cannot be known: no missing-export against this module
+	broken []*fileFacts // modules in the chain whose parse had errors: they may export what they mention
+}
+
+// has reports whether the module may export name.
+func (e *moduleExports) has(name string) bool {
+	return e.names[name] || slices.ContainsFunc(e.broken, func(f *fileFacts) bool { return f.mentions(name) })
 }
 
 func newESView(e *evaluation) *esView {
@@ -158,7 +163,9 @@ func (v *esView) computeExports(rel string) *moduleExports {
 	for name := range f.es.exports {
 		e.names[name] = true
 	}
-	maps.Copy(e.names, f.mentioned) // what a broken parse may have lost
+	if f.broken() {
+		e.broken = append(e.broken, f)
+	}
 	for _, imp := range f.es.imports {
 		if !imp.star {
 			continue
@@ -176,6 +183,7 @@ func (v *esView) computeExports(rel string) *moduleExports {
 				e.names[name] = true
 			}
 		}
+		e.broken = append(e.broken, sub.broken...)
 	}
 	e.open = false
 	return e
@@ -254,7 +262,7 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		}
 		exports := v.exportsOf(target)
 		for _, n := range imp.names {
-			if !exports.open && !exports.names[n.name] {
+			if !exports.open && !exports.has(n.name) {
 				out = append(out, Diagnostic{File: rel, Range: n.rng, Severity: SeverityError, Rule: RuleMissingExport,
 					Message: fmt.Sprintf("%q has no export `%s`", imp.spec, n.name),
 					Related: []Related{{File: target, Message: fmt.Sprintf("%s is the module %q names", target, imp.spec)}}})
@@ -273,7 +281,7 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		if !ok || f.locals[ref.Qualifier] {
 			continue
 		}
-		if exports := v.exportsOf(target); !exports.open && !exports.names[ref.Name] {
+		if exports := v.exportsOf(target); !exports.open && !exports.has(ref.Name) {
 			out = append(out, Diagnostic{File: rel, Range: ref.Range, Severity: SeverityError, Rule: RuleMissingExport,
 				Message: fmt.Sprintf("`%s.%s`: %s has no export `%s`", ref.Qualifier, ref.Name, target, ref.Name),
 				Related: []Related{{File: target, Message: fmt.Sprintf("%s is the module `%s` names", target, ref.Qualifier)}}})

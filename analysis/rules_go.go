@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -144,8 +143,8 @@ func (v *goView) resolve(importPath, from string) (dir string, ok bool) {
 
 // nameTable is the package-level names code sees in a package.
 type nameTable struct {
-	defs      map[string][]located
-	mentioned map[string]bool // by files with syntax errors, which may have lost their definitions
+	defs   map[string][]located
+	broken []*fileFacts // files with syntax errors: they may define what they mention
 }
 
 // definitions returns the package-level names (methods excluded) that code in the file
@@ -162,10 +161,7 @@ func (v *goView) definitions(p *goPackage, from string) nameTable {
 		for _, rel := range files {
 			f := v.file(rel)
 			if f.broken() {
-				if names.mentioned == nil {
-					names.mentioned = map[string]bool{}
-				}
-				maps.Copy(names.mentioned, f.mentioned)
+				names.broken = append(names.broken, f)
 			}
 			for _, d := range f.defs {
 				if d.Kind != "method" {
@@ -228,7 +224,7 @@ func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		}
 		names := v.definitions(p, rel)
 		defs := names.defs[ref.Name]
-		if (len(defs) == 0 || !defs[0].def.Exported) && v.isHidden(p.dir) || len(defs) == 0 && names.mentioned[ref.Name] {
+		if (len(defs) == 0 || !defs[0].def.Exported) && v.isHidden(p.dir) || len(defs) == 0 && slices.ContainsFunc(names.broken, func(f *fileFacts) bool { return f.mentions(ref.Name) }) {
 			continue
 		}
 		if len(defs) == 0 {

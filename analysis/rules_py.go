@@ -211,7 +211,7 @@ func (v *pyView) defines(m pyModule, name string) (known, has bool) {
 		if f.py.open {
 			return false, false
 		}
-		if f.py.bound[name] > 0 || f.mentioned[name] { // a broken parse may have lost it
+		if f.py.bound[name] > 0 || f.mentions(name) { // a broken parse may have lost it
 			return true, true
 		}
 	}

@@ -194,3 +194,15 @@ func TestFlowFilesAreNotSyntaxErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestMentionsWholeWordsOnly(t *testing.T) {
+	f := &fileFacts{text: "x = gonext(1) // π, gone_ and $gone\ndef last"}
+	for name, want := range map[string]bool{"gonext": true, "gone": false, "π": true, "last": true, "las": false, "x": true, "": false} {
+		if got := f.mentions(name); got != want {
+			t.Errorf("mentions(%q) = %v, want %v", name, got, want)
+		}
+	}
+	if (&fileFacts{}).mentions("x") {
+		t.Error("a clean file mentions nothing")
+	}
+}
