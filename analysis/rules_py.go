@@ -262,8 +262,9 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			continue
 		}
 		if !imp.from {
-			if len(imp.names) == 1 && imp.names[0].local != strings.Split(imp.module, ".")[0] {
-				modules[imp.names[0].local] = m // import a.b as c
+			// import a.b as c binds a.b to c, and import a binds a; import a.b binds only a.
+			if len(imp.names) == 1 && (imp.names[0].local != strings.Split(imp.module, ".")[0] || !strings.Contains(imp.module, ".")) {
+				modules[imp.names[0].local] = m
 			}
 			continue
 		}
@@ -301,9 +302,20 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		var ok bool
 		switch {
 		case call.Qualifier != "":
-			if m, isModule := modules[call.Qualifier]; isModule && !f.locals[call.Qualifier] {
-				sig, def, ok = v.signature(m, call.Name)
+			m, isModule := modules[call.Qualifier]
+			if !isModule || f.locals[call.Qualifier] || f.py.bound[call.Qualifier] > 1 {
+				break // not a module here, or not only one
 			}
+			if known, has := v.defines(m, call.Name); known && !has {
+				related := []Related{}
+				if m.file != "" {
+					related = append(related, Related{File: m.file, Message: fmt.Sprintf("`%s` is this module", call.Qualifier)})
+				}
+				out = append(out, Diagnostic{File: rel, Range: call.Range, Severity: SeverityError, Rule: RuleMissingExport,
+					Message: fmt.Sprintf("`%s.%s`: the module does not define `%s`", call.Qualifier, call.Name, call.Name), Related: related})
+				continue
+			}
+			sig, def, ok = v.signature(m, call.Name)
 		case f.locals[call.Name]:
 		default:
 			if fn, imported := functions[call.Name]; imported {

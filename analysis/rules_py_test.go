@@ -200,3 +200,25 @@ func TestExtensionModulesDeclaredByTheBuild(t *testing.T) {
 	})
 	expectFindings(t, root, "pkg/core/__init__.py:3:6 unresolved-import")
 }
+
+// A call through a module (import m; from pkg import m; import pkg.m as m) to a name
+// the module does not define is a missing export: a renamed function's callers are
+// found where they call it, not only where they import it. Where the name may not be
+// that module (a parameter, a second binding) or the module is open, nothing is said.
+func TestCallsThroughAModuleToNamesItLacks(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"pkg/__init__.py": "",
+		"pkg/util.py":     "def helper(a):\n    return a\n\nclass Klass:\n    pass\n",
+		"pkg/opened.py":   "from os.path import *\n",
+		"tools.py":        "def run():\n    pass\n",
+		"main.py": "import tools\nimport pkg.util as u\nfrom pkg import util, opened\n\n" +
+			"tools.run()\ntools.gone()\nu.helper(1)\nu.renamed(1)\nutil.Klass()\nutil.missing()\nopened.anything()\n",
+		"shadow.py":  "from pkg import util\n\ndef f(util):\n    util.whatever()\n",
+		"rebound.py": "from pkg import util\nutil = wrap(util)\nutil.whatever()\n",
+	})
+	expectFindings(t, root,
+		"main.py:6:7 missing-export",
+		"main.py:8:3 missing-export",
+		"main.py:10:6 missing-export",
+	)
+}
