@@ -41,6 +41,9 @@ type pyFacts struct {
 	// redefined pairs a def or class with an earlier one nothing used in between.
 	redefined [][2]Definition
 	open      bool // star import, module __getattr__, globals(): names unknowable
+	// probed are the attributes the file asks a name for, hasattr(m, "x") or
+	// getattr(m, "x", ...): "m.x". It expects some modules to lack them.
+	probed map[string]bool
 }
 
 // pyWritesModules matches a write to sys.modules: an entry set or added to, or an
@@ -52,7 +55,7 @@ var pyWritesModules = regexp.MustCompile(`sys\.modules\s*\[[^\]\n]*\]\s*=[^=]|sy
 // flat tree.
 func extractPython(_ string, t *flatTree, f *fileFacts) {
 	src := t.src
-	py := &pyFacts{bound: map[string]int{}, sigs: map[string]pySignature{}}
+	py := &pyFacts{bound: map[string]int{}, sigs: map[string]pySignature{}, probed: map[string]bool{}}
 	f.py = py
 	// Names made at run time, and import hooks or sys.modules entries that serve modules
 	// no file holds. Reading sys.modules (sys.modules["__main__"]) makes nothing.
@@ -123,6 +126,10 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 				}
 			}
 			f.calls = append(f.calls, call)
+			if (call.Name == "hasattr" || call.Name == "getattr") && call.Qualifier == "" && len(args) >= 2 &&
+				t.kind(args[0]) == "identifier" && t.kind(args[1]) == "string" {
+				f.py.probed[t.text(args[0])+"."+strings.Trim(t.text(args[1]), `"'`)] = true
+			}
 		case "global_statement":
 			for _, name := range t.children(i) {
 				if t.kind(name) == "identifier" {

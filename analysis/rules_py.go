@@ -306,7 +306,7 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			if !isModule || f.locals[call.Qualifier] || f.py.bound[call.Qualifier] > 1 {
 				break // not a module here, or not only one
 			}
-			if known, has := v.defines(m, call.Name); known && !has {
+			if known, has := v.defines(m, call.Name); known && !has && !f.py.probed[call.Qualifier+"."+call.Name] {
 				related := []Related{}
 				if m.file != "" {
 					related = append(related, Related{File: m.file, Message: fmt.Sprintf("`%s` is this module", call.Qualifier)})

@@ -215,6 +215,7 @@ func TestCallsThroughAModuleToNamesItLacks(t *testing.T) {
 			"tools.run()\ntools.gone()\nu.helper(1)\nu.renamed(1)\nutil.Klass()\nutil.missing()\nopened.anything()\n",
 		"shadow.py":  "from pkg import util\n\ndef f(util):\n    util.whatever()\n",
 		"rebound.py": "from pkg import util\nutil = wrap(util)\nutil.whatever()\n",
+		"probed.py":  "from pkg import util\nif hasattr(util, 'newer'):\n    util.newer()\nfast = getattr(util, \"faster\", None) and util.faster()\n",
 	})
 	expectFindings(t, root,
 		"main.py:6:7 missing-export",
