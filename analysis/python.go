@@ -136,6 +136,12 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 					f.py.bound[t.text(name)]++
 				}
 			}
+		case "attribute":
+			if pyNamesAClass(t, i) {
+				if ref, ok := refOf(t, i, pyCalls); ok {
+					f.refs = append(f.refs, ref)
+				}
+			}
 		case "identifier":
 			if pyBindsLocally(t, i) {
 				f.locals[t.text(i)] = true
@@ -153,6 +159,26 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 		}
 	}
 	return guards
+}
+
+// pyNamesAClass reports whether attribute i (m.Name) stands where only a class can: an
+// exception caught or raised, or a base class. A module attribute set from outside (m.x
+// = ...) is seldom one, so these uses are judged; other attribute reads are not.
+func pyNamesAClass(t *flatTree, i int32) bool {
+	p := t.parent(i)
+	if k := t.kind(p); k == "tuple" || k == "as_pattern" {
+		p = t.parent(p)
+		if t.kind(p) == "as_pattern" || t.kind(p) == "tuple" {
+			p = t.parent(p)
+		}
+	}
+	switch t.kind(p) {
+	case "except_clause", "raise_statement":
+		return true
+	case "argument_list":
+		return t.kind(t.parent(p)) == "class_definition"
+	}
+	return false
 }
 
 // pyBindsLocally reports whether identifier i binds a name below the module level, or

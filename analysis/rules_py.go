@@ -292,6 +292,32 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		}
 	}
 
+	// module returns the module a qualifier names in this file, when it surely does.
+	module := func(qualifier string) (pyModule, bool) {
+		m, isModule := modules[qualifier]
+		return m, isModule && !f.locals[qualifier] && f.py.bound[qualifier] <= 1 // not a parameter, not bound twice
+	}
+	// lacks reports m.name when the module does not define name.
+	lacks := func(qualifier, name string, rng Range) bool {
+		m, ok := module(qualifier)
+		if !ok || f.py.probed[qualifier+"."+name] {
+			return false
+		}
+		if known, has := v.defines(m, name); !known || has {
+			return false
+		}
+		related := []Related{}
+		if m.file != "" {
+			related = append(related, Related{File: m.file, Message: fmt.Sprintf("`%s` is this module", qualifier)})
+		}
+		out = append(out, Diagnostic{File: rel, Range: rng, Severity: SeverityError, Rule: RuleMissingExport,
+			Message: fmt.Sprintf("`%s.%s`: the module does not define `%s`", qualifier, name, name), Related: related})
+		return true
+	}
+	for _, ref := range f.refs {
+		lacks(ref.Qualifier, ref.Name, ref.Range)
+	}
+
 	self := pyModule{kind: source, file: rel}
 	for _, call := range f.calls {
 		if call.Uncountable {
@@ -302,20 +328,12 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		var ok bool
 		switch {
 		case call.Qualifier != "":
-			m, isModule := modules[call.Qualifier]
-			if !isModule || f.locals[call.Qualifier] || f.py.bound[call.Qualifier] > 1 {
-				break // not a module here, or not only one
-			}
-			if known, has := v.defines(m, call.Name); known && !has && !f.py.probed[call.Qualifier+"."+call.Name] {
-				related := []Related{}
-				if m.file != "" {
-					related = append(related, Related{File: m.file, Message: fmt.Sprintf("`%s` is this module", call.Qualifier)})
-				}
-				out = append(out, Diagnostic{File: rel, Range: call.Range, Severity: SeverityError, Rule: RuleMissingExport,
-					Message: fmt.Sprintf("`%s.%s`: the module does not define `%s`", call.Qualifier, call.Name, call.Name), Related: related})
+			if lacks(call.Qualifier, call.Name, call.Range) {
 				continue
 			}
-			sig, def, ok = v.signature(m, call.Name)
+			if m, isModule := module(call.Qualifier); isModule {
+				sig, def, ok = v.signature(m, call.Name)
+			}
 		case f.locals[call.Name]:
 		default:
 			if fn, imported := functions[call.Name]; imported {

@@ -202,7 +202,8 @@ func TestExtensionModulesDeclaredByTheBuild(t *testing.T) {
 }
 
 // A call through a module (import m; from pkg import m; import pkg.m as m) to a name
-// the module does not define is a missing export: a renamed function's callers are
+// the module does not define is a missing export, and so is such a class caught, raised
+// or derived from: a renamed function's callers are
 // found where they call it, not only where they import it. Where the name may not be
 // that module (a parameter, a second binding) or the module is open, nothing is said.
 func TestCallsThroughAModuleToNamesItLacks(t *testing.T) {
@@ -216,8 +217,13 @@ func TestCallsThroughAModuleToNamesItLacks(t *testing.T) {
 		"shadow.py":  "from pkg import util\n\ndef f(util):\n    util.whatever()\n",
 		"rebound.py": "from pkg import util\nutil = wrap(util)\nutil.whatever()\n",
 		"probed.py":  "from pkg import util\nif hasattr(util, 'newer'):\n    util.newer()\nfast = getattr(util, \"faster\", None) and util.faster()\n",
+		// Where only a class can stand: caught, raised, a base class. Other reads are not judged.
+		"classes.py": "from pkg import util\n\nclass A(util.Klass, util.NoBase):\n    pass\n\ntry:\n    pass\nexcept (util.Klass, util.GoneError) as e:\n    raise util.Gone from e\n\nx = util.not_judged\n",
 	})
 	expectFindings(t, root,
+		"classes.py:3:26 missing-export",
+		"classes.py:8:26 missing-export",
+		"classes.py:9:16 missing-export",
 		"main.py:6:7 missing-export",
 		"main.py:8:3 missing-export",
 		"main.py:10:6 missing-export",
