@@ -55,7 +55,7 @@ var pyWritesModules = regexp.MustCompile(`sys\.modules\s*\[[^\]\n]*\]\s*=[^=]|sy
 // flat tree.
 func extractPython(_ string, t *flatTree, f *fileFacts) {
 	src := t.src
-	py := &pyFacts{bound: map[string]int{}, sigs: map[string]pySignature{}, probed: map[string]bool{}}
+	py := &pyFacts{bound: map[string]int{}, sigs: map[string]pySignature{}}
 	f.py = py
 	// Names made at run time, and import hooks or sys.modules entries that serve modules
 	// no file holds. Reading sys.modules (sys.modules["__main__"]) makes nothing.
@@ -128,6 +128,9 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 			f.calls = append(f.calls, call)
 			if (call.Name == "hasattr" || call.Name == "getattr") && call.Qualifier == "" && len(args) >= 2 &&
 				t.kind(args[0]) == "identifier" && t.kind(args[1]) == "string" {
+				if f.py.probed == nil {
+					f.py.probed = map[string]bool{}
+				}
 				f.py.probed[t.text(args[0])+"."+strings.Trim(t.text(args[1]), `"'`)] = true
 			}
 		case "global_statement":
