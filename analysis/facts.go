@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"crypto/sha256"
+	"slices"
 	"strings"
 )
 
@@ -79,6 +80,11 @@ type fileFacts struct {
 
 // broken reports whether the file's parse had errors.
 func (f *fileFacts) broken() bool { return f.text != "" }
+
+// anyMentions reports whether one of the broken files mentions name.
+func anyMentions(broken []*fileFacts, name string) bool {
+	return slices.ContainsFunc(broken, func(f *fileFacts) bool { return f.mentions(name) })
+}
 
 // mentions reports whether a broken file's text has name as a whole word (bytes past
 // ASCII count as letters, so non-ASCII identifiers are words too).

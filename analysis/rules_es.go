@@ -45,7 +45,7 @@ type moduleExports struct {
 
 // has reports whether the module may export name.
 func (e *moduleExports) has(name string) bool {
-	return e.names[name] || slices.ContainsFunc(e.broken, func(f *fileFacts) bool { return f.mentions(name) })
+	return e.names[name] || anyMentions(e.broken, name)
 }
 
 func newESView(e *evaluation) *esView {
@@ -404,12 +404,16 @@ var (
 )
 
 // readTSConfig reads compilerOptions.baseUrl and paths from the JSON-with-comments file
-// rel and the configs it extends by a relative path (a list of them since TypeScript 5.0; later ones win, and the file's own options
-// win over all): monorepos declare their path aliases in a base config. A config
-// extended from a package is not seen, and what is not seen is not used.
+// rel and the configs it extends by a relative path (a list of them since TypeScript
+// 5.0; later ones win, and the file's own options win over all): monorepos declare
+// their path aliases in a base config. A config extended from a package is not seen,
+// and what is not seen is not used.
 func readTSConfig(root, rel string, depth int) *tsconfig {
+	if depth > 8 { // a cycle of extends
+		return nil
+	}
 	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
-	if err != nil || depth > 8 { // a cycle of extends
+	if err != nil {
 		return nil
 	}
 	clean := jsonComments.ReplaceAllFunc(src, func(m []byte) []byte {

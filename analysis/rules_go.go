@@ -224,7 +224,7 @@ func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		}
 		names := v.definitions(p, rel)
 		defs := names.defs[ref.Name]
-		if (len(defs) == 0 || !defs[0].def.Exported) && v.isHidden(p.dir) || len(defs) == 0 && slices.ContainsFunc(names.broken, func(f *fileFacts) bool { return f.mentions(ref.Name) }) {
+		if (len(defs) == 0 || !defs[0].def.Exported) && v.isHidden(p.dir) || len(defs) == 0 && anyMentions(names.broken, ref.Name) {
 			continue
 		}
 		if len(defs) == 0 {

@@ -203,9 +203,9 @@ func TestExtensionModulesDeclaredByTheBuild(t *testing.T) {
 
 // A call through a module (import m; from pkg import m; import pkg.m as m) to a name
 // the module does not define is a missing export, and so is such a class caught, raised
-// or derived from: a renamed function's callers are
-// found where they call it, not only where they import it. Where the name may not be
-// that module (a parameter, a second binding) or the module is open, nothing is said.
+// or derived from: a renamed function's callers are found where they call it, not only
+// where they import it. Where the name may not be that module (a parameter, a second
+// binding), the module is open, or the file probes for the name, nothing is said.
 func TestCallsThroughAModuleToNamesItLacks(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"pkg/__init__.py": "",
