@@ -14,6 +14,7 @@ type pyImport struct {
 	rng    Range  // of the module name
 	from   bool
 	names  []importedName // from-imports; for `import a.b as c`, one entry {a.b, c}
+	star   bool           // from a import *: a's public names
 	// guarded imports sit in a try, an if or a loop: fallbacks for other versions and
 	// platforms that may never run. They bind names but are not judged.
 	guarded bool
@@ -40,7 +41,7 @@ type pyFacts struct {
 	sigs    map[string]pySignature // undecorated module-level defs
 	// redefined pairs a def or class with an earlier one nothing used in between.
 	redefined [][2]Definition
-	open      bool // star import, module __getattr__, globals(): names unknowable
+	open      bool // module __getattr__, globals(), sys.modules written: names unknowable
 	// probed are the attributes the file asks a name for, hasattr(m, "x") or
 	// getattr(m, "x", ...): "m.x". It expects some modules to lack them.
 	probed map[string]bool
@@ -467,9 +468,7 @@ func pyFromImport(t *flatTree, stmt int32, py *pyFacts) pyImport {
 	}
 	for n := t.firstChild(stmt); n >= 0; n = t.nextSibling(n) {
 		if t.field(n) != "name" {
-			if t.kind(n) == "wildcard_import" {
-				py.open = true // a star import binds names no one can list
-			}
+			imp.star = imp.star || t.kind(n) == "wildcard_import"
 			continue
 		}
 		target, local := pyAliased(t, n)

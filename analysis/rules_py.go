@@ -6,6 +6,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -189,7 +190,21 @@ var moduleAttributes = map[string]bool{
 }
 
 // defines reports whether a module binds name (known is false when it cannot be told).
+// A module with a star import is open: it is not said to lack a name, but what the star
+// imports of the workspace's own modules bind, it has.
 func (v *pyView) defines(m pyModule, name string) (known, has bool) {
+	known, has = v.definesAlong(m, name, map[string]bool{})
+	if known && !has && slices.ContainsFunc(v.moduleFiles(m), func(rel string) bool {
+		return slices.ContainsFunc(v.file(rel).py.imports, func(imp pyImport) bool { return imp.star })
+	}) {
+		return false, false
+	}
+	return known, has
+}
+
+// definesAlong is defines with star imports followed, and the modules whose star imports
+// led here: a cycle of star imports tells nothing.
+func (v *pyView) definesAlong(m pyModule, name string, along map[string]bool) (known, has bool) {
 	if moduleAttributes[name] {
 		return true, true
 	}
@@ -199,36 +214,85 @@ func (v *pyView) defines(m pyModule, name string) (known, has bool) {
 	if m.file == "" {
 		return true, false
 	}
-	sibling := m.file + "i" // a stub beside the source, or the source beside a stub
-	if strings.HasSuffix(m.file, ".pyi") {
-		sibling = strings.TrimSuffix(m.file, "i")
+	if along[m.file] {
+		return false, false
 	}
-	for _, file := range []string{m.file, sibling} {
-		f := v.file(file)
-		if f == nil || f.py == nil {
-			continue
-		}
+	along[m.file] = true
+	defer delete(along, m.file)
+	known = true
+	for _, rel := range v.moduleFiles(m) {
+		f := v.file(rel)
 		if f.py.open {
 			return false, false
 		}
 		if f.py.bound[name] > 0 || f.mentions(name) { // a broken parse may have lost it
 			return true, true
 		}
+		for _, imp := range f.py.imports {
+			if !imp.star {
+				continue
+			}
+			source, ok := v.starSource(imp, rel)
+			if !ok {
+				known = false
+				continue
+			}
+			switch sourceKnown, sourceHas := v.definesAlong(source, name, along); {
+			case sourceHas:
+				return true, true
+			case !sourceKnown:
+				known = false
+			}
+		}
 	}
-	return true, false
+	return known, false
 }
 
-// signature finds the signature of a function a module defines once, undecorated.
+// moduleFiles are the Python files of a module: its source and a stub beside it, or
+// its stub and the source beside it.
+func (v *pyView) moduleFiles(m pyModule) []string {
+	if m.file == "" {
+		return nil
+	}
+	sibling := m.file + "i"
+	if strings.HasSuffix(m.file, ".pyi") {
+		sibling = strings.TrimSuffix(m.file, "i")
+	}
+	var files []string
+	for _, rel := range []string{m.file, sibling} {
+		if f := v.file(rel); f != nil && f.py != nil {
+			files = append(files, rel)
+		}
+	}
+	return files
+}
+
+// starSource is the module a star import reads, when it is one of the workspace's.
+func (v *pyView) starSource(imp pyImport, from string) (pyModule, bool) {
+	m := v.resolve(imp.module, imp.level, from)
+	return m, m.kind == source
+}
+
+// signature finds the signature of a function a module defines once, undecorated, or
+// takes through exactly one of its star imports.
 func (v *pyView) signature(m pyModule, name string) (pySignature, located, bool) {
+	return v.signatureAlong(m, name, map[string]bool{})
+}
+
+func (v *pyView) signatureAlong(m pyModule, name string, along map[string]bool) (pySignature, located, bool) {
 	if m.file == "" {
 		return pySignature{}, located{}, false
 	}
 	f := v.file(m.file)
-	if f == nil || f.py == nil || f.py.bound[name] != 1 || f.broken() {
+	if f == nil || f.py == nil || f.broken() || f.py.open {
 		return pySignature{}, located{}, false
 	}
+	along[m.file] = true
+	if f.py.bound[name] == 0 {
+		return v.starSignature(m.file, f, name, along)
+	}
 	sig, ok := f.py.sigs[name]
-	if !ok {
+	if f.py.bound[name] != 1 || !ok {
 		return pySignature{}, located{}, false
 	}
 	for _, d := range f.defs {
@@ -237,6 +301,32 @@ func (v *pyView) signature(m pyModule, name string) (pySignature, located, bool)
 		}
 	}
 	return pySignature{}, located{}, false
+}
+
+// starSignature is the signature of name in the one star-imported module of file that
+// defines it, when the others surely do not. along holds the modules already followed.
+func (v *pyView) starSignature(file string, f *fileFacts, name string, along map[string]bool) (pySignature, located, bool) {
+	var from pyModule
+	for _, imp := range f.py.imports {
+		if !imp.star {
+			continue
+		}
+		m, ok := v.starSource(imp, file)
+		if !ok {
+			return pySignature{}, located{}, false
+		}
+		known, has := v.definesAlong(m, name, along)
+		if !known || has && from.file != "" {
+			return pySignature{}, located{}, false
+		}
+		if has {
+			from = m
+		}
+	}
+	if from.file == "" {
+		return pySignature{}, located{}, false
+	}
+	return v.signatureAlong(from, name, along)
 }
 
 func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {

@@ -229,3 +229,32 @@ func TestCallsThroughAModuleToNamesItLacks(t *testing.T) {
 		"main.py:10:6 missing-export",
 	)
 }
+
+// A package that gathers its modules with star imports (`from .core import *` in its
+// __init__) stays open to missing-export, but a call to a function one of them surely
+// provides is checked against its def, through every level. Where two modules offer the
+// name, or one cannot be followed, nothing is said.
+func TestPythonCallsThroughStarImports(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"lib/__init__.py":    "from .core import *\nfrom .extra import *\n",
+		"lib/core.py":        "from .deep import *\n\ndef run(a, b=1):\n    pass\n\ndef twice():\n    pass\n",
+		"lib/deep.py":        "def deep_fn(a):\n    pass\n",
+		"lib/extra.py":       "def other():\n    pass\n\ndef twice(a):\n    pass\n",
+		"opaque/__init__.py": "from .core import *\nfrom os.path import *\n",
+		"opaque/core.py":     "def run(a):\n    pass\n",
+		"cyc/__init__.py":    "",
+		"cyc/a.py":           "from .b import *\n",
+		"cyc/b.py":           "from .a import *\n\ndef g(x):\n    pass\n",
+		"main.py": "import lib\nfrom lib import run, other, deep_fn, twice, absent\nfrom opaque import run as opaque_run\nfrom cyc.a import g, h\nfrom lib.nothere import x\n\n" +
+			"run()\nrun(1, 2, 3)\nrun(1)\nother(1)\ndeep_fn()\ntwice()\nlib.run(1, 2, 3)\nlib.unknown()\nopaque_run()\ng()\nh()\n",
+	})
+	expectFindings(t, root,
+		"main.py:5:6 unresolved-import", // a star import makes no submodule
+		"main.py:7:1 arity-mismatch",
+		"main.py:8:1 arity-mismatch",
+		"main.py:10:1 arity-mismatch",
+		"main.py:11:1 arity-mismatch",
+		"main.py:13:5 arity-mismatch",
+		"main.py:16:1 arity-mismatch",
+	)
+}
