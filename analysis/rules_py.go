@@ -287,12 +287,25 @@ func (v *pyView) signatureAlong(m pyModule, name string, along map[string]bool) 
 	if f == nil || f.py == nil || f.broken() || f.py.open {
 		return pySignature{}, located{}, false
 	}
+	if along[m.file] {
+		return pySignature{}, located{}, false
+	}
 	along[m.file] = true
-	if f.py.bound[name] == 0 {
+	switch f.py.bound[name] {
+	case 0:
 		return v.starSignature(m.file, f, name, along)
+	case 1:
+	default:
+		return pySignature{}, located{}, false
 	}
 	sig, ok := f.py.sigs[name]
-	if f.py.bound[name] != 1 || !ok {
+	if !ok {
+		// A re-export, `from .core import run` in a package's __init__: run's own def.
+		if imp, imported, ok := f.py.fromImportOf(name); ok {
+			if from := v.resolve(imp.module, imp.level, m.file); from.kind == source {
+				return v.signatureAlong(from, imported.name, along)
+			}
+		}
 		return pySignature{}, located{}, false
 	}
 	for _, d := range f.defs {
@@ -327,6 +340,26 @@ func (v *pyView) starSignature(file string, f *fileFacts, name string, along map
 		return pySignature{}, located{}, false
 	}
 	return v.signatureAlong(from, name, along)
+}
+
+// submodule is the submodule of package m that `from m import name` binds. What the
+// package's __init__ binds to that name comes first: `from .run import run` there makes
+// run the function, not the module.
+func (v *pyView) submodule(m pyModule, name string) (pyModule, bool) {
+	if m.dir == "" {
+		return pyModule{}, false
+	}
+	sub := v.lookup(m.dir + "/" + name)
+	if sub.kind != source {
+		return pyModule{}, false
+	}
+	if f := v.file(m.file); f != nil && f.py != nil && f.py.bound[name] > 0 {
+		imp, imported, ok := f.py.fromImportOf(name)
+		if f.py.bound[name] > 1 || !ok || imp.level != 1 || imp.module != "" || imported.name != name {
+			return pyModule{}, false // `from . import run` binds the module itself
+		}
+	}
+	return sub, true
 }
 
 func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
@@ -369,11 +402,9 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 					Message: fmt.Sprintf("`%s` does not define `%s`", written, n.name), Related: related})
 				continue
 			}
-			if m.dir != "" {
-				if sub := v.lookup(m.dir + "/" + n.name); sub.kind == source {
-					modules[n.local] = sub
-					continue
-				}
+			if sub, ok := v.submodule(m, n.name); ok {
+				modules[n.local] = sub
+				continue
 			}
 			functions[n.local] = struct {
 				module pyModule

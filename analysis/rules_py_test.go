@@ -3,7 +3,7 @@ package analysis
 import "testing"
 
 const cartPy = `"""Cart."""
-__all__ = ["Total", "made_at_runtime"]
+__all__ = ["Total", "only_listed"]  # a renamed def often stays listed
 
 
 def total(prices, currency="EUR", *, rounding=2):
@@ -44,7 +44,7 @@ func TestPythonCrossFileFindings(t *testing.T) {
 		"shop/cart.py":         cartPy,
 		"shop/sub/__init__.py": "",
 		"shop/views.py": `from shop.cart import total, totl, pair
-from .cart import Cart, TAX, RATE, made_at_runtime
+from .cart import Cart, TAX, RATE, only_listed
 from . import cart, sub, nope
 from .missing import x
 import shop.cartz
@@ -61,6 +61,7 @@ c.total([1], "EUR", "x")
 	expectFindings(t, root,
 		"shop/dup.py:5:5 duplicate-definition",
 		"shop/views.py:1:30 missing-export",
+		"shop/views.py:2:36 missing-export",
 		"shop/views.py:3:26 missing-export",
 		"shop/views.py:4:6 unresolved-import",
 		"shop/views.py:5:8 unresolved-import",
@@ -82,7 +83,8 @@ import os.path
 import numpy as np
 from typing import TYPE_CHECKING
 from shop import total
-from shop.cart import flexible, decorated, conditional, Cart, made_at_runtime
+from shop.cart import flexible, decorated, conditional, Cart
+from shop.signals import SIGHUP
 from shop.dynamic import anything
 from shop.stubbed import only_in_stub
 from shop.ns import leaf
@@ -122,6 +124,7 @@ def test_errors():
     check(lambda: total())
 `,
 		"src/shop/dynamic.py":   "def __getattr__(name):\n    return name\n",
+		"src/shop/signals.py":   "@enum.global_enum\nclass Signals(enum.IntEnum):\n    SIGHUP = 1\n",
 		"src/shop/stubbed.py":   "",
 		"src/shop/stubbed.pyi":  "only_in_stub: int\n",
 		"src/shop/ns/leaf.py":   "",
@@ -257,4 +260,44 @@ func TestPythonCallsThroughStarImports(t *testing.T) {
 		"main.py:13:5 arity-mismatch",
 		"main.py:16:1 arity-mismatch",
 	)
+}
+
+// Most packages publish their functions from __init__ (`from .render import render`,
+// listed in __all__): a call through that re-export is checked against the def, also
+// where the module is named like its function. A re-export bound twice, or guarded,
+// is not followed; `from . import render` binds the module.
+func TestPythonCallsThroughReexports(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"app/__init__.py":       "",
+		"app/utils/__init__.py": "from .render import render\nfrom .fmt import fmt as format_value\nfrom .twice import twice\nfrom .guarded import guarded\n\n__all__ = [\"render\", \"format_value\", \"twice\", \"guarded\"]\n\ntry:\n    from ._fast import twice\nexcept ImportError:\n    pass\n",
+		"app/utils/render.py":   "def render(template, context):\n    pass\n",
+		"app/utils/fmt.py":      "def fmt(value, *, width=0):\n    pass\n",
+		"app/utils/twice.py":    "def twice(a):\n    pass\n",
+		"app/utils/guarded.py":  "def guarded(a):\n    pass\n",
+		"app/utils/_fast.py":    "def twice(a, b):\n    pass\n",
+		"app/mods/__init__.py":  "from . import render\n",
+		"app/mods/render.py":    "def page(a):\n    pass\n",
+		"app/views.py": "from .utils import render, format_value, twice\nfrom . import utils\nfrom .mods import render as mod\n\n" +
+			"render(\"t\")\nformat_value(1, 2)\nformat_value(1, width=2)\ntwice()\nutils.render(1, 2, 3)\nmod.page()\nlabel = f\"{render('t', {})} and {render('t')}\"\n",
+	})
+	expectFindings(t, root,
+		"app/views.py:5:1 arity-mismatch",
+		"app/views.py:6:1 arity-mismatch",
+		"app/views.py:9:7 arity-mismatch",
+		"app/views.py:10:5 arity-mismatch",
+		"app/views.py:11:34 arity-mismatch",
+	)
+}
+
+// A test expected to fail (pytest's xfail, unittest's expectedFailure) may call a
+// function wrongly on purpose.
+func TestPythonExpectedFailuresAreNotJudged(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"lib.py": "def run(a):\n    pass\n",
+		"test_lib.py": "import pytest\nimport unittest\nfrom lib import run\n\n" +
+			"@pytest.mark.xfail(reason=\"later\")\ndef test_later():\n    run(1, 2)\n\n" +
+			"class T(unittest.TestCase):\n    @unittest.expectedFailure\n    def test_wrong(self):\n        run()\n\n" +
+			"@pytest.mark.slow\ndef test_judged():\n    run()\n",
+	})
+	expectFindings(t, root, "test_lib.py:16:5 arity-mismatch")
 }
