@@ -19,11 +19,14 @@ func qualifiedName(t *flatTree, i int32, shape *callShape) (qualifier, name int3
 	return qualifier, name, qualifier >= 0 && name >= 0
 }
 
-// callOf reads the call at node i of a flat tree: f(...) or q.f(...), with its argument
-// count and arguments. It reports false for other callees. A spread argument makes the
-// count meaningless.
+// callOf reads the call at node i of a flat tree: f(...) or q.f(...) (or new C(...) in
+// JavaScript), with its argument count and arguments. It reports false for other
+// callees. A spread argument makes the count meaningless.
 func callOf(t *flatTree, i int32, shape *callShape) (Call, []int32, bool) {
 	fn, argList := t.child(i, "function"), t.childOfKind(i, "arguments", shape.args)
+	if fn < 0 {
+		fn = t.child(i, "constructor")
+	}
 	if fn < 0 || argList < 0 {
 		return Call{}, nil, false
 	}

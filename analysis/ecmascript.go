@@ -72,7 +72,7 @@ func esWalk(t *flatTree, f *fileFacts) {
 	f.locals = map[string]bool{}
 	for i := range int32(len(t.nodes)) {
 		switch kind := t.kind(i); kind {
-		case "call_expression":
+		case "call_expression", "new_expression":
 			if call, _, ok := callOf(t, i, esCalls); ok {
 				f.calls = append(f.calls, call)
 			}
@@ -281,7 +281,9 @@ func esDefinitions(t *flatTree, n int32) []Definition {
 		return named("function", esArity(t, t.child(n, "parameters")))
 	case "function_signature":
 		return named("overload", nil)
-	case "class_declaration", "abstract_class_declaration":
+	case "class_declaration":
+		return named("class", esConstructorArity(t, n))
+	case "abstract_class_declaration":
 		return named("class", nil)
 	case "interface_declaration", "type_alias_declaration", "enum_declaration", "internal_module", "module":
 		return named("type", nil)
@@ -289,7 +291,7 @@ func esDefinitions(t *flatTree, n int32) []Definition {
 		var out []Definition
 		for _, inner := range t.children(n) {
 			for _, d := range esDefinitions(t, inner) {
-				d.Kind = "declared"
+				d.Kind, d.Arity = "declared", nil // a declared class's constructor may be overloaded
 				out = append(out, d)
 			}
 		}
@@ -323,6 +325,37 @@ func esDefinitions(t *flatTree, n int32) []Definition {
 		return out
 	}
 	return nil
+}
+
+// esConstructorArity is what `new C(...)` accepts of a class without a base class: its
+// constructor's parameters, or none without one. A base class's constructor and
+// overloaded constructors are not followed.
+func esConstructorArity(t *flatTree, class int32) *Arity {
+	body := t.child(class, "body")
+	if body < 0 {
+		return nil
+	}
+	for c := t.firstChild(class); c >= 0; c = t.nextSibling(c) {
+		if t.kind(c) != "class_heritage" {
+			continue
+		}
+		for _, h := range t.children(c) {
+			if t.kind(h) != "implements_clause" {
+				return nil // extends: TypeScript's extends_clause, JavaScript's expression
+			}
+		}
+	}
+	arity, found := &Arity{}, false
+	for _, member := range t.children(body) {
+		if name := t.child(member, "name"); name < 0 || t.text(name) != "constructor" {
+			continue
+		}
+		if t.kind(member) != "method_definition" || found {
+			return nil
+		}
+		arity, found = esArity(t, t.child(member, "parameters")), true
+	}
+	return arity
 }
 
 // esArity counts formal parameters in either grammar: required ones up to the last

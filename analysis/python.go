@@ -367,6 +367,8 @@ func pyStatements(t *flatTree, block int32, f *fileFacts, unconditional bool) {
 				if sig, ok := pySignatureOf(t, t.child(stmt, "parameters")); ok {
 					py.sigs[t.text(name)] = sig
 				}
+			} else if sig, ok := pyInitSignature(t, stmt); ok {
+				py.sigs[t.text(name)] = sig
 			}
 			if unconditional {
 				f.defs = append(f.defs, Definition{Name: t.text(name), Kind: defKind, Range: t.rangeOf(name)})
@@ -522,6 +524,51 @@ func pyAliased(t *flatTree, n int32) (target int32, alias string) {
 		alias = t.text(a)
 	}
 	return t.child(n, "name"), alias
+}
+
+// pyInitSignature is what calling a plain class accepts: its own __init__ without self.
+// Only for a class without bases (object aside), metaclass or __new__: an Enum's call
+// looks a member up, and a base or a metaclass may take the arguments first.
+func pyInitSignature(t *flatTree, class int32) (pySignature, bool) {
+	if supers := t.child(class, "superclasses"); supers >= 0 {
+		if bases := t.children(supers); len(bases) > 1 || len(bases) == 1 && t.text(bases[0]) != "object" {
+			return pySignature{}, false
+		}
+	}
+	body, init := t.child(class, "body"), int32(-1)
+	if body < 0 {
+		return pySignature{}, false
+	}
+	for _, stmt := range t.children(body) {
+		text := t.text(stmt)
+		switch t.kind(stmt) {
+		case "function_definition":
+			switch t.text(t.child(stmt, "name")) {
+			case "__init__":
+				if init >= 0 {
+					return pySignature{}, false
+				}
+				init = stmt
+			case "__new__":
+				return pySignature{}, false
+			}
+		case "expression_statement", "decorated_definition", "if_statement", "try_statement":
+			for _, special := range []string{"__init__", "__new__", "__metaclass__", "__signature__"} {
+				if strings.Contains(text, special) {
+					return pySignature{}, false // made another way, or a metaclass's
+				}
+			}
+		}
+	}
+	if init < 0 {
+		return pySignature{}, false
+	}
+	sig, ok := pySignatureOf(t, t.child(init, "parameters"))
+	if !ok || len(sig.positional) == 0 {
+		return pySignature{}, false
+	}
+	sig.positional, sig.posOnly = sig.positional[1:], max(sig.posOnly-1, 0)
+	return sig, true
 }
 
 // pySignatureOf reads a parameter list.

@@ -231,3 +231,48 @@ func TestPathAliasesFromExtendedConfigs(t *testing.T) {
 		"packages/c/src/index.ts:1:13 missing-export",
 	)
 }
+
+// `new C(...)` is checked against the constructor of a TypeScript class without a base
+// class (none: no arguments). A base class's constructor, overloaded constructors, a
+// declared or abstract class and JavaScript classes are not judged.
+func TestESNewMeetsTheConstructor(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"src/shapes.ts": `export class Point {
+  constructor(public x: number, private y = 0) {}
+}
+export class Empty implements Shape {}
+export class Derived extends Point {}
+export class Overloaded {
+  constructor(a: number);
+  constructor(a: string, b: string);
+  constructor(a: any, b?: any) {}
+}
+export abstract class Base {
+  constructor(a: number) {}
+}
+export declare class Native {
+  constructor(a: number);
+}
+`,
+		"src/plain.js": "export class Loose {\n  constructor(a) {}\n}\n",
+		"src/use.ts": `import { Point, Empty, Derived, Overloaded, Native } from "./shapes";
+import { Loose } from "./plain";
+
+new Point();
+new Point(1, 2, 3);
+new Point(1);
+new Empty(1);
+new Empty();
+new Derived(1, 2, 3);
+new Overloaded(1, 2, 3);
+new Native(1, 2);
+new Loose(1, 2);
+new Point<number>(...args);
+`,
+	})
+	expectFindings(t, root,
+		"src/use.ts:4:5 arity-mismatch",
+		"src/use.ts:5:5 arity-mismatch",
+		"src/use.ts:7:5 arity-mismatch",
+	)
+}

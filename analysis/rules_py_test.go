@@ -301,3 +301,74 @@ func TestPythonExpectedFailuresAreNotJudged(t *testing.T) {
 	})
 	expectFindings(t, root, "test_lib.py:16:5 arity-mismatch")
 }
+
+// Calling a plain class runs its __init__: the call is checked against it, self aside.
+// A class with a base (an Enum's call looks a member up), a metaclass, __new__, a
+// decorator (a dataclass makes its own __init__) or an __init__ made another way is not.
+func TestPythonClassCallsMeetInit(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"models.py": `import enum
+
+
+class Point:
+    def __init__(self, x, y=0, *, label=""):
+        self.x = x
+
+
+class Plain(object):
+    def __init__(self, a, /, b):
+        pass
+
+
+class Planet(enum.Enum):
+    EARTH = (1, 2)
+
+    def __init__(self, mass, radius):
+        pass
+
+
+class Meta(metaclass=Registry):
+    def __init__(self, a):
+        pass
+
+
+class Made:
+    def __new__(cls, *args):
+        return object.__new__(cls)
+
+    def __init__(self, a):
+        pass
+
+
+@dataclass
+class Data:
+    def __init__(self, a):
+        pass
+
+
+class Chosen:
+    if FAST:
+        def __init__(self, a):
+            pass
+    else:
+        def __init__(self, a, b):
+            pass
+
+
+class Assigned:
+    def __init__(self, a):
+        pass
+
+    __init__ = wrap(__init__)
+`,
+		"use.py": "from models import Point, Plain, Planet, Meta, Made, Data, Chosen, Assigned\n\n" +
+			"Point()\nPoint(1, 2, 3)\nPoint(1, label=\"a\")\nPoint(1, color=2)\nPlain(1, 2)\nPlain(a=1, b=2)\n" +
+			"Planet(1)\nMeta(1, 2)\nMade(1, 2)\nData(1, 2)\nChosen(1, 2)\nAssigned(1, 2)\n",
+	})
+	expectFindings(t, root,
+		"use.py:3:1 arity-mismatch",
+		"use.py:4:1 arity-mismatch",
+		"use.py:6:1 arity-mismatch",
+		"use.py:8:1 arity-mismatch",
+	)
+}
