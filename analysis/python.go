@@ -15,6 +15,7 @@ type pyImport struct {
 	from   bool
 	names  []importedName // from-imports; for `import a.b as c`, one entry {a.b, c}
 	star   bool           // from a import *: a's public names
+	nested bool           // in a def body: binds none of the module's names
 	// guarded imports sit in a try, an if or a loop: fallbacks for other versions and
 	// platforms that may never run. They bind names but are not judged.
 	guarded bool
@@ -102,8 +103,8 @@ var pyLocalFields = map[string]string{
 	"as_pattern_target":        "*",
 }
 
-// pyWalk reads calls with their arguments, global declarations, and the names bound
-// below the module level. It returns the ranges where a wrong argument count is the
+// pyWalk reads calls with their arguments, global declarations, the names bound below
+// the module level, and the relative imports in def bodies. It returns the ranges where a wrong argument count is the
 // point: inside try (a test expecting TypeError), in a `with ...raises(...)` block, or
 // deferred in a lambda.
 func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
@@ -152,6 +153,11 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 			if pyBindsLocally(t, i) {
 				f.locals[t.text(i)] = true
 			}
+		case "import_from_statement":
+			if imp := pyFromImport(t, i); imp.level > 0 && !imp.star && pyImportedInDef(t, i) {
+				imp.nested = true
+				f.py.imports = append(f.py.imports, imp)
+			}
 		case "lambda":
 			guards = append(guards, t.rangeOf(i))
 		case "try_statement":
@@ -169,6 +175,25 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 		}
 	}
 	return guards
+}
+
+// pyImportedInDef reports an import statement in a def body that runs whenever the def
+// does: a package's module imported late to break an import cycle. One in a try, an
+// if or a with is a fallback or an optional part; one in a test expected to fail may
+// fail.
+func pyImportedInDef(t *flatTree, stmt int32) bool {
+	for p := t.parent(stmt); p >= 0; p = t.parent(p) {
+		switch t.kind(p) {
+		case "function_definition":
+			if d := t.parent(p); d >= 0 && t.kind(d) == "decorated_definition" && pyExpectsFailure(t, d) {
+				return false
+			}
+			return true
+		case "class_definition", "try_statement", "if_statement", "with_statement", "for_statement", "while_statement", "match_statement":
+			return false
+		}
+	}
+	return false
 }
 
 // pyExpectsFailure reports whether a decorated definition is a test expected to fail
@@ -503,7 +528,7 @@ func pyFromImport(t *flatTree, stmt int32) pyImport {
 // imports under it.
 func (py *pyFacts) fromImportOf(local string) (pyImport, importedName, bool) {
 	for _, imp := range py.imports {
-		if !imp.from || imp.guarded {
+		if !imp.from || imp.guarded || imp.nested {
 			continue
 		}
 		for _, n := range imp.names {

@@ -402,6 +402,9 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 					Message: fmt.Sprintf("`%s` does not define `%s`", written, n.name), Related: related})
 				continue
 			}
+			if imp.nested {
+				continue // bound in the def: its calls are not judged
+			}
 			if sub, ok := v.submodule(m, n.name); ok {
 				modules[n.local] = sub
 				continue

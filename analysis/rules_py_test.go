@@ -372,3 +372,40 @@ class Assigned:
 		"use.py:8:1 arity-mismatch",
 	)
 }
+
+// A relative import in a def body (late, to break an import cycle) is checked like one
+// at the top: a renamed module or name is found there too. In a try, an if or a test
+// expected to fail it is a fallback; its calls are not judged (the def binds the name).
+func TestPythonRelativeImportsInDefs(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"pkg/__init__.py": "",
+		"pkg/debug.py":    "def rewrite(a):\n    pass\n",
+		"pkg/env.py": `class Env:
+    def fail(self):
+        from .debug import rewrite, rewrote
+        from .debugging import rewrite as other
+        rewrite(1, 2)
+
+    def optional(self):
+        try:
+            from ._speedups import fast
+        except ImportError:
+            fast = None
+        if TYPE_CHECKING:
+            from .typing import Alias
+
+
+@pytest.mark.xfail
+def test_gone():
+    from .gone import thing
+
+
+def absolute():
+    from pkg.nowhere import thing
+`,
+	})
+	expectFindings(t, root,
+		"pkg/env.py:3:37 missing-export",
+		"pkg/env.py:4:14 unresolved-import",
+	)
+}

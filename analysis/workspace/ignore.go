@@ -14,13 +14,17 @@ import (
 )
 
 // skippedDirs are never walked or watched, whatever .gitignore says: version control,
-// dependency trees and caches are large, change constantly and are not the project's code.
+// dependency trees, vendored copies of other projects (as golangci-lint skips them) and
+// caches are large, change constantly and are not the project's code.
 var skippedDirs = map[string]bool{
 	".git":          true,
 	".hg":           true,
 	".svn":          true,
 	"node_modules":  true,
 	"vendor":        true,
+	"_vendor":       true, // pip's, setuptools'
+	"vendored":      true, // botocore's
+	"third_party":   true,
 	"__pycache__":   true,
 	".venv":         true,
 	"venv":          true,

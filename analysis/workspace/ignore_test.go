@@ -68,6 +68,9 @@ trailing
 		{".git", true, true},
 		{".git/config", false, true},
 		{"vendor/github.com/x/y.go", false, true},
+		{"src/pip/_vendor/distlib/index.py", false, true},
+		{"third_party/dotenv/__init__.py", false, true},
+		{"vendors.go", false, false},
 	}
 	for _, c := range cases {
 		if got := ig.Ignored(c.rel, c.isDir); got != c.ignored {
