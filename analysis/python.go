@@ -177,23 +177,34 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 	return guards
 }
 
-// pyImportedInDef reports an import statement in a def body that runs whenever the def
-// does: a package's module imported late to break an import cycle. One in a try, an
-// if or a with is a fallback or an optional part; one in a test expected to fail may
-// fail.
+// pyImportedInDef reports an import statement in the body of a function or method that
+// runs whenever it does: a package's module imported late to break an import cycle. One
+// in a try, an if or a with is a fallback or an optional part; one in a test expected
+// to fail may fail; one in an inner function may be code run elsewhere (a test's mock
+// module).
 func pyImportedInDef(t *flatTree, stmt int32) bool {
+	def := int32(-1)
 	for p := t.parent(stmt); p >= 0; p = t.parent(p) {
 		switch t.kind(p) {
 		case "function_definition":
+			if def >= 0 {
+				return false
+			}
+			def = p
 			if d := t.parent(p); d >= 0 && t.kind(d) == "decorated_definition" && pyExpectsFailure(t, d) {
 				return false
 			}
-			return true
-		case "class_definition", "try_statement", "if_statement", "with_statement", "for_statement", "while_statement", "match_statement":
-			return false
+		case "class_definition":
+			if def < 0 {
+				return false
+			}
+		case "try_statement", "if_statement", "with_statement", "for_statement", "while_statement", "match_statement":
+			if def < 0 {
+				return false
+			}
 		}
 	}
-	return false
+	return def >= 0
 }
 
 // pyExpectsFailure reports whether a decorated definition is a test expected to fail

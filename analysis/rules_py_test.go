@@ -402,6 +402,11 @@ def test_gone():
 
 def absolute():
     from pkg.nowhere import thing
+
+
+def test_mock():
+    def __init__():
+        from . import made_by_the_mock
 `,
 	})
 	expectFindings(t, root,
