@@ -49,8 +49,8 @@ type pyFacts struct {
 }
 
 // pyWritesModules matches a write to sys.modules: an entry set or added to, or an
-// attribute set on a module found there.
-var pyWritesModules = regexp.MustCompile(`sys\.modules\s*\[[^\]\n]*\]\s*=[^=]|sys\.modules\.(?:update|setdefault)\(|sys\.modules\s*\|=|setattr\(\s*sys\.modules`)
+// attribute set on a module found there (or its namespace reached).
+var pyWritesModules = regexp.MustCompile(`sys\.modules\s*\[[^\]\n]*\]\s*=[^=]|sys\.modules\.(?:update|setdefault)\(|sys\.modules\s*\|=|setattr\(\s*sys\.modules|sys\.modules\s*\[[^\]\n]*\]\.__dict__|vars\(\s*sys\.modules`)
 
 // extractPython reads a Python file: its module-level statements (into compound
 // statements, never into def or class bodies) and a walk of the whole tree, both from the

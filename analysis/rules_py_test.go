@@ -184,7 +184,8 @@ func TestPythonSysModulesWritesOpenAModule(t *testing.T) {
 		"pkg/reads.py":    "import sys\n\ndef main_name():\n    return sys.modules[\"__main__\"].__name__\n",
 		"pkg/writes.py":   "import sys\n\nsys.modules[__name__ + \".moves\"] = object()\n",
 		"pkg/sets.py":     "import sys\n\nsetattr(sys.modules[__name__], \"late\", 1)\n",
-		"pkg/user.py":     "from .reads import main_nam\nfrom .writes import anything\nfrom .writes.moves import urllib\nfrom .sets import late\n",
+		"pkg/updates.py":  "import sys\n\nsys.modules[__name__].__dict__.update(MEMBERS)\n",
+		"pkg/user.py":     "from .reads import main_nam\nfrom .writes import anything\nfrom .writes.moves import urllib\nfrom .sets import late\nfrom .updates import RED\n",
 	})
 	expectFindings(t, root, "pkg/user.py:1:20 missing-export")
 }
