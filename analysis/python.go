@@ -104,9 +104,9 @@ var pyLocalFields = map[string]string{
 }
 
 // pyWalk reads calls with their arguments, global declarations, the names bound below
-// the module level, and the relative imports in def bodies. It returns the ranges where a wrong argument count is the
-// point: inside try (a test expecting TypeError), in a `with ...raises(...)` block, or
-// deferred in a lambda.
+// the module level, and the relative imports in def bodies. It returns the ranges where
+// a wrong argument count is the point: inside try (a test expecting TypeError), in a
+// `with ...raises(...)` block, in a test expected to fail, or deferred in a lambda.
 func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 	f.locals = map[string]bool{}
 	for i := range int32(len(t.nodes)) {
@@ -194,11 +194,7 @@ func pyImportedInDef(t *flatTree, stmt int32) bool {
 			if d := t.parent(p); d >= 0 && t.kind(d) == "decorated_definition" && pyExpectsFailure(t, d) {
 				return false
 			}
-		case "class_definition":
-			if def < 0 {
-				return false
-			}
-		case "try_statement", "if_statement", "with_statement", "for_statement", "while_statement", "match_statement":
+		case "class_definition", "try_statement", "if_statement", "with_statement", "for_statement", "while_statement", "match_statement":
 			if def < 0 {
 				return false
 			}
@@ -212,7 +208,7 @@ func pyImportedInDef(t *flatTree, stmt int32) bool {
 // on purpose.
 func pyExpectsFailure(t *flatTree, def int32) bool {
 	for c := t.firstChild(def); c >= 0; c = t.nextSibling(c) {
-		if d := t.text(c); t.kind(c) == "decorator" && (strings.Contains(strings.ToLower(d), "xfail") || strings.Contains(d, "expectedFailure")) {
+		if d := t.source(c); t.kind(c) == "decorator" && (bytes.Contains(bytes.ToLower(d), []byte("xfail")) || bytes.Contains(d, []byte("expectedFailure"))) {
 			return true
 		}
 	}
@@ -576,10 +572,13 @@ func pyInitSignature(t *flatTree, class int32) (pySignature, bool) {
 		return pySignature{}, false
 	}
 	for _, stmt := range t.children(body) {
-		text := t.text(stmt)
 		switch t.kind(stmt) {
 		case "function_definition":
-			switch t.text(t.child(stmt, "name")) {
+			name := t.child(stmt, "name")
+			if name < 0 {
+				return pySignature{}, false
+			}
+			switch t.text(name) {
 			case "__init__":
 				if init >= 0 {
 					return pySignature{}, false
@@ -590,7 +589,7 @@ func pyInitSignature(t *flatTree, class int32) (pySignature, bool) {
 			}
 		case "expression_statement", "decorated_definition", "if_statement", "try_statement":
 			for _, special := range []string{"__init__", "__new__", "__metaclass__", "__signature__"} {
-				if strings.Contains(text, special) {
+				if bytes.Contains(t.source(stmt), []byte(special)) {
 					return pySignature{}, false // made another way, or a metaclass's
 				}
 			}

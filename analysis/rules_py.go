@@ -284,18 +284,14 @@ func (v *pyView) signatureAlong(m pyModule, name string, along map[string]bool) 
 		return pySignature{}, located{}, false
 	}
 	f := v.file(m.file)
-	if f == nil || f.py == nil || f.broken() || f.py.open {
-		return pySignature{}, located{}, false
-	}
-	if along[m.file] {
+	if f == nil || f.py == nil || f.broken() || along[m.file] {
 		return pySignature{}, located{}, false
 	}
 	along[m.file] = true
-	switch f.py.bound[name] {
-	case 0:
+	if f.py.bound[name] == 0 {
 		return v.starSignature(m.file, f, name, along)
-	case 1:
-	default:
+	}
+	if f.py.bound[name] > 1 {
 		return pySignature{}, located{}, false
 	}
 	sig, ok := f.py.sigs[name]

@@ -240,9 +240,10 @@ func (t *flatTree) kind(i int32) string {
 	return "ERROR" // the one symbol outside the table, (uint16)-1
 }
 func (t *flatTree) field(i int32) string { return t.names.fields[t.nodes[i].field] }
-func (t *flatTree) text(i int32) string {
-	return string(t.src[t.nodes[i].start_byte:t.nodes[i].end_byte])
-}
+func (t *flatTree) text(i int32) string  { return string(t.source(i)) }
+
+// source is the bytes of node i, for looking through without a copy.
+func (t *flatTree) source(i int32) []byte { return t.src[t.nodes[i].start_byte:t.nodes[i].end_byte] }
 
 func (t *flatTree) rangeOf(i int32) Range {
 	n := &t.nodes[i]
