@@ -36,7 +36,11 @@ type esExport struct {
 type esFacts struct {
 	imports []esImport
 	exports map[string]esExport
-	open    bool // exports cannot be known statically: `export =`, CommonJS assignments
+	// requires are CommonJS `require("./x")` calls with a literal path, outside try
+	// blocks (where a module may be optional): resolved, nothing more, since what a
+	// CommonJS module exports is assigned at run time.
+	requires []esImport
+	open     bool // exports cannot be known statically: `export =`, CommonJS assignments
 	module  bool // an ES module (has import or export) rather than a script
 }
 
@@ -73,8 +77,11 @@ func esWalk(t *flatTree, f *fileFacts) {
 	for i := range int32(len(t.nodes)) {
 		switch kind := t.kind(i); kind {
 		case "call_expression", "new_expression":
-			if call, _, ok := callOf(t, i, esCalls); ok {
+			if call, args, ok := callOf(t, i, esCalls); ok {
 				f.calls = append(f.calls, call)
+				if call.Name == "require" && call.Qualifier == "" && len(args) == 1 && t.kind(args[0]) == "string" && !inTry(t, i) {
+					f.es.requires = append(f.es.requires, esImport{spec: stringContent(t, args[0]), specRange: t.rangeOf(args[0])})
+				}
 			}
 		case "member_expression":
 			if ref, ok := refOf(t, i, esCalls); ok {
@@ -93,6 +100,16 @@ func esWalk(t *flatTree, f *fileFacts) {
 			}
 		}
 	}
+}
+
+// inTry reports whether node i sits in a try statement.
+func inTry(t *flatTree, i int32) bool {
+	for p := t.parent(i); p >= 0; p = t.parent(p) {
+		if t.kind(p) == "try_statement" {
+			return true
+		}
+	}
+	return false
 }
 
 // esTopLevel reads imports, exports and top-level definitions from the root's

@@ -244,6 +244,17 @@ func (v *esView) localDefinition(rel, local string, depth int) (located, bool) {
 	return located{}, false
 }
 
+func unresolvedES(rel string, imp esImport) Diagnostic {
+	return Diagnostic{File: rel, Range: imp.specRange, Severity: SeverityError, Rule: RuleUnresolvedImport,
+		Message: fmt.Sprintf("cannot resolve import %q: no such file, with or without a JavaScript or TypeScript extension or /index", imp.spec)}
+}
+
+// builtByNode reports a required path a build makes: a native addon (`.node`, under
+// build/Release) or a bundle in dist/.
+func builtByNode(spec string) bool {
+	return path.Ext(spec) == ".node" || slices.ContainsFunc(strings.Split(spec, "/"), func(part string) bool { return part == "build" || part == "dist" })
+}
+
 func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 	var out []Diagnostic
 	importedFrom := map[string]string{} // local name -> target module, for calls and refs
@@ -253,8 +264,7 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		target, r := v.resolve(imp.spec, rel)
 		switch r {
 		case missing:
-			out = append(out, Diagnostic{File: rel, Range: imp.specRange, Severity: SeverityError, Rule: RuleUnresolvedImport,
-				Message: fmt.Sprintf("cannot resolve import %q: no such file, with or without a JavaScript or TypeScript extension or /index", imp.spec)})
+			out = append(out, unresolvedES(rel, imp))
 			continue
 		case source:
 		default:
@@ -273,6 +283,15 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		}
 		if imp.namespace != "" {
 			namespaces[imp.namespace] = target
+		}
+	}
+
+	for _, req := range f.es.requires {
+		if !isRelative(req.spec) || f.locals["require"] || builtByNode(req.spec) {
+			continue // a package, a bundle's own require, a native addon
+		}
+		if _, r := v.resolve(req.spec, rel); r == missing {
+			out = append(out, unresolvedES(rel, req))
 		}
 	}
 

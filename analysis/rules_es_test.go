@@ -276,3 +276,20 @@ new Point<number>(...args);
 		"src/use.ts:7:5 arity-mismatch",
 	)
 }
+
+// A CommonJS require of a literal relative path is resolved like an import: a moved or
+// renamed module is found. An optional one (in a try), a package, a bundle's own
+// require, a native addon and what a build writes to dist/ are left alone.
+func TestESRequiresOfRelativePaths(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"lib/util.js":    "exports.helper = function (a) {};\n",
+		"lib/data.json":  "{}\n",
+		"lib/index.js":   "const util = require(\"./util\");\nconst data = require(\"./data.json\");\nconst gone = require(\"./utils\");\nconst express = require(\"express\");\n\nfunction later() {\n  return require(\"../lib/moved\");\n}\n\ntry {\n  require(\"./optional\");\n} catch (e) {}\n\nconst addon = require(\"../build/Release/addon.node\");\nconst bundled = require(\"./dist/bundle\");\n",
+		"lib/bundle.js":  "(function (require) {\n  require(\"./not-a-file-of-this-tree\");\n})(innerRequire);\n",
+		"lib/loader.mjs": "import { createRequire } from \"node:module\";\nconst require = createRequire(import.meta.url);\nrequire(\"./cjs-only\");\n",
+	})
+	expectFindings(t, root,
+		"lib/index.js:3:22 unresolved-import",
+		"lib/index.js:7:18 unresolved-import",
+	)
+}
