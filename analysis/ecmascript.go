@@ -41,7 +41,7 @@ type esFacts struct {
 	// CommonJS module exports is assigned at run time.
 	requires []esImport
 	open     bool // exports cannot be known statically: `export =`, CommonJS assignments
-	module  bool // an ES module (has import or export) rather than a script
+	module   bool // an ES module (has import or export) rather than a script
 }
 
 // extractES reads a TypeScript, TSX or JavaScript file: imports, exports and top-level

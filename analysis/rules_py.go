@@ -350,9 +350,10 @@ func (v *pyView) submodule(m pyModule, name string) (pyModule, bool) {
 		return pyModule{}, false
 	}
 	if f := v.file(m.file); f != nil && f.py != nil && f.py.bound[name] > 0 {
+		// Unless it is `from . import run` (or `from pkg import run`): the module itself.
 		imp, imported, ok := f.py.fromImportOf(name)
-		if f.py.bound[name] > 1 || !ok || imp.level != 1 || imp.module != "" || imported.name != name {
-			return pyModule{}, false // `from . import run` binds the module itself
+		if f.py.bound[name] > 1 || !ok || imported.name != name || v.resolve(imp.module, imp.level, m.file).file != m.file {
+			return pyModule{}, false
 		}
 	}
 	return sub, true

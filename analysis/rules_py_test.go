@@ -269,17 +269,19 @@ func TestPythonCallsThroughStarImports(t *testing.T) {
 // is not followed; `from . import render` binds the module.
 func TestPythonCallsThroughReexports(t *testing.T) {
 	root := writeTree(t, map[string]string{
-		"app/__init__.py":       "",
-		"app/utils/__init__.py": "from .render import render\nfrom .fmt import fmt as format_value\nfrom .twice import twice\nfrom .guarded import guarded\n\n__all__ = [\"render\", \"format_value\", \"twice\", \"guarded\"]\n\ntry:\n    from ._fast import twice\nexcept ImportError:\n    pass\n",
-		"app/utils/render.py":   "def render(template, context):\n    pass\n",
-		"app/utils/fmt.py":      "def fmt(value, *, width=0):\n    pass\n",
-		"app/utils/twice.py":    "def twice(a):\n    pass\n",
-		"app/utils/guarded.py":  "def guarded(a):\n    pass\n",
-		"app/utils/_fast.py":    "def twice(a, b):\n    pass\n",
-		"app/mods/__init__.py":  "from . import render\n",
-		"app/mods/render.py":    "def page(a):\n    pass\n",
-		"app/views.py": "from .utils import render, format_value, twice\nfrom . import utils\nfrom .mods import render as mod\n\n" +
-			"render(\"t\")\nformat_value(1, 2)\nformat_value(1, width=2)\ntwice()\nutils.render(1, 2, 3)\nmod.page()\nlabel = f\"{render('t', {})} and {render('t')}\"\n",
+		"app/__init__.py":         "",
+		"app/utils/__init__.py":   "from .render import render\nfrom .fmt import fmt as format_value\nfrom .twice import twice\nfrom .guarded import guarded\n\n__all__ = [\"render\", \"format_value\", \"twice\", \"guarded\"]\n\ntry:\n    from ._fast import twice\nexcept ImportError:\n    pass\n",
+		"app/utils/render.py":     "def render(template, context):\n    pass\n",
+		"app/utils/fmt.py":        "def fmt(value, *, width=0):\n    pass\n",
+		"app/utils/twice.py":      "def twice(a):\n    pass\n",
+		"app/utils/guarded.py":    "def guarded(a):\n    pass\n",
+		"app/utils/_fast.py":      "def twice(a, b):\n    pass\n",
+		"app/mods/__init__.py":    "from . import render\n",
+		"app/mods/render.py":      "def page(a):\n    pass\n",
+		"app/absmods/__init__.py": "from app.absmods import render\n",
+		"app/absmods/render.py":   "def page(a):\n    pass\n",
+		"app/views.py": "from .utils import render, format_value, twice\nfrom . import utils\nfrom .mods import render as mod\nfrom .absmods import render as absmod\n" +
+			"render(\"t\")\nformat_value(1, 2)\nformat_value(1, width=2)\ntwice()\nutils.render(1, 2, 3)\nmod.page()\nlabel = f\"{render('t', {})} and {render('t')}\"\nabsmod.page()\n",
 	})
 	expectFindings(t, root,
 		"app/views.py:5:1 arity-mismatch",
@@ -287,6 +289,7 @@ func TestPythonCallsThroughReexports(t *testing.T) {
 		"app/views.py:9:7 arity-mismatch",
 		"app/views.py:10:5 arity-mismatch",
 		"app/views.py:11:34 arity-mismatch",
+		"app/views.py:12:8 arity-mismatch",
 	)
 }
 
