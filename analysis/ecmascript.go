@@ -36,12 +36,19 @@ type esExport struct {
 type esFacts struct {
 	imports []esImport
 	exports map[string]esExport
-	// requires are CommonJS `require("./x")` calls with a literal path, outside try
-	// blocks (where a module may be optional): resolved, nothing more, since what a
-	// CommonJS module exports is assigned at run time.
+	// requires are CommonJS `require("./x")` calls with a literal path, unconditional
+	// (see conditional), with the names taken from them.
 	requires []esImport
-	open     bool // exports cannot be known statically: `export =`, CommonJS assignments
-	module   bool // an ES module (has import or export) rather than a script
+	cjs      *cjsExports // what a CommonJS module assigns to its exports; nil: nothing
+	open     bool        // exports cannot be known statically: `export =`, CommonJS assignments
+	module   bool        // an ES module (has import or export) rather than a script
+}
+
+func (es *esFacts) commonJS() *cjsExports {
+	if es.cjs == nil {
+		es.cjs = &cjsExports{}
+	}
+	return es.cjs
 }
 
 // extractES reads a TypeScript, TSX or JavaScript file: imports, exports and top-level
@@ -79,8 +86,8 @@ func esWalk(t *flatTree, f *fileFacts) {
 		case "call_expression", "new_expression":
 			if call, args, ok := callOf(t, i, esCalls); ok {
 				f.calls = append(f.calls, call)
-				if call.Name == "require" && call.Qualifier == "" && len(args) == 1 && t.kind(args[0]) == "string" && !inTry(t, i) {
-					f.es.requires = append(f.es.requires, esImport{spec: stringContent(t, args[0]), specRange: t.rangeOf(args[0])})
+				if call.Name == "require" && call.Qualifier == "" && len(args) == 1 && t.kind(args[0]) == "string" && !conditional(t, i) {
+					f.es.requires = append(f.es.requires, esImport{spec: stringContent(t, args[0]), specRange: t.rangeOf(args[0]), names: requiredNames(t, i)})
 				}
 			}
 		case "member_expression":
@@ -90,6 +97,9 @@ func esWalk(t *flatTree, f *fileFacts) {
 		case "shorthand_property_identifier_pattern":
 			f.locals[t.text(i)] = true
 		case "identifier", "type_identifier":
+			if kind == "identifier" {
+				cjsUse(t, i, f)
+			}
 			parent := t.parentKind(i)
 			field, declares := esLocalFields[parent]
 			switch {
@@ -102,10 +112,13 @@ func esWalk(t *flatTree, f *fileFacts) {
 	}
 }
 
-// inTry reports whether node i sits in a try statement.
-func inTry(t *flatTree, i int32) bool {
+// conditional reports whether node i sits in a try, an if, a switch or a conditional
+// expression: code that may be for another environment (PhantomJS, Windows) or an
+// optional dependency.
+func conditional(t *flatTree, i int32) bool {
 	for p := t.parent(i); p >= 0; p = t.parent(p) {
-		if t.kind(p) == "try_statement" {
+		switch t.kind(p) {
+		case "try_statement", "if_statement", "switch_statement", "ternary_expression":
 			return true
 		}
 	}

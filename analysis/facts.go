@@ -60,7 +60,7 @@ type fileFacts struct {
 	generated bool // its facts count; findings in it are not reported
 	syntax    []Diagnostic
 	// text is the source of a file whose parse had errors (reported or not: a Flow
-	// file's are not), "" when the parse was clean. Error recovery may lose any
+	// file's are not, nor grammar gaps), "" when the parse was clean. Error recovery may lose any
 	// definition, so a name the text mentions may be defined in it: rules do not report
 	// it missing, nor check calls against the file's definitions. Kept as the text, not
 	// a set of its words: a word set took five times the file's size.

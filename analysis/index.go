@@ -366,11 +366,14 @@ func factsOf(ctx context.Context, p *parsers, rel string, src []byte, tree *sitt
 	if f.syntax, err = syntaxErrors(ctx, p, lang, src, tree); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", rel, err)
 	}
-	if len(f.syntax) > 0 {
+	// Facts come from this parse, whose error recovery may have lost some, also where
+	// every error was a grammar gap the rewrite made go away: the file is judged as a
+	// broken one (facts.go).
+	if hasError(tree) {
 		f.text = string(src)
-		if lang.ID == "javascript" && isFlow(src) {
-			f.syntax = nil // Flow's type annotations: valid where Flow's tools compile the file
-		}
+	}
+	if lang.ID == "javascript" && len(f.syntax) > 0 && isFlow(src) {
+		f.syntax = nil // Flow's type annotations: valid where Flow's tools compile the file
 	}
 	if lang.extract != nil {
 		flat, err := p.flatten(tree, src)

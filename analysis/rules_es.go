@@ -244,6 +244,20 @@ func (v *esView) localDefinition(rel, local string, depth int) (located, bool) {
 	return located{}, false
 }
 
+// commonJSExports are the names a required JavaScript module assigns to its exports,
+// when every write to them says which (known is false for an ES module, TypeScript, a
+// module that never writes its exports, or one that writes them some other way).
+func (v *esView) commonJSExports(target string, r resolution) (names map[string]bool, known bool) {
+	if r != source || isTypeScript(target) {
+		return nil, false
+	}
+	f := v.file(target)
+	if f == nil || f.es == nil || f.es.module || f.es.cjs == nil || f.es.cjs.open || f.locals["exports"] || f.locals["module"] || f.broken() {
+		return nil, false
+	}
+	return f.es.cjs.names, true
+}
+
 func unresolvedES(rel string, imp esImport) Diagnostic {
 	return Diagnostic{File: rel, Range: imp.specRange, Severity: SeverityError, Rule: RuleUnresolvedImport,
 		Message: fmt.Sprintf("cannot resolve import %q: no such file, with or without a JavaScript or TypeScript extension or /index", imp.spec)}
@@ -290,8 +304,18 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		if !isRelative(req.spec) || f.locals["require"] || builtByNode(req.spec) {
 			continue // a package, a bundle's own require, a native addon
 		}
-		if _, r := v.resolve(req.spec, rel); r == missing {
+		target, r := v.resolve(req.spec, rel)
+		if r == missing {
 			out = append(out, unresolvedES(rel, req))
+		}
+		if exports, known := v.commonJSExports(target, r); known {
+			for _, n := range req.names {
+				if !exports[n.name] {
+					out = append(out, Diagnostic{File: rel, Range: n.rng, Severity: SeverityError, Rule: RuleMissingExport,
+						Message: fmt.Sprintf("%q does not export `%s`: the module assigns no such name to its exports", req.spec, n.name),
+						Related: []Related{{File: target, Message: fmt.Sprintf("%s is the module %q names", target, req.spec)}}})
+				}
+			}
 		}
 	}
 

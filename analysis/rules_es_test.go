@@ -293,3 +293,37 @@ func TestESRequiresOfRelativePaths(t *testing.T) {
 		"lib/index.js:7:18 unresolved-import",
 	)
 }
+
+// A name destructured from a require (or read off it) that the CommonJS module never
+// assigns to its exports is a missing export, when every write to its exports names
+// what it makes. A module that writes them another way is open.
+func TestESCommonJSExports(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"lib/named.js":   "exports.helper = function (a) {};\nmodule.exports.VERSION = 1;\nexports.helper.inner = 2;\n",
+		"lib/object.js":  "const a = 1;\nmodule.exports = { a, b: 2, c() {}, \"d\": 3 };\n",
+		"lib/assign.js":  "Object.assign(module.exports, { x: 1 });\n",
+		"lib/fn.js":      "module.exports = function main() {};\nmodule.exports.extra = 1;\n",
+		"lib/spread.js":  "module.exports = { ...require(\"./named\") };\n",
+		"lib/umd.js":     "(function (exports) {\n  exports.y = 1;\n})(typeof exports === \"undefined\" ? this.lib = {} : exports);\n",
+		"lib/indexed.js": "for (const k of keys) exports[k] = k;\n",
+		"lib/esm.js":     "export const e = 1;\n",
+		"lib/silent.js":  "console.log(\"no exports\");\n",
+		"lib/use.js": `const { helper, VERSION, gone } = require("./named");
+const { a, b: renamed, c, d, e, f = 1, ...rest } = require("./object");
+const { x } = require("./assign");
+const { main } = require("./fn");
+const { anything } = require("./spread");
+const { z } = require("./umd");
+const { k } = require("./indexed");
+const { notThere } = require("./esm");
+const { nothing } = require("./silent");
+const lost = require("./named").lost;
+require("./named").helper(1);
+`,
+	})
+	expectFindings(t, root,
+		"lib/use.js:1:26 missing-export",
+		"lib/use.js:2:30 missing-export",
+		"lib/use.js:10:33 missing-export",
+	)
+}

@@ -63,8 +63,8 @@ var grammarGaps = map[string][]grammarGap{
 		// a format spec wherever the code is valid.
 		{regexp.MustCompile(`:=[<>^=]`), func(m []byte) []byte { return []byte{':', '_', m[2]} }},
 	},
-	"typescript": {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer},
-	"tsx":        {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer},
+	"typescript": {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, genericCallSignature, anonymousDefaultSignature, awaitParameter},
+	"tsx":        {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, anonymousDefaultSignature, awaitParameter},
 	"javascript": {asiBeforeBracket, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer},
 }
 
@@ -133,6 +133,24 @@ var (
 	// without `defer` the import is the same namespace import.
 	importDefer = grammarGap{regexp.MustCompile(`\bimport[ \t]+defer[ \t]+\*`), func(m []byte) []byte {
 		return bytes.Replace(m, []byte("defer"), []byte("     "), 1)
+	}}
+	// A generic call signature starting a line of a type literal or an interface,
+	// `<P = Params>(path: Path): T`, after a member ending in a type: the grammar reads
+	// type arguments of the type before it. An indentation character becomes the
+	// separator. (Not in TSX, where a line may start with an element.)
+	genericCallSignature = grammarGap{regexp.MustCompile(`[\w$\])>][ \t]*\r?\n[ \t]*[ \t]<[ \t]*` + jsIdentifier + `[ \t]*(?:extends\b|=|,|>)`), func(m []byte) []byte {
+		out := bytes.Clone(m)
+		out[bytes.LastIndexByte(m, '<')-1] = ';'
+		return out
+	}}
+	// A declaration's anonymous default function, `export default function (fork: Fork):
+	// void;` (ast-types): named, it is a function signature the grammar knows.
+	anonymousDefaultSignature = grammarGap{regexp.MustCompile(`\bdefault[ \t]+function[ \t]*[(<]`), func(m []byte) []byte {
+		return append(append([]byte("function "), bytes.Repeat([]byte("_"), len(m)-len("function ")-1)...), m[len(m)-1])
+	}}
+	// A parameter named await in a function type, `(this: This, await: AwaitYield) => R`.
+	awaitParameter = grammarGap{regexp.MustCompile(`[(,][ \t]*await[ \t]*\??[ \t]*:`), func(m []byte) []byte {
+		return bytes.Replace(m, []byte("await"), []byte("awai_"), 1)
 	}}
 	// Decorators' auto-accessors in JavaScript classes, `accessor x = 1` (the TypeScript
 	// grammar knows them): as a field it parses.

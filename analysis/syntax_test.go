@@ -121,6 +121,13 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"assert.mjs", "import data from './data.json' assert { type: 'json' };\nexport { default as d } from './data.json' with { type: 'json' };\n"},
 		{"using.mjs", "async function f() {\n  await using r = open();\n  using s = open();\n  using(s);\n  for (using t of ts) {}\n}\nclass K { accessor x = 1; static accessor #y; accessor() {} }\n"},
 		{"using.ts", "for (await using t of ts) {}\nimport defer * as ns from \"./x\";\n"},
+		// Declarations seen in router's and ast-types' types and quickjs-emscripten's:
+		// generic call signatures a line apart, an anonymous default function, a parameter
+		// named await in a function type.
+		{"router.d.ts", "type RouterMethod<T> = {\n    <R extends string, P = Params>(path: R): T\n    <P = Params>(path: Path): T\n    <F, G>(path: F): T\n}\ninterface Ctor {\n    (o?: Options): Router\n    new (o?: Options): Router\n}\n"},
+		{"babel.d.ts", "import { Fork } from \"../types\";\nexport default function (fork: Fork): void;\n"},
+		{"shared.d.ts", "export default function <T>(fork: T): { geq: (than: any) => T };\n"},
+		{"asyncify.d.ts", "export declare function maybeAsync<R, This>(that: This, start: (this: This, await: Yield) => R): R;\n"},
 		// The go command takes a file without a final newline; the grammar did not.
 		{"eof.go", "package p\n\ntype T struct{}"},
 		{"eof2.go", "package p\n\nconst (\n\tA = 1\n)"},
@@ -172,6 +179,18 @@ func TestSyntaxErrorsDoNotCascade(t *testing.T) {
 		"x.ts:2:25 syntax-error",
 		"y.ts:1:25 missing-export",
 	)
+}
+
+// A file whose only errors are grammar gaps reports none, but its facts come from the
+// parse that had them, whose recovery may have lost some (here ast-types' anonymous
+// default function): it is judged like a broken file.
+func TestGrammarGapFilesAreJudgedLikeBrokenOnes(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"babel.d.ts": "import { Fork } from \"./types\";\nexport default function (fork: Fork): void;\nexport function helper(a: number): void;\n",
+		"types.ts":   "export interface Fork {}\n",
+		"use.ts":     "import babel, { helper } from \"./babel\";\n",
+	})
+	expectFindings(t, root)
 }
 
 // A Flow-typed JavaScript file (`@flow` in its opening comment) is not reported for the

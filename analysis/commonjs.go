@@ -1,0 +1,135 @@
+package analysis
+
+// CommonJS: what a module assigns to its exports, when every write has a form that says
+// which name it makes, and the names a requirer takes from it by destructuring. A module
+// whose exports are written any other way (Object.assign, a computed key, a function
+// assigned to module.exports, exports handed to a function) is open.
+
+// cjsExports are the names a CommonJS module assigns: `exports.a = `,
+// `module.exports.a = `, `module.exports = {a, b: c, d() {}}`.
+type cjsExports struct {
+	names map[string]bool
+	open  bool
+}
+
+func (c *cjsExports) add(name string) {
+	if c.names == nil {
+		c.names = map[string]bool{}
+	}
+	c.names[name] = true
+}
+
+// cjsUse reads identifier i when it is `exports` or `module`: a write of a name to the
+// module's exports, a read (which makes nothing), or a use that makes the exports
+// unknowable.
+func cjsUse(t *flatTree, i int32, f *fileFacts) {
+	text := t.text(i)
+	if text != "exports" && text != "module" {
+		return
+	}
+	exports := i
+	if text == "module" {
+		p := t.parent(i)
+		if p < 0 || t.kind(p) != "member_expression" || t.field(i) != "object" {
+			return // require.main === module
+		}
+		if property := t.child(p, "property"); property < 0 || t.text(property) != "exports" {
+			return // module.id, module.hot
+		}
+		exports = p
+		if assigned, right := assignedBy(t, p); assigned {
+			if !cjsObjectNames(t, right, f.es.commonJS()) {
+				f.es.commonJS().open = true // a function, a class, another module's exports
+			}
+			return
+		}
+	}
+	p := t.parent(exports)
+	if p < 0 || t.kind(p) != "member_expression" || t.field(exports) != "object" {
+		f.es.commonJS().open = true // handed to a function, assigned whole, indexed
+		return
+	}
+	name := t.child(p, "property")
+	if name < 0 || t.kind(name) != "property_identifier" {
+		f.es.commonJS().open = true
+		return
+	}
+	if assigned, _ := assignedBy(t, p); assigned {
+		f.es.commonJS().add(t.text(name))
+	}
+}
+
+// assignedBy reports whether node n is the left side of an assignment, and its right.
+func assignedBy(t *flatTree, n int32) (bool, int32) {
+	p := t.parent(n)
+	if p < 0 || t.kind(p) != "assignment_expression" || t.field(n) != "left" {
+		return false, -1
+	}
+	return true, t.child(p, "right")
+}
+
+// cjsObjectNames adds the keys of an object literal; false when one cannot be read.
+func cjsObjectNames(t *flatTree, object int32, c *cjsExports) bool {
+	if object < 0 || t.kind(object) != "object" {
+		return false
+	}
+	for _, member := range t.children(object) {
+		key := member
+		switch t.kind(member) {
+		case "pair", "method_definition":
+			key = t.child(member, "key")
+			if key < 0 {
+				key = t.child(member, "name")
+			}
+		case "shorthand_property_identifier":
+		default:
+			return false // a spread
+		}
+		switch t.kind(key) {
+		case "property_identifier", "shorthand_property_identifier":
+			c.add(t.text(key))
+		case "string":
+			c.add(stringContent(t, key))
+		default:
+			return false // a computed key
+		}
+	}
+	return true
+}
+
+// requiredNames are the names a require call's result is destructured into, or read
+// from: `const {a, b: c} = require("./x")`, `require("./x").a`. A name with a default
+// may be missing on purpose, and a rest pattern takes whatever there is.
+func requiredNames(t *flatTree, call int32) []importedName {
+	p := t.parent(call)
+	if p < 0 {
+		return nil
+	}
+	switch t.kind(p) {
+	case "member_expression":
+		if name := t.child(p, "property"); t.field(call) == "object" && name >= 0 && t.kind(name) == "property_identifier" {
+			return []importedName{{name: t.text(name), rng: t.rangeOf(name)}}
+		}
+	case "variable_declarator":
+		pattern := t.child(p, "name")
+		if pattern < 0 || t.kind(pattern) != "object_pattern" {
+			return nil
+		}
+		var names []importedName
+		for _, c := range t.children(pattern) {
+			key := c
+			switch t.kind(c) {
+			case "pair_pattern":
+				key = t.child(c, "key")
+			case "shorthand_property_identifier_pattern":
+			default:
+				continue // a default or a rest
+			}
+			if key >= 0 && (t.kind(key) == "property_identifier" || t.kind(key) == "shorthand_property_identifier_pattern") {
+				names = append(names, importedName{name: t.text(key), rng: t.rangeOf(key)})
+			}
+		}
+		return names
+	}
+	return nil
+}
