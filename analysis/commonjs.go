@@ -23,12 +23,12 @@ func (c *cjsExports) add(name string) {
 // module's exports, a read (which makes nothing), or a use that makes the exports
 // unknowable.
 func cjsUse(t *flatTree, i int32, f *fileFacts) {
-	text := t.text(i)
-	if text != "exports" && text != "module" {
+	word := t.source(i) // not copied: every identifier of the file comes here
+	if string(word) != "exports" && string(word) != "module" {
 		return
 	}
 	exports := i
-	if text == "module" {
+	if string(word) == "module" {
 		p := t.parent(i)
 		if p < 0 || t.kind(p) != "member_expression" || t.field(i) != "object" {
 			return // require.main === module

@@ -410,12 +410,13 @@ func pyStatements(t *flatTree, block int32, f *fileFacts, unconditional bool) {
 				bind(t.child(def, "name"))
 			}
 		case "import_statement", "import_from_statement":
-			for _, imp := range pyImportsOf(t, stmt) {
-				imp.guarded = !unconditional
-				for _, n := range imp.names {
+			first := len(py.imports)
+			py.imports = appendPyImports(py.imports, t, stmt)
+			for k := first; k < len(py.imports); k++ {
+				py.imports[k].guarded = !unconditional
+				for _, n := range py.imports[k].names {
 					py.bound[n.local]++
 				}
-				py.imports = append(py.imports, imp)
 			}
 		case "expression_statement":
 			for _, e := range t.children(stmt) {
@@ -473,13 +474,12 @@ func pyBindTargets(t *flatTree, n int32, py *pyFacts) {
 	}
 }
 
-// pyImportsOf reads an import statement: a from-import, or each module of
-// `import a, b.c as d`.
-func pyImportsOf(t *flatTree, stmt int32) []pyImport {
+// appendPyImports appends what an import statement imports: a from-import, or each
+// module of `import a, b.c as d`.
+func appendPyImports(out []pyImport, t *flatTree, stmt int32) []pyImport {
 	if t.kind(stmt) == "import_from_statement" {
-		return []pyImport{pyFromImport(t, stmt)}
+		return append(out, pyFromImport(t, stmt))
 	}
-	var out []pyImport
 	for _, n := range t.children(stmt) {
 		target, local := pyAliased(t, n)
 		if target < 0 {
@@ -563,15 +563,17 @@ func pyAliased(t *flatTree, n int32) (target int32, alias string) {
 // looks a member up, and a base or a metaclass may take the arguments first.
 func pyInitSignature(t *flatTree, class int32) (pySignature, bool) {
 	if supers := t.child(class, "superclasses"); supers >= 0 {
-		if bases := t.children(supers); len(bases) > 1 || len(bases) == 1 && t.text(bases[0]) != "object" {
-			return pySignature{}, false
+		for base := t.firstChild(supers); base >= 0; base = t.nextSibling(base) {
+			if t.nodes[base].extra == 0 && string(t.source(base)) != "object" {
+				return pySignature{}, false
+			}
 		}
 	}
 	body, init := t.child(class, "body"), int32(-1)
 	if body < 0 {
 		return pySignature{}, false
 	}
-	for _, stmt := range t.children(body) {
+	for stmt := t.firstChild(body); stmt >= 0; stmt = t.nextSibling(stmt) {
 		switch t.kind(stmt) {
 		case "function_definition":
 			name := t.child(stmt, "name")

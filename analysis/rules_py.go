@@ -194,12 +194,15 @@ var moduleAttributes = map[string]bool{
 // imports of the workspace's own modules bind, it has.
 func (v *pyView) defines(m pyModule, name string) (known, has bool) {
 	known, has = v.definesAlong(m, name, map[string]bool{})
-	if known && !has && slices.ContainsFunc(v.moduleFiles(m), func(rel string) bool {
-		return slices.ContainsFunc(v.file(rel).py.imports, func(imp pyImport) bool { return imp.star })
-	}) {
-		return false, false
+	if !known || has {
+		return known, has
 	}
-	return known, has
+	for _, rel := range v.moduleFiles(m) {
+		if rel != "" && slices.ContainsFunc(v.file(rel).py.imports, func(imp pyImport) bool { return imp.star }) {
+			return false, false
+		}
+	}
+	return true, false
 }
 
 // definesAlong is defines with star imports followed, and the modules whose star imports
@@ -221,6 +224,9 @@ func (v *pyView) definesAlong(m pyModule, name string, along map[string]bool) (k
 	defer delete(along, m.file)
 	known = true
 	for _, rel := range v.moduleFiles(m) {
+		if rel == "" {
+			continue
+		}
 		f := v.file(rel)
 		if f.py.open {
 			return false, false
@@ -249,19 +255,19 @@ func (v *pyView) definesAlong(m pyModule, name string, along map[string]bool) (k
 }
 
 // moduleFiles are the Python files of a module: its source and a stub beside it, or
-// its stub and the source beside it.
-func (v *pyView) moduleFiles(m pyModule) []string {
+// its stub and the source beside it ("" where there is none).
+func (v *pyView) moduleFiles(m pyModule) [2]string {
 	if m.file == "" {
-		return nil
+		return [2]string{}
 	}
 	sibling := m.file + "i"
 	if strings.HasSuffix(m.file, ".pyi") {
 		sibling = strings.TrimSuffix(m.file, "i")
 	}
-	var files []string
-	for _, rel := range []string{m.file, sibling} {
-		if f := v.file(rel); f != nil && f.py != nil {
-			files = append(files, rel)
+	files := [2]string{m.file, sibling}
+	for i, rel := range files {
+		if f := v.file(rel); f == nil || f.py == nil {
+			files[i] = ""
 		}
 	}
 	return files
