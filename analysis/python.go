@@ -177,11 +177,11 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 	return guards
 }
 
-// pyImportedInDef reports an import statement in the body of a function or method that
-// runs whenever it does: a package's module imported late to break an import cycle. One
-// in a try, an if or a with is a fallback or an optional part; one in a test expected
-// to fail may fail; one in an inner function may be code run elsewhere (a test's mock
-// module).
+// pyImportedInDef reports an import statement in the body of a function or method: a
+// package's module imported late, to break an import cycle or only when an option asks
+// for it. One in a try or a with (contextlib.suppress) is a fallback; one in a test
+// expected to fail may fail; one in an inner function may be code run elsewhere (a
+// test's mock module).
 func pyImportedInDef(t *flatTree, stmt int32) bool {
 	def := int32(-1)
 	for p := t.parent(stmt); p >= 0; p = t.parent(p) {
@@ -194,7 +194,7 @@ func pyImportedInDef(t *flatTree, stmt int32) bool {
 			if d := t.parent(p); d >= 0 && t.kind(d) == "decorated_definition" && pyExpectsFailure(t, d) {
 				return false
 			}
-		case "class_definition", "try_statement", "if_statement", "with_statement", "for_statement", "while_statement", "match_statement":
+		case "class_definition", "try_statement", "with_statement":
 			if def < 0 {
 				return false
 			}

@@ -377,9 +377,10 @@ class Assigned:
 	)
 }
 
-// A relative import in a def body (late, to break an import cycle) is checked like one
-// at the top: a renamed module or name is found there too. In a try, an if or a test
-// expected to fail it is a fallback; its calls are not judged (the def binds the name).
+// A relative import in a def body (late, to break an import cycle, or only when an
+// option asks) is checked like one at the top: a renamed module or name is found there
+// too. In a try, a with or a test expected to fail it is a fallback; its calls are not
+// judged (the def binds the name).
 func TestPythonRelativeImportsInDefs(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"pkg/__init__.py": "",
@@ -395,8 +396,12 @@ func TestPythonRelativeImportsInDefs(t *testing.T) {
             from ._speedups import fast
         except ImportError:
             fast = None
-        if TYPE_CHECKING:
+        with suppress(ImportError):
             from .typing import Alias
+
+    def lazy(self, fast):
+        if fast:
+            from .debug import rewritten
 
 
 @pytest.mark.xfail
@@ -416,5 +421,6 @@ def test_mock():
 	expectFindings(t, root,
 		"pkg/env.py:3:37 missing-export",
 		"pkg/env.py:4:14 unresolved-import",
+		"pkg/env.py:17:32 missing-export",
 	)
 }
