@@ -1,5 +1,7 @@
 package analysis
 
+import "bytes"
+
 // CommonJS: what a module assigns to its exports, when every write has a form that says
 // which name it makes, and the names a requirer takes from it by destructuring. A module
 // whose exports are written any other way (Object.assign, a computed key, a function
@@ -132,4 +134,32 @@ func requiredNames(t *flatTree, call int32) []importedName {
 		return names
 	}
 	return nil
+}
+
+// requireNamespace is the name a top-level `const u = require("./x")` (or var, or let)
+// binds the module to, or "" for a require call in any other place.
+func requireNamespace(t *flatTree, call int32) string {
+	if call < 0 || t.kind(call) != "call_expression" || t.field(call) != "value" {
+		return ""
+	}
+	decl := t.parent(call)
+	stmt := t.parent(decl)
+	name := t.child(decl, "name")
+	if t.kind(decl) != "variable_declarator" || name < 0 || t.kind(name) != "identifier" || stmt < 0 || t.parent(stmt) != 0 {
+		return ""
+	}
+	if k := t.kind(stmt); k != "lexical_declaration" && k != "variable_declaration" {
+		return ""
+	}
+	if fn := t.child(call, "function"); fn < 0 || !bytes.Equal(t.source(fn), []byte("require")) {
+		return ""
+	}
+	return t.text(name)
+}
+
+// objectMembers are what every object has: reading them off a module's exports is fine.
+var objectMembers = map[string]bool{
+	"constructor": true, "hasOwnProperty": true, "isPrototypeOf": true, "propertyIsEnumerable": true,
+	"toLocaleString": true, "toString": true, "valueOf": true, "__proto__": true,
+	"__defineGetter__": true, "__defineSetter__": true, "__lookupGetter__": true, "__lookupSetter__": true,
 }

@@ -87,11 +87,13 @@ func esWalk(t *flatTree, f *fileFacts) {
 			if call, args, ok := callOf(t, i, esCalls); ok {
 				f.calls = append(f.calls, call)
 				if call.Name == "require" && call.Qualifier == "" && len(args) == 1 && t.kind(args[0]) == "string" && !conditional(t, i) {
-					f.es.requires = append(f.es.requires, esImport{spec: stringContent(t, args[0]), specRange: t.rangeOf(args[0]), names: requiredNames(t, i)})
+					f.es.requires = append(f.es.requires, esImport{spec: stringContent(t, args[0]), specRange: t.rangeOf(args[0]),
+						names: requiredNames(t, i), namespace: requireNamespace(t, i)})
 				}
 			}
 		case "member_expression":
 			if ref, ok := refOf(t, i, esCalls); ok {
+				ref.Written, _ = assignedBy(t, i)
 				f.refs = append(f.refs, ref)
 			}
 		case "shorthand_property_identifier_pattern":
@@ -104,7 +106,11 @@ func esWalk(t *flatTree, f *fileFacts) {
 			field, declares := esLocalFields[parent]
 			switch {
 			case kind == "identifier" && declares && (field == "*" || field == t.field(i)):
-				f.locals[t.text(i)] = true
+				if parent != "variable_declarator" || requireNamespace(t, t.child(t.parent(i), "value")) == "" {
+					f.locals[t.text(i)] = true // a module bound by `const u = require(...)` is not a local
+				}
+			case kind == "identifier" && t.field(i) == "left" && parent == "assignment_expression":
+				f.locals[t.text(i)] = true // rebound: no longer what its declaration says
 			case t.field(i) == "name" && (parent == "function_declaration" || parent == "class_declaration") && t.grandparentKind(i) == "statement_block":
 				f.locals[t.text(i)] = true
 			}

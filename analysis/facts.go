@@ -39,6 +39,7 @@ type Ref struct {
 	Qualifier string
 	Name      string
 	Range     Range // of Name
+	Written   bool  // assigned to: q.name = ... (JavaScript)
 }
 
 // Call is a call site with its argument count.

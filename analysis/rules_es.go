@@ -308,13 +308,29 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		if r == missing {
 			out = append(out, unresolvedES(rel, req))
 		}
-		if exports, known := v.commonJSExports(target, r); known {
-			for _, n := range req.names {
-				if !exports[n.name] {
-					out = append(out, Diagnostic{File: rel, Range: n.rng, Severity: SeverityError, Rule: RuleMissingExport,
-						Message: fmt.Sprintf("%q does not export `%s`: the module assigns no such name to its exports", req.spec, n.name),
-						Related: []Related{{File: target, Message: fmt.Sprintf("%s is the module %q names", target, req.spec)}}})
-				}
+		exports, known := v.commonJSExports(target, r)
+		if !known {
+			continue
+		}
+		lacks := func(name string, rng Range, qualified string) {
+			out = append(out, Diagnostic{File: rel, Range: rng, Severity: SeverityError, Rule: RuleMissingExport,
+				Message: fmt.Sprintf("%s%q does not export `%s`: the module assigns no such name to its exports", qualified, req.spec, name),
+				Related: []Related{{File: target, Message: fmt.Sprintf("%s is the module %q names", target, req.spec)}}})
+		}
+		for _, n := range req.names {
+			if !exports[n.name] {
+				lacks(n.name, n.rng, "")
+			}
+		}
+		// u.name through `const u = require("./x")`, unless u is declared again or
+		// assigned, or the file writes names onto the module (u.extra = ...).
+		ns := req.namespace
+		if ns == "" || f.locals[ns] || slices.ContainsFunc(f.refs, func(ref Ref) bool { return ref.Qualifier == ns && ref.Written }) {
+			continue
+		}
+		for _, ref := range f.refs {
+			if ref.Qualifier == ns && !exports[ref.Name] && !objectMembers[ref.Name] {
+				lacks(ref.Name, ref.Range, fmt.Sprintf("`%s.%s`: ", ns, ref.Name))
 			}
 		}
 	}

@@ -294,9 +294,11 @@ func TestESRequiresOfRelativePaths(t *testing.T) {
 	)
 }
 
-// A name destructured from a require (or read off it) that the CommonJS module never
-// assigns to its exports is a missing export, when every write to its exports names
-// what it makes. A module that writes them another way is open.
+// A name destructured from a require, read off it, or read through the name a top-level
+// declaration binds it to, that the CommonJS module never assigns to its exports is a
+// missing export, when every write to its exports names what it makes. A module that
+// writes them another way is open; a binding declared again, assigned or written onto
+// is not judged.
 func TestESCommonJSExports(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"lib/named.js":   "exports.helper = function (a) {};\nmodule.exports.VERSION = 1;\nexports.helper.inner = 2;\n",
@@ -320,8 +322,27 @@ const { nothing } = require("./silent");
 const lost = require("./named").lost;
 require("./named").helper(1);
 `,
+		"lib/namespace.js": `const named = require("./named");
+var object = require("./object");
+let rebound = require("./named");
+const extended = require("./named");
+const shadowed = require("./named");
+
+named.helper(named.VERSION);
+named.renamed();
+object.a; object.gone; object.hasOwnProperty("a");
+rebound = null;
+rebound.anything;
+extended.added = 1;
+extended.added;
+function f(shadowed) {
+  return shadowed.other;
+}
+`,
 	})
 	expectFindings(t, root,
+		"lib/namespace.js:8:7 missing-export",
+		"lib/namespace.js:9:18 missing-export",
 		"lib/use.js:1:26 missing-export",
 		"lib/use.js:2:30 missing-export",
 		"lib/use.js:10:33 missing-export",
