@@ -193,9 +193,12 @@ func esImportOf(t *flatTree, n int32) esImport {
 					imp.names = append(imp.names, specifiers(t, part)...)
 				}
 			}
-		case "import_require_clause": // import x = require("./y")
+		case "import_require_clause": // import x = require("./y"): x is the module's namespace
 			if source := t.child(child, "source"); source >= 0 {
 				imp.spec, imp.specRange = stringContent(t, source), t.rangeOf(source)
+			}
+			if ids := t.children(child); len(ids) > 0 && t.kind(ids[0]) == "identifier" {
+				imp.namespace = t.text(ids[0])
 			}
 		}
 	}

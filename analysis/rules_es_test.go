@@ -348,3 +348,18 @@ function f(shadowed) {
 		"lib/use.js:10:33 missing-export",
 	)
 }
+
+// `import x = require("./y")` binds the module's namespace: a member it does not export,
+// or a call with the wrong count, is found as through `import * as x`.
+func TestESImportEqualsRequire(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"src/a.ts":  "export function f(a: number) {}\n",
+		"src/eq.ts": "const x = 1;\nexport = x;\n",
+		"src/m.ts":  "import a = require(\"./a\");\nimport eq = require(\"./eq\");\nimport gone = require(\"./gone\");\na.f(1);\na.f();\na.g();\neq.anything;\n",
+	})
+	expectFindings(t, root,
+		"src/m.ts:3:23 unresolved-import",
+		"src/m.ts:5:3 arity-mismatch",
+		"src/m.ts:6:3 missing-export",
+	)
+}
