@@ -3,7 +3,8 @@ package analysis
 import "bytes"
 
 // CommonJS: what a module assigns to its exports, when every write has a form that says
-// which name it makes, and the names a requirer takes from it by destructuring. A module
+// which name it makes, and the names a requirer takes from it (destructured, read off
+// the call, or read through a top-level binding). A module
 // whose exports are written any other way (Object.assign, a computed key, a function
 // assigned to module.exports, exports handed to a function) is open.
 
