@@ -62,6 +62,13 @@ var grammarGaps = map[string][]grammarGap{
 		// takes for a walrus. No expression follows := with <, >, ^ or =, so the match is
 		// a format spec wherever the code is valid.
 		{regexp.MustCompile(`:=[<>^=]`), func(m []byte) []byte { return []byte{':', '_', m[2]} }},
+		// Python 3.13 type parameter defaults, `class C[T = int]`, `def f[T: str = str]`:
+		// the default as one more parameter parses.
+		{regexp.MustCompile(`\b(?:class|def|type)[ \t]+\w+[ \t]*\[[^\]\n=]*=`), func(m []byte) []byte {
+			out := bytes.Clone(m)
+			out[len(out)-1] = ','
+			return out
+		}},
 	},
 	"typescript": {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, genericCallSignature, anonymousDefaultSignature, awaitParameter},
 	"tsx":        {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, anonymousDefaultSignature, awaitParameter},

@@ -128,6 +128,8 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"babel.d.ts", "import { Fork } from \"../types\";\nexport default function (fork: Fork): void;\n"},
 		{"shared.d.ts", "export default function <T>(fork: T): { geq: (than: any) => T };\n"},
 		{"asyncify.d.ts", "export declare function maybeAsync<R, This>(that: This, start: (this: This, await: Yield) => R): R;\n"},
+		// Python 3.13 type parameter defaults.
+		{"defaults.py", "class C[T = int]:\n    pass\n\ndef f[T = int, U: str = str](x: T) -> T:\n    return x\n\ntype Alias[T = dict[str, int]] = list[T]\n"},
 		// The go command takes a file without a final newline; the grammar did not.
 		{"eof.go", "package p\n\ntype T struct{}"},
 		{"eof2.go", "package p\n\nconst (\n\tA = 1\n)"},
