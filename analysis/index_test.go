@@ -33,6 +33,7 @@ func TestIncrementalRecheckMatchesAFullScan(t *testing.T) {
 		"web/util.ts":     "export function fmt(a: number): string { return String(a); }\n",
 		"web/barrel.ts":   "export * from \"./util\";\n",
 		"web/app.ts":      "import { fmt } from \"./barrel\";\nimport { late } from \"./later\";\nfmt(1);\nlate();\n",
+		"web/alias.ts":    "import { fmt, nothing } from \"@web/util\";\n", // a package until a tsconfig says otherwise
 		"pkg/__init__.py": "from .core import run\n",
 		"pkg/core.py":     "def run(a):\n    return a\n",
 		"main.py":         "from pkg.core import run\n\nrun(1)\n",
@@ -60,6 +61,12 @@ func TestIncrementalRecheckMatchesAFullScan(t *testing.T) {
 			t.Fatal(err)
 		}
 		ix.Remove(rel)
+	}
+	config := func(rel, content string) { // a file the index does not hold
+		if err := os.WriteFile(filepath.Join(root, rel), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ix.Touch(rel)
 	}
 	touch := func(rel string, dir bool) {
 		p := filepath.Join(root, filepath.FromSlash(rel))
@@ -119,6 +126,17 @@ func TestIncrementalRecheckMatchesAFullScan(t *testing.T) {
 		{"the Go package renamed (its importers name it differently now)", func() {
 			write("lib/lib.go", "package library\n\nfunc Sum(a, b int) int { return a + b }\n\nfunc Mul(a, b int) int { return a * b }\n")
 		}, nil},
+		{"a tsconfig makes @web/ a path alias", func() {
+			config("tsconfig.json", `{"compilerOptions": {"baseUrl": ".", "paths": {"@web/*": ["web/*"]}}}`)
+		}, []string{"web/alias.ts missing-export"}},
+		{"the alias moved to a config it extends", func() {
+			config("base.json", `{"compilerOptions": {"paths": {"@other/*": ["web/*"]}}}`)
+			config("tsconfig.json", `{"extends": "./base.json"}`)
+		}, nil},
+		{"the extended config names @web/", func() {
+			config("base.json", `{"compilerOptions": {"paths": {"@web/*": ["web/*"]}}}`)
+		}, []string{"web/alias.ts missing-export"}},
+		{"no tsconfig", func() { remove("tsconfig.json") }, nil},
 	}
 	some := []string{"main.py", "web/app.ts"}
 	for _, step := range steps {

@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -32,7 +30,7 @@ var (
 // esView is the TypeScript/JavaScript part of the index for one evaluation of the rules.
 type esView struct {
 	*evaluation
-	tsconfigs map[string]*tsconfig // by directory; nil when none applies
+	tsconfigs map[string]memo[*tsconfig] // by directory; nil when none applies
 	exports   map[string]memo[*moduleExports]
 	computing map[string]bool // modules whose exports are being computed: a cycle
 }
@@ -49,7 +47,7 @@ func (e *moduleExports) has(name string) bool {
 }
 
 func newESView(e *evaluation) *esView {
-	return &esView{evaluation: e, tsconfigs: map[string]*tsconfig{}, exports: map[string]memo[*moduleExports]{},
+	return &esView{evaluation: e, tsconfigs: map[string]memo[*tsconfig]{}, exports: map[string]memo[*moduleExports]{},
 		computing: map[string]bool{}}
 }
 
@@ -439,22 +437,21 @@ func (c *tsconfig) candidates(spec string) []string {
 	return out
 }
 
-// tsconfigFor finds the tsconfig.json (or jsconfig.json) nearest above dir.
+// tsconfigFor finds the tsconfig.json (or jsconfig.json) nearest above dir. The configs
+// it reads, and those it looked for, are reads of the checks that use it: a config
+// edited, created or removed re-checks them.
 func (v *esView) tsconfigFor(dir string) *tsconfig {
-	if cfg, ok := v.tsconfigs[dir]; ok {
-		return cfg
-	}
-	var cfg *tsconfig
-	for _, name := range []string{"tsconfig.json", "jsconfig.json"} {
-		if cfg = readTSConfig(v.ix.root, path.Join(dir, name), 0); cfg != nil {
-			break
+	return remember(v.evaluation, v.tsconfigs, dir, func() *tsconfig {
+		for _, name := range []string{"tsconfig.json", "jsconfig.json"} {
+			if cfg := readTSConfig(v.readFile, path.Join(dir, name), 0); cfg != nil {
+				return cfg
+			}
 		}
-	}
-	if cfg == nil && dir != "." && dir != "" {
-		cfg = v.tsconfigFor(path.Dir(dir))
-	}
-	v.tsconfigs[dir] = cfg
-	return cfg
+		if dir != "." && dir != "" {
+			return v.tsconfigFor(path.Dir(dir))
+		}
+		return nil
+	})
 }
 
 var (
@@ -467,11 +464,11 @@ var (
 // 5.0; later ones win, and the file's own options win over all): monorepos declare
 // their path aliases in a base config. A config extended from a package is not seen,
 // and what is not seen is not used.
-func readTSConfig(root, rel string, depth int) *tsconfig {
+func readTSConfig(read func(rel string) ([]byte, error), rel string, depth int) *tsconfig {
 	if depth > 8 { // a cycle of extends
 		return nil
 	}
-	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	src, err := read(rel)
 	if err != nil {
 		return nil
 	}
@@ -509,7 +506,7 @@ func readTSConfig(root, rel string, depth int) *tsconfig {
 		if !strings.HasSuffix(base, ".json") {
 			base += ".json"
 		}
-		if inherited := readTSConfig(root, base, depth+1); inherited != nil {
+		if inherited := readTSConfig(read, base, depth+1); inherited != nil {
 			if inherited.baseURL != "" {
 				cfg.baseURL = inherited.baseURL
 			}
