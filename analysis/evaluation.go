@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 )
 
 // An evaluation applies the rules to some files of the index and records, for each file,
@@ -121,18 +122,32 @@ func (e *evaluation) check(rel string, f *fileFacts) ([]Diagnostic, readSet) {
 				out = append(out, d)
 			}
 		}
-	case f.es != nil && !f.generated:
+	case f.es != nil && !f.generated && !fixture(rel):
 		out = append(out, e.ecmascript().checkFile(rel, f)...)
 		if !f.broken() { // error recovery can make one definition look like two
 			out = append(out, esDuplicates(rel, f)...)
 		}
-	case f.py != nil && !f.generated:
+	case f.py != nil && !f.generated && !fixture(rel):
 		out = append(out, e.python().checkFile(rel, f)...)
 		if !f.broken() {
 			out = append(out, pyDuplicates(rel, f)...)
 		}
 	}
 	return out, e.pop()
+}
+
+// fixture reports a file under a directory of test inputs (fixtures, __fixtures__,
+// testdata, test-data): linters' and bundlers' tests keep imports of missing modules
+// and wrong calls there on purpose. Its syntax errors are reported, nothing else; its
+// facts still count for the files that import it. (Go's testdata is goToolIgnores'.)
+func fixture(rel string) bool {
+	for part := range strings.SplitSeq(path.Dir(rel), "/") {
+		switch part {
+		case "fixtures", "__fixtures__", "testdata", "test-data":
+			return true
+		}
+	}
+	return false
 }
 
 // The language views are built on first use: an evaluation of a TypeScript edit does not

@@ -363,3 +363,21 @@ func TestESImportEqualsRequire(t *testing.T) {
 		"src/m.ts:6:3 missing-export",
 	)
 }
+
+// Test inputs (fixtures, __fixtures__, testdata) hold broken imports and wrong calls on
+// purpose: only their syntax errors are reported. What they define still counts for the
+// files that import them.
+func TestFixturesReportOnlySyntaxErrors(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"tests/fixtures/import-missing.js": "import foo from './does-not-exist';\nconst { x } = require('./nowhere');\n",
+		"tests/__fixtures__/broken.ts":     "export function f(a: number) {}\nf();\nlet y = (1 + ;\n",
+		"tests/testdata/unresolved.py":     "from .missing import thing\n",
+		"tests/fixtures/lib.ts":            "export function g(a: number) {}\n",
+		"tests/uses-fixture.ts":            "import { g, h } from './fixtures/lib';\ng();\n",
+	})
+	expectFindings(t, root,
+		"tests/__fixtures__/broken.ts:3:7 syntax-error",
+		"tests/uses-fixture.ts:1:13 missing-export",
+		"tests/uses-fixture.ts:2:1 arity-mismatch",
+	)
+}
