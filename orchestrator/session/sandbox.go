@@ -119,7 +119,7 @@ func resolveExisting(p string) (string, error) {
 // cannot lead them out of the workspace.
 func (s *Sandbox) ReadFile(rel string) ([]byte, error) {
 	var data []byte
-	err := s.inRoot(func(root *os.Root) (err error) {
+	err := s.InRoot(func(root *os.Root) (err error) {
 		data, err = root.ReadFile(filepath.FromSlash(rel))
 		return err
 	})
@@ -128,10 +128,12 @@ func (s *Sandbox) ReadFile(rel string) ([]byte, error) {
 
 // WriteFile: see ReadFile.
 func (s *Sandbox) WriteFile(rel string, data []byte) error {
-	return s.inRoot(func(root *os.Root) error { return store.ReplaceIn(root, rel, data) })
+	return s.InRoot(func(root *os.Root) error { return store.ReplaceIn(root, rel, data) })
 }
 
-func (s *Sandbox) inRoot(do func(*os.Root) error) error {
+// InRoot runs do with the workspace opened as an os.Root, for tools that read many
+// files (grep) and would otherwise open it once per file.
+func (s *Sandbox) InRoot(do func(*os.Root) error) error {
 	root, err := os.OpenRoot(s.root)
 	if err != nil {
 		return err

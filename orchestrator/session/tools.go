@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -272,32 +273,37 @@ func grep(_ context.Context, s *Session, args map[string]any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var out []string
-	search := func(rel string) bool {
-		if !matchesGlob(glob, rel) {
-			return true
-		}
-		data, err := s.cfg.Sandbox.ReadFile(rel)
-		if err != nil || len(data) > 1<<20 || bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
-			return true
-		}
-		for n, line := range strings.Split(string(data), "\n") {
-			if re.MatchString(line) {
-				out = append(out, fmt.Sprintf("%s:%d: %s", rel, n+1, strings.TrimRight(line, "\r")))
-				if len(out) == maxGrepMatches {
-					return false
-				}
-			}
-		}
-		return true
-	}
 	abs, rel, err := s.cfg.Sandbox.Resolve(dir)
 	if err != nil {
 		return "", err
 	}
-	if info, err := os.Stat(abs); err == nil && !info.IsDir() {
-		search(rel)
-	} else if err := walk(s, dir, search); err != nil {
+	var out []string
+	err = s.cfg.Sandbox.InRoot(func(root *os.Root) error {
+		search := func(rel string) bool {
+			if !matchesGlob(glob, rel) {
+				return true
+			}
+			data, err := root.ReadFile(filepath.FromSlash(rel))
+			if err != nil || len(data) > 1<<20 || bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
+				return true
+			}
+			for n, line := range strings.Split(string(data), "\n") {
+				if re.MatchString(line) {
+					out = append(out, fmt.Sprintf("%s:%d: %s", rel, n+1, strings.TrimRight(line, "\r")))
+					if len(out) == maxGrepMatches {
+						return false
+					}
+				}
+			}
+			return true
+		}
+		if info, err := os.Stat(abs); err == nil && !info.IsDir() {
+			search(rel)
+			return nil
+		}
+		return walk(s, dir, search)
+	})
+	if err != nil {
 		return "", err
 	}
 	if len(out) == 0 {
