@@ -5,34 +5,44 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
+
+	"golang.org/x/mod/modfile"
 )
 
-// goModule is a module of the workspace: its path and the directory of its go.mod.
+// goModule is a module of the workspace: its path, the directory of its go.mod, and the
+// modules it requires.
 type goModule struct {
-	path string
-	dir  string // relative, "" for the root
+	path     string
+	dir      string // relative, "" for the root
+	requires []string
 }
 
-var moduleLine = regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)"?`)
-
-// readGoModule reads the module path of a go.mod.
+// readGoModule reads a go.mod.
 func readGoModule(root, rel string) (goModule, bool) {
 	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
 	if err != nil {
 		return goModule{}, false
 	}
-	m := moduleLine.FindSubmatch(src)
-	if m == nil {
+	f, err := modfile.ParseLax(rel, src, nil)
+	if err != nil || f.Module == nil {
 		return goModule{}, false
 	}
 	dir := path.Dir(rel)
 	if dir == "." {
 		dir = ""
 	}
-	return goModule{path: string(m[1]), dir: dir}, true
+	m := goModule{path: f.Module.Mod.Path, dir: dir}
+	for _, r := range f.Require {
+		m.requires = append(m.requires, r.Mod.Path)
+	}
+	return m, true
+}
+
+// underPath reports whether importPath is modulePath or one of its packages.
+func underPath(importPath, modulePath string) bool {
+	return importPath == modulePath || strings.HasPrefix(importPath, modulePath+"/")
 }
 
 // goPackage is a directory's Go package as the rules see it.
@@ -128,8 +138,15 @@ func (v *goView) moduleOf(dir string) *goModule {
 // version from elsewhere, so nothing is certain about them.
 func (v *goView) resolve(importPath, from string) (dir string, ok bool) {
 	m := v.moduleOf(from)
-	if m == nil || !(importPath == m.path || strings.HasPrefix(importPath, m.path+"/")) {
+	if m == nil || !underPath(importPath, m.path) {
 		return "", false
+	}
+	for _, r := range m.requires {
+		// A required module with a longer path provides the package (the module of
+		// the repository's subdirectory, which a published copy leaves out).
+		if len(r) > len(m.path) && underPath(importPath, r) {
+			return "", false
+		}
 	}
 	dir = path.Join(m.dir, strings.TrimPrefix(strings.TrimPrefix(importPath, m.path), "/"))
 	if dir == "" {

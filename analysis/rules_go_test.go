@@ -91,7 +91,9 @@ func use() {
 
 func TestGoHardNegatives(t *testing.T) {
 	root := writeTree(t, map[string]string{
-		"go.mod":                   "module example.com/shop\n\ngo 1.22\n",
+		// api/ is a module of its own, which a published copy of the repository leaves out.
+		"go.mod":                   "module example.com/shop\n\ngo 1.22\n\nrequire (\n\texample.com/shop/api v1.2.0\n\tgolang.org/x/mod v0.42.0\n)\n",
+		"web/api.go":               "package web\n\nimport \"example.com/shop/api/types\"\n\nvar _ = types.Order{}\n",
 		"cart/cart.go":             cartPkg,
 		"cart/platform_linux.go":   "package cart\n\nfunc Platform() string { return \"linux\" }\n",
 		"cart/platform_windows.go": "package cart\n\nfunc Platform() string { return \"windows\" }\n",

@@ -183,7 +183,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 			continue
 		}
 		if m := goTestPackage.FindStringSubmatch(line); m != nil {
-			if hasModule && (m[1] == module.path || strings.HasPrefix(m[1], module.path+"/")) {
+			if hasModule && underPath(m[1], module.path) {
 				dir := strings.TrimPrefix(strings.TrimPrefix(m[1], module.path), "/")
 				for _, a := range goPending {
 					add(filepath.Join(dir, a.file), a.line, 0, RuleTestFailure, a.msg)
