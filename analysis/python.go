@@ -3,6 +3,7 @@ package analysis
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -70,12 +71,32 @@ func extractPython(_ string, t *flatTree, f *fileFacts) {
 	pyStatements(t, 0, f, true)
 	guards := pyWalk(t, f)
 	py.redefined = pyUnusedRedefinitions(f.defs, src)
+	guarded := func(r Range) bool {
+		return slices.ContainsFunc(guards, func(g Range) bool { return !before(r.Start, g.Start) && before(r.Start, g.End) })
+	}
 	for i, call := range f.calls {
-		for _, g := range guards {
-			if !before(call.Range.Start, g.Start) && before(call.Range.Start, g.End) {
-				f.calls[i].Uncountable = true
-			}
+		if guarded(call.Range) {
+			f.calls[i].Uncountable = true
 		}
+	}
+	f.refs = slices.DeleteFunc(f.refs, func(r Ref) bool { return !r.Written && guarded(r.Range) })
+}
+
+// pyAssignedTo reports whether the attribute at i is written: assigned, augmented,
+// deleted, or a loop's or a with's target.
+func pyAssignedTo(t *flatTree, i int32) bool {
+	n := i
+	for {
+		switch t.parentKind(n) {
+		case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression", "list_splat_pattern":
+			n = t.parent(n)
+			continue
+		case "assignment", "augmented_assignment", "for_statement", "for_in_clause":
+			return t.field(n) == "left"
+		case "delete_statement", "as_pattern_target":
+			return true
+		}
+		return false
 	}
 }
 
@@ -103,12 +124,20 @@ var pyLocalFields = map[string]string{
 	"as_pattern_target":        "*",
 }
 
-// pyWalk reads calls with their arguments, global declarations, the names bound below
-// the module level, and the relative imports in def bodies. It returns the ranges where
-// a wrong argument count is the point: inside try (a test expecting TypeError), in a
-// `with ...raises(...)` block, in a test expected to fail, or deferred in a lambda.
+// pyWalk reads calls with their arguments, the attributes read or written of names
+// that module-level imports bind, global declarations, the names bound below the module
+// level, and the relative imports in def bodies. It returns the ranges where a wrong
+// argument count or a missing attribute is the point: inside try (a test expecting
+// TypeError, a fallback for AttributeError), in a `with ...raises(...)` block, in a test
+// expected to fail, or deferred in a lambda.
 func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 	f.locals = map[string]bool{}
+	imported := map[string]bool{} // the names module-level imports bind
+	for _, imp := range f.py.imports {
+		for _, n := range imp.names {
+			imported[n.local] = true
+		}
+	}
 	for i := range int32(len(t.nodes)) {
 		switch t.kind(i) {
 		case "call":
@@ -144,10 +173,14 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 				}
 			}
 		case "attribute":
-			if pyNamesAClass(t, i) {
-				if ref, ok := refOf(t, i, pyCalls); ok {
-					f.refs = append(f.refs, ref)
-				}
+			if t.field(i) == "function" && t.parentKind(i) == "call" {
+				continue // the call's
+			}
+			// Only a module's attributes are judged: self.x and the like are not kept.
+			if qual, _, ok := qualifiedName(t, i, pyCalls); ok && imported[string(t.source(qual))] {
+				ref, _ := refOf(t, i, pyCalls)
+				ref.Written = pyAssignedTo(t, i)
+				f.refs = append(f.refs, ref)
 			}
 		case "identifier":
 			if pyBindsLocally(t, i) {
@@ -211,26 +244,6 @@ func pyExpectsFailure(t *flatTree, def int32) bool {
 		if d := t.source(c); t.kind(c) == "decorator" && (bytes.Contains(bytes.ToLower(d), []byte("xfail")) || bytes.Contains(d, []byte("expectedFailure"))) {
 			return true
 		}
-	}
-	return false
-}
-
-// pyNamesAClass reports whether attribute i (m.Name) stands where only a class can: an
-// exception caught or raised, or a base class. A module attribute set from outside (m.x
-// = ...) is seldom one, so these uses are judged; other attribute reads are not.
-func pyNamesAClass(t *flatTree, i int32) bool {
-	p := t.parent(i)
-	if k := t.kind(p); k == "tuple" || k == "as_pattern" {
-		p = t.parent(p)
-		if t.kind(p) == "as_pattern" || t.kind(p) == "tuple" {
-			p = t.parent(p)
-		}
-	}
-	switch t.kind(p) {
-	case "except_clause", "raise_statement":
-		return true
-	case "argument_list":
-		return t.kind(t.parent(p)) == "class_definition"
 	}
 	return false
 }
@@ -420,11 +433,24 @@ func pyStatements(t *flatTree, block int32, f *fileFacts, unconditional bool) {
 			}
 		case "expression_statement":
 			for _, e := range t.children(stmt) {
+				if pyHandsOverModule(t, e) {
+					py.open = true
+				}
 				// a = b = value nests the second assignment in the first's right side.
 				for e >= 0 && (t.kind(e) == "assignment" || t.kind(e) == "augmented_assignment") {
 					left := t.child(e, "left")
 					pyBindTargets(t, left, py)
 					e = t.child(e, "right")
+				}
+			}
+		case "type_alias_statement": // type Name[T] = ...
+			if children := t.children(stmt); len(children) > 0 {
+				name := t.children(children[0])
+				if len(name) > 0 && t.kind(name[0]) == "generic_type" {
+					name = t.children(name[0])
+				}
+				if len(name) > 0 {
+					bind(name[0])
 				}
 			}
 		case "for_statement":
@@ -458,6 +484,19 @@ func pyCompound(t *flatTree, stmt int32, f *fileFacts) {
 			pyCompound(t, child, f)
 		}
 	}
+}
+
+// pyHandsOverModule reports a call, made for its effect, that is given the module's own
+// name: a helper that may give the module attributes at run time, as trio's
+// enable_attribute_deprecations(__name__) does by changing the module's class.
+func pyHandsOverModule(t *flatTree, e int32) bool {
+	if t.kind(e) != "call" {
+		return false
+	}
+	args := t.childOfKind(e, "arguments", "argument_list")
+	return args >= 0 && slices.ContainsFunc(t.children(args), func(a int32) bool {
+		return t.kind(a) == "identifier" && t.text(a) == "__name__"
+	})
 }
 
 func pyBindTargets(t *flatTree, n int32, py *pyFacts) {

@@ -187,6 +187,7 @@ func (v *pyView) hasSiblingNamed(p string) bool {
 var moduleAttributes = map[string]bool{
 	"__doc__": true, "__name__": true, "__file__": true, "__path__": true, "__spec__": true,
 	"__loader__": true, "__package__": true, "__builtins__": true, "__dict__": true,
+	"__annotations__": true, "__cached__": true,
 }
 
 // defines reports whether a module binds name (known is false when it cannot be told).
@@ -441,8 +442,16 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			Message: fmt.Sprintf("`%s.%s`: the module does not define `%s`", qualifier, name, name), Related: related})
 		return true
 	}
+	written := map[string]bool{} // q.name the file assigns: its reads need no definition
 	for _, ref := range f.refs {
-		lacks(ref.Qualifier, ref.Name, ref.Range)
+		if ref.Written {
+			written[ref.Qualifier+"."+ref.Name] = true
+		}
+	}
+	for _, ref := range f.refs {
+		if !written[ref.Qualifier+"."+ref.Name] {
+			lacks(ref.Qualifier, ref.Name, ref.Range)
+		}
 	}
 
 	self := pyModule{kind: source, file: rel}

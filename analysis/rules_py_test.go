@@ -206,10 +206,11 @@ func TestExtensionModulesDeclaredByTheBuild(t *testing.T) {
 }
 
 // A call through a module (import m; from pkg import m; import pkg.m as m) to a name
-// the module does not define is a missing export, and so is such a class caught, raised
-// or derived from: a renamed function's callers are found where they call it, not only
-// where they import it. Where the name may not be that module (a parameter, a second
-// binding), the module is open, or the file probes for the name, nothing is said.
+// the module does not define is a missing export, and so is any other read of it (a
+// class caught, raised or derived from, a constant, a function passed as a value): a
+// renamed function's callers are found where they use it, not only where they import
+// it. Where the name may not be that module (a parameter, a second binding), the module
+// is open, the file probes for the name, sets it, or reads it in a try, nothing is said.
 func TestCallsThroughAModuleToNamesItLacks(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"pkg/__init__.py": "",
@@ -221,13 +222,23 @@ func TestCallsThroughAModuleToNamesItLacks(t *testing.T) {
 		"shadow.py":  "from pkg import util\n\ndef f(util):\n    util.whatever()\n",
 		"rebound.py": "from pkg import util\nutil = wrap(util)\nutil.whatever()\n",
 		"probed.py":  "from pkg import util\nif hasattr(util, 'newer'):\n    util.newer()\nfast = getattr(util, \"faster\", None) and util.faster()\n",
-		// Where only a class can stand: caught, raised, a base class. Other reads are not judged.
-		"classes.py": "from pkg import util\n\nclass A(util.Klass, util.NoBase):\n    pass\n\ntry:\n    pass\nexcept (util.Klass, util.GoneError) as e:\n    raise util.Gone from e\n\nx = util.not_judged\n",
+		"classes.py": "from pkg import util\n\nclass A(util.Klass, util.NoBase):\n    pass\n\ntry:\n    pass\nexcept (util.Klass, util.GoneError) as e:\n    raise util.Gone from e\n\nx = util.LIMIT\nrun(callback=util.helper, other=util.renamed_helper)\n",
+		"written.py": "from pkg import util\n\nutil.LIMIT = 3\n(util.a, util.b) = 1, 2\nprint(util.LIMIT, util.a)\ndel util.b\n",
+		"tried.py":   "from pkg import util\n\ntry:\n    fast = util.fast_path\nexcept AttributeError:\n    fast = None\n",
+		// trio's deprecated attributes: a helper given the module's name gives it a __getattr__.
+		"pkg/deprecating.py": "from . import _deprecate\n\n_deprecate.enable_attribute_deprecations(__name__)\n",
+		"pkg/_deprecate.py":  "def enable_attribute_deprecations(name):\n    pass\n",
+		"deprecated.py":      "from pkg import deprecating\n\nprint(deprecating.old_name, deprecating.__annotations__)\n",
+		// A type statement (Python 3.12) binds its name.
+		"pkg/types.py": "type Alias = int\ntype Pair[T] = tuple[T, T]\n",
+		"typed.py":     "from pkg.types import Alias, Pair\nfrom pkg import types\n\nprint(types.Alias, types.Pair)\n",
 	})
 	expectFindings(t, root,
 		"classes.py:3:26 missing-export",
 		"classes.py:8:26 missing-export",
 		"classes.py:9:16 missing-export",
+		"classes.py:11:10 missing-export",
+		"classes.py:12:38 missing-export",
 		"main.py:6:7 missing-export",
 		"main.py:8:3 missing-export",
 		"main.py:10:6 missing-export",
