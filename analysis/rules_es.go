@@ -305,6 +305,7 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		target, r := v.resolve(req.spec, rel)
 		if r == missing {
 			out = append(out, unresolvedES(rel, req))
+			continue
 		}
 		exports, known := v.commonJSExports(target, r)
 		if !known {
