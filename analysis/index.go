@@ -37,6 +37,10 @@ type Index struct {
 	// goPackages are the Go packages by directory, shared by the evaluations; nil when a
 	// Go file came, went, or changed its package clause or build status since.
 	goPackages map[string]*goPackage
+	// pySetOnModules are the attribute names some Python file sets on a module it
+	// imports (pyFacts.setsOnModules), shared by the evaluations; nil when a file's
+	// changed since.
+	pySetOnModules map[string]bool
 
 	// The rules' results, kept up to date incrementally (see evaluation).
 	findings map[string][]Diagnostic // by file
@@ -176,6 +180,32 @@ func (ix *Index) setFile(rel string, f *fileFacts) {
 	if strings.HasSuffix(rel, ".go") && (old == nil || f == nil || old.pkg != f.pkg || old.neverBuilt != f.neverBuilt) {
 		ix.goPackages = nil
 	}
+	if !slices.Equal(setsOnModules(old), setsOnModules(f)) {
+		ix.pySetOnModules = nil
+		ix.markReaders(pySetOnModulesKey)
+	}
+}
+
+// setsOnModules is what a Python file sets on modules it imports.
+func setsOnModules(f *fileFacts) []string {
+	if f == nil || f.py == nil {
+		return nil
+	}
+	return f.py.setsOnModules
+}
+
+// pySetOnModulesKey is what a check reads when it asks pySetOnModules: no path is
+// named so.
+const pySetOnModulesKey = "\x00attributes set on Python modules"
+
+func pySetOnModulesOf(files map[string]*fileFacts) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range files {
+		for _, name := range setsOnModules(f) {
+			out[name] = true
+		}
+	}
+	return out
 }
 
 // Remove forgets a file, or a directory and everything below it.
@@ -213,8 +243,14 @@ func (ix *Index) Touch(rel string) {
 // rel, listed rel as a directory, or listed the directory rel is in. ix.mu is held.
 func (ix *Index) changed(rel string) {
 	ix.stale[rel] = true
+	ix.markReaders(rel, listingKey(rel), listingKey(path.Dir(rel)))
+}
+
+// markReaders marks for a new check every file whose last check read one of keys.
+// ix.mu is held.
+func (ix *Index) markReaders(keys ...string) {
 	readers := ix.reverseDependencies()
-	for _, key := range []string{rel, listingKey(rel), listingKey(path.Dir(rel))} {
+	for _, key := range keys {
 		for file := range readers[key] {
 			ix.stale[file] = true
 		}
@@ -284,7 +320,7 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 	}
 
 	ix.mu.Lock()
-	ix.files, ix.skipped, ix.goModules, ix.goPackages = facts, skipped, modules, nil
+	ix.files, ix.skipped, ix.goModules, ix.goPackages, ix.pySetOnModules = facts, skipped, modules, nil, nil
 	ix.findings, ix.reads, ix.readers, ix.stale = map[string][]Diagnostic{}, map[string]readSet{}, nil, map[string]bool{}
 	for rel := range facts {
 		ix.stale[rel] = true
@@ -464,6 +500,9 @@ func (ix *Index) evaluate() {
 	}
 	if ix.goPackages == nil {
 		ix.goPackages = goPackagesOf(ix.files)
+	}
+	if ix.pySetOnModules == nil {
+		ix.pySetOnModules = pySetOnModulesOf(ix.files)
 	}
 	checked := ix.check(stale)
 	for i, rel := range stale {

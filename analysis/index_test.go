@@ -137,6 +137,14 @@ func TestIncrementalRecheckMatchesAFullScan(t *testing.T) {
 			config("base.json", `{"compilerOptions": {"paths": {"@web/*": ["web/*"]}}}`)
 		}, []string{"web/alias.ts missing-export"}},
 		{"no tsconfig", func() { remove("tsconfig.json") }, nil},
+		{"a module attribute one file sets and another reads", func() {
+			write("pkg/env.py", "from pkg import core\n\ndef setup():\n    core.outbox = []\n")
+			write("mail.py", "from pkg import core\n\nprint(core.outbox)\n")
+		}, nil},
+		{"no longer set", func() { write("pkg/env.py", "def setup():\n    pass\n") }, []string{"mail.py missing-export"}},
+		{"set with setattr", func() {
+			write("pkg/env.py", "from pkg import core\n\nsetattr(core, \"outbox\", [])\n")
+		}, nil},
 	}
 	some := []string{"main.py", "web/app.ts"}
 	for _, step := range steps {

@@ -47,6 +47,10 @@ type pyFacts struct {
 	// probed are the attributes the file asks a name for, hasattr(m, "x") or
 	// getattr(m, "x", ...): "m.x". It expects some modules to lack them.
 	probed map[string]bool
+	// setsOnModules are the attribute names the file sets on a name an import binds
+	// (m.x = ..., setattr(m, "x", ...)): a module's namespace filled from outside, as
+	// Django's test set-up gives django.core.mail an outbox. Sorted, unique.
+	setsOnModules []string
 }
 
 // pyWritesModules matches a write to sys.modules: an entry set or added to, or an
@@ -80,6 +84,8 @@ func extractPython(_ string, t *flatTree, f *fileFacts) {
 		}
 	}
 	f.refs = slices.DeleteFunc(f.refs, func(r Ref) bool { return !r.Written && guarded(r.Range) })
+	slices.Sort(py.setsOnModules)
+	py.setsOnModules = slices.Compact(py.setsOnModules)
 }
 
 // pyAssignedTo reports whether the attribute at i is written: assigned, augmented,
@@ -159,12 +165,19 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 				}
 			}
 			f.calls = append(f.calls, call)
-			if (call.Name == "hasattr" || call.Name == "getattr") && call.Qualifier == "" && len(args) >= 2 &&
-				t.kind(args[0]) == "identifier" && t.kind(args[1]) == "string" {
-				if f.py.probed == nil {
-					f.py.probed = map[string]bool{}
+			if call.Qualifier == "" && len(args) >= 2 && t.kind(args[0]) == "identifier" && t.kind(args[1]) == "string" {
+				attribute := strings.Trim(t.text(args[1]), `"'`)
+				switch call.Name {
+				case "hasattr", "getattr":
+					if f.py.probed == nil {
+						f.py.probed = map[string]bool{}
+					}
+					f.py.probed[t.text(args[0])+"."+attribute] = true
+				case "setattr":
+					if imported[t.text(args[0])] {
+						f.py.setsOnModules = append(f.py.setsOnModules, attribute)
+					}
 				}
-				f.py.probed[t.text(args[0])+"."+strings.Trim(t.text(args[1]), `"'`)] = true
 			}
 		case "global_statement":
 			for _, name := range t.children(i) {
@@ -181,6 +194,9 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 				ref, _ := refOf(t, i, pyCalls)
 				ref.Written = pyAssignedTo(t, i)
 				f.refs = append(f.refs, ref)
+				if ref.Written {
+					f.py.setsOnModules = append(f.py.setsOnModules, ref.Name)
+				}
 			}
 		case "identifier":
 			if pyBindsLocally(t, i) {

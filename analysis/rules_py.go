@@ -255,6 +255,14 @@ func (v *pyView) definesAlong(m pyModule, name string, along map[string]bool) (k
 	return known, false
 }
 
+// setFromOutside reports whether some file of the workspace sets an attribute of that
+// name on a module it imports: which module is not resolved, so a module lacking name is
+// given the benefit of the doubt.
+func (v *pyView) setFromOutside(name string) bool {
+	v.read(pySetOnModulesKey)
+	return v.ix.pySetOnModules[name]
+}
+
 // moduleFiles are the Python files of a module: its source and a stub beside it, or
 // its stub and the source beside it ("" where there is none).
 func (v *pyView) moduleFiles(m pyModule) [2]string {
@@ -431,7 +439,7 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		if !ok || f.py.probed[qualifier+"."+name] {
 			return false
 		}
-		if known, has := v.defines(m, name); !known || has {
+		if known, has := v.defines(m, name); !known || has || v.setFromOutside(name) {
 			return false
 		}
 		related := []Related{}
@@ -442,14 +450,8 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			Message: fmt.Sprintf("`%s.%s`: the module does not define `%s`", qualifier, name, name), Related: related})
 		return true
 	}
-	written := map[string]bool{} // q.name the file assigns: its reads need no definition
 	for _, ref := range f.refs {
-		if ref.Written {
-			written[ref.Qualifier+"."+ref.Name] = true
-		}
-	}
-	for _, ref := range f.refs {
-		if !written[ref.Qualifier+"."+ref.Name] {
+		if !ref.Written {
 			lacks(ref.Qualifier, ref.Name, ref.Range)
 		}
 	}

@@ -210,7 +210,8 @@ func TestExtensionModulesDeclaredByTheBuild(t *testing.T) {
 // class caught, raised or derived from, a constant, a function passed as a value): a
 // renamed function's callers are found where they use it, not only where they import
 // it. Where the name may not be that module (a parameter, a second binding), the module
-// is open, the file probes for the name, sets it, or reads it in a try, nothing is said.
+// is open, the file probes for the name or reads it in a try, or some file sets a module
+// attribute of that name, nothing is said.
 func TestCallsThroughAModuleToNamesItLacks(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"pkg/__init__.py": "",
@@ -222,9 +223,13 @@ func TestCallsThroughAModuleToNamesItLacks(t *testing.T) {
 		"shadow.py":  "from pkg import util\n\ndef f(util):\n    util.whatever()\n",
 		"rebound.py": "from pkg import util\nutil = wrap(util)\nutil.whatever()\n",
 		"probed.py":  "from pkg import util\nif hasattr(util, 'newer'):\n    util.newer()\nfast = getattr(util, \"faster\", None) and util.faster()\n",
-		"classes.py": "from pkg import util\n\nclass A(util.Klass, util.NoBase):\n    pass\n\ntry:\n    pass\nexcept (util.Klass, util.GoneError) as e:\n    raise util.Gone from e\n\nx = util.LIMIT\nrun(callback=util.helper, other=util.renamed_helper)\n",
+		"classes.py": "from pkg import util\n\nclass A(util.Klass, util.NoBase):\n    pass\n\ntry:\n    pass\nexcept (util.Klass, util.GoneError) as e:\n    raise util.Gone from e\n\nx = util.MAXIMUM\nrun(callback=util.helper, other=util.renamed_helper)\n",
 		"written.py": "from pkg import util\n\nutil.LIMIT = 3\n(util.a, util.b) = 1, 2\nprint(util.LIMIT, util.a)\ndel util.b\n",
 		"tried.py":   "from pkg import util\n\ntry:\n    fast = util.fast_path\nexcept AttributeError:\n    fast = None\n",
+		// A module's namespace filled from another file, as Django's test set-up gives
+		// django.core.mail an outbox: any file setting the name is enough.
+		"pkg/environment.py": "from pkg import util\n\ndef setup():\n    util.outbox = []\n    setattr(util, \"sent\", 0)\n",
+		"mailtest.py":        "import pkg.util as mail\n\nassert len(mail.outbox) == mail.sent\n",
 		// trio's deprecated attributes: a helper given the module's name gives it a __getattr__.
 		"pkg/deprecating.py": "from . import _deprecate\n\n_deprecate.enable_attribute_deprecations(__name__)\n",
 		"pkg/_deprecate.py":  "def enable_attribute_deprecations(name):\n    pass\n",
