@@ -17,6 +17,11 @@ type pyImport struct {
 	names  []importedName // from-imports; for `import a.b as c`, one entry {a.b, c}
 	star   bool           // from a import *: a's public names
 	nested bool           // in a def body: binds none of the module's names
+	// scope is where a nested import's names are bound: from the statement's end to its
+	// def's. rebound lists those the def binds again there (its calls then are not the
+	// import's).
+	scope   Range
+	rebound map[string]bool
 	// guarded imports sit in a try, an if or a loop: fallbacks for other versions and
 	// platforms that may never run. They bind names but are not judged.
 	guarded bool
@@ -138,6 +143,7 @@ var pyLocalFields = map[string]string{
 // expected to fail, or deferred in a lambda.
 func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 	f.locals = map[string]bool{}
+	var nested []int              // f.py.imports of the imports in def bodies
 	imported := map[string]bool{} // the names module-level imports bind
 	for _, imp := range f.py.imports {
 		for _, n := range imp.names {
@@ -200,12 +206,22 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 			}
 		case "identifier":
 			if pyBindsLocally(t, i) {
-				f.locals[t.text(i)] = true
+				name := t.text(i)
+				f.locals[name] = true
+				for k := range nested { // the walk is in source order: these come before i
+					if imp := &f.py.imports[k]; within(t.rangeOf(i).Start, imp.scope) && imp.binds(name) {
+						imp.rebound[name] = true
+					}
+				}
 			}
 		case "import_from_statement":
-			if imp := pyFromImport(t, i); imp.level > 0 && !imp.star && pyImportedInDef(t, i) {
-				imp.nested = true
-				f.py.imports = append(f.py.imports, imp)
+			if imp := pyFromImport(t, i); imp.level > 0 && !imp.star {
+				if def := pyImportingDef(t, i); def >= 0 {
+					imp.nested, imp.rebound = true, map[string]bool{}
+					imp.scope = Range{Start: t.rangeOf(i).End, End: t.rangeOf(def).End}
+					f.py.imports = append(f.py.imports, imp)
+					nested = append(nested, len(f.py.imports)-1)
+				}
 			}
 		case "lambda":
 			guards = append(guards, t.rangeOf(i))
@@ -226,31 +242,39 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 	return guards
 }
 
-// pyImportedInDef reports an import statement in the body of a function or method: a
-// package's module imported late, to break an import cycle or only when an option asks
-// for it. One in a try or a with (contextlib.suppress) is a fallback; one in a test
-// expected to fail may fail; one in an inner function may be code run elsewhere (a
-// test's mock module).
-func pyImportedInDef(t *flatTree, stmt int32) bool {
+// pyImportingDef returns the function or method whose body holds an import statement
+// (-1 for none): a package's module imported late, to break an import cycle or only when
+// an option asks for it. One in a try or a with (contextlib.suppress) is a fallback; one
+// in a test expected to fail may fail; one in an inner function may be code run
+// elsewhere (a test's mock module): for those too it returns -1.
+func pyImportingDef(t *flatTree, stmt int32) int32 {
 	def := int32(-1)
 	for p := t.parent(stmt); p >= 0; p = t.parent(p) {
 		switch t.kind(p) {
 		case "function_definition":
 			if def >= 0 {
-				return false
+				return -1
 			}
 			def = p
 			if d := t.parent(p); d >= 0 && t.kind(d) == "decorated_definition" && pyExpectsFailure(t, d) {
-				return false
+				return -1
 			}
 		case "class_definition", "try_statement", "with_statement":
 			if def < 0 {
-				return false
+				return -1
 			}
 		}
 	}
-	return def >= 0
+	return def
 }
+
+// binds reports whether the import binds local.
+func (imp *pyImport) binds(local string) bool {
+	return slices.ContainsFunc(imp.names, func(n importedName) bool { return n.local == local })
+}
+
+// within reports whether p lies in r.
+func within(p Position, r Range) bool { return !before(p, r.Start) && before(p, r.End) }
 
 // pyExpectsFailure reports whether a decorated definition is a test expected to fail
 // (pytest.mark.xfail, sympy's XFAIL, unittest.expectedFailure): its calls may be wrong

@@ -376,10 +376,17 @@ func (v *pyView) submodule(m pyModule, name string) (pyModule, bool) {
 
 func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 	var out []Diagnostic
-	functions := map[string]struct { // local name -> where to find its signature
+	type importedFunction struct { // where to find a local name's signature
 		module pyModule
 		name   string
-	}{}
+	}
+	functions := map[string]importedFunction{}
+	type lateImport struct {
+		importedFunction
+		local string
+		scope Range // where the import binds local (pyImport.scope)
+	}
+	var late []lateImport
 	modules := map[string]pyModule{} // local name -> module, for qualified calls
 	stub := strings.HasSuffix(rel, ".pyi")
 	for _, imp := range f.py.imports {
@@ -414,17 +421,20 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 					Message: fmt.Sprintf("`%s` does not define `%s`", written, n.name), Related: related})
 				continue
 			}
+			if _, ok := v.submodule(m, n.name); ok && imp.nested {
+				continue
+			}
 			if imp.nested {
-				continue // bound in the def: its calls are not judged
+				if !imp.rebound[n.local] {
+					late = append(late, lateImport{importedFunction{m, n.name}, n.local, imp.scope})
+				}
+				continue
 			}
 			if sub, ok := v.submodule(m, n.name); ok {
 				modules[n.local] = sub
 				continue
 			}
-			functions[n.local] = struct {
-				module pyModule
-				name   string
-			}{m, n.name}
+			functions[n.local] = importedFunction{m, n.name}
 		}
 	}
 
@@ -464,6 +474,10 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		var sig pySignature
 		var def located
 		var ok bool
+		lateAt := -1 // a late import this call follows in its def
+		if call.Qualifier == "" {
+			lateAt = slices.IndexFunc(late, func(l lateImport) bool { return l.local == call.Name && within(call.Range.Start, l.scope) })
+		}
 		switch {
 		case call.Qualifier != "":
 			if lacks(call.Qualifier, call.Name, call.Range) {
@@ -472,6 +486,8 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			if m, isModule := module(call.Qualifier); isModule {
 				sig, def, ok = v.signature(m, call.Name)
 			}
+		case lateAt >= 0:
+			sig, def, ok = v.signature(late[lateAt].module, late[lateAt].name)
 		case f.locals[call.Name]:
 		default:
 			if fn, imported := functions[call.Name]; imported {

@@ -395,8 +395,8 @@ class Assigned:
 
 // A relative import in a def body (late, to break an import cycle, or only when an
 // option asks) is checked like one at the top: a renamed module or name is found there
-// too. In a try, a with or a test expected to fail it is a fallback; its calls are not
-// judged (the def binds the name).
+// too, and so is a call after it in the def. In a try, a with or a test expected to fail
+// it is a fallback.
 func TestPythonRelativeImportsInDefs(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"pkg/__init__.py": "",
@@ -437,6 +437,50 @@ def test_mock():
 	expectFindings(t, root,
 		"pkg/env.py:3:37 missing-export",
 		"pkg/env.py:4:14 unresolved-import",
+		"pkg/env.py:5:9 arity-mismatch",
 		"pkg/env.py:17:32 missing-export",
+	)
+}
+
+// A call after a late import is checked against what the import binds, only in its def
+// and only while the def has not bound the name again.
+func TestPythonCallsAfterALateImport(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"pkg/__init__.py": "",
+		"pkg/debug.py":    "def rewrite(a):\n    pass\n\ndef other(a, b):\n    pass\n",
+		"pkg/env.py": `def rewrite(a, b, c):
+    pass
+
+
+def late():
+    rewrite(1, 2, 3)
+    from .debug import rewrite, other as renamed
+    rewrite(1, 2)
+    renamed(1)
+    rewrite(1, 2, 3)
+
+
+def elsewhere():
+    rewrite(1, 2, 3)
+
+
+def rebound(wrap):
+    from .debug import rewrite
+    rewrite = wrap(rewrite)
+    rewrite(1, 2)
+
+
+def shadowed():
+    from .debug import rewrite
+
+    def inner(rewrite):
+        rewrite(1, 2)
+    return inner
+`,
+	})
+	expectFindings(t, root,
+		"pkg/env.py:8:5 arity-mismatch",
+		"pkg/env.py:9:5 arity-mismatch",
+		"pkg/env.py:10:5 arity-mismatch",
 	)
 }
