@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -321,7 +322,11 @@ func esDefinitions(t *flatTree, n int32) []Definition {
 	case "function_signature":
 		return named("overload", nil)
 	case "class_declaration":
-		return named("class", esConstructorArity(t, n))
+		d := named("class", esConstructorArity(t, n))
+		if len(d) == 1 {
+			d[0].Statics = esStatics(t, n)
+		}
+		return d
 	case "abstract_class_declaration":
 		return named("class", nil)
 	case "interface_declaration", "type_alias_declaration", "enum_declaration", "internal_module", "module":
@@ -395,6 +400,38 @@ func esConstructorArity(t *flatTree, class int32) *Arity {
 		arity, found = esArity(t, t.child(member, "parameters")), true
 	}
 	return arity
+}
+
+// esStatics reads the static methods a class declares, with their arity: none when the
+// name is declared more than once (overloads). Accessors are not methods to call.
+func esStatics(t *flatTree, class int32) map[string]Definition {
+	body := t.child(class, "body")
+	if body < 0 {
+		return nil
+	}
+	var out map[string]Definition
+	for _, member := range t.children(body) {
+		kind := t.kind(member)
+		name := t.child(member, "name")
+		if kind != "method_definition" && kind != "method_signature" || name < 0 || t.kind(name) != "property_identifier" {
+			continue
+		}
+		// static, get and set are keywords, which the flat tree leaves out: they are in
+		// the text before the name.
+		modifiers := strings.Fields(string(t.src[t.nodes[member].start_byte:t.nodes[name].start_byte]))
+		if !slices.Contains(modifiers, "static") || slices.Contains(modifiers, "get") || slices.Contains(modifiers, "set") {
+			continue
+		}
+		if out == nil {
+			out = map[string]Definition{}
+		}
+		d := Definition{Name: t.text(name), Kind: "function", Range: t.rangeOf(name)}
+		if _, twice := out[d.Name]; !twice && kind == "method_definition" {
+			d.Arity = esArity(t, t.child(member, "parameters"))
+		}
+		out[d.Name] = d
+	}
+	return out
 }
 
 // esArity counts formal parameters in either grammar: required ones up to the last

@@ -17,6 +17,8 @@ type Definition struct {
 	Receiver string // Go methods: the receiver's type name
 	// Arity is set for functions whose accepted argument counts are known.
 	Arity *Arity
+	// Statics are a TypeScript or JavaScript class's static methods, by name.
+	Statics map[string]Definition
 }
 
 // Arity is the range of positional argument counts a function accepts.

@@ -346,6 +346,14 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		}
 	}
 
+	classes := map[string]Definition{} // declared here once, with static methods
+	for _, d := range f.defs {
+		if _, twice := classes[d.Name]; twice {
+			classes[d.Name] = Definition{}
+		} else if d.Statics != nil {
+			classes[d.Name] = d
+		}
+	}
 	for _, call := range f.calls {
 		if call.Uncountable {
 			continue
@@ -353,9 +361,19 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		var def located
 		var ok bool
 		switch {
+		case call.Qualifier != "" && f.locals[call.Qualifier]:
 		case call.Qualifier != "":
-			if target, isNS := namespaces[call.Qualifier]; isNS && !f.locals[call.Qualifier] {
+			if target, isNS := namespaces[call.Qualifier]; isNS {
 				def, ok = v.definitionOf(target, call.Name, 0)
+				break
+			}
+			// C.method(...): a static method of a class imported or declared here.
+			class, found := located{rel, classes[call.Qualifier]}, classes[call.Qualifier].Statics != nil
+			if importedFrom[call.Qualifier] != "" {
+				class, found = v.definitionOf(importedFrom[call.Qualifier], importedName[call.Qualifier], 0)
+			}
+			if method, isStatic := class.def.Statics[call.Name]; found && isStatic {
+				def, ok = located{class.file, method}, true
 			}
 		case f.locals[call.Name]:
 		case importedFrom[call.Name] != "":

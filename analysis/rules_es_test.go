@@ -277,6 +277,51 @@ new Point<number>(...args);
 	)
 }
 
+// C.method(...) is checked against the static method a TypeScript class declares, the
+// class imported or declared in the file. Overloaded statics, accessors, instance
+// methods, a name the file binds again, and JavaScript classes are not judged.
+func TestESStaticMethodCalls(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"src/dates.ts": `export class Dates {
+  static parse(text: string, zone?: string): Date { return new Date(text); }
+  static async fetch(url: string, ...rest: string[]) { return url; }
+  private static pad(n: number) { return String(n); }
+  static from(a: number): Dates;
+  static from(a: string, b: string): Dates;
+  static from(a: any, b?: any) { return new Dates(); }
+  static get now() { return () => new Date(); }
+  format(pattern: string) { return pattern; }
+}
+`,
+		"src/plain.js": "export class Loose {\n  static make(a) {}\n}\n",
+		"src/use.ts": `import { Dates } from "./dates";
+import { Loose } from "./plain";
+
+Dates.parse();
+Dates.parse("x", "utc", 3);
+Dates.parse("x");
+Dates.fetch();
+Dates.fetch("u", "a", "b");
+Dates.from(1, 2, 3);
+Dates.now();
+new Dates().format();
+Loose.make();
+
+class Local {
+  static make(a: number, b: number) {}
+}
+Local.make(1);
+`,
+		"src/shadow.ts": "import { Dates } from \"./dates\";\n\nfunction shadow(Dates: any) {\n  Dates.parse();\n}\n",
+	})
+	expectFindings(t, root,
+		"src/use.ts:4:7 arity-mismatch",
+		"src/use.ts:5:7 arity-mismatch",
+		"src/use.ts:7:7 arity-mismatch",
+		"src/use.ts:17:7 arity-mismatch",
+	)
+}
+
 // A CommonJS require of a literal relative path is resolved like an import: a moved or
 // renamed module is found. An optional one (in a try), a package, a bundle's own
 // require, a native addon and what a build writes to dist/ are left alone.
