@@ -346,11 +346,14 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		}
 	}
 
-	classes := map[string]Definition{} // declared here once, with static methods
+	var classes map[string]Definition // declared here once, with static methods
 	for _, d := range f.defs {
 		if _, twice := classes[d.Name]; twice {
 			classes[d.Name] = Definition{}
 		} else if d.Statics != nil {
+			if classes == nil {
+				classes = map[string]Definition{}
+			}
 			classes[d.Name] = d
 		}
 	}
