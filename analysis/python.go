@@ -208,8 +208,11 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 			if pyBindsLocally(t, i) {
 				name := t.text(i)
 				f.locals[name] = true
-				for k := range nested { // the walk is in source order: these come before i
-					if imp := &f.py.imports[k]; within(t.rangeOf(i).Start, imp.scope) && imp.binds(name) {
+				at := t.rangeOf(i).Start
+				// The walk is in source order: the imports of defs that ended are done with.
+				nested = slices.DeleteFunc(nested, func(k int) bool { return !before(at, f.py.imports[k].scope.End) })
+				for _, k := range nested {
+					if imp := &f.py.imports[k]; within(at, imp.scope) && imp.binds(name) {
 						imp.rebound[name] = true
 					}
 				}

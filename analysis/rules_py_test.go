@@ -448,7 +448,10 @@ func TestPythonCallsAfterALateImport(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"pkg/__init__.py": "",
 		"pkg/debug.py":    "def rewrite(a):\n    pass\n\ndef other(a, b):\n    pass\n",
-		"pkg/env.py": `def rewrite(a, b, c):
+		"pkg/env.py": `import os
+
+
+def rewrite(a, b, c):
     pass
 
 
@@ -479,8 +482,8 @@ def shadowed():
 `,
 	})
 	expectFindings(t, root,
-		"pkg/env.py:8:5 arity-mismatch",
-		"pkg/env.py:9:5 arity-mismatch",
-		"pkg/env.py:10:5 arity-mismatch",
+		"pkg/env.py:11:5 arity-mismatch",
+		"pkg/env.py:12:5 arity-mismatch",
+		"pkg/env.py:13:5 arity-mismatch",
 	)
 }
