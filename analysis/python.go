@@ -81,7 +81,7 @@ func extractPython(_ string, t *flatTree, f *fileFacts) {
 	guards := pyWalk(t, f)
 	py.redefined = pyUnusedRedefinitions(f.defs, src)
 	guarded := func(r Range) bool {
-		return slices.ContainsFunc(guards, func(g Range) bool { return !before(r.Start, g.Start) && before(r.Start, g.End) })
+		return slices.ContainsFunc(guards, func(g Range) bool { return within(r.Start, g) })
 	}
 	for i, call := range f.calls {
 		if guarded(call.Range) {
@@ -99,7 +99,7 @@ func pyAssignedTo(t *flatTree, i int32) bool {
 	n := i
 	for {
 		switch t.parentKind(n) {
-		case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression", "list_splat_pattern":
+		case "pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression", "list_splat_pattern", "expression_list":
 			n = t.parent(n)
 			continue
 		case "assignment", "augmented_assignment", "for_statement", "for_in_clause":
@@ -171,18 +171,19 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 				}
 			}
 			f.calls = append(f.calls, call)
-			if call.Qualifier == "" && len(args) >= 2 && t.kind(args[0]) == "identifier" && t.kind(args[1]) == "string" {
-				attribute := strings.Trim(t.text(args[1]), `"'`)
-				switch call.Name {
-				case "hasattr", "getattr":
-					if f.py.probed == nil {
-						f.py.probed = map[string]bool{}
-					}
-					f.py.probed[t.text(args[0])+"."+attribute] = true
-				case "setattr":
-					if imported[t.text(args[0])] {
-						f.py.setsOnModules = append(f.py.setsOnModules, attribute)
-					}
+			if call.Qualifier != "" || len(args) < 2 || t.kind(args[0]) != "identifier" || t.kind(args[1]) != "string" {
+				continue
+			}
+			attribute := func() string { return strings.Trim(t.text(args[1]), `"'`) }
+			switch call.Name {
+			case "hasattr", "getattr":
+				if f.py.probed == nil {
+					f.py.probed = map[string]bool{}
+				}
+				f.py.probed[t.text(args[0])+"."+attribute()] = true
+			case "setattr":
+				if imported[string(t.source(args[0]))] {
+					f.py.setsOnModules = append(f.py.setsOnModules, attribute())
 				}
 			}
 		case "global_statement":

@@ -224,7 +224,7 @@ func TestCallsThroughAModuleToNamesItLacks(t *testing.T) {
 		"rebound.py": "from pkg import util\nutil = wrap(util)\nutil.whatever()\n",
 		"probed.py":  "from pkg import util\nif hasattr(util, 'newer'):\n    util.newer()\nfast = getattr(util, \"faster\", None) and util.faster()\n",
 		"classes.py": "from pkg import util\n\nclass A(util.Klass, util.NoBase):\n    pass\n\ntry:\n    pass\nexcept (util.Klass, util.GoneError) as e:\n    raise util.Gone from e\n\nx = util.MAXIMUM\nrun(callback=util.helper, other=util.renamed_helper)\n",
-		"written.py": "from pkg import util\n\nutil.LIMIT = 3\n(util.a, util.b) = 1, 2\nprint(util.LIMIT, util.a)\ndel util.b\n",
+		"written.py": "from pkg import util\n\nutil.LIMIT = 3\n(util.a, util.b) = 1, 2\nprint(util.LIMIT, util.a)\ndel util.b, util.gone_too\n",
 		"tried.py":   "from pkg import util\n\ntry:\n    fast = util.fast_path\nexcept AttributeError:\n    fast = None\n",
 		// A module's namespace filled from another file, as Django's test set-up gives
 		// django.core.mail an outbox: any file setting the name is enough.
