@@ -421,20 +421,18 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 					Message: fmt.Sprintf("`%s` does not define `%s`", written, n.name), Related: related})
 				continue
 			}
-			if _, ok := v.submodule(m, n.name); ok && imp.nested {
-				continue
-			}
-			if imp.nested {
+			sub, isModule := v.submodule(m, n.name)
+			switch {
+			case imp.nested && isModule: // a module imported late: calls through it are not judged
+			case imp.nested:
 				if !imp.rebound[n.local] {
 					late = append(late, lateImport{importedFunction{m, n.name}, n.local, imp.scope})
 				}
-				continue
-			}
-			if sub, ok := v.submodule(m, n.name); ok {
+			case isModule:
 				modules[n.local] = sub
-				continue
+			default:
+				functions[n.local] = importedFunction{m, n.name}
 			}
-			functions[n.local] = importedFunction{m, n.name}
 		}
 	}
 
