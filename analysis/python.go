@@ -36,6 +36,12 @@ type pySignature struct {
 	varkw      bool
 }
 
+// pyMethod is a static or class method: its signature and where it is defined.
+type pyMethod struct {
+	sig pySignature
+	def Definition
+}
+
 type pyParam struct {
 	name     string
 	optional bool
@@ -52,6 +58,9 @@ type pyFacts struct {
 	// probed are the attributes the file asks a name for, hasattr(m, "x") or
 	// getattr(m, "x", ...): "m.x". It expects some modules to lack them.
 	probed map[string]bool
+	// methods are the static and class methods of module-level classes, by
+	// "Class.method", with their signatures (a class method's without cls).
+	methods map[string]pyMethod
 	// setsOnModules are the attribute names the file sets on a name an import binds
 	// (m.x = ..., setattr(m, "x", ...)): a module's namespace filled from outside, as
 	// Django's test set-up gives django.core.mail an outbox. Sorted, unique.
@@ -456,8 +465,11 @@ func pyStatements(t *flatTree, block int32, f *fileFacts, unconditional bool) {
 				if sig, ok := pySignatureOf(t, t.child(stmt, "parameters")); ok {
 					py.sigs[t.text(name)] = sig
 				}
-			} else if sig, ok := pyInitSignature(t, stmt); ok {
-				py.sigs[t.text(name)] = sig
+			} else {
+				if sig, ok := pyInitSignature(t, stmt); ok {
+					py.sigs[t.text(name)] = sig
+				}
+				pyClassMethods(t, stmt, t.text(name), py)
 			}
 			if unconditional {
 				f.defs = append(f.defs, Definition{Name: t.text(name), Kind: defKind, Range: t.rangeOf(name)})
@@ -689,6 +701,70 @@ func pyInitSignature(t *flatTree, class int32) (pySignature, bool) {
 	}
 	sig.positional, sig.posOnly = sig.positional[1:], max(sig.posOnly-1, 0)
 	return sig, true
+}
+
+// pyClassMethods records the methods of a class body decorated with @staticmethod or
+// @classmethod alone, and bound once there: what Class.method(...) calls, whatever the
+// bases, unless a metaclass intervenes (then none).
+func pyClassMethods(t *flatTree, class int32, className string, py *pyFacts) {
+	body := t.child(class, "body")
+	if body < 0 || bytes.Contains(t.source(class)[:t.nodes[body].start_byte-t.nodes[class].start_byte], []byte("metaclass")) {
+		return
+	}
+	bound := map[string]int{}
+	found := map[string]pyMethod{}
+	for stmt := t.firstChild(body); stmt >= 0; stmt = t.nextSibling(stmt) {
+		def, decorators := stmt, []string{}
+		if t.kind(stmt) == "decorated_definition" {
+			def = t.child(stmt, "definition")
+			for c := t.firstChild(stmt); c >= 0; c = t.nextSibling(c) {
+				if t.kind(c) == "decorator" {
+					decorators = append(decorators, strings.TrimSpace(strings.TrimPrefix(t.text(c), "@")))
+				}
+			}
+		}
+		if def < 0 {
+			continue
+		}
+		switch t.kind(def) {
+		case "function_definition", "class_definition":
+		case "expression_statement":
+			for _, e := range t.children(def) { // method = staticmethod(f), and the like
+				if t.kind(e) == "assignment" && t.kind(t.child(e, "left")) == "identifier" {
+					bound[t.text(t.child(e, "left"))]++
+				}
+			}
+			continue
+		default:
+			continue
+		}
+		name := t.child(def, "name")
+		if name < 0 {
+			continue
+		}
+		bound[t.text(name)]++
+		if t.kind(def) != "function_definition" || len(decorators) != 1 || decorators[0] != "staticmethod" && decorators[0] != "classmethod" {
+			continue
+		}
+		sig, ok := pySignatureOf(t, t.child(def, "parameters"))
+		if decorators[0] == "classmethod" {
+			if !ok || len(sig.positional) == 0 {
+				continue
+			}
+			sig.positional, sig.posOnly = sig.positional[1:], max(sig.posOnly-1, 0)
+		}
+		if ok {
+			found[t.text(name)] = pyMethod{sig, Definition{Name: t.text(name), Kind: "function", Range: t.rangeOf(name)}}
+		}
+	}
+	for method, m := range found {
+		if bound[method] == 1 {
+			if py.methods == nil {
+				py.methods = map[string]pyMethod{}
+			}
+			py.methods[className+"."+method] = m
+		}
+	}
 }
 
 // pySignatureOf reads a parameter list.

@@ -289,7 +289,8 @@ func (v *pyView) starSource(imp pyImport, from string) (pyModule, bool) {
 }
 
 // signature finds the signature of a function a module defines once, undecorated, or
-// takes through exactly one of its star imports.
+// takes through exactly one of its star imports; or, for "Class.method", of a static or
+// class method of a class it so defines.
 func (v *pyView) signature(m pyModule, name string) (pySignature, located, bool) {
 	return v.signatureAlong(m, name, map[string]bool{})
 }
@@ -303,25 +304,31 @@ func (v *pyView) signatureAlong(m pyModule, name string, along map[string]bool) 
 		return pySignature{}, located{}, false
 	}
 	along[m.file] = true
-	if f.py.bound[name] == 0 {
+	binding, member, isMember := strings.Cut(name, ".") // the module's name for the function or class
+	if f.py.bound[binding] == 0 {
 		return v.starSignature(m.file, f, name, along)
 	}
-	if f.py.bound[name] > 1 {
+	if f.py.bound[binding] > 1 {
 		return pySignature{}, located{}, false
 	}
-	sig, ok := f.py.sigs[name]
-	if !ok {
-		// A re-export, `from .core import run` in a package's __init__: run's own def.
-		if imp, imported, ok := f.py.fromImportOf(name); ok {
-			if from := v.resolve(imp.module, imp.level, m.file); from.kind == source {
-				return v.signatureAlong(from, imported.name, along)
+	if method, ok := f.py.methods[name]; ok && isMember {
+		return method.sig, located{m.file, method.def}, true
+	}
+	if sig, ok := f.py.sigs[name]; ok && !isMember {
+		for _, d := range f.defs {
+			if d.Name == name {
+				return sig, located{m.file, d}, true
 			}
 		}
 		return pySignature{}, located{}, false
 	}
-	for _, d := range f.defs {
-		if d.Name == name {
-			return sig, located{m.file, d}, true
+	// A re-export, `from .core import run` in a package's __init__: run's own def.
+	if imp, imported, ok := f.py.fromImportOf(binding); ok {
+		if from := v.resolve(imp.module, imp.level, m.file); from.kind == source {
+			if isMember {
+				return v.signatureAlong(from, imported.name+"."+member, along)
+			}
+			return v.signatureAlong(from, imported.name, along)
 		}
 	}
 	return pySignature{}, located{}, false
@@ -331,6 +338,7 @@ func (v *pyView) signatureAlong(m pyModule, name string, along map[string]bool) 
 // defines it, when the others surely do not. along holds the modules already followed.
 func (v *pyView) starSignature(file string, f *fileFacts, name string, along map[string]bool) (pySignature, located, bool) {
 	var from pyModule
+	binding, _, _ := strings.Cut(name, ".")
 	for _, imp := range f.py.imports {
 		if !imp.star {
 			continue
@@ -339,7 +347,7 @@ func (v *pyView) starSignature(file string, f *fileFacts, name string, along map
 		if !ok {
 			return pySignature{}, located{}, false
 		}
-		known, has := v.definesAlong(m, name, along)
+		known, has := v.definesAlong(m, binding, along)
 		if !known || has && from.file != "" {
 			return pySignature{}, located{}, false
 		}
@@ -483,6 +491,13 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			}
 			if m, isModule := module(call.Qualifier); isModule {
 				sig, def, ok = v.signature(m, call.Name)
+			} else if f.py.bound[call.Qualifier] == 1 && !f.locals[call.Qualifier] {
+				// Class.method(...): a static or class method of a class imported or defined here.
+				if fn, imported := functions[call.Qualifier]; imported {
+					sig, def, ok = v.signature(fn.module, fn.name+"."+call.Name)
+				} else {
+					sig, def, ok = v.signature(self, call.Qualifier+"."+call.Name)
+				}
 			}
 		case lateAt >= 0:
 			sig, def, ok = v.signature(late[lateAt].module, late[lateAt].name)

@@ -487,3 +487,71 @@ def shadowed():
 		"pkg/env.py:13:5 arity-mismatch",
 	)
 }
+
+// Class.method(...) is checked against a static or class method (without its cls) that
+// the class defines once, the class imported (through re-exports too) or defined in the
+// file. Plain methods, a method bound again, other decorators, and classes with a
+// metaclass are not judged.
+func TestPythonStaticAndClassMethods(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"pkg/__init__.py": "from .config import Config\n",
+		"pkg/config.py": `class Config:
+    def __init__(self, data):
+        self.data = data
+
+    @classmethod
+    def from_file(cls, path, *, strict=False):
+        return cls({})
+
+    @staticmethod
+    def parse(text):
+        return {}
+
+    @staticmethod
+    def twice(a):
+        pass
+
+    twice = staticmethod(lambda a, b: None)
+
+    @functools.cache
+    @staticmethod
+    def cached(a):
+        pass
+
+    def plain(self, a):
+        pass
+
+
+class Meta(Base, metaclass=ABCMeta):
+    @staticmethod
+    def make(a):
+        pass
+`,
+		"use.py": `from pkg import Config
+from pkg.config import Meta
+
+Config.from_file()
+Config.from_file("p", strict=True)
+Config.parse("a", "b")
+Config.twice(1, 2)
+Config.cached()
+Config.plain(1)
+Meta.make()
+
+
+class Local:
+    @staticmethod
+    def build():
+        pass
+
+
+Local.build(1)
+`,
+		"shadow.py": "from pkg import Config\n\ndef f(Config):\n    Config.parse()\n",
+	})
+	expectFindings(t, root,
+		"use.py:4:8 arity-mismatch",
+		"use.py:6:8 arity-mismatch",
+		"use.py:19:7 arity-mismatch",
+	)
+}
