@@ -707,8 +707,9 @@ func pyInitSignature(t *flatTree, class int32) (pySignature, bool) {
 // @classmethod alone, and bound once there: what Class.method(...) calls, whatever the
 // bases, unless a metaclass intervenes (then none).
 func pyClassMethods(t *flatTree, class int32, className string, py *pyFacts) {
-	body := t.child(class, "body")
-	if body < 0 || bytes.Contains(t.source(class)[:t.nodes[body].start_byte-t.nodes[class].start_byte], []byte("metaclass")) {
+	body, src := t.child(class, "body"), t.source(class)
+	if body < 0 || !bytes.Contains(src, []byte("staticmethod")) && !bytes.Contains(src, []byte("classmethod")) ||
+		bytes.Contains(src[:t.nodes[body].start_byte-t.nodes[class].start_byte], []byte("metaclass")) {
 		return
 	}
 	bound := map[string]int{}
