@@ -153,7 +153,7 @@ var pyLocalFields = map[string]string{
 func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 	f.locals = map[string]bool{}
 	var nested []int              // f.py.imports of the imports in def bodies
-	imported := map[string]bool{} // the names module-level imports bind
+	imported := map[string]bool{} // the names imports bind: at module level, then late ones as met
 	for _, imp := range f.py.imports {
 		for _, n := range imp.names {
 			imported[n.local] = true
@@ -234,6 +234,9 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 					imp.scope = Range{Start: t.rangeOf(i).End, End: t.rangeOf(def).End}
 					f.py.imports = append(f.py.imports, imp)
 					nested = append(nested, len(f.py.imports)-1)
+					for _, n := range imp.names { // a module's attributes read after it are judged
+						imported[n.local] = true
+					}
 				}
 			}
 		case "lambda":

@@ -390,9 +390,10 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 	}
 	functions := map[string]importedFunction{}
 	type lateImport struct {
-		importedFunction
-		local string
-		scope Range // where the import binds local (pyImport.scope)
+		importedFunction // a module, with no name, when submodule is set
+		local            string
+		scope            Range // where the import binds local (pyImport.scope)
+		submodule        bool
 	}
 	var late []lateImport
 	modules := map[string]pyModule{} // local name -> module, for qualified calls
@@ -431,11 +432,11 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			}
 			sub, isModule := v.submodule(m, n.name)
 			switch {
-			case imp.nested && isModule: // a module imported late: calls through it are not judged
+			case imp.nested && imp.rebound[n.local]:
+			case imp.nested && isModule:
+				late = append(late, lateImport{importedFunction{sub, ""}, n.local, imp.scope, true})
 			case imp.nested:
-				if !imp.rebound[n.local] {
-					late = append(late, lateImport{importedFunction{m, n.name}, n.local, imp.scope})
-				}
+				late = append(late, lateImport{importedFunction{m, n.name}, n.local, imp.scope, false})
 			case isModule:
 				modules[n.local] = sub
 			default:
@@ -444,14 +445,24 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		}
 	}
 
-	// module returns the module a qualifier names in this file, when it surely does.
-	module := func(qualifier string) (pyModule, bool) {
+	// lateAt is the late import that binds local at a place, -1 for none.
+	lateAt := func(local string, at Position, submodule bool) int {
+		return slices.IndexFunc(late, func(l lateImport) bool {
+			return l.local == local && l.submodule == submodule && within(at, l.scope)
+		})
+	}
+	// module returns the module a qualifier names at a place in this file, when it surely
+	// does.
+	module := func(qualifier string, at Position) (pyModule, bool) {
+		if i := lateAt(qualifier, at, true); i >= 0 {
+			return late[i].module, true
+		}
 		m, isModule := modules[qualifier]
 		return m, isModule && !f.locals[qualifier] && f.py.bound[qualifier] <= 1 // not a parameter, not bound twice
 	}
 	// lacks reports m.name when the module does not define name.
 	lacks := func(qualifier, name string, rng Range) bool {
-		m, ok := module(qualifier)
+		m, ok := module(qualifier, rng.Start)
 		if !ok || f.py.probed[qualifier+"."+name] {
 			return false
 		}
@@ -480,16 +491,16 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		var sig pySignature
 		var def located
 		var ok bool
-		lateAt := -1 // a late import this call follows in its def
+		lateFunction := -1 // a late import of the function this call follows in its def
 		if call.Qualifier == "" {
-			lateAt = slices.IndexFunc(late, func(l lateImport) bool { return l.local == call.Name && within(call.Range.Start, l.scope) })
+			lateFunction = lateAt(call.Name, call.Range.Start, false)
 		}
 		switch {
 		case call.Qualifier != "":
 			if lacks(call.Qualifier, call.Name, call.Range) {
 				continue
 			}
-			if m, isModule := module(call.Qualifier); isModule {
+			if m, isModule := module(call.Qualifier, call.Range.Start); isModule {
 				sig, def, ok = v.signature(m, call.Name)
 			} else if f.py.bound[call.Qualifier] == 1 && !f.locals[call.Qualifier] {
 				// Class.method(...): a static or class method of a class imported or defined here.
@@ -499,8 +510,8 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 					sig, def, ok = v.signature(self, call.Qualifier+"."+call.Name)
 				}
 			}
-		case lateAt >= 0:
-			sig, def, ok = v.signature(late[lateAt].module, late[lateAt].name)
+		case lateFunction >= 0:
+			sig, def, ok = v.signature(late[lateFunction].module, late[lateFunction].name)
 		case f.locals[call.Name]:
 		default:
 			if fn, imported := functions[call.Name]; imported {

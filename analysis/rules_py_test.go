@@ -443,7 +443,8 @@ def test_mock():
 }
 
 // A call after a late import is checked against what the import binds, only in its def
-// and only while the def has not bound the name again.
+// and only while the def has not bound the name again; so are the calls and reads
+// through a module imported late.
 func TestPythonCallsAfterALateImport(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"pkg/__init__.py": "",
@@ -479,12 +480,26 @@ def shadowed():
     def inner(rewrite):
         rewrite(1, 2)
     return inner
+
+
+def through_the_module():
+    from . import debug
+    debug.rewrite(1, 2)
+    debug.gone()
+    return debug.MISSING
+
+
+def a_parameter(debug):
+    debug.gone()
 `,
 	})
 	expectFindings(t, root,
 		"pkg/env.py:11:5 arity-mismatch",
 		"pkg/env.py:12:5 arity-mismatch",
 		"pkg/env.py:13:5 arity-mismatch",
+		"pkg/env.py:36:11 arity-mismatch",
+		"pkg/env.py:37:11 missing-export",
+		"pkg/env.py:38:18 missing-export",
 	)
 }
 
