@@ -152,8 +152,8 @@ var pyLocalFields = map[string]string{
 // expected to fail, or deferred in a lambda.
 func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 	f.locals = map[string]bool{}
-	var nested []int              // f.py.imports of the imports in def bodies
-	imported := map[string]bool{} // the names imports bind: at module level, then late ones as met
+	var lateBindings map[string][]int // name -> the f.py.imports in def bodies that bind it
+	imported := map[string]bool{}     // the names imports bind: at module level, then late ones as met
 	for _, imp := range f.py.imports {
 		for _, n := range imp.names {
 			imported[n.local] = true
@@ -218,11 +218,8 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 			if pyBindsLocally(t, i) {
 				name := t.text(i)
 				f.locals[name] = true
-				at := t.rangeOf(i).Start
-				// The walk is in source order: the imports of defs that ended are done with.
-				nested = slices.DeleteFunc(nested, func(k int) bool { return !before(at, f.py.imports[k].scope.End) })
-				for _, k := range nested {
-					if imp := &f.py.imports[k]; within(at, imp.scope) && imp.binds(name) {
+				for _, k := range lateBindings[name] {
+					if imp := &f.py.imports[k]; within(t.rangeOf(i).Start, imp.scope) {
 						imp.rebound[name] = true
 					}
 				}
@@ -233,9 +230,12 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 					imp.nested, imp.rebound = true, map[string]bool{}
 					imp.scope = Range{Start: t.rangeOf(i).End, End: t.rangeOf(def).End}
 					f.py.imports = append(f.py.imports, imp)
-					nested = append(nested, len(f.py.imports)-1)
-					for _, n := range imp.names { // a module's attributes read after it are judged
-						imported[n.local] = true
+					if lateBindings == nil {
+						lateBindings = map[string][]int{}
+					}
+					for _, n := range imp.names {
+						imported[n.local] = true // a module's attributes read after it are judged
+						lateBindings[n.local] = append(lateBindings[n.local], len(f.py.imports)-1)
 					}
 				}
 			}
@@ -282,11 +282,6 @@ func pyImportingDef(t *flatTree, stmt int32) int32 {
 		}
 	}
 	return def
-}
-
-// binds reports whether the import binds local.
-func (imp *pyImport) binds(local string) bool {
-	return slices.ContainsFunc(imp.names, func(n importedName) bool { return n.local == local })
 }
 
 // within reports whether p lies in r.

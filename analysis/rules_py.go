@@ -390,13 +390,12 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 	}
 	functions := map[string]importedFunction{}
 	type lateImport struct {
-		importedFunction // a module, with no name, when submodule is set
-		local            string
-		scope            Range // where the import binds local (pyImport.scope)
+		importedFunction       // a module, with no name, when submodule is set
+		scope            Range // where the import binds its name (pyImport.scope)
 		submodule        bool
 	}
-	var late []lateImport
-	modules := map[string]pyModule{} // local name -> module, for qualified calls
+	late := map[string][]lateImport{} // by local name
+	modules := map[string]pyModule{}  // local name -> module, for qualified calls
 	stub := strings.HasSuffix(rel, ".pyi")
 	for _, imp := range f.py.imports {
 		if imp.guarded || stub && imp.level == 0 {
@@ -434,9 +433,9 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			switch {
 			case imp.nested && imp.rebound[n.local]:
 			case imp.nested && isModule:
-				late = append(late, lateImport{importedFunction{sub, ""}, n.local, imp.scope, true})
+				late[n.local] = append(late[n.local], lateImport{importedFunction{sub, ""}, imp.scope, true})
 			case imp.nested:
-				late = append(late, lateImport{importedFunction{m, n.name}, n.local, imp.scope, false})
+				late[n.local] = append(late[n.local], lateImport{importedFunction{m, n.name}, imp.scope, false})
 			case isModule:
 				modules[n.local] = sub
 			default:
@@ -445,17 +444,20 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		}
 	}
 
-	// lateAt is the late import that binds local at a place, -1 for none.
-	lateAt := func(local string, at Position, submodule bool) int {
-		return slices.IndexFunc(late, func(l lateImport) bool {
-			return l.local == local && l.submodule == submodule && within(at, l.scope)
-		})
+	// lateAt is the late import that binds local at a place.
+	lateAt := func(local string, at Position, submodule bool) (lateImport, bool) {
+		for _, l := range late[local] {
+			if l.submodule == submodule && within(at, l.scope) {
+				return l, true
+			}
+		}
+		return lateImport{}, false
 	}
 	// module returns the module a qualifier names at a place in this file, when it surely
 	// does.
 	module := func(qualifier string, at Position) (pyModule, bool) {
-		if i := lateAt(qualifier, at, true); i >= 0 {
-			return late[i].module, true
+		if l, ok := lateAt(qualifier, at, true); ok {
+			return l.module, true
 		}
 		m, isModule := modules[qualifier]
 		return m, isModule && !f.locals[qualifier] && f.py.bound[qualifier] <= 1 // not a parameter, not bound twice
@@ -491,9 +493,10 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		var sig pySignature
 		var def located
 		var ok bool
-		lateFunction := -1 // a late import of the function this call follows in its def
+		var lateFunction lateImport // a late import of the function this call follows in its def
+		isLate := false
 		if call.Qualifier == "" {
-			lateFunction = lateAt(call.Name, call.Range.Start, false)
+			lateFunction, isLate = lateAt(call.Name, call.Range.Start, false)
 		}
 		switch {
 		case call.Qualifier != "":
@@ -510,8 +513,8 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 					sig, def, ok = v.signature(self, call.Qualifier+"."+call.Name)
 				}
 			}
-		case lateFunction >= 0:
-			sig, def, ok = v.signature(late[lateFunction].module, late[lateFunction].name)
+		case isLate:
+			sig, def, ok = v.signature(lateFunction.module, lateFunction.name)
 		case f.locals[call.Name]:
 		default:
 			if fn, imported := functions[call.Name]; imported {
