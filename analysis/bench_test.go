@@ -141,7 +141,7 @@ func parseAll(b *testing.B, files []string, sources [][]byte) time.Duration {
 // median of at least minPairs of them: under the default -benchtime a check runs once or
 // twice.
 func BenchmarkFullCheck(b *testing.B) {
-	const minPairs = 7
+	const minPairs = 15
 	root, size := tenThousandFiles(b)
 	files, sources := readSources(b, root)
 	b.SetBytes(size)
