@@ -41,7 +41,7 @@ type Ref struct {
 	Qualifier string
 	Name      string
 	Range     Range // of Name
-	Written   bool  // assigned to: q.name = ... (JavaScript)
+	Written   bool  // assigned to: q.name = ... (JavaScript, Python)
 }
 
 // Call is a call site with its argument count.

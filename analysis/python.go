@@ -549,7 +549,7 @@ func pyHandsOverModule(t *flatTree, e int32) bool {
 	}
 	args := t.childOfKind(e, "arguments", "argument_list")
 	return args >= 0 && slices.ContainsFunc(t.children(args), func(a int32) bool {
-		return t.kind(a) == "identifier" && t.text(a) == "__name__"
+		return t.kind(a) == "identifier" && string(t.source(a)) == "__name__"
 	})
 }
 

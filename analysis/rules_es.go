@@ -371,9 +371,9 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 				break
 			}
 			// C.method(...): a static method of a class imported or declared here.
-			class, found := located{rel, classes[call.Qualifier]}, classes[call.Qualifier].Statics != nil
-			if importedFrom[call.Qualifier] != "" {
-				class, found = v.definitionOf(importedFrom[call.Qualifier], importedName[call.Qualifier], 0)
+			class, found := located{rel, classes[call.Qualifier]}, true
+			if from := importedFrom[call.Qualifier]; from != "" {
+				class, found = v.definitionOf(from, importedName[call.Qualifier], 0)
 			}
 			if method, isStatic := class.def.Statics[call.Name]; found && isStatic {
 				def, ok = located{class.file, method}, true
