@@ -175,7 +175,7 @@ func TestIncrementalRecheckMatchesAFullScan(t *testing.T) {
 // TestIncrementalRecheckReadsOnlyDependents checks that an edit re-checks the file and
 // the files that read it, not the workspace.
 func TestIncrementalRecheckReadsOnlyDependents(t *testing.T) {
-	root, _ := benchWorkspace(t, 300)
+	root := benchWorkspace(t, 300)
 	ix := NewIndex(root)
 	ctx := context.Background()
 	if err := ix.Scan(ctx, nil); err != nil {

@@ -232,7 +232,7 @@ func TestLargeWorkspaceReportsExactlyTheInjectedBreaks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("SKIPPED in -short mode: writes 3,000 files")
 	}
-	root, _ := benchWorkspace(t, 3000)
+	root := benchWorkspace(t, 3000)
 	expectFindings(t, root)
 
 	// A Go export renamed, a TypeScript function gaining a parameter, a Python module moved.
