@@ -190,11 +190,16 @@ func (m *mission) pick(ctx context.Context, p *plan.Plan, running map[string][]s
 		}
 	}
 	var batch []start
+	full := map[[2]string]bool{} // a role and model whose slots are taken: not asked again
 	for _, it := range p.Ready(busy) {
 		role := m.roleFor(it)
 		spec := m.modelFor(role)
-		if !attempted[it.ID] && m.acquire(role, spec) {
+		switch {
+		case attempted[it.ID] || full[[2]string{role, spec}]:
+		case m.acquire(role, spec):
 			batch = append(batch, start{it, role, spec})
+		default:
+			full[[2]string{role, spec}] = true
 		}
 	}
 	return batch

@@ -99,7 +99,7 @@ type mission struct {
 
 	providerMu sync.Mutex
 	providers  map[string]model.Provider
-	slots      map[string]chan struct{}
+	slots      map[slotKey]chan struct{}
 
 	workLog  *workLog
 	written  map[string]bool // files the mission wrote, cumulative: the review's scope
@@ -171,7 +171,7 @@ func open(opts Options, begin func(*mission) error) (*mission, error) {
 		}
 	}
 	m := &mission{opts: opts, store: st, cfg: cfg, agents: agents, sandbox: sandbox,
-		ix: analysis.NewIndex(opts.Root), providers: map[string]model.Provider{}, slots: map[string]chan struct{}{},
+		ix: analysis.NewIndex(opts.Root), providers: map[string]model.Provider{}, slots: map[slotKey]chan struct{}{},
 		written: map[string]bool{}}
 	m.commands = commandsOf(cfg, opts.Root)
 	m.approve = newApprovals(cfg, []string{m.commands.Build, m.commands.Test}, opts.Approver)
@@ -548,8 +548,8 @@ func (m *mission) outcome(r reviewResult) Outcome {
 // acquire takes a slot of a role and of a model without waiting; false when either is
 // full. Slots are taken before a session is created, so queued work costs nothing.
 func (m *mission) acquire(role, spec string) bool {
-	roleSlots := m.slot("role:"+role, m.roleLimit(role))
-	modelSlots := m.slot("model:"+spec, m.cfg.Limits.PerModel)
+	roleSlots := m.slot(slotKey{name: role}, m.roleLimit(role))
+	modelSlots := m.slot(slotKey{model: true, name: spec}, m.cfg.Limits.PerModel)
 	select {
 	case roleSlots <- struct{}{}:
 	default:
@@ -565,11 +565,17 @@ func (m *mission) acquire(role, spec string) bool {
 }
 
 func (m *mission) release(role, spec string) {
-	<-m.slot("model:"+spec, m.cfg.Limits.PerModel)
-	<-m.slot("role:"+role, m.roleLimit(role))
+	<-m.slot(slotKey{model: true, name: spec}, m.cfg.Limits.PerModel)
+	<-m.slot(slotKey{name: role}, m.roleLimit(role))
 }
 
-func (m *mission) slot(key string, limit int) chan struct{} {
+// slotKey names a pool of slots: a role's, or a model's.
+type slotKey struct {
+	model bool
+	name  string
+}
+
+func (m *mission) slot(key slotKey, limit int) chan struct{} {
 	m.providerMu.Lock()
 	defer m.providerMu.Unlock()
 	s, ok := m.slots[key]

@@ -92,14 +92,9 @@ func (p *Plan) Waiting(it *Item) string {
 func (p *Plan) Ready(busy map[string]string) []*Item {
 	var out []*Item
 	taken := map[string]bool{}
-	inCycle := map[*Item]bool{}
-	for _, c := range p.cycles() {
-		for _, it := range c {
-			inCycle[it] = true
-		}
-	}
+	inCycle := p.inCycle()
 	for _, it := range p.Items {
-		if len(it.Items) > 0 || it.Status != Pending || it.ID == "" || p.Waiting(it) != "" || inCycle[it] {
+		if len(it.Items) > 0 || it.Status != Pending || it.ID == "" || p.Waiting(it) != "" || inCycle[it.index] {
 			continue
 		}
 		free := true
@@ -115,6 +110,17 @@ func (p *Plan) Ready(busy map[string]string) []*Item {
 			taken[f] = true
 		}
 		out = append(out, it)
+	}
+	return out
+}
+
+// cycleMembers marks the items on a dependency cycle, by index.
+func (p *Plan) cycleMembers() []bool {
+	out := make([]bool, len(p.Items))
+	for _, c := range p.cycles() {
+		for _, it := range c {
+			out[it.index] = true
+		}
 	}
 	return out
 }

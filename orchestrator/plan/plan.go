@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Status is an item's state, written as its checkbox marker.
@@ -54,6 +55,7 @@ type Item struct {
 	Depth  int // 0 for a top-level item
 	Parent *Item
 	Items  []*Item // children
+	lists  *lists  // read from Meta once: the dispatcher asks at every turn
 
 	Line        int // 0-based line number
 	index       int // in the plan's Items
@@ -86,11 +88,15 @@ func (it *Item) list(key string) []string {
 	return out
 }
 
-// Files are the files the item's worker may write.
-func (it *Item) Files() []string { return it.list("file") }
+// lists are an item's list-valued metadata, split.
+type lists struct{ files, depends []string }
 
-// Depends are the ids the item waits for.
-func (it *Item) Depends() []string { return it.list("depends") }
+// Files are the files the item's worker may write. The slice is the item's: not to be
+// changed.
+func (it *Item) Files() []string { return it.lists.files }
+
+// Depends are the ids the item waits for. The slice is the item's: not to be changed.
+func (it *Item) Depends() []string { return it.lists.depends }
 
 // Blocked returns the reason of `status:blocked:<reason>`, and whether the item is blocked.
 func (it *Item) Blocked() (string, bool) {
@@ -121,12 +127,18 @@ func (it *Item) Finished() bool {
 // Plan is a parsed todo.md. It is never changed once parsed (edits return new content),
 // so one plan may be read by several goroutines.
 type Plan struct {
-	Src     []byte
-	Items   []*Item // every item, in document order
-	Roots   []*Item // top-level items
-	Version string  // of Src: an update names the version it read
-	byID    map[string]*Item
+	Src   []byte
+	Items []*Item // every item, in document order
+	Roots []*Item // top-level items
+	// byID and inCycle depend on the items' ids, dependencies and nesting only, which a
+	// status change keeps: Reparse shares them with the plan it copies.
+	byID    map[string]int // an id's first item, by index in Items
+	inCycle func() []bool  // by index in Items: the item is on a dependency cycle
 }
+
+// Version is the version of the plan's content: an update names the version it read.
+// It is computed when asked: the mission makes a plan at every turn and updates few.
+func (p *Plan) Version() string { return VersionOf(p.Src) }
 
 // VersionOf is the version of a todo.md's content.
 func VersionOf(src []byte) string {
@@ -135,7 +147,12 @@ func VersionOf(src []byte) string {
 }
 
 // Item returns the item with an id (the first, when the id is duplicated).
-func (p *Plan) Item(id string) *Item { return p.byID[id] }
+func (p *Plan) Item(id string) *Item {
+	if i, ok := p.byID[id]; ok {
+		return p.Items[i]
+	}
+	return nil
+}
 
 var (
 	fence   = regexp.MustCompile("^[ \t]{0,3}(```+|~~~+)")
@@ -174,7 +191,8 @@ func mayOpenBlock(line string) bool {
 // Parse reads a todo.md. Every input parses: lines that are not checkbox items (prose,
 // headings, code blocks) are kept as they are and carry no meaning.
 func Parse(src []byte) *Plan {
-	p := &Plan{Src: src, Version: VersionOf(src), byID: map[string]*Item{}}
+	p := &Plan{Src: src, byID: map[string]int{}}
+	p.inCycle = sync.OnceValue(p.cycleMembers)
 	text := string(src) // one copy: lines, ids, titles and metadata are slices of it
 	type open struct {
 		width int
@@ -230,8 +248,8 @@ func Parse(src []byte) *Plan {
 		stack = append(stack, open{width, it})
 		it.index = len(p.Items)
 		p.Items = append(p.Items, it)
-		if it.ID != "" && p.byID[it.ID] == nil {
-			p.byID[it.ID] = it
+		if _, seen := p.byID[it.ID]; it.ID != "" && !seen {
+			p.byID[it.ID] = it.index
 		}
 	}
 	return p
@@ -256,7 +274,7 @@ func (p *Plan) Reparse(src []byte) *Plan {
 	if !bytes.Equal(src[last:], p.Src[last:]) {
 		return Parse(src)
 	}
-	q := &Plan{Src: src, Version: VersionOf(src), byID: make(map[string]*Item, len(p.byID))}
+	q := &Plan{Src: src, byID: p.byID, inCycle: p.inCycle}
 	items := make([]Item, len(p.Items))
 	q.Items = make([]*Item, len(p.Items))
 	for i, it := range p.Items {
@@ -280,9 +298,6 @@ func (p *Plan) Reparse(src []byte) *Plan {
 		}
 	}
 	q.Roots = copied(p.Roots)
-	for id, it := range p.byID {
-		q.byID[id] = q.Items[it.index]
-	}
 	return q
 }
 
@@ -374,6 +389,7 @@ func parseItem(line string, start int, m []int) *Item {
 	}
 	slices.Reverse(it.Meta)
 	it.Title = strings.TrimSpace(rest[:titleEnd])
+	it.lists = &lists{files: it.list("file"), depends: it.list("depends")}
 	return it
 }
 

@@ -200,7 +200,7 @@ func (s *Store) updatePlan(edit func(*plan.Plan) ([]byte, error), write func(pat
 		if string(out) == string(p.Src) {
 			return p, nil
 		}
-		err = s.writePlan(p.Version, out, write)
+		err = s.writePlan(p.Version(), out, write)
 		switch {
 		case err == nil:
 			return s.parse(out), nil
