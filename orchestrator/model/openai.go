@@ -50,8 +50,7 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 	for _, t := range req.Tools {
 		// The schema goes as encoded: the SDK's FunctionParameters, a map, would be encoded
 		// again at every turn (a fifth of a request's CPU with eight tools).
-		params.Tools = append(params.Tools, openai.ChatCompletionFunctionTool(param.Override[shared.FunctionDefinitionParam](
-			functionDefinition{Name: t.Name, Description: t.Description, Parameters: t.Parameters})))
+		params.Tools = append(params.Tools, openai.ChatCompletionFunctionTool(param.Override[shared.FunctionDefinitionParam](functionDefinition(t))))
 	}
 
 	ctx, dog, stop := newWatchdog(ctx, p.opts.stall())
