@@ -65,6 +65,15 @@ type pyFacts struct {
 	// (m.x = ..., setattr(m, "x", ...)): a module's namespace filled from outside, as
 	// Django's test set-up gives django.core.mail an outbox. Sorted, unique.
 	setsOnModules []string
+	// listed are the names module-level statements put in __all__ as string literals:
+	// what `from m import *` fails on when m does not define them.
+	listed []pyListed
+}
+
+// pyListed is a name a string literal puts in __all__.
+type pyListed struct {
+	name string
+	rng  Range // of the literal
 }
 
 // pyWritesModules matches a write to sys.modules: an entry set or added to, or an
@@ -490,6 +499,7 @@ func pyStatements(t *flatTree, block int32, f *fileFacts, unconditional bool) {
 				if pyHandsOverModule(t, e) {
 					py.open = true
 				}
+				pyListsInAll(t, e, py)
 				// a = b = value nests the second assignment in the first's right side.
 				for e >= 0 && (t.kind(e) == "assignment" || t.kind(e) == "augmented_assignment") {
 					left := t.child(e, "left")
@@ -539,6 +549,60 @@ func pyCompound(t *flatTree, stmt int32, f *fileFacts) {
 		}
 	}
 }
+
+// pyListsInAll reads the names an expression statement puts in __all__: `__all__ =`,
+// `+=` a list or tuple, `__all__.extend([...])`, `__all__.append("x")`. Entries that
+// are not plain string literals are not read.
+func pyListsInAll(t *flatTree, e int32, py *pyFacts) {
+	entries := int32(-1)
+	switch t.kind(e) {
+	case "assignment", "augmented_assignment":
+		if left := t.child(e, "left"); left >= 0 && string(t.source(left)) == "__all__" {
+			entries = t.child(e, "right")
+		}
+	case "call":
+		fn, args := t.childOfKind(e, "function", "attribute"), t.childOfKind(e, "arguments", "argument_list")
+		if fn < 0 || args < 0 || string(t.source(t.child(fn, "object"))) != "__all__" {
+			return
+		}
+		switch string(t.source(t.child(fn, "attribute"))) {
+		case "append":
+			entries = args
+		case "extend":
+			if list := t.children(args); len(list) == 1 {
+				entries = list[0]
+			}
+		}
+	}
+	if entries < 0 || !slices.Contains([]string{"list", "tuple", "argument_list"}, t.kind(entries)) {
+		return
+	}
+	for _, entry := range t.children(entries) {
+		if name, ok := pyNameLiteral(t, entry); ok {
+			py.listed = append(py.listed, pyListed{name, t.rangeOf(entry)})
+		}
+	}
+}
+
+// pyNameLiteral reads a string literal that holds a plain identifier: "x", 'x', u"x";
+// not an f-string, a bytes literal or one with escapes.
+func pyNameLiteral(t *flatTree, n int32) (string, bool) {
+	if t.kind(n) != "string" {
+		return "", false
+	}
+	parts := t.children(n)
+	if len(parts) != 3 || t.kind(parts[1]) != "string_content" {
+		return "", false
+	}
+	quote := strings.TrimPrefix(strings.ToLower(string(t.source(parts[0]))), "u")
+	name := string(t.source(parts[1]))
+	if !slices.Contains([]string{`"`, `'`, `"""`, `'''`}, quote) || !pyIdentifier.MatchString(name) {
+		return "", false
+	}
+	return name, true
+}
+
+var pyIdentifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // pyHandsOverModule reports a call, made for its effect, that is given the module's own
 // name: a helper that may give the module attributes at run time, as trio's

@@ -444,6 +444,19 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		}
 	}
 
+	if len(f.py.listed) > 0 {
+		own := pyModule{kind: source, file: rel}
+		if base := path.Base(rel); base == "__init__.py" || base == "__init__.pyi" {
+			own.dir = path.Dir(rel) // a package: its submodules may be listed
+		}
+		for _, l := range f.py.listed {
+			if known, has := v.defines(own, l.name); known && !has && !v.setFromOutside(l.name) {
+				out = append(out, Diagnostic{File: rel, Range: l.rng, Severity: SeverityError, Rule: RuleMissingExport,
+					Message: fmt.Sprintf("`__all__` lists `%s`, which the module does not define", l.name)})
+			}
+		}
+	}
+
 	// lateAt is the late import that binds local at a place.
 	lateAt := func(local string, at Position, submodule bool) (lateImport, bool) {
 		for _, l := range late[local] {

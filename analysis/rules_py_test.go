@@ -1,6 +1,9 @@
 package analysis
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 const cartPy = `"""Cart."""
 __all__ = ["Total", "only_listed"]  # a renamed def often stays listed
@@ -57,9 +60,20 @@ total()
 c.total([1], "EUR", "x")
 `,
 		"shop/dup.py": "def f():\n    pass\n\n\ndef f():\n    pass\n",
+		"shop/listing.py": `from .cart import total, pair
+__all__ = ["total", "sub_missing"]
+__all__ += ("also_gone",)
+__all__.extend(["pair", f"x", name])
+__all__.append("appended_gone")
+`,
 	})
 	expectFindings(t, root,
+		"shop/cart.py:2:12 missing-export",
+		"shop/cart.py:2:21 missing-export",
 		"shop/dup.py:5:5 duplicate-definition",
+		"shop/listing.py:2:21 missing-export",
+		"shop/listing.py:3:13 missing-export",
+		"shop/listing.py:5:16 missing-export",
 		"shop/views.py:1:30 missing-export",
 		"shop/views.py:2:36 missing-export",
 		"shop/views.py:3:26 missing-export",
@@ -75,8 +89,8 @@ c.total([1], "EUR", "x")
 
 func TestPythonHardNegatives(t *testing.T) {
 	root := writeTree(t, map[string]string{
-		"src/shop/__init__.py": "from .cart import total as total\n",
-		"src/shop/cart.py":     cartPy,
+		"src/shop/__init__.py": "from .cart import total as total\n\n__all__ = [\"total\", \"views\", \"ns\"]  # submodules too\n",
+		"src/shop/cart.py":     strings.Replace(cartPy, `"Total", "only_listed"`, `"total", "conditional", "TAX"`, 1),
 		"src/shop/_version.py": "", // present here; see the ignored one below
 		"src/shop/views.py": `import os
 import os.path
@@ -123,7 +137,9 @@ def test_errors():
         pass
     check(lambda: total())
 `,
-		"src/shop/dynamic.py":   "def __getattr__(name):\n    return name\n",
+		"src/shop/dynamic.py":   "def __getattr__(name):\n    return name\n\n__all__ = [\"anything\"]\n",
+		"src/shop/fallback.py":  "try:\n    from ._speedups import fast\nexcept ImportError:\n    fast = None\nif TYPE_CHECKING:\n    from .cart import Cart\n__all__ = [\"fast\", \"Cart\"]\n__all__ += [n for n in dir() if n.isupper()]\n",
+		"src/shop/reexports.py": "from numpy import *\nfrom .star import *\n__all__ = [\"array\", \"pair\"]\n",
 		"src/shop/signals.py":   "@enum.global_enum\nclass Signals(enum.IntEnum):\n    SIGHUP = 1\n",
 		"src/shop/stubbed.py":   "",
 		"src/shop/stubbed.pyi":  "only_in_stub: int\n",
