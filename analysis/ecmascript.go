@@ -43,6 +43,9 @@ type esFacts struct {
 	cjs      *cjsExports // what a CommonJS module assigns to its exports; nil: nothing
 	open     bool        // exports cannot be known statically: `export =`, CommonJS assignments
 	module   bool        // an ES module (has import or export) rather than a script
+	// unbound are the names `export { a }` (without from) exports that the file mentions
+	// nowhere else: nothing declares or imports them (see esUnboundExports).
+	unbound []importedName
 }
 
 func (es *esFacts) commonJS() *cjsExports {
@@ -58,7 +61,46 @@ func (es *esFacts) commonJS() *cjsExports {
 func extractES(_ string, t *flatTree, f *fileFacts) {
 	f.es = &esFacts{exports: map[string]esExport{}}
 	esTopLevel(t, f)
+	esUnboundExports(t, f)
 	esWalk(t, f)
+}
+
+// esUnboundExports finds the names local export lists (`export { a, b as c }`) give that
+// the file mentions nowhere outside those lists: no declaration or import binds them,
+// and the module cannot load (a SyntaxError in JavaScript; TypeScript's "Cannot find
+// name"). A renamed function whose old name stays in the list is the usual cause. A
+// mention anywhere else, a comment or a string included, counts as a binding: that
+// only keeps the rule quieter.
+func esUnboundExports(t *flatTree, f *fileFacts) {
+	var lists []int32
+	var names []importedName
+	for _, stmt := range t.children(0) {
+		if t.kind(stmt) != "export_statement" || t.child(stmt, "source") >= 0 {
+			continue
+		}
+		for _, c := range t.children(stmt) {
+			if t.kind(c) == "export_clause" {
+				lists = append(lists, stmt)
+				names = append(names, specifiers(t, c)...)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	var outside strings.Builder // the source with the lists cut out
+	from := uint32(0)
+	for _, stmt := range lists {
+		outside.Write(t.src[from:t.nodes[stmt].start_byte])
+		outside.WriteByte(' ')
+		from = uint32(t.nodes[stmt].end_byte)
+	}
+	outside.Write(t.src[from:])
+	for _, n := range names {
+		if !hasWord(outside.String(), n.name) {
+			f.es.unbound = append(f.es.unbound, n)
+		}
+	}
 }
 
 var esCalls = &callShape{args: "arguments", qualified: "member_expression",

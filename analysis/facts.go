@@ -89,19 +89,22 @@ func anyMentions(broken []*fileFacts, name string) bool {
 	return slices.ContainsFunc(broken, func(f *fileFacts) bool { return f.mentions(name) })
 }
 
-// mentions reports whether a broken file's text has name as a whole word (bytes past
-// ASCII count as letters, so non-ASCII identifiers are words too).
-func (f *fileFacts) mentions(name string) bool {
+// mentions reports whether a broken file's text has name as a whole word.
+func (f *fileFacts) mentions(name string) bool { return hasWord(f.text, name) }
+
+// hasWord reports whether text has name as a whole word (bytes past ASCII count as
+// letters, so non-ASCII identifiers are words too).
+func hasWord(text, name string) bool {
 	isWord := func(c byte) bool {
 		return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 	}
 	for from := 0; name != ""; {
-		i := strings.Index(f.text[from:], name)
+		i := strings.Index(text[from:], name)
 		if i < 0 {
 			return false
 		}
 		start, end := from+i, from+i+len(name)
-		if (start == 0 || !isWord(f.text[start-1])) && (end == len(f.text) || !isWord(f.text[end])) {
+		if (start == 0 || !isWord(text[start-1])) && (end == len(text) || !isWord(text[end])) {
 			return true
 		}
 		from = start + 1

@@ -41,6 +41,8 @@ export { nothing } from "./format";
 `,
 		"src/styles.css": "body {}",
 		"src/dup.ts":     "export const a = 1;\nexport function f() {}\nexport const a = 2;\nfunction f() {}\n",
+		// A function renamed while the export list keeps its old name.
+		"src/list.js": "function renamedSum(a, b) { return a + b; }\nconst kept = 1;\nexport { kept, sum, product as times };\n",
 	})
 	expectFindings(t, root,
 		"src/app.ts:1:16 missing-export",
@@ -53,6 +55,8 @@ export { nothing } from "./format";
 		"src/app.ts:12:10 missing-export",
 		"src/dup.ts:3:14 duplicate-definition",
 		"src/dup.ts:4:10 duplicate-definition",
+		"src/list.js:3:16 missing-export",
+		"src/list.js:3:21 missing-export",
 	)
 }
 
@@ -104,6 +108,21 @@ function shadow(join: (a: number) => void) { join(1); }
 		"lib/component.tsx":    "import { Kind } from '../src/format';\nexport const C = () => <div>{Kind.A}</div>;\n",
 		"lib/node-subpath.mjs": "import x from '#internal/x';\nimport fs from 'node:fs';\n",
 		"lib/outside.ts":       "import { up } from '../../outside-the-workspace';\n",
+		// Export lists of names bound in every way a module binds them.
+		"lib/bindings.ts": `import { resolve } from "./paths";
+import * as paths from "./paths";
+import legacy = require("./legacy");
+const { a, b: [c] } = { a: 1, b: [2] };
+if (a) { var hoisted = 1; }
+interface Shape {}
+declare const declared: number;
+function g() {}
+export { resolve, paths, legacy, a, c, hoisted, g as default };
+export type { Shape };
+export { declared as "quoted name" };
+export { resolve as again } from "./paths";
+`,
+		"lib/legacy.ts": "export = 1;\n",
 	})
 	expectFindings(t, root)
 }
