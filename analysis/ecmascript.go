@@ -66,11 +66,12 @@ func extractES(_ string, t *flatTree, f *fileFacts) {
 }
 
 // esUnboundExports finds the names local export lists (`export { a, b as c }`) give that
-// the file mentions nowhere outside those lists: no declaration or import binds them,
-// and the module cannot load (a SyntaxError in JavaScript; TypeScript's "Cannot find
-// name"). A renamed function whose old name stays in the list is the usual cause. A
-// mention anywhere else, a comment or a string included, counts as a binding: that
-// only keeps the rule quieter.
+// nothing in the file declares or imports: the module cannot load (a SyntaxError in
+// JavaScript; TypeScript's "Cannot find name"). A renamed function whose old name stays
+// in the list is the usual cause. Such a name is one the file outside the lists
+// mentions, if at all, only as identifiers read where nothing can be declared
+// (esReads) or as property names: any other mention, a comment or a string included,
+// counts as a binding, which only keeps the rule quieter.
 func esUnboundExports(t *flatTree, f *fileFacts) {
 	var lists []int32
 	var names []importedName
@@ -96,11 +97,48 @@ func esUnboundExports(t *flatTree, f *fileFacts) {
 		from = uint32(t.nodes[stmt].end_byte)
 	}
 	outside.Write(t.src[from:])
+	mentions := map[string]int{}
 	for _, n := range names {
-		if !hasWord(outside.String(), n.name) {
+		mentions[n.name] = countWord(outside.String(), n.name, len(t.src))
+	}
+	reads := map[string]int{}
+	for i := range int32(len(t.nodes)) {
+		switch t.kind(i) {
+		case "identifier":
+			if !esReads(t, i) {
+				continue
+			}
+		case "property_identifier", "shorthand_property_identifier": // o.x, {x: 1}, {x}, a method x()
+		default:
+			continue
+		}
+		if _, asked := mentions[string(t.source(i))]; asked {
+			reads[string(t.source(i))]++
+		}
+	}
+	for _, n := range names {
+		if mentions[n.name] == reads[n.name] {
 			f.es.unbound = append(f.es.unbound, n)
 		}
 	}
+}
+
+// esReadPlaces are where an identifier can only be read, by parent kind and field ("*":
+// any field).
+var esReadPlaces = map[string]string{
+	"call_expression": "function", "new_expression": "constructor", "member_expression": "object",
+	"arguments": "*", "array": "*", "spread_element": "*", "parenthesized_expression": "*",
+	"await_expression": "*", "template_substitution": "*", "computed_property_name": "*",
+	"return_statement": "*", "expression_statement": "*", "sequence_expression": "*",
+	"binary_expression": "*", "unary_expression": "argument", "ternary_expression": "*",
+	"subscript_expression": "*", "pair": "value", "variable_declarator": "value",
+	"assignment_expression": "right", "augmented_assignment_expression": "right",
+}
+
+// esReads reports an identifier in one of esReadPlaces.
+func esReads(t *flatTree, i int32) bool {
+	field, ok := esReadPlaces[t.parentKind(i)]
+	return ok && (field == "*" || field == t.field(i))
 }
 
 var esCalls = &callShape{args: "arguments", qualified: "member_expression",

@@ -90,24 +90,25 @@ func anyMentions(broken []*fileFacts, name string) bool {
 }
 
 // mentions reports whether a broken file's text has name as a whole word.
-func (f *fileFacts) mentions(name string) bool { return hasWord(f.text, name) }
+func (f *fileFacts) mentions(name string) bool { return countWord(f.text, name, 1) > 0 }
 
-// hasWord reports whether text has name as a whole word (bytes past ASCII count as
-// letters, so non-ASCII identifiers are words too).
-func hasWord(text, name string) bool {
+// countWord counts name as a whole word in text (bytes past ASCII count as letters, so
+// non-ASCII identifiers are words too), up to limit.
+func countWord(text, name string, limit int) int {
 	isWord := func(c byte) bool {
 		return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 	}
-	for from := 0; name != ""; {
+	n := 0
+	for from := 0; name != "" && n < limit; {
 		i := strings.Index(text[from:], name)
 		if i < 0 {
-			return false
+			break
 		}
 		start, end := from+i, from+i+len(name)
 		if (start == 0 || !isWord(text[start-1])) && (end == len(text) || !isWord(text[end])) {
-			return true
+			n++
 		}
 		from = start + 1
 	}
-	return false
+	return n
 }

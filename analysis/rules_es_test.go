@@ -42,7 +42,7 @@ export { nothing } from "./format";
 		"src/styles.css": "body {}",
 		"src/dup.ts":     "export const a = 1;\nexport function f() {}\nexport const a = 2;\nfunction f() {}\n",
 		// A function renamed while the export list keeps its old name.
-		"src/list.js": "function renamedSum(a, b) { return a + b; }\nconst kept = 1;\nexport { kept, sum, product as times };\n",
+		"src/list.js": "function renamedSum(a, b) { return a + b; }\nconst kept = 1;\nexport { kept, sum, product as times };\nconst api = { sum: sum, product, twice: (x) => sum(x, x) };\n",
 	})
 	expectFindings(t, root,
 		"src/app.ts:1:16 missing-export",
@@ -121,6 +121,13 @@ export { resolve, paths, legacy, a, c, hoisted, g as default };
 export type { Shape };
 export { declared as "quoted name" };
 export { resolve as again } from "./paths";
+`,
+		// Names read elsewhere but also declared, or mentioned in a comment or a string.
+		"lib/mentioned.js": `const api = { run: run(), [stop]: 1, later: later };
+function later() {}
+{ var stop = 1; }
+// run is provided by the bundler
+export { run, stop, later };
 `,
 		"lib/legacy.ts": "export = 1;\n",
 	})
