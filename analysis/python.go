@@ -551,8 +551,8 @@ func pyCompound(t *flatTree, stmt int32, f *fileFacts) {
 }
 
 // pyListsInAll reads the names an expression statement puts in __all__: `__all__ =`,
-// `+=` a list or tuple, `__all__.extend([...])`, `__all__.append("x")`. Entries that
-// are not plain string literals are not read.
+// `+=` a list or tuple (or lists joined by `+`), `__all__.extend([...])`,
+// `__all__.append("x")`. Entries that are not plain string literals are not read.
 func pyListsInAll(t *flatTree, e int32, py *pyFacts) {
 	entries := int32(-1)
 	switch t.kind(e) {
@@ -574,12 +574,24 @@ func pyListsInAll(t *flatTree, e int32, py *pyFacts) {
 			}
 		}
 	}
-	if entries < 0 || !slices.Contains([]string{"list", "tuple", "argument_list"}, t.kind(entries)) {
+	pyListedIn(t, entries, py)
+}
+
+// pyListedIn reads the string literals of a list, a tuple or call arguments, and of the
+// lists joined by `+` (`["a"] + sub.__all__`).
+func pyListedIn(t *flatTree, n int32, py *pyFacts) {
+	if n < 0 {
 		return
 	}
-	for _, entry := range t.children(entries) {
-		if name, ok := pyNameLiteral(t, entry); ok {
-			py.listed = append(py.listed, pyListed{name, t.rangeOf(entry)})
+	switch t.kind(n) {
+	case "binary_operator":
+		pyListedIn(t, t.child(n, "left"), py)
+		pyListedIn(t, t.child(n, "right"), py)
+	case "list", "tuple", "argument_list":
+		for _, entry := range t.children(n) {
+			if name, ok := pyNameLiteral(t, entry); ok {
+				py.listed = append(py.listed, pyListed{name, t.rangeOf(entry)})
+			}
 		}
 	}
 }

@@ -62,7 +62,7 @@ c.total([1], "EUR", "x")
 		"shop/dup.py": "def f():\n    pass\n\n\ndef f():\n    pass\n",
 		"shop/listing.py": `from .cart import total, pair
 __all__ = ["total", "sub_missing"]
-__all__ += ("also_gone",)
+__all__ += ("also_gone",) + tuple(other) + ("pair",)
 __all__.extend(["pair", f"x", name])
 __all__.append("appended_gone")
 `,
