@@ -96,6 +96,13 @@ func extractPython(_ string, t *flatTree, f *fileFacts) {
 	}
 	py.open = py.open || bytes.Contains(src, []byte("sys.modules")) && pyWritesModules.Match(src)
 	pyStatements(t, 0, f, true)
+	// At module level locals() and vars() are the module's namespace, and exec fills it:
+	// names __all__ lists may come from there.
+	for _, dynamic := range []string{"locals()", "vars()", "exec("} {
+		if bytes.Contains(src, []byte(dynamic)) {
+			py.listed = nil
+		}
+	}
 	guards := pyWalk(t, f)
 	py.redefined = pyUnusedRedefinitions(f.defs, src)
 	guarded := func(r Range) bool {

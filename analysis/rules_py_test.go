@@ -140,6 +140,7 @@ def test_errors():
 		"src/shop/dynamic.py":   "def __getattr__(name):\n    return name\n\n__all__ = [\"anything\"]\n",
 		"src/shop/fallback.py":  "try:\n    from ._speedups import fast\nexcept ImportError:\n    fast = None\nif TYPE_CHECKING:\n    from .cart import Cart\n__all__ = [\"fast\", \"Cart\"]\n__all__ += [n for n in dir() if n.isupper()]\n",
 		"src/shop/reexports.py": "from numpy import *\nfrom .star import *\n__all__ = [\"array\", \"pair\"]\n",
+		"src/shop/filled.py":    "for _name in (\"a\", \"b\"):\n    vars()[_name] = _name\n__all__ = [\"a\", \"b\"]\n",
 		"src/shop/signals.py":   "@enum.global_enum\nclass Signals(enum.IntEnum):\n    SIGHUP = 1\n",
 		"src/shop/stubbed.py":   "",
 		"src/shop/stubbed.pyi":  "only_in_stub: int\n",
