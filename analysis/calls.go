@@ -7,16 +7,34 @@ type callShape struct {
 	object, property string
 	propertyKind     string
 	spread           string // an argument that spreads a list (xs..., ...xs)
+	// dotted qualifiers are chains of qualified names (a.b in a.b.f): Python's modules,
+	// reached as `import a.b` binds them.
+	dotted bool
 }
 
 // qualifiedName reads q.name (a selector or member expression whose object is an
-// identifier) at node i of a flat tree.
+// identifier, or a chain of them where the shape is dotted) at node i of a flat tree.
 func qualifiedName(t *flatTree, i int32, shape *callShape) (qualifier, name int32, ok bool) {
 	if t.kind(i) != shape.qualified {
 		return -1, -1, false
 	}
-	qualifier, name = t.childOfKind(i, shape.object, "identifier"), t.childOfKind(i, shape.property, shape.propertyKind)
-	return qualifier, name, qualifier >= 0 && name >= 0
+	qualifier, name = t.child(i, shape.object), t.childOfKind(i, shape.property, shape.propertyKind)
+	if qualifier < 0 || name < 0 || t.kind(qualifier) != "identifier" && (!shape.dotted || dottedRoot(t, qualifier, shape) < 0) {
+		return -1, -1, false
+	}
+	return qualifier, name, true
+}
+
+// dottedRoot is the identifier a chain of qualified names (a.b.c) starts from, or -1
+// when the chain has other links (calls, subscripts).
+func dottedRoot(t *flatTree, n int32, shape *callShape) int32 {
+	for n >= 0 && t.kind(n) == shape.qualified && t.childOfKind(n, shape.property, shape.propertyKind) >= 0 {
+		n = t.child(n, shape.object)
+	}
+	if n < 0 || t.kind(n) != "identifier" {
+		return -1
+	}
+	return n
 }
 
 // callOf reads the call at node i of a flat tree: f(...) or q.f(...) (or new C(...) in

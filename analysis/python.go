@@ -137,7 +137,7 @@ func pyAssignedTo(t *flatTree, i int32) bool {
 }
 
 var pyCalls = &callShape{args: "argument_list", qualified: "attribute",
-	object: "object", property: "attribute", propertyKind: "identifier"}
+	object: "object", property: "attribute", propertyKind: "identifier", dotted: true}
 
 // pyLocalFields are the places, by parent kind and field, where an identifier binds a
 // name that may shadow or rebind an imported or module-level function ("*": any field).
@@ -179,8 +179,8 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 		switch t.kind(i) {
 		case "call":
 			call, args, ok := callOf(t, i, pyCalls)
-			if !ok {
-				continue
+			if root, _, dotted := strings.Cut(call.Qualifier, "."); !ok || dotted && !imported[root] {
+				continue // a.b.f() is kept for the modules imports bind
 			}
 			call.Args = 0
 			for _, a := range args {
@@ -196,7 +196,11 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 				}
 			}
 			f.calls = append(f.calls, call)
-			if call.Qualifier != "" || len(args) < 2 || t.kind(args[0]) != "identifier" || t.kind(args[1]) != "string" {
+			if call.Qualifier != "" || len(args) < 2 || t.kind(args[1]) != "string" {
+				continue
+			}
+			root := dottedRoot(t, args[0], pyCalls) // hasattr(m, "x") or hasattr(a.b, "x")
+			if root < 0 {
 				continue
 			}
 			attribute := func() string { return strings.Trim(t.text(args[1]), `"'`) }
@@ -207,7 +211,7 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 				}
 				f.py.probed[t.text(args[0])+"."+attribute()] = true
 			case "setattr":
-				if imported[string(t.source(args[0]))] {
+				if imported[string(t.source(root))] {
 					f.py.setsOnModules = append(f.py.setsOnModules, attribute())
 				}
 			}
@@ -222,7 +226,7 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 				continue // the call's
 			}
 			// Only a module's attributes are judged: self.x and the like are not kept.
-			if qual, _, ok := qualifiedName(t, i, pyCalls); ok && imported[string(t.source(qual))] {
+			if qual, _, ok := qualifiedName(t, i, pyCalls); ok && imported[string(t.source(dottedRoot(t, qual, pyCalls)))] {
 				ref, _ := refOf(t, i, pyCalls)
 				ref.Written = pyAssignedTo(t, i)
 				f.refs = append(f.refs, ref)

@@ -395,7 +395,15 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		submodule        bool
 	}
 	late := map[string][]lateImport{} // by local name
-	modules := map[string]pyModule{}  // local name -> module, for qualified calls
+	modules := map[string]pyModule{}  // local name (or a.b) -> module, for qualified calls
+	plainImports := map[string]int{}  // local name -> the `import a...` statements binding it
+	for _, imp := range f.py.imports {
+		if !imp.from && !imp.nested {
+			for _, n := range imp.names {
+				plainImports[n.local]++
+			}
+		}
+	}
 	stub := strings.HasSuffix(rel, ".pyi")
 	for _, imp := range f.py.imports {
 		if imp.guarded || stub && imp.level == 0 {
@@ -412,9 +420,17 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			continue
 		}
 		if !imp.from {
-			// import a.b as c binds a.b to c, and import a binds a; import a.b binds only a.
-			if len(imp.names) == 1 && (imp.names[0].local != strings.Split(imp.module, ".")[0] || !strings.Contains(imp.module, ".")) {
+			// import a.b as c binds a.b to c, and import a binds a; import a.b binds only a,
+			// through which a.b names the submodule (unless a's __init__ binds b).
+			dot := strings.LastIndexByte(imp.module, '.')
+			switch {
+			case len(imp.names) != 1:
+			case dot < 0 || imp.names[0].local != strings.Split(imp.module, ".")[0]:
 				modules[imp.names[0].local] = m
+			default:
+				if sub, ok := v.submodule(v.resolve(imp.module[:dot], 0, rel), imp.module[dot+1:]); ok {
+					modules[imp.module] = sub
+				}
 			}
 			continue
 		}
@@ -473,6 +489,10 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			return l.module, true
 		}
 		m, isModule := modules[qualifier]
+		if root, _, dotted := strings.Cut(qualifier, "."); dotted {
+			// a.b: a bound by plain imports only (import a.b, import a.c), nowhere local.
+			return m, isModule && !f.locals[root] && f.py.bound[root] == plainImports[root]
+		}
 		return m, isModule && !f.locals[qualifier] && f.py.bound[qualifier] <= 1 // not a parameter, not bound twice
 	}
 	// lacks reports m.name when the module does not define name.

@@ -60,6 +60,16 @@ total()
 c.total([1], "EUR", "x")
 `,
 		"shop/dup.py": "def f():\n    pass\n\n\ndef f():\n    pass\n",
+		"shop/dotted.py": `import shop.cart
+import shop.sub
+shop.cart.total([1], "EUR", 2)
+shop.cart.totl([1])
+x = shop.cart.TAX
+y = shop.cart.GONE
+if hasattr(shop.cart, "maybe"):
+    shop.cart.maybe()
+shop.sub.anything
+`,
 		"shop/listing.py": `from .cart import total, pair
 __all__ = ["total", "sub_missing"]
 __all__ += ("also_gone",) + tuple(other) + ("pair",)
@@ -70,6 +80,10 @@ __all__.append("appended_gone")
 	expectFindings(t, root,
 		"shop/cart.py:2:12 missing-export",
 		"shop/cart.py:2:21 missing-export",
+		"shop/dotted.py:3:11 arity-mismatch",
+		"shop/dotted.py:4:11 missing-export",
+		"shop/dotted.py:6:15 missing-export",
+		"shop/dotted.py:9:10 missing-export",
 		"shop/dup.py:5:5 duplicate-definition",
 		"shop/listing.py:2:21 missing-export",
 		"shop/listing.py:3:13 missing-export",
@@ -137,17 +151,22 @@ def test_errors():
         pass
     check(lambda: total())
 `,
-		"src/shop/dynamic.py":   "def __getattr__(name):\n    return name\n\n__all__ = [\"anything\"]\n",
-		"src/shop/fallback.py":  "try:\n    from ._speedups import fast\nexcept ImportError:\n    fast = None\nif TYPE_CHECKING:\n    from .cart import Cart\n__all__ = [\"fast\", \"Cart\"]\n__all__ += [n for n in dir() if n.isupper()]\n",
-		"src/shop/reexports.py": "from numpy import *\nfrom .star import *\n__all__ = [\"array\", \"pair\"]\n",
-		"src/shop/filled.py":    "for _name in (\"a\", \"b\"):\n    vars()[_name] = _name\n__all__ = [\"a\", \"b\"]\n",
-		"src/shop/signals.py":   "@enum.global_enum\nclass Signals(enum.IntEnum):\n    SIGHUP = 1\n",
-		"src/shop/stubbed.py":   "",
-		"src/shop/stubbed.pyi":  "only_in_stub: int\n",
-		"src/shop/ns/leaf.py":   "",
-		".gitignore":            "src/shop/generated.py\n",
-		"src/shop/star.py":      "from .cart import *\n",
-		"src/shop/uses_star.py": "from shop.star import whatever\n",
+		"src/shop/dynamic.py":        "def __getattr__(name):\n    return name\n\n__all__ = [\"anything\"]\n",
+		"src/shop/fallback.py":       "try:\n    from ._speedups import fast\nexcept ImportError:\n    fast = None\nif TYPE_CHECKING:\n    from .cart import Cart\n__all__ = [\"fast\", \"Cart\"]\n__all__ += [n for n in dir() if n.isupper()]\n",
+		"src/shop/reexports.py":      "from numpy import *\nfrom .star import *\n__all__ = [\"array\", \"pair\"]\n",
+		"src/shop/dotted_rebound.py": "import shop.cart\nimport shop.ns.leaf\nshop.cart.totl()\nshop.ns.leaf.anything()\nshop = None\n",
+		"src/shop/dotted_local.py":   "import shop.cart\n\n\ndef f(shop):\n    shop.cart.totl()\n",
+		"src/alt/__init__.py":        "tool = object()\n",
+		"src/alt/tool.py":            "def f():\n    pass\n",
+		"src/shop/dotted_bound.py":   "import alt.tool\nalt.tool.g()\n",
+		"src/shop/filled.py":         "for _name in (\"a\", \"b\"):\n    vars()[_name] = _name\n__all__ = [\"a\", \"b\"]\n",
+		"src/shop/signals.py":        "@enum.global_enum\nclass Signals(enum.IntEnum):\n    SIGHUP = 1\n",
+		"src/shop/stubbed.py":        "",
+		"src/shop/stubbed.pyi":       "only_in_stub: int\n",
+		"src/shop/ns/leaf.py":        "",
+		".gitignore":                 "src/shop/generated.py\n",
+		"src/shop/star.py":           "from .cart import *\n",
+		"src/shop/uses_star.py":      "from shop.star import whatever\n",
 		"tests/test_redef.py": `class Finder:
     pass
 
