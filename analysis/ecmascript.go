@@ -89,18 +89,16 @@ func esUnboundExports(t *flatTree, f *fileFacts) {
 	if len(names) == 0 {
 		return
 	}
-	var outside strings.Builder // the source with the lists cut out
+	mentions := map[string]int{} // whole words outside the lists
+	for _, n := range names {
+		mentions[n.name] = 0
+	}
 	from := uint32(0)
 	for _, stmt := range lists {
-		outside.Write(t.src[from:t.nodes[stmt].start_byte])
-		outside.WriteByte(' ')
+		countWords(t.src[from:t.nodes[stmt].start_byte], mentions)
 		from = uint32(t.nodes[stmt].end_byte)
 	}
-	outside.Write(t.src[from:])
-	mentions := map[string]int{}
-	for _, n := range names {
-		mentions[n.name] = countWord(outside.String(), n.name, len(t.src))
-	}
+	countWords(t.src[from:], mentions)
 	reads := map[string]int{}
 	for i := range int32(len(t.nodes)) {
 		switch t.kind(i) {

@@ -90,25 +90,44 @@ func anyMentions(broken []*fileFacts, name string) bool {
 }
 
 // mentions reports whether a broken file's text has name as a whole word.
-func (f *fileFacts) mentions(name string) bool { return countWord(f.text, name, 1) > 0 }
+func (f *fileFacts) mentions(name string) bool { return hasWord(f.text, name) }
 
-// countWord counts name as a whole word in text (bytes past ASCII count as letters, so
-// non-ASCII identifiers are words too), up to limit.
-func countWord(text, name string, limit int) int {
-	isWord := func(c byte) bool {
-		return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
-	}
-	n := 0
-	for from := 0; name != "" && n < limit; {
+// isWordByte is a byte of an identifier: bytes past ASCII count as letters, so
+// non-ASCII identifiers are words too.
+func isWordByte(c byte) bool {
+	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// hasWord reports whether text has name as a whole word.
+func hasWord(text, name string) bool {
+	for from := 0; name != ""; {
 		i := strings.Index(text[from:], name)
 		if i < 0 {
-			break
+			return false
 		}
 		start, end := from+i, from+i+len(name)
-		if (start == 0 || !isWord(text[start-1])) && (end == len(text) || !isWord(text[end])) {
-			n++
+		if (start == 0 || !isWordByte(text[start-1])) && (end == len(text) || !isWordByte(text[end])) {
+			return true
 		}
 		from = start + 1
 	}
-	return n
+	return false
+}
+
+// countWords adds to counts, for each of its words, how often text has it as a whole
+// word: one pass, however many words are asked.
+func countWords(text []byte, counts map[string]int) {
+	for i := 0; i < len(text); {
+		if !isWordByte(text[i]) {
+			i++
+			continue
+		}
+		start := i
+		for i < len(text) && isWordByte(text[i]) {
+			i++
+		}
+		if _, asked := counts[string(text[start:i])]; asked {
+			counts[string(text[start:i])]++
+		}
+	}
 }
