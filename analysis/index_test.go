@@ -145,6 +145,17 @@ func TestIncrementalRecheckMatchesAFullScan(t *testing.T) {
 		{"set with setattr", func() {
 			write("pkg/env.py", "from pkg import core\n\nsetattr(core, \"outbox\", [])\n")
 		}, nil},
+		{"__all__ lists a submodule not written yet", func() {
+			write("pkg/__init__.py", "from .core import run\n\n__all__ = [\"run\", \"jobs\"]\n")
+		}, []string{"pkg/__init__.py missing-export"}},
+		{"the submodule written", func() { write("pkg/jobs.py", "def work(a):\n    return a\n") }, nil},
+		{"the submodule removed again", func() { remove("pkg/jobs.py") }, []string{"pkg/__init__.py missing-export"}},
+		{"and back", func() { write("pkg/jobs.py", "def work(a):\n    return a\n") }, nil},
+		{"a call through import a.b whose def changes", func() {
+			write("caller.py", "import pkg.jobs\n\npkg.jobs.work(1)\n")
+			write("pkg/jobs.py", "def work(a, b):\n    return a\n")
+		}, []string{"caller.py arity-mismatch"}},
+		{"and changes back", func() { write("pkg/jobs.py", "def work(a):\n    return a\n") }, nil},
 	}
 	some := []string{"main.py", "web/app.ts"}
 	for _, step := range steps {
