@@ -43,8 +43,8 @@ type esFacts struct {
 	cjs      *cjsExports // what a CommonJS module assigns to its exports; nil: nothing
 	open     bool        // exports cannot be known statically: `export =`, CommonJS assignments
 	module   bool        // an ES module (has import or export) rather than a script
-	// unbound are the names `export { a }` (without from) exports that the file mentions
-	// nowhere else: nothing declares or imports them (see esUnboundExports).
+	// unbound are the names `export { a }` (without from) exports that nothing in the
+	// file declares or imports (see esUnboundExports).
 	unbound []importedName
 }
 
