@@ -40,6 +40,14 @@ type Range struct {
 	Start, End Position
 }
 
+// before reports whether p comes before q.
+func before(p, q Position) bool {
+	return p.Line < q.Line || p.Line == q.Line && p.Column < q.Column
+}
+
+// within reports whether p lies in r.
+func within(p Position, r Range) bool { return !before(p, r.Start) && before(p, r.End) }
+
 // Related points at the other side of a cross-file finding.
 type Related struct {
 	File    string // slash-separated, relative to the workspace root

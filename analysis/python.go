@@ -304,9 +304,6 @@ func pyImportingDef(t *flatTree, stmt int32) int32 {
 	return def
 }
 
-// within reports whether p lies in r.
-func within(p Position, r Range) bool { return !before(p, r.Start) && before(p, r.End) }
-
 // pyExpectsFailure reports whether a decorated definition is a test expected to fail
 // (pytest.mark.xfail, sympy's XFAIL, unittest.expectedFailure): its calls may be wrong
 // on purpose.
@@ -402,10 +399,6 @@ func pyUnusedRedefinitions(defs []Definition, src []byte) [][2]Definition {
 		last[d.Name] = d
 	}
 	return out
-}
-
-func before(p, q Position) bool {
-	return p.Line < q.Line || p.Line == q.Line && p.Column < q.Column
 }
 
 // problem says why a call with the given positional count and keyword names cannot bind
@@ -662,8 +655,8 @@ func appendPyImports(out []pyImport, t *flatTree, stmt int32) []pyImport {
 	}
 	for _, n := range t.children(stmt) {
 		target, local := pyAliased(t, n)
-		if target < 0 {
-			continue
+		if target < 0 || t.kind(target) != "dotted_name" {
+			continue // an error's debris
 		}
 		imp := pyImport{module: t.text(target), rng: t.rangeOf(target)}
 		if local == "" {

@@ -91,6 +91,9 @@ func (v *pyView) resolve(module string, level int, from string) pyModule {
 		}
 		return v.lookupDotted(base, parts)
 	}
+	if len(parts) == 0 {
+		return pyModule{kind: opaque} // `from  import x`, broken beyond reading
+	}
 	if pythonStandardLibrary[parts[0]] {
 		return pyModule{kind: external}
 	}

@@ -280,11 +280,21 @@ func syntaxErrors(ctx context.Context, p *parsers, lang *Language, src []byte, t
 		}
 	}
 	// Messages quote the original text: the rewrite keeps every byte offset (and may add
-	// a newline at the end).
+	// a newline at the end, which no range may reach).
 	original := append(src[:len(src):len(src)], neutral[len(src):]...)
-	return slices.DeleteFunc(collectSyntaxErrors(clean.RootNode(), original), func(d Diagnostic) bool {
+	end := pointAt(src, len(src))
+	last := Position{Line: int(end.Row), Column: int(end.Column)}
+	out := slices.DeleteFunc(collectSyntaxErrors(clean.RootNode(), original), func(d Diagnostic) bool {
 		return rewritten[d.Range.Start.Line] && !hadError[d.Range.Start.Line]
-	}), nil
+	})
+	for i := range out {
+		for _, p := range []*Position{&out[i].Range.Start, &out[i].Range.End} {
+			if before(last, *p) {
+				*p = last
+			}
+		}
+	}
+	return out, nil
 }
 
 // collectSyntaxErrors walks only the subtrees that contain errors, iteratively (a file

@@ -1,0 +1,62 @@
+package analysis
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzCheck: whatever a source file holds, as Go, TypeScript, TSX, JavaScript or Python,
+// indexing it and checking it beside modules that import it and call into it never
+// panics, and every finding lies inside the file it names.
+func FuzzCheck(f *testing.F) {
+	f.Add([]byte(cartPy))
+	f.Add([]byte(formatTS))
+	f.Add([]byte("package x\n\nfunc F(a int, rest ...string) int { return a }\n"))
+	f.Add([]byte("function renamed() {}\nexport { run, renamed as r };\nrun(1);\n"))
+	f.Add([]byte("__all__ = [\"f\", 'g'] + other.__all__\n__all__.append(\"h\")\nimport pkg.x\npkg.x.f(1)\n"))
+	f.Add([]byte("class C:\n    @staticmethod\n    def s(a): pass\n\nC.s()\nfrom . import x\nx.f(\n"))
+	root := f.TempDir()
+	files := map[string]string{
+		"go.mod":          "module example.com/f\n\ngo 1.22\n",
+		"pkg/__init__.py": "from .x import *\n",
+		"main.py":         "import pkg.x\nfrom pkg.x import f, C\nfrom pkg import x\n\nf(1, k=2)\nC.s(1)\nx.g()\npkg.x.h(1)\n",
+		"main.ts":         "import def, { a, run } from \"./pkg/x\";\nimport * as ns from \"./pkg/x.js\";\na(1);\nns.b(2, 3);\nrun();\n",
+		"main.js":         "const { a } = require(\"./pkg/x\");\nimport { r } from \"./pkg/x.mjs\";\na(1);\n",
+		"cmd/main.go":     "package main\n\nimport \"example.com/f/pkg\"\n\nfunc main() { x.F(1, \"a\") }\n",
+	}
+	for rel, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			f.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			f.Fatal(err)
+		}
+	}
+	ix := NewIndex(root)
+	ctx := context.Background()
+	if err := ix.Scan(ctx, nil); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		src = bytes.Clone(src) // the index keeps it; the fuzzer reuses its buffer
+		for _, rel := range []string{"pkg/x.go", "pkg/x.ts", "pkg/x.tsx", "pkg/x.js", "pkg/x.mjs", "pkg/x.py", "pkg/x.pyi"} {
+			if err := ix.Update(ctx, rel, src); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, d := range ix.Diagnostics() {
+			content, fixed := files[d.File]
+			if !fixed {
+				content = string(src)
+			}
+			if d.Range.Start.Line < 0 || d.Range.End.Line < d.Range.Start.Line || d.Range.End.Line > strings.Count(content, "\n") {
+				t.Fatalf("a finding outside its file: %+v", d)
+			}
+		}
+	})
+}
