@@ -60,3 +60,26 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseOutput: whatever a build or test command prints, the findings read from it
+// name files inside the workspace, at lines that exist in numbering (1 or more).
+func FuzzParseOutput(f *testing.F) {
+	f.Add("src/a.ts(12,5): error TS2304: Cannot find name 'x'.\n")
+	f.Add("/w/src/b.js\n  3:10  error  'y' is not defined  no-undef\n")
+	f.Add("    cart_test.go:7: got 1\nFAIL\texample.com/shop/cart\t0.01s\n")
+	f.Add("error[E0308]: mismatched types\n --> src/main.rs:2:18\n")
+	f.Add("FAILED tests/test_cart.py::test_total - assert 1 == 2\n../outside.go:1:1: no\n")
+	root := f.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/shop\n"), 0o644); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, output string) {
+		for _, rule := range []string{RuleBuildError, RuleTestFailure} {
+			for _, d := range ParseOutput(root, rule, output) {
+				if d.File == "" || filepath.IsAbs(d.File) || d.File == ".." || strings.HasPrefix(d.File, "../") || d.Range.Start.Line < 0 {
+					t.Fatalf("a finding outside the workspace: %+v", d)
+				}
+			}
+		}
+	})
+}
