@@ -1,10 +1,14 @@
 package session
 
 import (
+	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
 )
 
 // FuzzSandbox: whatever path a model names, what the sandbox resolves lies inside the
@@ -42,6 +46,60 @@ func FuzzSandbox(f *testing.F) {
 			if first == ".git" || first == ".opencode" || first == ".." || rel == "." {
 				t.Fatalf("%q may be written: %s", p, rel)
 			}
+		}
+	})
+}
+
+// FuzzToolCalls: whatever tool call a model sends (any name, any arguments), the file
+// tools answer or fail with an error the model reads, and nothing but the item's own
+// file changes in the workspace.
+func FuzzToolCalls(f *testing.F) {
+	f.Add(ToolWriteFile, `{"path": "a.txt", "content": "x"}`)
+	f.Add(ToolEditFile, `{"path": "a.txt", "old": "x", "new": "y"}`)
+	f.Add(ToolWriteFile, `{"path": "../b.txt", "content": "x"}`)
+	f.Add(ToolReadFile, `{"path": "keep.txt", "offset": -3, "limit": 1e99}`)
+	f.Add(ToolGrep, `{"pattern": "(", "path": "."}`)
+	f.Add(ToolListFiles, `{"path": "/", "glob": "[" }`)
+	f.Add(ToolEditFile, `{"path": ".git/config", "old": "", "new": "z"}`)
+	f.Add("nope", `not json`)
+	root := f.TempDir()
+	fixture := map[string]string{"keep.txt": "line 1\nline 2\n", ".git/config": "[core]\n", "sub/other.go": "package sub\n"}
+	for rel, content := range fixture {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			f.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			f.Fatal(err)
+		}
+	}
+	sandbox, err := NewSandbox(root)
+	if err != nil {
+		f.Fatal(err)
+	}
+	s := New(Config{Role: "worker", Sandbox: sandbox.WithWritable([]string{"a.txt"}),
+		Tools: []string{ToolReadFile, ToolListFiles, ToolGrep, ToolWriteFile, ToolEditFile}})
+	f.Fuzz(func(t *testing.T, name, arguments string) {
+		call := model.ToolCall{ID: "1", Name: name, Arguments: arguments}
+		out, err := s.run(context.Background(), call)
+		s.answer(call, out, err)
+		s.messages = nil
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(root, p)
+			want, known := fixture[filepath.ToSlash(rel)]
+			if rel == "a.txt" {
+				return nil
+			}
+			if got, _ := os.ReadFile(p); !known || string(got) != want {
+				t.Fatalf("%s %s changed %s", name, arguments, rel)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	})
 }
