@@ -606,3 +606,14 @@ Local.build(1)
 		"use.py:19:7 arity-mismatch",
 	)
 }
+
+// Imports half typed, as the language server checks them between keystrokes: a syntax
+// error each, and nothing else (`import ,` once crashed the checks).
+func TestPythonImportsBrokenMidTyping(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"a.py": "import ,\n",
+		"b.py": "from  import y\n",
+		"c.py": "import pkg.\n",
+	})
+	expectFindings(t, root, "a.py:1:7 syntax-error", "b.py:1:1 syntax-error", "c.py:1:1 syntax-error")
+}
