@@ -566,10 +566,14 @@ func pyListsInAll(t *flatTree, e int32, py *pyFacts) {
 		}
 	case "call":
 		fn, args := t.childOfKind(e, "function", "attribute"), t.childOfKind(e, "arguments", "argument_list")
-		if fn < 0 || args < 0 || string(t.source(t.child(fn, "object"))) != "__all__" {
+		if fn < 0 || args < 0 {
 			return
 		}
-		switch string(t.source(t.child(fn, "attribute"))) {
+		object, method := t.child(fn, "object"), t.child(fn, "attribute")
+		if object < 0 || method < 0 || string(t.source(object)) != "__all__" {
+			return
+		}
+		switch string(t.source(method)) {
 		case "append":
 			entries = args
 		case "extend":
