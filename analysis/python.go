@@ -392,7 +392,7 @@ func pyUnusedRedefinitions(defs []Definition, src []byte) [][2]Definition {
 	for _, d := range defs {
 		if first, ok := last[d.Name]; ok {
 			between := src[offset(first.Range.End):offset(d.Range.Start)]
-			if !regexp.MustCompile(`\b` + regexp.QuoteMeta(d.Name) + `\b`).Match(between) {
+			if !hasWord(string(between), d.Name) {
 				out = append(out, [2]Definition{first, d})
 			}
 		}

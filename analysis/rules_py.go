@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // pyModule is what a Python import names: a module file, a package (its __init__ and
@@ -160,6 +161,9 @@ var buildFiles = []string{"meson.build", "setup.py", "CMakeLists.txt", "pyprojec
 // module, quoted or as a CMake target: the build makes that module (numpy's
 // _multiarray_umath, scipy's _ufuncs), and a source tree does not hold it.
 func (v *pyView) declaredByBuild(p string) bool {
+	if !utf8.ValidString(p) {
+		return false // no build names a module in bytes that are not text (nor could a pattern)
+	}
 	name := regexp.QuoteMeta(path.Base(p))
 	declared := regexp.MustCompile(`["'](?:[\w./-]*[./])?` + name + `(?:\.py)?["']|\(\s*` + name + `[\s)]`)
 	for dir := path.Dir(p); ; dir = path.Dir(dir) {

@@ -607,13 +607,15 @@ Local.build(1)
 	)
 }
 
-// Imports half typed, as the language server checks them between keystrokes: a syntax
-// error each, and nothing else (`import ,` once crashed the checks).
+// Imports half typed, as the language server checks them between keystrokes, or in
+// bytes that are not UTF-8 (a Latin-1 file): a syntax error each, and nothing else
+// (`import ,` and `import A\xf7.A` once crashed the checks).
 func TestPythonImportsBrokenMidTyping(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"a.py": "import ,\n",
 		"b.py": "from  import y\n",
 		"c.py": "import pkg.\n",
+		"d.py": "import A\xf7.A\n",
 	})
-	expectFindings(t, root, "a.py:1:7 syntax-error", "b.py:1:1 syntax-error", "c.py:1:1 syntax-error")
+	expectFindings(t, root, "a.py:1:7 syntax-error", "b.py:1:1 syntax-error", "c.py:1:1 syntax-error", "d.py:1:9 syntax-error")
 }
