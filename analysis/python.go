@@ -566,14 +566,10 @@ func pyListsInAll(t *flatTree, e int32, py *pyFacts) {
 		}
 	case "call":
 		fn, args := t.childOfKind(e, "function", "attribute"), t.childOfKind(e, "arguments", "argument_list")
-		if fn < 0 || args < 0 {
+		if string(t.source(t.child(fn, "object"))) != "__all__" {
 			return
 		}
-		object, method := t.child(fn, "object"), t.child(fn, "attribute")
-		if object < 0 || method < 0 || string(t.source(object)) != "__all__" {
-			return
-		}
-		switch string(t.source(method)) {
+		switch string(t.source(t.child(fn, "attribute"))) {
 		case "append":
 			entries = args
 		case "extend":
@@ -588,9 +584,6 @@ func pyListsInAll(t *flatTree, e int32, py *pyFacts) {
 // pyListedIn reads the string literals of a list, a tuple or call arguments, and of the
 // lists joined by `+` (`["a"] + sub.__all__`).
 func pyListedIn(t *flatTree, n int32, py *pyFacts) {
-	if n < 0 {
-		return
-	}
 	switch t.kind(n) {
 	case "binary_operator":
 		pyListedIn(t, t.child(n, "left"), py)

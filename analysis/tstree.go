@@ -233,26 +233,65 @@ func flattenInto(t *sitter.Tree, src []byte, buf []flatNode) (*flatTree, error) 
 	return &flatTree{nodes: nodes[:n], names: namesOf(ct), src: src}, nil
 }
 
+// The accessors take -1, "no node" (a child error recovery left out), and answer
+// nothing: "" for its kind, field and text, -1 for its relatives. Code dense with
+// lookups then cannot crash on a tree the grammar only half built.
+
 func (t *flatTree) kind(i int32) string {
+	if i < 0 {
+		return ""
+	}
 	if s := int(t.nodes[i].symbol); s < len(t.names.symbols) {
 		return t.names.symbols[s]
 	}
 	return "ERROR" // the one symbol outside the table, (uint16)-1
 }
-func (t *flatTree) field(i int32) string { return t.names.fields[t.nodes[i].field] }
-func (t *flatTree) text(i int32) string  { return string(t.source(i)) }
+
+func (t *flatTree) field(i int32) string {
+	if i < 0 {
+		return ""
+	}
+	return t.names.fields[t.nodes[i].field]
+}
+
+func (t *flatTree) text(i int32) string { return string(t.source(i)) }
 
 // source is the bytes of node i, for looking through without a copy.
-func (t *flatTree) source(i int32) []byte { return t.src[t.nodes[i].start_byte:t.nodes[i].end_byte] }
+func (t *flatTree) source(i int32) []byte {
+	if i < 0 {
+		return nil
+	}
+	return t.src[t.nodes[i].start_byte:t.nodes[i].end_byte]
+}
 
 func (t *flatTree) rangeOf(i int32) Range {
+	if i < 0 {
+		return Range{}
+	}
 	n := &t.nodes[i]
 	return Range{Start: Position{int(n.start.row), int(n.start.column)}, End: Position{int(n.end.row), int(n.end.column)}}
 }
 
-func (t *flatTree) parent(i int32) int32      { return int32(t.nodes[i].parent) }
-func (t *flatTree) firstChild(i int32) int32  { return int32(t.nodes[i].first_child) }
-func (t *flatTree) nextSibling(i int32) int32 { return int32(t.nodes[i].next_sibling) }
+func (t *flatTree) parent(i int32) int32 {
+	if i < 0 {
+		return -1
+	}
+	return int32(t.nodes[i].parent)
+}
+
+func (t *flatTree) firstChild(i int32) int32 {
+	if i < 0 {
+		return -1
+	}
+	return int32(t.nodes[i].first_child)
+}
+
+func (t *flatTree) nextSibling(i int32) int32 {
+	if i < 0 {
+		return -1
+	}
+	return int32(t.nodes[i].next_sibling)
+}
 
 // children lists a node's named children, extras (comments) left out.
 func (t *flatTree) children(i int32) []int32 {

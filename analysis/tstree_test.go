@@ -103,6 +103,29 @@ func TestFlattenMatchesTheBinding(t *testing.T) {
 	}
 }
 
+// A child that error recovery left out is -1, and every accessor answers nothing for it:
+// the facts code looks fields up without checking each one.
+func TestAbsentNodesReadAsNothing(t *testing.T) {
+	p := &parsers{}
+	defer p.close()
+	src := []byte(treeSamples["a.py"])
+	tree, err := p.parse(context.Background(), LanguageFor("a.py"), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	flat, err := flattenInto(tree, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	none := flat.child(0, "no such field")
+	if none != -1 || flat.kind(none) != "" || flat.field(none) != "" || flat.text(none) != "" || flat.rangeOf(none) != (Range{}) ||
+		flat.parent(none) != -1 || flat.firstChild(none) != -1 || flat.nextSibling(none) != -1 || flat.children(none) != nil ||
+		flat.child(none, "name") != -1 || flat.parentKind(none) != "" {
+		t.Error("an absent node reads as something")
+	}
+}
+
 // An incremental parse (the old tree told about the edit, then reparsed) must give the
 // tree a full parse gives, positions included: the binding's own Tree.Edit does not.
 func TestIncrementalParseMatchesAFullParse(t *testing.T) {
