@@ -19,7 +19,6 @@ func FuzzCheck(f *testing.F) {
 	f.Add([]byte("function renamed() {}\nexport { run, renamed as r };\nrun(1);\n"))
 	f.Add([]byte("__all__ = [\"f\", 'g'] + other.__all__\n__all__.append(\"h\")\nimport pkg.x\npkg.x.f(1)\n"))
 	f.Add([]byte("class C:\n    @staticmethod\n    def s(a): pass\n\nC.s()\nfrom . import x\nx.f(\n"))
-	root := f.TempDir()
 	files := map[string]string{
 		"go.mod":          "module example.com/f\n\ngo 1.22\n",
 		"pkg/__init__.py": "from .x import *\n",
@@ -28,16 +27,7 @@ func FuzzCheck(f *testing.F) {
 		"main.js":         "const { a } = require(\"./pkg/x\");\nimport { r } from \"./pkg/x.mjs\";\na(1);\n",
 		"cmd/main.go":     "package main\n\nimport \"example.com/f/pkg\"\n\nfunc main() { x.F(1, \"a\") }\n",
 	}
-	for rel, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			f.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			f.Fatal(err)
-		}
-	}
-	ix := NewIndex(root)
+	ix := NewIndex(writeTree(f, files))
 	ctx := context.Background()
 	if err := ix.Scan(ctx, nil); err != nil {
 		f.Fatal(err)
