@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -76,6 +77,7 @@ flags:
 		}
 		noteSkipped(stderr, ix.Skipped())
 		ds := ix.Diagnostics()
+		noteFaults(stderr, ix.Faults())
 		for _, source := range opts.Sources {
 			found, err := source(dir)
 			if err != nil {
@@ -196,6 +198,14 @@ func ReorderFlags(args []string, valued ...string) []string {
 		}
 	}
 	return append(flags, positional...)
+}
+
+// noteFaults names on stderr, each on its own line, the files the checks failed on: a
+// bug of ours that the user should see and can report.
+func noteFaults(w io.Writer, faults map[string]string) {
+	for _, rel := range slices.Sorted(maps.Keys(faults)) {
+		fmt.Fprintf(w, "orchestrator check: not checked: %s: %s\n", rel, faults[rel])
+	}
 }
 
 // noteSkipped says on stderr which files were not checked, briefly.

@@ -11,7 +11,8 @@ import (
 
 // FuzzCheck: whatever a source file holds, as Go, TypeScript, TSX, JavaScript or Python,
 // indexing it and checking it beside modules that import it and call into it never
-// panics, and every finding lies inside the file it names.
+// panics (the index recovers a panic as a fault, so faults fail the target), and every
+// finding lies inside the file it names.
 func FuzzCheck(f *testing.F) {
 	f.Add([]byte(cartPy))
 	f.Add([]byte(formatTS))
@@ -47,6 +48,9 @@ func FuzzCheck(f *testing.F) {
 			if d.Range.Start.Line < 0 || d.Range.End.Line < d.Range.Start.Line || d.Range.End.Line > strings.Count(content, "\n") {
 				t.Fatalf("a finding outside its file: %+v", d)
 			}
+		}
+		if faults := ix.Faults(); len(faults) > 0 {
+			t.Fatalf("the checks failed: %q", faults)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -33,6 +34,7 @@ type Index struct {
 	mu        sync.RWMutex
 	files     map[string]*fileFacts // by slash-separated relative path
 	skipped   map[string]string     // relative path -> why it was not checked
+	faults    map[string]string     // relative path -> the note of a panic of the checks on it (fault.go)
 	goModules []goModule
 	// goPackages are the Go packages by directory, shared by the evaluations; nil when a
 	// Go file came, went, or changed its package clause or build status since.
@@ -72,6 +74,7 @@ func NewIndex(root string) *Index {
 		ignore:   workspace.NewIgnore(root),
 		files:    map[string]*fileFacts{},
 		skipped:  map[string]string{},
+		faults:   map[string]string{},
 		findings: map[string][]Diagnostic{},
 		reads:    map[string]readSet{},
 		stale:    map[string]bool{},
@@ -118,13 +121,20 @@ func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
 		return fmt.Errorf("parse %s: %w", rel, err)
 	}
 	f, err := factsOf(ctx, ix.updating, rel, src, tree)
-	if err != nil {
+	var fault *checksFault
+	if err != nil && !errors.As(err, &fault) {
 		return err
 	}
-	f.hash = hash
+	if f != nil {
+		f.hash = hash
+	}
 	ix.mu.Lock()
 	ix.setFile(rel, f)
 	delete(ix.skipped, rel)
+	delete(ix.faults, rel)
+	if fault != nil {
+		ix.faults[rel] = fault.note
+	}
 	ix.changed(rel)
 	ix.mu.Unlock()
 	return nil
@@ -223,9 +233,11 @@ func (ix *Index) Remove(rel string) {
 		}
 	}
 	ix.setFile(rel, nil)
-	for file := range ix.skipped {
-		if file == rel || strings.HasPrefix(file, rel+"/") {
-			delete(ix.skipped, file)
+	for _, notes := range []map[string]string{ix.skipped, ix.faults} {
+		for file := range notes {
+			if file == rel || strings.HasPrefix(file, rel+"/") {
+				delete(notes, file)
+			}
 		}
 	}
 }
@@ -292,16 +304,20 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 	}
 
 	var (
-		mu    sync.Mutex
-		done  int
-		facts = make(map[string]*fileFacts, len(candidates))
+		mu     sync.Mutex
+		done   int
+		facts  = make(map[string]*fileFacts, len(candidates))
+		faults = map[string]string{}
 	)
 	err = eachParallel(ctx, len(candidates), func(ctx context.Context, p *parsers, i int) error {
 		rel := candidates[i]
 		f, reason, err := ix.load(ctx, p, rel)
 		mu.Lock()
 		defer mu.Unlock()
+		var fault *checksFault
 		switch {
+		case errors.As(err, &fault):
+			faults[rel] = fault.note
 		case err != nil:
 			return err
 		case reason != "":
@@ -320,7 +336,7 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 	}
 
 	ix.mu.Lock()
-	ix.files, ix.skipped, ix.goModules, ix.goPackages, ix.pySetOnModules = facts, skipped, modules, nil, nil
+	ix.files, ix.skipped, ix.faults, ix.goModules, ix.goPackages, ix.pySetOnModules = facts, skipped, faults, modules, nil, nil
 	ix.findings, ix.reads, ix.readers, ix.stale = map[string][]Diagnostic{}, map[string]readSet{}, nil, map[string]bool{}
 	for rel := range facts {
 		ix.stale[rel] = true
@@ -357,7 +373,7 @@ func eachParallel(ctx context.Context, n int, work func(ctx context.Context, p *
 }
 
 // load returns a file's facts, reusing the cached ones when its content is unchanged, or
-// the reason it is not checked.
+// the reason it is not checked, or a *checksFault when the checks failed on it.
 func (ix *Index) load(ctx context.Context, p *parsers, rel string) (*fileFacts, string, error) {
 	src, err := readSource(filepath.Join(ix.root, filepath.FromSlash(rel)), p.source)
 	if err != nil {
@@ -394,11 +410,16 @@ func parseFile(ctx context.Context, p *parsers, rel string, src []byte) (*fileFa
 	return factsOf(ctx, p, rel, src, tree)
 }
 
-// factsOf extracts the facts and syntax errors of a parsed file.
-func factsOf(ctx context.Context, p *parsers, rel string, src []byte, tree *sitter.Tree) (*fileFacts, error) {
+// factsOf extracts the facts and syntax errors of a parsed file. A panic doing it is
+// returned as a *checksFault.
+func factsOf(ctx context.Context, p *parsers, rel string, src []byte, tree *sitter.Tree) (_ *fileFacts, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = faultOf(r)
+		}
+	}()
 	lang := LanguageFor(rel)
 	f := &fileFacts{lang: lang, generated: isGenerated(src)}
-	var err error
 	if f.syntax, err = syntaxErrors(ctx, p, lang, src, tree); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", rel, err)
 	}
@@ -509,6 +530,10 @@ func (ix *Index) evaluate() {
 		if checked[i].reads == nil { // no facts: not checked
 			continue
 		}
+		delete(ix.faults, rel)
+		if checked[i].fault != "" {
+			ix.faults[rel] = checked[i].fault
+		}
 		if len(checked[i].findings) > 0 {
 			ix.findings[rel] = checked[i].findings
 		}
@@ -563,6 +588,7 @@ const checkBatch = 256
 type checked struct {
 	findings []Diagnostic
 	reads    readSet
+	fault    string // the note of a panic of the checks (fault.go)
 }
 
 // check applies the rules to files in batches on every core. Each goroutine has its own
@@ -578,7 +604,7 @@ func (ix *Index) check(files []string) []checked {
 			for from := range batches {
 				for i := from; i < min(from+checkBatch, len(files)); i++ {
 					if f := ix.files[files[i]]; f != nil {
-						out[i].findings, out[i].reads = e.check(files[i], f)
+						out[i] = ix.checkOne(&e, files[i], f)
 					}
 				}
 			}
@@ -592,22 +618,48 @@ func (ix *Index) check(files []string) []checked {
 	return out
 }
 
-// Files returns how many files the index checked.
+// checkOne applies the rules to one file with e. A panic leaves the file with a fault
+// and what it read unknown (it is checked again when it changes), and *e is replaced:
+// its memoised results may be half made.
+func (ix *Index) checkOne(e **evaluation, rel string, f *fileFacts) (c checked) {
+	defer func() {
+		if r := recover(); r != nil {
+			c = checked{reads: readSet{}, fault: faultOf(r).note}
+			*e = newEvaluation(ix)
+		}
+	}()
+	c.findings, c.reads = (*e).check(rel, f)
+	return c
+}
+
+// Files returns how many files the index checked: those it holds facts of, less those
+// the rules failed on (known after Diagnostics).
 func (ix *Index) Files() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return len(ix.files)
+	n := len(ix.files)
+	for rel := range ix.faults {
+		if ix.files[rel] != nil {
+			n--
+		}
+	}
+	return n
 }
 
 // Skipped returns the files that were not checked and why, by relative path.
 func (ix *Index) Skipped() map[string]string {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	out := make(map[string]string, len(ix.skipped))
-	for rel, why := range ix.skipped {
-		out[rel] = why
-	}
-	return out
+	return maps.Clone(ix.skipped)
+}
+
+// Faults returns the files the checks failed on (a panic, recovered), by relative path,
+// with a note saying what failed and where. It includes the failures of the rules, so it
+// is complete after Diagnostics.
+func (ix *Index) Faults() map[string]string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return maps.Clone(ix.faults)
 }
 
 // SortDiagnostics orders findings by file, position, rule and message.

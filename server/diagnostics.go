@@ -46,6 +46,7 @@ type checker struct {
 	debounce *time.Timer
 
 	published map[string]string // file -> fingerprint of what the client shows; owned by run
+	faulted   map[string]string // file -> the checks' failure on it, as logged; owned by run
 
 	issues   []orchestrator.StatusIssue // the mission's open sync issues
 	commands []analysis.Diagnostic      // the build and test findings of the last review
@@ -237,7 +238,20 @@ func (c *checker) publish(ctx context.Context) int {
 			c.published[rel] = fingerprint
 		}
 	}
+	c.logFaults()
 	return len(c.published)
+}
+
+// logFaults logs, once each, the files the checks failed on (a bug of ours: the file is
+// not checked, the rest are), for the user to see in the editor's log and report.
+func (c *checker) logFaults() {
+	faults := c.ix.Faults()
+	for rel, note := range faults {
+		if c.faulted[rel] != note {
+			c.s.log.Error("a file is not checked", "file", rel, "cause", note)
+		}
+	}
+	c.faulted = faults
 }
 
 // findings gathers what to publish, by file: the live findings, the build and test
