@@ -35,26 +35,28 @@ func goInFunction(t *flatTree, spec int32) bool {
 	return t.parentKind(decl) != "source_file"
 }
 
-// goWalk reads pkg.Name (called or not, as a value or a type), calls, and the names
-// declared inside functions, which may shadow a package or a function.
+// goWalk reads pkg.Name (called or not, as a value or a type) and calls, leaving out
+// those through a name declared inside a function: such a name is never a package, nor
+// the package's function (it shadows them).
 func goWalk(t *flatTree, f *fileFacts) {
-	f.locals = map[string]bool{}
+	locals := map[string]bool{}
+	refs, calls := t.collected.refs[:0], t.collected.calls[:0]
 	for i := range int32(len(t.nodes)) {
 		switch t.kind(i) {
 		case "selector_expression":
 			if ref, ok := refOf(t, i, goCalls); ok {
-				f.refs = append(f.refs, ref)
+				refs = append(refs, ref)
 			}
 		case "qualified_type": // pkg.Type where a type is expected
 			if pkg, name := t.child(i, "package"), t.child(i, "name"); pkg >= 0 && name >= 0 {
-				f.refs = append(f.refs, Ref{Qualifier: t.text(pkg), Name: t.text(name), Range: t.rangeOf(name)})
+				refs = append(refs, Ref{Qualifier: t.text(pkg), Name: t.text(name), Range: t.rangeOf(name)})
 			}
 		case "call_expression":
 			if call, args, ok := callOf(t, i, goCalls); ok {
 				if len(args) == 1 && t.kind(args[0]) == "call_expression" {
 					call.Uncountable = true // f(g()) passes all of g's results
 				}
-				f.calls = append(f.calls, call)
+				calls = append(calls, call)
 			}
 		case "identifier":
 			switch field, parent := t.field(i), t.parentKind(i); {
@@ -62,14 +64,40 @@ func goWalk(t *flatTree, f *fileFacts) {
 				parent == "expression_list" && t.field(t.parent(i)) == "left" && (t.grandparentKind(i) == "short_var_declaration" || t.grandparentKind(i) == "range_clause"),
 				parent == "expression_list" && t.field(t.parent(i)) == "alias" && t.grandparentKind(i) == "type_switch_statement",
 				field == "name" && (parent == "var_spec" || parent == "const_spec") && goInFunction(t, t.parent(i)):
-				f.locals[t.text(i)] = true
+				locals[t.text(i)] = true
 			}
 		case "label_name":
 			if t.field(i) == "label" && t.parentKind(i) == "labeled_statement" {
-				f.locals[t.text(i)] = true
+				locals[t.text(i)] = true
 			}
 		}
 	}
+	// Most selectors are field reads and method calls on locals: left out, they no longer
+	// take most of a large Go workspace's memory. The rest are copied out of the worker's
+	// buffers at their size.
+	f.refs = keep(refs, func(r Ref) bool { return !locals[r.Qualifier] })
+	f.calls = keep(calls, func(c Call) bool { return !locals[c.Qualifier] && (c.Qualifier != "" || !locals[c.Name]) })
+	t.collected.refs, t.collected.calls = reuse(refs), reuse(calls)
+}
+
+// keep returns, in new memory of their size, the elements of xs that wanted accepts.
+func keep[T any](xs []T, wanted func(T) bool) []T {
+	n := 0
+	for _, x := range xs {
+		if wanted(x) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]T, 0, n)
+	for _, x := range xs {
+		if wanted(x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 var goIgnoreConstraint = regexp.MustCompile(`(?m)^//go:build ignore\s*$|^// \+build ignore\s*$`)

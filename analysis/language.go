@@ -57,6 +57,14 @@ type parsers struct {
 	byLanguage map[*Language]*sitter.Parser
 	nodes      []flatNode // reused by flatten: most of a scan's allocations otherwise
 	source     []byte     // reused by Index.load for the file it reads
+	collected  collected  // reused by the extractors, through the flat tree
+}
+
+// collected holds what an extractor gathers before it knows which to keep: a Go file's
+// references and calls, kept once its walk has seen every local name.
+type collected struct {
+	refs  []Ref
+	calls []Call
 }
 
 func (p *parsers) get(l *Language) *sitter.Parser {
@@ -72,21 +80,35 @@ func (p *parsers) get(l *Language) *sitter.Parser {
 	return parser
 }
 
-// The buffers a parsers keeps are bounded (about 3 MB of nodes, 256 KB of source): a
-// rare huge file gets buffers of its own.
+// The buffers a parsers keeps are bounded (about 3 MB of nodes, 256 KB of source, 2 MB
+// of references and calls): a rare huge file gets buffers of its own.
 const (
-	maxKeptNodes  = 1 << 16
-	maxKeptSource = 256 << 10
+	maxKeptNodes     = 1 << 16
+	maxKeptSource    = 256 << 10
+	maxKeptCollected = 1 << 14
 )
+
+// reuse empties a collected buffer for the next file, or drops it when a huge file made
+// it larger than a worker keeps.
+func reuse[T any](xs []T) []T {
+	if cap(xs) > maxKeptCollected {
+		return nil
+	}
+	return xs[:0]
+}
 
 // flatten copies tree's named nodes into the parsers' buffer: the result is valid until
 // the next flatten with the same parsers.
 func (p *parsers) flatten(tree *sitter.Tree, src []byte) (*flatTree, error) {
 	t, err := flattenInto(tree, src, p.nodes)
-	if err == nil && cap(t.nodes) <= maxKeptNodes {
+	if err != nil {
+		return nil, err
+	}
+	if cap(t.nodes) <= maxKeptNodes {
 		p.nodes = t.nodes[:0]
 	}
-	return t, err
+	t.collected = &p.collected
+	return t, nil
 }
 
 // parse parses src with the language's parser. Cancellation is checked before, not

@@ -236,7 +236,7 @@ func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
 
 	for _, ref := range f.refs {
 		p := imported[ref.Qualifier]
-		if p == nil || f.locals[ref.Qualifier] {
+		if p == nil {
 			continue
 		}
 		names := v.definitions(p, rel)
@@ -267,11 +267,11 @@ func (v *goView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		switch {
 		case call.Qualifier != "":
 			from = imported[call.Qualifier]
-			if from == nil || f.locals[call.Qualifier] {
+			if from == nil {
 				continue
 			}
 			defs = v.definitions(from, rel).defs[call.Name]
-		case own != nil && !f.locals[call.Name] && f.pkg == own.name:
+		case own != nil && f.pkg == own.name:
 			defs = v.definitions(own, rel).defs[call.Name]
 		}
 		if d, ok := arityViolation(defs, call.Args); ok && !v.file(d.file).broken() && (from == nil || !v.isHidden(from.dir)) {

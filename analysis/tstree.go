@@ -175,9 +175,10 @@ type flatNode = C.FlatNode
 
 // flatTree is a parsed file's named nodes in pre-order, read from Go without cgo calls.
 type flatTree struct {
-	nodes []flatNode
-	names *grammarNames
-	src   []byte
+	nodes     []flatNode
+	names     *grammarNames
+	src       []byte
+	collected *collected // the worker's buffers (parsers.flatten sets them)
 }
 
 // grammarNames are a grammar's node type and field names by id.
