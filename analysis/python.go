@@ -103,17 +103,8 @@ func extractPython(_ string, t *flatTree, f *fileFacts) {
 			py.listed = nil
 		}
 	}
-	guards := pyWalk(t, f)
+	pyWalk(t, f)
 	py.redefined = pyUnusedRedefinitions(f.defs, src)
-	guarded := func(r Range) bool {
-		return slices.ContainsFunc(guards, func(g Range) bool { return within(r.Start, g) })
-	}
-	for i, call := range f.calls {
-		if guarded(call.Range) {
-			f.calls[i].Uncountable = true
-		}
-	}
-	f.refs = slices.DeleteFunc(f.refs, func(r Ref) bool { return !r.Written && guarded(r.Range) })
 	slices.Sort(py.setsOnModules)
 	py.setsOnModules = slices.Compact(py.setsOnModules)
 }
@@ -162,12 +153,16 @@ var pyLocalFields = map[string]string{
 
 // pyWalk reads calls with their arguments, the attributes read or written of names
 // that module-level imports bind, global declarations, the names bound below the module
-// level, and the relative imports in def bodies. It returns the ranges where a wrong
-// argument count or a missing attribute is the point: inside try (a test expecting
-// TypeError, a fallback for AttributeError), in a `with ...raises(...)` block, in a test
-// expected to fail, or deferred in a lambda.
-func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
+// level, and the relative imports in def bodies.
+//
+// It keeps the calls the rules can judge, and neither calls nor attribute reads where a
+// wrong argument count or a missing attribute is the point: inside try (a test
+// expecting TypeError, a fallback for AttributeError), in a `with ...raises(...)` block,
+// in a test expected to fail, or deferred in a lambda.
+func pyWalk(t *flatTree, f *fileFacts) {
 	f.locals = map[string]bool{}
+	calls, refs := t.collected.calls[:0], t.collected.refs[:0]
+	var guards []Range
 	var lateBindings map[string][]int // name -> the f.py.imports in def bodies that bind it
 	imported := map[string]bool{}     // the names imports bind: at module level, then late ones as met
 	for _, imp := range f.py.imports {
@@ -195,7 +190,7 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 					call.Args++
 				}
 			}
-			f.calls = append(f.calls, call)
+			calls = append(calls, call)
 			if call.Qualifier != "" || len(args) < 2 || t.kind(args[1]) != "string" {
 				continue
 			}
@@ -229,7 +224,7 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 			if qual, _, ok := qualifiedName(t, i, pyCalls); ok && imported[string(t.source(dottedRoot(t, qual, pyCalls)))] {
 				ref, _ := refOf(t, i, pyCalls)
 				ref.Written = pyAssignedTo(t, i)
-				f.refs = append(f.refs, ref)
+				refs = append(refs, ref)
 				if ref.Written {
 					f.py.setsOnModules = append(f.py.setsOnModules, ref.Name)
 				}
@@ -275,7 +270,25 @@ func pyWalk(t *flatTree, f *fileFacts) (guards []Range) {
 			}
 		}
 	}
-	return guards
+	guarded := func(r Range) bool {
+		return slices.ContainsFunc(guards, func(g Range) bool { return within(r.Start, g) })
+	}
+	// What pyView.checkFile can judge: a call through something an import binds, a
+	// Class.method of a class bound once, or a plain call of a name no function binds.
+	// The rest (self.x(), calls of parameters, builtins' methods) were most of a large
+	// tree's memory.
+	f.calls = keep(calls, func(c Call) bool {
+		if c.Uncountable || guarded(c.Range) {
+			return false
+		}
+		if c.Qualifier == "" {
+			return imported[c.Name] || !f.locals[c.Name]
+		}
+		root, _, _ := strings.Cut(c.Qualifier, ".")
+		return imported[root] || f.py.bound[c.Qualifier] == 1 && !f.locals[c.Qualifier]
+	})
+	f.refs = keep(refs, func(r Ref) bool { return r.Written || !guarded(r.Range) })
+	t.collected.calls, t.collected.refs = reuse(calls), reuse(refs)
 }
 
 // pyImportingDef returns the function or method whose body holds an import statement
