@@ -75,7 +75,9 @@ flags:
 			fmt.Fprintf(stderr, "orchestrator check: %v\n", err)
 			return 2
 		}
-		noteSkipped(stderr, ix.Skipped())
+		if skipped := SkippedSummary(ix.Skipped()); skipped != "" {
+			fmt.Fprintf(stderr, "orchestrator check: not checked: %s\n", skipped)
+		}
 		ds := ix.Diagnostics()
 		noteFaults(stderr, ix.Faults())
 		for _, source := range opts.Sources {
@@ -208,16 +210,10 @@ func noteFaults(w io.Writer, faults map[string]string) {
 	}
 }
 
-// noteSkipped says on stderr which files were not checked, briefly.
-func noteSkipped(w io.Writer, skipped map[string]string) {
-	if len(skipped) == 0 {
-		return
-	}
-	rels := make([]string, 0, len(skipped))
-	for rel := range skipped {
-		rels = append(rels, rel)
-	}
-	slices.Sort(rels)
+// SkippedSummary names, briefly, the files a scan did not check and why: the first five
+// by path and how many more. It is "" when there are none.
+func SkippedSummary(skipped map[string]string) string {
+	rels := slices.Sorted(maps.Keys(skipped))
 	const shown = 5
 	var parts []string
 	for _, rel := range rels[:min(len(rels), shown)] {
@@ -226,5 +222,5 @@ func noteSkipped(w io.Writer, skipped map[string]string) {
 	if len(rels) > shown {
 		parts = append(parts, fmt.Sprintf("and %d more", len(rels)-shown))
 	}
-	fmt.Fprintf(w, "orchestrator check: not checked: %s\n", strings.Join(parts, ", "))
+	return strings.Join(parts, ", ")
 }

@@ -190,6 +190,9 @@ func (c *checker) scan(ctx context.Context) bool {
 	count := c.publish(ctx)
 	p.end(ctx, fmt.Sprintf("%d files checked, %d with findings", c.ix.Files(), count))
 	c.s.log.Info("workspace checked", "files", c.ix.Files(), "withFindings", count)
+	if skipped := analysis.SkippedSummary(c.ix.Skipped()); skipped != "" {
+		c.s.log.Info("files not checked", "files", skipped)
+	}
 	return true
 }
 

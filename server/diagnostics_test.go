@@ -144,6 +144,20 @@ func TestDiagnosticsFollowTheDiskAndUTF8Clients(t *testing.T) {
 	s.client.awaitDiagnostics(t, broken, "the finding of a deleted file to clear", func(ds []protocol.Diagnostic) bool { return len(ds) == 0 })
 }
 
+func TestFilesNotCheckedAreNamedInTheLog(t *testing.T) {
+	root := writeWorkspace(t, map[string]string{
+		"app/ok.ts":     "export const ok = 1;\n",
+		"app/blob.ts":   "\x00\x01binary",
+		"vendor.min.js": "var a=1;\n",
+	})
+	s := newSession(t, Options{}, nil)
+	s.initialize(root)
+	l := s.client.awaitLog(t, "files not checked")
+	if !strings.Contains(l.Message, "app/blob.ts (binary)") || !strings.Contains(l.Message, "vendor.min.js (minified)") {
+		t.Errorf("log %q: want each file not checked and why", l.Message)
+	}
+}
+
 func TestPlanDiagnosticsFollowTheEditorsBuffer(t *testing.T) {
 	root := writeWorkspace(t, map[string]string{
 		".opencode/todo.md": "# Mission\n\n- [ ] T1: first\n- [ ] T2: second | depends:T3\n",
