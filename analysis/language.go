@@ -60,8 +60,9 @@ type parsers struct {
 	collected  collected  // reused by the extractors, through the flat tree
 }
 
-// collected holds what an extractor gathers before it knows which to keep: a Go file's
-// references and calls, kept once its walk has seen every local name.
+// collected holds what an extractor gathers before it knows which to keep: the
+// references and calls of a Go or Python file, kept once its walk has seen every local
+// name (goWalk, pyWalk).
 type collected struct {
 	refs  []Ref
 	calls []Call
