@@ -37,6 +37,14 @@ var grammarGaps = map[string][]grammarGap{
 			}
 			return append(append(bytes.Clone(callee[:len(callee)-1]), 'x', '('), arg...)
 		}},
+		// Go 1.26 new(expr) of a composite literal whose type is a literal too:
+		// `new([]int{1, 2})`, `new(map[string]int{})`, `new(struct{}{})`. The `{` after the
+		// type makes it a value; as a plain call it parses.
+		{regexp.MustCompile(`\bnew\((?:(?:\[[^\]\n]*\]|map\[[^\]\n]*\])[\w.*\[\]]*|struct[ \t]*\{[^{}\n]*\})\{`), func(m []byte) []byte {
+			out := bytes.Clone(m)
+			out[len("ne")] = 'x'
+			return out
+		}},
 		// Go 1.24 generic type aliases, `type A[P any] = T[P]`, alone or in a type group:
 		// without the = it is a generic type definition, which the grammar knows.
 		{regexp.MustCompile(`(?m)^[ \t]*(?:type[ \t]+)?[A-Za-z_]\w*\[[A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]+[A-Za-z_~\[][^\n=]*\][ \t]*=`), func(m []byte) []byte {

@@ -57,6 +57,7 @@ func TestValidCodeAndGrammarGapsAreSilent(t *testing.T) {
 	cases := []struct{ name, src string }{
 		{"a.go", "package p\n\nfunc Map[T, U any](xs []T, f func(T) U) []U { return nil }\n\nvar n = new(int)\n"},
 		{"gap.go", "package p\n\nvar p = new(1 + 2)\nvar q = new(int64(3))\nvar r = new(new(5))\nvar s = new(T{A: 1})\nvar t = new(x + y)\nvar u = new(struct {\n\tA int\n})\n"}, // Go 1.26 new(expr)
+		{"literal.go", "package p\n\nvar a = new([]int{1, 2})\nvar b = new(map[string][]int{\"a\": nil})\nvar c = new(struct{}{})\nvar d = new([2]*T{})\nvar e = new(struct{ A int }{A: 1})\n"},
 		{"a.ts", "import type { A } from './a';\nexport * as ns from './b';\nexport const f = <T,>(x: T): T => x;\n"},
 		{"gap.ts", "export type * from \"./types\";\nexport type * as T from './t';\n"}, // TS 5.0
 		{"gap2.ts", "const m = load<typeof import(\"./mod\")>();\n"},
@@ -93,12 +94,12 @@ func TestDeepNestingIsBounded(t *testing.T) {
 }
 
 func TestGrammarGapRewritesAddNoErrors(t *testing.T) {
-	// new(struct{}) is valid and parses; rewritten to nex(struct{}) it would not. With a
+	// new(struct{}) and new([]int) are valid and parse; rewritten to nex(...) they would not. With a
 	// real error elsewhere in the file the rewrite runs, and must not report it.
-	src := "package p\n\nvar a = new(1 + 2)\nvar b = new(struct{})\nvar c = new(struct {\n\tA int\n})\nvar d = make([]int, 3)\n\nfunc f() { g( }\n"
+	src := "package p\n\nvar a = new(1 + 2)\nvar b = new(struct{})\nvar c = new(struct {\n\tA int\n})\nvar d = make([]int, 3)\nvar e = new([]int)\nvar f = new(map[string]int)\n\nfunc f() { g( }\n"
 	ds := checkSource(t, "a.go", src)
-	if len(ds) != 1 || ds[0].Range.Start.Line != 9 {
-		t.Errorf("want exactly the error on line 10, got %+v", ds)
+	if len(ds) != 1 || ds[0].Range.Start.Line != 11 {
+		t.Errorf("want exactly the error on line 12, got %+v", ds)
 	}
 }
 
