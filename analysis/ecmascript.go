@@ -160,11 +160,12 @@ var esLocalFields = map[string]string{
 // esWalk reads calls, q.name references and the names declared anywhere in the file.
 func esWalk(t *flatTree, f *fileFacts) {
 	f.locals = map[string]bool{}
+	calls, refs := t.collected.calls[:0], t.collected.refs[:0]
 	for i := range int32(len(t.nodes)) {
 		switch kind := t.kind(i); kind {
 		case "call_expression", "new_expression":
 			if call, args, ok := callOf(t, i, esCalls); ok {
-				f.calls = append(f.calls, call)
+				calls = append(calls, call)
 				if call.Name == "require" && call.Qualifier == "" && len(args) == 1 && t.kind(args[0]) == "string" && !conditional(t, i) {
 					f.es.requires = append(f.es.requires, esImport{spec: stringContent(t, args[0]), specRange: t.rangeOf(args[0]),
 						names: requiredNames(t, i), namespace: requireNamespace(t, i)})
@@ -173,7 +174,7 @@ func esWalk(t *flatTree, f *fileFacts) {
 		case "member_expression":
 			if ref, ok := refOf(t, i, esCalls); ok {
 				ref.Written, _ = assignedBy(t, i)
-				f.refs = append(f.refs, ref)
+				refs = append(refs, ref)
 			}
 		case "shorthand_property_identifier_pattern":
 			f.locals[t.text(i)] = true
@@ -195,6 +196,14 @@ func esWalk(t *flatTree, f *fileFacts) {
 			}
 		}
 	}
+	// Calls and references through a name the file declares below its top level or
+	// binds again (a variable, a parameter, an inner function) never reach a module: the
+	// rules skip them, so they are not kept, nor calls whose count says nothing.
+	f.calls = keep(calls, func(c Call) bool {
+		return !c.Uncountable && !f.locals[c.Qualifier] && (c.Qualifier != "" || !f.locals[c.Name])
+	})
+	f.refs = keep(refs, func(r Ref) bool { return !f.locals[r.Qualifier] })
+	t.collected.calls, t.collected.refs = reuse(calls), reuse(refs)
 }
 
 // conditional reports whether node i sits in a try, an if, a switch or a conditional
