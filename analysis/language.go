@@ -61,8 +61,8 @@ type parsers struct {
 }
 
 // collected holds what an extractor gathers before it knows which to keep: the
-// references and calls of a Go or Python file, kept once its walk has seen every local
-// name (goWalk, pyWalk).
+// references and calls of a file, kept once its walk has seen every local
+// name (goWalk, pyWalk, esWalk).
 type collected struct {
 	refs  []Ref
 	calls []Call
