@@ -80,26 +80,6 @@ func goWalk(t *flatTree, f *fileFacts) {
 	t.collected.refs, t.collected.calls = reuse(refs), reuse(calls)
 }
 
-// keep returns, in new memory of their size, the elements of xs that wanted accepts.
-func keep[T any](xs []T, wanted func(T) bool) []T {
-	n := 0
-	for _, x := range xs {
-		if wanted(x) {
-			n++
-		}
-	}
-	if n == 0 {
-		return nil
-	}
-	out := make([]T, 0, n)
-	for _, x := range xs {
-		if wanted(x) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 var goIgnoreConstraint = regexp.MustCompile(`(?m)^//go:build ignore\s*$|^// \+build ignore\s*$`)
 
 // goPlatforms are the GOOS and GOARCH values a file name's suffix can constrain it to.

@@ -98,6 +98,26 @@ func reuse[T any](xs []T) []T {
 	return xs[:0]
 }
 
+// keep returns, in new memory of their size, the elements of xs that wanted accepts.
+func keep[T any](xs []T, wanted func(T) bool) []T {
+	n := 0
+	for _, x := range xs {
+		if wanted(x) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]T, 0, n)
+	for _, x := range xs {
+		if wanted(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // flatten copies tree's named nodes into the parsers' buffer: the result is valid until
 // the next flatten with the same parsers.
 func (p *parsers) flatten(tree *sitter.Tree, src []byte) (*flatTree, error) {
