@@ -134,6 +134,9 @@ func report(w io.Writer, root string, out Outcome) {
 	for _, i := range out.Issues {
 		fmt.Fprintf(w, "  %s [%s] %s: %s\n", i.ID, i.Rule, strings.Join(i.Files, " <-> "), i.Problem)
 	}
+	if len(out.Unchecked) > 0 {
+		fmt.Fprintf(w, "Not checked: %s\n", analysis.SkippedSummary(out.Unchecked))
+	}
 	for _, c := range []struct {
 		name   string
 		status CommandStatus

@@ -44,7 +44,8 @@ type Outcome struct {
 	Build      CommandStatus
 	Test       CommandStatus
 	Tokens     store.TokenUsage
-	CostUSD    float64 // at the models' prices
+	CostUSD    float64           // at the models' prices
+	Unchecked  map[string]string // files the mission wrote that the checks could not read, and why
 }
 
 // CommandStatus is the last run of the build or test command.
@@ -535,7 +536,7 @@ func (m *mission) finish(state, reason string, r reviewResult) (Outcome, error) 
 
 func (m *mission) outcome(r reviewResult) Outcome {
 	out := Outcome{State: m.state.State, Reason: m.state.StopReason, Iterations: m.state.Iteration,
-		Build: r.build, Test: r.test}
+		Build: r.build, Test: r.test, Unchecked: r.unchecked}
 	out.Tokens, out.CostUSD = m.tokens()
 	if p, err := m.store.Plan(); err == nil {
 		c := p.Count()

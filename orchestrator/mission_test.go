@@ -333,3 +333,35 @@ func TestModelReviewerJudgesWhatTheChecksCannot(t *testing.T) {
 		t.Errorf("greet.go was not fixed:\n%s", greet)
 	}
 }
+
+// TestTheReportNamesWrittenFilesTheChecksCouldNotRead: a worker writes a minified bundle,
+// which the static checks skip. The mission seals (nothing else is wrong), but the review
+// event, the outcome and the final report say which file went unchecked and why, instead
+// of letting it pass as clean.
+func TestTheReportNamesWrittenFilesTheChecksCouldNotRead(t *testing.T) {
+	root := t.TempDir()
+	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{
+		{Role: "worker", Item: "T1", Calls: []model.ScriptCall{
+			call("write_file", map[string]string{"path": "web/app.js", "content": "export function start() { return 1; }\n"}),
+			call("write_file", map[string]string{"path": "web/app.min.js", "content": "export function start(){return 1}\n"}),
+			call("finish", map[string]string{"summary": "wrote the app and its bundle"})}},
+	}})
+	writeFiles(t, root, map[string]string{".opencode/todo.md": "- [ ] T1: CREATE the app and its bundle | file:web/app.js,web/app.min.js\n"})
+	var ev events
+	out, err := Run(context.Background(), Options{Root: root, Objective: "an app", Model: script, OnEvent: ev.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateSealed || len(out.Unchecked) != 1 || out.Unchecked["web/app.min.js"] != "minified" {
+		t.Fatalf("outcome %+v", out)
+	}
+	reviews := ev.find(EventReview, "")
+	if len(reviews) != 1 || !strings.HasSuffix(reviews[0].Message, "; not checked: web/app.min.js (minified)") {
+		t.Errorf("review events %+v", reviews)
+	}
+	var printed strings.Builder
+	report(&printed, root, out)
+	if !strings.Contains(printed.String(), "\nNot checked: web/app.min.js (minified)\n") {
+		t.Errorf("report:\n%s", printed.String())
+	}
+}

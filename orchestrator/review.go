@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -17,7 +18,8 @@ type reviewResult struct {
 	sealed      bool
 	build, test CommandStatus
 	openIssues  int
-	doneWork    int // finished items that are not FIX items: progress is measured on them
+	doneWork    int               // finished items that are not FIX items: progress is measured on them
+	unchecked   map[string]string // files the mission wrote that the checks could not read, and why
 }
 
 // review is the deterministic check of an iteration: the analysis rules on the files the
@@ -46,6 +48,7 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 			findings = append(findings, d)
 		}
 	}
+	r.unchecked = m.unchecked(written)
 	// A done item whose file is gone is not done: it runs again rather than becoming an
 	// issue no worker could fix.
 	p, err := m.store.UpdatePlan(m.reopenMissing)
@@ -114,9 +117,22 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 	r.openIssues = len(rec.Issues)
 	r.doneWork = doneWork(p)
 	r.sealed = p.Complete() && r.openIssues == 0 && r.build.Passed && r.test.Passed
-	m.emit(Event{Kind: EventReview, Message: fmt.Sprintf("%d findings, %d open sync issues, build %s, tests %s", len(findings), r.openIssues, passed(r.build), passed(r.test)),
-		Done: c.Done, Total: c.Total, OpenIssues: r.openIssues, Failed: !r.sealed})
+	message := fmt.Sprintf("%d findings, %d open sync issues, build %s, tests %s", len(findings), r.openIssues, passed(r.build), passed(r.test))
+	if len(r.unchecked) > 0 {
+		message += "; not checked: " + analysis.SkippedSummary(r.unchecked)
+	}
+	m.emit(Event{Kind: EventReview, Message: message, Done: c.Done, Total: c.Total, OpenIssues: r.openIssues, Failed: !r.sealed})
 	return r, nil
+}
+
+// unchecked returns the written files the checks could not read (binary, minified, too
+// large, or a fault of the checks) with the reason: the review vouches for nothing in
+// them, and says so rather than let them pass as clean.
+func (m *mission) unchecked(written []string) map[string]string {
+	notes := m.ix.Skipped()
+	maps.Copy(notes, m.ix.Faults())
+	maps.DeleteFunc(notes, func(rel, _ string) bool { return !slices.Contains(written, rel) })
+	return notes
 }
 
 // maxModelReviews bounds the optional model review: a reviewer that finds something new

@@ -12,6 +12,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"github.com/opencode-orchestrator/orchestrator/analysis"
 	"github.com/opencode-orchestrator/orchestrator/analysis/workspace"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
@@ -306,9 +307,18 @@ func outcomeMessage(out orchestrator.Outcome, err error) (string, protocol.Messa
 	case err != nil:
 		return "Mission failed: " + err.Error(), protocol.MessageTypeError
 	case out.State == store.StateSealed:
-		return fmt.Sprintf("Mission sealed: %d/%d done, no open sync issue, build and tests pass (%d iterations, %d tokens).", out.Done, out.Total, out.Iterations, out.Tokens.Total()), protocol.MessageTypeInfo
+		return fmt.Sprintf("Mission sealed: %d/%d done, no open sync issue, build and tests pass (%d iterations, %d tokens).%s", out.Done, out.Total, out.Iterations, out.Tokens.Total(), notChecked(out)), protocol.MessageTypeInfo
 	}
-	return fmt.Sprintf("Mission stopped: %s (%d/%d done, %s). It needs you: see .opencode/sync-issues.md, then ⟳ Resume.", out.Reason, out.Done, out.Total, plural(len(out.Issues), "open sync issue")), protocol.MessageTypeWarning
+	return fmt.Sprintf("Mission stopped: %s (%d/%d done, %s). It needs you: see .opencode/sync-issues.md, then ⟳ Resume.%s", out.Reason, out.Done, out.Total, plural(len(out.Issues), "open sync issue"), notChecked(out)), protocol.MessageTypeWarning
+}
+
+// notChecked names the files the mission wrote that the checks could not read: a seal
+// vouches for their build and tests, not for the static checks.
+func notChecked(out orchestrator.Outcome) string {
+	if len(out.Unchecked) == 0 {
+		return ""
+	}
+	return " Not checked: " + analysis.SkippedSummary(out.Unchecked) + "."
 }
 
 // runItem runs one item's worker in the background.

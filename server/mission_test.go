@@ -9,7 +9,9 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/opencode-orchestrator/orchestrator/orchestrator"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model/fakeapi"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/testkit"
 )
 
@@ -176,4 +178,20 @@ func TestStopRestartResume(t *testing.T) {
 	e.mustExecute(cmdTaskResume, map[string]string{"model": testkit.DemoModel()})
 	e.awaitMessage(t, "Mission sealed: 5/5 done")
 	e.shutdown()
+}
+
+// TestTheMissionMessageNamesFilesTheChecksCouldNotRead: when the mission wrote files the
+// static checks skip, the editor's final message says so; otherwise it is unchanged.
+func TestTheMissionMessageNamesFilesTheChecksCouldNotRead(t *testing.T) {
+	out := orchestrator.Outcome{State: store.StateSealed, Done: 1, Total: 1, Iterations: 1}
+	clean, _ := outcomeMessage(out, nil)
+	out.Unchecked = map[string]string{"web/app.min.js": "minified"}
+	unchecked, kind := outcomeMessage(out, nil)
+	if kind != protocol.MessageTypeInfo || unchecked != clean+" Not checked: web/app.min.js (minified)." {
+		t.Errorf("sealed: %q (%v); without unchecked files: %q", unchecked, kind, clean)
+	}
+	out.State, out.Reason = store.StateStopped, "stagnation"
+	if stopped, _ := outcomeMessage(out, nil); !strings.HasSuffix(stopped, "⟳ Resume. Not checked: web/app.min.js (minified).") {
+		t.Errorf("stopped: %q", stopped)
+	}
 }
