@@ -170,6 +170,14 @@ func decodeStrict(data []byte, v any) error {
 		}
 		return nil
 	}
+	if errors.Is(err, io.EOF) {
+		return nil // an empty file configures nothing
+	}
+	return located(data, err)
+}
+
+// located names the line and column of a JSON decoding error in data.
+func located(data []byte, err error) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -179,8 +187,6 @@ func decodeStrict(data []byte, v any) error {
 	case errors.As(err, &typ):
 		line, col := lineCol(data, int(typ.Offset))
 		return fmt.Errorf("line %d, column %d: %s must be %s, not %s", line, col, typ.Field, typ.Type, typ.Value)
-	case errors.Is(err, io.EOF):
-		return nil // an empty file configures nothing
 	}
 	return err
 }

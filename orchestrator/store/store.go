@@ -265,7 +265,8 @@ func (s *Store) State() (*LoopState, error) {
 	}
 	var st LoopState
 	if err := json.Unmarshal(data, &st); err != nil {
-		return nil, fmt.Errorf("%s: %w", s.Path(StateFile), err)
+		// Written atomically, so damage came from outside: say how to go on.
+		return nil, fmt.Errorf("%s is damaged (%w): restore it, or remove it to start a new mission (todo.md, the sync issues and the ledger stay)", s.Path(StateFile), located(data, err))
 	}
 	return &st, nil
 }

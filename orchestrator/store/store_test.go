@@ -118,6 +118,25 @@ func TestLedgerSurvivesALineCutShort(t *testing.T) {
 	}
 }
 
+// TestADamagedLoopStateSaysWhereAndHowToGoOn: loop-state.json is written atomically, so
+// a broken one was edited or damaged from outside; the error names the place and what to
+// do, and nothing is changed.
+func TestADamagedLoopStateSaysWhereAndHowToGoOn(t *testing.T) {
+	s := New(t.TempDir())
+	damaged := "{\n  \"objective\": \"ship it\",\n  \"iteration\": \"two\"\n}\n"
+	if err := s.ReplaceFile(StateFile, []byte(damaged)); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.State()
+	want := s.Path(StateFile) + " is damaged (line 3, column 20: iteration must be int, not string): restore it, or remove it"
+	if st != nil || err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("state %+v, error %v", st, err)
+	}
+	if data, _ := s.ReadFile(StateFile); string(data) != damaged {
+		t.Errorf("the damaged file was changed: %q", data)
+	}
+}
+
 func TestUpdatePlanRetriesWhenTheUserSavesMeanwhile(t *testing.T) {
 	s := New(t.TempDir())
 	if err := s.WriteFile(TodoFile, []byte("- [ ] T1: one\n- [ ] T2: two\n")); err != nil {
