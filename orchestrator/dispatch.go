@@ -75,12 +75,7 @@ func (m *mission) writePlanHook(keep []string) func(ctx context.Context, markdow
 			return "", errors.New("the plan has no checkbox items (- [ ] T1: ...)")
 		}
 		p = plan.Parse(p.AssignIDs())
-		var problems []string
-		for _, d := range p.Validate(m.opts.Root, store.Dir+"/"+store.TodoFile) {
-			if d.Rule != analysis.RulePlanMissingFile {
-				problems = append(problems, fmt.Sprintf("line %d: %s", d.Range.Start.Line+1, d.Message))
-			}
-		}
+		problems := structureProblems(p, m.opts.Root)
 		for _, it := range p.Items {
 			if len(it.Items) == 0 && len(it.Files()) == 0 && it.Status == plan.Pending {
 				problems = append(problems, fmt.Sprintf("line %d: %s names no file (| file:path)", it.Line+1, it.ID))
@@ -101,6 +96,19 @@ func (m *mission) writePlanHook(keep []string) func(ctx context.Context, markdow
 		m.emit(Event{Kind: EventPlanWritten, Message: fmt.Sprintf("%d items", c.Total), Done: c.Done, Total: c.Total})
 		return fmt.Sprintf("wrote .opencode/todo.md with %d items", c.Total), nil
 	}
+}
+
+// structureProblems lists, by line, what keeps a plan from being run as written:
+// duplicate ids, unknown dependencies, cycles. (A done item's missing file is not one:
+// the review runs the item again.)
+func structureProblems(p *plan.Plan, root string) []string {
+	var out []string
+	for _, d := range p.Validate(root, store.Dir+"/"+store.TodoFile) {
+		if d.Rule != analysis.RulePlanMissingFile {
+			out = append(out, fmt.Sprintf("line %d: %s", d.Range.Start.Line+1, d.Message))
+		}
+	}
+	return out
 }
 
 // newSession fills in what every session of the mission shares; spec is its model.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -253,6 +254,29 @@ func (m *mission) begin() error {
 			return ConfigError{err}
 		}
 	}
+	return m.checkPlanStructure()
+}
+
+// plannerWrites reports whether the planner writes the mission's plan: there is none, or a new
+// mission finds a finished one.
+func (m *mission) plannerWrites(p *plan.Plan) bool {
+	return len(p.Items) == 0 || p.Complete() && !m.opts.Resume
+}
+
+// checkPlanStructure refuses, before any model is called, a plan the mission would run
+// as it is but cannot: its problems are in todo.md, which no worker may write, so the
+// user is asked to fix them. A plan the planner will write is not checked.
+func (m *mission) checkPlanStructure() error {
+	p, err := m.store.Plan()
+	if err != nil {
+		return ConfigError{err}
+	}
+	if m.plannerWrites(p) {
+		return nil
+	}
+	if problems := structureProblems(p, m.opts.Root); len(problems) > 0 {
+		return ConfigError{fmt.Errorf("%s/%s cannot be run as written; fix it (or empty it to have the planner write a new plan):\n%s", store.Dir, store.TodoFile, strings.Join(problems, "\n"))}
+	}
 	return nil
 }
 
@@ -364,7 +388,7 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	if len(p.Items) == 0 || p.Complete() && !m.opts.Resume {
+	if m.plannerWrites(p) {
 		m.eventMu.Lock()
 		m.syncLocked() // the start, before the planner's work
 		m.eventMu.Unlock()

@@ -365,3 +365,34 @@ func TestTheReportNamesWrittenFilesTheChecksCouldNotRead(t *testing.T) {
 		t.Errorf("report:\n%s", printed.String())
 	}
 }
+
+// TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall: duplicate ids, an unknown dependency
+// and a cycle in a plan the user wrote are theirs to fix (no worker may write todo.md),
+// so the mission says where they are and does not start; once fixed, it runs.
+func TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall(t *testing.T) {
+	root := t.TempDir()
+	broken := "- [ ] T1: CREATE a.txt | file:a.txt\n" +
+		"- [ ] T1: CREATE b.txt | file:b.txt | depends:T9\n" +
+		"- [ ] T2: CREATE c.txt | file:c.txt | depends:T3\n" +
+		"- [ ] T3: CREATE d.txt | file:d.txt | depends:T2\n"
+	writeFiles(t, root, map[string]string{".opencode/todo.md": broken})
+	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{{Role: "worker", Calls: []model.ScriptCall{
+		call("write_file", map[string]string{"path": "a.txt", "content": "a\n"}), call("finish", map[string]string{"summary": "wrote a.txt"})}}}})
+	_, err := Run(context.Background(), Options{Root: root, Objective: "four files", Model: script})
+	var config ConfigError
+	want := ".opencode/todo.md cannot be run as written; fix it (or empty it to have the planner write a new plan):\n" +
+		"line 2: the id T1 is used twice\n" +
+		"line 2: T1 depends on T9, which the plan does not have\n" +
+		"line 3: dependency cycle: T2 -> T3 -> T2"
+	if !errors.As(err, &config) || err.Error() != want {
+		t.Fatalf("error %v, want the ConfigError\n%s", err, want)
+	}
+	if _, err := os.Stat(filepath.Join(root, ".opencode", store.StateFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused mission left a state behind: %v", err)
+	}
+	writeFiles(t, root, map[string]string{".opencode/todo.md": "- [ ] T1: CREATE a.txt | file:a.txt\n"})
+	out, err := Run(context.Background(), Options{Root: root, Objective: "one file", Model: script})
+	if err != nil || out.State != store.StateSealed {
+		t.Fatalf("the fixed plan: %+v %v", out, err)
+	}
+}

@@ -60,9 +60,13 @@ func (p *Plan) dependencies(it *Item) []*Item {
 	return out
 }
 
-// Waiting returns why a pending item cannot start yet ("" when it can): a dependency not
-// finished, an unknown dependency, a block, or a cancelled ancestor.
+// Waiting returns why a pending item cannot start yet ("" when it can): an id another
+// item has too (which of the two an update means is unknown), a dependency not finished,
+// an unknown dependency, a block, or a cancelled ancestor.
 func (p *Plan) Waiting(it *Item) string {
+	if p.sharedIDs[it.ID] {
+		return "its id " + it.ID + " is used twice"
+	}
 	for a := it; a != nil; a = a.Parent {
 		if reason, blocked := a.Blocked(); blocked {
 			if reason == "" {

@@ -130,10 +130,11 @@ type Plan struct {
 	Src   []byte
 	Items []*Item // every item, in document order
 	Roots []*Item // top-level items
-	// byID and inCycle depend on the items' ids, dependencies and nesting only, which a
-	// status change keeps: Reparse shares them with the plan it copies.
-	byID    map[string]int // an id's first item, by index in Items
-	inCycle func() []bool  // by index in Items: the item is on a dependency cycle
+	// byID, sharedIDs and inCycle depend on the items' ids, dependencies and nesting
+	// only, which a status change keeps: Reparse shares them with the plan it copies.
+	byID      map[string]int  // an id's first item, by index in Items
+	sharedIDs map[string]bool // ids more than one item has
+	inCycle   func() []bool   // by index in Items: the item is on a dependency cycle
 }
 
 // Version is the version of the plan's content: an update names the version it read.
@@ -250,6 +251,11 @@ func Parse(src []byte) *Plan {
 		p.Items = append(p.Items, it)
 		if _, seen := p.byID[it.ID]; it.ID != "" && !seen {
 			p.byID[it.ID] = it.index
+		} else if seen {
+			if p.sharedIDs == nil {
+				p.sharedIDs = map[string]bool{}
+			}
+			p.sharedIDs[it.ID] = true
 		}
 	}
 	return p
@@ -274,7 +280,7 @@ func (p *Plan) Reparse(src []byte) *Plan {
 	if !bytes.Equal(src[last:], p.Src[last:]) {
 		return Parse(src)
 	}
-	q := &Plan{Src: src, byID: p.byID, inCycle: p.inCycle}
+	q := &Plan{Src: src, byID: p.byID, sharedIDs: p.sharedIDs, inCycle: p.inCycle}
 	items := make([]Item, len(p.Items))
 	q.Items = make([]*Item, len(p.Items))
 	for i, it := range p.Items {
