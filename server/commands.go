@@ -82,7 +82,7 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		if json.Unmarshal(raw, &text) == nil {
 			args.Objective, args.ID = text, text
 		} else if err := json.Unmarshal(raw, &args); err != nil {
-			return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, fmt.Sprintf("%s: the argument must be an object such as {\"id\": \"T3\"}: %v", params.Command, err))
+			return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, fmt.Sprintf("%s: the argument must be a string or an object of objective, model, id and status strings: %v", params.Command, err))
 		}
 	}
 	if cmd.needs == "id" && args.ID == "" {
