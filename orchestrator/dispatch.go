@@ -302,7 +302,7 @@ func (m *mission) recordEnds(w *statusWrites, file *plan.Plan, results []workerR
 	return nil
 }
 
-// work runs one item's worker session and its lint gate.
+// work runs one item's worker session and its gate.
 func (m *mission) work(ctx context.Context, p *plan.Plan, it *plan.Item, role, spec string) (res workerResult) {
 	res = workerResult{item: it.ID, role: role, spec: spec}
 	defer func() {
@@ -336,21 +336,53 @@ func (m *mission) work(ctx context.Context, p *plan.Plan, it *plan.Item, role, s
 			err = lerr
 			break
 		}
-		if len(syntax) == 0 {
+		var missing []string
+		if slices.Contains(tools, session.ToolWriteFile) {
+			missing = m.missingFiles(it)
+		}
+		if len(syntax) == 0 && len(missing) == 0 {
 			m.emit(Event{Kind: EventLintGate, Item: it.ID, Message: "passed", Files: out.Wrote})
 			break
 		}
-		m.emit(Event{Kind: EventLintGate, Item: it.ID, Message: fmt.Sprintf("%d syntax errors (round %d)", len(syntax), round), Files: out.Wrote, Failed: true})
+		m.emit(Event{Kind: EventLintGate, Item: it.ID, Message: fmt.Sprintf("%s (round %d)", gateProblems(syntax, missing), round), Files: out.Wrote, Failed: true})
 		if round > maxLintRounds {
-			err = fmt.Errorf("syntax errors remain after %d rounds: %s", maxLintRounds, syntax[0].Message)
+			err = fmt.Errorf("after %d rounds of feedback: %s", maxLintRounds, gateProblems(syntax, missing))
+			if len(syntax) > 0 {
+				err = fmt.Errorf("%w; the first: %s", err, syntax[0].Message)
+			}
 			break
 		}
-		out, err = s.Send(ctx, feedback(syntax))
+		out, err = s.Send(ctx, feedback(syntax, missing))
 		res.wrote = mergeFiles(res.wrote, out.Wrote)
 		res.summary = out.Summary
 	}
 	res.err = err
 	return res
+}
+
+// missingFiles returns the item's files that do not exist: a worker that finishes
+// without writing them has stopped early, and hears so before its item can count as
+// done.
+func (m *mission) missingFiles(it *plan.Item) []string {
+	var out []string
+	for _, f := range it.Files() {
+		if !exists(m.opts.Root, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// gateProblems says what the gate found: "2 syntax errors", "a.go not written", or both.
+func gateProblems(syntax []analysis.Diagnostic, missing []string) string {
+	var parts []string
+	if len(syntax) > 0 {
+		parts = append(parts, fmt.Sprintf("%d syntax errors", len(syntax)))
+	}
+	if len(missing) > 0 {
+		parts = append(parts, strings.Join(missing, ", ")+" not written")
+	}
+	return strings.Join(parts, ", ")
 }
 
 func mergeFiles(a, b []string) []string {

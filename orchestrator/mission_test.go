@@ -396,3 +396,80 @@ func TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall(t *testing.T) {
 		t.Fatalf("the fixed plan: %+v %v", out, err)
 	}
 }
+
+// TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse: after a worker calls finish,
+// its item's files must exist and parse. The fake API (a test double of the remote model)
+// plays three workers: T1 writes Go that does not parse, T2 stops without writing its
+// file, T3 never writes it. The first two hear what is wrong in their own session and put
+// it right; T3 fails after two rounds of feedback instead of counting as done.
+func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{".opencode/todo.md": "- [ ] T1: CREATE a.go | file:a.go\n- [ ] T2: CREATE b.txt | file:b.txt\n- [ ] T3: CREATE c.txt | file:c.txt\n"})
+	file := regexp.MustCompile(`Files you may write: (\w+\.\w+)`)
+	write := func(path, content string) fakeapi.Call {
+		args, _ := json.Marshal(map[string]string{"path": path, "content": content})
+		return fakeapi.Call{ID: "w", Name: "write_file", Args: string(args)}
+	}
+	finish := fakeapi.Call{ID: "f", Name: "finish", Args: `{"summary": "done"}`}
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		text := r.Text()
+		m := file.FindStringSubmatch(text)
+		if m == nil {
+			return fakeapi.Reply{Text: "no task"}
+		}
+		switch told := strings.Contains(text, "do not exist") || strings.Contains(text, "do not parse"); {
+		case m[1] == "a.go" && !told:
+			return fakeapi.Reply{Calls: []fakeapi.Call{write("a.go", "package a\n\nfunc A( {\n"), finish}}
+		case m[1] == "a.go":
+			return fakeapi.Reply{Calls: []fakeapi.Call{write("a.go", "package a\n\nfunc A() {}\n"), finish}}
+		case m[1] == "b.txt" && told:
+			return fakeapi.Reply{Calls: []fakeapi.Call{write("b.txt", "b\n"), finish}}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{finish}}
+	})
+	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
+	var ev events
+	out, err := Run(context.Background(), Options{Root: root, Objective: "three files", Model: "openai/fake", MaxIterations: 1,
+		ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}, OnEvent: ev.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateStopped || out.Reason != ReasonMaxIterations || out.Done != 2 || out.Total != 3 {
+		for _, e := range ev.all {
+			t.Log(e.Kind, e.Item, e.Message)
+		}
+		t.Fatalf("outcome %+v", out)
+	}
+	gate := func(item string) []string {
+		var msgs []string
+		for _, e := range ev.find(EventLintGate, item) {
+			msgs = append(msgs, e.Message)
+		}
+		return msgs
+	}
+	for item, want := range map[string][]string{
+		"T1": {"1 syntax errors (round 1)", "passed"},
+		"T2": {"b.txt not written (round 1)", "passed"},
+		"T3": {"c.txt not written (round 1)", "c.txt not written (round 2)", "c.txt not written (round 3)"},
+	} {
+		if got := gate(item); strings.Join(got, "; ") != strings.Join(want, "; ") {
+			t.Errorf("%s's gate: %q, want %q", item, got, want)
+		}
+	}
+	if failed := ev.find(EventItemFailed, "T3"); len(failed) != 1 || failed[0].Message != "after 2 rounds of feedback: c.txt not written" {
+		t.Errorf("T3's failure: %+v", failed)
+	}
+	told := 0
+	for _, r := range srv.Requests() {
+		if strings.Contains(r.Text(), "You called finish, but your item's files b.txt do not exist. Write them with write_file") {
+			told++
+		}
+	}
+	if told != 1 {
+		t.Errorf("T2 was told of its missing file in %d requests, want 1", told)
+	}
+	todo, _ := os.ReadFile(filepath.Join(root, ".opencode/todo.md"))
+	if string(todo) != "- [x] T1: CREATE a.go | file:a.go\n- [x] T2: CREATE b.txt | file:b.txt\n- [ ] T3: CREATE c.txt | file:c.txt\n" {
+		t.Errorf("todo.md:\n%s", todo)
+	}
+}

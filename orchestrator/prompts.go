@@ -139,11 +139,17 @@ func replanTask(objective string, p *plan.Plan, issues []store.Issue, failures [
 	return b.String()
 }
 
-// feedback is a lint-gate or review message to the worker that wrote the files.
-func feedback(ds []analysis.Diagnostic) string {
+// feedback is the gate's message to a worker that called finish: its item's files it did
+// not write, and the syntax errors in those it wrote.
+func feedback(syntax []analysis.Diagnostic, missing []string) string {
 	var b strings.Builder
-	b.WriteString("The files you wrote do not parse. Fix these errors, then call finish again:\n")
-	for _, d := range ds {
+	if len(missing) > 0 {
+		fmt.Fprintf(&b, "You called finish, but your item's files %s do not exist. Write them with write_file, then call finish again.\n", strings.Join(missing, ", "))
+	}
+	if len(syntax) > 0 {
+		b.WriteString("The files you wrote do not parse. Fix these errors, then call finish again:\n")
+	}
+	for _, d := range syntax {
 		fmt.Fprintf(&b, "- %s:%d:%d: %s\n", d.File, d.Range.Start.Line+1, d.Range.Start.Column+1, d.Message)
 	}
 	return b.String()
