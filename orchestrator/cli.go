@@ -134,6 +134,12 @@ func report(w io.Writer, root string, out Outcome) {
 	for _, i := range out.Issues {
 		fmt.Fprintf(w, "  %s [%s] %s: %s\n", i.ID, i.Rule, strings.Join(i.Files, " <-> "), i.Problem)
 	}
+	if len(out.Failures) > 0 {
+		fmt.Fprintf(w, "Failing items: %d\n", len(out.Failures))
+		for _, f := range out.Failures {
+			fmt.Fprintf(w, "  %s\n", f)
+		}
+	}
 	if len(out.Unchecked) > 0 {
 		fmt.Fprintf(w, "Not checked: %s\n", analysis.SkippedSummary(out.Unchecked))
 	}

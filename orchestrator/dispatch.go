@@ -272,8 +272,12 @@ func (m *mission) recordEnds(w *statusWrites, file *plan.Plan, results []workerR
 		if r.err != nil {
 			w.set(r.item, plan.Pending)
 			m.failures = append(m.failures, fmt.Sprintf("%s: %v", r.item, r.err))
+			if !errors.Is(r.err, context.Canceled) { // a stop is not the item's failure
+				m.lastFailure[r.item] = r.err.Error()
+			}
 			continue
 		}
+		delete(m.lastFailure, r.item)
 		w.set(r.item, plan.Done)
 		for _, f := range r.wrote {
 			w.syncBefore(filepath.Join(m.opts.Root, filepath.FromSlash(f)))

@@ -47,6 +47,7 @@ type Outcome struct {
 	Tokens     store.TokenUsage
 	CostUSD    float64           // at the models' prices
 	Unchecked  map[string]string // files the mission wrote that the checks could not read, and why
+	Failures   []string          // "T3: why": unfinished items whose latest run failed, in plan order
 }
 
 // CommandStatus is the last run of the build or test command.
@@ -103,10 +104,11 @@ type mission struct {
 	providers  map[string]model.Provider
 	slots      map[slotKey]chan struct{}
 
-	workLog  *workLog
-	written  map[string]bool // files the mission wrote, cumulative: the review's scope
-	failures []string        // evidence for a re-plan
-	reported []store.Issue   // report_issue calls since the last review
+	workLog     *workLog
+	written     map[string]bool   // files the mission wrote, cumulative: the review's scope
+	failures    []string          // evidence for a re-plan
+	lastFailure map[string]string // item -> why its latest run failed, until it is done
+	reported    []store.Issue     // report_issue calls since the last review
 }
 
 // Run runs a mission to its end: sealed, stopped, or interrupted.
@@ -174,7 +176,7 @@ func open(opts Options, begin func(*mission) error) (*mission, error) {
 	}
 	m := &mission{opts: opts, store: st, cfg: cfg, agents: agents, sandbox: sandbox,
 		ix: analysis.NewIndex(opts.Root), providers: map[string]model.Provider{}, slots: map[slotKey]chan struct{}{},
-		written: map[string]bool{}}
+		written: map[string]bool{}, lastFailure: map[string]string{}}
 	m.commands = commandsOf(cfg, opts.Root)
 	m.approve = newApprovals(cfg, []string{m.commands.Build, m.commands.Test}, opts.Approver)
 	if err := begin(m); err != nil {
@@ -565,6 +567,13 @@ func (m *mission) outcome(r reviewResult) Outcome {
 	if p, err := m.store.Plan(); err == nil {
 		c := p.Count()
 		out.Done, out.Total = c.Done, c.Total
+		m.eventMu.Lock()
+		for _, it := range p.Items {
+			if why := m.lastFailure[it.ID]; why != "" && !it.Finished() {
+				out.Failures = append(out.Failures, it.ID+": "+why)
+			}
+		}
+		m.eventMu.Unlock()
 	}
 	out.Issues, _ = m.store.Issues()
 	return out

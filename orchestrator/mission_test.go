@@ -459,6 +459,11 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 	if failed := ev.find(EventItemFailed, "T3"); len(failed) != 1 || failed[0].Message != "after 2 rounds of feedback: c.txt not written" {
 		t.Errorf("T3's failure: %+v", failed)
 	}
+	var printed strings.Builder
+	report(&printed, root, out)
+	if !strings.Contains(printed.String(), "\nFailing items: 1\n  T3: after 2 rounds of feedback: c.txt not written\n") {
+		t.Errorf("the report does not name the failing item:\n%s", printed.String())
+	}
 	told := 0
 	for _, r := range srv.Requests() {
 		if strings.Contains(r.Text(), "You called finish, but your item's files b.txt do not exist. Write them with write_file") {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"go.lsp.dev/protocol"
@@ -309,7 +310,19 @@ func outcomeMessage(out orchestrator.Outcome, err error) (string, protocol.Messa
 	case out.State == store.StateSealed:
 		return fmt.Sprintf("Mission sealed: %d/%d done, no open sync issue, build and tests pass (%d iterations, %d tokens).%s", out.Done, out.Total, out.Iterations, out.Tokens.Total(), notChecked(out)), protocol.MessageTypeInfo
 	}
-	return fmt.Sprintf("Mission stopped: %s (%d/%d done, %s). It needs you: see .opencode/sync-issues.md, then ⟳ Resume.%s", out.Reason, out.Done, out.Total, plural(len(out.Issues), "open sync issue"), notChecked(out)), protocol.MessageTypeWarning
+	msg := fmt.Sprintf("Mission stopped: %s (%d/%d done, %s).", out.Reason, out.Done, out.Total, plural(len(out.Issues), "open sync issue"))
+	if len(out.Failures) > 0 {
+		msg += " Failing: " + strings.Join(out.Failures[:min(len(out.Failures), 3)], "; ")
+		if len(out.Failures) > 3 {
+			msg += fmt.Sprintf("; and %d more", len(out.Failures)-3)
+		}
+		msg += "."
+	}
+	see := ".opencode/sync-issues.md"
+	if len(out.Issues) == 0 {
+		see = ".opencode/work-log.md"
+	}
+	return msg + " It needs you: see " + see + ", then ⟳ Resume." + notChecked(out), protocol.MessageTypeWarning
 }
 
 // notChecked names the files the mission wrote that the checks could not read: a seal

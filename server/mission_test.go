@@ -195,3 +195,20 @@ func TestTheMissionMessageNamesFilesTheChecksCouldNotRead(t *testing.T) {
 		t.Errorf("stopped: %q", stopped)
 	}
 }
+
+// TestAStoppedMissionsMessageSaysWhatFailed: a mission that stopped on items that keep
+// failing, with no sync issue, names them and points at the work log, not at an empty
+// sync-issues.md.
+func TestAStoppedMissionsMessageSaysWhatFailed(t *testing.T) {
+	out := orchestrator.Outcome{State: store.StateStopped, Reason: "no progress", Done: 1, Total: 6,
+		Failures: []string{"T2: a", "T3: b", "T4: c", "T5: d"}}
+	msg, kind := outcomeMessage(out, nil)
+	want := "Mission stopped: no progress (1/6 done, 0 open sync issues). Failing: T2: a; T3: b; T4: c; and 1 more. It needs you: see .opencode/work-log.md, then ⟳ Resume."
+	if msg != want || kind != protocol.MessageTypeWarning {
+		t.Errorf("message %q (%v), want %q", msg, kind, want)
+	}
+	out.Failures, out.Issues = nil, []store.Issue{{ID: "SYNC-1"}}
+	if msg, _ := outcomeMessage(out, nil); !strings.HasSuffix(msg, "(1/6 done, 1 open sync issue). It needs you: see .opencode/sync-issues.md, then ⟳ Resume.") {
+		t.Errorf("with a sync issue: %q", msg)
+	}
+}
