@@ -420,6 +420,9 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 			return Outcome{}, err
 		}
 		m.emit(Event{Kind: EventIteration, Message: fmt.Sprintf("iteration %d", m.state.Iteration)})
+		if _, err := m.store.UpdatePlan(withIDs); err != nil {
+			return Outcome{}, err
+		}
 		if err := m.dispatch(ctx); err != nil {
 			return m.interruptedOr(ctx, err)
 		}
@@ -467,6 +470,10 @@ func (m *mission) resume() error {
 	m.emit(Event{Kind: EventMissionResumed, Message: m.state.Objective})
 	return nil
 }
+
+// withIDs gives the items without an id one (DESIGN 4), so that items written by hand,
+// before the mission or during it, run like the planner's: dispatch needs an id.
+func withIDs(p *plan.Plan) ([]byte, error) { return p.AssignIDs(), nil }
 
 // resetInProgress puts every in-progress item back to pending.
 func resetInProgress(p *plan.Plan) ([]byte, error) {

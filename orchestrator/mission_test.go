@@ -478,3 +478,24 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 		t.Errorf("todo.md:\n%s", todo)
 	}
 }
+
+// TestItemsWrittenWithoutIDsGetThemAndRun: dispatch needs ids, so the controller gives
+// the items of a hand-written plan that have none an id (DESIGN 4) before it dispatches;
+// without that they would never run and the mission would stop on stagnation.
+func TestItemsWrittenWithoutIDsGetThemAndRun(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{".opencode/todo.md": "# My plan\n\n- [ ] CREATE a.txt | file:a.txt\n- [ ] T1: CREATE b.txt | file:b.txt\n"})
+	writer := func(item, path string) model.ScriptTurn {
+		return model.ScriptTurn{Role: "worker", Item: item, Calls: []model.ScriptCall{
+			call("write_file", map[string]string{"path": path, "content": "x\n"}), call("finish", map[string]string{"summary": "wrote " + path})}}
+	}
+	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{writer("T1", "b.txt"), writer("T2", "a.txt")}})
+	out, err := Run(context.Background(), Options{Root: root, Objective: "two files", Model: script})
+	if err != nil || out.State != store.StateSealed || out.Iterations != 1 {
+		t.Fatalf("outcome %+v, %v", out, err)
+	}
+	todo, _ := os.ReadFile(filepath.Join(root, ".opencode/todo.md"))
+	if string(todo) != "# My plan\n\n- [x] T2: CREATE a.txt | file:a.txt\n- [x] T1: CREATE b.txt | file:b.txt\n" {
+		t.Errorf("todo.md:\n%s", todo)
+	}
+}
