@@ -1,6 +1,7 @@
 package orchestrator
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -75,12 +76,7 @@ func (m *mission) writePlanHook(keep []string) func(ctx context.Context, markdow
 			return "", errors.New("the plan has no checkbox items (- [ ] T1: ...)")
 		}
 		p = plan.Parse(p.AssignIDs())
-		problems := structureProblems(p, m.opts.Root)
-		for _, it := range p.Items {
-			if len(it.Items) == 0 && len(it.Files()) == 0 && it.Status == plan.Pending {
-				problems = append(problems, fmt.Sprintf("line %d: %s names no file (| file:path)", it.Line+1, it.ID))
-			}
-		}
+		problems := m.planProblems(p)
 		for _, id := range keep {
 			if it := p.Item(id); it == nil || it.Status != plan.Done {
 				problems = append(problems, fmt.Sprintf("the done item %s must stay in the plan, done", id))
@@ -98,17 +94,30 @@ func (m *mission) writePlanHook(keep []string) func(ctx context.Context, markdow
 	}
 }
 
-// structureProblems lists, by line, what keeps a plan from being run as written:
-// duplicate ids, unknown dependencies, cycles. (A done item's missing file is not one:
-// the review runs the item again.)
-func structureProblems(p *plan.Plan, root string) []string {
+// planProblems lists, by line, what keeps a plan from being run as written: duplicate
+// ids, unknown dependencies, cycles, and pending items that name no file for a role that
+// writes (it may write only its item's files). A done item's missing file is not one:
+// the review runs the item again.
+func (m *mission) planProblems(p *plan.Plan) []string {
 	var out []string
-	for _, d := range p.Validate(root, store.Dir+"/"+store.TodoFile) {
+	for _, d := range p.Validate(m.opts.Root, store.Dir+"/"+store.TodoFile) {
 		if d.Rule != analysis.RulePlanMissingFile {
 			out = append(out, fmt.Sprintf("line %d: %s", d.Range.Start.Line+1, d.Message))
 		}
 	}
+	for _, it := range p.Items {
+		_, blocked := it.Blocked()
+		if len(it.Items) == 0 && len(it.Files()) == 0 && it.Status == plan.Pending && !blocked && m.writes(m.roleFor(it)) {
+			out = append(out, fmt.Sprintf("line %d: %s names no file (| file:path)", it.Line+1, cmp.Or(it.ID, it.Title)))
+		}
+	}
 	return out
+}
+
+// writes reports whether a role writes files: the worker, or an agent allowed to.
+func (m *mission) writes(role string) bool {
+	a, custom := m.agents[role]
+	return !custom || a.CanWrite
 }
 
 // newSession fills in what every session of the mission shares; spec is its model.
@@ -341,7 +350,7 @@ func (m *mission) work(ctx context.Context, p *plan.Plan, it *plan.Item, role, s
 			break
 		}
 		var missing []string
-		if slices.Contains(tools, session.ToolWriteFile) {
+		if m.writes(role) {
 			missing = m.missingFiles(it)
 		}
 		if len(syntax) == 0 && len(missing) == 0 {

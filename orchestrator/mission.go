@@ -276,7 +276,7 @@ func (m *mission) checkPlanStructure() error {
 	if m.plannerWrites(p) {
 		return nil
 	}
-	if problems := structureProblems(p, m.opts.Root); len(problems) > 0 {
+	if problems := m.planProblems(p); len(problems) > 0 {
 		return ConfigError{fmt.Errorf("%s/%s cannot be run as written; fix it (or empty it to have the planner write a new plan):\n%s", store.Dir, store.TodoFile, strings.Join(problems, "\n"))}
 	}
 	return nil

@@ -366,15 +366,18 @@ func TestTheReportNamesWrittenFilesTheChecksCouldNotRead(t *testing.T) {
 	}
 }
 
-// TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall: duplicate ids, an unknown dependency
-// and a cycle in a plan the user wrote are theirs to fix (no worker may write todo.md),
-// so the mission says where they are and does not start; once fixed, it runs.
+// TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall: duplicate ids, an unknown
+// dependency, a cycle and an item without a file for its worker to write, in a plan the
+// user wrote, are theirs to fix (no worker may write todo.md), so the mission says where
+// they are and does not start; once fixed, it runs. A blocked item waits as it is.
 func TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall(t *testing.T) {
 	root := t.TempDir()
 	broken := "- [ ] T1: CREATE a.txt | file:a.txt\n" +
 		"- [ ] T1: CREATE b.txt | file:b.txt | depends:T9\n" +
 		"- [ ] T2: CREATE c.txt | file:c.txt | depends:T3\n" +
-		"- [ ] T3: CREATE d.txt | file:d.txt | depends:T2\n"
+		"- [ ] T3: CREATE d.txt | file:d.txt | depends:T2\n" +
+		"- [ ] Write the docs\n" +
+		"- [ ] Waiting for keys | status:blocked:no keys yet\n"
 	writeFiles(t, root, map[string]string{".opencode/todo.md": broken})
 	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{{Role: "worker", Calls: []model.ScriptCall{
 		call("write_file", map[string]string{"path": "a.txt", "content": "a\n"}), call("finish", map[string]string{"summary": "wrote a.txt"})}}}})
@@ -383,7 +386,8 @@ func TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall(t *testing.T) {
 	want := ".opencode/todo.md cannot be run as written; fix it (or empty it to have the planner write a new plan):\n" +
 		"line 2: the id T1 is used twice\n" +
 		"line 2: T1 depends on T9, which the plan does not have\n" +
-		"line 3: dependency cycle: T2 -> T3 -> T2"
+		"line 3: dependency cycle: T2 -> T3 -> T2\n" +
+		"line 5: Write the docs names no file (| file:path)"
 	if !errors.As(err, &config) || err.Error() != want {
 		t.Fatalf("error %v, want the ConfigError\n%s", err, want)
 	}
