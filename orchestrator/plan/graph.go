@@ -60,11 +60,14 @@ func (p *Plan) dependencies(it *Item) []*Item {
 	return out
 }
 
-// Waiting returns why a pending item cannot start yet ("" when it can): an id another
-// item has too (which of the two an update means is unknown), a dependency not finished,
-// an unknown dependency, a block, or a cancelled ancestor.
+// Waiting returns why a pending item cannot start yet ("" when it can): no id yet or one
+// another item has too (updates name items by id), a dependency not finished, an unknown
+// dependency, a block, or a cancelled ancestor.
 func (p *Plan) Waiting(it *Item) string {
-	if p.sharedIDs[it.ID] {
+	switch {
+	case it.ID == "":
+		return "has no id yet (a mission gives it one)"
+	case p.sharedIDs[it.ID]:
 		return "its id " + it.ID + " is used twice"
 	}
 	for a := it; a != nil; a = a.Parent {
@@ -98,7 +101,7 @@ func (p *Plan) Ready(busy map[string]string) []*Item {
 	taken := map[string]bool{}
 	inCycle := p.inCycle()
 	for _, it := range p.Items {
-		if len(it.Items) > 0 || it.Status != Pending || it.ID == "" || p.Waiting(it) != "" || inCycle[it.index] {
+		if len(it.Items) > 0 || it.Status != Pending || p.Waiting(it) != "" || inCycle[it.index] {
 			continue
 		}
 		free := true

@@ -245,6 +245,19 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// TestAnItemWithoutAnIDWaitsForOne: updates name items by id, so an item written without
+// one is not ready, and says why (the editor's lens and hover show it), until AssignIDs.
+func TestAnItemWithoutAnIDWaitsForOne(t *testing.T) {
+	p := Parse([]byte("- [ ] write a.txt | file:a.txt\n"))
+	if ready := p.Ready(nil); len(ready) != 0 || p.Waiting(p.Items[0]) != "has no id yet (a mission gives it one)" {
+		t.Errorf("ready %v, waiting %q", ids(ready), p.Waiting(p.Items[0]))
+	}
+	p = Parse(p.AssignIDs())
+	if ready := ids(p.Ready(nil)); strings.Join(ready, " ") != "T1" {
+		t.Errorf("ready once it has an id: %v", ready)
+	}
+}
+
 // FuzzParse: any input parses; a status update changes only its item's line; a parsed
 // item survives the update with its id, title and metadata; several updates in one edit
 // give what they give one by one.
