@@ -259,8 +259,8 @@ func (m *mission) begin() error {
 	return m.checkPlanStructure()
 }
 
-// plannerWrites reports whether the planner writes the mission's plan: there is none, or a new
-// mission finds a finished one.
+// plannerWrites reports whether the planner writes the mission's plan: there is none, or
+// a new mission finds a finished one.
 func (m *mission) plannerWrites(p *plan.Plan) bool {
 	return len(p.Items) == 0 || p.Complete() && !m.opts.Resume
 }
