@@ -373,6 +373,11 @@ func (m *mission) tokens() (store.TokenUsage, float64) {
 }
 
 func (m *mission) run(ctx context.Context) (Outcome, error) {
+	// The lock is ours: an item todo.md says is in progress has nobody working on it (a
+	// crash, a stop, or a plan written that way), and would never be dispatched.
+	if _, err := m.store.UpdatePlan(resetInProgress); err != nil {
+		return Outcome{}, err
+	}
 	if m.opts.Resume {
 		if err := m.resume(); err != nil {
 			return Outcome{}, err
@@ -440,12 +445,9 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 	}
 }
 
-// resume restores a mission after a crash or a stop: items left in progress are pending
-// again; the files the mission wrote come back from the ledger.
+// resume restores a mission after a crash or a stop (run has put the items left in
+// progress back to pending): the files the mission wrote come back from the ledger.
 func (m *mission) resume() error {
-	if _, err := m.store.UpdatePlan(resetInProgress); err != nil {
-		return err
-	}
 	_, err := m.store.ReadLedger(func(raw json.RawMessage) error {
 		var e Event
 		if json.Unmarshal(raw, &e) != nil {

@@ -503,3 +503,17 @@ func TestItemsWrittenWithoutIDsGetThemAndRun(t *testing.T) {
 		t.Errorf("todo.md:\n%s", todo)
 	}
 }
+
+// TestANewMissionRunsItemsLeftInProgress: the mission holds the workspace lock, so an
+// item todo.md says is in progress (an abandoned mission, or a plan written that way) has
+// nobody working on it; a new mission runs it instead of waiting for it forever.
+func TestANewMissionRunsItemsLeftInProgress(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{".opencode/todo.md": "- [/] T1: CREATE a.txt | file:a.txt\n"})
+	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{{Role: "worker", Item: "T1", Calls: []model.ScriptCall{
+		call("write_file", map[string]string{"path": "a.txt", "content": "a\n"}), call("finish", map[string]string{"summary": "wrote a.txt"})}}}})
+	out, err := Run(context.Background(), Options{Root: root, Objective: "a.txt", Model: script})
+	if err != nil || out.State != store.StateSealed || out.Iterations != 1 || out.Done != 1 {
+		t.Fatalf("outcome %+v, %v", out, err)
+	}
+}
