@@ -95,9 +95,9 @@ func (m *mission) writePlanHook(keep []string) func(ctx context.Context, markdow
 }
 
 // planProblems lists, by line, what keeps a plan from being run as written: duplicate
-// ids, unknown dependencies, cycles, and pending items that name no file for a role that
-// writes (it may write only its item's files). A done item's missing file is not one:
-// the review runs the item again.
+// ids, unknown dependencies, cycles, and pending items of a role that writes (it may
+// write only its item's files) that name no file or one no tool may write. A done item's
+// missing file is not one: the review runs the item again.
 func (m *mission) planProblems(p *plan.Plan) []string {
 	var out []string
 	for _, d := range p.Validate(m.opts.Root, store.Dir+"/"+store.TodoFile) {
@@ -106,12 +106,32 @@ func (m *mission) planProblems(p *plan.Plan) []string {
 		}
 	}
 	for _, it := range p.Items {
-		_, blocked := it.Blocked()
-		if len(it.Items) == 0 && len(it.Files()) == 0 && it.Status == plan.Pending && !blocked && m.writes(m.roleFor(it)) {
-			out = append(out, fmt.Sprintf("line %d: %s names no file (| file:path)", it.Line+1, cmp.Or(it.ID, it.Title)))
+		if _, blocked := it.Blocked(); len(it.Items) > 0 || it.Status != plan.Pending || blocked || !m.writes(m.roleFor(it)) {
+			continue
+		}
+		name := cmp.Or(it.ID, it.Title)
+		if len(it.Files()) == 0 {
+			out = append(out, fmt.Sprintf("line %d: %s names no file (| file:path)", it.Line+1, name))
+		}
+		for _, f := range it.Files() {
+			if why := m.unwritable(f); why != "" {
+				out = append(out, fmt.Sprintf("line %d: %s's file %s", it.Line+1, name, why))
+			}
 		}
 	}
 	return out
+}
+
+// unwritable says why no worker could write an item's file ("" when one can): files are
+// named relative to the workspace root, inside it, and outside .git/ and .opencode/.
+func (m *mission) unwritable(f string) string {
+	if filepath.IsAbs(f) {
+		return f + " is not relative to the workspace root"
+	}
+	if _, _, err := m.sandbox.WithWritable([]string{f}).ResolveWrite(f); err != nil {
+		return "cannot be written: " + err.Error()
+	}
+	return ""
 }
 
 // writes reports whether a role writes files: the worker, or an agent allowed to.

@@ -367,7 +367,7 @@ func TestTheReportNamesWrittenFilesTheChecksCouldNotRead(t *testing.T) {
 }
 
 // TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall: duplicate ids, an unknown
-// dependency, a cycle and an item without a file for its worker to write, in a plan the
+// dependency, a cycle, and items without a file their worker could write, in a plan the
 // user wrote, are theirs to fix (no worker may write todo.md), so the mission says where
 // they are and does not start; once fixed, it runs. A blocked item waits as it is.
 func TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall(t *testing.T) {
@@ -377,7 +377,8 @@ func TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall(t *testing.T) {
 		"- [ ] T2: CREATE c.txt | file:c.txt | depends:T3\n" +
 		"- [ ] T3: CREATE d.txt | file:d.txt | depends:T2\n" +
 		"- [ ] Write the docs\n" +
-		"- [ ] Waiting for keys | status:blocked:no keys yet\n"
+		"- [ ] Waiting for keys | status:blocked:no keys yet\n" +
+		"- [ ] T4: CREATE e.txt | file:../e.txt,.git/hooks/pre-commit," + filepath.Join(root, "f.txt") + "\n"
 	writeFiles(t, root, map[string]string{".opencode/todo.md": broken})
 	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{{Role: "worker", Calls: []model.ScriptCall{
 		call("write_file", map[string]string{"path": "a.txt", "content": "a\n"}), call("finish", map[string]string{"summary": "wrote a.txt"})}}}})
@@ -387,7 +388,10 @@ func TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall(t *testing.T) {
 		"line 2: the id T1 is used twice\n" +
 		"line 2: T1 depends on T9, which the plan does not have\n" +
 		"line 3: dependency cycle: T2 -> T3 -> T2\n" +
-		"line 5: Write the docs names no file (| file:path)"
+		"line 5: Write the docs names no file (| file:path)\n" +
+		"line 7: T4's file cannot be written: ../e.txt is outside the workspace\n" +
+		"line 7: T4's file cannot be written: .git/hooks/pre-commit is inside .git/, which tools may not write\n" +
+		"line 7: T4's file " + filepath.Join(root, "f.txt") + " is not relative to the workspace root"
 	if !errors.As(err, &config) || err.Error() != want {
 		t.Fatalf("error %v, want the ConfigError\n%s", err, want)
 	}
