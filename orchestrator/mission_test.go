@@ -137,6 +137,12 @@ func call(tool string, args any) model.ScriptCall {
 	return model.ScriptCall{Tool: tool, Args: raw}
 }
 
+// writesFile is a worker's turn on an item: write one file, then finish.
+func writesFile(item, path, content string) model.ScriptTurn {
+	return model.ScriptTurn{Role: "worker", Item: item, Calls: []model.ScriptCall{
+		call("write_file", map[string]string{"path": path, "content": content}), call("finish", map[string]string{"summary": "wrote " + path})}}
+}
+
 // TestAMissionWhoseTestsCannotPassStopsOnStagnation: a test that fails whatever the
 // workers do. Three iterations without progress bring one re-plan, three more stop the
 // mission with exit 1 and a report, long before the iteration limit.
@@ -380,8 +386,7 @@ func TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall(t *testing.T) {
 		"- [ ] Waiting for keys | status:blocked:no keys yet\n" +
 		"- [ ] T4: CREATE e.txt | file:../e.txt,.git/hooks/pre-commit," + filepath.Join(root, "f.txt") + "\n"
 	writeFiles(t, root, map[string]string{".opencode/todo.md": broken})
-	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{{Role: "worker", Calls: []model.ScriptCall{
-		call("write_file", map[string]string{"path": "a.txt", "content": "a\n"}), call("finish", map[string]string{"summary": "wrote a.txt"})}}}})
+	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{writesFile("", "a.txt", "a\n")}})
 	_, err := Run(context.Background(), Options{Root: root, Objective: "four files", Model: script})
 	var config ConfigError
 	want := ".opencode/todo.md cannot be run as written; fix it (or empty it to have the planner write a new plan):\n" +
@@ -493,11 +498,7 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 func TestItemsWrittenWithoutIDsGetThemAndRun(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{".opencode/todo.md": "# My plan\n\n- [ ] CREATE a.txt | file:a.txt\n- [ ] T1: CREATE b.txt | file:b.txt\n"})
-	writer := func(item, path string) model.ScriptTurn {
-		return model.ScriptTurn{Role: "worker", Item: item, Calls: []model.ScriptCall{
-			call("write_file", map[string]string{"path": path, "content": "x\n"}), call("finish", map[string]string{"summary": "wrote " + path})}}
-	}
-	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{writer("T1", "b.txt"), writer("T2", "a.txt")}})
+	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{writesFile("T1", "b.txt", "b\n"), writesFile("T2", "a.txt", "a\n")}})
 	out, err := Run(context.Background(), Options{Root: root, Objective: "two files", Model: script})
 	if err != nil || out.State != store.StateSealed || out.Iterations != 1 {
 		t.Fatalf("outcome %+v, %v", out, err)
@@ -514,8 +515,7 @@ func TestItemsWrittenWithoutIDsGetThemAndRun(t *testing.T) {
 func TestANewMissionRunsItemsLeftInProgress(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{".opencode/todo.md": "- [/] T1: CREATE a.txt | file:a.txt\n"})
-	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{{Role: "worker", Item: "T1", Calls: []model.ScriptCall{
-		call("write_file", map[string]string{"path": "a.txt", "content": "a\n"}), call("finish", map[string]string{"summary": "wrote a.txt"})}}}})
+	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{writesFile("T1", "a.txt", "a\n")}})
 	out, err := Run(context.Background(), Options{Root: root, Objective: "a.txt", Model: script})
 	if err != nil || out.State != store.StateSealed || out.Iterations != 1 || out.Done != 1 {
 		t.Fatalf("outcome %+v, %v", out, err)
