@@ -163,7 +163,7 @@ func RunBuildAndTests(ctx context.Context, dir string, c Commands, timeout time.
 		if onStep != nil {
 			onStep(step)
 		}
-		found, res, err := CommandFindings(ctx, dir, step.Command, step.Rule, c.Origin, timeout)
+		found, res, err := CommandFindings(ctx, dir, step.Command, step.Rule, c, timeout)
 		if err != nil {
 			return out, err
 		}

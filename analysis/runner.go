@@ -19,7 +19,8 @@ import (
 // Commands are a workspace's build and test commands, run by `sh -c` in its root.
 type Commands struct {
 	Build, Test string
-	Origin      string // the project file they were detected from, where failures without a location are shown
+	Origin      string   // the project file they were detected from, where failures without a location are shown
+	Env         []string // the environment they run in, as os.Environ gives it; nil: this process's
 }
 
 // DetectCommands picks the commands from the project's files: go.mod, package.json
@@ -76,13 +77,14 @@ type RunResult struct {
 // maxOutput bounds what is kept of a command's output: failures show at the end.
 const maxOutput = 4 << 20
 
-// Run runs command in dir with a timeout. Cancelling ctx (or the timeout) kills the whole
-// process group, so a test runner's children go too.
-func Run(ctx context.Context, dir, command string, timeout time.Duration) (RunResult, error) {
+// Run runs command in dir, in the environment env (nil: this process's), with a timeout.
+// Cancelling ctx (or the timeout) kills the whole process group, so a test runner's
+// children go too.
+func Run(ctx context.Context, dir, command string, env []string, timeout time.Duration) (RunResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "sh", "-c", command)
-	cmd.Dir = dir
+	cmd.Dir, cmd.Env = dir, env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second // output pipes held open by a stray grandchild
@@ -274,10 +276,11 @@ func inside(root, file string) (string, bool) {
 	return filepath.ToSlash(rel), true
 }
 
-// CommandFindings runs a build or test command and returns its findings. A failure the
-// output does not place anywhere is reported on the project file, so it is never lost.
-func CommandFindings(ctx context.Context, root, command, rule, origin string, timeout time.Duration) ([]Diagnostic, RunResult, error) {
-	res, err := Run(ctx, root, command, timeout)
+// CommandFindings runs a build or test command in c's environment and returns its
+// findings. A failure the output does not place anywhere is reported on c's project file,
+// so it is never lost.
+func CommandFindings(ctx context.Context, root, command, rule string, c Commands, timeout time.Duration) ([]Diagnostic, RunResult, error) {
+	res, err := Run(ctx, root, command, c.Env, timeout)
 	if err != nil {
 		return nil, res, err
 	}
@@ -293,7 +296,7 @@ func CommandFindings(ctx context.Context, root, command, rule, origin string, ti
 		if tail := lastLines(res.Output, 3); tail != "" {
 			what += ": " + tail
 		}
-		ds = []Diagnostic{{File: origin, Severity: SeverityError, Rule: rule, Message: what}}
+		ds = []Diagnostic{{File: c.Origin, Severity: SeverityError, Rule: rule, Message: what}}
 	}
 	return ds, res, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -33,7 +34,7 @@ func TestDetectCommands(t *testing.T) {
 		{map[string]string{"README.md": ""}, Commands{}},
 	}
 	for _, c := range cases {
-		if got := DetectCommands(writeTree(t, c.files)); got != c.want {
+		if got := DetectCommands(writeTree(t, c.files)); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%v: %+v, want %+v", c.files, got, c.want)
 		}
 	}
@@ -47,7 +48,7 @@ func TestRealGoBuildAndTestFailuresArePlaced(t *testing.T) {
 		"web/web.go":        "package web\n\nimport \"example.com/shop/cart\"\n\nvar X = cart.Total(nil) + undefinedName\n",
 	})
 	c := DetectCommands(root)
-	ds, res, err := CommandFindings(context.Background(), root, c.Build, RuleBuildError, c.Origin, time.Minute)
+	ds, res, err := CommandFindings(context.Background(), root, c.Build, RuleBuildError, c, time.Minute)
 	if err != nil || res.ExitCode == 0 {
 		t.Fatalf("build: %v %+v", err, res)
 	}
@@ -56,7 +57,7 @@ func TestRealGoBuildAndTestFailuresArePlaced(t *testing.T) {
 	}
 
 	// Tests: the assertion is placed in the package's test file.
-	ds, res, err = CommandFindings(context.Background(), root, "go test ./cart/", RuleTestFailure, c.Origin, time.Minute)
+	ds, res, err = CommandFindings(context.Background(), root, "go test ./cart/", RuleTestFailure, c, time.Minute)
 	if err != nil || res.ExitCode == 0 {
 		t.Fatalf("test: %v %+v", err, res)
 	}
@@ -74,7 +75,7 @@ func TestRealCargoErrorsArePlaced(t *testing.T) {
 		"Cargo.toml":  "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
 		"src/main.rs": "fn main() {\n    let x: i32 = \"text\";\n    println!(\"{}\", x);\n}\n",
 	})
-	ds, res, err := CommandFindings(context.Background(), root, "cargo build --offline --quiet", RuleBuildError, "Cargo.toml", 5*time.Minute)
+	ds, res, err := CommandFindings(context.Background(), root, "cargo build --offline --quiet", RuleBuildError, Commands{Origin: "Cargo.toml"}, 5*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,16 +107,16 @@ func TestParseOtherToolsOutput(t *testing.T) {
 
 func TestRunTimesOutAndCancels(t *testing.T) {
 	root := t.TempDir()
-	res, err := Run(context.Background(), root, "sleep 30 & sleep 30; echo never", 200*time.Millisecond)
+	res, err := Run(context.Background(), root, "sleep 30 & sleep 30; echo never", nil, 200*time.Millisecond)
 	if err != nil || !res.TimedOut || strings.Contains(res.Output, "never") {
 		t.Errorf("timeout: %v %+v", err, res)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Run(ctx, root, "sleep 30", time.Minute); err == nil {
+	if _, err := Run(ctx, root, "sleep 30", nil, time.Minute); err == nil {
 		t.Error("a cancelled run did not fail")
 	}
-	ds, _, err := CommandFindings(context.Background(), root, "echo 'no location here'; exit 3", RuleTestFailure, "go.mod", time.Minute)
+	ds, _, err := CommandFindings(context.Background(), root, "echo 'no location here'; exit 3", RuleTestFailure, Commands{Origin: "go.mod"}, time.Minute)
 	if err != nil || len(ds) != 1 || ds[0].File != "go.mod" || !strings.Contains(ds[0].Message, "exit code 3: no location here") {
 		t.Errorf("unplaced failure: %v %+v", err, ds)
 	}

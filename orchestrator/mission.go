@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -206,11 +207,17 @@ func ProjectCommands(root string) (analysis.Commands, error) {
 	return commandsOf(cfg, root), nil
 }
 
+// commandsOf also gives the commands, and run_command's, an environment without the
+// model API keys.
 func commandsOf(cfg store.Config, root string) analysis.Commands {
+	var c analysis.Commands
 	if cfg.Commands.Build != "" || cfg.Commands.Test != "" {
-		return analysis.Commands{Build: cfg.Commands.Build, Test: cfg.Commands.Test, Origin: store.Dir + "/" + store.ConfigFile}
+		c = analysis.Commands{Build: cfg.Commands.Build, Test: cfg.Commands.Test, Origin: store.Dir + "/" + store.ConfigFile}
+	} else {
+		c = analysis.DetectCommands(root)
 	}
-	return analysis.DetectCommands(root)
+	c.Env = model.WithoutKeys(os.Environ())
+	return c
 }
 
 func (m *mission) close() {
@@ -648,7 +655,7 @@ func (m *mission) runCommand(item string) func(ctx context.Context, command stri
 		if decision == Deny {
 			return "", 0, fmt.Errorf("the command %q was not approved; it is not on the allow list (.opencode/orchestrator.json approve.allow). Do without it", command)
 		}
-		res, err := analysis.Run(ctx, m.opts.Root, command, timeout)
+		res, err := analysis.Run(ctx, m.opts.Root, command, m.commands.Env, timeout)
 		if err != nil {
 			return "", 0, err
 		}

@@ -521,3 +521,52 @@ func TestANewMissionRunsItemsLeftInProgress(t *testing.T) {
 		t.Fatalf("outcome %+v, %v", out, err)
 	}
 }
+
+// TestCommandsTheMissionRunsDoNotSeeTheModelKeys: the commands a mission runs execute
+// code the models wrote, and what they print reaches the models, the sync issues and
+// the ledger. A test that prints its environment, and a worker that runs `env`, see the
+// rest of it but not the API keys.
+func TestCommandsTheMissionRunsDoNotSeeTheModelKeys(t *testing.T) {
+	const openAIKey, anthropicKey = "sk-test-double-openai-0123456789", "sk-ant-test-double-9876543210"
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		".opencode/todo.md":           "- [ ] T1: CREATE a.txt | file:a.txt\n",
+		".opencode/orchestrator.json": `{"commands": {"build": "true", "test": "echo \"openai=${OPENAI_API_KEY:-none} anthropic=${ANTHROPIC_API_KEY:-none} setting=$SHOP_SETTING\"; exit 1"}}`,
+	})
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		if !strings.Contains(r.Text(), `"role":"tool"`) {
+			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "env", Name: "run_command", Args: `{"command": "env"}`}}}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{
+			{ID: "w", Name: "write_file", Args: `{"path": "a.txt", "content": "a\n"}`}, {ID: "f", Name: "finish", Args: `{"summary": "done"}`}}}
+	})
+	t.Setenv("OPENAI_API_KEY", openAIKey)
+	t.Setenv("OPENAI_BASE_URL", srv.URL)
+	t.Setenv("ANTHROPIC_API_KEY", anthropicKey)
+	t.Setenv("SHOP_SETTING", "kept")
+	out, err := Run(context.Background(), Options{Root: root, Objective: "a", Model: "openai/fake", MaxIterations: 1, Approver: FixedApprover(AllowOnce)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Issues) != 1 || !strings.HasSuffix(out.Issues[0].Problem, "failed with exit code 1: openai=none anthropic=none setting=kept") {
+		t.Fatalf("the test command's sync issue: %+v", out.Issues)
+	}
+	ranEnv := false
+	for _, r := range srv.Requests() {
+		if strings.Contains(r.Text(), "SHOP_SETTING=kept") {
+			ranEnv = true
+		}
+		if strings.Contains(r.Text(), openAIKey) || strings.Contains(r.Text(), anthropicKey) {
+			t.Errorf("a key reached the model:\n%s", r.Text())
+		}
+	}
+	if !ranEnv {
+		t.Error("the worker's `env` did not reach the model")
+	}
+	for _, name := range []string{"mission-ledger.jsonl", "sync-issues.md", "work-log.md"} {
+		data, err := os.ReadFile(filepath.Join(root, ".opencode", name))
+		if err != nil || strings.Contains(string(data), openAIKey) || strings.Contains(string(data), anthropicKey) {
+			t.Errorf("%s has a key (%v):\n%s", name, err, data)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,6 +96,22 @@ func (o Options) stall() time.Duration {
 	return 2 * time.Minute
 }
 
+// The environment variables the providers read their API keys from.
+const (
+	openAIKey    = "OPENAI_API_KEY"
+	anthropicKey = "ANTHROPIC_API_KEY"
+)
+
+// WithoutKeys returns env, as os.Environ gives it, without the providers' API key
+// variables. Commands a mission runs execute code the models wrote, and what they print
+// goes to the models, the sync issues and the ledger: a key must not be there to print.
+func WithoutKeys(env []string) []string {
+	return slices.DeleteFunc(env, func(kv string) bool {
+		name, _, _ := strings.Cut(kv, "=")
+		return name == openAIKey || name == anthropicKey
+	})
+}
+
 // New returns the provider of a model string. Scripted paths are relative to dir.
 func New(spec, dir string, opts Options) (Provider, error) {
 	provider, name, ok := strings.Cut(spec, "/")
@@ -103,9 +120,9 @@ func New(spec, dir string, opts Options) (Provider, error) {
 	}
 	switch provider {
 	case "openai":
-		key := opts.env("OPENAI_API_KEY")
+		key := opts.env(openAIKey)
 		if key == "" {
-			return nil, fmt.Errorf("model %s: OPENAI_API_KEY is not set", spec)
+			return nil, fmt.Errorf("model %s: %s is not set", spec, openAIKey)
 		}
 		return newOpenAI(spec, name, key, opts.env("OPENAI_BASE_URL"), opts), nil
 	case "ollama":
@@ -115,9 +132,9 @@ func New(spec, dir string, opts Options) (Provider, error) {
 		}
 		return newOpenAI(spec, name, "ollama", base, opts), nil
 	case "anthropic":
-		key := opts.env("ANTHROPIC_API_KEY")
+		key := opts.env(anthropicKey)
 		if key == "" {
-			return nil, fmt.Errorf("model %s: ANTHROPIC_API_KEY is not set", spec)
+			return nil, fmt.Errorf("model %s: %s is not set", spec, anthropicKey)
 		}
 		return newAnthropic(spec, name, key, opts.env("ANTHROPIC_BASE_URL"), opts), nil
 	case "scripted":
