@@ -106,17 +106,29 @@ func (m *mission) planProblems(p *plan.Plan) []string {
 		}
 	}
 	for _, it := range p.Items {
-		if _, blocked := it.Blocked(); len(it.Items) > 0 || it.Status != plan.Pending || blocked || !m.writes(m.roleFor(it)) {
+		if _, blocked := it.Blocked(); len(it.Items) > 0 || it.Status != plan.Pending || blocked {
 			continue
 		}
-		name := cmp.Or(it.ID, it.Title)
-		if len(it.Files()) == 0 {
-			out = append(out, fmt.Sprintf("line %d: %s names no file (| file:path)", it.Line+1, name))
+		for _, problem := range m.fileProblems(it) {
+			out = append(out, fmt.Sprintf("line %d: %s: %s", it.Line+1, cmp.Or(it.ID, it.Title), problem))
 		}
-		for _, f := range it.Files() {
-			if why := m.unwritable(f); why != "" {
-				out = append(out, fmt.Sprintf("line %d: %s's file %s", it.Line+1, name, why))
-			}
+	}
+	return out
+}
+
+// fileProblems says why no worker could do an item of a role that writes (it may write
+// only its item's files): the item names no file, or one no tool may write.
+func (m *mission) fileProblems(it *plan.Item) []string {
+	if !m.writes(m.roleFor(it)) {
+		return nil
+	}
+	if len(it.Files()) == 0 {
+		return []string{"names no file (| file:path)"}
+	}
+	var out []string
+	for _, f := range it.Files() {
+		if why := m.unwritable(f); why != "" {
+			out = append(out, "file "+why)
 		}
 	}
 	return out
@@ -343,6 +355,12 @@ func (m *mission) work(ctx context.Context, p *plan.Plan, it *plan.Item, role, s
 			res.err = fmt.Errorf("the worker crashed: %v", v)
 		}
 	}()
+	// A plan is checked when a mission starts; an item added or edited since may still
+	// give a worker nothing it could write, and must not count as done for it.
+	if problems := m.fileProblems(it); len(problems) > 0 {
+		res.err = fmt.Errorf("not run: %s; fix its line in todo.md", strings.Join(problems, "; "))
+		return res
+	}
 	provider, err := m.provider(spec)
 	if err != nil {
 		res.err = err

@@ -393,10 +393,10 @@ func TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall(t *testing.T) {
 		"line 2: the id T1 is used twice\n" +
 		"line 2: T1 depends on T9, which the plan does not have\n" +
 		"line 3: dependency cycle: T2 -> T3 -> T2\n" +
-		"line 5: Write the docs names no file (| file:path)\n" +
-		"line 7: T4's file cannot be written: ../e.txt is outside the workspace\n" +
-		"line 7: T4's file cannot be written: .git/hooks/pre-commit is inside .git/, which tools may not write\n" +
-		"line 7: T4's file " + filepath.Join(root, "f.txt") + " is not relative to the workspace root"
+		"line 5: Write the docs: names no file (| file:path)\n" +
+		"line 7: T4: file cannot be written: ../e.txt is outside the workspace\n" +
+		"line 7: T4: file cannot be written: .git/hooks/pre-commit is inside .git/, which tools may not write\n" +
+		"line 7: T4: file " + filepath.Join(root, "f.txt") + " is not relative to the workspace root"
 	if !errors.As(err, &config) || err.Error() != want {
 		t.Fatalf("error %v, want the ConfigError\n%s", err, want)
 	}
@@ -512,6 +512,41 @@ func TestItemsWrittenWithoutIDsGetThemAndRun(t *testing.T) {
 // TestANewMissionRunsItemsLeftInProgress: the mission holds the workspace lock, so an
 // item todo.md says is in progress (an abandoned mission, or a plan written that way) has
 // nobody working on it; a new mission runs it instead of waiting for it forever.
+// TestAnItemAddedWithoutAFileFailsWithoutAModelCall: the plan is checked when a mission
+// starts; an item the user adds later without a file must not go to a worker that can
+// write nothing and then count as done. It fails, and the report says why.
+func TestAnItemAddedWithoutAFileFailsWithoutAModelCall(t *testing.T) {
+	root := t.TempDir()
+	todo := filepath.Join(root, ".opencode/todo.md")
+	writeFiles(t, root, map[string]string{".opencode/todo.md": "- [ ] T1: CREATE a.txt | file:a.txt\n"})
+	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{writesFile("T1", "a.txt", "a\n"),
+		{Role: "worker", Item: "T2", Calls: []model.ScriptCall{call("finish", map[string]string{"summary": "nothing to write"})}}}})
+	var ev events
+	onEvent := func(e Event) {
+		ev.add(e)
+		if e.Kind == EventItemDispatched && e.Item == "T1" { // the user adds an item while T1 runs
+			data, _ := os.ReadFile(todo)
+			if err := os.WriteFile(todo, append(data, "- [ ] Write the docs\n"...), 0o644); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	out, err := Run(context.Background(), Options{Root: root, Objective: "a.txt", Model: script, MaxIterations: 2, OnEvent: onEvent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "T2: not run: names no file (| file:path); fix its line in todo.md"
+	if out.State != store.StateStopped || out.Done != 1 || out.Total != 2 || strings.Join(out.Failures, "\n") != want {
+		t.Fatalf("outcome %+v, want the failure %q", out, want)
+	}
+	if got, _ := os.ReadFile(todo); string(got) != "- [x] T1: CREATE a.txt | file:a.txt\n- [ ] T2: Write the docs\n" {
+		t.Errorf("todo.md:\n%s", got)
+	}
+	if finished := ev.find(EventItemFinished, "T2"); len(finished) != 0 {
+		t.Errorf("T2 finished: %+v", finished)
+	}
+}
+
 func TestANewMissionRunsItemsLeftInProgress(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{".opencode/todo.md": "- [/] T1: CREATE a.txt | file:a.txt\n"})
