@@ -135,13 +135,18 @@ func (m *mission) fileProblems(it *plan.Item) []string {
 }
 
 // unwritable says why no worker could write an item's file ("" when one can): files are
-// named relative to the workspace root, inside it, and outside .git/ and .opencode/.
+// named relative to the workspace root, inside it, and outside .git/ and .opencode/. A
+// directory is not a file: it exists, so its item would pass the gate with nothing written.
 func (m *mission) unwritable(f string) string {
 	if filepath.IsAbs(f) {
 		return f + " is not relative to the workspace root"
 	}
-	if _, _, err := m.sandbox.WithWritable([]string{f}).ResolveWrite(f); err != nil {
+	abs, _, err := m.sandbox.WithWritable([]string{f}).ResolveWrite(f)
+	if err != nil {
 		return "cannot be written: " + err.Error()
+	}
+	if info, err := os.Stat(abs); err == nil && info.IsDir() {
+		return f + " is a directory; name the files the item writes (file:a.go,b.go)"
 	}
 	return ""
 }

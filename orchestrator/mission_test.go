@@ -384,8 +384,9 @@ func TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall(t *testing.T) {
 		"- [ ] T3: CREATE d.txt | file:d.txt | depends:T2\n" +
 		"- [ ] Write the docs\n" +
 		"- [ ] Waiting for keys | status:blocked:no keys yet\n" +
-		"- [ ] T4: CREATE e.txt | file:../e.txt,.git/hooks/pre-commit," + filepath.Join(root, "f.txt") + "\n"
-	writeFiles(t, root, map[string]string{".opencode/todo.md": broken})
+		"- [ ] T4: CREATE e.txt | file:../e.txt,.git/hooks/pre-commit," + filepath.Join(root, "f.txt") + "\n" +
+		"- [ ] T5: Write the cart package | file:cart/\n"
+	writeFiles(t, root, map[string]string{".opencode/todo.md": broken, "cart/cart.go": "package cart\n"})
 	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{writesFile("", "a.txt", "a\n")}})
 	_, err := Run(context.Background(), Options{Root: root, Objective: "four files", Model: script})
 	var config ConfigError
@@ -396,7 +397,8 @@ func TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall(t *testing.T) {
 		"line 5: Write the docs: names no file (| file:path)\n" +
 		"line 7: T4: file cannot be written: ../e.txt is outside the workspace\n" +
 		"line 7: T4: file cannot be written: .git/hooks/pre-commit is inside .git/, which tools may not write\n" +
-		"line 7: T4: file " + filepath.Join(root, "f.txt") + " is not relative to the workspace root"
+		"line 7: T4: file " + filepath.Join(root, "f.txt") + " is not relative to the workspace root\n" +
+		"line 8: T5: file cart/ is a directory; name the files the item writes (file:a.go,b.go)"
 	if !errors.As(err, &config) || err.Error() != want {
 		t.Fatalf("error %v, want the ConfigError\n%s", err, want)
 	}
