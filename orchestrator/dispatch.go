@@ -386,29 +386,35 @@ func (m *mission) work(ctx context.Context, p *plan.Plan, it *plan.Item, role, s
 	s := m.newSession(session.Config{Provider: provider, Role: role, System: system, Tools: tools, Sandbox: sandbox}, spec, it.ID)
 	out, err := s.Send(ctx, workerTask(m.state.Objective, p, it, m.ix))
 	res.wrote, res.summary = out.Wrote, out.Summary
+	asked := false // whether a worker that wrote nothing was asked about it
 	for round := 1; err == nil; round++ {
 		syntax, lerr := m.lintGate(ctx, out.Wrote)
 		if lerr != nil {
 			err = lerr
 			break
 		}
-		var missing []string
+		g := gate{syntax: syntax}
 		if m.writes(role) {
-			missing = m.missingFiles(it)
+			g.missing = m.missingFiles(it)
+			// Files that existed before and were not touched: once, the worker must say
+			// it meant that, rather than have stopped early (not on a spent budget).
+			if len(g.missing) == 0 && len(res.wrote) == 0 && !asked && m.overBudget() == "" {
+				g.untouched, asked = it.Files(), true
+			}
 		}
-		if len(syntax) == 0 && len(missing) == 0 {
+		if g.passed() {
 			m.emit(Event{Kind: EventLintGate, Item: it.ID, Message: "passed", Files: out.Wrote})
 			break
 		}
-		m.emit(Event{Kind: EventLintGate, Item: it.ID, Message: fmt.Sprintf("%s (round %d)", gateProblems(syntax, missing), round), Files: out.Wrote, Failed: true})
+		m.emit(Event{Kind: EventLintGate, Item: it.ID, Message: fmt.Sprintf("%s (round %d)", g, round), Files: out.Wrote, Failed: true})
 		if round > maxLintRounds {
-			err = fmt.Errorf("after %d rounds of feedback: %s", maxLintRounds, gateProblems(syntax, missing))
+			err = fmt.Errorf("after %d rounds of feedback: %s", maxLintRounds, g)
 			if len(syntax) > 0 {
 				err = fmt.Errorf("%w; the first: %s", err, syntax[0].Message)
 			}
 			break
 		}
-		out, err = s.Send(ctx, feedback(syntax, missing))
+		out, err = s.Send(ctx, g.feedback())
 		res.wrote = mergeFiles(res.wrote, out.Wrote)
 		res.summary = out.Summary
 	}
@@ -429,14 +435,27 @@ func (m *mission) missingFiles(it *plan.Item) []string {
 	return out
 }
 
-// gateProblems says what the gate found: "2 syntax errors", "a.go not written", or both.
-func gateProblems(syntax []analysis.Diagnostic, missing []string) string {
+// gate is what the check after a worker's finish found.
+type gate struct {
+	syntax    []analysis.Diagnostic // in the files it wrote
+	missing   []string              // item files that do not exist
+	untouched []string              // item files that existed and that it did not write
+}
+
+func (g gate) passed() bool {
+	return len(g.syntax) == 0 && len(g.missing) == 0 && len(g.untouched) == 0
+}
+
+func (g gate) String() string {
 	var parts []string
-	if len(syntax) > 0 {
-		parts = append(parts, fmt.Sprintf("%d syntax errors", len(syntax)))
+	if len(g.syntax) > 0 {
+		parts = append(parts, fmt.Sprintf("%d syntax errors", len(g.syntax)))
 	}
-	if len(missing) > 0 {
-		parts = append(parts, strings.Join(missing, ", ")+" not written")
+	if len(g.missing) > 0 {
+		parts = append(parts, strings.Join(g.missing, ", ")+" not written")
+	}
+	if len(g.untouched) > 0 {
+		parts = append(parts, strings.Join(g.untouched, ", ")+" unchanged")
 	}
 	return strings.Join(parts, ", ")
 }

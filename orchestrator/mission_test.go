@@ -414,12 +414,15 @@ func TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall(t *testing.T) {
 
 // TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse: after a worker calls finish,
 // its item's files must exist and parse. The fake API (a test double of the remote model)
-// plays three workers: T1 writes Go that does not parse, T2 stops without writing its
-// file, T3 never writes it. The first two hear what is wrong in their own session and put
-// it right; T3 fails after two rounds of feedback instead of counting as done.
+// plays four workers: T1 writes Go that does not parse, T2 stops without writing its
+// file, T3 never writes it, T4 leaves its existing file as it is. The first two hear what
+// is wrong in their own session and put it right; T3 fails after two rounds of feedback
+// instead of counting as done; T4 is asked once whether it meant to change nothing, and
+// its second finish stands.
 func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{".opencode/todo.md": "- [ ] T1: CREATE a.go | file:a.go\n- [ ] T2: CREATE b.txt | file:b.txt\n- [ ] T3: CREATE c.txt | file:c.txt\n"})
+	writeFiles(t, root, map[string]string{"d.txt": "d\n",
+		".opencode/todo.md": "- [ ] T1: CREATE a.go | file:a.go\n- [ ] T2: CREATE b.txt | file:b.txt\n- [ ] T3: CREATE c.txt | file:c.txt\n- [ ] T4: CHECK d.txt | file:d.txt\n"})
 	file := regexp.MustCompile(`Files you may write: (\w+\.\w+)`)
 	write := func(path, content string) fakeapi.Call {
 		args, _ := json.Marshal(map[string]string{"path": path, "content": content})
@@ -432,7 +435,7 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 		if m == nil {
 			return fakeapi.Reply{Text: "no task"}
 		}
-		switch told := strings.Contains(text, "do not exist") || strings.Contains(text, "do not parse"); {
+		switch told := strings.Contains(text, "do not exist") || strings.Contains(text, "do not parse") || strings.Contains(text, "without changing"); {
 		case m[1] == "a.go" && !told:
 			return fakeapi.Reply{Calls: []fakeapi.Call{write("a.go", "package a\n\nfunc A( {\n"), finish}}
 		case m[1] == "a.go":
@@ -449,7 +452,7 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.State != store.StateStopped || out.Reason != ReasonMaxIterations || out.Done != 2 || out.Total != 3 {
+	if out.State != store.StateStopped || out.Reason != ReasonMaxIterations || out.Done != 3 || out.Total != 4 {
 		for _, e := range ev.all {
 			t.Log(e.Kind, e.Item, e.Message)
 		}
@@ -466,6 +469,7 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 		"T1": {"1 syntax errors (round 1)", "passed"},
 		"T2": {"b.txt not written (round 1)", "passed"},
 		"T3": {"c.txt not written (round 1)", "c.txt not written (round 2)", "c.txt not written (round 3)"},
+		"T4": {"d.txt unchanged (round 1)", "passed"},
 	} {
 		if got := gate(item); strings.Join(got, "; ") != strings.Join(want, "; ") {
 			t.Errorf("%s's gate: %q, want %q", item, got, want)
@@ -479,17 +483,22 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 	if !strings.Contains(printed.String(), "\nFailing items: 1\n  T3: after 2 rounds of feedback: c.txt not written\n") {
 		t.Errorf("the report does not name the failing item:\n%s", printed.String())
 	}
-	told := 0
-	for _, r := range srv.Requests() {
-		if strings.Contains(r.Text(), "You called finish, but your item's files b.txt do not exist. Write them with write_file") {
-			told++
+	for _, told := range []string{
+		"You called finish, but your item's files b.txt do not exist. Write them with write_file",
+		"You called finish without changing your item's files d.txt. If the item needs a change there",
+	} {
+		heard := 0
+		for _, r := range srv.Requests() {
+			if strings.Contains(r.Text(), told) {
+				heard++
+			}
+		}
+		if heard != 1 {
+			t.Errorf("%q reached the model in %d requests, want 1", told, heard)
 		}
 	}
-	if told != 1 {
-		t.Errorf("T2 was told of its missing file in %d requests, want 1", told)
-	}
 	todo, _ := os.ReadFile(filepath.Join(root, ".opencode/todo.md"))
-	if string(todo) != "- [x] T1: CREATE a.go | file:a.go\n- [x] T2: CREATE b.txt | file:b.txt\n- [ ] T3: CREATE c.txt | file:c.txt\n" {
+	if string(todo) != "- [x] T1: CREATE a.go | file:a.go\n- [x] T2: CREATE b.txt | file:b.txt\n- [ ] T3: CREATE c.txt | file:c.txt\n- [x] T4: CHECK d.txt | file:d.txt\n" {
 		t.Errorf("todo.md:\n%s", todo)
 	}
 }

@@ -140,16 +140,19 @@ func replanTask(objective string, p *plan.Plan, issues []store.Issue, failures [
 }
 
 // feedback is the gate's message to a worker that called finish: its item's files it did
-// not write, and the syntax errors in those it wrote.
-func feedback(syntax []analysis.Diagnostic, missing []string) string {
+// not write (missing, or, once, untouched), and the syntax errors in those it wrote.
+func (g gate) feedback() string {
 	var b strings.Builder
-	if len(missing) > 0 {
-		fmt.Fprintf(&b, "You called finish, but your item's files %s do not exist. Write them with write_file, then call finish again.\n", strings.Join(missing, ", "))
+	if len(g.missing) > 0 {
+		fmt.Fprintf(&b, "You called finish, but your item's files %s do not exist. Write them with write_file, then call finish again.\n", strings.Join(g.missing, ", "))
 	}
-	if len(syntax) > 0 {
+	if len(g.untouched) > 0 {
+		fmt.Fprintf(&b, "You called finish without changing your item's files %s. If the item needs a change there, make it with edit_file or write_file, then call finish. If they already do what the item asks, call finish again and say in the summary where.\n", strings.Join(g.untouched, ", "))
+	}
+	if len(g.syntax) > 0 {
 		b.WriteString("The files you wrote do not parse. Fix these errors, then call finish again:\n")
 	}
-	for _, d := range syntax {
+	for _, d := range g.syntax {
 		fmt.Fprintf(&b, "- %s:%d:%d: %s\n", d.File, d.Range.Start.Line+1, d.Range.Start.Column+1, d.Message)
 	}
 	return b.String()
