@@ -303,6 +303,9 @@ func StatusCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr
 	fmt.Fprintf(stdout, "Todo: %d/%d done, %d in progress\n", st.Done, st.Total, st.InProgress)
 	for _, it := range st.Items {
 		fmt.Fprintf(stdout, "  %s%-11s %s %s\n", strings.Repeat("  ", it.Depth), it.Status, it.ID, it.Title)
+		if it.Failure != "" {
+			fmt.Fprintf(stdout, "  %s%-11s last run failed: %s\n", strings.Repeat("  ", it.Depth), "", it.Failure)
+		}
 	}
 	fmt.Fprintf(stdout, "Sync issues: %d open\n", st.OpenIssues)
 	for _, i := range st.Issues {

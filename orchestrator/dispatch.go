@@ -305,6 +305,9 @@ func (m *mission) drain(running map[string][]string, results chan workerResult, 
 	return err
 }
 
+// interruptedRun is the message of an item whose run a stop cancelled: not its failure.
+const interruptedRun = "interrupted: the mission stopped"
+
 // recordEnds records the end of workers: done, or pending again with the failure as
 // evidence. The ends' events count the items done on file, todo.md as the dispatch loop
 // last read it (an edit in the editor since then shows in the next event), or as it is
@@ -317,8 +320,8 @@ func (m *mission) recordEnds(w *statusWrites, file *plan.Plan, results []workerR
 		}
 		if r.err != nil {
 			w.set(r.item, plan.Pending)
-			m.failures = append(m.failures, fmt.Sprintf("%s: %v", r.item, r.err))
 			if !errors.Is(r.err, context.Canceled) { // a stop is not the item's failure
+				m.failures = append(m.failures, fmt.Sprintf("%s: %v", r.item, r.err))
 				m.lastFailure[r.item] = r.err.Error()
 			}
 			continue
@@ -346,6 +349,9 @@ func (m *mission) recordEnds(w *statusWrites, file *plan.Plan, results []workerR
 		events[i] = Event{Kind: EventItemFinished, Item: r.item, Role: r.role, Message: r.summary, Files: r.wrote, Done: c.Done, Total: c.Total, Running: running}
 		if r.err != nil {
 			events[i].Kind, events[i].Message, events[i].Failed = EventItemFailed, r.err.Error(), true
+			if errors.Is(r.err, context.Canceled) {
+				events[i].Message = interruptedRun
+			}
 		}
 	}
 	m.emit(events...)

@@ -483,6 +483,12 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 	if !strings.Contains(printed.String(), "\nFailing items: 1\n  T3: after 2 rounds of feedback: c.txt not written\n") {
 		t.Errorf("the report does not name the failing item:\n%s", printed.String())
 	}
+	var status, stderr strings.Builder
+	if StatusCommand(context.Background(), []string{root}, nil, &status, &stderr) != 0 ||
+		!strings.Contains(status.String(), "  pending     T3 CREATE c.txt\n              last run failed: after 2 rounds of feedback: c.txt not written\n  done        T4") ||
+		strings.Count(status.String(), "last run failed") != 1 {
+		t.Errorf("orchestrator status does not say why T3's last run failed (%s):\n%s", stderr.String(), status.String())
+	}
 	for _, told := range []string{
 		"You called finish, but your item's files b.txt do not exist. Write them with write_file",
 		"You called finish without changing your item's files d.txt. If the item needs a change there",

@@ -48,6 +48,7 @@ type StatusItem struct {
 	Since   *time.Time `json:"since,omitempty"`
 	Seconds float64    `json:"seconds,omitempty"`
 	Log     []string   `json:"log,omitempty"`
+	Failure string     `json:"failure,omitempty"` // why its latest run failed, while it is pending again
 }
 
 // StatusIssue is one open sync issue in a Status.
@@ -82,6 +83,7 @@ type activity struct {
 	running bool
 	took    time.Duration
 	log     []string
+	failure string // of the latest run; "" when it did not fail or was interrupted
 }
 
 // NewMonitor follows the mission of the workspace at root.
@@ -118,6 +120,9 @@ func (m *Monitor) Read() (Status, error) {
 		item := StatusItem{ID: it.ID, Title: it.Title, Status: status, Depth: it.Depth, Files: it.Files(), Depends: it.Depends(), Blocked: reason}
 		if a := m.items[it.ID]; a != nil && it.ID != "" {
 			item.Worker, item.Seconds, item.Log = a.worker, a.took.Seconds(), a.log
+			if it.Status == plan.Pending {
+				item.Failure = a.failure
+			}
 			if a.running && it.Status == plan.InProgress {
 				since := a.since
 				item.Since = &since
@@ -167,12 +172,15 @@ func (m *Monitor) record(e Event) {
 	}
 	switch e.Kind {
 	case EventItemDispatched:
-		a.worker, a.since, a.running = e.Role, e.Time, true
+		a.worker, a.since, a.running, a.failure = e.Role, e.Time, true, ""
 		if e.Model != "" {
 			a.worker = fmt.Sprintf("%s (%s)", e.Role, e.Model)
 		}
 	case EventItemFinished, EventItemFailed:
 		a.running, a.took = false, e.Time.Sub(a.since)
+		if e.Kind == EventItemFailed && e.Message != interruptedRun {
+			a.failure = e.Message
+		}
 	}
 	line := fmt.Sprintf("%s %s", e.Time.Local().Format("15:04:05"), e.Kind)
 	if e.Message != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.lsp.dev/protocol"
@@ -14,8 +15,9 @@ import (
 
 // CodeLens shows the mission on .opencode/todo.md: a header with its state and the action
 // that fits (▶ Start, ■ Stop, ⟳ Resume), and a lens per item (▶ Run, running, ✓ done,
-// blocked, waiting). Statuses come from the text the user sees; who works on an item
-// since when comes from the mission state.
+// blocked, waiting), after why its last run failed when it did. Statuses come from the
+// text the user sees; who works on an item since when, and failures, from the mission
+// state.
 func (s *Server) CodeLens(_ context.Context, params *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
 	doc, ok := s.todo(params.TextDocument.URI)
 	h := s.workspaceHost()
@@ -34,9 +36,22 @@ func (s *Server) CodeLens(_ context.Context, params *protocol.CodeLensParams) ([
 		if it.ID == "" {
 			continue
 		}
-		lenses = append(lenses, lens(doc.lineRange(it), itemLens(doc.plan, it, live[it.ID], now)))
+		r := doc.lineRange(it)
+		if why := live[it.ID].Failure; why != "" && it.Status == plan.Pending {
+			lenses = append(lenses, lens(r, commandTo("✗ last run failed: "+brief(why, 80), "")))
+		}
+		lenses = append(lenses, lens(r, itemLens(doc.plan, it, live[it.ID], now)))
 	}
 	return lenses, nil
+}
+
+// brief is the first line of s, cut to at most n characters: a lens is one short line.
+func brief(s string, n int) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
 
 func lens(r protocol.Range, c protocol.Command) protocol.CodeLens {

@@ -212,3 +212,23 @@ func TestAStoppedMissionsMessageSaysWhatFailed(t *testing.T) {
 		t.Errorf("with a sync issue: %q", msg)
 	}
 }
+
+// TestTheLensSaysWhyAnItemsLastRunFailed: an item whose worker never writes its file
+// fails at the gate; when the mission stops, its lens says why before ▶ Run, rather than
+// looking like an item nobody tried.
+func TestTheLensSaysWhyAnItemsLastRunFailed(t *testing.T) {
+	finish := `{"role": "worker", "item": "T1", "calls": [{"tool": "finish", "args": {"summary": "done"}}]}`
+	root := writeWorkspace(t, map[string]string{
+		".opencode/todo.md":           "# Plan\n\n- [ ] T1: CREATE a.txt | file:a.txt\n",
+		".opencode/orchestrator.json": `{"limits": {"maxIterations": 1}}`,
+		"script.json":                 `{"turns": [` + strings.Repeat(finish+",", 2) + finish + `]}`,
+	})
+	e := startEditor(t, root, editorOptions{})
+	e.mustExecute(cmdTaskStart, map[string]string{"objective": "a.txt", "model": "scripted/script.json"})
+	e.awaitMessage(t, "Mission stopped: the iteration limit was reached")
+	e.awaitStatus(t, "the stopped mission", func(st hostStatus) bool { return st.State == "stopped" && st.Running == "" })
+	if got := e.lensOn("T1: CREATE"); got != "✗ last run failed: after 2 rounds of feedback: a.txt not written | ▶ Run" {
+		t.Errorf("T1's lens: %q", got)
+	}
+	e.shutdown()
+}

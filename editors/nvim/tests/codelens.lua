@@ -30,6 +30,10 @@ end)
 local shown = table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(float), 0, -1, false), '\n')
 H.check(shown:find('- [ ] T1 Write the parser', 1, true), 'status window:\n' .. shown)
 H.check(shown:find('0/2 done', 1, true), 'status window:\n' .. shown)
+-- An item whose last run failed says why (the server sends it as `failure`).
+local failed = table.concat(require('orchestrator.status').lines({ state = 'stopped', iteration = 1, done = 0, total = 1, openIssues = 0,
+  items = { { id = 'T1', title = 'main', status = 'pending', depth = 0, failure = 'main.go not written' } } }), '\n')
+H.check(failed:find('- [ ] T1 main (last run failed: main.go not written)', 1, true), 'status window of a failed item:\n' .. failed)
 
 H.wait('the statusline', function()
   return require('orchestrator').statusline():find('0/2', 1, true) ~= nil

@@ -30,6 +30,7 @@ export interface StatusItem {
   worker?: string;
   seconds?: number;
   blocked?: string;
+  failure?: string;
 }
 
 export interface StatusIssue {
@@ -119,7 +120,12 @@ export function report(st: MissionStatus): string {
   if (st.items?.length) {
     lines.push("", "Plan:");
     for (const it of st.items) {
-      const extra = [it.worker, it.seconds ? `${Math.round(it.seconds)}s` : "", it.blocked ? `blocked: ${it.blocked}` : ""].filter(Boolean);
+      const extra = [
+        it.worker,
+        it.seconds ? `${Math.round(it.seconds)}s` : "",
+        it.blocked ? `blocked: ${it.blocked}` : "",
+        it.failure ? `last run failed: ${it.failure}` : "",
+      ].filter(Boolean);
       lines.push(`${"  ".repeat(it.depth)}- [${markers[it.status] ?? "?"}] ${it.id} ${it.title}${extra.length ? ` (${extra.join(", ")})` : ""}`);
     }
   }

@@ -39,6 +39,7 @@ test("the report lists the plan and the open issues", () => {
     items: [
       { id: "T1", title: "cart", status: "done", depth: 0, worker: "worker (scripted)", seconds: 12.4 },
       { id: "T1.1", title: "test", status: "pending", depth: 1, blocked: "needs a key" },
+      { id: "T2", title: "main", status: "pending", depth: 0, worker: "worker (scripted)", seconds: 3, failure: "main.go not written" },
     ],
     issues: [{ id: "SYNC-1", rule: "arity-mismatch", files: ["a.go:3", "b.go"], problem: "Total takes 2 arguments" }],
   });
@@ -52,6 +53,7 @@ test("the report lists the plan and the open issues", () => {
       "Plan:",
       "- [x] T1 cart (worker (scripted), 12s)",
       "  - [ ] T1.1 test (blocked: needs a key)",
+      "- [ ] T2 main (worker (scripted), 3s, last run failed: main.go not written)",
       "",
       "Open sync issues:",
       "- SYNC-1 [arity-mismatch] a.go:3, b.go: Total takes 2 arguments",

@@ -87,6 +87,9 @@ function M.lines(st)
       if item.blocked and item.blocked ~= '' then
         table.insert(extra, 'blocked: ' .. item.blocked)
       end
+      if item.failure and item.failure ~= '' then
+        table.insert(extra, 'last run failed: ' .. item.failure)
+      end
       if #extra > 0 then
         line = line .. ' (' .. table.concat(extra, ', ') .. ')'
       end
