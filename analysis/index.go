@@ -86,6 +86,17 @@ func NewIndex(root string) *Index {
 // Root is the directory the index covers.
 func (ix *Index) Root() string { return ix.root }
 
+// ChangesResolution reports whether a change to the file rel changes how every file
+// resolves (go.mod, go.work, tsconfig.json, jsconfig.json, .gitignore): after one, Scan
+// the workspace again rather than Update the file.
+func ChangesResolution(rel string) bool {
+	switch path.Base(rel) {
+	case "go.mod", "go.work", "tsconfig.json", "jsconfig.json", ".gitignore":
+		return true
+	}
+	return false
+}
+
 // Checks reports whether a file is one the checks read: a source file of a known
 // language that is not ignored.
 func (ix *Index) Checks(rel string) bool {

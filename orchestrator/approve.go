@@ -43,12 +43,20 @@ type approvals struct {
 
 func newApprovals(cfg store.Config, commands []string, approver Approver) *approvals {
 	a := &approvals{mode: cfg.Approve.Mode, approver: approver}
-	for _, c := range append(commands, cfg.Approve.Allow...) {
-		if c = strings.TrimSpace(c); c != "" {
+	a.allow(append(commands, cfg.Approve.Allow...)...)
+	return a
+}
+
+// allow adds commands to the allowed ones: the configuration's, and the project's build
+// and test commands, also those found once a worker wrote the project's go.mod.
+func (a *approvals) allow(commands ...string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, c := range commands {
+		if c = strings.TrimSpace(c); c != "" && !slices.Contains(a.allowed, c) {
 			a.allowed = append(a.allowed, c)
 		}
 	}
-	return a
 }
 
 // allowListed: the command is an allowed one, or starts with one followed by arguments.

@@ -489,8 +489,12 @@ func (m *mission) lintGate(ctx context.Context, files []string) ([]analysis.Diag
 	return out, nil
 }
 
-// refresh brings the index up to date with files on disk.
+// refresh brings the index up to date with files on disk: those files, or the whole
+// workspace when one of them changes how files resolve (a go.mod a worker wrote).
 func (m *mission) refresh(ctx context.Context, files []string) error {
+	if slices.ContainsFunc(files, analysis.ChangesResolution) {
+		return m.ix.Scan(ctx, nil)
+	}
 	for _, rel := range files {
 		src, err := os.ReadFile(filepath.Join(m.opts.Root, filepath.FromSlash(rel)))
 		if errors.Is(err, os.ErrNotExist) {

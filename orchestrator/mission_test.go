@@ -622,3 +622,29 @@ func TestCommandsTheMissionRunsDoNotSeeTheModelKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestAMissionThatCreatesTheProjectChecksAndBuildsIt: the workspace starts empty and the
+// workers write go.mod with the code. The review finds the module they made: the checks
+// see the cross-file mistake and the build runs, where the mission used to seal with
+// nothing built, its commands detected when there was no go.mod.
+func TestAMissionThatCreatesTheProjectChecksAndBuildsIt(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{".opencode/todo.md": "- [ ] T1: CREATE go.mod | file:go.mod\n" +
+		"- [ ] T2: CREATE cart/cart.go | file:cart/cart.go | depends:T1\n" +
+		"- [ ] T3: CREATE main.go | file:main.go | depends:T2\n"})
+	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{
+		writesFile("T1", "go.mod", "module example.com/shop\n\ngo 1.22\n"),
+		writesFile("T2", "cart/cart.go", "package cart\n\nfunc Total(prices []int) int {\n\treturn len(prices)\n}\n"),
+		writesFile("T3", "main.go", "package main\n\nimport \"example.com/shop/cart\"\n\nfunc main() { println(cart.Total([]int{1}, 2)) }\n"),
+	}})
+	out, err := Run(context.Background(), Options{Root: root, Objective: "a shop", Model: script, MaxIterations: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateStopped || out.Build.Command != "go build ./..." || !out.Build.Ran || out.Build.Passed {
+		t.Fatalf("outcome %+v", out)
+	}
+	if len(out.Issues) != 1 || out.Issues[0].Rule != "arity-mismatch" || out.Issues[0].Files[0] != "main.go:5" {
+		t.Errorf("issues %+v, want the checks' arity mismatch in main.go (the compiler's echo of it left out)", out.Issues)
+	}
+}

@@ -57,6 +57,10 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 	}
 	findings = append(findings, p.Validate(m.opts.Root, store.Dir+"/"+store.TodoFile)...)
 
+	// A mission that creates the project had no go.mod or package.json to detect the
+	// commands from when it started. No worker runs now: run_command does not read them.
+	m.commands = commandsOf(m.cfg, m.opts.Root)
+	m.approve.allow(m.commands.Build, m.commands.Test)
 	r.build, r.test = CommandStatus{Command: m.commands.Build, Passed: true}, CommandStatus{Command: m.commands.Test, Passed: true}
 	r.test.Passed = m.commands.Test == "" // until it ran: tests of a broken build do not run
 	commandFindings, err := analysis.RunBuildAndTests(ctx, m.opts.Root, m.commands, m.opts.CommandTimeout, func(s analysis.Step) {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -27,9 +26,6 @@ import (
 
 // editDebounce is how long typing must pause before the checks run on the buffer.
 const editDebounce = 50 * time.Millisecond
-
-// rescanTriggers change how every file resolves: a change to one re-reads the workspace.
-var rescanTriggers = map[string]bool{"go.mod": true, "go.work": true, "tsconfig.json": true, "jsconfig.json": true, ".gitignore": true}
 
 // checker runs the deterministic checks on the workspace and publishes their findings
 // for every file that has any, open in the editor or not. One goroutine does the work;
@@ -109,7 +105,7 @@ func (c *checker) diskChanged(b workspace.Batch) {
 	c.disk = append(c.disk, b.Changes...)
 	c.rescan = c.rescan || b.Rescan
 	for _, ch := range b.Changes {
-		c.rescan = c.rescan || rescanTriggers[path.Base(ch.Rel)]
+		c.rescan = c.rescan || analysis.ChangesResolution(ch.Rel)
 	}
 	c.mu.Unlock()
 	c.signal()
