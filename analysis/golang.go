@@ -18,7 +18,13 @@ func extractGo(rel string, t *flatTree, f *fileFacts) {
 	// Only a constrained file can be never built, and the regular expression over the
 	// first 4 KB is slow: it runs on those only.
 	f.neverBuilt = f.constrained && goIgnoreConstraint.Match(t.src[:min(len(t.src), 4096)])
+	// Definitions gather in the worker's buffer and are kept at their size: grown by
+	// append, a large Go tree's took half again their size.
+	f.defs = t.collected.defs[:0]
 	goTopLevel(t, f)
+	defs := f.defs
+	f.defs = keep(defs, func(Definition) bool { return true })
+	t.collected.defs = reuse(defs)
 	goWalk(t, f)
 }
 
@@ -72,12 +78,64 @@ func goWalk(t *flatTree, f *fileFacts) {
 			}
 		}
 	}
-	// Most selectors are field reads and method calls on locals: left out, they no longer
-	// take most of a large Go workspace's memory. The rest are copied out of the worker's
-	// buffers at their size.
-	f.refs = keep(refs, func(r Ref) bool { return !locals[r.Qualifier] })
-	f.calls = keep(calls, func(c Call) bool { return !locals[c.Qualifier] && (c.Qualifier != "" || !locals[c.Name]) })
+	// Most selectors are field reads and method calls on locals, and most of the rest go
+	// through packages of other modules, which the rules never resolve: left out, they no
+	// longer take most of a large Go workspace's memory. The rest are copied out of the
+	// worker's buffers at their size.
+	outside := goOutsideNames(f)
+	f.refs = keep(refs, func(r Ref) bool { return !locals[r.Qualifier] && !outside[r.Qualifier] })
+	f.calls = keep(calls, func(c Call) bool {
+		return !locals[c.Qualifier] && !outside[c.Qualifier] && (c.Qualifier != "" || !locals[c.Name] && !goPredeclared[c.Name])
+	})
 	t.collected.refs, t.collected.calls = reuse(refs), reuse(calls)
+}
+
+// goPredeclared are the builtin functions and types a call names far more often than a
+// package's own function: len(x), append(...), string(b). Left out of a file's calls,
+// except min, max and clear, which code older than Go 1.21 often defines itself.
+var goPredeclared = func() map[string]bool {
+	out := map[string]bool{}
+	for _, name := range strings.Fields("append cap close complex copy delete imag len make new panic print println real recover" +
+		" any bool byte comparable complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr") {
+		out[name] = true
+	}
+	return out
+}()
+
+// goOutsideNames are the names by which a file uses packages from outside its module.
+// An unaliased import goes by its package's name, which only its files say: the last
+// element of its path stands in for it (gopkg.in/yaml.v3 and example.com/x/v2 by yaml
+// and x, go-cmp by cmp), and a name that may also be one of the module's own packages
+// is not an outside one, so a wrong guess keeps uses rather than drops them.
+func goOutsideNames(f *fileFacts) map[string]bool {
+	outside, inside := map[string]bool{}, map[string]bool{}
+	for _, imp := range f.imports {
+		name := imp.Name
+		if name == "" {
+			name = goImportName(imp.Spec)
+		}
+		if f.goModule != "" && underPath(imp.Spec, f.goModule) {
+			inside[name], inside[path.Base(imp.Spec)] = true, true
+		} else {
+			outside[name] = true
+		}
+	}
+	for name := range inside {
+		delete(outside, name)
+	}
+	delete(outside, "_")
+	delete(outside, ".")
+	return outside
+}
+
+// goImportName is the usual name of the package at an import path.
+func goImportName(spec string) string {
+	name := path.Base(spec)
+	if len(name) > 1 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" && path.Dir(spec) != "." {
+		name = path.Base(path.Dir(spec)) // a major version's suffix: example.com/x/v2
+	}
+	name, _, _ = strings.Cut(name, ".")
+	return strings.TrimPrefix(name, "go-")
 }
 
 var goIgnoreConstraint = regexp.MustCompile(`(?m)^//go:build ignore\s*$|^// \+build ignore\s*$`)

@@ -36,6 +36,7 @@ type Index struct {
 	skipped   map[string]string     // relative path -> why it was not checked
 	faults    map[string]string     // relative path -> the note of a panic of the checks on it (fault.go)
 	goModules []goModule
+	goModDirs goModuleDirs
 	// goPackages are the Go packages by directory, shared by the evaluations; nil when a
 	// Go file came, went, or changed its package clause or build status since.
 	goPackages map[string]*goPackage
@@ -122,16 +123,16 @@ func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
 	}
 	hash := sha256.Sum256(src)
 	ix.mu.RLock()
-	cached := ix.files[rel]
+	cached, module := ix.files[rel], goModuleFor(rel, ix.goModDirs)
 	ix.mu.RUnlock()
-	if cached != nil && cached.hash == hash {
+	if cached != nil && cached.hash == hash && cached.goModule == module {
 		return nil
 	}
 	tree, err := ix.parseKept(ctx, rel, src)
 	if err != nil {
 		return fmt.Errorf("parse %s: %w", rel, err)
 	}
-	f, err := factsOf(ctx, ix.updating, rel, src, tree)
+	f, err := factsOf(ctx, ix.updating, rel, src, tree, module)
 	var fault *checksFault
 	if err != nil && !errors.As(err, &fault) {
 		return err
@@ -315,14 +316,15 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 	}
 
 	var (
-		mu     sync.Mutex
-		done   int
-		facts  = make(map[string]*fileFacts, len(candidates))
-		faults = map[string]string{}
+		mu      sync.Mutex
+		done    int
+		facts   = make(map[string]*fileFacts, len(candidates))
+		faults  = map[string]string{}
+		modDirs = goModuleDirsOf(modules)
 	)
 	err = eachParallel(ctx, len(candidates), func(ctx context.Context, p *parsers, i int) error {
 		rel := candidates[i]
-		f, reason, err := ix.load(ctx, p, rel)
+		f, reason, err := ix.load(ctx, p, rel, goModuleFor(rel, modDirs))
 		mu.Lock()
 		defer mu.Unlock()
 		var fault *checksFault
@@ -347,7 +349,7 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 	}
 
 	ix.mu.Lock()
-	ix.files, ix.skipped, ix.faults, ix.goModules, ix.goPackages, ix.pySetOnModules = facts, skipped, faults, modules, nil, nil
+	ix.files, ix.skipped, ix.faults, ix.goModules, ix.goModDirs, ix.goPackages, ix.pySetOnModules = facts, skipped, faults, modules, modDirs, nil, nil
 	ix.findings, ix.reads, ix.readers, ix.stale = map[string][]Diagnostic{}, map[string]readSet{}, nil, map[string]bool{}
 	for rel := range facts {
 		ix.stale[rel] = true
@@ -383,9 +385,10 @@ func eachParallel(ctx context.Context, n int, work func(ctx context.Context, p *
 	return context.Cause(ctx)
 }
 
-// load returns a file's facts, reusing the cached ones when its content is unchanged, or
-// the reason it is not checked, or a *checksFault when the checks failed on it.
-func (ix *Index) load(ctx context.Context, p *parsers, rel string) (*fileFacts, string, error) {
+// load returns a file's facts, reusing the cached ones when its content (and a Go file's
+// module) is unchanged, or the reason it is not checked, or a *checksFault when the
+// checks failed on it.
+func (ix *Index) load(ctx context.Context, p *parsers, rel, module string) (*fileFacts, string, error) {
 	src, err := readSource(filepath.Join(ix.root, filepath.FromSlash(rel)), p.source)
 	if err != nil {
 		return nil, fmt.Sprintf("unreadable: %v", unwrapPath(err)), nil
@@ -400,10 +403,10 @@ func (ix *Index) load(ctx context.Context, p *parsers, rel string) (*fileFacts, 
 	ix.mu.RLock()
 	cached := ix.files[rel]
 	ix.mu.RUnlock()
-	if cached != nil && cached.hash == hash {
+	if cached != nil && cached.hash == hash && cached.goModule == module {
 		return cached, "", nil
 	}
-	f, err := parseFile(ctx, p, rel, src)
+	f, err := parseFile(ctx, p, rel, src, module)
 	if err != nil {
 		return nil, "", err
 	}
@@ -411,26 +414,35 @@ func (ix *Index) load(ctx context.Context, p *parsers, rel string) (*fileFacts, 
 	return f, "", nil
 }
 
-// parseFile extracts a file's facts and syntax errors.
-func parseFile(ctx context.Context, p *parsers, rel string, src []byte) (*fileFacts, error) {
+// goModuleFor is the path of the module a Go file belongs to ("" for other files, and
+// for a Go file outside every module).
+func goModuleFor(rel string, dirs goModuleDirs) string {
+	if !strings.HasSuffix(rel, ".go") {
+		return ""
+	}
+	return dirs.pathFor(rel)
+}
+
+// parseFile extracts a file's facts and syntax errors; module is goModuleFor's.
+func parseFile(ctx context.Context, p *parsers, rel string, src []byte, module string) (*fileFacts, error) {
 	tree, err := p.parse(ctx, LanguageFor(rel), src)
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", rel, err)
 	}
 	defer tree.Close()
-	return factsOf(ctx, p, rel, src, tree)
+	return factsOf(ctx, p, rel, src, tree, module)
 }
 
 // factsOf extracts the facts and syntax errors of a parsed file. A panic doing it is
 // returned as a *checksFault.
-func factsOf(ctx context.Context, p *parsers, rel string, src []byte, tree *sitter.Tree) (_ *fileFacts, err error) {
+func factsOf(ctx context.Context, p *parsers, rel string, src []byte, tree *sitter.Tree, module string) (_ *fileFacts, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = faultOf(r)
 		}
 	}()
 	lang := LanguageFor(rel)
-	f := &fileFacts{lang: lang, generated: isGenerated(src)}
+	f := &fileFacts{lang: lang, generated: isGenerated(src), goModule: module}
 	if f.syntax, err = syntaxErrors(ctx, p, lang, src, tree); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", rel, err)
 	}

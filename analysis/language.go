@@ -64,6 +64,7 @@ type parsers struct {
 // references and calls of a file, kept once its walk has seen every local
 // name (goWalk, pyWalk, esWalk).
 type collected struct {
+	defs  []Definition
 	refs  []Ref
 	calls []Call
 }

@@ -201,7 +201,7 @@ func TestESExportKeywordsWhateverTheSpacing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := factsOf(context.Background(), p, "m.ts", []byte(src), tree)
+		f, err := factsOf(context.Background(), p, "m.ts", []byte(src), tree, "")
 		tree.Close()
 		if err != nil {
 			t.Fatal(err)

@@ -40,6 +40,35 @@ func readGoModule(root, rel string) (goModule, bool) {
 	return m, true
 }
 
+// goModuleDirs maps each directory that holds a go.mod ("" for the root) to its module
+// path.
+type goModuleDirs map[string]string
+
+func goModuleDirsOf(modules []goModule) goModuleDirs {
+	out := make(goModuleDirs, len(modules))
+	for _, m := range modules {
+		out[m.dir] = m.path
+	}
+	return out
+}
+
+// pathFor returns the path of the module a file belongs to, that of the deepest go.mod
+// above it; "" when there is none.
+func (d goModuleDirs) pathFor(rel string) string {
+	for dir := path.Dir(rel); ; dir = path.Dir(dir) {
+		key := dir
+		if dir == "." {
+			key = ""
+		}
+		if p, ok := d[key]; ok {
+			return p
+		}
+		if key == "" || dir == "/" {
+			return ""
+		}
+	}
+}
+
 // underPath reports whether importPath is modulePath or one of its packages.
 func underPath(importPath, modulePath string) bool {
 	return importPath == modulePath || strings.HasPrefix(importPath, modulePath+"/")

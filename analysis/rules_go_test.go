@@ -89,6 +89,40 @@ func use() {
 	)
 }
 
+// TestGoFactsFollowTheModule: what a Go file keeps depends on its module (uses through
+// other modules' packages are never resolved, so not kept), so a go.mod that changes the
+// module path has the next scan read its files again: web.go's mistake, outside the
+// module at first, is found once go.mod names the module it imports from. A package's
+// own min is checked like any function; the builtin len is not.
+func TestGoFactsFollowTheModule(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"go.mod":       "module example.com/old\n\ngo 1.22\n",
+		"cart/cart.go": cartPkg,
+		"cart/min.go":  "package cart\n\nfunc min(a, b int) int { return a }\n\nfunc Least(xs []int) int { return min(xs[0], xs[1], xs[2]) + len(xs) }\n",
+		"web/web.go":   "package web\n\nimport \"example.com/shop/cart\"\n\nvar _ = cart.Totl\n",
+	})
+	ix := NewIndex(root)
+	scan := func() []string {
+		if err := ix.Scan(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, d := range ix.Diagnostics() {
+			out = append(out, fmt.Sprintf("%s:%d:%d %s", d.File, d.Range.Start.Line+1, d.Range.Start.Column+1, d.Rule))
+		}
+		return out
+	}
+	if got := strings.Join(scan(), ", "); got != "cart/min.go:5:35 arity-mismatch" {
+		t.Errorf("findings with module example.com/old: %s", got)
+	}
+	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/shop\n\ngo 1.22\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(scan(), ", "); got != "cart/min.go:5:35 arity-mismatch, web/web.go:5:14 missing-export" {
+		t.Errorf("findings once go.mod names example.com/shop: %s", got)
+	}
+}
+
 func TestGoHardNegatives(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		// api/ is a module of its own, which a published copy of the repository leaves out.

@@ -14,7 +14,7 @@ func checkSource(t *testing.T, name, src string) []Diagnostic {
 	if lang == nil {
 		t.Fatalf("no language for %s", name)
 	}
-	f, err := parseFile(context.Background(), p, name, []byte(src))
+	f, err := parseFile(context.Background(), p, name, []byte(src), "")
 	if err != nil {
 		t.Fatal(err)
 	}
