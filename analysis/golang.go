@@ -93,14 +93,8 @@ func goWalk(t *flatTree, f *fileFacts) {
 // goPredeclared are the builtin functions and types a call names far more often than a
 // package's own function: len(x), append(...), string(b). Left out of a file's calls,
 // except min, max and clear, which code older than Go 1.21 often defines itself.
-var goPredeclared = func() map[string]bool {
-	out := map[string]bool{}
-	for _, name := range strings.Fields("append cap close complex copy delete imag len make new panic print println real recover" +
-		" any bool byte comparable complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr") {
-		out[name] = true
-	}
-	return out
-}()
+var goPredeclared = wordSet("append cap close complex copy delete imag len make new panic print println real recover" +
+	" any bool byte comparable complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr")
 
 // goOutsideNames are the names by which a file uses packages from outside its module.
 // An unaliased import goes by its package's name, which only its files say: the last
@@ -108,6 +102,9 @@ var goPredeclared = func() map[string]bool {
 // and x, go-cmp by cmp), and a name that may also be one of the module's own packages
 // is not an outside one, so a wrong guess keeps uses rather than drops them.
 func goOutsideNames(f *fileFacts) map[string]bool {
+	if len(f.imports) == 0 {
+		return nil
+	}
 	outside, inside := map[string]bool{}, map[string]bool{}
 	for _, imp := range f.imports {
 		name := imp.Name
@@ -141,14 +138,8 @@ func goImportName(spec string) string {
 var goIgnoreConstraint = regexp.MustCompile(`(?m)^//go:build ignore\s*$|^// \+build ignore\s*$`)
 
 // goPlatforms are the GOOS and GOARCH values a file name's suffix can constrain it to.
-var goPlatforms = func() map[string]bool {
-	out := map[string]bool{}
-	for _, name := range strings.Fields("aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 windows zos" +
-		" 386 amd64 arm arm64 loong64 mips mips64 mips64le mipsle ppc64 ppc64le riscv64 s390x wasm") {
-		out[name] = true
-	}
-	return out
-}()
+var goPlatforms = wordSet("aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 windows zos" +
+	" 386 amd64 arm arm64 loong64 mips mips64 mips64le mipsle ppc64 ppc64le riscv64 s390x wasm")
 
 // goToolIgnores reports a file that `go build ./...` and `go vet ./...` leave out: one
 // under a directory named testdata (fixtures, often separate programs or broken on

@@ -99,6 +99,15 @@ func reuse[T any](xs []T) []T {
 	return xs[:0]
 }
 
+// wordSet is the set of the space-separated words of words.
+func wordSet(words string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		out[w] = true
+	}
+	return out
+}
+
 // keep returns, in new memory of their size, the elements of xs that wanted accepts.
 func keep[T any](xs []T, wanted func(T) bool) []T {
 	n := 0

@@ -42,9 +42,7 @@ func newPyView(e *evaluation) *pyView {
 
 // pythonStandardLibrary are the public top-level modules of Python 3.11 to 3.14
 // (sys.stdlib_module_names), those removed in later versions included.
-var pythonStandardLibrary = func() map[string]bool {
-	names := map[string]bool{}
-	for _, name := range strings.Fields(`
+var pythonStandardLibrary = wordSet(`
 __future__ abc aifc annotationlib antigravity argparse array ast asynchat asyncio
 asyncore atexit audioop base64 bdb binascii bisect builtins bz2 cProfile calendar cgi
 cgitb chunk cmath cmd code codecs codeop collections colorsys compileall compression
@@ -66,11 +64,7 @@ termios textwrap this threading time timeit tkinter token tokenize tomllib trace
 traceback tracemalloc tty turtle turtledemo types typing unicodedata unittest urllib
 uu uuid venv warnings wave weakref webbrowser winreg winsound wsgiref xdrlib xml
 xmlrpc zipapp zipfile zipimport zlib zoneinfo
-`) {
-		names[name] = true
-	}
-	return names
-}()
+`)
 
 // resolve finds the module an import names from file from; external for modules that
 // are not in the workspace.

@@ -526,9 +526,6 @@ func TestItemsWrittenWithoutIDsGetThemAndRun(t *testing.T) {
 	}
 }
 
-// TestANewMissionRunsItemsLeftInProgress: the mission holds the workspace lock, so an
-// item todo.md says is in progress (an abandoned mission, or a plan written that way) has
-// nobody working on it; a new mission runs it instead of waiting for it forever.
 // TestAnItemAddedWithoutAFileFailsWithoutAModelCall: the plan is checked when a mission
 // starts; an item the user adds later without a file must not go to a worker that can
 // write nothing and then count as done. It fails, and the report says why.
@@ -564,6 +561,9 @@ func TestAnItemAddedWithoutAFileFailsWithoutAModelCall(t *testing.T) {
 	}
 }
 
+// TestANewMissionRunsItemsLeftInProgress: the mission holds the workspace lock, so an
+// item todo.md says is in progress (an abandoned mission, or a plan written that way) has
+// nobody working on it; a new mission runs it instead of waiting for it forever.
 func TestANewMissionRunsItemsLeftInProgress(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{".opencode/todo.md": "- [/] T1: CREATE a.txt | file:a.txt\n"})
