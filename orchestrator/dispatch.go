@@ -161,6 +161,7 @@ func (m *mission) writes(role string) bool {
 func (m *mission) newSession(cfg session.Config, spec, item string) *session.Session {
 	cfg.Item = item
 	cfg.OnUsage = func(u store.TokenUsage) { m.addUsage(spec, u) }
+	cfg.Proceed = m.withinBudget
 	cfg.OnToolCall = func(name, summary string, failed bool) {
 		m.emit(Event{Kind: EventToolCall, Item: item, Role: cfg.Role, Message: summary, Failed: failed})
 	}
@@ -231,8 +232,8 @@ func (m *mission) dispatch(ctx context.Context) error {
 }
 
 // pick takes the slots of the ready items that may start now. Once a budget is spent no
-// item starts: the sessions under way finish and the iteration ends, and the mission
-// stops before the next.
+// item starts: the sessions under way end at their next model call, the iteration ends,
+// and the mission stops before the next.
 func (m *mission) pick(ctx context.Context, p *plan.Plan, running map[string][]string, attempted map[string]bool) []start {
 	if ctx.Err() != nil || m.overBudget() != "" {
 		return nil
@@ -305,8 +306,21 @@ func (m *mission) drain(running map[string][]string, results chan workerResult, 
 	return err
 }
 
-// interruptedRun is the message of an item whose run a stop cancelled: not its failure.
-const interruptedRun = "interrupted: the mission stopped"
+// interruptedPrefix begins the message of a run cut short by a stop or a spent budget:
+// the item goes back to pending, and it is not the item's failure.
+const interruptedPrefix = "interrupted: "
+
+// interruption is the message of a run err cut short, or "" when err is the item's own.
+func interruption(err error) string {
+	var spent budgetSpent
+	switch {
+	case errors.Is(err, context.Canceled):
+		return interruptedPrefix + "the mission stopped"
+	case errors.As(err, &spent):
+		return interruptedPrefix + spent.reason
+	}
+	return ""
+}
 
 // recordEnds records the end of workers: done, or pending again with the failure as
 // evidence. The ends' events count the items done on file, todo.md as the dispatch loop
@@ -320,7 +334,7 @@ func (m *mission) recordEnds(w *statusWrites, file *plan.Plan, results []workerR
 		}
 		if r.err != nil {
 			w.set(r.item, plan.Pending)
-			if !errors.Is(r.err, context.Canceled) { // a stop is not the item's failure
+			if interruption(r.err) == "" {
 				m.failures = append(m.failures, fmt.Sprintf("%s: %v", r.item, r.err))
 				m.lastFailure[r.item] = r.err.Error()
 			}
@@ -349,8 +363,8 @@ func (m *mission) recordEnds(w *statusWrites, file *plan.Plan, results []workerR
 		events[i] = Event{Kind: EventItemFinished, Item: r.item, Role: r.role, Message: r.summary, Files: r.wrote, Done: c.Done, Total: c.Total, Running: running}
 		if r.err != nil {
 			events[i].Kind, events[i].Message, events[i].Failed = EventItemFailed, r.err.Error(), true
-			if errors.Is(r.err, context.Canceled) {
-				events[i].Message = interruptedRun
+			if why := interruption(r.err); why != "" {
+				events[i].Message = why
 			}
 		}
 	}

@@ -513,6 +513,19 @@ func pricesKnown(cfg store.Config, agents map[string]store.Agent) error {
 	return nil
 }
 
+// budgetSpent ends a session at its next model call once a budget is spent.
+type budgetSpent struct{ reason string }
+
+func (b budgetSpent) Error() string { return b.reason }
+
+// withinBudget is every session's Proceed: an error once a budget is spent.
+func (m *mission) withinBudget() error {
+	if reason := m.overBudget(); reason != "" {
+		return budgetSpent{reason}
+	}
+	return nil
+}
+
 func (m *mission) overBudget() string {
 	l := m.cfg.Limits
 	tokens, cost := m.tokens()
@@ -528,8 +541,12 @@ func (m *mission) overBudget() string {
 }
 
 // interruptedOr ends the mission after an error: a cancelled context is an interruption
-// (items back to pending, state saved); anything else is returned as it is.
+// (items back to pending, state saved), a budget spent during planning a stop with its
+// reason; anything else is returned as it is.
 func (m *mission) interruptedOr(ctx context.Context, err error) (Outcome, error) {
+	if spent := (budgetSpent{}); errors.As(err, &spent) {
+		return m.stop(spent.reason, nil)
+	}
 	if ctx.Err() == nil {
 		return Outcome{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
@@ -292,6 +293,84 @@ func TestCostBudgetStopsTheMission(t *testing.T) {
 	var cfgErr ConfigError
 	if _, err := Run(context.Background(), opts); !errors.As(err, &cfgErr) || !strings.Contains(err.Error(), `needs the price of openai/fake: add it to "prices"`) {
 		t.Fatalf("want a configuration error naming the missing price, got %v", err)
+	}
+}
+
+// TestASpentBudgetEndsTheSessionsUnderWay: a worker that never finishes reads file after
+// file, each call 400 tokens at the fake API (a test double of the remote model). With a
+// 1,000-token budget its session ends before the fourth call, not at its turn limit; the
+// item goes back to pending, interrupted rather than failed, and the mission stops.
+func TestASpentBudgetEndsTheSessionsUnderWay(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		".opencode/todo.md":           "- [ ] T1: a | file:a.txt\n",
+		".opencode/orchestrator.json": `{"limits": {"maxTokens": 1000}}`,
+	})
+	var reads atomic.Int32
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		args := fmt.Sprintf(`{"path": "notes%d.txt"}`, reads.Add(1))
+		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "r", Name: "read_file", Args: args}}, InputTok: 300, OutputTok: 100}
+	})
+	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
+	var ev events
+	out, err := Run(context.Background(), Options{Root: root, Objective: "a file", Model: "openai/fake", OnEvent: ev.add,
+		ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateStopped || out.Reason != ReasonTokens || out.Done != 0 || len(srv.Requests()) != 3 {
+		t.Fatalf("outcome %+v after %d model calls, want the token budget's stop after 3", out, len(srv.Requests()))
+	}
+	if ends := ev.find(EventItemFailed, "T1"); len(ends) != 1 || ends[0].Message != "interrupted: "+ReasonTokens {
+		t.Errorf("the item's end: %+v", ends)
+	}
+	st, err := ReadStatus(root)
+	if err != nil || len(st.Items) != 1 || st.Items[0].Status != "pending" || st.Items[0].Failure != "" {
+		t.Fatalf("status %+v, %v: want T1 pending with no failure of its own", st, err)
+	}
+}
+
+// TestASpentBudgetDoesNotSealWithoutTheModelReview: the worker's one call spends the
+// token budget, and its work passes every deterministic check. The reviewer model the
+// configuration names is not asked, so the mission stops on the budget instead of
+// sealing without it; resumed with a larger budget, the reviewer judges and it seals.
+func TestASpentBudgetDoesNotSealWithoutTheModelReview(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		".opencode/todo.md":           "- [ ] T1: a | file:a.txt\n",
+		".opencode/orchestrator.json": `{"models": {"reviewer": "openai/reviewer"}, "limits": {"maxTokens": 1000}}`,
+	})
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		calls := []fakeapi.Call{{ID: "f", Name: "finish", Args: `{"summary": "done"}`}}
+		if r.Model == "fake" {
+			calls = append([]fakeapi.Call{{ID: "w", Name: "write_file", Args: `{"path": "a.txt", "content": "a\n"}`}}, calls...)
+		}
+		return fakeapi.Reply{Calls: calls, InputTok: 1000, OutputTok: 500}
+	})
+	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
+	var ev events
+	opts := Options{Root: root, Objective: "a file", Model: "openai/fake", OnEvent: ev.add,
+		ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}}
+	out, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateStopped || out.Reason != ReasonTokens || out.Done != 1 || len(srv.Requests()) != 1 {
+		t.Fatalf("outcome %+v after %d model calls, want the token budget's stop before the reviewer's", out, len(srv.Requests()))
+	}
+	if reviews := ev.find(EventModelReview, ""); len(reviews) != 1 || reviews[0].Message != "openai/reviewer did not finish: "+ReasonTokens {
+		t.Errorf("model reviews %+v", reviews)
+	}
+
+	if err := os.WriteFile(filepath.Join(root, ".opencode/orchestrator.json"), []byte(`{"models": {"reviewer": "openai/reviewer"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts.Resume = true
+	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateSealed {
+		t.Fatalf("resumed without a budget: %+v, %v", out, err)
+	}
+	if reqs := srv.Requests(); len(reqs) != 2 || reqs[1].Model != "reviewer" {
+		t.Errorf("the resumed mission's model calls: %d, want the reviewer's alone", len(reqs)-1)
 	}
 }
 

@@ -19,6 +19,7 @@ type reviewResult struct {
 	build, test CommandStatus
 	openIssues  int
 	doneWork    int               // finished items that are not FIX items: progress is measured on them
+	unjudged    bool              // a spent budget cut short the model review sealing waits for
 	unchecked   map[string]string // files the mission wrote that the checks could not read, and why
 }
 
@@ -94,7 +95,7 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 	found = append(found, reported...)
 	if len(found) == 0 && p.Complete() && r.build.Passed && r.test.Passed {
 		judged, err := m.modelReview(ctx, p, written, r)
-		if err != nil {
+		if r.unjudged = errors.As(err, &budgetSpent{}); err != nil && !r.unjudged {
 			return r, err
 		}
 		found = append(found, judged...)
@@ -120,7 +121,7 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 	c := p.Count()
 	r.openIssues = len(rec.Issues)
 	r.doneWork = doneWork(p)
-	r.sealed = p.Complete() && r.openIssues == 0 && r.build.Passed && r.test.Passed
+	r.sealed = p.Complete() && r.openIssues == 0 && r.build.Passed && r.test.Passed && !r.unjudged
 	message := fmt.Sprintf("%d findings, %d open sync issues, build %s, tests %s", len(findings), r.openIssues, passed(r.build), passed(r.test))
 	if len(r.unchecked) > 0 {
 		message += "; not checked: " + analysis.SkippedSummary(r.unchecked)
@@ -152,9 +153,6 @@ func (m *mission) modelReview(ctx context.Context, p *plan.Plan, written []strin
 	spec := m.cfg.Models["reviewer"]
 	m.eventMu.Lock()
 	due := spec != "" && m.state.ModelReviews < maxModelReviews
-	if due {
-		m.state.ModelReviews++
-	}
 	m.eventMu.Unlock()
 	if !due {
 		return nil, nil
@@ -178,6 +176,15 @@ func (m *mission) modelReview(ctx context.Context, p *plan.Plan, written []strin
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
+	if errors.As(err, &budgetSpent{}) {
+		// Not counted as a review: the mission stops, and a resume with a larger budget
+		// asks again. What it reported so far stands.
+		m.emit(Event{Kind: EventModelReview, Role: "reviewer", Message: fmt.Sprintf("%s did not finish: %v", spec, err), Failed: true})
+		return judged, err
+	}
+	m.eventMu.Lock()
+	m.state.ModelReviews++
+	m.eventMu.Unlock()
 	if err != nil {
 		// A reviewer that fails judges nothing: the deterministic evidence stands.
 		m.emit(Event{Kind: EventModelReview, Role: "reviewer", Message: fmt.Sprintf("%s failed, its judgement left out: %v", spec, err), Failed: true})
@@ -393,6 +400,9 @@ func (m *mission) judgeProgress(ctx context.Context, r reviewResult) string {
 	}
 	if replanned {
 		return ReasonStagnation
+	}
+	if reason := m.overBudget(); reason != "" {
+		return reason // the re-plan could not run
 	}
 	m.eventMu.Lock()
 	st.Replanned, st.Stagnant = true, 0

@@ -3,6 +3,7 @@ package orchestrator
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
@@ -178,7 +179,7 @@ func (m *Monitor) record(e Event) {
 		}
 	case EventItemFinished, EventItemFailed:
 		a.running, a.took = false, e.Time.Sub(a.since)
-		if e.Kind == EventItemFailed && e.Message != interruptedRun {
+		if e.Kind == EventItemFailed && !strings.HasPrefix(e.Message, interruptedPrefix) {
 			a.failure = e.Message
 		}
 	}

@@ -29,6 +29,10 @@ type Config struct {
 	MaxTokens     int // per session, 0: no limit
 	MaxToolOutput int // bytes of one tool result the model sees (default 16 KiB)
 
+	// Proceed is asked before every model call; its error ends the session (a mission's
+	// spent budget: without it each session under way could take its whole turn limit).
+	Proceed func() error
+
 	// OnUsage is told each call's token usage; OnToolCall each call's one-line summary.
 	OnUsage    func(store.TokenUsage)
 	OnToolCall func(name, summary string, failed bool)
@@ -93,6 +97,11 @@ func (s *Session) Send(ctx context.Context, text string) (Result, error) {
 		}
 		if s.cfg.MaxTokens > 0 && s.usage.Total() >= s.cfg.MaxTokens {
 			return s.result("", turn-1), ErrMaxTokens
+		}
+		if s.cfg.Proceed != nil {
+			if err := s.cfg.Proceed(); err != nil {
+				return s.result("", turn-1), err
+			}
 		}
 		resp, err := s.cfg.Provider.Complete(ctx, model.Request{
 			System: s.cfg.System, Messages: s.messages, Tools: ToolsFor(s.cfg.Tools), Role: s.cfg.Role, Item: s.cfg.Item,

@@ -243,4 +243,18 @@ func TestCircuitBreakerAndLimits(t *testing.T) {
 	if _, err := s.Send(context.Background(), "go"); !errors.Is(err, ErrMaxTokens) {
 		t.Errorf("token limit: %v", err)
 	}
+
+	// What the session's owner says about going on is asked before every model call.
+	spent := errors.New("the budget was spent")
+	s, rec = workerSession(t, root, turns...)
+	calls := 0
+	s.cfg.Proceed = func() error {
+		if calls++; calls > 2 {
+			return spent
+		}
+		return nil
+	}
+	if res, err := s.Send(context.Background(), "go"); !errors.Is(err, spent) || res.Turns != 2 || len(rec.requests) != 2 {
+		t.Errorf("after two calls the owner said stop; the session made %d calls (%d turns) and ended with %v", len(rec.requests), res.Turns, err)
+	}
 }
