@@ -403,10 +403,11 @@ func (m *mission) work(ctx context.Context, p *plan.Plan, it *plan.Item, role, s
 			tools = append(tools, session.ToolRunCommand)
 		}
 	}
+	before := m.contents(it.Files()) // a placeholder already there is not the worker's
 	s := m.newSession(session.Config{Provider: provider, Role: role, System: system, Tools: tools, Sandbox: sandbox}, spec, it.ID)
 	out, err := s.Send(ctx, workerTask(m.state.Objective, p, it, m.ix))
 	res.wrote, res.summary = out.Wrote, out.Summary
-	asked := false // whether a worker that wrote nothing was asked about it
+	asked := false // whether the worker was asked about untouched files or placeholders
 	for round := 1; err == nil; round++ {
 		syntax, lerr := m.lintGate(ctx, out.Wrote)
 		if lerr != nil {
@@ -416,10 +417,18 @@ func (m *mission) work(ctx context.Context, p *plan.Plan, it *plan.Item, role, s
 		g := gate{syntax: syntax}
 		if m.writes(role) {
 			g.missing = m.missingFiles(it)
-			// Files that existed before and were not touched: once, the worker must say
-			// it meant that, rather than have stopped early (not on a spent budget).
-			if len(g.missing) == 0 && len(res.wrote) == 0 && !asked && m.overBudget() == "" {
-				g.untouched, asked = it.Files(), true
+			// Files that existed before and were not touched, or placeholders it wrote:
+			// once, the worker must say it meant that, rather than have stopped early
+			// (not on a spent budget).
+			if len(g.missing) == 0 && !asked && m.overBudget() == "" {
+				if len(res.wrote) == 0 {
+					g.untouched = it.Files()
+				}
+				after := m.contents(res.wrote)
+				for _, f := range res.wrote {
+					g.placeholders = append(g.placeholders, placeholders(f, before[f], after[f])...)
+				}
+				asked = len(g.untouched) > 0 || len(g.placeholders) > 0
 			}
 		}
 		if g.passed() {
@@ -455,15 +464,27 @@ func (m *mission) missingFiles(it *plan.Item) []string {
 	return out
 }
 
+// contents reads files of the workspace; a file that cannot be read is left out.
+func (m *mission) contents(files []string) map[string][]byte {
+	out := map[string][]byte{}
+	for _, f := range files {
+		if src, err := os.ReadFile(filepath.Join(m.opts.Root, filepath.FromSlash(f))); err == nil {
+			out[f] = src
+		}
+	}
+	return out
+}
+
 // gate is what the check after a worker's finish found.
 type gate struct {
-	syntax    []analysis.Diagnostic // in the files it wrote
-	missing   []string              // item files that do not exist
-	untouched []string              // item files that existed and that it did not write
+	syntax       []analysis.Diagnostic // in the files it wrote
+	missing      []string              // item files that do not exist
+	untouched    []string              // item files that existed and that it did not write
+	placeholders []string              // "file:line: text" it wrote where work belongs
 }
 
 func (g gate) passed() bool {
-	return len(g.syntax) == 0 && len(g.missing) == 0 && len(g.untouched) == 0
+	return len(g.syntax) == 0 && len(g.missing) == 0 && len(g.untouched) == 0 && len(g.placeholders) == 0
 }
 
 func (g gate) String() string {
@@ -476,6 +497,9 @@ func (g gate) String() string {
 	}
 	if len(g.untouched) > 0 {
 		parts = append(parts, strings.Join(g.untouched, ", ")+" unchanged")
+	}
+	if len(g.placeholders) > 0 {
+		parts = append(parts, fmt.Sprintf("%d placeholders", len(g.placeholders)))
 	}
 	return strings.Join(parts, ", ")
 }

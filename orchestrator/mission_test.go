@@ -493,15 +493,20 @@ func TestAPlanThatCannotRunIsRefusedBeforeAnyModelCall(t *testing.T) {
 
 // TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse: after a worker calls finish,
 // its item's files must exist and parse. The fake API (a test double of the remote model)
-// plays four workers: T1 writes Go that does not parse, T2 stops without writing its
-// file, T3 never writes it, T4 leaves its existing file as it is. The first two hear what
-// is wrong in their own session and put it right; T3 fails after two rounds of feedback
-// instead of counting as done; T4 is asked once whether it meant to change nothing, and
-// its second finish stands.
+// plays six workers: T1 writes Go that does not parse, T2 stops without writing its
+// file, T3 never writes it, T4 leaves its existing file as it is, T5 rewrites its file
+// with "// ... existing code ..." in place of a function, T6 writes an abstract method
+// that raises NotImplementedError. The first two hear what is wrong in their own session
+// and put it right; T3 fails after two rounds of feedback instead of counting as done;
+// T4 is asked once whether it meant to change nothing, and its second finish stands; T5
+// is shown its placeholder and writes the whole file; T6 is too, and its second finish
+// stands.
 func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 	root := t.TempDir()
-	writeFiles(t, root, map[string]string{"d.txt": "d\n",
-		".opencode/todo.md": "- [ ] T1: CREATE a.go | file:a.go\n- [ ] T2: CREATE b.txt | file:b.txt\n- [ ] T3: CREATE c.txt | file:c.txt\n- [ ] T4: CHECK d.txt | file:d.txt\n"})
+	const e = "package e\n\nfunc E() int { return 1 }\n\nfunc F() int { return 2 }\n"
+	writeFiles(t, root, map[string]string{"d.txt": "d\n", "e.go": e,
+		".opencode/todo.md": "- [ ] T1: CREATE a.go | file:a.go\n- [ ] T2: CREATE b.txt | file:b.txt\n- [ ] T3: CREATE c.txt | file:c.txt\n- [ ] T4: CHECK d.txt | file:d.txt\n" +
+			"- [ ] T5: EDIT e.go | file:e.go\n- [ ] T6: CREATE the Shape base | file:f.py\n"})
 	file := regexp.MustCompile(`Files you may write: (\w+\.\w+)`)
 	write := func(path, content string) fakeapi.Call {
 		args, _ := json.Marshal(map[string]string{"path": path, "content": content})
@@ -514,13 +519,21 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 		if m == nil {
 			return fakeapi.Reply{Text: "no task"}
 		}
-		switch told := strings.Contains(text, "do not exist") || strings.Contains(text, "do not parse") || strings.Contains(text, "without changing"); {
+		told := strings.Contains(text, "do not exist") || strings.Contains(text, "do not parse") || strings.Contains(text, "without changing") ||
+			strings.Contains(text, "placeholders where work belongs")
+		switch {
 		case m[1] == "a.go" && !told:
 			return fakeapi.Reply{Calls: []fakeapi.Call{write("a.go", "package a\n\nfunc A( {\n"), finish}}
 		case m[1] == "a.go":
 			return fakeapi.Reply{Calls: []fakeapi.Call{write("a.go", "package a\n\nfunc A() {}\n"), finish}}
 		case m[1] == "b.txt" && told:
 			return fakeapi.Reply{Calls: []fakeapi.Call{write("b.txt", "b\n"), finish}}
+		case m[1] == "e.go" && !told: // a whole-file write that elides what it did not change
+			return fakeapi.Reply{Calls: []fakeapi.Call{write("e.go", "package e\n\nfunc E() int { return 10 }\n\n// ... existing code ...\n"), finish}}
+		case m[1] == "e.go":
+			return fakeapi.Reply{Calls: []fakeapi.Call{write("e.go", strings.Replace(e, "return 1 ", "return 10 ", 1)), finish}}
+		case m[1] == "f.py" && !told: // an abstract method: meant to stay
+			return fakeapi.Reply{Calls: []fakeapi.Call{write("f.py", "class Shape:\n    def area(self):\n        raise NotImplementedError\n"), finish}}
 		}
 		return fakeapi.Reply{Calls: []fakeapi.Call{finish}}
 	})
@@ -531,7 +544,7 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.State != store.StateStopped || out.Reason != ReasonMaxIterations || out.Done != 3 || out.Total != 4 {
+	if out.State != store.StateStopped || out.Reason != ReasonMaxIterations || out.Done != 5 || out.Total != 6 {
 		for _, e := range ev.all {
 			t.Log(e.Kind, e.Item, e.Message)
 		}
@@ -549,6 +562,8 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 		"T2": {"b.txt not written (round 1)", "passed"},
 		"T3": {"c.txt not written (round 1)", "c.txt not written (round 2)", "c.txt not written (round 3)"},
 		"T4": {"d.txt unchanged (round 1)", "passed"},
+		"T5": {"1 placeholders (round 1)", "passed"},
+		"T6": {"1 placeholders (round 1)", "passed"},
 	} {
 		if got := gate(item); strings.Join(got, "; ") != strings.Join(want, "; ") {
 			t.Errorf("%s's gate: %q, want %q", item, got, want)
@@ -571,6 +586,8 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 	for _, told := range []string{
 		"You called finish, but your item's files b.txt do not exist. Write them with write_file",
 		"You called finish without changing your item's files d.txt. If the item needs a change there",
+		"Your files hold placeholders where work belongs:\\n- e.go:5: // ... existing code ...\\nReplace them with the real code",
+		"Your files hold placeholders where work belongs:\\n- f.py:3: raise NotImplementedError\\n",
 	} {
 		heard := 0
 		for _, r := range srv.Requests() {
@@ -583,8 +600,12 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 		}
 	}
 	todo, _ := os.ReadFile(filepath.Join(root, ".opencode/todo.md"))
-	if string(todo) != "- [x] T1: CREATE a.go | file:a.go\n- [x] T2: CREATE b.txt | file:b.txt\n- [ ] T3: CREATE c.txt | file:c.txt\n- [x] T4: CHECK d.txt | file:d.txt\n" {
+	if string(todo) != "- [x] T1: CREATE a.go | file:a.go\n- [x] T2: CREATE b.txt | file:b.txt\n- [ ] T3: CREATE c.txt | file:c.txt\n- [x] T4: CHECK d.txt | file:d.txt\n"+
+		"- [x] T5: EDIT e.go | file:e.go\n- [x] T6: CREATE the Shape base | file:f.py\n" {
 		t.Errorf("todo.md:\n%s", todo)
+	}
+	if got, _ := os.ReadFile(filepath.Join(root, "e.go")); !strings.Contains(string(got), "func F() int { return 2 }") {
+		t.Errorf("e.go lost F:\n%s", got)
 	}
 }
 

@@ -22,7 +22,7 @@ Plan format: one line per item, nested by indentation:
 Rules: every leaf item names the files it writes (file:, comma-separated) and no two items that can run at the same time write the same file; depends: lists the ids it needs first; keep items small (one or two files). Say in each title the exact names other items rely on (functions, types, exports).
 In finish, summarise the project for later planners: language, layout, build and test commands, conventions (at most 100 lines).`
 
-const workerPrompt = `You are a worker of a coding mission. You implement exactly one item of the plan and write only its files. Read what you need with the tools, write the files, then call finish with a one-paragraph summary. Other workers write the other files at the same time: use the names the plan and the code map give, exactly.`
+const workerPrompt = `You are a worker of a coding mission. You implement exactly one item of the plan and write only its files. Read what you need with the tools, write the files in full (write_file replaces a whole file: never a placeholder such as "... existing code ..."), then call finish with a one-paragraph summary. Other workers write the other files at the same time: use the names the plan and the code map give, exactly.`
 
 const replanPrompt = `You are the planner of a coding mission that has stopped making progress. The evidence below says what keeps failing. Read the workspace, then call write_plan with the whole revised plan: keep every done item (same id, still [x]), change or add pending items so the failures get fixed, then call finish.`
 
@@ -139,8 +139,13 @@ func replanTask(objective string, p *plan.Plan, issues []store.Issue, failures [
 	return b.String()
 }
 
+// maxPlaceholdersListed bounds the list in the gate's feedback: the first ones show the
+// worker what to look for.
+const maxPlaceholdersListed = 10
+
 // feedback is the gate's message to a worker that called finish: its item's files it did
-// not write (missing, or, once, untouched), and the syntax errors in those it wrote.
+// not write (missing, or, once, untouched), once the placeholders it wrote, and the syntax
+// errors in those it wrote.
 func (g gate) feedback() string {
 	var b strings.Builder
 	if len(g.missing) > 0 {
@@ -148,6 +153,17 @@ func (g gate) feedback() string {
 	}
 	if len(g.untouched) > 0 {
 		fmt.Fprintf(&b, "You called finish without changing your item's files %s. If the item needs a change there, make it with edit_file or write_file, then call finish. If they already do what the item asks, call finish again and say in the summary where.\n", strings.Join(g.untouched, ", "))
+	}
+	if len(g.placeholders) > 0 {
+		b.WriteString("Your files hold placeholders where work belongs:\n")
+		for i, p := range g.placeholders {
+			if i == maxPlaceholdersListed {
+				fmt.Fprintf(&b, "- and %d more\n", len(g.placeholders)-i)
+				break
+			}
+			fmt.Fprintf(&b, "- %s\n", p)
+		}
+		b.WriteString("Replace them with the real code (write_file replaces the whole file: a comment such as \"... existing code ...\" deletes the code it stands for). If one is meant to stay, call finish again and say why in the summary.\n")
 	}
 	if len(g.syntax) > 0 {
 		b.WriteString("The files you wrote do not parse. Fix these errors, then call finish again:\n")
