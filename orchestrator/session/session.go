@@ -28,6 +28,7 @@ type Config struct {
 	MaxTurns      int // model calls per Send (default 40)
 	MaxTokens     int // per session, 0: no limit
 	MaxToolOutput int // bytes of one tool result the model sees (default 16 KiB)
+	MaxContext    int // bytes of conversation a model call sends (default 256 KiB; see fitContext)
 
 	// Proceed is asked before every model call; its error ends the session (a mission's
 	// spent budget: without it each session under way could take its whole turn limit).
@@ -73,6 +74,9 @@ func New(cfg Config) *Session {
 	if cfg.MaxToolOutput == 0 {
 		cfg.MaxToolOutput = 16 << 10
 	}
+	if cfg.MaxContext == 0 {
+		cfg.MaxContext = 256 << 10
+	}
 	return &Session{cfg: cfg}
 }
 
@@ -103,6 +107,7 @@ func (s *Session) Send(ctx context.Context, text string) (Result, error) {
 				return s.result("", turn-1), err
 			}
 		}
+		s.fitContext()
 		resp, err := s.cfg.Provider.Complete(ctx, model.Request{
 			System: s.cfg.System, Messages: s.messages, Tools: ToolsFor(s.cfg.Tools), Role: s.cfg.Role, Item: s.cfg.Item,
 		})
@@ -175,6 +180,48 @@ func (s *Session) run(ctx context.Context, call model.ToolCall) (string, error) 
 		return "", err
 	}
 	return spec.run(ctx, s, args)
+}
+
+// elidedNote begins a tool result fitContext left out.
+const elidedNote = "[this result was left out to bound the conversation"
+
+// fitContext keeps the conversation a model call sends within MaxContext. Every call
+// sends the whole conversation, so a long session's reads would otherwise cost more each
+// turn and end in the model's context limit. Past the bound the oldest tool results,
+// the bulk of it, are replaced by a note (as SWE-agent elides old observations); the
+// task, the model's own messages and the results of its latest turn stay. It cuts to
+// three quarters of the bound at once: each cut changes the conversation's prefix, which
+// providers cache.
+func (s *Session) fitContext() {
+	size := len(s.cfg.System)
+	latest := 0 // the model's latest turn: its results stay
+	for i, m := range s.messages {
+		size += len(m.Content)
+		for _, c := range m.ToolCalls {
+			size += len(c.Name) + len(c.Arguments)
+		}
+		if m.Role == "assistant" {
+			latest = i
+		}
+	}
+	if size <= s.cfg.MaxContext {
+		return
+	}
+	for i := range s.messages[:latest] {
+		m := &s.messages[i]
+		if m.Role != "tool" || strings.HasPrefix(m.Content, elidedNote) {
+			continue
+		}
+		note := fmt.Sprintf("%s (%d bytes); call the tool again if you need it]", elidedNote, len(m.Content))
+		if len(note) >= len(m.Content) {
+			continue
+		}
+		size -= len(m.Content) - len(note)
+		m.Content = note
+		if size <= s.cfg.MaxContext*3/4 {
+			return
+		}
+	}
 }
 
 // answer adds a tool result, bounded, and reports the call.

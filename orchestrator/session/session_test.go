@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -138,6 +140,7 @@ type recorder struct {
 }
 
 func (r *recorder) Complete(ctx context.Context, req model.Request) (model.Response, error) {
+	req.Messages = slices.Clone(req.Messages) // as sent: the session may shorten its conversation later
 	r.requests = append(r.requests, req)
 	return r.Provider.Complete(ctx, req)
 }
@@ -256,5 +259,62 @@ func TestCircuitBreakerAndLimits(t *testing.T) {
 	}
 	if res, err := s.Send(context.Background(), "go"); !errors.Is(err, spent) || res.Turns != 2 || len(rec.requests) != 2 {
 		t.Errorf("after two calls the owner said stop; the session made %d calls (%d turns) and ended with %v", len(rec.requests), res.Turns, err)
+	}
+}
+
+// TestALongSessionKeepsItsConversationBounded: a worker reads ten 10 KB files, one a
+// turn. Every call sends the whole conversation, so without a bound the tenth would send
+// all ten; with a 40 KiB bound the oldest results are replaced by a note saying how to
+// get them back, while the task, the model's calls and its latest result stay whole.
+func TestALongSessionKeepsItsConversationBounded(t *testing.T) {
+	root := testWorkspace(t)
+	var turns []model.ScriptTurn
+	for i := range 10 {
+		name := fmt.Sprintf("notes/%d.txt", i)
+		content := strings.Repeat(fmt.Sprintf("line of file %d\n", i), 10<<10/16)
+		if err := os.MkdirAll(filepath.Join(root, "notes"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		turns = append(turns, model.ScriptTurn{Role: "worker", Calls: []model.ScriptCall{call(ToolReadFile, map[string]string{"path": name})}})
+	}
+	turns = append(turns, model.ScriptTurn{Role: "worker", Calls: []model.ScriptCall{call(ToolFinish, map[string]string{"summary": "read them"})}})
+	sb, err := NewSandbox(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{Provider: model.NewScripted("scripted/test", model.Script{Turns: turns})}
+	s := New(Config{Provider: rec, Role: "worker", Sandbox: sb, Tools: []string{ToolReadFile, ToolFinish}, MaxContext: 40 << 10})
+	if _, err := s.Send(context.Background(), "read the notes"); err != nil {
+		t.Fatal(err)
+	}
+	for i, req := range rec.requests {
+		size := 0
+		for _, m := range req.Messages {
+			size += len(m.Content)
+			for _, c := range m.ToolCalls {
+				size += len(c.Name) + len(c.Arguments)
+			}
+		}
+		if size > 40<<10 {
+			t.Errorf("call %d sent %d bytes of conversation, over the 40 KiB bound", i+1, size)
+		}
+	}
+	last := rec.requests[len(rec.requests)-1].Messages
+	if last[0].Content != "read the notes" || len(last) != 21 {
+		t.Fatalf("the last call's conversation: %d messages, first %q", len(last), last[0].Content)
+	}
+	if got := last[20].Content; !strings.HasPrefix(got, "line of file 9\n") {
+		t.Errorf("the latest result is not whole: %.60q", got)
+	}
+	if got := last[2].Content; !strings.HasPrefix(got, "[this result was left out to bound the conversation (9600 bytes)") || !strings.HasSuffix(got, "call the tool again if you need it]") {
+		t.Errorf("the first result: %.120q", got)
+	}
+	for i := 1; i < 21; i += 2 {
+		if last[i].Role != "assistant" || len(last[i].ToolCalls) != 1 {
+			t.Errorf("message %d is not the model's call: %+v", i, last[i])
+		}
 	}
 }
