@@ -161,7 +161,7 @@ func (m *mission) writes(role string) bool {
 func (m *mission) newSession(cfg session.Config, spec, item string) *session.Session {
 	cfg.Item = item
 	cfg.OnUsage = func(u store.TokenUsage) { m.addUsage(spec, u) }
-	cfg.Proceed = m.withinBudget
+	cfg.Proceed = m.proceed
 	cfg.OnToolCall = func(name, summary string, failed bool) {
 		m.emit(Event{Kind: EventToolCall, Item: item, Role: cfg.Role, Message: summary, Failed: failed})
 	}
@@ -235,7 +235,7 @@ func (m *mission) dispatch(ctx context.Context) error {
 // item starts: the sessions under way end at their next model call, the iteration ends,
 // and the mission stops before the next.
 func (m *mission) pick(ctx context.Context, p *plan.Plan, running map[string][]string, attempted map[string]bool) []start {
-	if ctx.Err() != nil || m.overBudget() != "" {
+	if ctx.Err() != nil || m.halted() != "" {
 		return nil
 	}
 	busy := map[string]string{}
@@ -312,12 +312,12 @@ const interruptedPrefix = "interrupted: "
 
 // interruption is the message of a run err cut short, or "" when err is the item's own.
 func interruption(err error) string {
-	var spent budgetSpent
+	var h halt
 	switch {
 	case errors.Is(err, context.Canceled):
 		return interruptedPrefix + "the mission stopped"
-	case errors.As(err, &spent):
-		return interruptedPrefix + spent.reason
+	case errors.As(err, &h):
+		return interruptedPrefix + h.reason
 	}
 	return ""
 }
@@ -420,7 +420,7 @@ func (m *mission) work(ctx context.Context, p *plan.Plan, it *plan.Item, role, s
 			// Files that existed before and were not touched, or placeholders it wrote:
 			// once, the worker must say it meant that, rather than have stopped early
 			// (not on a spent budget).
-			if len(g.missing) == 0 && !asked && m.overBudget() == "" {
+			if len(g.missing) == 0 && !asked && m.halted() == "" {
 				if len(res.wrote) == 0 {
 					g.untouched = it.Files()
 				}

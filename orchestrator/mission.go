@@ -77,6 +77,7 @@ const (
 	ReasonTime          = "the time budget was spent"
 	ReasonInterrupted   = "interrupted"
 	ReasonNoPlan        = "the planner wrote no plan"
+	ReasonRefused       = "a model API refused the mission's requests (check the key, the access and the model's name)"
 )
 
 // stagnationLimit is the number of iterations without progress before a re-plan, and
@@ -110,6 +111,7 @@ type mission struct {
 	failures    []string          // evidence for a re-plan
 	lastFailure map[string]string // item -> why its latest run failed, until it is done
 	reported    []store.Issue     // report_issue calls since the last review
+	refused     error             // a model API's refusal of the key, access or model: no more calls
 }
 
 // Run runs a mission to its end: sealed, stopped, or interrupted.
@@ -306,8 +308,8 @@ func (m *mission) provider(spec string) (model.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.providers[spec] = p
-	return p, nil
+	m.providers[spec] = refusalWatch{p, m}
+	return m.providers[spec], nil
 }
 
 // emit records events in the ledger and hands them on. When any of them is a state
@@ -419,7 +421,7 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 
 	var last *reviewResult // the report of a stop shows the latest build and tests
 	for {
-		if reason := m.overBudget(); reason != "" {
+		if reason := m.halted(); reason != "" {
 			return m.stop(reason, last)
 		}
 		if m.state.Iteration >= m.cfg.Limits.MaxIterations {
@@ -513,17 +515,51 @@ func pricesKnown(cfg store.Config, agents map[string]store.Agent) error {
 	return nil
 }
 
-// budgetSpent ends a session at its next model call once a budget is spent.
-type budgetSpent struct{ reason string }
+// halt ends a session at its next model call once the mission may make no more.
+type halt struct{ reason string }
 
-func (b budgetSpent) Error() string { return b.reason }
+func (h halt) Error() string { return h.reason }
 
-// withinBudget is every session's Proceed: an error once a budget is spent.
-func (m *mission) withinBudget() error {
-	if reason := m.overBudget(); reason != "" {
-		return budgetSpent{reason}
+// proceed is every session's Proceed.
+func (m *mission) proceed() error {
+	if reason := m.halted(); reason != "" {
+		return halt{reason}
 	}
 	return nil
+}
+
+// halted says why the mission may make no more model calls: a budget is spent, or a
+// model API refused its requests ("" when work goes on).
+func (m *mission) halted() string {
+	if reason := m.overBudget(); reason != "" {
+		return reason
+	}
+	m.eventMu.Lock()
+	defer m.eventMu.Unlock()
+	if m.refused != nil {
+		return ReasonRefused + ": " + m.refused.Error()
+	}
+	return ""
+}
+
+// refusalWatch records a model API's refusal of the mission's key, access or model:
+// every later request would be refused too, so the mission stops rather than fail item
+// after item until the stagnation rule ends it.
+type refusalWatch struct {
+	model.Provider
+	m *mission
+}
+
+func (w refusalWatch) Complete(ctx context.Context, req model.Request) (model.Response, error) {
+	resp, err := w.Provider.Complete(ctx, req)
+	if model.Refused(err) {
+		w.m.eventMu.Lock()
+		if w.m.refused == nil {
+			w.m.refused = err
+		}
+		w.m.eventMu.Unlock()
+	}
+	return resp, err
 }
 
 func (m *mission) overBudget() string {
@@ -541,11 +577,11 @@ func (m *mission) overBudget() string {
 }
 
 // interruptedOr ends the mission after an error: a cancelled context is an interruption
-// (items back to pending, state saved), a budget spent during planning a stop with its
-// reason; anything else is returned as it is.
+// (items back to pending, state saved), a spent budget or a refusal during planning a
+// stop with its reason; anything else is returned as it is.
 func (m *mission) interruptedOr(ctx context.Context, err error) (Outcome, error) {
-	if spent := (budgetSpent{}); errors.As(err, &spent) {
-		return m.stop(spent.reason, nil)
+	if errors.As(err, &halt{}) || model.Refused(err) {
+		return m.stop(m.halted(), nil)
 	}
 	if ctx.Err() == nil {
 		return Outcome{}, err

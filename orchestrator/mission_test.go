@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -327,6 +328,39 @@ func TestASpentBudgetEndsTheSessionsUnderWay(t *testing.T) {
 	st, err := ReadStatus(root)
 	if err != nil || len(st.Items) != 1 || st.Items[0].Status != "pending" || st.Items[0].Failure != "" {
 		t.Fatalf("status %+v, %v: want T1 pending with no failure of its own", st, err)
+	}
+}
+
+// TestAModelAPIThatRefusesTheKeyStopsTheMission: the fake API (a test double of the
+// remote model) answers 401 to everything. The workers under way fail, and the mission
+// stops at once, saying what the server said, instead of dispatching them again
+// iteration after iteration and re-planning until the stagnation rule ends it. A mission
+// that must plan first stops at the planner's refusal the same way.
+func TestAModelAPIThatRefusesTheKeyStopsTheMission(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		".opencode/todo.md": "- [ ] T1: a | file:a.txt\n- [ ] T2: b | file:b.txt\n- [ ] T3: c | file:c.txt\n",
+	})
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		return fakeapi.Reply{Status: http.StatusUnauthorized, Body: `{"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}}`}
+	})
+	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
+	opts := Options{Root: root, Objective: "three files", Model: "openai/fake",
+		ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}}
+	out, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ReasonRefused + ": openai/fake: OpenAI API error: 401 Unauthorized: Incorrect API key provided"
+	// A worker that had not called yet when the first refusal came back does not call.
+	calls := len(srv.Requests())
+	if out.State != store.StateStopped || out.Reason != want || out.Iterations != 1 || calls < 1 || calls > 3 {
+		t.Fatalf("outcome %+v after %d model calls", out, calls)
+	}
+
+	opts.Root = t.TempDir()
+	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateStopped || out.Reason != want || len(srv.Requests()) != calls+1 {
+		t.Fatalf("planning: %+v, %v after %d model calls", out, err, len(srv.Requests())-calls)
 	}
 }
 

@@ -95,7 +95,7 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 	found = append(found, reported...)
 	if len(found) == 0 && p.Complete() && r.build.Passed && r.test.Passed {
 		judged, err := m.modelReview(ctx, p, written, r)
-		if r.unjudged = errors.As(err, &budgetSpent{}); err != nil && !r.unjudged {
+		if r.unjudged = errors.As(err, &halt{}); err != nil && !r.unjudged {
 			return r, err
 		}
 		found = append(found, judged...)
@@ -176,7 +176,7 @@ func (m *mission) modelReview(ctx context.Context, p *plan.Plan, written []strin
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	if errors.As(err, &budgetSpent{}) {
+	if errors.As(err, &halt{}) {
 		// Not counted as a review: the mission stops, and a resume with a larger budget
 		// asks again. What it reported so far stands.
 		m.emit(Event{Kind: EventModelReview, Role: "reviewer", Message: fmt.Sprintf("%s did not finish: %v", spec, err), Failed: true})
@@ -401,7 +401,7 @@ func (m *mission) judgeProgress(ctx context.Context, r reviewResult) string {
 	if replanned {
 		return ReasonStagnation
 	}
-	if reason := m.overBudget(); reason != "" {
+	if reason := m.halted(); reason != "" {
 		return reason // the re-plan could not run
 	}
 	m.eventMu.Lock()

@@ -7,12 +7,16 @@ package model
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/anthropics/anthropic-sdk-go"
+	"github.com/openai/openai-go/v3"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
 )
@@ -173,6 +177,22 @@ func redact(spec string, err error, secret string) error {
 		msg = strings.ReplaceAll(msg, secret[len(secret)-4:], "[redacted]")
 	}
 	return redacted{msg: msg, err: err}
+}
+
+// Refused reports whether a provider refused a request for what all of a model's
+// requests share: the key (401), the access (403) or the model's name (404). Another
+// try, or another item, would be refused the same way.
+func Refused(err error) bool {
+	status := 0
+	var openAIErr *openai.Error
+	var anthropicErr *anthropic.Error
+	switch {
+	case errors.As(err, &openAIErr):
+		status = openAIErr.StatusCode
+	case errors.As(err, &anthropicErr):
+		status = anthropicErr.StatusCode
+	}
+	return status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound
 }
 
 // watchdog cancels a stream that goes quiet: each event resets it.

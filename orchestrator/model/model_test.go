@@ -140,7 +140,27 @@ func TestRetriesHonourRetryAfterAndErrorsHideTheKey(t *testing.T) {
 			if strings.Contains(err.Error(), secretKey) || strings.Contains(err.Error(), "cdef") {
 				t.Errorf("the key leaked into the error: %v", err)
 			}
+			if !strings.Contains(err.Error(), "Incorrect API key provided") {
+				t.Errorf("the error does not say what the server said: %v", err)
+			}
+			if !Refused(err) {
+				t.Errorf("a refused key is not Refused: %v", err)
+			}
 		})
+	}
+
+	// What every request of the model would meet (an unknown model) is a refusal; a
+	// request the server finds malformed is that request's problem.
+	for status, refused := range map[int]bool{http.StatusNotFound: true, http.StatusBadRequest: false} {
+		reply := func(r fakeapi.Request) fakeapi.Reply {
+			return fakeapi.Reply{Status: status, Body: `{"error": {"message": "no such thing", "type": "invalid_request_error"}}`}
+		}
+		for spec, c := range providers(t, reply, Options{}) {
+			_, err := c.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "hi"}}})
+			if err == nil || Refused(err) != refused {
+				t.Errorf("%s, status %d: Refused(%v) = %v", spec, status, err, Refused(err))
+			}
+		}
 	}
 }
 

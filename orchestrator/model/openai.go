@@ -61,6 +61,11 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 	// of a turn's CPU: thousands of chunks a reply in real use.
 	var raw *http.Response
 	err := p.client.Post(ctx, "chat/completions", params, &raw, option.WithJSONSet("stream", true))
+	if apiErr := (*openai.Error)(nil); errors.As(err, &apiErr) && apiErr.Message != "" {
+		// The SDK's text is the status alone; the server's message says what to change
+		// ("The model ... does not exist"). redact takes the key out of it.
+		err = fmt.Errorf("%w: %s", err, apiErr.Message)
+	}
 	if err != nil {
 		return Response{}, redact(p.spec, streamError(ctx, err), p.key)
 	}
