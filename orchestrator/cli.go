@@ -159,7 +159,11 @@ func report(w io.Writer, root string, out Outcome) {
 		}
 	}
 	fmt.Fprintf(w, "Iterations: %d\n", out.Iterations)
-	fmt.Fprintf(w, "Tokens: %d (input %d, output %d)\n", out.Tokens.Total(), out.Tokens.Input, out.Tokens.Output)
+	cached := ""
+	if out.Tokens.Cached > 0 {
+		cached = fmt.Sprintf(", %d of it from the prompt cache", out.Tokens.Cached)
+	}
+	fmt.Fprintf(w, "Tokens: %d (input %d%s, output %d)\n", out.Tokens.Total(), out.Tokens.Input, cached, out.Tokens.Output)
 	if out.CostUSD > 0 {
 		fmt.Fprintf(w, "Cost: $%.4f\n", out.CostUSD)
 	}

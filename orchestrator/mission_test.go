@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -405,6 +406,35 @@ func TestASpentBudgetDoesNotSealWithoutTheModelReview(t *testing.T) {
 	}
 	if reqs := srv.Requests(); len(reqs) != 2 || reqs[1].Model != "reviewer" {
 		t.Errorf("the resumed mission's model calls: %d, want the reviewer's alone", len(reqs)-1)
+	}
+}
+
+// TestPromptCacheReadsArePricedApart: the fake API (a test double of the remote model)
+// reports 800 of a call's 1,000 input tokens as read from its prompt cache; they cost the
+// configured cached price, and the report says how many there were.
+func TestPromptCacheReadsArePricedApart(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		".opencode/todo.md":           "- [ ] T1: a | file:a.txt\n",
+		".opencode/orchestrator.json": `{"prices": {"openai/fake": {"input": 1000, "output": 1000, "cached": 100}}}`,
+	})
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "w", Name: "write_file", Args: `{"path": "a.txt", "content": "a\n"}`}, {ID: "f", Name: "finish", Args: `{"summary": "ok"}`}},
+			InputTok: 1000, OutputTok: 500, CachedTok: 800}
+	})
+	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
+	out, err := Run(context.Background(), Options{Root: root, Objective: "a file", Model: "openai/fake",
+		ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateSealed || out.Tokens != (store.TokenUsage{Input: 1000, Output: 500, Cached: 800}) || math.Abs(out.CostUSD-0.78) > 1e-9 {
+		t.Fatalf("outcome %+v", out)
+	}
+	var printed strings.Builder
+	report(&printed, root, out)
+	if !strings.Contains(printed.String(), "Tokens: 1500 (input 1000, 800 of it from the prompt cache, output 500)\n") {
+		t.Errorf("report:\n%s", printed.String())
 	}
 }
 

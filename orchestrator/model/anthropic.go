@@ -39,11 +39,21 @@ func (p *anthropicProvider) Complete(ctx context.Context, req Request) (Response
 		MaxTokens: defaultAnthropicMaxTokens,
 		Messages:  anthropicMessages(req.Messages),
 	}
+	// Anthropic caches a prompt's prefix only up to a block marked for it: the tools and
+	// the system prompt (shared by every session of a role), and the conversation so far,
+	// which the next turn repeats. A cached read costs a tenth of the input price.
+	if n := len(params.Messages); n > 0 {
+		if blocks := params.Messages[n-1].Content; len(blocks) > 0 {
+			if c := blocks[len(blocks)-1].GetCacheControl(); c != nil {
+				*c = anthropic.NewCacheControlEphemeralParam()
+			}
+		}
+	}
 	if req.MaxTokens > 0 {
 		params.MaxTokens = int64(req.MaxTokens)
 	}
 	if req.System != "" {
-		params.System = []anthropic.TextBlockParam{{Text: req.System}}
+		params.System = []anthropic.TextBlockParam{{Text: req.System, CacheControl: anthropic.NewCacheControlEphemeralParam()}}
 	}
 	for _, t := range req.Tools {
 		params.Tools = append(params.Tools, anthropic.ToolUnionParam{OfTool: &anthropic.ToolParam{
@@ -67,7 +77,11 @@ func (p *anthropicProvider) Complete(ctx context.Context, req Request) (Response
 	}
 	out := Response{
 		Message: Message{Role: "assistant"},
-		Usage:   store.TokenUsage{Input: int(msg.Usage.InputTokens), Output: int(msg.Usage.OutputTokens)},
+		Usage: store.TokenUsage{
+			Input:  int(msg.Usage.InputTokens + msg.Usage.CacheCreationInputTokens + msg.Usage.CacheReadInputTokens),
+			Output: int(msg.Usage.OutputTokens),
+			Cached: int(msg.Usage.CacheReadInputTokens),
+		},
 	}
 	for _, block := range msg.Content {
 		switch block.Type {

@@ -52,7 +52,7 @@ var readTool = Tool{Name: "read_file", Description: "read a file",
 func TestStreamingTextAndToolCalls(t *testing.T) {
 	answer := func(r fakeapi.Request) fakeapi.Reply {
 		if strings.Contains(r.Text(), "tool_result") || strings.Contains(r.Text(), `"role":"tool"`) {
-			return fakeapi.Reply{Text: "The file says hello.", InputTok: 30, OutputTok: 6}
+			return fakeapi.Reply{Text: "The file says hello.", InputTok: 30, OutputTok: 6, CachedTok: 25}
 		}
 		return fakeapi.Reply{Text: "Let me look.", Calls: []fakeapi.Call{{ID: "call_a", Name: "read_file", Args: `{"path": "main.go"}`}}, InputTok: 20, OutputTok: 9}
 	}
@@ -76,6 +76,10 @@ func TestStreamingTextAndToolCalls(t *testing.T) {
 			resp, err = c.p.Complete(context.Background(), req)
 			if err != nil || resp.Message.Content != "The file says hello." || len(resp.Message.ToolCalls) != 0 {
 				t.Fatalf("second turn: %+v %v", resp.Message, err)
+			}
+			// Input read from the provider's prompt cache is counted apart: it costs less.
+			if resp.Usage != (store.TokenUsage{Input: 30, Output: 6, Cached: 25}) {
+				t.Errorf("usage with a cache read %+v", resp.Usage)
 			}
 			got := c.srv.Requests()
 			last := got[len(got)-1]
@@ -101,6 +105,31 @@ func TestStreamingTextAndToolCalls(t *testing.T) {
 			_ = json.Compact(&schema, append(sent.Tools[0].Function.Parameters, sent.Tools[0].InputSchema...))
 			if schema.String() != want.String() {
 				t.Errorf("schema as sent %s, want %s", schema.String(), want.String())
+			}
+			// Anthropic caches only up to marked blocks: the system prompt (with the tools
+			// before it) and the end of the conversation, which the next turn repeats.
+			if strings.HasPrefix(spec, "anthropic/") {
+				type block struct {
+					Type         string          `json:"type"`
+					CacheControl json.RawMessage `json:"cache_control"`
+				}
+				var marked struct {
+					System   []block `json:"system"`
+					Messages []struct {
+						Content []block `json:"content"`
+					} `json:"messages"`
+				}
+				if err := json.Unmarshal(body, &marked); err != nil || len(marked.System) != 1 || len(marked.Messages) != 3 {
+					t.Fatalf("the request as sent: %s (%v)", body, err)
+				}
+				ephemeral := `{"type":"ephemeral"}`
+				final := marked.Messages[2].Content
+				if string(marked.System[0].CacheControl) != ephemeral || final[len(final)-1].Type != "tool_result" || string(final[len(final)-1].CacheControl) != ephemeral {
+					t.Errorf("cache marks as sent: %s", body)
+				}
+				if first := marked.Messages[0].Content; len(first[0].CacheControl) != 0 {
+					t.Errorf("an earlier message is marked too: %s", body)
+				}
 			}
 		})
 	}

@@ -109,8 +109,11 @@ type streamedChunk struct {
 		} `json:"delta"`
 	} `json:"choices"`
 	Usage struct {
-		PromptTokens     int64 `json:"prompt_tokens"`
-		CompletionTokens int64 `json:"completion_tokens"`
+		PromptTokens        int64 `json:"prompt_tokens"`
+		CompletionTokens    int64 `json:"completion_tokens"`
+		PromptTokensDetails struct {
+			CachedTokens int64 `json:"cached_tokens"`
+		} `json:"prompt_tokens_details"`
 	} `json:"usage"`
 }
 
@@ -156,6 +159,7 @@ func (a *chunkAccumulator) add(data []byte) error {
 	}
 	a.usage.Input += int(chunk.Usage.PromptTokens)
 	a.usage.Output += int(chunk.Usage.CompletionTokens)
+	a.usage.Cached += int(chunk.Usage.PromptTokensDetails.CachedTokens)
 	for _, choice := range chunk.Choices {
 		if choice.Index != 0 { // one choice is asked for
 			continue

@@ -6,25 +6,31 @@ import "strings"
 type Price struct {
 	Input  float64 `json:"input"`
 	Output float64 `json:"output"`
+	Cached float64 `json:"cached,omitempty"` // input read from the prompt cache; 0: as Input
 }
 
-// Cost is the price of some usage, in US dollars.
+// Cost is the price of some usage, in US dollars. Anthropic's cache writes are counted
+// at the input price (the list price is a quarter more).
 func (p Price) Cost(u TokenUsage) float64 {
-	return (float64(u.Input)*p.Input + float64(u.Output)*p.Output) / 1e6
+	cached := p.Cached
+	if cached == 0 {
+		cached = p.Input
+	}
+	return (float64(u.Input-u.Cached)*p.Input + float64(u.Cached)*cached + float64(u.Output)*p.Output) / 1e6
 }
 
 // listPrices are the providers' published list prices for common models (USD per
 // million tokens, 2025). They age: "prices" in orchestrator.json overrides them and
 // adds models.
 var listPrices = map[string]Price{
-	"openai/gpt-4.1":              {Input: 2, Output: 8},
-	"openai/gpt-4.1-mini":         {Input: 0.4, Output: 1.6},
-	"openai/gpt-4.1-nano":         {Input: 0.1, Output: 0.4},
-	"openai/gpt-4o":               {Input: 2.5, Output: 10},
-	"openai/gpt-4o-mini":          {Input: 0.15, Output: 0.6},
-	"anthropic/claude-opus-4-1":   {Input: 15, Output: 75},
-	"anthropic/claude-sonnet-4-5": {Input: 3, Output: 15},
-	"anthropic/claude-haiku-4-5":  {Input: 1, Output: 5},
+	"openai/gpt-4.1":              {Input: 2, Output: 8, Cached: 0.5},
+	"openai/gpt-4.1-mini":         {Input: 0.4, Output: 1.6, Cached: 0.1},
+	"openai/gpt-4.1-nano":         {Input: 0.1, Output: 0.4, Cached: 0.025},
+	"openai/gpt-4o":               {Input: 2.5, Output: 10, Cached: 1.25},
+	"openai/gpt-4o-mini":          {Input: 0.15, Output: 0.6, Cached: 0.075},
+	"anthropic/claude-opus-4-1":   {Input: 15, Output: 75, Cached: 1.5},
+	"anthropic/claude-sonnet-4-5": {Input: 3, Output: 15, Cached: 0.3},
+	"anthropic/claude-haiku-4-5":  {Input: 1, Output: 5, Cached: 0.1},
 }
 
 // PriceOf is a model's price: the configuration's, else its list price. Local models

@@ -212,12 +212,17 @@ func (s *Store) updatePlan(edit func(*plan.Plan) ([]byte, error), write func(pat
 
 // TokenUsage counts a model's tokens.
 type TokenUsage struct {
-	Input  int `json:"input"`
+	Input  int `json:"input"` // every input token, from the provider's prompt cache or not
 	Output int `json:"output"`
+	Cached int `json:"cached,omitempty"` // of Input, those read from the prompt cache
 }
 
 // Add sums usage.
-func (u *TokenUsage) Add(v TokenUsage) { u.Input += v.Input; u.Output += v.Output }
+func (u *TokenUsage) Add(v TokenUsage) {
+	u.Input += v.Input
+	u.Output += v.Output
+	u.Cached += v.Cached
+}
 
 // Total is input plus output.
 func (u TokenUsage) Total() int { return u.Input + u.Output }

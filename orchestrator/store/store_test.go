@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -232,5 +233,24 @@ func TestConfigErrorsSayWhere(t *testing.T) {
 	}
 	if _, err := s.Agents(); err == nil || !strings.Contains(err.Error(), `agent "docs" has no systemPrompt`) {
 		t.Errorf("agents: %v", err)
+	}
+}
+
+// TestCostCountsCachedInputAtItsPrice: input read from a provider's prompt cache costs
+// its own price (a tenth of Anthropic's input price), or the input price when the
+// configuration gives none.
+func TestCostCountsCachedInputAtItsPrice(t *testing.T) {
+	usage := TokenUsage{Input: 1_000_000, Output: 100_000, Cached: 600_000}
+	if got := (Price{Input: 3, Output: 15, Cached: 0.3}).Cost(usage); math.Abs(got-(0.4*3+0.6*0.3+0.1*15)) > 1e-9 {
+		t.Errorf("with a cached price: $%v", got)
+	}
+	if got := (Price{Input: 3, Output: 15}).Cost(usage); math.Abs(got-(3+0.1*15)) > 1e-9 {
+		t.Errorf("without one: $%v", got)
+	}
+	var total TokenUsage
+	total.Add(usage)
+	total.Add(TokenUsage{Input: 10, Output: 1, Cached: 5})
+	if total != (TokenUsage{Input: 1_000_010, Output: 100_001, Cached: 600_005}) {
+		t.Errorf("sum %+v", total)
 	}
 }

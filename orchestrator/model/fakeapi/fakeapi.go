@@ -30,6 +30,7 @@ type Reply struct {
 	Calls      []Call
 	InputTok   int
 	OutputTok  int
+	CachedTok  int  // of InputTok, read from the prompt cache
 	StallAfter bool // send the first event, then nothing until the client hangs up
 }
 
@@ -196,9 +197,12 @@ type openAIFunction struct {
 }
 
 type openAIUsage struct {
-	Prompt     int `json:"prompt_tokens"`
-	Completion int `json:"completion_tokens"`
-	Total      int `json:"total_tokens"`
+	Prompt        int `json:"prompt_tokens"`
+	Completion    int `json:"completion_tokens"`
+	Total         int `json:"total_tokens"`
+	PromptDetails struct {
+		Cached int `json:"cached_tokens"`
+	} `json:"prompt_tokens_details"`
 }
 
 func writeOpenAI(w http.ResponseWriter, r *http.Request, req Request, reply Reply) {
@@ -230,8 +234,10 @@ func writeOpenAI(w http.ResponseWriter, r *http.Request, req Request, reply Repl
 		finish = "tool_calls"
 	}
 	e.event("", chunk(openAIDelta{}, &finish))
+	usage := &openAIUsage{Prompt: reply.InputTok, Completion: reply.OutputTok, Total: reply.InputTok + reply.OutputTok}
+	usage.PromptDetails.Cached = reply.CachedTok
 	e.event("", openAIChunk{ID: "chatcmpl-fake", Object: "chat.completion.chunk", Created: 1, Model: req.Model, Choices: []openAIChoice{},
-		Usage: &openAIUsage{Prompt: reply.InputTok, Completion: reply.OutputTok, Total: reply.InputTok + reply.OutputTok}})
+		Usage: usage})
 	if !e.stalled {
 		_, _ = io.WriteString(w, "data: [DONE]\n\n")
 	}
@@ -247,7 +253,7 @@ func writeAnthropic(w http.ResponseWriter, r *http.Request, req Request, reply R
 	e := &sse{w: w, r: r, stall: reply.StallAfter}
 	e.event("message_start", map[string]any{"type": "message_start", "message": map[string]any{
 		"id": "msg_fake", "type": "message", "role": "assistant", "content": []any{}, "model": model,
-		"stop_reason": nil, "stop_sequence": nil, "usage": map[string]any{"input_tokens": reply.InputTok, "output_tokens": 1}}})
+		"stop_reason": nil, "stop_sequence": nil, "usage": map[string]any{"input_tokens": reply.InputTok - reply.CachedTok, "cache_read_input_tokens": reply.CachedTok, "output_tokens": 1}}})
 	index := 0
 	if reply.Text != "" {
 		e.event("content_block_start", map[string]any{"type": "content_block_start", "index": index, "content_block": map[string]any{"type": "text", "text": ""}})
