@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -203,6 +204,11 @@ func (m *mission) dispatch(ctx context.Context) error {
 		for _, b := range m.pick(ctx, p, running, attempted) {
 			attempted[b.item.ID] = true
 			running[b.item.ID] = b.item.Files()
+			m.eventMu.Lock()
+			for _, f := range b.item.Files() {
+				m.writing[f] = b.item.ID
+			}
+			m.eventMu.Unlock()
 			w.set(b.item.ID, plan.InProgress)
 			m.emit(Event{Kind: EventItemDispatched, Item: b.item.ID, Role: b.role, Model: b.spec, Message: b.item.Title, Files: b.item.Files(), Running: len(running)})
 			go func() { results <- m.work(ctx, p, b.item, b.role, b.spec) }()
@@ -329,6 +335,7 @@ func interruption(err error) string {
 func (m *mission) recordEnds(w *statusWrites, file *plan.Plan, results []workerResult, running int) error {
 	m.eventMu.Lock()
 	for _, r := range results {
+		maps.DeleteFunc(m.writing, func(_, item string) bool { return item == r.item })
 		for _, f := range r.wrote {
 			m.written[f] = true
 		}

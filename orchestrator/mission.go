@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -112,6 +113,7 @@ type mission struct {
 	lastFailure map[string]string // item -> why its latest run failed, until it is done
 	reported    []store.Issue     // report_issue calls since the last review
 	refused     error             // a model API's refusal of the key, access or model: no more calls
+	writing     map[string]string // file -> the running item whose worker may write it
 }
 
 // Run runs a mission to its end: sealed, stopped, or interrupted.
@@ -179,7 +181,7 @@ func open(opts Options, begin func(*mission) error) (*mission, error) {
 	}
 	m := &mission{opts: opts, store: st, cfg: cfg, agents: agents, sandbox: sandbox,
 		ix: analysis.NewIndex(opts.Root), providers: map[string]model.Provider{}, slots: map[slotKey]chan struct{}{},
-		written: map[string]bool{}, lastFailure: map[string]string{}}
+		written: map[string]bool{}, lastFailure: map[string]string{}, writing: map[string]string{}}
 	m.commands = commandsOf(cfg, opts.Root)
 	m.approve = newApprovals(cfg, []string{m.commands.Build, m.commands.Test}, opts.Approver)
 	if err := begin(m); err != nil {
@@ -716,6 +718,31 @@ func (m *mission) runCommand(item string) func(ctx context.Context, command stri
 		if res.TimedOut {
 			out += fmt.Sprintf("\n(timed out after %v)", timeout)
 		}
+		if res.ExitCode != 0 {
+			out += m.othersWork(item, out)
+		}
 		return out, res.ExitCode, nil
 	}
+}
+
+// othersWork notes the files of a failing command's output that other workers are
+// writing now: a worker that saw errors there would try to fix files it may not write,
+// while they may be gone once their owners finish.
+func (m *mission) othersWork(item, output string) string {
+	m.eventMu.Lock()
+	defer m.eventMu.Unlock()
+	var owned []string
+	for _, d := range analysis.ParseOutput(m.opts.Root, analysis.RuleBuildError, output) {
+		owner := m.writing[d.File]
+		if owner == "" || owner == item {
+			continue
+		}
+		if note := fmt.Sprintf("%s (%s)", d.File, owner); !slices.Contains(owned, note) {
+			owned = append(owned, note)
+		}
+	}
+	if len(owned) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("\n(note: other workers are writing these files now: %s. Their errors are theirs to fix, and may be gone when they finish. Fix what fails in your own files.)", strings.Join(owned, ", "))
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model/fakeapi"
@@ -670,6 +671,65 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(filepath.Join(root, "e.go")); !strings.Contains(string(got), "func F() int { return 2 }") {
 		t.Errorf("e.go lost F:\n%s", got)
+	}
+}
+
+// TestAWorkerHearsWhichBuildErrorsAreAnotherWorkersWork: T2's worker has written b.go,
+// which does not build yet, and is still at work when T1's worker runs go build. The
+// build's output names b.go; T1's worker, which may not write it, is told that it is
+// T2's, in progress, rather than left to chase it. The fake API (a test double of the
+// remote model) orders the two sessions through channels.
+func TestAWorkerHearsWhichBuildErrorsAreAnotherWorkersWork(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"go.mod":            "module example.com/m\n\ngo 1.22\n",
+		".opencode/todo.md": "- [ ] T1: CREATE a.go | file:a.go\n- [ ] T2: CREATE b.go | file:b.go\n",
+	})
+	write := func(path, content string) fakeapi.Call {
+		args, _ := json.Marshal(map[string]string{"path": path, "content": content})
+		return fakeapi.Call{ID: "w", Name: "write_file", Args: string(args)}
+	}
+	finish := fakeapi.Call{ID: "f", Name: "finish", Args: `{"summary": "done"}`}
+	bWritten, buildSeen := make(chan struct{}), make(chan struct{})
+	var heard atomic.Value
+	wait := func(ch chan struct{}) bool {
+		select {
+		case <-ch:
+			return true
+		case <-time.After(time.Minute): // a failsafe: the other session never came
+			return false
+		}
+	}
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		text := r.Text()
+		switch {
+		case strings.Contains(text, "Files you may write: b.go") && !strings.Contains(text, `"w"`):
+			return fakeapi.Reply{Calls: []fakeapi.Call{write("b.go", "package m\n\nfunc B() int { return notYet }\n")}}
+		case strings.Contains(text, "Files you may write: b.go"):
+			close(bWritten)
+			wait(buildSeen)
+			return fakeapi.Reply{Calls: []fakeapi.Call{write("b.go", "package m\n\nfunc B() int { return 2 }\n"), finish}}
+		case !strings.Contains(text, `"b"`):
+			wait(bWritten)
+			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "b", Name: "run_command", Args: `{"command": "go build ./..."}`}}}
+		default:
+			heard.Store(text)
+			close(buildSeen)
+			return fakeapi.Reply{Calls: []fakeapi.Call{write("a.go", "package m\n\nfunc A() int { return 1 }\n"), finish}}
+		}
+	})
+	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
+	out, err := Run(context.Background(), Options{Root: root, Objective: "two files", Model: "openai/fake",
+		ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateSealed {
+		t.Fatalf("outcome %+v", out)
+	}
+	text, _ := heard.Load().(string)
+	if !strings.Contains(text, "notYet") || !strings.Contains(text, "(note: other workers are writing these files now: b.go (T2).") {
+		t.Errorf("T1's worker heard: %s", text)
 	}
 }
 
