@@ -42,11 +42,15 @@ func placeholders(rel string, before, after []byte) []string {
 		old[string(bytes.TrimSpace(line))] = true
 	}
 	var out []string
-	n := 0
+	n, abstract := 0, 0 // abstract: the line of the latest @abstractmethod
 	for line := range bytes.Lines(after) {
 		n++
 		text := string(bytes.TrimSpace(line))
-		if old[text] {
+		if strings.HasSuffix(text, "abstractmethod") && strings.HasPrefix(text, "@") {
+			abstract = n
+		}
+		// An abstract method's body raises NotImplementedError by design.
+		if old[text] || abstract > 0 && n-abstract <= 3 && strings.HasPrefix(text, "raise NotImplementedError") {
 			continue
 		}
 		comment := commentStart.FindString(text)

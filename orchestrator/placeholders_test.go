@@ -57,6 +57,11 @@ func TestPlaceholdersLeavesOrdinaryCodeAlone(t *testing.T) {
 	if got := placeholders("a.go", before, []byte("package a\n\n// TODO: implement\nfunc A() { b() }\n")); len(got) != 0 {
 		t.Errorf("an old placeholder: %q", got)
 	}
+	// An abstract method raises NotImplementedError by design.
+	abstract := "class Shape(ABC):\n    @abstractmethod\n    def area(self) -> float:\n        \"\"\"The area.\"\"\"\n        raise NotImplementedError\n"
+	if got := placeholders("shape.py", nil, []byte(abstract)); len(got) != 0 {
+		t.Errorf("an abstract method: %q", got)
+	}
 	// Prose is not code.
 	if got := placeholders("README.md", nil, []byte("# ... rest of the guide\n")); len(got) != 0 {
 		t.Errorf("markdown: %q", got)
