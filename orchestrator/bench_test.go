@@ -121,8 +121,7 @@ func latencyModel(b *testing.B) model.Options {
 		args, _ := json.Marshal(map[string]string{"path": m[1], "content": "x\n"})
 		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "w", Name: "write_file", Args: string(args)}, {ID: "f", Name: "finish", Args: `{"summary": "ok"}`}}}
 	})
-	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
-	return model.Options{Getenv: func(k string) string { return env[k] }}
+	return fakeAPIOptions(srv)
 }
 
 // BenchmarkWallTimeWithModelLatency runs the mission. The figure is the median over the

@@ -426,7 +426,7 @@ func (m *mission) work(ctx context.Context, p *plan.Plan, it *plan.Item, role, s
 			g.missing = m.missingFiles(it)
 			// Files that existed before and were not touched, or placeholders it wrote:
 			// once, the worker must say it meant that, rather than have stopped early
-			// (not on a spent budget).
+			// (not once the mission is halted: it could not answer).
 			if len(g.missing) == 0 && !asked && m.halted() == "" {
 				if len(res.wrote) == 0 {
 					g.untouched = it.Files()

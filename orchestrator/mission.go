@@ -729,10 +729,11 @@ func (m *mission) runCommand(item string) func(ctx context.Context, command stri
 // writing now: a worker that saw errors there would try to fix files it may not write,
 // while they may be gone once their owners finish.
 func (m *mission) othersWork(item, output string) string {
+	named := analysis.ParseOutput(m.opts.Root, analysis.RuleBuildError, output) // not under the lock events wait for
 	m.eventMu.Lock()
 	defer m.eventMu.Unlock()
 	var owned []string
-	for _, d := range analysis.ParseOutput(m.opts.Root, analysis.RuleBuildError, output) {
+	for _, d := range named {
 		owner := m.writing[d.File]
 		if owner == "" || owner == item {
 			continue

@@ -142,6 +142,13 @@ func call(tool string, args any) model.ScriptCall {
 }
 
 // writesFile is a worker's turn on an item: write one file, then finish.
+// fakeAPIOptions point the openai/ provider at srv, a fake API (a test double of the
+// remote model), with a made-up key.
+func fakeAPIOptions(srv *fakeapi.Server) model.Options {
+	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
+	return model.Options{Getenv: func(k string) string { return env[k] }}
+}
+
 func writesFile(item, path, content string) model.ScriptTurn {
 	return model.ScriptTurn{Role: "worker", Item: item, Calls: []model.ScriptCall{
 		call("write_file", map[string]string{"path": path, "content": content}), call("finish", map[string]string{"summary": "wrote " + path})}}
@@ -213,9 +220,8 @@ func TestWorkerAndModelLimitsHoldAtTheServer(t *testing.T) {
 				args, _ := json.Marshal(map[string]string{"path": m[1], "content": "done\n"})
 				return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "w", Name: "write_file", Args: string(args)}, {ID: "f", Name: "finish", Args: `{"summary": "ok"}`}}, InputTok: 10, OutputTok: 5}
 			})
-			env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
 			out, err := Run(context.Background(), Options{Root: root, Objective: "fifty files", Resume: false, Model: "openai/fake",
-				ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}})
+				ModelOptions: fakeAPIOptions(srv)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -245,9 +251,8 @@ func TestSpentBudgetStopsDispatchWithinAnIteration(t *testing.T) {
 		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "w", Name: "write_file", Args: string(args)}, {ID: "f", Name: "finish", Args: `{"summary": "ok"}`}},
 			InputTok: 1000, OutputTok: 500}
 	})
-	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
 	out, err := Run(context.Background(), Options{Root: root, Objective: "three files", Model: "openai/fake",
-		ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}})
+		ModelOptions: fakeAPIOptions(srv)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,8 +279,7 @@ func TestCostBudgetStopsTheMission(t *testing.T) {
 		}
 		return fakeapi.Reply{Calls: calls, InputTok: 1000, OutputTok: 500}
 	})
-	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
-	opts := Options{Root: root, Objective: "never", Model: "openai/fake", ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}}
+	opts := Options{Root: root, Objective: "never", Model: "openai/fake", ModelOptions: fakeAPIOptions(srv)}
 	out, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -314,10 +318,9 @@ func TestASpentBudgetEndsTheSessionsUnderWay(t *testing.T) {
 		args := fmt.Sprintf(`{"path": "notes%d.txt"}`, reads.Add(1))
 		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "r", Name: "read_file", Args: args}}, InputTok: 300, OutputTok: 100}
 	})
-	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
 	var ev events
 	out, err := Run(context.Background(), Options{Root: root, Objective: "a file", Model: "openai/fake", OnEvent: ev.add,
-		ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}})
+		ModelOptions: fakeAPIOptions(srv)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,9 +349,8 @@ func TestAModelAPIThatRefusesTheKeyStopsTheMission(t *testing.T) {
 	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
 		return fakeapi.Reply{Status: http.StatusUnauthorized, Body: `{"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}}`}
 	})
-	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
 	opts := Options{Root: root, Objective: "three files", Model: "openai/fake",
-		ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}}
+		ModelOptions: fakeAPIOptions(srv)}
 	out, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -383,10 +385,9 @@ func TestASpentBudgetDoesNotSealWithoutTheModelReview(t *testing.T) {
 		}
 		return fakeapi.Reply{Calls: calls, InputTok: 1000, OutputTok: 500}
 	})
-	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
 	var ev events
 	opts := Options{Root: root, Objective: "a file", Model: "openai/fake", OnEvent: ev.add,
-		ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}}
+		ModelOptions: fakeAPIOptions(srv)}
 	out, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -423,9 +424,8 @@ func TestPromptCacheReadsArePricedApart(t *testing.T) {
 		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "w", Name: "write_file", Args: `{"path": "a.txt", "content": "a\n"}`}, {ID: "f", Name: "finish", Args: `{"summary": "ok"}`}},
 			InputTok: 1000, OutputTok: 500, CachedTok: 800}
 	})
-	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
 	out, err := Run(context.Background(), Options{Root: root, Objective: "a file", Model: "openai/fake",
-		ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}})
+		ModelOptions: fakeAPIOptions(srv)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -602,10 +602,9 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 		}
 		return fakeapi.Reply{Calls: []fakeapi.Call{finish}}
 	})
-	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
 	var ev events
 	out, err := Run(context.Background(), Options{Root: root, Objective: "three files", Model: "openai/fake", MaxIterations: 1,
-		ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}, OnEvent: ev.add})
+		ModelOptions: fakeAPIOptions(srv), OnEvent: ev.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -718,9 +717,8 @@ func TestAWorkerHearsWhichBuildErrorsAreAnotherWorkersWork(t *testing.T) {
 			return fakeapi.Reply{Calls: []fakeapi.Call{write("a.go", "package m\n\nfunc A() int { return 1 }\n"), finish}}
 		}
 	})
-	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
 	out, err := Run(context.Background(), Options{Root: root, Objective: "two files", Model: "openai/fake",
-		ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }}})
+		ModelOptions: fakeAPIOptions(srv)})
 	if err != nil {
 		t.Fatal(err)
 	}
