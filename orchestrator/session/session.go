@@ -6,6 +6,7 @@ package session
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -185,16 +186,21 @@ func (s *Session) run(ctx context.Context, call model.ToolCall) (string, error) 
 // elidedNote begins a tool result fitContext left out.
 const elidedNote = "[this result was left out to bound the conversation"
 
+// minElidedArgument is the shortest argument fitContext leaves out of an old call: a
+// written file's content or an edit's text, not a path.
+const minElidedArgument = 1 << 10
+
 // fitContext keeps the conversation a model call sends within MaxContext. Every call
-// sends the whole conversation, so a long session's reads would otherwise cost more each
-// turn and end in the model's context limit. Past the bound the oldest tool results,
-// the bulk of it, are replaced by a note (as SWE-agent elides old observations); the
-// task, the model's own messages and the results of its latest turn stay. It cuts to
-// three quarters of the bound at once: each cut changes the conversation's prefix, which
+// sends the whole conversation, so a long session's reads and writes would otherwise
+// cost more each turn and end in the model's context limit. Past the bound the oldest
+// tool results and the long arguments of the oldest calls, the bulk of it, are replaced
+// by notes (as SWE-agent elides old observations); the task, the model's messages, which
+// file each call named, and the latest turn and its results stay. It cuts to three
+// quarters of the bound at once: each cut changes the conversation's prefix, which
 // providers cache.
 func (s *Session) fitContext() {
 	size := len(s.cfg.System)
-	latest := 0 // the model's latest turn: its results stay
+	latest := 0 // the model's latest turn: it and its results stay
 	for i, m := range s.messages {
 		size += len(m.Content)
 		for _, c := range m.ToolCalls {
@@ -209,19 +215,62 @@ func (s *Session) fitContext() {
 	}
 	for i := range s.messages[:latest] {
 		m := &s.messages[i]
-		if m.Role != "tool" || strings.HasPrefix(m.Content, elidedNote) {
-			continue
+		if m.Role == "tool" && !strings.HasPrefix(m.Content, elidedNote) {
+			note := fmt.Sprintf("%s (%d bytes); call the tool again if you need it]", elidedNote, len(m.Content))
+			if len(note) < len(m.Content) {
+				size -= len(m.Content) - len(note)
+				m.Content = note
+			}
 		}
-		note := fmt.Sprintf("%s (%d bytes); call the tool again if you need it]", elidedNote, len(m.Content))
-		if len(note) >= len(m.Content) {
-			continue
+		var calls []model.ToolCall // a copy: the provider's response may share the slice
+		for j, c := range m.ToolCalls {
+			args := elideArguments(c.Arguments)
+			if len(args) == len(c.Arguments) {
+				continue
+			}
+			if calls == nil {
+				calls = slices.Clone(m.ToolCalls)
+			}
+			calls[j].Arguments = args
+			size -= len(c.Arguments) - len(args)
 		}
-		size -= len(m.Content) - len(note)
-		m.Content = note
+		if calls != nil {
+			m.ToolCalls = calls
+		}
 		if size <= s.cfg.MaxContext*3/4 {
 			return
 		}
 	}
+}
+
+// elideArguments replaces the long string values of a call's JSON arguments by a note
+// saying how long they were, keeping the call's other arguments: the model still sees
+// which file it wrote, and can read it. Arguments that are not a JSON object stay whole.
+func elideArguments(args string) string {
+	if len(args) < minElidedArgument {
+		return args
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal([]byte(args), &fields) != nil {
+		return args
+	}
+	elided := false
+	for name, value := range fields {
+		var text string
+		if len(value) < minElidedArgument || json.Unmarshal(value, &text) != nil {
+			continue
+		}
+		fields[name], _ = json.Marshal(fmt.Sprintf("[%d bytes, left out to bound the conversation]", len(text)))
+		elided = true
+	}
+	if !elided {
+		return args
+	}
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return args
+	}
+	return string(out)
 }
 
 // answer adds a tool result, bounded, and reports the call.

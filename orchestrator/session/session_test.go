@@ -290,18 +290,7 @@ func TestALongSessionKeepsItsConversationBounded(t *testing.T) {
 	if _, err := s.Send(context.Background(), "read the notes"); err != nil {
 		t.Fatal(err)
 	}
-	for i, req := range rec.requests {
-		size := 0
-		for _, m := range req.Messages {
-			size += len(m.Content)
-			for _, c := range m.ToolCalls {
-				size += len(c.Name) + len(c.Arguments)
-			}
-		}
-		if size > 40<<10 {
-			t.Errorf("call %d sent %d bytes of conversation, over the 40 KiB bound", i+1, size)
-		}
-	}
+	checkConversationBound(t, rec, 40<<10)
 	last := rec.requests[len(rec.requests)-1].Messages
 	if last[0].Content != "read the notes" || len(last) != 21 {
 		t.Fatalf("the last call's conversation: %d messages, first %q", len(last), last[0].Content)
@@ -316,5 +305,87 @@ func TestALongSessionKeepsItsConversationBounded(t *testing.T) {
 		if last[i].Role != "assistant" || len(last[i].ToolCalls) != 1 {
 			t.Errorf("message %d is not the model's call: %+v", i, last[i])
 		}
+	}
+}
+
+// TestALongSessionOfWritesKeepsItsConversationBounded: a worker writes ten 10 KB files,
+// one a turn. The content it wrote is in its own old calls, and every call re-sends them;
+// under a 40 KiB bound the oldest calls' content is replaced by a note, while the path
+// of every write, the latest call and the files on disk stay whole.
+func TestALongSessionOfWritesKeepsItsConversationBounded(t *testing.T) {
+	root := testWorkspace(t)
+	var turns []model.ScriptTurn
+	var names []string
+	content := func(i int) string { return strings.Repeat(fmt.Sprintf("// line of file %d\n", i), 10<<10/18) }
+	for i := range 10 {
+		name := fmt.Sprintf("gen/f%d.go", i)
+		names = append(names, name)
+		turns = append(turns, model.ScriptTurn{Role: "worker", Calls: []model.ScriptCall{call(ToolWriteFile, map[string]string{"path": name, "content": content(i)})}})
+	}
+	turns = append(turns, model.ScriptTurn{Role: "worker", Calls: []model.ScriptCall{call(ToolFinish, map[string]string{"summary": "wrote them"})}})
+	sb, err := NewSandbox(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{Provider: model.NewScripted("scripted/test", model.Script{Turns: turns})}
+	s := New(Config{Provider: rec, Role: "worker", Sandbox: sb.WithWritable(names), Tools: []string{ToolWriteFile, ToolFinish}, MaxContext: 40 << 10})
+	if _, err := s.Send(context.Background(), "write the files"); err != nil {
+		t.Fatal(err)
+	}
+	checkConversationBound(t, rec, 40<<10)
+	last := rec.requests[len(rec.requests)-1].Messages
+	if len(last) != 21 {
+		t.Fatalf("the last call's conversation has %d messages", len(last))
+	}
+	var first, latest map[string]string
+	if err := json.Unmarshal([]byte(last[1].ToolCalls[0].Arguments), &first); err != nil {
+		t.Fatalf("the first call's arguments are no longer JSON: %v", err)
+	}
+	if first["path"] != "gen/f0.go" || first["content"] != fmt.Sprintf("[%d bytes, left out to bound the conversation]", len(content(0))) {
+		t.Errorf("the first call's arguments: %v", first)
+	}
+	if err := json.Unmarshal([]byte(last[19].ToolCalls[0].Arguments), &latest); err != nil || latest["content"] != content(9) {
+		t.Errorf("the latest call is not whole (%v): %.60q", err, latest["content"])
+	}
+	for i, name := range names {
+		if got, err := os.ReadFile(filepath.Join(root, name)); err != nil || string(got) != content(i) {
+			t.Errorf("%s on disk (%v): %d bytes", name, err, len(got))
+		}
+	}
+}
+
+// checkConversationBound fails for each recorded call whose conversation was over bound.
+func checkConversationBound(t *testing.T, rec *recorder, bound int) {
+	t.Helper()
+	for i, req := range rec.requests {
+		size := 0
+		for _, m := range req.Messages {
+			size += len(m.Content)
+			for _, c := range m.ToolCalls {
+				size += len(c.Name) + len(c.Arguments)
+			}
+		}
+		if size > bound {
+			t.Errorf("call %d sent %d bytes of conversation, over the bound of %d", i+1, size, bound)
+		}
+	}
+}
+
+// TestElideArgumentsKeepsWhatItCannotRead: arguments that are not a JSON object, and
+// long values that are not strings, are sent as the model wrote them.
+func TestElideArgumentsKeepsWhatItCannotRead(t *testing.T) {
+	long := strings.Repeat("x", 2<<10)
+	for _, args := range []string{
+		`{"path": "a.go", "content": "` + long, // cut off mid-string
+		`["` + long + `"]`,
+		`{"lines": ["` + long + `"]}`,
+		`{"path": "a.go", "content": "short"}`,
+	} {
+		if got := elideArguments(args); got != args {
+			t.Errorf("elideArguments(%.40q...) = %.80q", args, got)
+		}
+	}
+	if got := elideArguments(`{"path": "a.go", "content": "` + long + `"}`); got != `{"content":"[2048 bytes, left out to bound the conversation]","path":"a.go"}` {
+		t.Errorf("a long content: %s", got)
 	}
 }
