@@ -163,6 +163,9 @@ func report(w io.Writer, root string, out Outcome) {
 	if out.Tokens.Cached > 0 {
 		cached = fmt.Sprintf(", %d of it from the prompt cache", out.Tokens.Cached)
 	}
+	if out.Tokens.CacheWrite > 0 {
+		cached += fmt.Sprintf(", %d written to it", out.Tokens.CacheWrite)
+	}
 	fmt.Fprintf(w, "Tokens: %d (input %d%s, output %d)\n", out.Tokens.Total(), out.Tokens.Input, cached, out.Tokens.Output)
 	if out.CostUSD > 0 {
 		fmt.Fprintf(w, "Cost: $%.4f\n", out.CostUSD)

@@ -141,14 +141,15 @@ func call(tool string, args any) model.ScriptCall {
 	return model.ScriptCall{Tool: tool, Args: raw}
 }
 
-// writesFile is a worker's turn on an item: write one file, then finish.
-// fakeAPIOptions point the openai/ provider at srv, a fake API (a test double of the
-// remote model), with a made-up key.
+// fakeAPIOptions point the openai/ and anthropic/ providers at srv, a fake API (a test
+// double of the remote model), with made-up keys.
 func fakeAPIOptions(srv *fakeapi.Server) model.Options {
-	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
+	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL,
+		"ANTHROPIC_API_KEY": "sk-ant-test-key-for-the-double", "ANTHROPIC_BASE_URL": strings.TrimSuffix(srv.URL, "/v1")}
 	return model.Options{Getenv: func(k string) string { return env[k] }}
 }
 
+// writesFile is a worker's turn on an item: write one file, then finish.
 func writesFile(item, path, content string) model.ScriptTurn {
 	return model.ScriptTurn{Role: "worker", Item: item, Calls: []model.ScriptCall{
 		call("write_file", map[string]string{"path": path, "content": content}), call("finish", map[string]string{"summary": "wrote " + path})}}
@@ -412,30 +413,46 @@ func TestASpentBudgetDoesNotSealWithoutTheModelReview(t *testing.T) {
 }
 
 // TestPromptCacheReadsArePricedApart: the fake API (a test double of the remote model)
-// reports 800 of a call's 1,000 input tokens as read from its prompt cache; they cost the
-// configured cached price, and the report says how many there were.
+// reports 800 of a call's 1,000 input tokens as read from its prompt cache, and in
+// Anthropic's wire format 100 more as written to it; each kind costs its configured
+// price, and the report says how many there were.
 func TestPromptCacheReadsArePricedApart(t *testing.T) {
-	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
-		".opencode/todo.md":           "- [ ] T1: a | file:a.txt\n",
-		".opencode/orchestrator.json": `{"prices": {"openai/fake": {"input": 1000, "output": 1000, "cached": 100}}}`,
-	})
-	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
-		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "w", Name: "write_file", Args: `{"path": "a.txt", "content": "a\n"}`}, {ID: "f", Name: "finish", Args: `{"summary": "ok"}`}},
-			InputTok: 1000, OutputTok: 500, CachedTok: 800}
-	})
-	out, err := Run(context.Background(), Options{Root: root, Objective: "a file", Model: "openai/fake",
-		ModelOptions: fakeAPIOptions(srv)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.State != store.StateSealed || out.Tokens != (store.TokenUsage{Input: 1000, Output: 500, Cached: 800}) || math.Abs(out.CostUSD-0.78) > 1e-9 {
-		t.Fatalf("outcome %+v", out)
-	}
-	var printed strings.Builder
-	report(&printed, root, out)
-	if !strings.Contains(printed.String(), "Tokens: 1500 (input 1000, 800 of it from the prompt cache, output 500)\n") {
-		t.Errorf("report:\n%s", printed.String())
+	for _, c := range []struct {
+		model  string
+		server func(testing.TB, func(fakeapi.Request) fakeapi.Reply) *fakeapi.Server
+		usage  store.TokenUsage
+		cost   float64
+		report string
+	}{
+		{"openai/fake", fakeapi.OpenAI, store.TokenUsage{Input: 1000, Output: 500, Cached: 800}, 0.78,
+			"Tokens: 1500 (input 1000, 800 of it from the prompt cache, output 500)\n"},
+		{"anthropic/fake", fakeapi.Anthropic, store.TokenUsage{Input: 1000, Output: 500, Cached: 800, CacheWrite: 100}, 0.805,
+			"Tokens: 1500 (input 1000, 800 of it from the prompt cache, 100 written to it, output 500)\n"},
+	} {
+		t.Run(c.model, func(t *testing.T) {
+			root := t.TempDir()
+			writeFiles(t, root, map[string]string{
+				".opencode/todo.md":           "- [ ] T1: a | file:a.txt\n",
+				".opencode/orchestrator.json": fmt.Sprintf(`{"prices": {%q: {"input": 1000, "output": 1000, "cached": 100, "cache_write": 1250}}}`, c.model),
+			})
+			srv := c.server(t, func(r fakeapi.Request) fakeapi.Reply {
+				return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "w", Name: "write_file", Args: `{"path": "a.txt", "content": "a\n"}`}, {ID: "f", Name: "finish", Args: `{"summary": "ok"}`}},
+					InputTok: 1000, OutputTok: 500, CachedTok: 800, WrittenTok: 100}
+			})
+			out, err := Run(context.Background(), Options{Root: root, Objective: "a file", Model: c.model,
+				ModelOptions: fakeAPIOptions(srv)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.State != store.StateSealed || out.Tokens != c.usage || math.Abs(out.CostUSD-c.cost) > 1e-9 {
+				t.Fatalf("outcome %+v", out)
+			}
+			var printed strings.Builder
+			report(&printed, root, out)
+			if !strings.Contains(printed.String(), c.report) {
+				t.Errorf("report:\n%s", printed.String())
+			}
+		})
 	}
 }
 

@@ -78,9 +78,10 @@ func (p *anthropicProvider) Complete(ctx context.Context, req Request) (Response
 	out := Response{
 		Message: Message{Role: "assistant"},
 		Usage: store.TokenUsage{
-			Input:  int(msg.Usage.InputTokens + msg.Usage.CacheCreationInputTokens + msg.Usage.CacheReadInputTokens),
-			Output: int(msg.Usage.OutputTokens),
-			Cached: int(msg.Usage.CacheReadInputTokens),
+			Input:      int(msg.Usage.InputTokens + msg.Usage.CacheCreationInputTokens + msg.Usage.CacheReadInputTokens),
+			Output:     int(msg.Usage.OutputTokens),
+			Cached:     int(msg.Usage.CacheReadInputTokens),
+			CacheWrite: int(msg.Usage.CacheCreationInputTokens),
 		},
 	}
 	for _, block := range msg.Content {

@@ -113,7 +113,7 @@ func (c Config) validate() error {
 		if !validModel(m) {
 			return fmt.Errorf("prices: %q is not provider/model (openai/, anthropic/, ollama/, scripted/)", m)
 		}
-		if p.Input < 0 || p.Output < 0 || p.Cached < 0 {
+		if p.Input < 0 || p.Output < 0 || p.Cached < 0 || p.CacheWrite < 0 {
 			return fmt.Errorf("prices.%s: a price cannot be negative", m)
 		}
 	}

@@ -212,9 +212,10 @@ func (s *Store) updatePlan(edit func(*plan.Plan) ([]byte, error), write func(pat
 
 // TokenUsage counts a model's tokens.
 type TokenUsage struct {
-	Input  int `json:"input"` // every input token, from the provider's prompt cache or not
-	Output int `json:"output"`
-	Cached int `json:"cached,omitempty"` // of Input, those read from the prompt cache
+	Input      int `json:"input"` // every input token, from the provider's prompt cache or not
+	Output     int `json:"output"`
+	Cached     int `json:"cached,omitempty"`      // of Input, those read from the prompt cache
+	CacheWrite int `json:"cache_write,omitempty"` // of Input, those written to it (Anthropic charges more)
 }
 
 // Add sums usage.
@@ -222,6 +223,7 @@ func (u *TokenUsage) Add(v TokenUsage) {
 	u.Input += v.Input
 	u.Output += v.Output
 	u.Cached += v.Cached
+	u.CacheWrite += v.CacheWrite
 }
 
 // Total is input plus output.

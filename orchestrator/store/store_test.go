@@ -247,10 +247,19 @@ func TestCostCountsCachedInputAtItsPrice(t *testing.T) {
 	if got := (Price{Input: 3, Output: 15}).Cost(usage); math.Abs(got-(3+0.1*15)) > 1e-9 {
 		t.Errorf("without one: $%v", got)
 	}
+	// Input written to the prompt cache costs its own price (Anthropic: a quarter over
+	// the input price), or the input price without one.
+	writes := TokenUsage{Input: 1_000_000, Output: 100_000, Cached: 600_000, CacheWrite: 300_000}
+	if got := (Price{Input: 3, Output: 15, Cached: 0.3, CacheWrite: 3.75}).Cost(writes); math.Abs(got-(0.1*3+0.6*0.3+0.3*3.75+0.1*15)) > 1e-9 {
+		t.Errorf("with cache writes: $%v", got)
+	}
+	if got := (Price{Input: 3, Output: 15, Cached: 0.3}).Cost(writes); math.Abs(got-(0.4*3+0.6*0.3+0.1*15)) > 1e-9 {
+		t.Errorf("cache writes without their price: $%v", got)
+	}
 	var total TokenUsage
 	total.Add(usage)
-	total.Add(TokenUsage{Input: 10, Output: 1, Cached: 5})
-	if total != (TokenUsage{Input: 1_000_010, Output: 100_001, Cached: 600_005}) {
+	total.Add(TokenUsage{Input: 10, Output: 1, Cached: 5, CacheWrite: 2})
+	if total != (TokenUsage{Input: 1_000_010, Output: 100_001, Cached: 600_005, CacheWrite: 2}) {
 		t.Errorf("sum %+v", total)
 	}
 }

@@ -31,6 +31,7 @@ type Reply struct {
 	InputTok   int
 	OutputTok  int
 	CachedTok  int  // of InputTok, read from the prompt cache
+	WrittenTok int  // of InputTok, written to the prompt cache (Anthropic's wire format only)
 	StallAfter bool // send the first event, then nothing until the client hangs up
 }
 
@@ -81,7 +82,8 @@ func OpenAI(t testing.TB, answer func(Request) Reply) *Server {
 	return start(t, "/v1/chat/completions", answer, writeOpenAI)
 }
 
-// Anthropic starts a fake Messages server; its URL is the base URL.
+// Anthropic starts a fake Messages server. Its URL ends in "/v1" too; the Anthropic SDK's
+// base URL is without it.
 func Anthropic(t testing.TB, answer func(Request) Reply) *Server {
 	return start(t, "/v1/messages", answer, writeAnthropic)
 }
@@ -253,7 +255,8 @@ func writeAnthropic(w http.ResponseWriter, r *http.Request, req Request, reply R
 	e := &sse{w: w, r: r, stall: reply.StallAfter}
 	e.event("message_start", map[string]any{"type": "message_start", "message": map[string]any{
 		"id": "msg_fake", "type": "message", "role": "assistant", "content": []any{}, "model": model,
-		"stop_reason": nil, "stop_sequence": nil, "usage": map[string]any{"input_tokens": reply.InputTok - reply.CachedTok, "cache_read_input_tokens": reply.CachedTok, "output_tokens": 1}}})
+		"stop_reason": nil, "stop_sequence": nil, "usage": map[string]any{"input_tokens": reply.InputTok - reply.CachedTok - reply.WrittenTok,
+			"cache_read_input_tokens": reply.CachedTok, "cache_creation_input_tokens": reply.WrittenTok, "output_tokens": 1}}})
 	index := 0
 	if reply.Text != "" {
 		e.event("content_block_start", map[string]any{"type": "content_block_start", "index": index, "content_block": map[string]any{"type": "text", "text": ""}})
