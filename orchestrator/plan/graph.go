@@ -202,28 +202,22 @@ func (p *Plan) Validate(root, rel string) []analysis.Diagnostic {
 	}
 	for _, it := range p.Items {
 		for _, m := range it.Meta {
-			if m.Key != "depends" {
-				continue
-			}
-			for _, id := range it.Depends() {
-				if p.Item(id) == nil {
-					from := m.Start + len("depends:") + strings.Index(m.Value, id)
-					out = append(out, analysis.Diagnostic{File: rel, Range: at(from, from+len(id)), Severity: analysis.SeverityError,
-						Rule: analysis.RulePlanUnknownDependency, Message: fmt.Sprintf("%s depends on %s, which the plan does not have", label(it), id)})
-				}
-			}
-		}
-		if it.Status == Done {
-			for _, f := range it.Files() {
-				if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(f))); err != nil {
-					from := it.Start
-					for _, m := range it.Meta {
-						if m.Key == "file" {
-							from = m.Start + len("file:") + strings.Index(m.Value, f)
-						}
+			switch {
+			case m.Key == "depends":
+				for _, id := range entries(m.Value) {
+					if p.Item(id.text) == nil {
+						from := m.Start + len("depends:") + id.offset
+						out = append(out, analysis.Diagnostic{File: rel, Range: at(from, from+len(id.text)), Severity: analysis.SeverityError,
+							Rule: analysis.RulePlanUnknownDependency, Message: fmt.Sprintf("%s depends on %s, which the plan does not have", label(it), id.text)})
 					}
-					out = append(out, analysis.Diagnostic{File: rel, Range: at(from, from+len(f)), Severity: analysis.SeverityError,
-						Rule: analysis.RulePlanMissingFile, Message: fmt.Sprintf("%s is done but its file %s does not exist", label(it), f)})
+				}
+			case m.Key == "file" && it.Status == Done:
+				for _, f := range entries(m.Value) {
+					if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(f.text))); err != nil {
+						from := m.Start + len("file:") + f.offset
+						out = append(out, analysis.Diagnostic{File: rel, Range: at(from, from+len(f.text)), Severity: analysis.SeverityError,
+							Rule: analysis.RulePlanMissingFile, Message: fmt.Sprintf("%s is done but its file %s does not exist", label(it), f.text)})
+					}
 				}
 			}
 		}

@@ -77,13 +77,34 @@ func (it *Item) Get(key string) string {
 	return ""
 }
 
-// list splits a comma-separated metadata value.
+// list gathers a list-valued metadata key's entries: comma-separated, and the key may
+// be repeated (`file:a.go | file:b.go`).
 func (it *Item) list(key string) []string {
 	var out []string
-	for _, v := range strings.Split(it.Get(key), ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
+	for _, m := range it.Meta {
+		if m.Key == key {
+			for _, e := range entries(m.Value) {
+				out = append(out, e.text)
+			}
 		}
+	}
+	return out
+}
+
+// entry is one entry of a comma-separated metadata value, at its byte offset in it.
+type entry struct {
+	text   string
+	offset int
+}
+
+func entries(value string) []entry {
+	var out []entry
+	offset := 0
+	for part := range strings.SplitSeq(value, ",") {
+		if text := strings.TrimSpace(part); text != "" {
+			out = append(out, entry{text, offset + strings.Index(part, text)})
+		}
+		offset += len(part) + 1
 	}
 	return out
 }

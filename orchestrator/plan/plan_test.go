@@ -211,7 +211,8 @@ func TestValidate(t *testing.T) {
 		"- [ ] T4: a | depends:T5\n" +
 		"- [ ] T5: b | depends:T4\n" +
 		"- [ ] T6: parent\n" +
-		"  - [ ] T6.1: waits for its own parent | depends:T6\n"
+		"  - [ ] T6.1: waits for its own parent | depends:T6\n" +
+		"- [x] T7: repeated keys | file:exists.go | file:gone2.go | depends:T88,T8\n"
 	p := Parse([]byte(src))
 	var got []string
 	for _, d := range p.Validate(root, ".opencode/todo.md") {
@@ -223,9 +224,16 @@ func TestValidate(t *testing.T) {
 		"4:7-9 plan-duplicate-id the id T1 is used twice (1 related)",
 		"5:7-9 plan-cycle dependency cycle: T4 -> T5 -> T4 (1 related)",
 		"7:7-9 plan-cycle dependency cycle: T6 -> T6.1 -> T6 (1 related)",
+		"9:49-57 plan-missing-file T7 is done but its file gone2.go does not exist (0 related)",
+		"9:68-71 plan-unknown-dependency T7 depends on T88, which the plan does not have (0 related)",
+		"9:72-74 plan-unknown-dependency T7 depends on T8, which the plan does not have (0 related)",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// A repeated list key adds to the list.
+	if files := p.Item("T7").Files(); strings.Join(files, " ") != "exists.go gone2.go" {
+		t.Errorf("T7's files: %q", files)
 	}
 	// Nothing in a cycle, waiting on an unknown id or sharing its id is ready: an update
 	// of T1 could mean either item.
