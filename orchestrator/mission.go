@@ -107,13 +107,14 @@ type mission struct {
 	providers  map[string]model.Provider
 	slots      map[slotKey]chan struct{}
 
-	workLog     *workLog
-	written     map[string]bool   // files the mission wrote, cumulative: the review's scope
-	failures    []string          // evidence for a re-plan
-	lastFailure map[string]string // item -> why its latest run failed, until it is done
-	reported    []store.Issue     // report_issue calls since the last review
-	refused     error             // a model API's refusal of the key, access or model: no more calls
-	writing     map[string]string // file -> the running item whose worker may write it
+	workLog      *workLog
+	written      map[string]bool   // files the mission wrote, cumulative: the review's scope
+	failures     []string          // evidence for a re-plan
+	lastFailure  map[string]string // item -> why its latest run failed, until it is done
+	reported     []store.Issue     // report_issue calls since the last review
+	refused      error             // a model API's refusal of the key, access or model: no more calls
+	writing      map[string]string // file -> the running item whose worker may write it
+	commandGuard *commandGuard
 }
 
 // Run runs a mission to its end: sealed, stopped, or interrupted.
@@ -179,9 +180,10 @@ func open(opts Options, begin func(*mission) error) (*mission, error) {
 			return nil, ConfigError{err}
 		}
 	}
-	m := &mission{opts: opts, store: st, cfg: cfg, agents: agents, sandbox: sandbox,
+	guard := newCommandGuard()
+	m := &mission{opts: opts, store: st, cfg: cfg, agents: agents, sandbox: sandbox.WithWriteGuard(guard.write),
 		ix: analysis.NewIndex(opts.Root), providers: map[string]model.Provider{}, slots: map[slotKey]chan struct{}{},
-		written: map[string]bool{}, lastFailure: map[string]string{}, writing: map[string]string{}}
+		written: map[string]bool{}, lastFailure: map[string]string{}, writing: map[string]string{}, commandGuard: guard}
 	m.commands = commandsOf(cfg, opts.Root)
 	m.approve = newApprovals(cfg, []string{m.commands.Build, m.commands.Test}, opts.Approver)
 	if err := begin(m); err != nil {
@@ -710,7 +712,12 @@ func (m *mission) runCommand(item string) func(ctx context.Context, command stri
 		if decision == Deny {
 			return "", 0, fmt.Errorf("the command %q was not approved; it is not on the allow list (.opencode/orchestrator.json approve.allow). Do without it", command)
 		}
+		before := m.commandStarts(item)
 		res, err := analysis.Run(ctx, m.opts.Root, command, m.commands.Env, timeout)
+		putBack := m.commandEnds(item, before)
+		if len(putBack) > 0 {
+			m.emit(Event{Kind: EventCommand, Item: item, Message: fmt.Sprintf("put back what %q changed in files other workers are writing: %s", command, strings.Join(putBack, ", ")), Failed: true})
+		}
 		if err != nil {
 			return "", 0, err
 		}
@@ -720,6 +727,9 @@ func (m *mission) runCommand(item string) func(ctx context.Context, command stri
 		}
 		if res.ExitCode != 0 {
 			out += m.othersWork(item, out)
+		}
+		if len(putBack) > 0 {
+			out += fmt.Sprintf("\n(note: the command also changed files other workers are writing now, and they were put back: %s. Run only commands that leave other workers' files alone.)", strings.Join(putBack, ", "))
 		}
 		return out, res.ExitCode, nil
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -745,6 +746,73 @@ func TestAWorkerHearsWhichBuildErrorsAreAnotherWorkersWork(t *testing.T) {
 	text, _ := heard.Load().(string)
 	if !strings.Contains(text, "notYet") || !strings.Contains(text, "(note: other workers are writing these files now: b.go (T2).") {
 		t.Errorf("T1's worker heard: %s", text)
+	}
+}
+
+// TestACommandCannotChangeAnotherWorkersFiles: T1's worker runs an allow-listed script
+// while T2's worker is in the middle of its item. The script rewrites T1's own file, T2's
+// b.txt, creates T2's e.txt before T2 has, and writes a file nobody owns. T2's files are
+// put back (e.txt removed) and T1's worker is told; its own file and the unowned one keep
+// the command's changes. The fake API (a test double of the remote model) orders the two
+// sessions through channels.
+func TestACommandCannotChangeAnotherWorkersFiles(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"fix.sh":                      "for f in a.txt b.txt e.txt free.txt; do echo 'the script was here' > $f; done\n",
+		".opencode/todo.md":           "- [ ] T1: CREATE a.txt | file:a.txt\n- [ ] T2: CREATE b.txt and e.txt | file:b.txt | file:e.txt\n",
+		".opencode/orchestrator.json": `{"approve": {"allow": ["sh fix.sh"]}}`,
+	})
+	write := func(path, content string) fakeapi.Call {
+		args, _ := json.Marshal(map[string]string{"path": path, "content": content})
+		return fakeapi.Call{ID: "w" + path, Name: "write_file", Args: string(args)}
+	}
+	finish := fakeapi.Call{ID: "f", Name: "finish", Args: `{"summary": "done"}`}
+	bWritten, commandRan := make(chan struct{}), make(chan struct{})
+	var heard atomic.Value
+	wait := func(ch chan struct{}) {
+		select {
+		case <-ch:
+		case <-time.After(time.Minute): // a failsafe: the other session never came
+		}
+	}
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		text := r.Text()
+		switch {
+		case strings.Contains(text, "Files you may write: b.txt") && !strings.Contains(text, `"wb.txt"`):
+			return fakeapi.Reply{Calls: []fakeapi.Call{write("b.txt", "T2's b\n")}}
+		case strings.Contains(text, "Files you may write: b.txt"):
+			close(bWritten)
+			wait(commandRan)
+			return fakeapi.Reply{Calls: []fakeapi.Call{write("e.txt", "T2's e\n"), finish}}
+		case !strings.Contains(text, `"run"`):
+			wait(bWritten)
+			return fakeapi.Reply{Calls: []fakeapi.Call{write("a.txt", "T1's a\n"), {ID: "run", Name: "run_command", Args: `{"command": "sh fix.sh"}`}}}
+		default:
+			heard.Store(text)
+			close(commandRan)
+			return fakeapi.Reply{Calls: []fakeapi.Call{finish}}
+		}
+	})
+	var ev events
+	out, err := Run(context.Background(), Options{Root: root, Objective: "files", Model: "openai/fake",
+		ModelOptions: fakeAPIOptions(srv), OnEvent: ev.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateSealed {
+		t.Fatalf("outcome %+v", out)
+	}
+	text, _ := heard.Load().(string)
+	if !strings.Contains(text, "(note: the command also changed files other workers are writing now, and they were put back: b.txt (T2), e.txt (T2).") {
+		t.Errorf("T1's worker heard: %s", text)
+	}
+	for file, want := range map[string]string{"a.txt": "the script was here\n", "b.txt": "T2's b\n", "e.txt": "T2's e\n", "free.txt": "the script was here\n"} {
+		if got, err := os.ReadFile(filepath.Join(root, file)); err != nil || string(got) != want {
+			t.Errorf("%s: %q (%v), want %q", file, got, err, want)
+		}
+	}
+	if !slices.ContainsFunc(ev.find(EventCommand, "T1"), func(e Event) bool { return strings.Contains(e.Message, "put back") && e.Failed }) {
+		t.Errorf("no event says what was put back: %+v", ev.find(EventCommand, ""))
 	}
 }
 

@@ -19,7 +19,12 @@ type Sandbox struct {
 	root     string   // absolute, symlinks resolved
 	writable []string // relative paths a writer may write; nil: none
 	anyFile  bool     // may write any file outside the protected directories
+	guard    WriteGuard
 }
+
+// WriteGuard runs a tool's write of the file rel; it must call write. The mission uses it
+// to tell its workers' own writes from a command's (see orchestrator/commandwrites.go).
+type WriteGuard func(rel string, write func() error) error
 
 // protectedDirs are never written by tools.
 var protectedDirs = []string{".git", ".opencode"}
@@ -51,6 +56,14 @@ func (s *Sandbox) WithWritable(files []string) *Sandbox {
 func (s *Sandbox) WithWriteAnywhere() *Sandbox {
 	c := *s
 	c.anyFile = true
+	return &c
+}
+
+// WithWriteGuard returns a sandbox whose writes, and those of the sandboxes made from
+// it, go through guard.
+func (s *Sandbox) WithWriteGuard(guard WriteGuard) *Sandbox {
+	c := *s
+	c.guard = guard
 	return &c
 }
 
@@ -126,9 +139,23 @@ func (s *Sandbox) ReadFile(rel string) ([]byte, error) {
 	return data, err
 }
 
-// WriteFile: see ReadFile.
+// WriteFile: see ReadFile. It goes through the sandbox's write guard, if any.
 func (s *Sandbox) WriteFile(rel string, data []byte) error {
+	write := func() error { return s.Replace(rel, data) }
+	if s.guard != nil {
+		return s.guard(rel, write)
+	}
+	return write()
+}
+
+// Replace is WriteFile without the write guard: for the guard's owner.
+func (s *Sandbox) Replace(rel string, data []byte) error {
 	return s.InRoot(func(root *os.Root) error { return store.ReplaceIn(root, rel, data) })
+}
+
+// Remove removes the file at rel, without the write guard: for the guard's owner.
+func (s *Sandbox) Remove(rel string) error {
+	return s.InRoot(func(root *os.Root) error { return root.Remove(filepath.FromSlash(rel)) })
 }
 
 // InRoot runs do with the workspace opened as an os.Root, for tools that read many
