@@ -158,6 +158,9 @@ func report(w io.Writer, root string, out Outcome) {
 			fmt.Fprintf(w, "%s: %s failed\n", c.name, c.status.Command)
 		}
 	}
+	if out.ModelReview != "" {
+		fmt.Fprintf(w, "Model review: %s\n", out.ModelReview)
+	}
 	fmt.Fprintf(w, "Iterations: %d\n", out.Iterations)
 	cached := ""
 	if out.Tokens.Cached > 0 {

@@ -38,18 +38,19 @@ type Options struct {
 
 // Outcome is how a mission ended.
 type Outcome struct {
-	State      string // store.StateSealed or store.StateStopped
-	Reason     string
-	Iterations int
-	Done       int
-	Total      int
-	Issues     []store.Issue
-	Build      CommandStatus
-	Test       CommandStatus
-	Tokens     store.TokenUsage
-	CostUSD    float64           // at the models' prices
-	Unchecked  map[string]string // files the mission wrote that the checks could not read, and why
-	Failures   []string          // "T3: why": unfinished items whose latest run failed, in plan order
+	State       string // store.StateSealed or store.StateStopped
+	Reason      string
+	Iterations  int
+	Done        int
+	Total       int
+	Issues      []store.Issue
+	Build       CommandStatus
+	Test        CommandStatus
+	Tokens      store.TokenUsage
+	CostUSD     float64           // at the models' prices
+	Unchecked   map[string]string // files the mission wrote that the checks could not read, and why
+	Failures    []string          // "T3: why": unfinished items whose latest run failed, in plan order
+	ModelReview string            // the reviewer model's verdict at the last review ("" when none was due)
 }
 
 // CommandStatus is the last run of the build or test command.
@@ -635,7 +636,7 @@ func (m *mission) finish(state, reason string, r reviewResult) (Outcome, error) 
 
 func (m *mission) outcome(r reviewResult) Outcome {
 	out := Outcome{State: m.state.State, Reason: m.state.StopReason, Iterations: m.state.Iteration,
-		Build: r.build, Test: r.test, Unchecked: r.unchecked}
+		Build: r.build, Test: r.test, Unchecked: r.unchecked, ModelReview: r.modelReview}
 	out.Tokens, out.CostUSD = m.tokens()
 	if p, err := m.store.Plan(); err == nil {
 		c := p.Count()

@@ -492,6 +492,9 @@ func TestModelReviewerJudgesWhatTheChecksCannot(t *testing.T) {
 	if len(reviews) != 2 || !reviews[0].Failed || reviews[1].Failed {
 		t.Fatalf("model reviews %+v", reviews)
 	}
+	if want := script + ": 0 issues; the work does what the objective asks"; out.ModelReview != want {
+		t.Errorf("the outcome's model review %q, want %q", out.ModelReview, want)
+	}
 	todo, _ := os.ReadFile(filepath.Join(root, ".opencode/todo.md"))
 	if !strings.Contains(string(todo), "- [x] T2: FIX SYNC-1 [model-review]: Hello ignores the name | file:greet.go") {
 		t.Errorf("todo.md has no done FIX item for the reviewer's issue:\n%s", todo)
@@ -499,6 +502,36 @@ func TestModelReviewerJudgesWhatTheChecksCannot(t *testing.T) {
 	greet, _ := os.ReadFile(filepath.Join(root, "greet.go"))
 	if !strings.Contains(string(greet), `"hello, " + name`) {
 		t.Errorf("greet.go was not fixed:\n%s", greet)
+	}
+}
+
+// TestAReviewerThatFailsIsNamedInTheReport: the configured reviewer model's API answers
+// its every call with an error (the fake API, a test double of the remote model). The
+// work passes every deterministic check, so the mission seals on that evidence, and the
+// report says the reviewer's judgement is missing rather than let it pass as given.
+func TestAReviewerThatFailsIsNamedInTheReport(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		".opencode/todo.md":           "- [ ] T1: a | file:a.txt\n",
+		".opencode/orchestrator.json": `{"models": {"reviewer": "openai/reviewer"}}`,
+	})
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		if r.Model == "reviewer" {
+			return fakeapi.Reply{Status: http.StatusBadRequest, Body: `{"error": {"message": "context length exceeded", "type": "invalid_request_error"}}`}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "w", Name: "write_file", Args: `{"path": "a.txt", "content": "a\n"}`}, {ID: "f", Name: "finish", Args: `{"summary": "done"}`}}}
+	})
+	out, err := Run(context.Background(), Options{Root: root, Objective: "a file", Model: "openai/fake", ModelOptions: fakeAPIOptions(srv)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateSealed {
+		t.Fatalf("outcome %+v", out)
+	}
+	var printed strings.Builder
+	report(&printed, root, out)
+	if !regexp.MustCompile(`\nModel review: openai/reviewer failed, its judgement left out: .*400 Bad Request.*context length exceeded\n`).MatchString(printed.String()) {
+		t.Errorf("report:\n%s", printed.String())
 	}
 }
 
