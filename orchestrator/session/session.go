@@ -56,7 +56,8 @@ var (
 )
 
 // repeatLimit: the third identical call in a row is answered with a step-back message
-// instead of being run; a fourth ends the session.
+// instead of being run; a fourth ends the session. Likewise the third time one call fails
+// the same way, other calls between or not, and the fourth.
 const repeatLimit = 3
 
 // Session is one role's conversation.
@@ -96,6 +97,7 @@ func (s *Session) Send(ctx context.Context, text string) (Result, error) {
 	s.messages = append(s.messages, model.Message{Role: "user", Content: text})
 	var lastCall string
 	repeats, silent := 0, 0
+	failed := map[string]int{} // a call and its error -> how often it failed so, in a row or not
 	for turn := 1; ; turn++ {
 		if turn > s.cfg.MaxTurns {
 			return s.result("", turn-1), ErrMaxTurns
@@ -154,6 +156,16 @@ func (s *Session) Send(ctx context.Context, text string) (Result, error) {
 				out, callErr, finished = "finished", err, err == nil
 			default:
 				out, callErr = s.run(ctx, call)
+				if callErr != nil {
+					// The same failure with other calls between (an edit whose text is not
+					// there, a read, the same edit again) is a loop too.
+					fail := key + "\x00" + callErr.Error()
+					if failed[fail]++; failed[fail] > repeatLimit {
+						return s.result("", turn), ErrStuck
+					} else if failed[fail] == repeatLimit {
+						callErr = fmt.Errorf("this exact %s call has now failed this way %d times; as it is, it will not succeed. Step back: re-read the task and the files, and try a different approach. The error: %w", call.Name, repeatLimit, callErr)
+					}
+				}
 			}
 			if ctx.Err() != nil {
 				return s.result("", turn), ctx.Err()

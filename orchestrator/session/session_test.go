@@ -228,6 +228,26 @@ func TestCircuitBreakerAndLimits(t *testing.T) {
 		t.Errorf("the third identical call was answered with %q", got)
 	}
 
+	// The same failing edit with a read between each: the third failure says to step
+	// back, the fourth ends the session rather than the turn limit.
+	edit, read := call(ToolEditFile, map[string]string{"path": "pkg/a.go", "old": "func Missing()", "new": "func Found()"}), call(ToolReadFile, map[string]string{"path": "pkg/a.go"})
+	turns = nil
+	for range 4 {
+		turns = append(turns, model.ScriptTurn{Role: "worker", Calls: []model.ScriptCall{edit}}, model.ScriptTurn{Role: "worker", Calls: []model.ScriptCall{read}})
+	}
+	s, rec = workerSession(t, root, turns...)
+	s.cfg.MaxToolOutput = 1 << 10
+	if res, err := s.Send(context.Background(), "go"); !errors.Is(err, ErrStuck) || res.Turns != 7 {
+		t.Fatalf("an edit failing four times between reads: %v after %d turns", err, res.Turns)
+	}
+	if got := lastToolResults(rec.requests[5]); len(got) != 1 || !strings.Contains(got[0], "this exact edit_file call has now failed this way 3 times") || !strings.Contains(got[0], "old text not found") {
+		t.Errorf("the third failure was answered with %q", got)
+	}
+	turns = turns[:0]
+	for range 4 {
+		turns = append(turns, model.ScriptTurn{Role: "worker", Calls: []model.ScriptCall{same}})
+	}
+
 	s, _ = workerSession(t, root,
 		model.ScriptTurn{Role: "worker", Content: "I think I am done."},
 		model.ScriptTurn{Role: "worker", Content: "Really."},
