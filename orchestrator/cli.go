@@ -158,8 +158,8 @@ func report(w io.Writer, root string, out Outcome) {
 			fmt.Fprintf(w, "%s: %s failed\n", c.name, c.status.Command)
 		}
 	}
-	if out.ModelReview != "" {
-		fmt.Fprintf(w, "Model review: %s\n", out.ModelReview)
+	if out.ModelReview.Verdict != "" {
+		fmt.Fprintf(w, "Model review: %s\n", out.ModelReview.Verdict)
 	}
 	fmt.Fprintf(w, "Iterations: %d\n", out.Iterations)
 	cached := ""

@@ -50,7 +50,13 @@ type Outcome struct {
 	CostUSD     float64           // at the models' prices
 	Unchecked   map[string]string // files the mission wrote that the checks could not read, and why
 	Failures    []string          // "T3: why": unfinished items whose latest run failed, in plan order
-	ModelReview string            // the reviewer model's verdict at the last review ("" when none was due)
+	ModelReview ModelReview       // the last review's model review, when one was due
+}
+
+// ModelReview is what became of the reviewer model's review (models.reviewer).
+type ModelReview struct {
+	Verdict string // its issues and summary, its failure, or why it was not asked
+	Missing bool   // its judgement of the final work is missing: it failed or was not asked
 }
 
 // CommandStatus is the last run of the build or test command.

@@ -492,8 +492,8 @@ func TestModelReviewerJudgesWhatTheChecksCannot(t *testing.T) {
 	if len(reviews) != 2 || !reviews[0].Failed || reviews[1].Failed {
 		t.Fatalf("model reviews %+v", reviews)
 	}
-	if want := script + ": 0 issues; the work does what the objective asks"; out.ModelReview != want {
-		t.Errorf("the outcome's model review %q, want %q", out.ModelReview, want)
+	if want := (ModelReview{Verdict: script + ": 0 issues; the work does what the objective asks"}); out.ModelReview != want {
+		t.Errorf("the outcome's model review %+v, want %+v", out.ModelReview, want)
 	}
 	todo, _ := os.ReadFile(filepath.Join(root, ".opencode/todo.md"))
 	if !strings.Contains(string(todo), "- [x] T2: FIX SYNC-1 [model-review]: Hello ignores the name | file:greet.go") {
@@ -525,7 +525,7 @@ func TestAReviewerThatFailsIsNamedInTheReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.State != store.StateSealed {
+	if out.State != store.StateSealed || !out.ModelReview.Missing {
 		t.Fatalf("outcome %+v", out)
 	}
 	var printed strings.Builder

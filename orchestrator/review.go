@@ -18,9 +18,9 @@ type reviewResult struct {
 	sealed      bool
 	build, test CommandStatus
 	openIssues  int
-	doneWork    int               // finished items that are not FIX items: progress is measured on them
-	unjudged    bool              // a spent budget cut short the model review sealing waits for
-	modelReview string            // the reviewer model's verdict, when it was due
+	doneWork    int  // finished items that are not FIX items: progress is measured on them
+	unjudged    bool // a spent budget cut short the model review sealing waits for
+	modelReview ModelReview
 	unchecked   map[string]string // files the mission wrote that the checks could not read, and why
 }
 
@@ -95,8 +95,8 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 	}
 	found = append(found, reported...)
 	if len(found) == 0 && p.Complete() && r.build.Passed && r.test.Passed {
-		judged, verdict, err := m.modelReview(ctx, p, written, r)
-		r.modelReview = verdict
+		judged, review, err := m.modelReview(ctx, p, written, r)
+		r.modelReview = review
 		if r.unjudged = errors.As(err, &halt{}); err != nil && !r.unjudged {
 			return r, err
 		}
@@ -151,24 +151,24 @@ var reviewerTools = []string{session.ToolReadFile, session.ToolListFiles, sessio
 // modelReview asks the reviewer model, when the configuration names one
 // (models.reviewer), whether work that passed every deterministic check does what the
 // objective asks. What it reports becomes sync issues and FIX items like any finding.
-// The verdict, for the report, says what became of the review ("" without a reviewer).
-func (m *mission) modelReview(ctx context.Context, p *plan.Plan, written []string, r reviewResult) (_ []store.Issue, verdict string, _ error) {
+// The ModelReview returned says what became of it, for the report.
+func (m *mission) modelReview(ctx context.Context, p *plan.Plan, written []string, r reviewResult) ([]store.Issue, ModelReview, error) {
 	spec := m.cfg.Models["reviewer"]
 	m.eventMu.Lock()
 	reviews := m.state.ModelReviews
 	m.eventMu.Unlock()
 	switch {
 	case spec == "":
-		return nil, "", nil
+		return nil, ModelReview{}, nil
 	case reviews >= maxModelReviews:
-		return nil, fmt.Sprintf("%s not asked again after %d reviews", spec, reviews), nil
+		return nil, ModelReview{Verdict: fmt.Sprintf("%s not asked again after %d reviews", spec, reviews), Missing: true}, nil
 	}
 	provider, err := m.provider(spec)
 	if err != nil {
-		return nil, "", err
+		return nil, ModelReview{}, err
 	}
 	if !m.acquire("reviewer", spec) {
-		return nil, "", fmt.Errorf("no reviewer slot for %s", spec) // nothing else runs during a review
+		return nil, ModelReview{}, fmt.Errorf("no reviewer slot for %s", spec) // nothing else runs during a review
 	}
 	defer m.release("reviewer", spec)
 	var judged []store.Issue // a session runs its tool calls one at a time
@@ -180,14 +180,14 @@ func (m *mission) modelReview(ctx context.Context, p *plan.Plan, written []strin
 		Sandbox: m.sandbox, Hooks: session.Hooks{ReportIssue: report}}, spec, "")
 	res, err := s.Send(ctx, reviewerTask(m.state.Objective, p, written, r.build, r.test))
 	if ctx.Err() != nil {
-		return nil, "", ctx.Err()
+		return nil, ModelReview{}, ctx.Err()
 	}
 	if errors.As(err, &halt{}) {
 		// Not counted as a review: the mission stops, and a resume with a larger budget
 		// asks again. What it reported so far stands.
-		verdict = fmt.Sprintf("%s did not finish: %v", spec, err)
-		m.emit(Event{Kind: EventModelReview, Role: "reviewer", Message: verdict, Failed: true})
-		return judged, verdict, err
+		review := ModelReview{Verdict: fmt.Sprintf("%s did not finish: %v", spec, err), Missing: true}
+		m.emit(Event{Kind: EventModelReview, Role: "reviewer", Message: review.Verdict, Failed: true})
+		return judged, review, err
 	}
 	m.eventMu.Lock()
 	m.state.ModelReviews++
@@ -195,13 +195,13 @@ func (m *mission) modelReview(ctx context.Context, p *plan.Plan, written []strin
 	if err != nil {
 		// A reviewer that fails judges nothing: the deterministic evidence stands, and the
 		// report says the judgement is missing.
-		verdict = fmt.Sprintf("%s failed, its judgement left out: %v", spec, err)
-		m.emit(Event{Kind: EventModelReview, Role: "reviewer", Message: verdict, Failed: true})
-		return nil, verdict, nil
+		review := ModelReview{Verdict: fmt.Sprintf("%s failed, its judgement left out: %v", spec, err), Missing: true}
+		m.emit(Event{Kind: EventModelReview, Role: "reviewer", Message: review.Verdict, Failed: true})
+		return nil, review, nil
 	}
-	verdict = fmt.Sprintf("%s: %d issues; %s", spec, len(judged), res.Summary)
-	m.emit(Event{Kind: EventModelReview, Role: "reviewer", Message: verdict, Failed: len(judged) > 0})
-	return judged, verdict, nil
+	review := ModelReview{Verdict: fmt.Sprintf("%s: %d issues; %s", spec, len(judged), res.Summary)}
+	m.emit(Event{Kind: EventModelReview, Role: "reviewer", Message: review.Verdict, Failed: len(judged) > 0})
+	return judged, review, nil
 }
 
 func passed(c CommandStatus) string {

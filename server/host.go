@@ -308,7 +308,11 @@ func outcomeMessage(out orchestrator.Outcome, err error) (string, protocol.Messa
 	case err != nil:
 		return "Mission failed: " + err.Error(), protocol.MessageTypeError
 	case out.State == store.StateSealed:
-		return fmt.Sprintf("Mission sealed: %d/%d done, no open sync issue, build and tests pass (%d iterations, %d tokens).%s", out.Done, out.Total, out.Iterations, out.Tokens.Total(), notChecked(out)), protocol.MessageTypeInfo
+		message := fmt.Sprintf("Mission sealed: %d/%d done, no open sync issue, build and tests pass (%d iterations, %d tokens).%s", out.Done, out.Total, out.Iterations, out.Tokens.Total(), notChecked(out))
+		if out.ModelReview.Missing {
+			return message + " Without the reviewer model's judgement: " + out.ModelReview.Verdict + ".", protocol.MessageTypeWarning
+		}
+		return message, protocol.MessageTypeInfo
 	}
 	msg := fmt.Sprintf("Mission stopped: %s (%d/%d done, %s).", out.Reason, out.Done, out.Total, plural(len(out.Issues), "open sync issue"))
 	if len(out.Failures) > 0 {

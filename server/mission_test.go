@@ -196,6 +196,22 @@ func TestTheMissionMessageNamesFilesTheChecksCouldNotRead(t *testing.T) {
 	}
 }
 
+// TestASealWithoutTheReviewersJudgementIsAWarning: a mission that sealed while the
+// configured reviewer model failed says so, as a warning, instead of a plain seal.
+func TestASealWithoutTheReviewersJudgementIsAWarning(t *testing.T) {
+	out := orchestrator.Outcome{State: store.StateSealed, Done: 1, Total: 1, Iterations: 1,
+		ModelReview: orchestrator.ModelReview{Verdict: "openai/reviewer: 0 issues; fine"}}
+	clean, kind := outcomeMessage(out, nil)
+	if kind != protocol.MessageTypeInfo || strings.Contains(clean, "reviewer") {
+		t.Errorf("a judged seal: %q (%v)", clean, kind)
+	}
+	out.ModelReview = orchestrator.ModelReview{Verdict: "openai/reviewer failed, its judgement left out: 400 Bad Request", Missing: true}
+	msg, kind := outcomeMessage(out, nil)
+	if want := clean + " Without the reviewer model's judgement: openai/reviewer failed, its judgement left out: 400 Bad Request."; msg != want || kind != protocol.MessageTypeWarning {
+		t.Errorf("message %q (%v), want %q", msg, kind, want)
+	}
+}
+
 // TestAStoppedMissionsMessageSaysWhatFailed: a mission that stopped on items that keep
 // failing, with no sync issue, names them and points at the work log, not at an empty
 // sync-issues.md.
