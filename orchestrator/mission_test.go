@@ -150,6 +150,24 @@ func fakeAPIOptions(srv *fakeapi.Server) model.Options {
 	return model.Options{Getenv: func(k string) string { return env[k] }}
 }
 
+// fakeWrite is a write_file call as the fake API sends it; its id is "w" and the path.
+func fakeWrite(path, content string) fakeapi.Call {
+	args, _ := json.Marshal(map[string]string{"path": path, "content": content})
+	return fakeapi.Call{ID: "w" + path, Name: "write_file", Args: string(args)}
+}
+
+var fakeFinish = fakeapi.Call{ID: "f", Name: "finish", Args: `{"summary": "done"}`}
+
+// awaitSession waits, in the fake API, for a signal of another session that tests order
+// through channels; after a minute, a failsafe for a session that never came, it goes on
+// and the test fails on what it then sees.
+func awaitSession(signal chan struct{}) {
+	select {
+	case <-signal:
+	case <-time.After(time.Minute):
+	}
+}
+
 // writesFile is a worker's turn on an item: write one file, then finish.
 func writesFile(item, path, content string) model.ScriptTurn {
 	return model.ScriptTurn{Role: "worker", Item: item, Calls: []model.ScriptCall{
@@ -624,11 +642,6 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 		".opencode/todo.md": "- [ ] T1: CREATE a.go | file:a.go\n- [ ] T2: CREATE b.txt | file:b.txt\n- [ ] T3: CREATE c.txt | file:c.txt\n- [ ] T4: CHECK d.txt | file:d.txt\n" +
 			"- [ ] T5: EDIT e.go | file:e.go\n- [ ] T6: CREATE the Shape base | file:f.py\n"})
 	file := regexp.MustCompile(`Files you may write: (\w+\.\w+)`)
-	write := func(path, content string) fakeapi.Call {
-		args, _ := json.Marshal(map[string]string{"path": path, "content": content})
-		return fakeapi.Call{ID: "w", Name: "write_file", Args: string(args)}
-	}
-	finish := fakeapi.Call{ID: "f", Name: "finish", Args: `{"summary": "done"}`}
 	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
 		text := r.Text()
 		m := file.FindStringSubmatch(text)
@@ -639,19 +652,19 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 			strings.Contains(text, "placeholders where work belongs")
 		switch {
 		case m[1] == "a.go" && !told:
-			return fakeapi.Reply{Calls: []fakeapi.Call{write("a.go", "package a\n\nfunc A( {\n"), finish}}
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("a.go", "package a\n\nfunc A( {\n"), fakeFinish}}
 		case m[1] == "a.go":
-			return fakeapi.Reply{Calls: []fakeapi.Call{write("a.go", "package a\n\nfunc A() {}\n"), finish}}
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("a.go", "package a\n\nfunc A() {}\n"), fakeFinish}}
 		case m[1] == "b.txt" && told:
-			return fakeapi.Reply{Calls: []fakeapi.Call{write("b.txt", "b\n"), finish}}
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("b.txt", "b\n"), fakeFinish}}
 		case m[1] == "e.go" && !told: // a whole-file write that elides what it did not change
-			return fakeapi.Reply{Calls: []fakeapi.Call{write("e.go", "package e\n\nfunc E() int { return 10 }\n\n// ... existing code ...\n"), finish}}
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("e.go", "package e\n\nfunc E() int { return 10 }\n\n// ... existing code ...\n"), fakeFinish}}
 		case m[1] == "e.go":
-			return fakeapi.Reply{Calls: []fakeapi.Call{write("e.go", strings.Replace(e, "return 1 ", "return 10 ", 1)), finish}}
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("e.go", strings.Replace(e, "return 1 ", "return 10 ", 1)), fakeFinish}}
 		case m[1] == "f.py" && !told: // an abstract method: meant to stay
-			return fakeapi.Reply{Calls: []fakeapi.Call{write("f.py", "class Shape:\n    def area(self):\n        raise NotImplementedError\n"), finish}}
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("f.py", "class Shape:\n    def area(self):\n        raise NotImplementedError\n"), fakeFinish}}
 		}
-		return fakeapi.Reply{Calls: []fakeapi.Call{finish}}
+		return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
 	})
 	var ev events
 	out, err := Run(context.Background(), Options{Root: root, Objective: "three files", Model: "openai/fake", MaxIterations: 1,
@@ -735,37 +748,24 @@ func TestAWorkerHearsWhichBuildErrorsAreAnotherWorkersWork(t *testing.T) {
 		"go.mod":            "module example.com/m\n\ngo 1.22\n",
 		".opencode/todo.md": "- [ ] T1: CREATE a.go | file:a.go\n- [ ] T2: CREATE b.go | file:b.go\n",
 	})
-	write := func(path, content string) fakeapi.Call {
-		args, _ := json.Marshal(map[string]string{"path": path, "content": content})
-		return fakeapi.Call{ID: "w", Name: "write_file", Args: string(args)}
-	}
-	finish := fakeapi.Call{ID: "f", Name: "finish", Args: `{"summary": "done"}`}
 	bWritten, buildSeen := make(chan struct{}), make(chan struct{})
 	var heard atomic.Value
-	wait := func(ch chan struct{}) bool {
-		select {
-		case <-ch:
-			return true
-		case <-time.After(time.Minute): // a failsafe: the other session never came
-			return false
-		}
-	}
 	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
 		text := r.Text()
 		switch {
-		case strings.Contains(text, "Files you may write: b.go") && !strings.Contains(text, `"w"`):
-			return fakeapi.Reply{Calls: []fakeapi.Call{write("b.go", "package m\n\nfunc B() int { return notYet }\n")}}
+		case strings.Contains(text, "Files you may write: b.go") && !strings.Contains(text, `"wb.go"`):
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("b.go", "package m\n\nfunc B() int { return notYet }\n")}}
 		case strings.Contains(text, "Files you may write: b.go"):
 			close(bWritten)
-			wait(buildSeen)
-			return fakeapi.Reply{Calls: []fakeapi.Call{write("b.go", "package m\n\nfunc B() int { return 2 }\n"), finish}}
+			awaitSession(buildSeen)
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("b.go", "package m\n\nfunc B() int { return 2 }\n"), fakeFinish}}
 		case !strings.Contains(text, `"b"`):
-			wait(bWritten)
+			awaitSession(bWritten)
 			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "b", Name: "run_command", Args: `{"command": "go build ./..."}`}}}
 		default:
 			heard.Store(text)
 			close(buildSeen)
-			return fakeapi.Reply{Calls: []fakeapi.Call{write("a.go", "package m\n\nfunc A() int { return 1 }\n"), finish}}
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("a.go", "package m\n\nfunc A() int { return 1 }\n"), fakeFinish}}
 		}
 	})
 	out, err := Run(context.Background(), Options{Root: root, Objective: "two files", Model: "openai/fake",
@@ -795,35 +795,24 @@ func TestACommandCannotChangeAnotherWorkersFiles(t *testing.T) {
 		".opencode/todo.md":           "- [ ] T1: CREATE a.txt | file:a.txt\n- [ ] T2: CREATE b.txt and e.txt | file:b.txt | file:e.txt\n",
 		".opencode/orchestrator.json": `{"approve": {"allow": ["sh fix.sh"]}}`,
 	})
-	write := func(path, content string) fakeapi.Call {
-		args, _ := json.Marshal(map[string]string{"path": path, "content": content})
-		return fakeapi.Call{ID: "w" + path, Name: "write_file", Args: string(args)}
-	}
-	finish := fakeapi.Call{ID: "f", Name: "finish", Args: `{"summary": "done"}`}
 	bWritten, commandRan := make(chan struct{}), make(chan struct{})
 	var heard atomic.Value
-	wait := func(ch chan struct{}) {
-		select {
-		case <-ch:
-		case <-time.After(time.Minute): // a failsafe: the other session never came
-		}
-	}
 	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
 		text := r.Text()
 		switch {
 		case strings.Contains(text, "Files you may write: b.txt") && !strings.Contains(text, `"wb.txt"`):
-			return fakeapi.Reply{Calls: []fakeapi.Call{write("b.txt", "T2's b\n")}}
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("b.txt", "T2's b\n")}}
 		case strings.Contains(text, "Files you may write: b.txt"):
 			close(bWritten)
-			wait(commandRan)
-			return fakeapi.Reply{Calls: []fakeapi.Call{write("e.txt", "T2's e\n"), finish}}
+			awaitSession(commandRan)
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("e.txt", "T2's e\n"), fakeFinish}}
 		case !strings.Contains(text, `"run"`):
-			wait(bWritten)
-			return fakeapi.Reply{Calls: []fakeapi.Call{write("a.txt", "T1's a\n"), {ID: "run", Name: "run_command", Args: `{"command": "sh fix.sh"}`}}}
+			awaitSession(bWritten)
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("a.txt", "T1's a\n"), {ID: "run", Name: "run_command", Args: `{"command": "sh fix.sh"}`}}}
 		default:
 			heard.Store(text)
 			close(commandRan)
-			return fakeapi.Reply{Calls: []fakeapi.Call{finish}}
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
 		}
 	})
 	var ev events
