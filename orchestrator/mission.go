@@ -86,6 +86,7 @@ const (
 	ReasonInterrupted   = "interrupted"
 	ReasonNoPlan        = "the planner wrote no plan"
 	ReasonRefused       = "a model API refused the mission's requests (check the key, the access and the model's name)"
+	ReasonUnreachable   = "a model API could not be reached (check that its server runs, its base URL and the network)"
 )
 
 // stagnationLimit is the number of iterations without progress before a re-plan, and
@@ -119,7 +120,7 @@ type mission struct {
 	failures     []string          // evidence for a re-plan
 	lastFailure  map[string]string // item -> why its latest run failed, until it is done
 	reported     []store.Issue     // report_issue calls since the last review
-	refused      error             // a model API's refusal of the key, access or model: no more calls
+	apiStop      string            // why a model API cannot serve the mission (refused, unreachable): no more calls
 	writing      map[string]string // file -> the running item whose worker may write it
 	commandGuard *commandGuard
 }
@@ -319,7 +320,7 @@ func (m *mission) provider(spec string) (model.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.providers[spec] = refusalWatch{p, m}
+	m.providers[spec] = apiWatch{p, m}
 	return m.providers[spec], nil
 }
 
@@ -540,37 +541,45 @@ func (m *mission) proceed() error {
 }
 
 // halted says why the mission may make no more model calls: a budget is spent, or a
-// model API refused its requests ("" when work goes on).
+// model API cannot serve its requests ("" when work goes on).
 func (m *mission) halted() string {
 	if reason := m.overBudget(); reason != "" {
 		return reason
 	}
 	m.eventMu.Lock()
 	defer m.eventMu.Unlock()
-	if m.refused != nil {
-		return ReasonRefused + ": " + m.refused.Error()
-	}
-	return ""
+	return m.apiStop
 }
 
-// refusalWatch records a model API's refusal of the mission's key, access or model:
-// every later request would be refused too, so the mission stops rather than fail item
-// after item until the stagnation rule ends it.
-type refusalWatch struct {
+// apiWatch records an error of a model API that every later request would meet too (a
+// refusal of the key, access or model; a server that cannot be reached), so the mission
+// stops rather than fail item after item until the stagnation rule ends it.
+type apiWatch struct {
 	model.Provider
 	m *mission
 }
 
-func (w refusalWatch) Complete(ctx context.Context, req model.Request) (model.Response, error) {
+func (w apiWatch) Complete(ctx context.Context, req model.Request) (model.Response, error) {
 	resp, err := w.Provider.Complete(ctx, req)
-	if model.Refused(err) {
+	if reason := apiStopReason(err); reason != "" && ctx.Err() == nil {
 		w.m.eventMu.Lock()
-		if w.m.refused == nil {
-			w.m.refused = err
+		if w.m.apiStop == "" {
+			w.m.apiStop = reason + ": " + err.Error()
 		}
 		w.m.eventMu.Unlock()
 	}
 	return resp, err
+}
+
+// apiStopReason is the stop reason of a model API error that ends the mission, or "".
+func apiStopReason(err error) string {
+	switch {
+	case model.Refused(err):
+		return ReasonRefused
+	case model.Unreachable(err):
+		return ReasonUnreachable
+	}
+	return ""
 }
 
 func (m *mission) overBudget() string {
@@ -588,10 +597,10 @@ func (m *mission) overBudget() string {
 }
 
 // interruptedOr ends the mission after an error: a cancelled context is an interruption
-// (items back to pending, state saved), a spent budget or a refusal during planning a
-// stop with its reason; anything else is returned as it is.
+// (items back to pending, state saved), a spent budget or a model API that cannot serve
+// the mission during planning a stop with its reason; anything else is returned as it is.
 func (m *mission) interruptedOr(ctx context.Context, err error) (Outcome, error) {
-	if errors.As(err, &halt{}) || model.Refused(err) {
+	if errors.As(err, &halt{}) || apiStopReason(err) != "" && m.halted() != "" {
 		return m.stop(m.halted(), nil)
 	}
 	if ctx.Err() == nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -385,6 +386,57 @@ func TestAModelAPIThatRefusesTheKeyStopsTheMission(t *testing.T) {
 	opts.Root = t.TempDir()
 	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateStopped || out.Reason != want || len(srv.Requests()) != calls+1 {
 		t.Fatalf("planning: %+v, %v after %d model calls", out, err, len(srv.Requests())-calls)
+	}
+}
+
+// TestAModelAPIThatCannotBeReachedStopsTheMission: nothing listens at the base URL (a
+// local server, Ollama, a proxy that is not running). After the SDK's retries the first
+// call's failure stops the mission, saved and resumable, instead of leaving it half-way
+// with a bare error, or failing every item until the stagnation rule ends it; once the
+// server runs, --resume seals it.
+func TestAModelAPIThatCannotBeReachedStopsTheMission(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		".opencode/todo.md": "- [ ] T1: a | file:a.txt\n- [ ] T2: b | file:b.txt\n",
+	})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := "http://" + l.Addr().String() + "/v1"
+	l.Close()
+	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": down}
+	opts := Options{Root: root, Objective: "two files", Model: "openai/fake",
+		ModelOptions: model.Options{Getenv: func(k string) string { return env[k] }, MaxRetries: 1}}
+	out, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ReasonUnreachable + ": openai/fake: Post "
+	if out.State != store.StateStopped || !strings.HasPrefix(out.Reason, want) || !strings.Contains(out.Reason, "connection refused") || out.Iterations != 1 || out.Done != 0 {
+		t.Fatalf("outcome %+v", out)
+	}
+	if st, err := ReadStatus(root); err != nil || st.State != store.StateStopped || st.StopReason != out.Reason {
+		t.Fatalf("status %+v, %v", st, err)
+	}
+
+	// Planning meets it the same way.
+	planning := opts
+	planning.Root = t.TempDir()
+	if out, err := Run(context.Background(), planning); err != nil || out.State != store.StateStopped || !strings.HasPrefix(out.Reason, want) {
+		t.Fatalf("planning: %+v, %v", out, err)
+	}
+
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		file := regexp.MustCompile(`Files you may write: ([a-z]\.txt)`).FindStringSubmatch(r.Text())
+		if file == nil {
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite(file[1], "x\n"), fakeFinish}}
+	})
+	opts.Resume, opts.ModelOptions = true, fakeAPIOptions(srv)
+	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateSealed || out.Done != 2 {
+		t.Fatalf("resumed: %+v, %v", out, err)
 	}
 }
 

@@ -6,9 +6,11 @@ package model
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -193,6 +195,20 @@ func Refused(err error) bool {
 		status = anthropicErr.StatusCode
 	}
 	return status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound
+}
+
+// Unreachable reports whether a request never reached the model's server, after the
+// retries: no connection could be made (refused, no such host, a certificate not
+// trusted). Every other request would fail the same way until someone starts the server
+// or mends the base URL. A cancelled request is not unreachable.
+func Unreachable(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var dns *net.DNSError
+	var op *net.OpError
+	var cert *tls.CertificateVerificationError
+	return errors.As(err, &dns) || errors.As(err, &op) && op.Op == "dial" || errors.As(err, &cert)
 }
 
 // watchdog cancels a stream that goes quiet: each event resets it.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -195,6 +196,39 @@ func TestRetriesHonourRetryAfterAndErrorsHideTheKey(t *testing.T) {
 			if err == nil || Refused(err) != refused {
 				t.Errorf("%s, status %d: Refused(%v) = %v", spec, status, err, Refused(err))
 			}
+		}
+	}
+}
+
+// TestAServerNobodyCanReachIsUnreachable: nothing listens at the base URL, or its host
+// does not exist: after the retries, each provider's error is Unreachable and says what
+// the dial met. A request cancelled before it went out is not.
+func TestAServerNobodyCanReachIsUnreachable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := "http://" + l.Addr().String()
+	l.Close()
+	for base, says := range map[string]string{down: "connection refused", "http://no-such-host.invalid": "lookup no-such-host.invalid"} {
+		env := map[string]string{"OPENAI_API_KEY": secretKey, "OPENAI_BASE_URL": base + "/v1", "ANTHROPIC_API_KEY": secretKey, "ANTHROPIC_BASE_URL": base, "OLLAMA_BASE_URL": base + "/v1"}
+		for _, spec := range []string{"openai/gpt-test", "anthropic/claude-test", "ollama/qwen-test"} {
+			t.Run(spec+" at "+base, func(t *testing.T) {
+				t.Parallel() // each waits out the SDK's backoff before its retry
+				p, err := New(spec, "", Options{Getenv: func(k string) string { return env[k] }, MaxRetries: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				req := Request{Messages: []Message{{Role: "user", Content: "hi"}}}
+				if _, err := p.Complete(context.Background(), req); !Unreachable(err) || Refused(err) || !strings.Contains(err.Error(), says) {
+					t.Errorf("Unreachable(%v) = %v", err, Unreachable(err))
+				}
+				ctx, cancel := context.WithCancel(context.Background())
+				cancel()
+				if _, err := p.Complete(ctx, req); err == nil || Unreachable(err) {
+					t.Errorf("cancelled: Unreachable(%v) = %v", err, Unreachable(err))
+				}
+			})
 		}
 	}
 }
