@@ -85,6 +85,7 @@ const (
 	ReasonTime          = "the time budget was spent"
 	ReasonInterrupted   = "interrupted"
 	ReasonNoPlan        = "the planner wrote no plan"
+	ReasonPlannerFailed = "the planner failed"
 	ReasonRefused       = "a model API refused the mission's requests (check the key, the access and the model's name)"
 	ReasonUnreachable   = "a model API could not be reached (check that its server runs, its base URL and the network)"
 )
@@ -421,7 +422,12 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 		m.syncLocked() // the start, before the planner's work
 		m.eventMu.Unlock()
 		if err := m.planMission(ctx); err != nil {
-			return m.interruptedOr(ctx, err)
+			if ctx.Err() != nil || errors.As(err, &halt{}) || apiStopReason(err) != "" {
+				return m.interruptedOr(ctx, err)
+			}
+			// The planner's own failure (its turn limit, a loop, a request the API
+			// rejected): without a plan nothing can run, and the report says why.
+			return m.stop(ReasonPlannerFailed+": "+err.Error(), nil)
 		}
 		if p, err = m.store.Plan(); err != nil {
 			return Outcome{}, err

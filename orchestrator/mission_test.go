@@ -440,6 +440,43 @@ func TestAModelAPIThatCannotBeReachedStopsTheMission(t *testing.T) {
 	}
 }
 
+// TestAPlannerThatFailsStopsTheMissionWithItsReason: the fake API (a test double of the
+// remote model) rejects the planner's request as too long. The mission stops, saved, with
+// what the server said as its reason, instead of ending on a bare error with its state
+// left at "planning"; resumed once the API takes the request, it plans and seals.
+func TestAPlannerThatFailsStopsTheMissionWithItsReason(t *testing.T) {
+	root := t.TempDir()
+	var accept atomic.Bool
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		switch {
+		case !accept.Load():
+			return fakeapi.Reply{Status: http.StatusBadRequest, Body: `{"error": {"message": "This model's maximum context length is 8192 tokens", "type": "invalid_request_error"}}`}
+		case strings.Contains(r.Text(), "Files you may write"):
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("a.txt", "a\n"), fakeFinish}}
+		case strings.Contains(r.Text(), "write_plan") && !strings.Contains(r.Text(), `"role":"tool"`): // the planner, before its call's result
+			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "p", Name: "write_plan", Args: `{"markdown": "- [ ] T1: a | file:a.txt\n"}`}, fakeFinish}}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
+	})
+	opts := Options{Root: root, Objective: "a file", Model: "openai/fake", ModelOptions: fakeAPIOptions(srv)}
+	out, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateStopped || !strings.HasPrefix(out.Reason, ReasonPlannerFailed+": openai/fake: ") || !strings.Contains(out.Reason, "maximum context length") {
+		t.Fatalf("outcome %+v", out)
+	}
+	if st, err := ReadStatus(root); err != nil || st.State != store.StateStopped || st.StopReason != out.Reason {
+		t.Fatalf("status %+v, %v", st, err)
+	}
+
+	accept.Store(true)
+	opts.Resume = true
+	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateSealed || out.Done != 1 {
+		t.Fatalf("resumed: %+v, %v", out, err)
+	}
+}
+
 // TestASpentBudgetDoesNotSealWithoutTheModelReview: the worker's one call spends the
 // token budget, and its work passes every deterministic check. The reviewer model the
 // configuration names is not asked, so the mission stops on the budget instead of
