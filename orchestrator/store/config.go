@@ -2,11 +2,14 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -173,7 +176,96 @@ func decodeStrict(data []byte, v any) error {
 	if errors.Is(err, io.EOF) {
 		return nil // an empty file configures nothing
 	}
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	if !errors.As(err, &syntax) && !errors.As(err, &typ) {
+		if unknown := unknownKey(data, reflect.TypeOf(v)); unknown != nil {
+			return unknown // the decoder names the key alone, not where it is or what would do
+		}
+	}
 	return located(data, err)
+}
+
+// unknownKey finds the first object key in data that t (what data decodes into) does not
+// have, and names its path, its line and column, and the keys the object can have; nil
+// when it finds none.
+func unknownKey(data []byte, t reflect.Type) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var found error
+	// walk reads one value of type t (nil: any) at path; false stops the walk.
+	var walk func(t reflect.Type, path string) bool
+	walk = func(t reflect.Type, path string) bool {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch tok {
+		case json.Delim('['):
+			var elem reflect.Type
+			if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+				elem = t.Elem()
+			}
+			for dec.More() {
+				if !walk(elem, path+"[]") {
+					return false
+				}
+			}
+		case json.Delim('{'):
+			for dec.More() {
+				tok, err := dec.Token()
+				if err != nil {
+					return false
+				}
+				key, _ := tok.(string)
+				member, known, keys := memberOf(t, key)
+				if !known {
+					start := int(dec.InputOffset()) - len(strconv.Quote(key))
+					line, col := lineCol(data, start+1)
+					found = fmt.Errorf("line %d, column %d: unknown key %q; %s can have: %s", line, col,
+						strings.TrimPrefix(path+"."+key, "."), cmp.Or(strings.TrimPrefix(path, "."), "the file"), strings.Join(keys, ", "))
+					return false
+				}
+				if !walk(member, path+"."+key) {
+					return false
+				}
+			}
+		default:
+			return true // a value
+		}
+		_, err = dec.Token() // the closing bracket
+		return err == nil
+	}
+	walk(t, "")
+	return found
+}
+
+// memberOf is the type of key in an object of type t (nil: any), whether t has it, and
+// the keys a struct has. Keys match case-insensitively, as encoding/json matches them.
+func memberOf(t reflect.Type, key string) (reflect.Type, bool, []string) {
+	switch {
+	case t == nil:
+		return nil, true, nil
+	case t.Kind() == reflect.Map:
+		return t.Elem(), true, nil
+	case t.Kind() != reflect.Struct:
+		return nil, true, nil
+	}
+	var keys []string
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		name = cmp.Or(name, f.Name)
+		if strings.EqualFold(name, key) {
+			return f.Type, true, nil
+		}
+		keys = append(keys, name)
+	}
+	return nil, false, keys
 }
 
 // located names the line and column of a JSON decoding error in data.

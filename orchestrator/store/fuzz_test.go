@@ -29,6 +29,7 @@ func FuzzDecodeConfig(f *testing.F) {
 	f.Add([]byte(`{"model": "openai/gpt-4o", "limits": {"worker": 8}}`))
 	f.Add([]byte("{\n  \"limits\": {\"worker\": \"eight\"}\n}"))
 	f.Add([]byte(`{"reviewer": {"systemPrompt": "x", "canWrite": true}}`))
+	f.Add([]byte(`{"limits": {"wroker": 2}, "prices": {"openai/x": {"inptu": 1}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var c Config
 		_ = decodeStrict(data, &c)

@@ -205,14 +205,16 @@ func TestConfigErrorsSayWhere(t *testing.T) {
 	}
 	cases := map[string]string{
 		`{"model": "anthropic/claude-sonnet-4-5", "models": {"worker": "ollama/qwen2.5-coder:14b"}, "limits": {"worker": 8}}`: "",
-		"{\n  \"limits\": {\"worker\": 4,}\n}":  "line 2, column 26",
-		`{"limit": {}}`:                         `unknown field "limit"`,
-		`{"limits": {"worker": "four"}}`:        "limits.worker must be int",
-		`{"limits": {"worker": 0}}`:             "limits.worker must be at least 1",
-		`{"models": {"planner": "gpt-4"}}`:      `models.planner: "gpt-4" is not provider/model`,
-		`{"approve": {"mode": "sometimes"}}`:    `approve.mode: "sometimes"`,
-		``:                                      "",
-		`{"approve": {"mode": "all"}} trailing`: "unexpected content",
+		"{\n  \"limits\": {\"worker\": 4,}\n}":   "line 2, column 26",
+		`{"limit": {}}`:                          `line 1, column 2: unknown key "limit"; the file can have: model, models, limits, commands, approve, prices`,
+		"{\n  \"limits\": {\"wroker\": 2}\n}":    `line 2, column 14: unknown key "limits.wroker"; limits can have: planner, worker, reviewer,`,
+		`{"prices": {"openai/x": {"inptu": 1}}}`: `unknown key "prices.openai/x.inptu"; prices.openai/x can have: input, output,`,
+		`{"limits": {"worker": "four"}}`:         "limits.worker must be int",
+		`{"limits": {"worker": 0}}`:              "limits.worker must be at least 1",
+		`{"models": {"planner": "gpt-4"}}`:       `models.planner: "gpt-4" is not provider/model`,
+		`{"approve": {"mode": "sometimes"}}`:     `approve.mode: "sometimes"`,
+		``:                                       "",
+		`{"approve": {"mode": "all"}} trailing`:  "unexpected content",
 	}
 	for content, want := range cases {
 		if err := s.WriteFile(ConfigFile, []byte(content)); err != nil {
@@ -232,6 +234,12 @@ func TestConfigErrorsSayWhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := s.Agents(); err == nil || !strings.Contains(err.Error(), `agent "docs" has no systemPrompt`) {
+		t.Errorf("agents: %v", err)
+	}
+	if err := s.WriteFile(AgentsFile, []byte(`{"docs": {"systemprompt": "you write docs", "prompt": "x"}}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Agents(); err == nil || !strings.Contains(err.Error(), `line 1, column 45: unknown key "docs.prompt"; docs can have: description, systemPrompt, canWrite, canBash, model`) {
 		t.Errorf("agents: %v", err)
 	}
 }
