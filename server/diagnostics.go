@@ -70,7 +70,7 @@ func (c *checker) signal() {
 // once typing pauses.
 func (c *checker) editorChanged(u uri.URI) {
 	rel, ok := c.relative(u)
-	if !ok || !c.ix.Checks(rel) && rel != plan.File {
+	if _, config := configFiles[rel]; !ok || !c.ix.Checks(rel) && rel != plan.File && !config {
 		return
 	}
 	c.mu.Lock()
@@ -261,7 +261,7 @@ func (c *checker) findings() map[string][]finding {
 	issues, commands := c.issues, c.commands
 	c.mu.Unlock()
 	byFile := map[string][]finding{}
-	for _, d := range slices.Concat(c.ix.Diagnostics(), c.planFindings(), commands) {
+	for _, d := range slices.Concat(c.ix.Diagnostics(), c.planFindings(), c.configFindings(), commands) {
 		byFile[d.File] = append(byFile[d.File], finding{Diagnostic: d})
 	}
 	for _, issue := range issues {
@@ -328,6 +328,33 @@ func (c *checker) planFindings() []analysis.Diagnostic {
 		return nil
 	}
 	return plan.Parse(src).Validate(c.ix.Root(), plan.File)
+}
+
+// configRule is the code of a problem in a configuration file, which a mission would
+// refuse to start on. It is the server's, not the checks': it never becomes a sync issue.
+const configRule = "config-error"
+
+// configFiles are the configuration files the server reads for problems, with their parsers.
+var configFiles = map[string]func([]byte) error{
+	store.Dir + "/" + store.ConfigFile: func(data []byte) error { _, err := store.ParseConfig(data); return err },
+	store.Dir + "/" + store.AgentsFile: func(data []byte) error { _, err := store.ParseAgents(data); return err },
+}
+
+// configFindings are the problems of the configuration files as the editor has them, or
+// as they are on disk, placed where they are: seen as they are written, not when a
+// mission starts.
+func (c *checker) configFindings() []analysis.Diagnostic {
+	var out []analysis.Diagnostic
+	for rel, parse := range configFiles {
+		var p *store.ConfigProblem
+		if !errors.As(parse([]byte(c.text(rel))), &p) {
+			continue
+		}
+		line := max(p.Line-1, 0)
+		out = append(out, analysis.Diagnostic{File: rel, Severity: analysis.SeverityError, Rule: configRule, Message: p.Message,
+			Range: analysis.Range{Start: analysis.Position{Line: line, Column: max(p.Column-1, 0)}, End: analysis.Position{Line: line, Column: c.lineLength(rel, line)}}})
+	}
+	return out
 }
 
 // toProtocol converts findings to LSP: positions into the negotiated encoding, measured

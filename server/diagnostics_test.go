@@ -191,3 +191,49 @@ func TestPlanDiagnosticsFollowTheEditorsBuffer(t *testing.T) {
 		return len(ds) == 1 && codes(ds)[0] == "plan-cycle" && len(ds[0].RelatedInformation) == 1
 	})
 }
+
+// TestConfigurationProblemsShowWhereTheyAre: a mission refuses to start on a broken
+// orchestrator.json or agents.json; the editor shows why at the key, as the file is
+// written on disk or typed into its buffer, and clears it once mended.
+func TestConfigurationProblemsShowWhereTheyAre(t *testing.T) {
+	root := writeWorkspace(t, map[string]string{
+		".opencode/orchestrator.json": "{\n  \"limits\": {\"wroker\": 2}\n}\n",
+	})
+	s := newSession(t, Options{}, nil)
+	s.initializeWithProgress(root)
+	config := uri.File(filepath.Join(root, ".opencode/orchestrator.json"))
+	ds := s.client.awaitDiagnostics(t, config, configRule, func(ds []protocol.Diagnostic) bool { return len(ds) == 1 })
+	if codes(ds)[0] != configRule || ds[0].Range.Start != (protocol.Position{Line: 1, Character: 13}) || !strings.HasPrefix(string(ds[0].Message.(protocol.String)), `unknown key "limits.wroker"; limits can have: planner, worker,`) {
+		t.Errorf("diagnostic %+v", ds[0])
+	}
+
+	if err := os.WriteFile(filepath.Join(root, ".opencode/orchestrator.json"), []byte("{\"limits\": {\"worker\": 2}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.client.awaitDiagnostics(t, config, "the problem to clear", func(ds []protocol.Diagnostic) bool { return len(ds) == 0 })
+
+	agents := uri.File(filepath.Join(root, ".opencode/agents.json"))
+	if err := os.WriteFile(filepath.Join(root, ".opencode/agents.json"), []byte(`{"docs": {"description": "writes docs"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ds = s.client.awaitDiagnostics(t, agents, configRule, func(ds []protocol.Diagnostic) bool { return len(ds) == 1 })
+	if ds[0].Range.Start != (protocol.Position{Line: 0, Character: 1}) || ds[0].Message != protocol.String(`agent "docs" has no systemPrompt`) {
+		t.Errorf("diagnostic %+v", ds[0])
+	}
+
+	// Typed into the buffer, before any save.
+	text := "{\"limits\": {\"worker\": 2}}\n"
+	if err := s.server.DidOpen(s.ctx(), &protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: config, LanguageID: "json", Version: 1, Text: text}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.server.DidChange(s.ctx(), &protocol.DidChangeTextDocumentParams{
+		TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: config}, Version: 2},
+		ContentChanges: []protocol.TextDocumentContentChangeEvent{&protocol.TextDocumentContentChangeWholeDocument{Text: strings.Replace(text, "2", "0", 1)}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ds = s.client.awaitDiagnostics(t, config, "limits.worker", func(ds []protocol.Diagnostic) bool { return len(ds) == 1 })
+	if ds[0].Range.Start != (protocol.Position{Line: 0, Character: 12}) || ds[0].Message != protocol.String("limits.worker must be at least 1, not 0") {
+		t.Errorf("diagnostic %+v", ds[0])
+	}
+}

@@ -78,50 +78,56 @@ func (c Config) ModelFor(role string) string {
 }
 
 // Config reads orchestrator.json over the defaults. A missing file is the defaults; a
-// broken one is an error that says where.
+// broken one is a *ConfigProblem that says where.
 func (s *Store) Config() (Config, error) {
-	cfg := Defaults()
 	data, err := s.ReadFile(ConfigFile)
 	if err != nil || data == nil {
-		return cfg, err
+		return Defaults(), err
 	}
-	if err := decodeStrict(data, &cfg); err != nil {
-		return cfg, fmt.Errorf("%s/%s: %w", Dir, ConfigFile, err)
+	return ParseConfig(data)
+}
+
+// ParseConfig reads the content of orchestrator.json over the defaults; what is wrong
+// with it is a *ConfigProblem.
+func ParseConfig(data []byte) (Config, error) {
+	cfg := Defaults()
+	err := decodeStrict(data, &cfg)
+	if err == nil {
+		err = cfg.validate()
 	}
-	if err := cfg.validate(); err != nil {
-		return cfg, fmt.Errorf("%s/%s: %w", Dir, ConfigFile, err)
-	}
-	return cfg, nil
+	return cfg, inFile(data, ConfigFile, err)
 }
 
 func (c Config) validate() error {
 	for role, m := range c.Models {
 		if !validModel(m) {
-			return fmt.Errorf("models.%s: %q is not provider/model (openai/, anthropic/, ollama/, scripted/)", role, m)
+			return keyProblem("models."+role, "models.%s: %q is not provider/model (openai/, anthropic/, ollama/, scripted/)", role, m)
 		}
 	}
 	if c.Model != "" && !validModel(c.Model) {
-		return fmt.Errorf("model: %q is not provider/model (openai/, anthropic/, ollama/, scripted/)", c.Model)
+		return keyProblem("model", "model: %q is not provider/model (openai/, anthropic/, ollama/, scripted/)", c.Model)
 	}
 	l := c.Limits
 	for name, v := range map[string]int{"planner": l.Planner, "worker": l.Worker, "reviewer": l.Reviewer, "perModel": l.PerModel, "maxIterations": l.MaxIterations} {
 		if v < 1 {
-			return fmt.Errorf("limits.%s must be at least 1, not %d", name, v)
+			return keyProblem("limits."+name, "limits.%s must be at least 1, not %d", name, v)
 		}
 	}
-	if l.MaxTokens < 0 || l.MaxCostUSD < 0 || l.MaxMinutes < 0 {
-		return errors.New("limits: budgets cannot be negative (0 means none)")
+	for name, v := range map[string]float64{"maxTokens": float64(l.MaxTokens), "maxCostUSD": l.MaxCostUSD, "maxMinutes": float64(l.MaxMinutes)} {
+		if v < 0 {
+			return keyProblem("limits."+name, "limits.%s: a budget cannot be negative (0 means none)", name)
+		}
 	}
 	for m, p := range c.Prices {
 		if !validModel(m) {
-			return fmt.Errorf("prices: %q is not provider/model (openai/, anthropic/, ollama/, scripted/)", m)
+			return keyProblem("prices."+m, "prices: %q is not provider/model (openai/, anthropic/, ollama/, scripted/)", m)
 		}
 		if p.Input < 0 || p.Output < 0 || p.Cached < 0 || p.CacheWrite < 0 {
-			return fmt.Errorf("prices.%s: a price cannot be negative", m)
+			return keyProblem("prices."+m, "prices.%s: a price cannot be negative", m)
 		}
 	}
 	if !slices.Contains([]string{ApproveAllowlist, ApproveAll, ApproveNone}, c.Approve.Mode) {
-		return fmt.Errorf("approve.mode: %q is not allowlist, all or none", c.Approve.Mode)
+		return keyProblem("approve.mode", "approve.mode: %q is not allowlist, all or none", c.Approve.Mode)
 	}
 	return nil
 }
@@ -146,53 +152,157 @@ func (s *Store) Agents() (map[string]Agent, error) {
 	if err != nil || data == nil {
 		return nil, err
 	}
+	return ParseAgents(data)
+}
+
+// ParseAgents reads the content of agents.json; what is wrong with it is a *ConfigProblem.
+func ParseAgents(data []byte) (map[string]Agent, error) {
 	var agents map[string]Agent
 	if err := decodeStrict(data, &agents); err != nil {
-		return nil, fmt.Errorf("%s/%s: %w", Dir, AgentsFile, err)
+		return nil, inFile(data, AgentsFile, err)
 	}
 	for name, a := range agents {
 		switch {
 		case strings.TrimSpace(a.SystemPrompt) == "":
-			return nil, fmt.Errorf("%s/%s: agent %q has no systemPrompt", Dir, AgentsFile, name)
+			return nil, inFile(data, AgentsFile, keyProblem(name, "agent %q has no systemPrompt", name))
 		case a.Model != "" && !validModel(a.Model):
-			return nil, fmt.Errorf("%s/%s: agent %q: model %q is not provider/model", Dir, AgentsFile, name, a.Model)
+			return nil, inFile(data, AgentsFile, keyProblem(name+".model", "agent %q: model %q is not provider/model", name, a.Model))
 		}
 	}
 	return agents, nil
 }
 
-// decodeStrict decodes JSON (an empty file is nothing), refusing unknown keys (a typo would otherwise be ignored
-// silently) and naming the line and column of a syntax error.
+// ConfigProblem is what is wrong with a configuration file, and where.
+type ConfigProblem struct {
+	File         string // workspace-relative, e.g. .opencode/orchestrator.json; "" when not known
+	Line, Column int    // 1-based, the column in bytes; 0 when the problem has no one place
+	Message      string
+	key          string // the key path the problem is at, until inFile places it
+}
+
+func (p *ConfigProblem) Error() string {
+	msg := p.Message
+	if p.Line > 0 {
+		msg = fmt.Sprintf("line %d, column %d: %s", p.Line, p.Column, msg)
+	}
+	if p.File != "" {
+		msg = p.File + ": " + msg
+	}
+	return msg
+}
+
+// keyProblem is a problem with the value of a key (a dotted path), which inFile places.
+func keyProblem(key, format string, args ...any) *ConfigProblem {
+	return &ConfigProblem{Message: fmt.Sprintf(format, args...), key: key}
+}
+
+// inFile names the file a problem of data is in, and places a key's problem at the key.
+// Other errors are returned as they are.
+func inFile(data []byte, name string, err error) error {
+	var p *ConfigProblem
+	if !errors.As(err, &p) {
+		return err
+	}
+	p.File = Dir + "/" + name
+	if p.key != "" {
+		if offset, ok := keyOffset(data, p.key); ok {
+			p.Line, p.Column = position(data, offset)
+		}
+	}
+	return p
+}
+
+// decodeStrict decodes JSON (an empty file is nothing), refusing unknown keys (a typo
+// would otherwise be ignored silently); a problem with data is a *ConfigProblem that
+// says where.
 func decodeStrict(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
-	if err == nil {
+	switch {
+	case err == nil:
+		end := int(dec.InputOffset())
 		if _, extra := dec.Token(); extra != io.EOF {
-			return errors.New("unexpected content after the JSON object")
+			rest := data[end:]
+			return problemAt(data, end+len(rest)-len(bytes.TrimLeft(rest, " \t\r\n")), "unexpected content after the JSON object")
 		}
 		return nil
-	}
-	if errors.Is(err, io.EOF) {
+	case errors.Is(err, io.EOF):
 		return nil // an empty file configures nothing
 	}
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	if !errors.As(err, &syntax) && !errors.As(err, &typ) {
-		if unknown := unknownKey(data, reflect.TypeOf(v)); unknown != nil {
-			return unknown // the decoder names the key alone, not where it is or what would do
+		if p := unknownKey(data, reflect.TypeOf(v)); p != nil {
+			return p // the decoder names the key alone, not where it is or what would do
 		}
 	}
 	return located(data, err)
 }
 
-// unknownKey finds the first object key in data that t (what data decodes into) does not
-// have, and names its path, its line and column, and the keys the object can have; nil
-// when it finds none.
-func unknownKey(data []byte, t reflect.Type) error {
+// located places a JSON decoding error in data: a *ConfigProblem for a syntax or type
+// error, other errors as they are.
+func located(data []byte, err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		// The decoder's offsets count the character it stumbled on as read.
+		return problemAt(data, int(syntax.Offset)-1, syntax.Error())
+	case errors.As(err, &typ):
+		return problemAt(data, int(typ.Offset)-1, fmt.Sprintf("%s must be %s, not %s", typ.Field, typ.Type, typ.Value))
+	}
+	return err
+}
+
+// problemAt is a problem at the byte offset at of data.
+func problemAt(data []byte, at int, message string) *ConfigProblem {
+	line, column := position(data, at)
+	return &ConfigProblem{Line: line, Column: column, Message: message}
+}
+
+// position is the 1-based line and byte column of the byte offset at of data.
+func position(data []byte, at int) (line, column int) {
+	at = max(min(at, len(data)), 0)
+	return bytes.Count(data[:at], []byte("\n")) + 1, at - bytes.LastIndexByte(data[:at], '\n')
+}
+
+// unknownKey is the first object key in data that t, what data decodes into, does not
+// have, with the keys its object can have; nil when there is none.
+func unknownKey(data []byte, t reflect.Type) *ConfigProblem {
+	var found *ConfigProblem
+	eachKey(data, t, func(k jsonKey) bool {
+		if !k.known {
+			found = problemAt(data, k.offset, fmt.Sprintf("unknown key %q; %s can have: %s", k.path, cmp.Or(k.parent, "the file"), strings.Join(k.keys, ", ")))
+		}
+		return k.known
+	})
+	return found
+}
+
+// keyOffset is the offset in data of the key at path (dotted; matched as encoding/json
+// matches keys, case-insensitively).
+func keyOffset(data []byte, path string) (offset int, ok bool) {
+	eachKey(data, nil, func(k jsonKey) bool {
+		offset, ok = k.offset, strings.EqualFold(k.path, path)
+		return !ok
+	})
+	return offset, ok
+}
+
+// jsonKey is an object key of a JSON document.
+type jsonKey struct {
+	path, parent string   // dotted from the top (limits.worker), and its object's (limits)
+	offset       int      // of its opening quote
+	known        bool     // the type the document decodes into has it
+	keys         []string // the keys that type has there, when it is a struct
+}
+
+// eachKey visits the object keys of data in document order, following t, the type data
+// decodes into (nil: any), to say whether each is known; visit returns false to stop.
+func eachKey(data []byte, t reflect.Type, visit func(jsonKey) bool) {
 	dec := json.NewDecoder(bytes.NewReader(data))
-	var found error
-	// walk reads one value of type t (nil: any) at path; false stops the walk.
+	// walk reads one value of type t at path; false stops the walk.
 	var walk func(t reflect.Type, path string) bool
 	walk = func(t reflect.Type, path string) bool {
 		tok, err := dec.Token()
@@ -221,14 +331,9 @@ func unknownKey(data []byte, t reflect.Type) error {
 				}
 				key, _ := tok.(string)
 				member, known, keys := memberOf(t, key)
-				if !known {
-					start := int(dec.InputOffset()) - len(strconv.Quote(key))
-					line, col := lineCol(data, start+1)
-					found = fmt.Errorf("line %d, column %d: unknown key %q; %s can have: %s", line, col,
-						strings.TrimPrefix(path+"."+key, "."), cmp.Or(strings.TrimPrefix(path, "."), "the file"), strings.Join(keys, ", "))
-					return false
-				}
-				if !walk(member, path+"."+key) {
+				k := jsonKey{path: strings.TrimPrefix(path+"."+key, "."), parent: path, known: known, keys: keys,
+					offset: max(int(dec.InputOffset())-len(strconv.Quote(key)), 0)}
+				if !visit(k) || !walk(member, k.path) {
 					return false
 				}
 			}
@@ -239,7 +344,6 @@ func unknownKey(data []byte, t reflect.Type) error {
 		return err == nil
 	}
 	walk(t, "")
-	return found
 }
 
 // memberOf is the type of key in an object of type t (nil: any), whether t has it, and
@@ -266,28 +370,4 @@ func memberOf(t reflect.Type, key string) (reflect.Type, bool, []string) {
 		keys = append(keys, name)
 	}
 	return nil, false, keys
-}
-
-// located names the line and column of a JSON decoding error in data.
-func located(data []byte, err error) error {
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syntax):
-		line, col := lineCol(data, int(syntax.Offset))
-		return fmt.Errorf("line %d, column %d: %v", line, col, syntax)
-	case errors.As(err, &typ):
-		line, col := lineCol(data, int(typ.Offset))
-		return fmt.Errorf("line %d, column %d: %s must be %s, not %s", line, col, typ.Field, typ.Type, typ.Value)
-	}
-	return err
-}
-
-// lineCol locates the character before offset: the decoder's offsets count the
-// character it stumbled on as read.
-func lineCol(data []byte, offset int) (int, int) {
-	offset = max(min(offset, len(data))-1, 0)
-	before := data[:offset]
-	line := bytes.Count(before, []byte("\n")) + 1
-	return line, offset - bytes.LastIndexByte(before, '\n')
 }

@@ -210,11 +210,11 @@ func TestConfigErrorsSayWhere(t *testing.T) {
 		"{\n  \"limits\": {\"wroker\": 2}\n}":    `line 2, column 14: unknown key "limits.wroker"; limits can have: planner, worker, reviewer,`,
 		`{"prices": {"openai/x": {"inptu": 1}}}`: `unknown key "prices.openai/x.inptu"; prices.openai/x can have: input, output,`,
 		`{"limits": {"worker": "four"}}`:         "limits.worker must be int",
-		`{"limits": {"worker": 0}}`:              "limits.worker must be at least 1",
-		`{"models": {"planner": "gpt-4"}}`:       `models.planner: "gpt-4" is not provider/model`,
-		`{"approve": {"mode": "sometimes"}}`:     `approve.mode: "sometimes"`,
+		`{"limits": {"worker": 0}}`:              "line 1, column 13: limits.worker must be at least 1, not 0",
+		`{"models": {"planner": "gpt-4"}}`:       `line 1, column 13: models.planner: "gpt-4" is not provider/model`,
+		`{"approve": {"mode": "sometimes"}}`:     `line 1, column 14: approve.mode: "sometimes"`,
 		``:                                       "",
-		`{"approve": {"mode": "all"}} trailing`:  "unexpected content",
+		`{"approve": {"mode": "all"}} trailing`:  "line 1, column 30: unexpected content",
 	}
 	for content, want := range cases {
 		if err := s.WriteFile(ConfigFile, []byte(content)); err != nil {
@@ -233,7 +233,7 @@ func TestConfigErrorsSayWhere(t *testing.T) {
 	if err := s.WriteFile(AgentsFile, []byte(`{"docs": {"description": "writes docs", "canWrite": true}}`)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Agents(); err == nil || !strings.Contains(err.Error(), `agent "docs" has no systemPrompt`) {
+	if _, err := s.Agents(); err == nil || err.Error() != `.opencode/agents.json: line 1, column 2: agent "docs" has no systemPrompt` {
 		t.Errorf("agents: %v", err)
 	}
 	if err := s.WriteFile(AgentsFile, []byte(`{"docs": {"systemprompt": "you write docs", "prompt": "x"}}`)); err != nil {

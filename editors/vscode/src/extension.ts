@@ -79,6 +79,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     documentSelector: [
       ...languages.map((language) => ({ scheme: "file", language })),
       { scheme: "file", pattern: `**/${planPath}` },
+      // The configuration: the server shows its problems as they are typed.
+      { scheme: "file", pattern: "**/.opencode/{orchestrator,agents}.json" },
     ],
     initializationOptions: { model: s.model || undefined, approvalTimeoutSeconds: s.approvalTimeoutSeconds },
   };
