@@ -421,16 +421,20 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 		m.eventMu.Lock()
 		m.syncLocked() // the start, before the planner's work
 		m.eventMu.Unlock()
-		if err := m.planMission(ctx); err != nil {
-			if ctx.Err() != nil || errors.As(err, &halt{}) || apiStopReason(err) != "" {
-				return m.interruptedOr(ctx, err)
-			}
-			// The planner's own failure (its turn limit, a loop, a request the API
-			// rejected): without a plan nothing can run, and the report says why.
-			return m.stop(ReasonPlannerFailed+": "+err.Error(), nil)
+		planErr := m.planMission(ctx)
+		if planErr != nil && (ctx.Err() != nil || errors.As(planErr, &halt{}) || apiStopReason(planErr) != "") {
+			return m.interruptedOr(ctx, planErr)
 		}
 		if p, err = m.store.Plan(); err != nil {
 			return Outcome{}, err
+		}
+		// The planner's own failure (its turn limit, a loop, a request the API rejected):
+		// a plan it wrote before stands; without one nothing can run, and the report says why.
+		if planErr != nil && len(p.Items) == 0 {
+			return m.stop(ReasonPlannerFailed+": "+planErr.Error(), nil)
+		}
+		if planErr != nil {
+			m.emit(Event{Kind: EventPlanWritten, Role: "planner", Message: "the planner failed after writing the plan, which stands: " + planErr.Error(), Failed: true})
 		}
 		if len(p.Items) == 0 {
 			return m.stop(ReasonNoPlan, nil)

@@ -443,22 +443,27 @@ func TestAModelAPIThatCannotBeReachedStopsTheMission(t *testing.T) {
 // TestAPlannerThatFailsStopsTheMissionWithItsReason: the fake API (a test double of the
 // remote model) rejects the planner's request as too long. The mission stops, saved, with
 // what the server said as its reason, instead of ending on a bare error with its state
-// left at "planning"; resumed once the API takes the request, it plans and seals.
+// left at "planning"; resumed once the API takes the request, it plans and seals. A
+// planner that fails after writing its plan leaves the plan to run.
 func TestAPlannerThatFailsStopsTheMissionWithItsReason(t *testing.T) {
-	root := t.TempDir()
-	var accept atomic.Bool
+	var mode atomic.Value // "reject", "after the plan" or "accept"
+	tooLong := fakeapi.Reply{Status: http.StatusBadRequest, Body: `{"error": {"message": "This model's maximum context length is 8192 tokens", "type": "invalid_request_error"}}`}
 	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		planner, afterCall := strings.Contains(r.Text(), "write_plan"), strings.Contains(r.Text(), `"role":"tool"`)
 		switch {
-		case !accept.Load():
-			return fakeapi.Reply{Status: http.StatusBadRequest, Body: `{"error": {"message": "This model's maximum context length is 8192 tokens", "type": "invalid_request_error"}}`}
+		case mode.Load() == "reject":
+			return tooLong
 		case strings.Contains(r.Text(), "Files you may write"):
 			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("a.txt", "a\n"), fakeFinish}}
-		case strings.Contains(r.Text(), "write_plan") && !strings.Contains(r.Text(), `"role":"tool"`): // the planner, before its call's result
-			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "p", Name: "write_plan", Args: `{"markdown": "- [ ] T1: a | file:a.txt\n"}`}, fakeFinish}}
+		case planner && !afterCall:
+			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "p", Name: "write_plan", Args: `{"markdown": "- [ ] T1: a | file:a.txt\n"}`}}}
+		case planner && mode.Load() == "after the plan":
+			return tooLong
 		}
 		return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
 	})
-	opts := Options{Root: root, Objective: "a file", Model: "openai/fake", ModelOptions: fakeAPIOptions(srv)}
+	mode.Store("reject")
+	opts := Options{Root: t.TempDir(), Objective: "a file", Model: "openai/fake", ModelOptions: fakeAPIOptions(srv)}
 	out, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -466,14 +471,24 @@ func TestAPlannerThatFailsStopsTheMissionWithItsReason(t *testing.T) {
 	if out.State != store.StateStopped || !strings.HasPrefix(out.Reason, ReasonPlannerFailed+": openai/fake: ") || !strings.Contains(out.Reason, "maximum context length") {
 		t.Fatalf("outcome %+v", out)
 	}
-	if st, err := ReadStatus(root); err != nil || st.State != store.StateStopped || st.StopReason != out.Reason {
+	if st, err := ReadStatus(opts.Root); err != nil || st.State != store.StateStopped || st.StopReason != out.Reason {
 		t.Fatalf("status %+v, %v", st, err)
 	}
 
-	accept.Store(true)
+	mode.Store("accept")
 	opts.Resume = true
 	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateSealed || out.Done != 1 {
 		t.Fatalf("resumed: %+v, %v", out, err)
+	}
+
+	mode.Store("after the plan")
+	var ev events
+	opts = Options{Root: t.TempDir(), Objective: "a file", Model: "openai/fake", ModelOptions: fakeAPIOptions(srv), OnEvent: ev.add}
+	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateSealed || out.Done != 1 {
+		t.Fatalf("a planner failing after its plan: %+v, %v", out, err)
+	}
+	if failed := slices.DeleteFunc(ev.find(EventPlanWritten, ""), func(e Event) bool { return !e.Failed }); len(failed) != 1 || !strings.Contains(failed[0].Message, "maximum context length") {
+		t.Errorf("the planner's failure after its plan: %+v", failed)
 	}
 }
 
