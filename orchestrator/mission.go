@@ -88,7 +88,12 @@ const (
 	ReasonPlannerFailed = "the planner failed"
 	ReasonRefused       = "a model API refused the mission's requests (check the key, the access and the model's name)"
 	ReasonUnreachable   = "a model API could not be reached (check that its server runs, its base URL and the network)"
+	ReasonUnavailable   = "a model API kept failing with server errors (an outage or overload; --resume continues later)"
 )
+
+// serverFailureLimit is how many model calls in a row, each retried, may fail with the
+// server's own errors before the mission stops instead of failing item after item.
+const serverFailureLimit = 3
 
 // stagnationLimit is the number of iterations without progress before a re-plan, and
 // again before stopping.
@@ -121,7 +126,7 @@ type mission struct {
 	failures     []string          // evidence for a re-plan
 	lastFailure  map[string]string // item -> why its latest run failed, until it is done
 	reported     []store.Issue     // report_issue calls since the last review
-	apiStop      string            // why a model API cannot serve the mission (refused, unreachable): no more calls
+	apiStop      string            // why a model API cannot serve the mission (refused, unreachable, failing): no more calls
 	writing      map[string]string // file -> the running item whose worker may write it
 	commandGuard *commandGuard
 }
@@ -321,7 +326,7 @@ func (m *mission) provider(spec string) (model.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.providers[spec] = apiWatch{p, m}
+	m.providers[spec] = &apiWatch{Provider: p, m: m}
 	return m.providers[spec], nil
 }
 
@@ -562,21 +567,33 @@ func (m *mission) halted() string {
 }
 
 // apiWatch records an error of a model API that every later request would meet too (a
-// refusal of the key, access or model; a server that cannot be reached), so the mission
-// stops rather than fail item after item until the stagnation rule ends it.
+// refusal of the key, access or model; a server that cannot be reached; server errors on
+// serverFailureLimit calls in a row), so the mission stops rather than fail item after
+// item until the stagnation rule ends it.
 type apiWatch struct {
 	model.Provider
-	m *mission
+	m              *mission
+	serverFailures int // calls in a row that failed with server errors; m.eventMu
 }
 
-func (w apiWatch) Complete(ctx context.Context, req model.Request) (model.Response, error) {
+func (w *apiWatch) Complete(ctx context.Context, req model.Request) (model.Response, error) {
 	resp, err := w.Provider.Complete(ctx, req)
-	if reason := apiStopReason(err); reason != "" && ctx.Err() == nil {
-		w.m.eventMu.Lock()
-		if w.m.apiStop == "" {
-			w.m.apiStop = reason + ": " + err.Error()
+	if ctx.Err() != nil {
+		return resp, err
+	}
+	w.m.eventMu.Lock()
+	defer w.m.eventMu.Unlock()
+	reason := apiStopReason(err)
+	switch {
+	case err == nil:
+		w.serverFailures = 0
+	case model.ServerFailed(err):
+		if w.serverFailures++; w.serverFailures >= serverFailureLimit {
+			reason = ReasonUnavailable
 		}
-		w.m.eventMu.Unlock()
+	}
+	if reason != "" && w.m.apiStop == "" {
+		w.m.apiStop = reason + ": " + err.Error()
 	}
 	return resp, err
 }

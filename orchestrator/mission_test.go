@@ -440,6 +440,60 @@ func TestAModelAPIThatCannotBeReachedStopsTheMission(t *testing.T) {
 	}
 }
 
+// TestAModelAPIThatKeepsFailingStopsTheMission: the fake API (a test double of the
+// remote model) answers every request with 503, as in an outage. Once three calls in a
+// row have failed, each after its retries, the mission stops, saying so, instead of
+// failing the items iteration after iteration until the stagnation rule ends it. A call
+// that succeeds in between starts the count again.
+func TestAModelAPIThatKeepsFailingStopsTheMission(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		".opencode/todo.md": "- [ ] T1: a | file:a.txt\n- [ ] T2: b | file:b.txt\n",
+	})
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		return fakeapi.Reply{Status: http.StatusServiceUnavailable, Body: `{"error": {"message": "The server is overloaded", "type": "server_error"}}`}
+	})
+	opts := fakeAPIOptions(srv)
+	opts.MaxRetries = 1
+	out, err := Run(context.Background(), Options{Root: root, Objective: "two files", Model: "openai/fake", ModelOptions: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateStopped || !strings.HasPrefix(out.Reason, ReasonUnavailable+": openai/fake: ") || !strings.Contains(out.Reason, "503") || out.Iterations > 2 {
+		t.Fatalf("outcome %+v after %d requests", out, len(srv.Requests()))
+	}
+	// Each call is a request and its one retry; a call under way when the third failed
+	// may make its own.
+	if n := len(srv.Requests()); n > 2*(serverFailureLimit+1) {
+		t.Errorf("%d requests, want at most %d", n, 2*(serverFailureLimit+1))
+	}
+
+	var ok atomic.Bool
+	flaky := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		if ok.Load() {
+			return fakeapi.Reply{Text: "fine"}
+		}
+		return fakeapi.Reply{Status: http.StatusBadGateway, Body: `{"error": {"message": "bad gateway", "type": "server_error"}}`}
+	})
+	opts = fakeAPIOptions(flaky)
+	opts.MaxRetries = 1
+	provider, err := model.New("openai/fake", "", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &mission{}
+	w := &apiWatch{Provider: provider, m: m}
+	for i, succeeds := range []bool{false, false, true, false, false} {
+		ok.Store(succeeds)
+		if _, err := w.Complete(context.Background(), model.Request{Messages: []model.Message{{Role: "user", Content: "hi"}}}); (err == nil) != succeeds {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	if m.apiStop != "" {
+		t.Errorf("stopped after two failures, a success and two failures: %s", m.apiStop)
+	}
+}
+
 // TestAPlannerThatFailsStopsTheMissionWithItsReason: the fake API (a test double of the
 // remote model) rejects the planner's request as too long. The mission stops, saved, with
 // what the server said as its reason, instead of ending on a bare error with its state

@@ -185,16 +185,25 @@ func redact(spec string, err error, secret string) error {
 // requests share: the key (401), the access (403) or the model's name (404). Another
 // try, or another item, would be refused the same way.
 func Refused(err error) bool {
-	status := 0
+	status := statusOf(err)
+	return status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound
+}
+
+// ServerFailed reports whether a provider's server answered a request with an error of
+// its own (5xx, Anthropic's 529 "overloaded"), after the retries.
+func ServerFailed(err error) bool { return statusOf(err) >= 500 }
+
+// statusOf is the HTTP status of a provider's error answer, 0 for any other error.
+func statusOf(err error) int {
 	var openAIErr *openai.Error
 	var anthropicErr *anthropic.Error
 	switch {
 	case errors.As(err, &openAIErr):
-		status = openAIErr.StatusCode
+		return openAIErr.StatusCode
 	case errors.As(err, &anthropicErr):
-		status = anthropicErr.StatusCode
+		return anthropicErr.StatusCode
 	}
-	return status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound
+	return 0
 }
 
 // Unreachable reports whether a request never reached the model's server, after the
