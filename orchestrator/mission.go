@@ -88,7 +88,7 @@ const (
 	ReasonPlannerFailed = "the planner failed"
 	ReasonRefused       = "a model API refused the mission's requests (check the key, the access and the model's name)"
 	ReasonUnreachable   = "a model API could not be reached (check that its server runs, its base URL and the network)"
-	ReasonUnavailable   = "a model API kept failing with server errors (an outage or overload; --resume continues later)"
+	ReasonUnavailable   = "a model API kept failing with server errors (an outage or an overload)"
 )
 
 // serverFailureLimit is how many model calls in a row, each retried, may fail with the
