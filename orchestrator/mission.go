@@ -435,10 +435,10 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 		}
 		// The planner's own failure (its turn limit, a loop, a request the API rejected):
 		// a plan it wrote before stands; without one nothing can run, and the report says why.
-		if planErr != nil && len(p.Items) == 0 {
-			return m.stop(ReasonPlannerFailed+": "+planErr.Error(), nil)
-		}
 		if planErr != nil {
+			if len(p.Items) == 0 {
+				return m.stop(ReasonPlannerFailed+": "+planErr.Error(), nil)
+			}
 			m.emit(Event{Kind: EventPlanWritten, Role: "planner", Message: "the planner failed after writing the plan, which stands: " + planErr.Error(), Failed: true})
 		}
 		if len(p.Items) == 0 {

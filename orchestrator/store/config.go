@@ -230,19 +230,17 @@ func decodeStrict(data []byte, v any) error {
 	case errors.Is(err, io.EOF):
 		return nil // an empty file configures nothing
 	}
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	if !errors.As(err, &syntax) && !errors.As(err, &typ) {
-		if p := unknownKey(data, reflect.TypeOf(v)); p != nil {
-			return p // the decoder names the key alone, not where it is or what would do
-		}
+	if p := located(data, err); p != nil {
+		return p
 	}
-	return located(data, err)
+	if p := unknownKey(data, reflect.TypeOf(v)); p != nil {
+		return p // the decoder names the key alone, not where it is or what would do
+	}
+	return err
 }
 
-// located places a JSON decoding error in data: a *ConfigProblem for a syntax or type
-// error, other errors as they are.
-func located(data []byte, err error) error {
+// located places a JSON syntax or type error in data; nil for other errors.
+func located(data []byte, err error) *ConfigProblem {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
@@ -252,7 +250,7 @@ func located(data []byte, err error) error {
 	case errors.As(err, &typ):
 		return problemAt(data, int(typ.Offset)-1, fmt.Sprintf("%s must be %s, not %s", typ.Field, typ.Type, typ.Value))
 	}
-	return err
+	return nil
 }
 
 // problemAt is a problem at the byte offset at of data.

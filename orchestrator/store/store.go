@@ -273,7 +273,10 @@ func (s *Store) State() (*LoopState, error) {
 	var st LoopState
 	if err := json.Unmarshal(data, &st); err != nil {
 		// Written atomically, so damage came from outside: say how to go on.
-		return nil, fmt.Errorf("%s is damaged (%w): restore it, or remove it to start a new mission (todo.md, the sync issues and the ledger stay)", s.Path(StateFile), located(data, err))
+		if p := located(data, err); p != nil {
+			err = p
+		}
+		return nil, fmt.Errorf("%s is damaged (%w): restore it, or remove it to start a new mission (todo.md, the sync issues and the ledger stay)", s.Path(StateFile), err)
 	}
 	return &st, nil
 }
