@@ -711,6 +711,44 @@ func TestAReviewerThatFailsIsNamedInTheReport(t *testing.T) {
 	}
 }
 
+// TestAReviewerWhoseAPIRefusesTheMissionStopsIt: the configured reviewer model's API
+// (the fake API, a test double of the remote model) refuses its key. The work passes
+// every deterministic check, but the mission does not seal without the judgement it was
+// configured to ask for: it stops, saying why, and a resume once the key works asks the
+// reviewer and seals.
+func TestAReviewerWhoseAPIRefusesTheMissionStopsIt(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		".opencode/todo.md":           "- [ ] T1: a | file:a.txt\n",
+		".opencode/orchestrator.json": `{"models": {"reviewer": "openai/reviewer"}}`,
+	})
+	var keyWorks atomic.Bool
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		switch {
+		case r.Model != "reviewer":
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("a.txt", "a\n"), fakeFinish}}
+		case !keyWorks.Load():
+			return fakeapi.Reply{Status: http.StatusUnauthorized, Body: `{"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}}`}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "f", Name: "finish", Args: `{"summary": "the work does what the objective asks"}`}}}
+	})
+	opts := Options{Root: root, Objective: "a file", Model: "openai/fake", ModelOptions: fakeAPIOptions(srv)}
+	out, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateStopped || !strings.HasPrefix(out.Reason, ReasonRefused+": openai/reviewer: ") || out.Done != 1 || !out.ModelReview.Missing {
+		t.Fatalf("outcome %+v", out)
+	}
+
+	keyWorks.Store(true)
+	opts.Resume = true
+	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateSealed || out.ModelReview.Missing ||
+		out.ModelReview.Verdict != "openai/reviewer: 0 issues; the work does what the objective asks" {
+		t.Fatalf("resumed: %+v, %v", out, err)
+	}
+}
+
 // TestTheReportNamesWrittenFilesTheChecksCouldNotRead: a worker writes a minified bundle,
 // which the static checks skip. The mission seals (nothing else is wrong), but the review
 // event, the outcome and the final report say which file went unchecked and why, instead

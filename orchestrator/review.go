@@ -182,9 +182,12 @@ func (m *mission) modelReview(ctx context.Context, p *plan.Plan, written []strin
 	if ctx.Err() != nil {
 		return nil, ModelReview{}, ctx.Err()
 	}
+	if reason := m.halted(); err != nil && reason != "" && !errors.As(err, &halt{}) {
+		err = halt{reason} // its API cannot serve the mission (refused, unreachable, failing)
+	}
 	if errors.As(err, &halt{}) {
-		// Not counted as a review: the mission stops, and a resume with a larger budget
-		// asks again. What it reported so far stands.
+		// Not counted as a review: the mission stops, and a resume (with a larger budget,
+		// a working key or server) asks again. What it reported so far stands.
 		review := ModelReview{Verdict: fmt.Sprintf("%s did not finish: %v", spec, err), Missing: true}
 		m.emit(Event{Kind: EventModelReview, Role: "reviewer", Message: review.Verdict, Failed: true})
 		return judged, review, err
