@@ -312,8 +312,9 @@ func (m *mission) drain(running map[string][]string, results chan workerResult, 
 	return err
 }
 
-// interruptedPrefix begins the message of a run cut short by a stop or a spent budget:
-// the item goes back to pending, and it is not the item's failure.
+// interruptedPrefix begins the message of a run cut short by a stop, a spent budget or a
+// model API that cannot serve the mission: the item goes back to pending, and it is not
+// the item's failure.
 const interruptedPrefix = "interrupted: "
 
 // interruption is the message of a run err cut short, or "" when err is the item's own.
@@ -324,6 +325,8 @@ func interruption(err error) string {
 		return interruptedPrefix + "the mission stopped"
 	case errors.As(err, &h):
 		return interruptedPrefix + h.reason
+	case apiStopReason(err) != "":
+		return interruptedPrefix + apiStopReason(err) + ": " + err.Error()
 	}
 	return ""
 }

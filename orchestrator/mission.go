@@ -89,6 +89,7 @@ const (
 	ReasonRefused       = "a model API refused the mission's requests (check the key, the access and the model's name)"
 	ReasonUnreachable   = "a model API could not be reached (check that its server runs, its base URL and the network)"
 	ReasonUnavailable   = "a model API kept failing with server errors (an outage or an overload)"
+	ReasonQuota         = "a model API's quota or credit is used up (check the account's plan and billing)"
 )
 
 // serverFailureLimit is how many model calls in a row, each retried, may fail with the
@@ -567,9 +568,9 @@ func (m *mission) halted() string {
 }
 
 // apiWatch records an error of a model API that every later request would meet too (a
-// refusal of the key, access or model; a server that cannot be reached; server errors on
-// serverFailureLimit calls in a row), so the mission stops rather than fail item after
-// item until the stagnation rule ends it.
+// refusal of the key, access or model; a used-up quota; a server that cannot be reached;
+// server errors on serverFailureLimit calls in a row), so the mission stops rather than
+// fail item after item until the stagnation rule ends it.
 type apiWatch struct {
 	model.Provider
 	m              *mission
@@ -601,6 +602,8 @@ func (w *apiWatch) Complete(ctx context.Context, req model.Request) (model.Respo
 // apiStopReason is the stop reason of a model API error that ends the mission, or "".
 func apiStopReason(err error) string {
 	switch {
+	case model.QuotaExhausted(err):
+		return ReasonQuota
 	case model.Refused(err):
 		return ReasonRefused
 	case model.Unreachable(err):

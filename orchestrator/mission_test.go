@@ -494,6 +494,34 @@ func TestAModelAPIThatKeepsFailingStopsTheMission(t *testing.T) {
 	}
 }
 
+// TestAUsedUpQuotaStopsTheMission: the fake API (a test double of the remote model)
+// answers as OpenAI does an account whose quota is used up: 429 "insufficient_quota".
+// It is no rate limit that waiting lifts, so the first call that meets it stops the
+// mission and says what to check, instead of every item failing until the stagnation
+// rule ends it.
+func TestAUsedUpQuotaStopsTheMission(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		".opencode/todo.md": "- [ ] T1: a | file:a.txt\n- [ ] T2: b | file:b.txt\n- [ ] T3: c | file:c.txt\n",
+	})
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		return fakeapi.Reply{Status: http.StatusTooManyRequests, Header: map[string]string{"retry-after": "0"},
+			Body: `{"error": {"message": "You exceeded your current quota, please check your plan and billing details.", "type": "insufficient_quota", "code": "insufficient_quota"}}`}
+	})
+	opts := fakeAPIOptions(srv)
+	opts.MaxRetries = 1
+	out, err := Run(context.Background(), Options{Root: root, Objective: "three files", Model: "openai/fake", ModelOptions: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateStopped || !strings.HasPrefix(out.Reason, ReasonQuota+": openai/fake: ") || !strings.Contains(out.Reason, "exceeded your current quota") || out.Iterations != 1 {
+		t.Fatalf("outcome %+v after %d requests", out, len(srv.Requests()))
+	}
+	if len(out.Failures) != 0 {
+		t.Errorf("the items were failed for the account's quota: %v", out.Failures)
+	}
+}
+
 // TestAPlannerThatFailsStopsTheMissionWithItsReason: the fake API (a test double of the
 // remote model) rejects the planner's request as too long. The mission stops, saved, with
 // what the server said as its reason, instead of ending on a bare error with its state

@@ -189,6 +189,26 @@ func Refused(err error) bool {
 	return status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound
 }
 
+// QuotaExhausted reports whether a provider refused a request because the account's
+// quota or credit is used up: OpenAI's 429 "insufficient_quota", Anthropic's
+// billing_error and its 400 "credit balance is too low", a 402. Unlike a rate limit,
+// waiting does not lift it: every later request meets it too.
+func QuotaExhausted(err error) bool {
+	var openAIErr *openai.Error
+	var anthropicErr *anthropic.Error
+	switch {
+	case statusOf(err) == http.StatusPaymentRequired:
+		return true
+	case errors.As(err, &openAIErr):
+		return openAIErr.Code == "insufficient_quota" || openAIErr.Type == "insufficient_quota"
+	case errors.As(err, &anthropicErr):
+		// Anthropic answers an empty balance as an invalid request; only its text tells.
+		return anthropicErr.Type() == "billing_error" ||
+			anthropicErr.StatusCode == http.StatusBadRequest && strings.Contains(anthropicErr.RawJSON(), "credit balance is too low")
+	}
+	return false
+}
+
 // ServerFailed reports whether a provider's server answered a request with an error of
 // its own (5xx, Anthropic's 529 "overloaded"), after the retries.
 func ServerFailed(err error) bool { return statusOf(err) >= 500 }

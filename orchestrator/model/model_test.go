@@ -200,6 +200,34 @@ func TestRetriesHonourRetryAfterAndErrorsHideTheKey(t *testing.T) {
 	}
 }
 
+// TestAUsedUpQuotaIsToldFromARateLimit: OpenAI answers an account without quota with a
+// 429 "insufficient_quota", Anthropic an empty balance with a 400 or a billing_error.
+// Each is QuotaExhausted, which waiting does not lift; a rate limit and a request the
+// server finds malformed are not.
+func TestAUsedUpQuotaIsToldFromARateLimit(t *testing.T) {
+	for _, c := range []struct {
+		status int
+		body   string
+		quota  string // the provider whose answer this is ("": both)
+	}{
+		{http.StatusTooManyRequests, `{"error": {"message": "You exceeded your current quota, please check your plan and billing details.", "type": "insufficient_quota", "code": "insufficient_quota"}}`, "openai/"},
+		{http.StatusBadRequest, `{"type": "error", "error": {"type": "invalid_request_error", "message": "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits."}}`, "anthropic/"},
+		{http.StatusPaymentRequired, `{"type": "error", "error": {"type": "billing_error", "message": "There is an issue with your billing."}}`, ""},
+		{http.StatusTooManyRequests, `{"error": {"message": "Rate limit reached for requests", "type": "rate_limit_error", "code": "rate_limit_exceeded"}}`, "none"},
+		{http.StatusBadRequest, `{"error": {"message": "context length exceeded", "type": "invalid_request_error"}}`, "none"},
+	} {
+		answer := func(r fakeapi.Request) fakeapi.Reply {
+			return fakeapi.Reply{Status: c.status, Header: map[string]string{"retry-after": "0"}, Body: c.body}
+		}
+		for spec, p := range providers(t, answer, Options{MaxRetries: 1}) {
+			_, err := p.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "hi"}}})
+			if want := strings.HasPrefix(spec, c.quota); err == nil || QuotaExhausted(err) != want {
+				t.Errorf("%s, status %d, %s: QuotaExhausted(%v) = %v, want %v", spec, c.status, c.body, err, QuotaExhausted(err), want)
+			}
+		}
+	}
+}
+
 // TestAServerNobodyCanReachIsUnreachable: nothing listens at the base URL, or its host
 // does not exist: after the retries, each provider's error is Unreachable and says what
 // the dial met. A request cancelled before it went out is not.
