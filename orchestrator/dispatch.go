@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/opencode-orchestrator/orchestrator/analysis"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/session"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
@@ -220,8 +221,15 @@ func (m *mission) dispatch(ctx context.Context) error {
 		select {
 		case r := <-results:
 			finished := append([]workerResult{r}, ready(results)...)
-			for _, r := range finished {
+			for i := range finished {
+				r := &finished[i]
 				delete(running, r.item)
+				if model.RateLimited(r.err) {
+					if limit := m.lowerOnRateLimit(r.spec); limit > 0 {
+						r.err = rateLimited{spec: r.spec, limit: limit, err: r.err}
+						delete(attempted, r.item) // it runs again in this iteration, under the lower limit
+					}
+				}
 				m.release(r.role, r.spec)
 			}
 			if err := m.recordEnds(w, file, finished, len(running)); err != nil {
@@ -312,19 +320,22 @@ func (m *mission) drain(running map[string][]string, results chan workerResult, 
 	return err
 }
 
-// interruptedPrefix begins the message of a run cut short by a stop, a spent budget or a
-// model API that cannot serve the mission: the item goes back to pending, and it is not
-// the item's failure.
+// interruptedPrefix begins the message of a run cut short by a stop, a spent budget, a
+// model API that cannot serve the mission or its model's rate limit: the item goes back
+// to pending, and it is not the item's failure.
 const interruptedPrefix = "interrupted: "
 
 // interruption is the message of a run err cut short, or "" when err is the item's own.
 func interruption(err error) string {
 	var h halt
+	var limited rateLimited
 	switch {
 	case errors.Is(err, context.Canceled):
 		return interruptedPrefix + "the mission stopped"
 	case errors.As(err, &h):
 		return interruptedPrefix + h.reason
+	case errors.As(err, &limited):
+		return interruptedPrefix + limited.Error()
 	case apiStopReason(err) != "":
 		return interruptedPrefix + apiStopReason(err) + ": " + err.Error()
 	}

@@ -121,6 +121,7 @@ type mission struct {
 	providerMu sync.Mutex
 	providers  map[string]model.Provider
 	slots      map[slotKey]chan struct{}
+	throttles  map[string]*throttle // model -> what its rate limits did to its slots
 
 	workLog      *workLog
 	written      map[string]bool   // files the mission wrote, cumulative: the review's scope
@@ -197,7 +198,7 @@ func open(opts Options, begin func(*mission) error) (*mission, error) {
 	}
 	guard := newCommandGuard()
 	m := &mission{opts: opts, store: st, cfg: cfg, agents: agents, sandbox: sandbox.WithWriteGuard(guard.write),
-		ix: analysis.NewIndex(opts.Root), providers: map[string]model.Provider{}, slots: map[slotKey]chan struct{}{},
+		ix: analysis.NewIndex(opts.Root), providers: map[string]model.Provider{}, slots: map[slotKey]chan struct{}{}, throttles: map[string]*throttle{},
 		written: map[string]bool{}, lastFailure: map[string]string{}, writing: map[string]string{}, commandGuard: guard}
 	m.commands = commandsOf(cfg, opts.Root)
 	m.approve = newApprovals(cfg, []string{m.commands.Build, m.commands.Test}, opts.Approver)
@@ -696,57 +697,6 @@ func (m *mission) outcome(r reviewResult) Outcome {
 	}
 	out.Issues, _ = m.store.Issues()
 	return out
-}
-
-// acquire takes a slot of a role and of a model without waiting; false when either is
-// full. Slots are taken before a session is created, so queued work costs nothing.
-func (m *mission) acquire(role, spec string) bool {
-	roleSlots := m.slot(slotKey{name: role}, m.roleLimit(role))
-	modelSlots := m.slot(slotKey{model: true, name: spec}, m.cfg.Limits.PerModel)
-	select {
-	case roleSlots <- struct{}{}:
-	default:
-		return false
-	}
-	select {
-	case modelSlots <- struct{}{}:
-		return true
-	default:
-		<-roleSlots
-		return false
-	}
-}
-
-func (m *mission) release(role, spec string) {
-	<-m.slot(slotKey{model: true, name: spec}, m.cfg.Limits.PerModel)
-	<-m.slot(slotKey{name: role}, m.roleLimit(role))
-}
-
-// slotKey names a pool of slots: a role's, or a model's.
-type slotKey struct {
-	model bool
-	name  string
-}
-
-func (m *mission) slot(key slotKey, limit int) chan struct{} {
-	m.providerMu.Lock()
-	defer m.providerMu.Unlock()
-	s, ok := m.slots[key]
-	if !ok {
-		s = make(chan struct{}, max(limit, 1))
-		m.slots[key] = s
-	}
-	return s
-}
-
-func (m *mission) roleLimit(role string) int {
-	switch role {
-	case "planner":
-		return m.cfg.Limits.Planner
-	case "reviewer":
-		return m.cfg.Limits.Reviewer
-	}
-	return m.cfg.Limits.Worker // workers and custom roles
 }
 
 // runCommand is the run_command hook: approval, then the command, logged in the ledger.

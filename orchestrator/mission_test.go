@@ -522,6 +522,44 @@ func TestAUsedUpQuotaStopsTheMission(t *testing.T) {
 	}
 }
 
+// TestARateLimitedItemRunsAgainUnderALowerLimit: the fake API (a test double of the
+// remote model) answers T1's first two requests, a call and its retry, with 429. Its
+// model's limit is halved (from the sessions then running, which depends on how fast
+// the others were), and T1 runs again in the same iteration instead of failing and
+// waiting for the next one; the report counts no failure.
+func TestARateLimitedItemRunsAgainUnderALowerLimit(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		".opencode/todo.md": "- [ ] T1: a | file:a.txt\n- [ ] T2: b | file:b.txt\n- [ ] T3: c | file:c.txt\n",
+	})
+	var limitedCalls atomic.Int32
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		file := regexp.MustCompile(`Files you may write: ([a-z]\.txt)`).FindStringSubmatch(r.Text())
+		if file == nil {
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
+		}
+		if file[1] == "a.txt" && limitedCalls.Add(1) <= 2 {
+			return fakeapi.Reply{Status: http.StatusTooManyRequests, Header: map[string]string{"retry-after": "0"},
+				Body: `{"error": {"message": "Rate limit reached for requests per minute", "type": "requests", "code": "rate_limit_exceeded"}}`}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite(file[1], "x\n"), fakeFinish}}
+	})
+	opts := fakeAPIOptions(srv)
+	opts.MaxRetries = 1
+	var ev events
+	out, err := Run(context.Background(), Options{Root: root, Objective: "three files", Model: "openai/fake", ModelOptions: opts, OnEvent: ev.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateSealed || out.Iterations != 1 || len(out.Failures) != 0 {
+		t.Fatalf("outcome %+v", out)
+	}
+	ends := ev.find(EventItemFailed, "T1")
+	if len(ends) != 1 || !strings.HasPrefix(ends[0].Message, interruptedPrefix+"openai/fake answered with a rate limit its retries could not wait out; at most ") {
+		t.Errorf("T1's rate-limited run: %+v", ends)
+	}
+}
+
 // TestAPlannerThatFailsStopsTheMissionWithItsReason: the fake API (a test double of the
 // remote model) rejects the planner's request as too long. The mission stops, saved, with
 // what the server said as its reason, instead of ending on a bare error with its state

@@ -209,6 +209,12 @@ func QuotaExhausted(err error) bool {
 	return false
 }
 
+// RateLimited reports whether a provider answered a request with a rate limit (429)
+// that its retries, honouring retry-after, could not wait out; a used-up quota is not one.
+func RateLimited(err error) bool {
+	return statusOf(err) == http.StatusTooManyRequests && !QuotaExhausted(err)
+}
+
 // ServerFailed reports whether a provider's server answered a request with an error of
 // its own (5xx, Anthropic's 529 "overloaded"), after the retries.
 func ServerFailed(err error) bool { return statusOf(err) >= 500 }

@@ -202,8 +202,8 @@ func TestRetriesHonourRetryAfterAndErrorsHideTheKey(t *testing.T) {
 
 // TestAUsedUpQuotaIsToldFromARateLimit: OpenAI answers an account without quota with a
 // 429 "insufficient_quota", Anthropic an empty balance with a 400 or a billing_error.
-// Each is QuotaExhausted, which waiting does not lift; a rate limit and a request the
-// server finds malformed are not.
+// Each is QuotaExhausted, which waiting does not lift, and not RateLimited; a rate limit
+// and a request the server finds malformed are not QuotaExhausted.
 func TestAUsedUpQuotaIsToldFromARateLimit(t *testing.T) {
 	for _, c := range []struct {
 		status int
@@ -221,8 +221,12 @@ func TestAUsedUpQuotaIsToldFromARateLimit(t *testing.T) {
 		}
 		for spec, p := range providers(t, answer, Options{MaxRetries: 1}) {
 			_, err := p.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "hi"}}})
-			if want := strings.HasPrefix(spec, c.quota); err == nil || QuotaExhausted(err) != want {
-				t.Errorf("%s, status %d, %s: QuotaExhausted(%v) = %v, want %v", spec, c.status, c.body, err, QuotaExhausted(err), want)
+			quota := strings.HasPrefix(spec, c.quota)
+			if err == nil || QuotaExhausted(err) != quota {
+				t.Errorf("%s, status %d, %s: QuotaExhausted(%v) = %v, want %v", spec, c.status, c.body, err, QuotaExhausted(err), quota)
+			}
+			if limited := c.status == http.StatusTooManyRequests && !quota; RateLimited(err) != limited {
+				t.Errorf("%s, status %d, %s: RateLimited(%v) = %v, want %v", spec, c.status, c.body, err, RateLimited(err), limited)
 			}
 		}
 	}

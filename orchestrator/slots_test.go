@@ -1,0 +1,78 @@
+package orchestrator
+
+import (
+	"testing"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
+)
+
+// TestARateLimitHalvesAModelsSessions: four sessions of a model run, its limit, and one
+// meets a rate limit. The model's limit becomes two: as the four end, two slots are
+// kept, so two start again, not four; another model keeps its own. At one session at a
+// time there is nothing left to lower.
+func TestARateLimitHalvesAModelsSessions(t *testing.T) {
+	m := &mission{cfg: store.Config{Limits: store.Limits{Worker: 8, PerModel: 4}}, slots: map[slotKey]chan struct{}{}, throttles: map[string]*throttle{}}
+	const spec = "openai/limited"
+	start := func(spec string) int {
+		n := 0
+		for m.acquire("worker", spec) {
+			n++
+		}
+		return n
+	}
+	if n := start(spec); n != 4 {
+		t.Fatalf("%d sessions started, want 4", n)
+	}
+	if limit := m.lowerOnRateLimit(spec); limit != 2 {
+		t.Fatalf("lowered to %d, want 2", limit)
+	}
+	for range 4 {
+		m.release("worker", spec)
+	}
+	if n := start(spec); n != 2 {
+		t.Fatalf("%d sessions started after the rate limit, want 2", n)
+	}
+	if n := start("openai/other"); n != 4 {
+		t.Errorf("another model started %d sessions, want 4", n)
+	}
+	for range 4 {
+		m.release("worker", "openai/other")
+	}
+
+	if limit := m.lowerOnRateLimit(spec); limit != 1 {
+		t.Fatalf("lowered to %d, want 1", limit)
+	}
+	for range 2 {
+		m.release("worker", spec)
+	}
+	if n := start(spec); n != 1 {
+		t.Fatalf("%d sessions started, want 1", n)
+	}
+	if limit := m.lowerOnRateLimit(spec); limit != 0 {
+		t.Errorf("one session at a time lowered to %d", limit)
+	}
+	m.release("worker", spec)
+	if n := start(spec); n != 1 {
+		t.Errorf("%d sessions started, want 1", n)
+	}
+}
+
+// TestARateLimitMetByALoneSessionTakesTheFreeSlotsAtOnce: one session of a model with
+// four slots runs and meets a rate limit; no second session may start while it ends.
+func TestARateLimitMetByALoneSessionTakesTheFreeSlotsAtOnce(t *testing.T) {
+	m := &mission{cfg: store.Config{Limits: store.Limits{Worker: 8, PerModel: 4}}, slots: map[slotKey]chan struct{}{}, throttles: map[string]*throttle{}}
+	const spec = "openai/limited"
+	if !m.acquire("worker", spec) {
+		t.Fatal("no slot")
+	}
+	if limit := m.lowerOnRateLimit(spec); limit != 1 {
+		t.Fatalf("lowered to %d, want 1", limit)
+	}
+	if m.acquire("worker", spec) {
+		t.Fatal("a second session started beside the rate-limited one")
+	}
+	m.release("worker", spec)
+	if !m.acquire("worker", spec) || m.acquire("worker", spec) {
+		t.Error("after the rate-limited session ended, not exactly one session could start")
+	}
+}
