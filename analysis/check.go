@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"slices"
@@ -22,6 +23,21 @@ type CheckOptions struct {
 	// Commands returns the configured build and test commands of a workspace, empty
 	// ones to be detected.
 	Commands func(root string) (Commands, error)
+}
+
+// StatDir returns nil when dir is a directory, else an error that says what it is
+// instead: missing, a file, or out of reach.
+func StatDir(dir string) error {
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s does not exist", dir)
+	case err != nil:
+		return err
+	case !info.IsDir():
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	return nil
 }
 
 // CheckCommand is the `orchestrator check` subcommand: the reviewer's deterministic checks
@@ -65,8 +81,8 @@ flags:
 		if fs.NArg() == 1 {
 			dir = fs.Arg(0)
 		}
-		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-			fmt.Fprintf(stderr, "orchestrator check: %s is not a directory\n", dir)
+		if err := StatDir(dir); err != nil {
+			fmt.Fprintf(stderr, "orchestrator check: %v\n", err)
 			return 2
 		}
 

@@ -47,9 +47,15 @@ func TestCheckExitCodesAndText(t *testing.T) {
 		t.Errorf("text output:\n%s\nwant:\n%s", out, want)
 	}
 
-	for _, args := range [][]string{{"--format", "xml", clean}, {clean, clean}, {filepath.Join(clean, "nope")}, {"--bogus"}} {
+	for _, args := range [][]string{{"--format", "xml", clean}, {clean, clean}, {"--bogus"}} {
 		if code, _, errOut := runCheck(t, args...); code != 2 || errOut == "" {
 			t.Errorf("check %q: code %d, stderr %q; want 2 and a message", args, code, errOut)
+		}
+	}
+	// A directory argument that is none says what it is instead.
+	for arg, says := range map[string]string{filepath.Join(clean, "nope"): "does not exist", filepath.Join(clean, "a.go"): "is not a directory"} {
+		if code, _, errOut := runCheck(t, arg); code != 2 || errOut != "orchestrator check: "+arg+" "+says+"\n" {
+			t.Errorf("check %s: code %d, stderr %q; want 2 and %q", arg, code, errOut, says)
 		}
 	}
 }

@@ -283,8 +283,8 @@ func StatusCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr
 	if fs.NArg() == 1 {
 		root = fs.Arg(0)
 	}
-	if info, err := os.Stat(root); err != nil || !info.IsDir() {
-		fmt.Fprintf(stderr, "orchestrator status: %s is not a directory\n", root)
+	if err := analysis.StatDir(root); err != nil {
+		fmt.Fprintf(stderr, "orchestrator status: %v\n", err)
 		return ExitUsage
 	}
 	st, err := ReadStatus(root)
