@@ -31,13 +31,17 @@ H.wait('the diagnostics to clear', function()
   return #vim.diagnostic.get(buf) == 0
 end)
 
--- A problem in the configuration shows at its key once the file is saved, though the
--- client is not attached to JSON buffers, and clears once it is mended.
+-- A problem in the configuration shows at its key as it is typed, unsaved, and clears
+-- once it is mended; other JSON is not the server's business.
+vim.cmd('edit ' .. H.root .. '/other.json')
+local other = vim.api.nvim_get_current_buf()
+for _, client in ipairs((vim.lsp.get_clients or vim.lsp.get_active_clients)()) do
+  H.check(not vim.lsp.buf_is_attached(other, client.id), 'the client attached to other.json')
+end
 vim.fn.mkdir(H.root .. '/.opencode', 'p')
 vim.cmd('edit ' .. H.root .. '/.opencode/orchestrator.json')
 local config = vim.api.nvim_get_current_buf()
 vim.api.nvim_buf_set_lines(config, 0, -1, false, { '{', '  "limits": {"wroker": 2}', '}' })
-vim.cmd('write')
 H.wait('a config-error diagnostic in orchestrator.json', function()
   local ds = vim.diagnostic.get(config)
   return #ds == 1 and ds[1].code == 'config-error'
@@ -46,7 +50,6 @@ d = vim.diagnostic.get(config)[1]
 H.check(d.lnum == 1 and d.col == 13, 'the configuration diagnostic is at ' .. d.lnum .. ':' .. d.col)
 H.check(d.message:find('unknown key "limits.wroker"', 1, true) ~= nil, 'message ' .. d.message)
 vim.api.nvim_buf_set_lines(config, 1, 2, false, { '  "limits": {"worker": 2}' })
-vim.cmd('write')
 H.wait('the configuration diagnostic to clear', function()
   return #vim.diagnostic.get(config) == 0
 end)

@@ -13,7 +13,7 @@ local defaults = {
   cmd = { 'orchestrator', 'lsp' },
   model = nil, -- provider/model of missions started here; nil: the workspace's config
   approval_timeout = nil, -- seconds the server waits for an approval answer
-  filetypes = { 'go', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'markdown' },
+  filetypes = { 'go', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'markdown', 'json' },
   root_markers = { '.opencode', '.git', 'go.mod', 'go.work', 'package.json', 'pyproject.toml', 'setup.cfg' },
 }
 local config = vim.deepcopy(defaults)
@@ -35,6 +35,18 @@ end
 local function is_plan(bufnr)
   local file = vim.api.nvim_buf_get_name(bufnr)
   return file:sub(-#plan_path) == plan_path
+end
+
+-- is_config is whether a buffer is the workspace's configuration, which the server checks
+-- as it is typed.
+local function is_config(bufnr)
+  local file = vim.api.nvim_buf_get_name(bufnr)
+  for _, path in ipairs({ '/.opencode/orchestrator.json', '/.opencode/agents.json' }) do
+    if file:sub(-#path) == path then
+      return true
+    end
+  end
+  return false
 end
 
 -- root_of is the workspace of a file: the nearest folder with .opencode/, else the nearest
@@ -67,8 +79,10 @@ local function buffer_root(bufnr)
   if vim.bo[bufnr].buftype ~= '' or file == '' then
     return nil
   end
-  -- Markdown only for the plan: other notes are not the server's business.
-  if vim.bo[bufnr].filetype == 'markdown' and not is_plan(bufnr) then
+  -- Markdown only for the plan, JSON only for the configuration: other notes and data
+  -- are not the server's business.
+  local filetype = vim.bo[bufnr].filetype
+  if filetype == 'markdown' and not is_plan(bufnr) or filetype == 'json' and not is_config(bufnr) then
     return nil
   end
   return root_of(file)
