@@ -76,7 +76,8 @@ func (p *anthropicProvider) Complete(ctx context.Context, req Request) (Response
 		return Response{}, redact(p.spec, streamError(ctx, err), p.key)
 	}
 	out := Response{
-		Message: Message{Role: "assistant"},
+		Message:   Message{Role: "assistant"},
+		Truncated: msg.StopReason == anthropic.StopReasonMaxTokens,
 		Usage: store.TokenUsage{
 			Input:      int(msg.Usage.InputTokens + msg.Usage.CacheCreationInputTokens + msg.Usage.CacheReadInputTokens),
 			Output:     int(msg.Usage.OutputTokens),

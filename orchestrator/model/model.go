@@ -62,6 +62,9 @@ type Request struct {
 type Response struct {
 	Message Message // role "assistant"
 	Usage   store.TokenUsage
+	// Truncated: the reply stopped at the output token limit, so its text or its last
+	// tool call's arguments are cut off.
+	Truncated bool
 }
 
 // Provider answers requests. Every call honours its context's cancellation.

@@ -200,6 +200,35 @@ func TestRetriesHonourRetryAfterAndErrorsHideTheKey(t *testing.T) {
 	}
 }
 
+// TestAReplyCutOffAtTheOutputLimitSaysSo: the server stops a reply at the output token
+// limit in the middle of a tool call (Chat Completions' finish_reason "length",
+// Messages' stop_reason "max_tokens"). The response says it is truncated, with the cut
+// arguments as they came (the Anthropic SDK empties them to {}: without the flag the
+// call would look complete); a reply that ends by itself does not.
+func TestAReplyCutOffAtTheOutputLimitSaysSo(t *testing.T) {
+	const cut = `{"path": "big.go", "content": "package big\n\nfunc`
+	answer := func(r fakeapi.Request) fakeapi.Reply {
+		if strings.Contains(r.Text(), "whole") {
+			return fakeapi.Reply{Truncated: true, Calls: []fakeapi.Call{{ID: "call_w", Name: "write_file", Args: cut}}}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "call_w", Name: "write_file", Args: `{"path": "big.go", "content": "package big\n"}`}}}
+	}
+	for spec, c := range providers(t, answer, Options{}) {
+		args := cut
+		if strings.HasPrefix(spec, "anthropic/") {
+			args = "{}"
+		}
+		resp, err := c.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "write the whole file"}}})
+		if err != nil || !resp.Truncated || len(resp.Message.ToolCalls) != 1 || resp.Message.ToolCalls[0].Arguments != args {
+			t.Errorf("%s: cut reply %+v, %v", spec, resp, err)
+		}
+		resp, err = c.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "write a short file"}}})
+		if err != nil || resp.Truncated {
+			t.Errorf("%s: a reply that ended by itself %+v, %v", spec, resp, err)
+		}
+	}
+}
+
 // TestAUsedUpQuotaIsToldFromARateLimit: OpenAI answers an account without quota with a
 // 429 "insufficient_quota", Anthropic an empty balance with a 400 or a billing_error.
 // Each is QuotaExhausted, which waiting does not lift, and not RateLimited; a rate limit

@@ -95,8 +95,9 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 type streamedChunk struct {
 	Error   json.RawMessage `json:"error"`
 	Choices []struct {
-		Index int64 `json:"index"`
-		Delta struct {
+		Index        int64  `json:"index"`
+		FinishReason string `json:"finish_reason"`
+		Delta        struct {
 			Content   string `json:"content"`
 			ToolCalls []struct {
 				Index    int64  `json:"index"`
@@ -137,10 +138,11 @@ const (
 // chunk that names a tool call (openai-go v3.95.0): about 120 KB of garbage a turn,
 // which slowed parallel workers measurably on two cores.
 type chunkAccumulator struct {
-	content strings.Builder
-	calls   []*streamedCall // pointers: a Builder must not be copied as the slice grows
-	usage   store.TokenUsage
-	size    int
+	content   strings.Builder
+	calls     []*streamedCall // pointers: a Builder must not be copied as the slice grows
+	usage     store.TokenUsage
+	size      int
+	truncated bool // finish_reason "length"
 }
 
 type streamedCall struct {
@@ -164,6 +166,7 @@ func (a *chunkAccumulator) add(data []byte) error {
 		if choice.Index != 0 { // one choice is asked for
 			continue
 		}
+		a.truncated = a.truncated || choice.FinishReason == "length"
 		a.content.WriteString(choice.Delta.Content)
 		a.size += len(choice.Delta.Content)
 		for _, d := range choice.Delta.ToolCalls {
@@ -189,7 +192,7 @@ func (a *chunkAccumulator) add(data []byte) error {
 }
 
 func (a *chunkAccumulator) response() Response {
-	out := Response{Message: Message{Role: "assistant", Content: a.content.String()}, Usage: a.usage}
+	out := Response{Message: Message{Role: "assistant", Content: a.content.String()}, Usage: a.usage, Truncated: a.truncated}
 	for _, c := range a.calls {
 		out.Message.ToolCalls = append(out.Message.ToolCalls, ToolCall{ID: c.id, Name: c.name.String(), Arguments: argumentsOrEmptyObject(c.arguments.String())})
 	}

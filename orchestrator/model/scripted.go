@@ -31,6 +31,8 @@ type ScriptTurn struct {
 	Item    string       `json:"item,omitempty"`
 	Content string       `json:"content,omitempty"`
 	Calls   []ScriptCall `json:"calls,omitempty"`
+	// Truncated records a reply that stopped at the output token limit.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // ScriptCall is a tool call of a recorded turn. Args is passed to the tool as written,
@@ -91,7 +93,7 @@ func (s *Scripted) Complete(ctx context.Context, req Request) (Response, error) 
 			s.n++
 			msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: fmt.Sprintf("call_%d", s.n), Name: c.Tool, Arguments: argumentsOrEmptyObject(string(c.Args))})
 		}
-		return Response{Message: msg, Usage: estimateUsage(req, msg)}, nil
+		return Response{Message: msg, Usage: estimateUsage(req, msg), Truncated: turn.Truncated}, nil
 	}
 	who := req.Role
 	if req.Item != "" {

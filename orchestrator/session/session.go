@@ -127,14 +127,17 @@ func (s *Session) Send(ctx context.Context, text string) (Result, error) {
 			if silent++; silent == repeatLimit {
 				return s.result("", turn), ErrSilent
 			}
-			s.messages = append(s.messages, model.Message{Role: "user",
-				Content: "Continue with the tools. When the work is complete, call finish with a summary."})
+			nudge := "Continue with the tools. When the work is complete, call finish with a summary."
+			if resp.Truncated {
+				nudge = "Your reply reached the output token limit and was cut off. " + nudge + " Keep each reply short."
+			}
+			s.messages = append(s.messages, model.Message{Role: "user", Content: nudge})
 			continue
 		}
 		silent = 0
 
 		finished, summary := false, ""
-		for _, call := range resp.Message.ToolCalls {
+		for i, call := range resp.Message.ToolCalls {
 			key := call.Name + "\x00" + call.Arguments
 			if key == lastCall {
 				repeats++
@@ -148,6 +151,10 @@ func (s *Session) Send(ctx context.Context, text string) (Result, error) {
 				return s.result("", turn), ErrStuck
 			case repeats == repeatLimit:
 				callErr = fmt.Errorf("you made this exact %s call %d times in a row; it will not change the outcome. Step back: re-read the task and the files, and try a different approach", call.Name, repeatLimit)
+			case resp.Truncated && i == len(resp.Message.ToolCalls)-1:
+				// Its arguments end where the reply was cut (the Anthropic SDK empties them
+				// to {}): run, the call would fail without saying why, and be made again.
+				callErr = fmt.Errorf("your reply reached the output token limit and this %s call was cut off before its arguments were complete, so it was not run. Send less in one call: write a long file in parts (write_file with the first part, then edit_file to extend it)", call.Name)
 			case call.Name == ToolFinish:
 				args, err := decodeArgs(call.Arguments)
 				if err == nil {

@@ -212,6 +212,39 @@ func TestAWorkerWritesItsFileAndReadsItsErrors(t *testing.T) {
 	}
 }
 
+// TestAReplyCutOffAtTheOutputLimitIsNotRun: the model's reply stops at its output token
+// limit in the middle of a write_file. The complete call before it runs; the cut one is
+// not (half a file would be written, or the broken JSON refused without a reason), and
+// the model hears why and how to go on. A cut reply without calls is named in the nudge.
+func TestAReplyCutOffAtTheOutputLimitIsNotRun(t *testing.T) {
+	root := testWorkspace(t)
+	s, rec := workerSession(t, root,
+		model.ScriptTurn{Role: "worker", Truncated: true, Calls: []model.ScriptCall{
+			call(ToolReadFile, map[string]any{"path": "pkg/a.go"}),
+			{Tool: ToolWriteFile, Args: json.RawMessage(`{"path": "pkg/a.go", "content": "package pkg\n\nfunc A() {`)},
+		}},
+		model.ScriptTurn{Role: "worker", Truncated: true, Content: "I will now write the whole"},
+		model.ScriptTurn{Role: "worker", Calls: []model.ScriptCall{
+			call(ToolWriteFile, map[string]string{"path": "pkg/a.go", "content": "package pkg\n\nfunc A() {}\n"}),
+			call(ToolFinish, map[string]string{"summary": "A"}),
+		}},
+	)
+	if _, err := s.Send(context.Background(), "- [ ] T1: add A | file:pkg/a.go"); err != nil {
+		t.Fatal(err)
+	}
+	first := lastToolResults(rec.requests[1]) // tool output is bounded at 64 bytes here
+	if len(first) != 2 || first[0] != "package pkg\n" || !strings.HasPrefix(first[1], "error: your reply reached the output token limit and this write_") {
+		t.Errorf("results of the cut reply: %q", first)
+	}
+	nudge := rec.requests[2].Messages[len(rec.requests[2].Messages)-1]
+	if nudge.Role != "user" || !strings.HasPrefix(nudge.Content, "Your reply reached the output token limit and was cut off.") {
+		t.Errorf("after a cut reply without calls: %+v", nudge)
+	}
+	if data, _ := os.ReadFile(filepath.Join(root, "pkg/a.go")); string(data) != "package pkg\n\nfunc A() {}\n" {
+		t.Errorf("pkg/a.go: %q", data)
+	}
+}
+
 func TestCircuitBreakerAndLimits(t *testing.T) {
 	root := testWorkspace(t)
 	same := call(ToolReadFile, map[string]string{"path": "main.go"})

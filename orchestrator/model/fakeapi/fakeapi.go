@@ -33,6 +33,7 @@ type Reply struct {
 	CachedTok  int  // of InputTok, read from the prompt cache
 	WrittenTok int  // of InputTok, written to the prompt cache (Anthropic's wire format only)
 	StallAfter bool // send the first event, then nothing until the client hangs up
+	Truncated  bool // the reply stops at the output token limit (Text and Calls as cut)
 }
 
 // Request is a request as the server received it.
@@ -232,7 +233,10 @@ func writeOpenAI(w http.ResponseWriter, r *http.Request, req Request, reply Repl
 		}
 	}
 	finish := "stop"
-	if len(reply.Calls) > 0 {
+	switch {
+	case reply.Truncated:
+		finish = "length"
+	case len(reply.Calls) > 0:
 		finish = "tool_calls"
 	}
 	e.event("", chunk(openAIDelta{}, &finish))
@@ -248,7 +252,10 @@ func writeOpenAI(w http.ResponseWriter, r *http.Request, req Request, reply Repl
 func writeAnthropic(w http.ResponseWriter, r *http.Request, req Request, reply Reply) {
 	model := req.Model
 	stop := "end_turn"
-	if len(reply.Calls) > 0 {
+	switch {
+	case reply.Truncated:
+		stop = "max_tokens"
+	case len(reply.Calls) > 0:
 		stop = "tool_use"
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
