@@ -226,6 +226,9 @@ func decodeStrict(data []byte, v any) error {
 			rest := data[end:]
 			return problemAt(data, end+len(rest)-len(bytes.TrimLeft(rest, " \t\r\n")), "unexpected content after the JSON object")
 		}
+		if p := duplicateKey(data); p != nil {
+			return p
+		}
 		return nil
 	case errors.Is(err, io.EOF):
 		return nil // an empty file configures nothing
@@ -274,6 +277,24 @@ func unknownKey(data []byte, t reflect.Type) *ConfigProblem {
 			found = problemAt(data, k.offset, fmt.Sprintf("unknown key %q; %s can have: %s", k.path, cmp.Or(k.parent, "the file"), strings.Join(k.keys, ", ")))
 		}
 		return k.known
+	})
+	return found
+}
+
+// duplicateKey is the second of two equal keys in one object of data, whose value would
+// silently replace the first's; nil when there is none. Keys are told apart by their
+// paths, which the objects of an array would share: the configuration files have none.
+func duplicateKey(data []byte) *ConfigProblem {
+	var found *ConfigProblem
+	first := map[string]int{} // key path -> its first offset
+	eachKey(data, nil, func(k jsonKey) bool {
+		if at, seen := first[k.path]; seen {
+			line, _ := position(data, at)
+			found = problemAt(data, k.offset, fmt.Sprintf("duplicate key %q (first on line %d): its value would replace the first's", k.path, line))
+			return false
+		}
+		first[k.path] = k.offset
+		return true
 	})
 	return found
 }

@@ -215,6 +215,8 @@ func TestConfigErrorsSayWhere(t *testing.T) {
 		`{"approve": {"mode": "sometimes"}}`:     `line 1, column 14: approve.mode: "sometimes"`,
 		``:                                       "",
 		`{"approve": {"mode": "all"}} trailing`:  "line 1, column 30: unexpected content",
+		"{\n  \"limits\": {\"worker\": 2},\n  \"limits\": {\"planner\": 1}\n}":                                                         `line 3, column 3: duplicate key "limits" (first on line 2): its value would replace the first's`,
+		`{"approve": {"allow": ["go test", "go vet"]}, "models": {"worker": "openai/a", "planner": "openai/b", "worker": "openai/c"}}`: `line 1, column 103: duplicate key "models.worker" (first on line 1)`,
 	}
 	for content, want := range cases {
 		if err := s.WriteFile(ConfigFile, []byte(content)); err != nil {
