@@ -213,9 +213,29 @@ func QuotaExhausted(err error) bool {
 }
 
 // RateLimited reports whether a provider answered a request with a rate limit (429)
-// that its retries, honouring retry-after, could not wait out; a used-up quota is not one.
+// that its retries, honouring retry-after, could not wait out; a used-up quota is not
+// one, nor is a request larger than the limit itself.
 func RateLimited(err error) bool {
-	return statusOf(err) == http.StatusTooManyRequests && !QuotaExhausted(err)
+	return statusOf(err) == http.StatusTooManyRequests && !QuotaExhausted(err) && !TooLarge(err)
+}
+
+// TooLarge reports whether a provider refused a request for its size: longer than the
+// model's context (OpenAI's context_length_exceeded, the "maximum context length" of
+// compatible servers, Anthropic's "prompt is too long"), larger than the key's tokens
+// per minute (OpenAI's 429 "Request too large"), or a 413. A smaller request may pass.
+func TooLarge(err error) bool {
+	var openAIErr *openai.Error
+	var anthropicErr *anthropic.Error
+	switch {
+	case statusOf(err) == http.StatusRequestEntityTooLarge:
+		return true
+	case errors.As(err, &openAIErr):
+		return openAIErr.Code == "context_length_exceeded" || strings.HasPrefix(openAIErr.Message, "Request too large") ||
+			strings.Contains(openAIErr.Message, "maximum context length")
+	case errors.As(err, &anthropicErr):
+		return anthropicErr.StatusCode == http.StatusBadRequest && strings.Contains(anthropicErr.RawJSON(), "prompt is too long")
+	}
+	return false
 }
 
 // ServerFailed reports whether a provider's server answered a request with an error of

@@ -261,6 +261,35 @@ func TestAUsedUpQuotaIsToldFromARateLimit(t *testing.T) {
 	}
 }
 
+// TestARequestTooLargeIsToldApart: a request longer than the model's context (OpenAI's
+// context_length_exceeded, a compatible server's "maximum context length", Anthropic's
+// "prompt is too long") or than the key's tokens per minute (OpenAI's 429 "Request too
+// large") is TooLarge, which a smaller request may pass, and not a rate limit to wait out.
+func TestARequestTooLargeIsToldApart(t *testing.T) {
+	for _, c := range []struct {
+		status int
+		body   string
+		large  string // the provider whose answer this is ("": both)
+	}{
+		{http.StatusBadRequest, `{"error": {"message": "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.", "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}}`, "openai/"},
+		{http.StatusTooManyRequests, `{"error": {"message": "Request too large for gpt-4o in organization org-x on tokens per min (TPM): Limit 30000, Requested 45000.", "type": "tokens", "code": "rate_limit_exceeded"}}`, "openai/"},
+		{http.StatusBadRequest, `{"type": "error", "error": {"type": "invalid_request_error", "message": "prompt is too long: 210000 tokens > 200000 maximum"}}`, "anthropic/"},
+		{http.StatusRequestEntityTooLarge, `{"error": {"message": "request entity too large"}}`, ""},
+		{http.StatusTooManyRequests, `{"error": {"message": "Rate limit reached for requests", "type": "requests", "code": "rate_limit_exceeded"}}`, "none"},
+	} {
+		answer := func(r fakeapi.Request) fakeapi.Reply {
+			return fakeapi.Reply{Status: c.status, Header: map[string]string{"retry-after": "0"}, Body: c.body}
+		}
+		for spec, p := range providers(t, answer, Options{MaxRetries: 1}) {
+			_, err := p.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "hi"}}})
+			large := strings.HasPrefix(spec, c.large)
+			if err == nil || TooLarge(err) != large || large && RateLimited(err) {
+				t.Errorf("%s, status %d, %s: TooLarge = %v, RateLimited = %v (%v)", spec, c.status, c.body, TooLarge(err), RateLimited(err), err)
+			}
+		}
+	}
+}
+
 // TestAServerNobodyCanReachIsUnreachable: nothing listens at the base URL, or its host
 // does not exist: after the retries, each provider's error is Unreachable and says what
 // the dial met. A request cancelled before it went out is not.

@@ -110,10 +110,7 @@ func (s *Session) Send(ctx context.Context, text string) (Result, error) {
 				return s.result("", turn-1), err
 			}
 		}
-		s.fitContext()
-		resp, err := s.cfg.Provider.Complete(ctx, model.Request{
-			System: s.cfg.System, Messages: s.messages, Tools: ToolsFor(s.cfg.Tools), Role: s.cfg.Role, Item: s.cfg.Item,
-		})
+		resp, err := s.complete(ctx)
 		if err != nil {
 			return s.result("", turn), err
 		}
@@ -185,6 +182,28 @@ func (s *Session) Send(ctx context.Context, text string) (Result, error) {
 	}
 }
 
+// complete makes a turn's model call with the conversation fitted to MaxContext. A
+// request the API refuses for its size (a model with a smaller context, a key with a low
+// tokens-per-minute limit) goes again with the conversation fitted to half of what it
+// was, and the session keeps that bound, while fitting leaves something more out.
+func (s *Session) complete(ctx context.Context) (model.Response, error) {
+	size := s.fitContext()
+	for {
+		resp, err := s.cfg.Provider.Complete(ctx, model.Request{
+			System: s.cfg.System, Messages: s.messages, Tools: ToolsFor(s.cfg.Tools), Role: s.cfg.Role, Item: s.cfg.Item,
+		})
+		if err == nil || ctx.Err() != nil || !model.TooLarge(err) {
+			return resp, err
+		}
+		s.cfg.MaxContext = size / 2
+		smaller := s.fitContext()
+		if smaller >= size {
+			return resp, err // nothing more can be left out: the latest turn alone is too large
+		}
+		size = smaller
+	}
+}
+
 func (s *Session) result(summary string, turns int) Result {
 	return Result{Summary: summary, Wrote: slices.Clone(s.written), Turns: turns}
 }
@@ -216,8 +235,8 @@ const minElidedArgument = 1 << 10
 // by notes (as SWE-agent elides old observations); the task, the model's messages, which
 // file each call named, and the latest turn and its results stay. It cuts to three
 // quarters of the bound at once: each cut changes the conversation's prefix, which
-// providers cache.
-func (s *Session) fitContext() {
+// providers cache. It returns the conversation's size.
+func (s *Session) fitContext() int {
 	size := len(s.cfg.System)
 	latest := 0 // the model's latest turn: it and its results stay
 	for i, m := range s.messages {
@@ -230,7 +249,7 @@ func (s *Session) fitContext() {
 		}
 	}
 	if size <= s.cfg.MaxContext {
-		return
+		return size
 	}
 	for i := range s.messages[:latest] {
 		m := &s.messages[i]
@@ -257,9 +276,10 @@ func (s *Session) fitContext() {
 			m.ToolCalls = calls
 		}
 		if size <= s.cfg.MaxContext*3/4 {
-			return
+			return size
 		}
 	}
+	return size
 }
 
 // elideArguments replaces the long string values of a call's JSON arguments by a note

@@ -5,13 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
+	"github.com/opencode-orchestrator/orchestrator/orchestrator/model/fakeapi"
 )
 
 func testWorkspace(t *testing.T) string {
@@ -242,6 +245,51 @@ func TestAReplyCutOffAtTheOutputLimitIsNotRun(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(filepath.Join(root, "pkg/a.go")); string(data) != "package pkg\n\nfunc A() {}\n" {
 		t.Errorf("pkg/a.go: %q", data)
+	}
+}
+
+// TestARequestTooLargeForTheModelGoesAgainSmaller: the fake API (a test double of the
+// remote model) refuses, as OpenAI does, a request longer than its model's context, here
+// 40 KB, well under the session's bound. The worker reads three files of 15 KB; the
+// request after the third read is refused, and goes again with the older reads left out
+// (the model can read them again). The session keeps the smaller bound for its later calls.
+func TestARequestTooLargeForTheModelGoesAgainSmaller(t *testing.T) {
+	root := t.TempDir()
+	for _, name := range []string{"a.txt", "b.txt", "c.txt"} {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(strings.Repeat(name[:1], 15<<10)+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const contextBytes = 40 << 10
+	var refused atomic.Int32
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		if len(r.Body) > contextBytes {
+			refused.Add(1)
+			return fakeapi.Reply{Status: http.StatusBadRequest, Body: `{"error": {"message": "This model's maximum context length is 10000 tokens. However, your messages resulted in 12000 tokens.", "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}}`}
+		}
+		for _, name := range []string{"a.txt", "b.txt", "c.txt"} {
+			if id := "call-" + name; !strings.Contains(r.Text(), id) {
+				return fakeapi.Reply{Calls: []fakeapi.Call{{ID: id, Name: ToolReadFile, Args: `{"path": "` + name + `"}`}}}
+			}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "f", Name: ToolFinish, Args: `{"summary": "read them"}`}}}
+	})
+	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL}
+	provider, err := model.New("openai/small-context", "", model.Options{Getenv: func(k string) string { return env[k] }, MaxRetries: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := NewSandbox(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Config{Provider: provider, Role: "worker", Sandbox: sb, Tools: []string{ToolReadFile, ToolFinish}})
+	res, err := s.Send(context.Background(), "read a.txt, b.txt and c.txt")
+	if err != nil || res.Summary != "read them" {
+		t.Fatalf("result %+v, %v", res, err)
+	}
+	if refused.Load() != 1 || s.cfg.MaxContext >= contextBytes {
+		t.Errorf("%d requests refused for their size, bound now %d bytes", refused.Load(), s.cfg.MaxContext)
 	}
 }
 
