@@ -188,7 +188,7 @@ func redact(spec string, err error, secret string) error {
 // requests share: the key (401), the access (403) or the model's name (404). Another
 // try, or another item, would be refused the same way.
 func Refused(err error) bool {
-	status := statusOf(err)
+	status := answerOf(err).status
 	return status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound
 }
 
@@ -197,17 +197,15 @@ func Refused(err error) bool {
 // billing_error and its 400 "credit balance is too low", a 402. Unlike a rate limit,
 // waiting does not lift it: every later request meets it too.
 func QuotaExhausted(err error) bool {
-	var openAIErr *openai.Error
-	var anthropicErr *anthropic.Error
+	a := answerOf(err)
 	switch {
-	case statusOf(err) == http.StatusPaymentRequired:
+	case a.status == http.StatusPaymentRequired:
 		return true
-	case errors.As(err, &openAIErr):
-		return openAIErr.Code == "insufficient_quota" || openAIErr.Type == "insufficient_quota"
-	case errors.As(err, &anthropicErr):
+	case a.openAI != nil:
+		return a.openAI.Code == "insufficient_quota" || a.openAI.Type == "insufficient_quota"
+	case a.anthropic != nil:
 		// Anthropic answers an empty balance as an invalid request; only its text tells.
-		return anthropicErr.Type() == "billing_error" ||
-			anthropicErr.StatusCode == http.StatusBadRequest && strings.Contains(anthropicErr.RawJSON(), "credit balance is too low")
+		return a.anthropic.Type() == "billing_error" || a.status == http.StatusBadRequest && strings.Contains(a.anthropic.RawJSON(), "credit balance is too low")
 	}
 	return false
 }
@@ -216,7 +214,7 @@ func QuotaExhausted(err error) bool {
 // that its retries, honouring retry-after, could not wait out; a used-up quota is not
 // one, nor is a request larger than the limit itself.
 func RateLimited(err error) bool {
-	return statusOf(err) == http.StatusTooManyRequests && !QuotaExhausted(err) && !TooLarge(err)
+	return answerOf(err).status == http.StatusTooManyRequests && !QuotaExhausted(err) && !TooLarge(err)
 }
 
 // TooLarge reports whether a provider refused a request for its size: longer than the
@@ -224,35 +222,40 @@ func RateLimited(err error) bool {
 // compatible servers, Anthropic's "prompt is too long"), larger than the key's tokens
 // per minute (OpenAI's 429 "Request too large"), or a 413. A smaller request may pass.
 func TooLarge(err error) bool {
-	var openAIErr *openai.Error
-	var anthropicErr *anthropic.Error
+	a := answerOf(err)
 	switch {
-	case statusOf(err) == http.StatusRequestEntityTooLarge:
+	case a.status == http.StatusRequestEntityTooLarge:
 		return true
-	case errors.As(err, &openAIErr):
-		return openAIErr.Code == "context_length_exceeded" || strings.HasPrefix(openAIErr.Message, "Request too large") ||
-			strings.Contains(openAIErr.Message, "maximum context length")
-	case errors.As(err, &anthropicErr):
-		return anthropicErr.StatusCode == http.StatusBadRequest && strings.Contains(anthropicErr.RawJSON(), "prompt is too long")
+	case a.openAI != nil:
+		return a.openAI.Code == "context_length_exceeded" || strings.HasPrefix(a.openAI.Message, "Request too large") ||
+			strings.Contains(a.openAI.Message, "maximum context length")
+	case a.anthropic != nil:
+		return a.status == http.StatusBadRequest && strings.Contains(a.anthropic.RawJSON(), "prompt is too long")
 	}
 	return false
 }
 
 // ServerFailed reports whether a provider's server answered a request with an error of
 // its own (5xx, Anthropic's 529 "overloaded"), after the retries.
-func ServerFailed(err error) bool { return statusOf(err) >= 500 }
+func ServerFailed(err error) bool { return answerOf(err).status >= 500 }
 
-// statusOf is the HTTP status of a provider's error answer, 0 for any other error.
-func statusOf(err error) int {
-	var openAIErr *openai.Error
-	var anthropicErr *anthropic.Error
+// apiAnswer is a provider's error answer, as either SDK gives it; status 0 for any
+// other error.
+type apiAnswer struct {
+	status    int
+	openAI    *openai.Error
+	anthropic *anthropic.Error
+}
+
+func answerOf(err error) apiAnswer {
+	var a apiAnswer
 	switch {
-	case errors.As(err, &openAIErr):
-		return openAIErr.StatusCode
-	case errors.As(err, &anthropicErr):
-		return anthropicErr.StatusCode
+	case errors.As(err, &a.openAI):
+		a.status = a.openAI.StatusCode
+	case errors.As(err, &a.anthropic):
+		a.status = a.anthropic.StatusCode
 	}
-	return 0
+	return a
 }
 
 // Unreachable reports whether a request never reached the model's server, after the
