@@ -128,7 +128,7 @@ type mission struct {
 	failures     []string          // evidence for a re-plan
 	lastFailure  map[string]string // item -> why its latest run failed, until it is done
 	reported     []store.Issue     // report_issue calls since the last review
-	apiStop      string            // why a model API cannot serve the mission (refused, unreachable, failing): no more calls
+	apiStop      string            // why a model API cannot serve the mission (refused, no quota, unreachable, failing): no more calls
 	writing      map[string]string // file -> the running item whose worker may write it
 	commandGuard *commandGuard
 }
