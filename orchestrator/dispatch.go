@@ -224,7 +224,10 @@ func (m *mission) dispatch(ctx context.Context) error {
 			for i := range finished {
 				r := &finished[i]
 				delete(running, r.item)
-				if model.RateLimited(r.err) {
+				switch {
+				case r.err == nil:
+					m.raiseAfterServed(r.spec)
+				case model.RateLimited(r.err):
 					if limit := m.lowerOnRateLimit(r.spec); limit > 0 {
 						r.err = rateLimited{spec: r.spec, limit: limit, err: r.err}
 						delete(attempted, r.item) // it runs again in this iteration, under the lower limit

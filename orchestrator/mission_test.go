@@ -522,32 +522,47 @@ func TestAUsedUpQuotaStopsTheMission(t *testing.T) {
 	}
 }
 
-// TestARateLimitedItemRunsAgainUnderALowerLimit: the fake API (a test double of the
-// remote model) answers T1's first two requests, a call and its retry, with 429. Its
-// model's limit is halved (from the sessions then running, which depends on how fast
-// the others were), and T1 runs again in the same iteration instead of failing and
-// waiting for the next one; the report counts no failure.
+// TestARateLimitedItemRunsAgainUnderALowerLimit: two sessions of the model may run at
+// once. The fake API (a test double of the remote model) answers T1's first two requests,
+// a call and its retry, with 429, while T2 runs (its request waits for T1's end). The
+// model's limit is halved to one, and T1 runs again in the same iteration instead of
+// failing and waiting for the next one; the report counts no failure. Once T2 has ended
+// well, a round at the limit of one, two sessions run at once again.
 func TestARateLimitedItemRunsAgainUnderALowerLimit(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{
-		".opencode/todo.md": "- [ ] T1: a | file:a.txt\n- [ ] T2: b | file:b.txt\n- [ ] T3: c | file:c.txt\n",
+		".opencode/orchestrator.json": `{"limits": {"perModel": 2}}`,
+		".opencode/todo.md":           "- [ ] T1: a | file:a.txt\n- [ ] T2: b | file:b.txt\n- [ ] T3: c | file:c.txt\n- [ ] T4: d | file:d.txt\n",
 	})
 	var limitedCalls atomic.Int32
+	limited := make(chan struct{}) // closed once T1's rate-limited run has ended
 	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
 		file := regexp.MustCompile(`Files you may write: ([a-z]\.txt)`).FindStringSubmatch(r.Text())
-		if file == nil {
+		switch {
+		case file == nil:
 			return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
-		}
-		if file[1] == "a.txt" && limitedCalls.Add(1) <= 2 {
+		case file[1] == "a.txt" && limitedCalls.Add(1) <= 2:
 			return fakeapi.Reply{Status: http.StatusTooManyRequests, Header: map[string]string{"retry-after": "0"},
 				Body: `{"error": {"message": "Rate limit reached for requests per minute", "type": "requests", "code": "rate_limit_exceeded"}}`}
+		case file[1] == "b.txt":
+			select {
+			case <-limited:
+			case <-t.Context().Done():
+			}
 		}
 		return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite(file[1], "x\n"), fakeFinish}}
 	})
 	opts := fakeAPIOptions(srv)
 	opts.MaxRetries = 1
 	var ev events
-	out, err := Run(context.Background(), Options{Root: root, Objective: "three files", Model: "openai/fake", ModelOptions: opts, OnEvent: ev.add})
+	var once sync.Once
+	onEvent := func(e Event) {
+		ev.add(e)
+		if e.Kind == EventItemFailed && e.Item == "T1" {
+			once.Do(func() { close(limited) })
+		}
+	}
+	out, err := Run(context.Background(), Options{Root: root, Objective: "four files", Model: "openai/fake", ModelOptions: opts, OnEvent: onEvent})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -555,8 +570,19 @@ func TestARateLimitedItemRunsAgainUnderALowerLimit(t *testing.T) {
 		t.Fatalf("outcome %+v", out)
 	}
 	ends := ev.find(EventItemFailed, "T1")
-	if len(ends) != 1 || !strings.HasPrefix(ends[0].Message, interruptedPrefix+"openai/fake answered with a rate limit its retries could not wait out; at most ") {
-		t.Errorf("T1's rate-limited run: %+v", ends)
+	if len(ends) != 1 || !strings.HasPrefix(ends[0].Message, interruptedPrefix+"openai/fake answered with a rate limit its retries could not wait out; at most 1 of its sessions run at once") {
+		t.Fatalf("T1's rate-limited run: %+v", ends)
+	}
+	var after []int // the sessions running as each item started after the rate limit
+	seen := false
+	for _, e := range ev.all {
+		seen = seen || e.Kind == EventItemFailed && e.Item == "T1"
+		if seen && e.Kind == EventItemDispatched {
+			after = append(after, e.Running)
+		}
+	}
+	if !slices.Contains(after, 2) {
+		t.Errorf("after T2 ended well, no two sessions ran at once: running %v at the starts", after)
 	}
 }
 

@@ -57,10 +57,11 @@ func (m *mission) roleLimit(role string) int {
 	return m.cfg.Limits.Worker // workers and custom roles
 }
 
-// throttle is what a rate limit did to a model's slots: its lowered limit, and how many
-// of the slots its running sessions hold are kept when they end.
+// throttle is what a rate limit did to a model's slots: its lowered limit, how many of
+// the slots its running sessions hold are kept when they end, and how many of its
+// sessions ended well since the limit last changed.
 type throttle struct {
-	limit, owed int
+	limit, owed, served int
 }
 
 // lowerOnRateLimit halves the number of a model's sessions that run at once, after one
@@ -83,7 +84,7 @@ func (m *mission) lowerOnRateLimit(spec string) int {
 		return 0
 	}
 	t.owed += t.limit - lowered
-	t.limit = lowered
+	t.limit, t.served = lowered, 0
 	for t.owed > 0 {
 		select {
 		case slots <- struct{}{}:
@@ -93,6 +94,29 @@ func (m *mission) lowerOnRateLimit(spec string) int {
 		}
 	}
 	return lowered
+}
+
+// raiseAfterServed counts a session of a model that ended well. Once as many have ended
+// since its limit was lowered or raised as the limit lets run at once, the limit goes up
+// by one, back toward the configured one: a rate limit that has passed stops slowing the
+// mission, and one that has not is met again at a limit one higher, which halves it.
+func (m *mission) raiseAfterServed(spec string) {
+	slots := m.slot(slotKey{model: true, name: spec}, m.cfg.Limits.PerModel)
+	m.providerMu.Lock()
+	defer m.providerMu.Unlock()
+	t := m.throttles[spec]
+	if t == nil || t.limit == cap(slots) {
+		return
+	}
+	if t.served++; t.served < t.limit {
+		return
+	}
+	t.limit, t.served = t.limit+1, 0
+	if t.owed > 0 {
+		t.owed-- // one slot fewer to keep
+		return
+	}
+	<-slots // a kept slot: cap-limit of them are in the channel, so it never waits
 }
 
 // withhold reports whether a model slot being released is kept for its rate limit.
@@ -115,7 +139,7 @@ type rateLimited struct {
 }
 
 func (r rateLimited) Error() string {
-	return fmt.Sprintf("%s answered with a rate limit its retries could not wait out; at most %d of its sessions run at once from now on (%v)", r.spec, r.limit, r.err)
+	return fmt.Sprintf("%s answered with a rate limit its retries could not wait out; at most %d of its sessions run at once, one more each time as many have ended well (%v)", r.spec, r.limit, r.err)
 }
 
 func (r rateLimited) Unwrap() error { return r.err }

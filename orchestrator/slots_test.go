@@ -76,3 +76,46 @@ func TestARateLimitMetByALoneSessionTakesTheFreeSlotsAtOnce(t *testing.T) {
 		t.Error("after the rate-limited session ended, not exactly one session could start")
 	}
 }
+
+// TestARateLimitThatPassedGivesTheSlotsBack: a rate limit lowered a model's four slots to
+// two while four sessions ran. Each time as many of its sessions end well as the limit
+// lets run at once, one more may run, up to the configured four and no further.
+func TestARateLimitThatPassedGivesTheSlotsBack(t *testing.T) {
+	m := &mission{cfg: store.Config{Limits: store.Limits{Worker: 8, PerModel: 4}}, slots: map[slotKey]chan struct{}{}, throttles: map[string]*throttle{}}
+	const spec = "openai/limited"
+	start := func() int {
+		n := 0
+		for m.acquire("worker", spec) {
+			n++
+		}
+		return n
+	}
+	serve := func(n int) {
+		for range n {
+			m.raiseAfterServed(spec)
+			m.release("worker", spec)
+		}
+	}
+	if n := start(); n != 4 {
+		t.Fatalf("%d sessions started, want 4", n)
+	}
+	if limit := m.lowerOnRateLimit(spec); limit != 2 {
+		t.Fatalf("lowered to %d, want 2", limit)
+	}
+	serve(1)
+	if n := start(); n != 0 {
+		t.Fatalf("%d sessions started beside three at a limit of 2", n)
+	}
+	serve(1) // a round at the limit: it is 3, and two run
+	if n := start(); n != 1 {
+		t.Fatalf("%d sessions started beside two at a limit of 3, want 1", n)
+	}
+	serve(3)
+	if n := start(); n != 4 {
+		t.Fatalf("%d sessions started after a round at a limit of 3, want 4", n)
+	}
+	serve(4)
+	if n := start(); n != 4 {
+		t.Errorf("%d sessions started at the configured limit, want 4", n)
+	}
+}
