@@ -90,6 +90,7 @@ const (
 	ReasonUnreachable   = "a model API could not be reached (check that its server runs, its base URL and the network)"
 	ReasonUnavailable   = "a model API kept failing with server errors (an outage or an overload)"
 	ReasonQuota         = "a model API's quota or credit is used up (check the account's plan and billing)"
+	ReasonRateLimited   = "a model API kept answering with rate limits its retries could not wait out"
 )
 
 // serverFailureLimit is how many model calls in a row, each retried, may fail with the
@@ -594,10 +595,29 @@ func (w *apiWatch) Complete(ctx context.Context, req model.Request) (model.Respo
 			reason = ReasonUnavailable
 		}
 	}
-	if reason != "" && w.m.apiStop == "" {
-		w.m.apiStop = reason + ": " + err.Error()
+	if reason != "" {
+		w.m.keepAPIStop(reason, err)
 	}
 	return resp, err
+}
+
+// keepAPIStop records the first model API error that ends the mission; m.eventMu held.
+func (m *mission) keepAPIStop(reason string, err error) {
+	if m.apiStop == "" {
+		m.apiStop = reason + ": " + err.Error()
+	}
+}
+
+// passingReason is the stop reason of a model API error that may pass when asked again
+// (server errors, a rate limit its retries could not wait out), or "".
+func passingReason(err error) string {
+	switch {
+	case model.ServerFailed(err):
+		return ReasonUnavailable
+	case model.RateLimited(err):
+		return ReasonRateLimited
+	}
+	return ""
 }
 
 // apiStopReason is the stop reason of a model API error that ends the mission, or "".

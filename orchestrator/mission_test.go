@@ -803,41 +803,74 @@ func TestAReviewerThatFailsIsNamedInTheReport(t *testing.T) {
 	}
 }
 
-// TestAReviewerWhoseAPIRefusesTheMissionStopsIt: the configured reviewer model's API
-// (the fake API, a test double of the remote model) refuses its key. The work passes
-// every deterministic check, but the mission does not seal without the judgement it was
-// configured to ask for: it stops, saying why, and a resume once the key works asks the
-// reviewer and seals.
-func TestAReviewerWhoseAPIRefusesTheMissionStopsIt(t *testing.T) {
-	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
-		".opencode/todo.md":           "- [ ] T1: a | file:a.txt\n",
-		".opencode/orchestrator.json": `{"models": {"reviewer": "openai/reviewer"}}`,
-	})
-	var keyWorks atomic.Bool
-	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
-		switch {
-		case r.Model != "reviewer":
-			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("a.txt", "a\n"), fakeFinish}}
-		case !keyWorks.Load():
-			return fakeapi.Reply{Status: http.StatusUnauthorized, Body: `{"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}}`}
-		}
-		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "f", Name: "finish", Args: `{"summary": "the work does what the objective asks"}`}}}
-	})
-	opts := Options{Root: root, Objective: "a file", Model: "openai/fake", ModelOptions: fakeAPIOptions(srv)}
-	out, err := Run(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.State != store.StateStopped || !strings.HasPrefix(out.Reason, ReasonRefused+": openai/reviewer: ") || out.Done != 1 || !out.ModelReview.Missing {
-		t.Fatalf("outcome %+v", out)
-	}
+// TestAReviewerWhoseAPICannotServeItStopsTheMission: the configured reviewer model's API
+// (the fake API, a test double of the remote model) refuses its key, has an outage or
+// keeps answering with rate limits. The work passes every deterministic check, but the
+// mission does not seal without the judgement it was configured to ask for: it stops,
+// saying why (after asking the reviewer three times when the failure may pass), and a
+// resume once the API serves asks the reviewer and seals. An overload that passes is
+// only a reviewer asked again.
+func TestAReviewerWhoseAPICannotServeItStopsTheMission(t *testing.T) {
+	retryNow := map[string]string{"retry-after": "0"}
+	refused := fakeapi.Reply{Status: http.StatusUnauthorized, Body: `{"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}}`}
+	overloaded := fakeapi.Reply{Status: http.StatusServiceUnavailable, Header: retryNow, Body: `{"error": {"message": "The server is overloaded", "type": "server_error"}}`}
+	limited := fakeapi.Reply{Status: http.StatusTooManyRequests, Header: retryNow, Body: `{"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}}`}
+	for _, tc := range []struct {
+		name    string
+		answer  fakeapi.Reply
+		failing int32  // reviewer requests answered so; -1: all until the resume
+		reason  string // "": the mission seals at once
+	}{
+		{"a refused key", refused, -1, ReasonRefused},
+		{"an outage", overloaded, -1, ReasonUnavailable},
+		{"a rate limit", limited, -1, ReasonRateLimited},
+		{"an overload that passes", overloaded, 2, ""}, // a call and its retry
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			writeFiles(t, root, map[string]string{
+				".opencode/todo.md":           "- [ ] T1: a | file:a.txt\n",
+				".opencode/orchestrator.json": `{"models": {"reviewer": "openai/reviewer"}}`,
+			})
+			var serves atomic.Bool
+			var reviewerRequests atomic.Int32
+			srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+				switch {
+				case r.Model != "reviewer":
+					return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("a.txt", "a\n"), fakeFinish}}
+				case !serves.Load() && (tc.failing < 0 || reviewerRequests.Add(1) <= tc.failing):
+					return tc.answer
+				}
+				return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "f", Name: "finish", Args: `{"summary": "the work does what the objective asks"}`}}}
+			})
+			modelOptions := fakeAPIOptions(srv)
+			modelOptions.MaxRetries = 1
+			var ev events
+			opts := Options{Root: root, Objective: "a file", Model: "openai/fake", ModelOptions: modelOptions, OnEvent: ev.add}
+			out, err := Run(context.Background(), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const verdict = "openai/reviewer: 0 issues; the work does what the objective asks"
+			if tc.reason == "" {
+				if out.State != store.StateSealed || out.ModelReview.Verdict != verdict {
+					t.Fatalf("outcome %+v", out)
+				}
+				if again := ev.find(EventModelReview, ""); len(again) != 2 || !strings.HasPrefix(again[0].Message, "openai/reviewer asked again after: ") {
+					t.Errorf("model review events %+v", again)
+				}
+				return
+			}
+			if out.State != store.StateStopped || !strings.HasPrefix(out.Reason, tc.reason+": openai/reviewer: ") || out.Done != 1 || !out.ModelReview.Missing {
+				t.Fatalf("outcome %+v", out)
+			}
 
-	keyWorks.Store(true)
-	opts.Resume = true
-	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateSealed || out.ModelReview.Missing ||
-		out.ModelReview.Verdict != "openai/reviewer: 0 issues; the work does what the objective asks" {
-		t.Fatalf("resumed: %+v, %v", out, err)
+			serves.Store(true)
+			opts.Resume = true
+			if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateSealed || out.ModelReview.Missing || out.ModelReview.Verdict != verdict {
+				t.Fatalf("resumed: %+v, %v", out, err)
+			}
+		})
 	}
 }
 

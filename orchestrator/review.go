@@ -176,14 +176,31 @@ func (m *mission) modelReview(ctx context.Context, p *plan.Plan, written []strin
 		judged = append(judged, issue)
 		return "recorded; it becomes a fix item", nil
 	}
-	s := m.newSession(session.Config{Provider: provider, Role: "reviewer", System: reviewerPrompt, Tools: reviewerTools,
-		Sandbox: m.sandbox, Hooks: session.Hooks{ReportIssue: report}}, spec, "")
-	res, err := s.Send(ctx, reviewerTask(m.state.Objective, p, written, r.build, r.test))
+	// A failure of its API that may pass (server errors, a rate limit) is no judgement:
+	// the reviewer is asked again, and after the last try the mission stops, resumable.
+	var res session.Result
+	for try := 1; ; try++ {
+		judged = nil
+		s := m.newSession(session.Config{Provider: provider, Role: "reviewer", System: reviewerPrompt, Tools: reviewerTools,
+			Sandbox: m.sandbox, Hooks: session.Hooks{ReportIssue: report}}, spec, "")
+		res, err = s.Send(ctx, reviewerTask(m.state.Objective, p, written, r.build, r.test))
+		reason := passingReason(err)
+		if ctx.Err() != nil || reason == "" || m.halted() != "" {
+			break
+		}
+		if try == serverFailureLimit {
+			m.eventMu.Lock()
+			m.keepAPIStop(reason, err)
+			m.eventMu.Unlock()
+			break
+		}
+		m.emit(Event{Kind: EventModelReview, Role: "reviewer", Message: fmt.Sprintf("%s asked again after: %v", spec, err), Failed: true})
+	}
 	if ctx.Err() != nil {
 		return nil, ModelReview{}, ctx.Err()
 	}
 	if reason := m.halted(); err != nil && reason != "" && !errors.As(err, &halt{}) {
-		err = halt{reason} // its API cannot serve the mission (refused, unreachable, failing)
+		err = halt{reason} // its API cannot serve the mission (refused, unreachable, failing, limited)
 	}
 	if errors.As(err, &halt{}) {
 		// Not counted as a review: the mission stops, and a resume (with a larger budget,
