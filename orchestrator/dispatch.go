@@ -324,8 +324,8 @@ func (m *mission) drain(running map[string][]string, results chan workerResult, 
 }
 
 // interruptedPrefix begins the message of a run cut short by a stop, a spent budget, a
-// model API that cannot serve the mission or its model's rate limit: the item goes back
-// to pending, and it is not the item's failure.
+// model API that cannot serve the mission, its model's rate limit or its server's error:
+// the item goes back to pending, and it is not the item's failure.
 const interruptedPrefix = "interrupted: "
 
 // interruption is the message of a run err cut short, or "" when err is the item's own.
@@ -341,6 +341,8 @@ func interruption(err error) string {
 		return interruptedPrefix + limited.Error()
 	case apiStopReason(err) != "":
 		return interruptedPrefix + apiStopReason(err) + ": " + err.Error()
+	case model.ServerFailed(err):
+		return interruptedPrefix + err.Error() // apiWatch stops the mission if it lasts
 	}
 	return ""
 }

@@ -443,8 +443,9 @@ func TestAModelAPIThatCannotBeReachedStopsTheMission(t *testing.T) {
 // TestAModelAPIThatKeepsFailingStopsTheMission: the fake API (a test double of the
 // remote model) answers every request with 503, as in an outage. Once three calls in a
 // row have failed, each after its retries, the mission stops, saying so, instead of
-// failing the items iteration after iteration until the stagnation rule ends it. A call
-// that succeeds in between starts the count again.
+// failing the items iteration after iteration until the stagnation rule ends it; the
+// runs the server's errors cut short are not the items' failures. A call that succeeds
+// in between starts the count again.
 func TestAModelAPIThatKeepsFailingStopsTheMission(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{
@@ -461,6 +462,9 @@ func TestAModelAPIThatKeepsFailingStopsTheMission(t *testing.T) {
 	}
 	if out.State != store.StateStopped || !strings.HasPrefix(out.Reason, ReasonUnavailable+": openai/fake: ") || !strings.Contains(out.Reason, "503") || out.Iterations > 2 {
 		t.Fatalf("outcome %+v after %d requests", out, len(srv.Requests()))
+	}
+	if len(out.Failures) != 0 {
+		t.Errorf("the items were failed for the outage: %v", out.Failures)
 	}
 	// Each call is a request and its one retry; a call under way when the third failed
 	// may make its own.
