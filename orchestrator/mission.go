@@ -429,12 +429,21 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 		m.eventMu.Lock()
 		m.syncLocked() // the start, before the planner's work
 		m.eventMu.Unlock()
-		planErr := m.planMission(ctx)
-		if planErr != nil && (ctx.Err() != nil || errors.As(planErr, &halt{}) || apiStopReason(planErr) != "") {
-			return m.interruptedOr(ctx, planErr)
+		var planErr error
+		for try := 1; ; try++ {
+			planErr = m.planMission(ctx)
+			if p, err = m.store.Plan(); err != nil {
+				return Outcome{}, err
+			}
+			if len(p.Items) > 0 || !m.askAgain(ctx, EventPlanWritten, "planner", m.modelFor("planner"), try, planErr) {
+				break
+			}
 		}
-		if p, err = m.store.Plan(); err != nil {
-			return Outcome{}, err
+		if reason := m.halted(); planErr != nil && reason != "" {
+			planErr = halt{reason} // a spent budget, or an API that cannot serve the mission
+		}
+		if planErr != nil && (ctx.Err() != nil || errors.As(planErr, &halt{})) {
+			return m.interruptedOr(ctx, planErr)
 		}
 		// The planner's own failure (its turn limit, a loop, a request the API rejected):
 		// a plan it wrote before stands; without one nothing can run, and the report says why.
@@ -606,6 +615,25 @@ func (m *mission) keepAPIStop(reason string, err error) {
 	if m.apiStop == "" {
 		m.apiStop = reason + ": " + err.Error()
 	}
+}
+
+// askAgain says whether a session of the planner or the model reviewer, which no other
+// run stands in for, runs again after err ended its try'th run: when its API failed in a
+// way that may pass. After the serverFailureLimit'th run such a failure is kept as the
+// mission's API stop, so the mission stops, resumable, instead of going on without it.
+func (m *mission) askAgain(ctx context.Context, kind EventKind, role, spec string, try int, err error) bool {
+	reason := passingReason(err)
+	if ctx.Err() != nil || reason == "" || m.halted() != "" {
+		return false
+	}
+	if try == serverFailureLimit {
+		m.eventMu.Lock()
+		m.keepAPIStop(reason, err)
+		m.eventMu.Unlock()
+		return false
+	}
+	m.emit(Event{Kind: kind, Role: role, Message: fmt.Sprintf("%s asked again after: %v", spec, err), Failed: true})
+	return true
 }
 
 // passingReason is the stop reason of a model API error that may pass when asked again

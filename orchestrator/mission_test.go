@@ -642,6 +642,55 @@ func TestAPlannerThatFailsStopsTheMissionWithItsReason(t *testing.T) {
 	}
 }
 
+// TestAPlannerWhoseAPIFailsForAWhileIsAskedAgain: the fake API (a test double of the
+// remote model) is overloaded (Anthropic's 529) for the planner's first call and its
+// retry. The planner is asked again and the mission seals; overloaded for good, the
+// planner is asked three times and the mission stops, resumable, with the outage as its
+// reason rather than "the planner failed".
+func TestAPlannerWhoseAPIFailsForAWhileIsAskedAgain(t *testing.T) {
+	var overloadedRequests atomic.Int32
+	var overloaded atomic.Bool // every request
+	srv := fakeapi.Anthropic(t, func(r fakeapi.Request) fakeapi.Reply {
+		planner := strings.Contains(r.Text(), "Workspace files")
+		switch {
+		case planner && (overloaded.Load() || overloadedRequests.Add(-1) >= 0):
+			return fakeapi.Reply{Status: 529, Header: map[string]string{"retry-after": "0"}, Body: `{"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}`}
+		case strings.Contains(r.Text(), "Files you may write"):
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("a.txt", "a\n"), fakeFinish}}
+		case planner && !strings.Contains(r.Text(), "tool_result"):
+			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "p", Name: "write_plan", Args: `{"markdown": "- [ ] T1: a | file:a.txt\n"}`}}}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
+	})
+	modelOptions := fakeAPIOptions(srv)
+	modelOptions.MaxRetries = 1
+	overloadedRequests.Store(2) // a call and its retry
+	var ev events
+	opts := Options{Root: t.TempDir(), Objective: "a file", Model: "anthropic/fake", ModelOptions: modelOptions, OnEvent: ev.add}
+	out, err := Run(context.Background(), opts)
+	if err != nil || out.State != store.StateSealed || out.Done != 1 {
+		t.Fatalf("outcome %+v, %v", out, err)
+	}
+	if again := ev.find(EventPlanWritten, ""); len(again) != 2 || !again[0].Failed || !strings.HasPrefix(again[0].Message, "anthropic/fake asked again after: ") {
+		t.Errorf("plan events %+v", again)
+	}
+
+	overloaded.Store(true)
+	opts = Options{Root: t.TempDir(), Objective: "a file", Model: "anthropic/fake", ModelOptions: modelOptions}
+	requestsBefore := len(srv.Requests())
+	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateStopped || !strings.HasPrefix(out.Reason, ReasonUnavailable+": anthropic/fake: ") {
+		t.Fatalf("overloaded for good: %+v, %v", out, err)
+	}
+	if n := len(srv.Requests()) - requestsBefore; n != 2*serverFailureLimit {
+		t.Errorf("%d requests, want %d (three tries, each a call and its retry)", n, 2*serverFailureLimit)
+	}
+	overloaded.Store(false)
+	opts.Resume = true
+	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateSealed {
+		t.Fatalf("resumed: %+v, %v", out, err)
+	}
+}
+
 // TestASpentBudgetDoesNotSealWithoutTheModelReview: the worker's one call spends the
 // token budget, and its work passes every deterministic check. The reviewer model the
 // configuration names is not asked, so the mission stops on the budget instead of

@@ -176,25 +176,16 @@ func (m *mission) modelReview(ctx context.Context, p *plan.Plan, written []strin
 		judged = append(judged, issue)
 		return "recorded; it becomes a fix item", nil
 	}
-	// A failure of its API that may pass (server errors, a rate limit) is no judgement:
-	// the reviewer is asked again, and after the last try the mission stops, resumable.
+	// A failure of its API that may pass is no judgement: the reviewer is asked again.
 	var res session.Result
 	for try := 1; ; try++ {
 		judged = nil
 		s := m.newSession(session.Config{Provider: provider, Role: "reviewer", System: reviewerPrompt, Tools: reviewerTools,
 			Sandbox: m.sandbox, Hooks: session.Hooks{ReportIssue: report}}, spec, "")
 		res, err = s.Send(ctx, reviewerTask(m.state.Objective, p, written, r.build, r.test))
-		reason := passingReason(err)
-		if ctx.Err() != nil || reason == "" || m.halted() != "" {
+		if !m.askAgain(ctx, EventModelReview, "reviewer", spec, try, err) {
 			break
 		}
-		if try == serverFailureLimit {
-			m.eventMu.Lock()
-			m.keepAPIStop(reason, err)
-			m.eventMu.Unlock()
-			break
-		}
-		m.emit(Event{Kind: EventModelReview, Role: "reviewer", Message: fmt.Sprintf("%s asked again after: %v", spec, err), Failed: true})
 	}
 	if ctx.Err() != nil {
 		return nil, ModelReview{}, ctx.Err()
