@@ -33,20 +33,27 @@ func (m *mission) planMission(ctx context.Context) error {
 	return m.runPlanner(ctx, plannerPrompt, task, nil)
 }
 
-// runPlanner runs a planner session; keep lists the done items a re-plan must keep.
+// runPlanner runs a planner session; keep lists the done items a re-plan must keep. A
+// session whose API failed in a way that may pass before it wrote a plan runs again
+// (askAgain).
 func (m *mission) runPlanner(ctx context.Context, system, task string, keep []string) error {
 	spec := m.modelFor("planner")
 	provider, err := m.provider(spec)
 	if err != nil {
 		return err
 	}
-	s := m.newSession(session.Config{Provider: provider, Role: "planner", System: system, Tools: plannerTools,
-		Sandbox: m.sandbox, Hooks: session.Hooks{WritePlan: m.writePlanHook(keep)}}, spec, "")
-	res, err := s.Send(ctx, task)
-	if err != nil {
-		return err
+	for try := 1; ; try++ {
+		wrote := false
+		s := m.newSession(session.Config{Provider: provider, Role: "planner", System: system, Tools: plannerTools,
+			Sandbox: m.sandbox, Hooks: session.Hooks{WritePlan: m.writePlanHook(keep, &wrote)}}, spec, "")
+		res, err := s.Send(ctx, task)
+		if err == nil {
+			return m.keepContext(res.Summary)
+		}
+		if wrote || !m.askAgain(ctx, EventPlanWritten, "planner", spec, try, err) {
+			return err
+		}
 	}
-	return m.keepContext(res.Summary)
 }
 
 // maxContextLines bounds context.md (DESIGN 4: under 150 lines).
@@ -69,9 +76,9 @@ func (m *mission) keepContext(summary string) error {
 	return m.store.WriteFile(store.ContextFile, []byte("# Project context\n\n"+strings.Join(lines, "\n")+"\n"))
 }
 
-// writePlanHook validates a plan the model wrote and writes it with ids assigned. The
-// validation errors go back to the model as the tool's error.
-func (m *mission) writePlanHook(keep []string) func(ctx context.Context, markdown string) (string, error) {
+// writePlanHook validates a plan the model wrote and writes it with ids assigned, and
+// sets wrote. The validation errors go back to the model as the tool's error.
+func (m *mission) writePlanHook(keep []string, wrote *bool) func(ctx context.Context, markdown string) (string, error) {
 	return func(ctx context.Context, markdown string) (string, error) {
 		p := plan.Parse([]byte(markdown))
 		if len(p.Items) == 0 {
@@ -90,6 +97,7 @@ func (m *mission) writePlanHook(keep []string) func(ctx context.Context, markdow
 		if err := m.store.WriteFile(store.TodoFile, p.Src); err != nil {
 			return "", err
 		}
+		*wrote = true
 		c := p.Count()
 		m.emit(Event{Kind: EventPlanWritten, Message: fmt.Sprintf("%d items", c.Total), Done: c.Done, Total: c.Total})
 		return fmt.Sprintf("wrote .opencode/todo.md with %d items", c.Total), nil

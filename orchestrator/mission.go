@@ -429,21 +429,15 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 		m.eventMu.Lock()
 		m.syncLocked() // the start, before the planner's work
 		m.eventMu.Unlock()
-		var planErr error
-		for try := 1; ; try++ {
-			planErr = m.planMission(ctx)
-			if p, err = m.store.Plan(); err != nil {
-				return Outcome{}, err
-			}
-			if len(p.Items) > 0 || !m.askAgain(ctx, EventPlanWritten, "planner", m.modelFor("planner"), try, planErr) {
-				break
-			}
-		}
+		planErr := m.planMission(ctx)
 		if reason := m.halted(); planErr != nil && reason != "" {
 			planErr = halt{reason} // a spent budget, or an API that cannot serve the mission
 		}
 		if planErr != nil && (ctx.Err() != nil || errors.As(planErr, &halt{})) {
 			return m.interruptedOr(ctx, planErr)
+		}
+		if p, err = m.store.Plan(); err != nil {
+			return Outcome{}, err
 		}
 		// The planner's own failure (its turn limit, a loop, a request the API rejected):
 		// a plan it wrote before stands; without one nothing can run, and the report says why.

@@ -646,18 +646,19 @@ func TestAPlannerThatFailsStopsTheMissionWithItsReason(t *testing.T) {
 // remote model) is overloaded (Anthropic's 529) for the planner's first call and its
 // retry. The planner is asked again and the mission seals; overloaded for good, the
 // planner is asked three times and the mission stops, resumable, with the outage as its
-// reason rather than "the planner failed".
+// reason rather than "the planner failed". Overloaded once the plan is written, the
+// planner is not asked again: its plan runs.
 func TestAPlannerWhoseAPIFailsForAWhileIsAskedAgain(t *testing.T) {
 	var overloadedRequests atomic.Int32
-	var overloaded atomic.Bool // every request
+	var overloaded, overloadedAfterThePlan atomic.Bool // every request; every one after write_plan
 	srv := fakeapi.Anthropic(t, func(r fakeapi.Request) fakeapi.Reply {
-		planner := strings.Contains(r.Text(), "Workspace files")
+		planner, afterCall := strings.Contains(r.Text(), "Workspace files"), strings.Contains(r.Text(), "tool_result")
 		switch {
-		case planner && (overloaded.Load() || overloadedRequests.Add(-1) >= 0):
+		case planner && (overloaded.Load() || afterCall && overloadedAfterThePlan.Load() || overloadedRequests.Add(-1) >= 0):
 			return fakeapi.Reply{Status: 529, Header: map[string]string{"retry-after": "0"}, Body: `{"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}`}
 		case strings.Contains(r.Text(), "Files you may write"):
 			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("a.txt", "a\n"), fakeFinish}}
-		case planner && !strings.Contains(r.Text(), "tool_result"):
+		case planner && !afterCall:
 			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "p", Name: "write_plan", Args: `{"markdown": "- [ ] T1: a | file:a.txt\n"}`}}}
 		}
 		return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
@@ -688,6 +689,16 @@ func TestAPlannerWhoseAPIFailsForAWhileIsAskedAgain(t *testing.T) {
 	opts.Resume = true
 	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateSealed {
 		t.Fatalf("resumed: %+v, %v", out, err)
+	}
+
+	overloadedAfterThePlan.Store(true)
+	ev = events{}
+	opts = Options{Root: t.TempDir(), Objective: "a file", Model: "anthropic/fake", ModelOptions: modelOptions, OnEvent: ev.add}
+	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateSealed {
+		t.Fatalf("overloaded after the plan: %+v, %v", out, err)
+	}
+	if plans := ev.find(EventPlanWritten, ""); len(plans) != 2 || plans[0].Failed || !plans[1].Failed || !strings.Contains(plans[1].Message, "which stands") {
+		t.Errorf("plan events %+v", plans)
 	}
 }
 
