@@ -50,7 +50,7 @@ func (m *mission) runPlanner(ctx context.Context, system, task string, keep []st
 		if err == nil {
 			return m.keepContext(res.Summary)
 		}
-		if wrote || !m.askAgain(ctx, EventPlanWritten, "planner", spec, try, err) {
+		if wrote || !m.askAgain(ctx, "planner", try, err) {
 			return err
 		}
 	}

@@ -24,6 +24,7 @@ const (
 	EventModelReview    EventKind = "model_review"
 	EventSyncIssues     EventKind = "sync_issues"
 	EventReplan         EventKind = "replan"
+	EventAPIRetry       EventKind = "api_retry" // the planner or the model reviewer asked again
 	EventSealed         EventKind = "sealed"
 	EventStopped        EventKind = "stopped"
 )

@@ -615,7 +615,7 @@ func (m *mission) keepAPIStop(reason string, err error) {
 // run stands in for, runs again after err ended its try'th run: when its API failed in a
 // way that may pass. After the serverFailureLimit'th run such a failure is kept as the
 // mission's API stop, so the mission stops, resumable, instead of going on without it.
-func (m *mission) askAgain(ctx context.Context, kind EventKind, role, spec string, try int, err error) bool {
+func (m *mission) askAgain(ctx context.Context, role string, try int, err error) bool {
 	reason := passingReason(err)
 	if ctx.Err() != nil || reason == "" || m.halted() != "" {
 		return false
@@ -626,7 +626,7 @@ func (m *mission) askAgain(ctx context.Context, kind EventKind, role, spec strin
 		m.eventMu.Unlock()
 		return false
 	}
-	m.emit(Event{Kind: kind, Role: role, Message: fmt.Sprintf("%s asked again after: %v", spec, err), Failed: true})
+	m.emit(Event{Kind: EventAPIRetry, Role: role, Message: fmt.Sprintf("asked the %s again after: %v", role, err), Failed: true})
 	return true
 }
 

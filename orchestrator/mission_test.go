@@ -672,8 +672,8 @@ func TestAPlannerWhoseAPIFailsForAWhileIsAskedAgain(t *testing.T) {
 	if err != nil || out.State != store.StateSealed || out.Done != 1 {
 		t.Fatalf("outcome %+v, %v", out, err)
 	}
-	if again := ev.find(EventPlanWritten, ""); len(again) != 2 || !again[0].Failed || !strings.HasPrefix(again[0].Message, "anthropic/fake asked again after: ") {
-		t.Errorf("plan events %+v", again)
+	if again := ev.find(EventAPIRetry, ""); len(again) != 1 || !strings.HasPrefix(again[0].Message, "asked the planner again after: anthropic/fake: ") {
+		t.Errorf("retry events %+v", again)
 	}
 
 	overloaded.Store(true)
@@ -697,8 +697,8 @@ func TestAPlannerWhoseAPIFailsForAWhileIsAskedAgain(t *testing.T) {
 	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateSealed {
 		t.Fatalf("overloaded after the plan: %+v, %v", out, err)
 	}
-	if plans := ev.find(EventPlanWritten, ""); len(plans) != 2 || plans[0].Failed || !plans[1].Failed || !strings.Contains(plans[1].Message, "which stands") {
-		t.Errorf("plan events %+v", plans)
+	if plans := ev.find(EventPlanWritten, ""); len(plans) != 2 || plans[0].Failed || !plans[1].Failed || !strings.Contains(plans[1].Message, "which stands") || len(ev.find(EventAPIRetry, "")) != 0 {
+		t.Errorf("plan events %+v, retries %+v", plans, ev.find(EventAPIRetry, ""))
 	}
 }
 
@@ -920,8 +920,8 @@ func TestAReviewerWhoseAPICannotServeItStopsTheMission(t *testing.T) {
 				if out.State != store.StateSealed || out.ModelReview.Verdict != verdict {
 					t.Fatalf("outcome %+v", out)
 				}
-				if again := ev.find(EventModelReview, ""); len(again) != 2 || !strings.HasPrefix(again[0].Message, "openai/reviewer asked again after: ") {
-					t.Errorf("model review events %+v", again)
+				if again := ev.find(EventAPIRetry, ""); len(again) != 1 || !strings.HasPrefix(again[0].Message, "asked the reviewer again after: openai/reviewer: ") {
+					t.Errorf("retry events %+v", again)
 				}
 				return
 			}

@@ -183,7 +183,7 @@ func (m *mission) modelReview(ctx context.Context, p *plan.Plan, written []strin
 		s := m.newSession(session.Config{Provider: provider, Role: "reviewer", System: reviewerPrompt, Tools: reviewerTools,
 			Sandbox: m.sandbox, Hooks: session.Hooks{ReportIssue: report}}, spec, "")
 		res, err = s.Send(ctx, reviewerTask(m.state.Objective, p, written, r.build, r.test))
-		if !m.askAgain(ctx, EventModelReview, "reviewer", spec, try, err) {
+		if !m.askAgain(ctx, "reviewer", try, err) {
 			break
 		}
 	}

@@ -397,7 +397,7 @@ func (h *host) onEvent(e orchestrator.Event) {
 		switch e.Kind {
 		case orchestrator.EventPlanWritten:
 			j.progress.milestone(h.s.ctx, "Orchestrator: the plan is written, "+e.Message)
-		case orchestrator.EventIteration, orchestrator.EventReplan:
+		case orchestrator.EventIteration, orchestrator.EventReplan, orchestrator.EventAPIRetry:
 			j.progress.milestone(h.s.ctx, "Orchestrator: "+e.Message)
 		}
 	}

@@ -2,8 +2,10 @@ package server
 
 import (
 	"encoding/json"
+	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"go.lsp.dev/protocol"
@@ -127,13 +129,18 @@ func TestAMissionStartedFromTheEditorSeals(t *testing.T) {
 // TestStopRestartResume: a mission against the fake OpenAI server (a test double of the
 // remote API) is stopped while T1's worker talks to the model; the lenses showed it
 // running; a new server on the workspace offers ⟳ Resume and says so, and resuming (with
-// the scripted model) seals.
+// the scripted model) seals. The planner's first call met an overload its retries did not
+// outlast, and the progress said it was asked again.
 func TestStopRestartResume(t *testing.T) {
 	root := testkit.DemoWorkspace(t)
 	plan := testkit.DemoPlan(t)
 	working := make(chan struct{}, 10)
+	var overloaded atomic.Int32
 	api := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
 		if strings.Contains(r.Text(), "You are the planner") {
+			if overloaded.Add(1) <= 4 { // a call and its three retries
+				return fakeapi.Reply{Status: http.StatusServiceUnavailable, Header: map[string]string{"retry-after": "0"}, Body: `{"error": {"message": "The server is overloaded", "type": "server_error"}}`}
+			}
 			args, _ := json.Marshal(map[string]string{"markdown": plan})
 			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "p", Name: "write_plan", Args: string(args)}, {ID: "f", Name: "finish", Args: `{"summary": "planned"}`}}}
 		}
@@ -145,6 +152,16 @@ func TestStopRestartResume(t *testing.T) {
 	e.mustExecute(cmdTaskStart, map[string]string{"objective": "Add a cart", "model": "openai/fake"})
 	<-working // T1's worker is talking to the model
 	e.awaitStatus(t, "T1 in progress", func(st hostStatus) bool { return st.InProgress == 1 && st.Running == "mission" })
+	e.await(t, "the planner's second try in the progress", func() bool {
+		for _, events := range e.reports {
+			for _, ev := range events {
+				if strings.HasPrefix(ev.Message, "Orchestrator: asked the planner again after: openai/fake: ") && strings.Contains(ev.Message, "503") {
+					return true
+				}
+			}
+		}
+		return false
+	})
 	if got := e.lenses()[0]; got[0] != "■ Stop" || !strings.HasPrefix(got[1], "running · iteration 1 · 0/3 done") {
 		t.Errorf("header lenses while running: %q", got)
 	}
