@@ -325,7 +325,9 @@ func (m *mission) provider(spec string) (model.Provider, error) {
 	if p, ok := m.providers[spec]; ok {
 		return p, nil
 	}
-	p, err := model.New(spec, m.opts.Root, m.opts.ModelOptions)
+	opts := m.opts.ModelOptions
+	opts.FirstTokenTimeout = cmp.Or(opts.FirstTokenTimeout, time.Duration(m.cfg.Limits.FirstTokenSeconds)*time.Second)
+	p, err := model.New(spec, m.opts.Root, opts)
 	if err != nil {
 		return nil, err
 	}

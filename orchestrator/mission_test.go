@@ -702,6 +702,25 @@ func TestAPlannerWhoseAPIFailsForAWhileIsAskedAgain(t *testing.T) {
 	}
 }
 
+// TestAModelIsWaitedForAsLongAsConfigured: limits.firstTokenSeconds bounds how long a
+// model may send nothing after a request, here a planner that never starts its answer.
+func TestAModelIsWaitedForAsLongAsConfigured(t *testing.T) {
+	silent := make(chan struct{})
+	srv := fakeapi.OpenAI(t, func(fakeapi.Request) fakeapi.Reply {
+		<-silent
+		return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
+	})
+	t.Cleanup(func() { close(silent) }) // before the server closes, which waits for its handlers
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{".opencode/orchestrator.json": `{"limits": {"firstTokenSeconds": 1}}`})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // not the default's ten
+	defer cancel()
+	out, err := Run(ctx, Options{Root: root, Objective: "a file", Model: "openai/fake", ModelOptions: fakeAPIOptions(srv)})
+	if err != nil || out.State != store.StateStopped || out.Reason != "the planner failed: openai/fake: the model sent nothing in the 1s after the request (limits.firstTokenSeconds in .opencode/orchestrator.json waits longer)" {
+		t.Fatalf("outcome %+v, %v", out, err)
+	}
+}
+
 // TestASpentBudgetDoesNotSealWithoutTheModelReview: the worker's one call spends the
 // token budget, and its work passes every deterministic check. The reviewer model the
 // configuration names is not asked, so the mission stops on the budget instead of

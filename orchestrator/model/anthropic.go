@@ -61,7 +61,7 @@ func (p *anthropicProvider) Complete(ctx context.Context, req Request) (Response
 		}})
 	}
 
-	ctx, dog, stop := newWatchdog(ctx, p.opts.stall())
+	ctx, dog, stop := p.opts.watchdog(ctx)
 	defer stop()
 	stream := p.client.Messages.NewStreaming(ctx, params)
 	defer stream.Close()

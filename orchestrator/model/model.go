@@ -5,6 +5,7 @@
 package model
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -15,6 +16,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/anthropics/anthropic-sdk-go"
@@ -80,7 +82,12 @@ type Options struct {
 	Getenv func(string) string
 	// MaxRetries on 429 and 5xx, honouring retry-after (default 3).
 	MaxRetries int
-	// StallTimeout ends a stream that sends nothing for this long (default 2 minutes).
+	// FirstTokenTimeout ends a call that sends nothing for this long after the request
+	// (default: the configuration's, 10 minutes): a reasoning model thinks in silence before its first event, and
+	// a local model reads the whole prompt, or waits behind other requests, first.
+	FirstTokenTimeout time.Duration
+	// StallTimeout ends a stream that sends nothing for this long after an event
+	// (default 2 minutes).
 	StallTimeout time.Duration
 }
 
@@ -98,11 +105,9 @@ func (o Options) retries() int {
 	return 3
 }
 
-func (o Options) stall() time.Duration {
-	if o.StallTimeout > 0 {
-		return o.StallTimeout
-	}
-	return 2 * time.Minute
+func (o Options) watchdog(ctx context.Context) (context.Context, *watchdog, func()) {
+	first := cmp.Or(o.FirstTokenTimeout, time.Duration(store.Defaults().Limits.FirstTokenSeconds)*time.Second)
+	return newWatchdog(ctx, first, cmp.Or(o.StallTimeout, 2*time.Minute))
 }
 
 // The environment variables the providers read their API keys from.
@@ -272,22 +277,31 @@ func Unreachable(err error) bool {
 	return errors.As(err, &dns) || errors.As(err, &op) && op.Op == "dial" || errors.As(err, &cert)
 }
 
-// watchdog cancels a stream that goes quiet: each event resets it.
+// watchdog cancels a call that goes quiet: for first after the request, then for stall
+// after each event.
 type watchdog struct {
 	timer   *time.Timer
-	timeout time.Duration
+	stall   time.Duration
+	started atomic.Bool // an event came
 }
 
-func newWatchdog(ctx context.Context, timeout time.Duration) (context.Context, *watchdog, func()) {
+func newWatchdog(ctx context.Context, first, stall time.Duration) (context.Context, *watchdog, func()) {
 	ctx, cancel := context.WithCancelCause(ctx)
-	w := &watchdog{timeout: timeout}
-	w.timer = time.AfterFunc(timeout, func() {
-		cancel(fmt.Errorf("the model's stream stalled: nothing for %v", timeout))
+	w := &watchdog{stall: stall}
+	w.timer = time.AfterFunc(first, func() {
+		if w.started.Load() {
+			cancel(fmt.Errorf("the model's stream stalled: nothing for %v", stall))
+		} else {
+			cancel(fmt.Errorf("the model sent nothing in the %v after the request (limits.firstTokenSeconds in %s/%s waits longer)", first, store.Dir, store.ConfigFile))
+		}
 	})
 	return ctx, w, func() { w.timer.Stop(); cancel(nil) }
 }
 
-func (w *watchdog) alive() { w.timer.Reset(w.timeout) }
+func (w *watchdog) alive() {
+	w.started.Store(true)
+	w.timer.Reset(w.stall)
+}
 
 // streamError prefers the watchdog's reason to the transport's "context canceled".
 func streamError(ctx context.Context, err error) error {

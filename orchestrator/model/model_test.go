@@ -350,6 +350,41 @@ func TestMalformedToolArgumentsAndStalledStreams(t *testing.T) {
 	}
 }
 
+func TestAModelIsGivenLongerForItsFirstEventThanBetweenEvents(t *testing.T) {
+	// Test double of a reasoning model (or a local one reading a long prompt): silent for
+	// a while after the request, which is far longer than the stall allowed between events.
+	const thinking = 400 * time.Millisecond
+	answer := func(r fakeapi.Request) fakeapi.Reply {
+		<-time.After(thinking)
+		return fakeapi.Reply{Text: "thought it through"}
+	}
+	for spec, c := range providers(t, answer, Options{StallTimeout: thinking / 8}) {
+		t.Run(spec, func(t *testing.T) {
+			resp, err := c.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "think"}}})
+			if err != nil || resp.Message.Content != "thought it through" {
+				t.Fatalf("a model that thinks first: %+v %v", resp, err)
+			}
+		})
+	}
+
+	// One that never starts its answer is given up on, and the error says what waits longer.
+	silent := make(chan struct{})
+	never := func(r fakeapi.Request) fakeapi.Reply {
+		<-silent
+		return fakeapi.Reply{Text: "too late"}
+	}
+	servers := providers(t, never, Options{FirstTokenTimeout: 100 * time.Millisecond})
+	t.Cleanup(func() { close(silent) }) // before the servers close, which waits for their handlers
+	for spec, c := range servers {
+		t.Run(spec+"/silent", func(t *testing.T) {
+			_, err := c.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "think"}}})
+			if err == nil || !strings.Contains(err.Error(), "sent nothing in the 100ms after the request (limits.firstTokenSeconds in .opencode/orchestrator.json waits longer)") {
+				t.Fatalf("a model that never answers: %v", err)
+			}
+		})
+	}
+}
+
 func TestCancellationEndsACall(t *testing.T) {
 	received := make(chan struct{}, 1)
 	answer := func(r fakeapi.Request) fakeapi.Reply {

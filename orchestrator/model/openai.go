@@ -53,7 +53,7 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 		params.Tools = append(params.Tools, openai.ChatCompletionFunctionTool(param.Override[shared.FunctionDefinitionParam](functionDefinition(t))))
 	}
 
-	ctx, dog, stop := newWatchdog(ctx, p.opts.stall())
+	ctx, dog, stop := p.opts.watchdog(ctx)
 	defer stop()
 	// The request goes through the SDK as NewStreaming sends it (auth, retries with
 	// retry-after, error statuses); the events are decoded here, into only the fields the

@@ -24,7 +24,7 @@ type Config struct {
 }
 
 // Limits bound a mission: concurrency per role and per model, iterations and budgets
-// (0 means no budget).
+// (0 means no budget), and how long a model may take to start its answer.
 type Limits struct {
 	Planner       int     `json:"planner"`
 	Worker        int     `json:"worker"`
@@ -34,6 +34,9 @@ type Limits struct {
 	MaxTokens     int     `json:"maxTokens"`
 	MaxCostUSD    float64 `json:"maxCostUSD"`
 	MaxMinutes    int     `json:"maxMinutes"`
+	// FirstTokenSeconds is how long a model call may send nothing after its request; our
+	// extension of the configuration.
+	FirstTokenSeconds int `json:"firstTokenSeconds"`
 }
 
 // Commands are the project's build and test commands; empty ones are detected.
@@ -61,7 +64,7 @@ const DefaultModel = "openai/gpt-4.1"
 // Defaults are DESIGN section 6's.
 func Defaults() Config {
 	return Config{
-		Limits:  Limits{Planner: 1, Worker: 4, Reviewer: 2, PerModel: 4, MaxIterations: 20},
+		Limits:  Limits{Planner: 1, Worker: 4, Reviewer: 2, PerModel: 4, MaxIterations: 20, FirstTokenSeconds: 600},
 		Approve: Approve{Mode: ApproveAllowlist},
 	}
 }
@@ -108,7 +111,7 @@ func (c Config) validate() error {
 		return keyProblem("model", "model: %q is not provider/model (openai/, anthropic/, ollama/, scripted/)", c.Model)
 	}
 	l := c.Limits
-	for name, v := range map[string]int{"planner": l.Planner, "worker": l.Worker, "reviewer": l.Reviewer, "perModel": l.PerModel, "maxIterations": l.MaxIterations} {
+	for name, v := range map[string]int{"planner": l.Planner, "worker": l.Worker, "reviewer": l.Reviewer, "perModel": l.PerModel, "maxIterations": l.MaxIterations, "firstTokenSeconds": l.FirstTokenSeconds} {
 		if v < 1 {
 			return keyProblem("limits."+name, "limits.%s must be at least 1, not %d", name, v)
 		}

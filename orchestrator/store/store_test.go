@@ -211,6 +211,7 @@ func TestConfigErrorsSayWhere(t *testing.T) {
 		`{"prices": {"openai/x": {"inptu": 1}}}`: `unknown key "prices.openai/x.inptu"; prices.openai/x can have: input, output,`,
 		`{"limits": {"worker": "four"}}`:         "limits.worker must be int",
 		`{"limits": {"worker": 0}}`:              "line 1, column 13: limits.worker must be at least 1, not 0",
+		`{"limits": {"firstTokenSeconds": -5}}`:  "line 1, column 13: limits.firstTokenSeconds must be at least 1, not -5",
 		`{"models": {"planner": "gpt-4"}}`:       `line 1, column 13: models.planner: "gpt-4" is not provider/model`,
 		`{"approve": {"mode": "sometimes"}}`:     `line 1, column 14: approve.mode: "sometimes"`,
 		``:                                       "",
