@@ -207,7 +207,7 @@ func QuotaExhausted(err error) bool {
 	case a.status == http.StatusPaymentRequired:
 		return true
 	case a.openAI != nil:
-		return a.openAI.Code == "insufficient_quota" || a.openAI.Type == "insufficient_quota"
+		return openAIQuota(a.openAI.Code, a.openAI.Type)
 	case a.anthropic != nil:
 		// Anthropic answers an empty balance as an invalid request; only its text tells.
 		return a.anthropic.Type() == "billing_error" || a.status == http.StatusBadRequest && strings.Contains(a.anthropic.RawJSON(), "credit balance is too low")
@@ -232,12 +232,21 @@ func TooLarge(err error) bool {
 	case a.status == http.StatusRequestEntityTooLarge:
 		return true
 	case a.openAI != nil:
-		return a.openAI.Code == "context_length_exceeded" || strings.HasPrefix(a.openAI.Message, "Request too large") ||
-			strings.Contains(a.openAI.Message, "maximum context length")
+		return openAITooLarge(a.openAI.Code, a.openAI.Message)
 	case a.anthropic != nil:
 		return a.status == http.StatusBadRequest && strings.Contains(a.anthropic.RawJSON(), "prompt is too long")
 	}
 	return false
+}
+
+// openAIQuota and openAITooLarge read an OpenAI error's code, type and message.
+func openAIQuota(code, typ string) bool {
+	return code == "insufficient_quota" || typ == "insufficient_quota"
+}
+
+func openAITooLarge(code, message string) bool {
+	return code == "context_length_exceeded" || strings.HasPrefix(message, "Request too large") ||
+		strings.Contains(message, "maximum context length")
 }
 
 // ServerFailed reports whether a provider's server answered a request with an error of

@@ -231,8 +231,8 @@ func TestAReplyCutOffAtTheOutputLimitSaysSo(t *testing.T) {
 
 // TestAUsedUpQuotaIsToldFromARateLimit: OpenAI answers an account without quota with a
 // 429 "insufficient_quota", Anthropic an empty balance with a 400 or a billing_error.
-// Each is QuotaExhausted, which waiting does not lift, and not RateLimited; a rate limit
-// and a request the server finds malformed are not QuotaExhausted.
+// Each is QuotaExhausted, which waiting does not lift, and not RateLimited, and is not
+// retried; a rate limit and a request the server finds malformed are not QuotaExhausted.
 func TestAUsedUpQuotaIsToldFromARateLimit(t *testing.T) {
 	for _, c := range []struct {
 		status int
@@ -254,17 +254,32 @@ func TestAUsedUpQuotaIsToldFromARateLimit(t *testing.T) {
 			if err == nil || QuotaExhausted(err) != quota {
 				t.Errorf("%s, status %d, %s: QuotaExhausted(%v) = %v, want %v", spec, c.status, c.body, err, QuotaExhausted(err), quota)
 			}
-			if limited := c.status == http.StatusTooManyRequests && !quota; RateLimited(err) != limited {
+			limited := c.status == http.StatusTooManyRequests && !quota
+			if RateLimited(err) != limited {
 				t.Errorf("%s, status %d, %s: RateLimited(%v) = %v, want %v", spec, c.status, c.body, err, RateLimited(err), limited)
+			}
+			if n := len(p.srv.Requests()); n != retriedIf(limited) {
+				t.Errorf("%s, status %d, %s: %d requests, want %d", spec, c.status, c.body, n, retriedIf(limited))
 			}
 		}
 	}
 }
 
+// retriedIf is how many requests a call with one retry makes: two when its refusal is a
+// rate limit that waiting may lift, one when it is not (a used-up quota, a request too
+// large, any other refusal).
+func retriedIf(rateLimited bool) int {
+	if rateLimited {
+		return 2
+	}
+	return 1
+}
+
 // TestARequestTooLargeIsToldApart: a request longer than the model's context (OpenAI's
 // context_length_exceeded, a compatible server's "maximum context length", Anthropic's
 // "prompt is too long") or than the key's tokens per minute (OpenAI's 429 "Request too
-// large") is TooLarge, which a smaller request may pass, and not a rate limit to wait out.
+// large") is TooLarge, which a smaller request may pass, and not a rate limit to wait out
+// nor retried as one.
 func TestARequestTooLargeIsToldApart(t *testing.T) {
 	for _, c := range []struct {
 		status int
@@ -285,6 +300,9 @@ func TestARequestTooLargeIsToldApart(t *testing.T) {
 			large := strings.HasPrefix(spec, c.large)
 			if err == nil || TooLarge(err) != large || large && RateLimited(err) {
 				t.Errorf("%s, status %d, %s: TooLarge = %v, RateLimited = %v (%v)", spec, c.status, c.body, TooLarge(err), RateLimited(err), err)
+			}
+			if n, want := len(p.srv.Requests()), retriedIf(c.status == http.StatusTooManyRequests && !large); n != want {
+				t.Errorf("%s, status %d, %s: %d requests, want %d", spec, c.status, c.body, n, want)
 			}
 		}
 	}

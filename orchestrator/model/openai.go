@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -29,7 +30,8 @@ type openAIProvider struct {
 }
 
 func newOpenAI(spec, model, key, baseURL string, opts Options) *openAIProvider {
-	reqOpts := []option.RequestOption{option.WithAPIKey(key), option.WithMaxRetries(opts.retries()), option.WithHTTPClient(httpClient)}
+	reqOpts := []option.RequestOption{option.WithAPIKey(key), option.WithMaxRetries(opts.retries()), option.WithHTTPClient(httpClient),
+		option.WithMiddleware(noRetryOfLastingLimits)}
 	if baseURL != "" {
 		reqOpts = append(reqOpts, option.WithBaseURL(baseURL))
 	}
@@ -37,6 +39,27 @@ func newOpenAI(spec, model, key, baseURL string, opts Options) *openAIProvider {
 }
 
 func (p *openAIProvider) Name() string { return p.spec }
+
+// noRetryOfLastingLimits keeps the SDK from retrying a 429 that waiting does not lift,
+// a used-up quota or a request larger than the key's tokens per minute: each retry was
+// one more request refused the same way, after seconds of backoff.
+func noRetryOfLastingLimits(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+	res, err := next(req)
+	if err != nil || res.StatusCode != http.StatusTooManyRequests {
+		return res, err
+	}
+	body, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	res.Body.Close()
+	res.Body = io.NopCloser(bytes.NewReader(body))
+	var answer struct {
+		Error struct{ Code, Type, Message string }
+	}
+	if err == nil && json.Unmarshal(body, &answer) == nil &&
+		(openAIQuota(answer.Error.Code, answer.Error.Type) || openAITooLarge(answer.Error.Code, answer.Error.Message)) {
+		res.Header.Set("x-should-retry", "false")
+	}
+	return res, nil
+}
 
 func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, error) {
 	params := openai.ChatCompletionNewParams{
