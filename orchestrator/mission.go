@@ -89,12 +89,14 @@ const (
 	ReasonRefused       = "a model API refused the mission's requests (check the key, the access and the model's name)"
 	ReasonUnreachable   = "a model API could not be reached (check that its server runs, its base URL and the network)"
 	ReasonUnavailable   = "a model API kept failing with server errors (an outage or an overload)"
+	ReasonSilent        = "a model API kept sending nothing until its calls ran out of time (an outage, or a model slower than the time allowed)"
 	ReasonQuota         = "a model API's quota or credit is used up (check the account's plan and billing)"
 	ReasonRateLimited   = "a model API kept answering with rate limits its retries could not wait out"
 )
 
 // serverFailureLimit is how many model calls in a row, each retried, may fail with the
-// server's own errors before the mission stops instead of failing item after item.
+// server's own errors or silence before the mission stops instead of failing item after
+// item.
 const serverFailureLimit = 3
 
 // stagnationLimit is the number of iterations without progress before a re-plan, and
@@ -576,12 +578,12 @@ func (m *mission) halted() string {
 
 // apiWatch records an error of a model API that every later request would meet too (a
 // refusal of the key, access or model; a used-up quota; a server that cannot be reached;
-// server errors on serverFailureLimit calls in a row), so the mission stops rather than
-// fail item after item until the stagnation rule ends it.
+// server errors or silence on serverFailureLimit calls in a row), so the mission stops
+// rather than fail item after item until the stagnation rule ends it.
 type apiWatch struct {
 	model.Provider
 	m              *mission
-	serverFailures int // calls in a row that failed with server errors; m.eventMu
+	serverFailures int // calls in a row that failed with server errors or silence; m.eventMu
 }
 
 func (w *apiWatch) Complete(ctx context.Context, req model.Request) (model.Response, error) {
@@ -597,7 +599,7 @@ func (w *apiWatch) Complete(ctx context.Context, req model.Request) (model.Respo
 		w.serverFailures = 0
 	case model.ServerFailed(err):
 		if w.serverFailures++; w.serverFailures >= serverFailureLimit {
-			reason = ReasonUnavailable
+			reason = passingReason(err)
 		}
 	}
 	if reason != "" {
@@ -633,9 +635,11 @@ func (m *mission) askAgain(ctx context.Context, role string, try int, err error)
 }
 
 // passingReason is the stop reason of a model API error that may pass when asked again
-// (server errors, a rate limit its retries could not wait out), or "".
+// (server errors, silence, a rate limit its retries could not wait out), or "".
 func passingReason(err error) string {
 	switch {
+	case model.Silent(err):
+		return ReasonSilent
 	case model.ServerFailed(err):
 		return ReasonUnavailable
 	case model.RateLimited(err):

@@ -702,22 +702,58 @@ func TestAPlannerWhoseAPIFailsForAWhileIsAskedAgain(t *testing.T) {
 	}
 }
 
-// TestAModelIsWaitedForAsLongAsConfigured: limits.firstTokenSeconds bounds how long a
-// model may send nothing after a request, here a planner that never starts its answer.
-func TestAModelIsWaitedForAsLongAsConfigured(t *testing.T) {
+// TestAModelThatSendsNothingIsAskedAgain: a call whose server sends nothing for longer
+// than its watchdog allows (limits.firstTokenSeconds before the first event, here from
+// the configuration; 2 minutes between events, here less) is a server's failure, not the
+// item's. The planner is asked again, a worker's run is interrupted and runs again, and
+// silence that lasts stops the mission, resumable.
+func TestAModelThatSendsNothingIsAskedAgain(t *testing.T) {
 	silent := make(chan struct{})
-	srv := fakeapi.OpenAI(t, func(fakeapi.Request) fakeapi.Reply {
-		<-silent
+	var silentPlans, stalledWorks atomic.Int32
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		planner, afterCall := strings.Contains(r.Text(), "Workspace files"), strings.Contains(r.Text(), `"role":"tool"`)
+		switch {
+		case planner && silentPlans.Add(-1) >= 0:
+			<-silent
+		case strings.Contains(r.Text(), "Files you may write") && stalledWorks.Add(-1) >= 0:
+			return fakeapi.Reply{Text: "writing a.txt now", StallAfter: true}
+		case strings.Contains(r.Text(), "Files you may write") && !afterCall:
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("a.txt", "a\n"), fakeFinish}}
+		case planner && !afterCall:
+			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "p", Name: "write_plan", Args: `{"markdown": "- [ ] T1: a | file:a.txt\n"}`}}}
+		}
 		return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
 	})
 	t.Cleanup(func() { close(silent) }) // before the server closes, which waits for its handlers
+	modelOptions := fakeAPIOptions(srv)
+	modelOptions.StallTimeout = 100 * time.Millisecond
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{".opencode/orchestrator.json": `{"limits": {"firstTokenSeconds": 1}}`})
+	silentPlans.Store(1)
+	stalledWorks.Store(1)
+	var ev events
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // not the default's ten
 	defer cancel()
-	out, err := Run(ctx, Options{Root: root, Objective: "a file", Model: "openai/fake", ModelOptions: fakeAPIOptions(srv)})
-	if err != nil || out.State != store.StateStopped || out.Reason != "the planner failed: openai/fake: the model sent nothing in the 1s after the request (limits.firstTokenSeconds in .opencode/orchestrator.json waits longer)" {
+	out, err := Run(ctx, Options{Root: root, Objective: "a file", Model: "openai/fake", ModelOptions: modelOptions, OnEvent: ev.add})
+	if err != nil || out.State != store.StateSealed || len(out.Failures) != 0 {
 		t.Fatalf("outcome %+v, %v", out, err)
+	}
+	if again := ev.find(EventAPIRetry, ""); len(again) != 1 || again[0].Message != "asked the planner again after: openai/fake: the model sent nothing in the 1s after the request (limits.firstTokenSeconds in .opencode/orchestrator.json waits longer)" {
+		t.Errorf("retry events %+v", again)
+	}
+	if failed := ev.find(EventItemFailed, "T1"); len(failed) != 1 || failed[0].Message != "interrupted: openai/fake: the model's stream stalled: nothing for 100ms" {
+		t.Errorf("T1's failures %+v", failed)
+	}
+
+	silentPlans.Store(serverFailureLimit)
+	modelOptions.FirstTokenTimeout = 100 * time.Millisecond
+	opts := Options{Root: t.TempDir(), Objective: "a file", Model: "openai/fake", ModelOptions: modelOptions}
+	if out, err = Run(ctx, opts); err != nil || out.State != store.StateStopped || out.Reason != ReasonSilent+": openai/fake: the model sent nothing in the 100ms after the request (limits.firstTokenSeconds in .opencode/orchestrator.json waits longer)" {
+		t.Fatalf("silent for good: %+v, %v", out, err)
+	}
+	opts.Resume = true
+	if out, err = Run(ctx, opts); err != nil || out.State != store.StateSealed {
+		t.Fatalf("resumed: %+v, %v", out, err)
 	}
 }
 

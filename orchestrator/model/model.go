@@ -249,9 +249,18 @@ func openAITooLarge(code, message string) bool {
 		strings.Contains(message, "maximum context length")
 }
 
-// ServerFailed reports whether a provider's server answered a request with an error of
-// its own (5xx, Anthropic's 529 "overloaded"), after the retries.
-func ServerFailed(err error) bool { return answerOf(err).status >= 500 }
+// ServerFailed reports whether a provider's server failed a request: an error of its own
+// (5xx, Anthropic's 529 "overloaded") after the retries, or silence (Silent).
+func ServerFailed(err error) bool { return answerOf(err).status >= 500 || Silent(err) }
+
+// Silent reports whether a call ended because the server sent nothing for longer than its
+// watchdog allows: before the first event, or between two.
+func Silent(err error) bool { return errors.As(err, new(silence)) }
+
+// silence is the watchdog's reason for ending a call.
+type silence struct{ msg string }
+
+func (s silence) Error() string { return s.msg }
 
 // apiAnswer is a provider's error answer, as either SDK gives it; status 0 for any
 // other error.
@@ -299,9 +308,9 @@ func newWatchdog(ctx context.Context, first, stall time.Duration) (context.Conte
 	w := &watchdog{stall: stall}
 	w.timer = time.AfterFunc(first, func() {
 		if w.started.Load() {
-			cancel(fmt.Errorf("the model's stream stalled: nothing for %v", stall))
+			cancel(silence{fmt.Sprintf("the model's stream stalled: nothing for %v", stall)})
 		} else {
-			cancel(fmt.Errorf("the model sent nothing in the %v after the request (limits.firstTokenSeconds in %s/%s waits longer)", first, store.Dir, store.ConfigFile))
+			cancel(silence{fmt.Sprintf("the model sent nothing in the %v after the request (limits.firstTokenSeconds in %s/%s waits longer)", first, store.Dir, store.ConfigFile)})
 		}
 	})
 	return ctx, w, func() { w.timer.Stop(); cancel(nil) }
