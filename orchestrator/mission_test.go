@@ -177,7 +177,8 @@ func writesFile(item, path, content string) model.ScriptTurn {
 
 // TestAMissionWhoseTestsCannotPassStopsOnStagnation: a test that fails whatever the
 // workers do. Three iterations without progress bring one re-plan, three more stop the
-// mission with exit 1 and a report, long before the iteration limit.
+// mission with exit 1 and a report, long before the iteration limit. The re-plan's first
+// call meets an overloaded API (Anthropic's 529), and the planner is asked again.
 func TestAMissionWhoseTestsCannotPassStopsOnStagnation(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{
@@ -185,14 +186,21 @@ func TestAMissionWhoseTestsCannotPassStopsOnStagnation(t *testing.T) {
 		"never_test.go":     "package never\n\nimport \"testing\"\n\nfunc TestNever(t *testing.T) { t.Fatal(\"this test never passes\") }\n",
 		".opencode/todo.md": "- [ ] T1: CREATE `never.go` | file:never.go\n",
 	})
-	turns := []model.ScriptTurn{{Role: "worker", Item: "T1", Calls: []model.ScriptCall{
-		call("write_file", map[string]string{"path": "never.go", "content": "package never\n"}), call("finish", map[string]string{"summary": "done"})}}}
-	for range 12 { // FIX workers that change nothing
-		turns = append(turns, model.ScriptTurn{Role: "worker", Calls: []model.ScriptCall{call("finish", map[string]string{"summary": "tried"})}})
-	}
-	turns = append(turns, model.ScriptTurn{Role: "planner", Calls: []model.ScriptCall{call("finish", map[string]string{"summary": "the plan stands"})}})
+	var overloaded atomic.Int32
+	overloaded.Store(2) // the re-plan's first call and its retry
+	srv := fakeapi.Anthropic(t, func(r fakeapi.Request) fakeapi.Reply {
+		switch {
+		case strings.Contains(r.Text(), "The current plan:") && overloaded.Add(-1) >= 0:
+			return fakeapi.Reply{Status: 529, Header: map[string]string{"retry-after": "0"}, Body: `{"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}`}
+		case strings.Contains(r.Text(), "T1: CREATE") && !strings.Contains(r.Text(), "tool_result"):
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("never.go", "package never\n"), fakeFinish}}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}} // FIX workers that change nothing; a plan that stands
+	})
+	modelOptions := fakeAPIOptions(srv)
+	modelOptions.MaxRetries = 1
 	var ev events
-	out, err := Run(context.Background(), Options{Root: root, Objective: "never", Model: writeScript(t, t.TempDir(), model.Script{Turns: turns}), OnEvent: ev.add})
+	out, err := Run(context.Background(), Options{Root: root, Objective: "never", Model: "anthropic/fake", ModelOptions: modelOptions, OnEvent: ev.add})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,6 +209,9 @@ func TestAMissionWhoseTestsCannotPassStopsOnStagnation(t *testing.T) {
 	}
 	if replans := ev.find(EventReplan, ""); len(replans) != 1 || replans[0].Iteration != 4 {
 		t.Errorf("re-plans %+v", replans)
+	}
+	if again := ev.find(EventAPIRetry, ""); len(again) != 1 || again[0].Iteration != 4 || !strings.HasPrefix(again[0].Message, "asked the planner again after: anthropic/fake: ") {
+		t.Errorf("retry events %+v", again)
 	}
 }
 
