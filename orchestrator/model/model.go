@@ -83,8 +83,9 @@ type Options struct {
 	// MaxRetries on 429 and 5xx, honouring retry-after (default 3).
 	MaxRetries int
 	// FirstTokenTimeout ends a call that sends nothing for this long after the request
-	// (default: the configuration's, 10 minutes): a reasoning model thinks in silence before its first event, and
-	// a local model reads the whole prompt, or waits behind other requests, first.
+	// (default: the configuration's, 10 minutes): a reasoning model thinks in silence
+	// before its first event, and a local model reads the whole prompt, or waits behind
+	// other requests, first.
 	FirstTokenTimeout time.Duration
 	// StallTimeout ends a stream that sends nothing for this long after an event
 	// (default 2 minutes).
