@@ -18,8 +18,8 @@ const (
 	deny        = "Deny"
 )
 
-// approvalTimeout is how long an approval waits for the user unless the client's
-// initializationOptions say otherwise.
+// approvalTimeout is how long an approval waits for the user unless the editor's settings
+// say otherwise.
 const approvalTimeout = 2 * time.Minute
 
 // editorApprover asks the user, through window/showMessageRequest, whether a command that

@@ -47,21 +47,26 @@ func TestApprovalsAskTheUser(t *testing.T) {
 		}
 	}
 	cases := []struct {
-		name   string
-		opts   editorOptions
-		ledger string
-		asked  bool
+		name    string
+		opts    editorOptions
+		changed map[string]any // the settings workspace/didChangeConfiguration gives before the mission
+		ledger  string
+		asked   bool
 	}{
-		{"allowed once", editorOptions{answer: answer(allowOnce)}, "allowed (by the user): printf hello", true},
-		{"always allowed", editorOptions{answer: answer(allowAlways)}, "allowed for the mission (by the user): printf hello", true},
-		{"denied", editorOptions{answer: answer(deny)}, "denied (by the user): printf hello", true},
-		{"no answer in time", editorOptions{settings: map[string]any{"approvalTimeoutSeconds": 0.2}}, "denied (no answer from the editor within 200ms): printf hello", true},
-		{"a client that cannot ask", editorOptions{noMessageRequests: true, noProgress: true}, "denied (the editor cannot ask the user (no window/showMessageRequest support)): printf hello", false},
+		{"allowed once", editorOptions{answer: answer(allowOnce)}, nil, "allowed (by the user): printf hello", true},
+		{"always allowed", editorOptions{answer: answer(allowAlways)}, nil, "allowed for the mission (by the user): printf hello", true},
+		{"denied", editorOptions{answer: answer(deny)}, nil, "denied (by the user): printf hello", true},
+		{"no answer in time", editorOptions{settings: map[string]any{"approvalTimeoutSeconds": 0.2}}, nil, "denied (no answer from the editor within 200ms): printf hello", true},
+		{"no answer in the time set since", editorOptions{}, map[string]any{"approvalTimeoutSeconds": 0.3}, "denied (no answer from the editor within 300ms): printf hello", true},
+		{"a client that cannot ask", editorOptions{noMessageRequests: true, noProgress: true}, nil, "denied (the editor cannot ask the user (no window/showMessageRequest support)): printf hello", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			root := t.TempDir()
 			e := startEditor(t, root, c.opts)
+			if c.changed != nil {
+				e.changeSettings(c.changed)
+			}
 			e.mustExecute(cmdTaskStart, map[string]string{"objective": "Write notes", "model": approvalScript(t)})
 			e.awaitMessage(t, "Mission sealed: 1/1 done")
 			ledger, _ := os.ReadFile(filepath.Join(root, ".opencode", "mission-ledger.jsonl"))

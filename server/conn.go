@@ -34,15 +34,19 @@ func connect(ctx context.Context, rwc io.ReadWriteCloser, opts Options) (*Server
 	var log *slog.Logger
 	st := newStream(rwc, func(msg string) { log.Warn(msg) })
 	conn := jsonrpc2.NewConn(st, jsonrpc2.WithCodec(lspCodec{}))
-	clientLog := newClientLogHandler(protocol.ClientDispatcher(conn), opts.LogLevel)
+	level := new(slog.LevelVar) // the editor's settings may change it
+	level.Set(opts.LogLevel)
+	clientLog := newClientLogHandler(protocol.ClientDispatcher(conn), level)
 	var handler slog.Handler = clientLog
 	if opts.LogFile != nil {
-		handler = slog.NewMultiHandler(clientLog, slog.NewTextHandler(opts.LogFile, &slog.HandlerOptions{Level: opts.LogLevel}))
+		handler = slog.NewMultiHandler(clientLog, slog.NewTextHandler(opts.LogFile, &slog.HandlerOptions{Level: level}))
 	}
 	log = slog.New(handler)
 	// The connection runs on ctx, not on the server's background context: after shutdown
 	// cancels that, the read loop must still receive exit.
-	return newServer(ctx, conn, log, clientLog), conn
+	s := newServer(ctx, conn, log, clientLog)
+	s.logLevel = level
+	return s, conn
 }
 
 // serve waits for the end of the session and returns the exit code.

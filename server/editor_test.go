@@ -169,6 +169,17 @@ func (e *editor) lensOn(text string) string {
 	return ""
 }
 
+// changeSettings sends the editor's "orchestrator" settings as they now are, as VS Code's
+// client does on a change.
+func (e *editor) changeSettings(settings map[string]any) {
+	e.t.Helper()
+	params := &protocol.DidChangeConfigurationParams{}
+	params.Settings, _ = json.Marshal(map[string]any{"orchestrator": settings})
+	if err := e.server.DidChangeConfiguration(e.ctx(), params); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 // shutdown ends the session the way an editor does.
 func (e *editor) shutdown() {
 	e.t.Helper()

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"slices"
-	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -31,6 +30,7 @@ func (s *Server) Initialize(_ context.Context, params *protocol.InitializeParams
 			opts = settings{}
 		}
 	}
+	s.applySettings(opts)
 
 	s.mu.Lock()
 	s.state = initializing
@@ -40,10 +40,6 @@ func (s *Server) Initialize(_ context.Context, params *protocol.InitializeParams
 	s.messageRequests = caps.Window != nil && caps.Window.ShowMessage != nil
 	s.codeLensRefresh = caps.Workspace != nil && caps.Workspace.CodeLens != nil && isTrue(caps.Workspace.CodeLens.RefreshSupport)
 	s.hierarchical = caps.TextDocument != nil && caps.TextDocument.DocumentSymbol != nil && isTrue(caps.TextDocument.DocumentSymbol.HierarchicalDocumentSymbolSupport)
-	s.settings = opts
-	if opts.ApprovalTimeoutSeconds > 0 {
-		s.approvalTimeout = time.Duration(opts.ApprovalTimeoutSeconds * float64(time.Second))
-	}
 	s.mu.Unlock()
 
 	s.log.Info("initialize", "client", params.ClientInfo.Name, "root", root, "positionEncoding", string(encoding))
@@ -90,12 +86,6 @@ func fsPath(u uri.URI) string {
 		return ""
 	}
 	return filepath.Clean(u.FsPath())
-}
-
-// settings are the client's initializationOptions.
-type settings struct {
-	Model                  string  `json:"model"` // of missions started without one
-	ApprovalTimeoutSeconds float64 `json:"approvalTimeoutSeconds"`
 }
 
 func isTrue(b *bool) bool { return b != nil && *b }

@@ -32,6 +32,7 @@ type Server struct {
 	client    protocol.Client
 	conn      jsonrpc2.Conn // for the notifications protocol.Client does not know
 	log       *slog.Logger
+	logLevel  *slog.LevelVar
 	clientLog *clientLogHandler
 	docs      *documentStore
 

@@ -2,8 +2,8 @@
 // (which brings code lens, diagnostics, code actions, progress and messages) and adds
 // the palette commands and a status bar item fed by the orchestrator/status notification.
 import * as vscode from "vscode";
-import { ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions } from "vscode-languageclient/node";
-import { findExecutable, MissionStatus, modelChoices, report, statusBar } from "./status";
+import { DidChangeConfigurationNotification, ExecuteCommandRequest, LanguageClient, LanguageClientOptions, ServerOptions } from "vscode-languageclient/node";
+import { findExecutable, MissionStatus, modelChoices, onSettingsChange, report, serverSettings, Settings, statusBar } from "./status";
 
 const readme = "https://github.com/opencode-orchestrator/orchestrator#editor-set-up";
 const planPath = ".opencode/todo.md";
@@ -27,9 +27,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("orchestrator.showStatus", showStatus),
     vscode.commands.registerCommand("orchestrator.openPlan", openPlan),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
-      if (e.affectsConfiguration("orchestrator")) {
-        await stopClient();
-        await startClient(context);
+      switch (onSettingsChange((section) => e.affectsConfiguration(section), client?.isRunning() ?? false)) {
+        case "restart":
+          await stopClient();
+          await startClient(context);
+          break;
+        case "notify":
+          await client?.sendNotification(DidChangeConfigurationNotification.type, { settings: { orchestrator: serverSettings(settings()) } });
+          break;
       }
     }),
   );
@@ -40,7 +45,7 @@ export function deactivate(): Thenable<void> | undefined {
   return stopClient();
 }
 
-function settings() {
+function settings(): Settings {
   const cfg = vscode.workspace.getConfiguration("orchestrator");
   return {
     path: cfg.get<string>("path", "orchestrator"),
@@ -82,7 +87,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       // The configuration: the server shows its problems as they are typed.
       { scheme: "file", pattern: "**/.opencode/{orchestrator,agents}.json" },
     ],
-    initializationOptions: { model: s.model || undefined, approvalTimeoutSeconds: s.approvalTimeoutSeconds },
+    initializationOptions: serverSettings(s),
   };
   client = new LanguageClient("orchestrator", "Orchestrator", serverOptions, clientOptions);
   client.onNotification("orchestrator/status", (st: MissionStatus) => showState(st));

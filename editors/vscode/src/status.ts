@@ -167,3 +167,28 @@ export function findExecutable(setting: string, pathEnv: string | undefined, cwd
 export function modelChoices(model: string, models: string[]): string[] {
   return [...new Set([model, ...models].map((m) => m.trim()).filter(Boolean))];
 }
+
+// Settings are the extension's (orchestrator.*).
+export interface Settings {
+  path: string;
+  model: string;
+  models: string[];
+  approvalTimeoutSeconds: number;
+  logLevel: string;
+}
+
+// serverSettings are the settings the server takes: as initializationOptions when it
+// starts, as workspace/didChangeConfiguration's "orchestrator" section when they change.
+export function serverSettings(s: Settings): object {
+  return { model: s.model || undefined, approvalTimeoutSeconds: s.approvalTimeoutSeconds, logLevel: s.logLevel };
+}
+
+// onSettingsChange says what a change of settings asks for: nothing when none of ours
+// changed; a restart when the server's binary changed or no server runs; otherwise the
+// running server is told, and keeps the mission it runs (a restart would stop it).
+export function onSettingsChange(affects: (section: string) => boolean, running: boolean): "none" | "restart" | "notify" {
+  if (!affects("orchestrator")) {
+    return "none";
+  }
+  return affects("orchestrator.path") || !running ? "restart" : "notify";
+}

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import { findExecutable, MissionStatus, modelChoices, report, statusBar } from "../src/status";
+import { findExecutable, MissionStatus, modelChoices, onSettingsChange, report, serverSettings, statusBar } from "../src/status";
 
 const base: MissionStatus = { state: "none", iteration: 0, done: 0, total: 0, inProgress: 0, openIssues: 0 };
 
@@ -78,4 +78,15 @@ test("the server binary is found on the PATH or by path", () => {
 test("the model choices put the configured model first, once", () => {
   assert.deepEqual(modelChoices("openai/gpt-4.1", ["ollama/qwen", "openai/gpt-4.1", " "]), ["openai/gpt-4.1", "ollama/qwen"]);
   assert.deepEqual(modelChoices("", []), []);
+});
+
+test("a change of settings reaches the running server without a restart, unless its binary changed", () => {
+  const changed = (...sections: string[]) => (section: string) => sections.some((s) => s === section || s.startsWith(section + "."));
+  assert.equal(onSettingsChange(changed("editor.fontSize"), true), "none");
+  assert.equal(onSettingsChange(changed("orchestrator.logLevel"), true), "notify");
+  assert.equal(onSettingsChange(changed("orchestrator.model", "orchestrator.models"), true), "notify");
+  assert.equal(onSettingsChange(changed("orchestrator.path"), true), "restart");
+  assert.equal(onSettingsChange(changed("orchestrator.logLevel"), false), "restart");
+  const s = { path: "orchestrator", model: "", models: ["ollama/qwen"], approvalTimeoutSeconds: 60, logLevel: "debug" };
+  assert.deepEqual(serverSettings(s), { model: undefined, approvalTimeoutSeconds: 60, logLevel: "debug" });
 });
