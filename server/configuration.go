@@ -25,7 +25,7 @@ func (s *Server) DidChangeConfiguration(_ context.Context, params *protocol.DidC
 	var sections struct {
 		Orchestrator *settings `json:"orchestrator"`
 	}
-	if len(params.Settings) > 0 && string(params.Settings) != "null" {
+	if len(params.Settings) > 0 { // null leaves sections as they are
 		if err := json.Unmarshal(params.Settings, &sections); err != nil {
 			return fmt.Errorf("settings not applied: %w", err)
 		}

@@ -24,7 +24,7 @@ func (s *Server) Initialize(_ context.Context, params *protocol.InitializeParams
 
 	caps := params.Capabilities
 	var opts settings
-	if len(params.InitializationOptions) > 0 && string(params.InitializationOptions) != "null" {
+	if len(params.InitializationOptions) > 0 { // null leaves opts as they are
 		if err := json.Unmarshal(params.InitializationOptions, &opts); err != nil {
 			s.log.Warn("initializationOptions ignored", "error", err)
 			opts = settings{}
