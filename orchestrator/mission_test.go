@@ -143,11 +143,11 @@ func call(tool string, args any) model.ScriptCall {
 	return model.ScriptCall{Tool: tool, Args: raw}
 }
 
-// fakeAPIOptions point the openai/ and anthropic/ providers at srv, a fake API (a test
+// fakeAPIOptions point the openai/, anthropic/ and ollama/ providers at srv, a fake API (a test
 // double of the remote model), with made-up keys.
 func fakeAPIOptions(srv *fakeapi.Server) model.Options {
 	env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL,
-		"ANTHROPIC_API_KEY": "sk-ant-test-key-for-the-double", "ANTHROPIC_BASE_URL": strings.TrimSuffix(srv.URL, "/v1")}
+		"ANTHROPIC_API_KEY": "sk-ant-test-key-for-the-double", "ANTHROPIC_BASE_URL": strings.TrimSuffix(srv.URL, "/v1"), "OLLAMA_BASE_URL": srv.URL}
 	return model.Options{Getenv: func(k string) string { return env[k] }}
 }
 
@@ -765,6 +765,29 @@ func TestAModelThatSendsNothingIsAskedAgain(t *testing.T) {
 	opts.Resume = true
 	if out, err = Run(ctx, opts); err != nil || out.State != store.StateSealed {
 		t.Fatalf("resumed: %+v, %v", out, err)
+	}
+}
+
+// TestAModelThatWritesItsToolCallsAsTextCompletesAMission: qwen2.5-coder served by
+// Ollama writes its tool calls as JSON text (ollama/ollama#12174). The planner's and the
+// worker's calls are heard as calls, and the mission seals.
+func TestAModelThatWritesItsToolCallsAsTextCompletesAMission(t *testing.T) {
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		switch {
+		case strings.Contains(r.Text(), `"role":"tool"`):
+			return fakeapi.Reply{Text: `{"name": "finish", "arguments": {"summary": "done"}}`}
+		case strings.Contains(r.Text(), "Workspace files"):
+			return fakeapi.Reply{Text: `{"name": "write_plan", "arguments": {"markdown": "- [ ] T1: greet | file:hello.txt\n"}}`}
+		}
+		return fakeapi.Reply{Text: "<tool_call>\n" + `{"name": "write_file", "arguments": {"path": "hello.txt", "content": "hello\n"}}` + "\n</tool_call>"}
+	})
+	root := t.TempDir()
+	out, err := Run(context.Background(), Options{Root: root, Objective: "greet", Model: "ollama/qwen2.5-coder:14b", ModelOptions: fakeAPIOptions(srv)})
+	if err != nil || out.State != store.StateSealed || out.Done != 1 {
+		t.Fatalf("outcome %+v, %v", out, err)
+	}
+	if got, err := os.ReadFile(filepath.Join(root, "hello.txt")); err != nil || string(got) != "hello\n" {
+		t.Errorf("hello.txt: %q, %v", got, err)
 	}
 }
 

@@ -26,3 +26,34 @@ func FuzzChunkAccumulator(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTextToolCalls: whatever text a model writes, reading tool calls from it never
+// panics, takes only calls of the tools offered, with arguments, and leaves any text it
+// does not take as written.
+func FuzzTextToolCalls(f *testing.F) {
+	for _, seed := range []string{
+		`{"name": "read_file", "arguments": {"path": "main.go"}}`,
+		"```json\n{\"name\": \"finish\"}\n```",
+		"<tool_call>\n{\"name\": \"read_file\", \"parameters\": \"{}\"}\n</tool_call>",
+		`[TOOL_CALLS][{"name": "finish", "arguments": null}, []]`,
+		`{"name": "rm", "arguments": {}} prose`,
+	} {
+		f.Add(seed)
+	}
+	tools := []Tool{readTool, {Name: "finish"}}
+	f.Fuzz(func(t *testing.T, text string) {
+		reply := Response{Message: Message{Role: "assistant", Content: text}}
+		reply.takeTextToolCalls(tools)
+		if len(reply.Message.ToolCalls) == 0 {
+			if reply.Message.Content != text {
+				t.Fatalf("text not taken changed: %q", reply.Message.Content)
+			}
+			return
+		}
+		for _, c := range reply.Message.ToolCalls {
+			if (c.Name != "read_file" && c.Name != "finish") || c.ID == "" || c.Arguments == "" || reply.Message.Content != "" {
+				t.Fatalf("from %q: %+v", text, reply.Message)
+			}
+		}
+	})
+}

@@ -111,7 +111,9 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 	if err := events.Err(); err != nil {
 		return Response{}, redact(p.spec, streamError(ctx, err), p.key)
 	}
-	return acc.response(), nil
+	resp := acc.response()
+	resp.takeTextToolCalls(req.Tools)
+	return resp, nil
 }
 
 // streamedChunk is the part of a Chat Completions chunk the reply is made of.

@@ -1,0 +1,101 @@
+package model
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync/atomic"
+)
+
+// textCallIDs numbers the tool calls read from a reply's text: the conversation sends
+// each back with its result, and a result must name its call.
+var textCallIDs atomic.Int64
+
+// takeTextToolCalls turns a reply whose tool calls came as its text into those calls.
+// Some models behind OpenAI- and Anthropic-compatible servers write a call's JSON as
+// content when the server's chat template does not recognise their format
+// (qwen2.5-coder on Ollama answers `{"name": "read_file", "arguments": {...}}`:
+// ollama/ollama#12174); the session would hear prose, nudge, and fail the item after
+// three such replies. It is conservative: the whole text must be calls, bare or in a
+// ```json fence, `<tool_call>` tags or after `[TOOL_CALLS]`, each naming a tool the
+// request offered; anything else stays text.
+func (r *Response) takeTextToolCalls(tools []Tool) {
+	if len(r.Message.ToolCalls) > 0 || r.Truncated || len(tools) == 0 {
+		return
+	}
+	calls, err := parseTextToolCalls(r.Message.Content, tools)
+	if err != nil || len(calls) == 0 {
+		return
+	}
+	for i := range calls {
+		calls[i].ID = fmt.Sprintf("call_text_%d", textCallIDs.Add(1))
+	}
+	r.Message.Content, r.Message.ToolCalls = "", calls
+}
+
+// textToolCall is a call as models write it in text: Hermes and Qwen name the arguments
+// "arguments", Llama 3.1 "parameters".
+type textToolCall struct {
+	Name       string          `json:"name"`
+	Arguments  json.RawMessage `json:"arguments"`
+	Parameters json.RawMessage `json:"parameters"`
+}
+
+var toolCallTags = strings.NewReplacer("<tool_call>", "\n", "</tool_call>", "\n")
+
+func parseTextToolCalls(text string, tools []Tool) ([]ToolCall, error) {
+	s := strings.TrimSpace(text)
+	if fenced, ok := strings.CutPrefix(s, "```"); ok {
+		_, body, _ := strings.Cut(fenced, "\n") // the fence's first line names a language
+		if s, ok = strings.CutSuffix(strings.TrimSpace(body), "```"); !ok {
+			return nil, errors.New("an unclosed fence")
+		}
+	}
+	s = toolCallTags.Replace(strings.TrimPrefix(strings.TrimSpace(s), "[TOOL_CALLS]"))
+	var calls []ToolCall
+	values := json.NewDecoder(strings.NewReader(s))
+	for {
+		var value json.RawMessage
+		if err := values.Decode(&value); err == io.EOF {
+			return calls, nil
+		} else if err != nil {
+			return nil, err
+		}
+		var group []json.RawMessage
+		if value[0] != '[' || json.Unmarshal(value, &group) != nil {
+			group = []json.RawMessage{value}
+		}
+		for _, raw := range group {
+			call, err := parseTextToolCall(raw, tools)
+			if err != nil {
+				return nil, err
+			}
+			calls = append(calls, call)
+		}
+	}
+}
+
+func parseTextToolCall(raw json.RawMessage, tools []Tool) (ToolCall, error) {
+	var c textToolCall
+	strict := json.NewDecoder(bytes.NewReader(raw))
+	strict.DisallowUnknownFields()
+	if err := strict.Decode(&c); err != nil {
+		return ToolCall{}, err
+	}
+	if !slices.ContainsFunc(tools, func(t Tool) bool { return t.Name == c.Name }) {
+		return ToolCall{}, fmt.Errorf("no tool %q was offered", c.Name)
+	}
+	args := c.Arguments
+	if len(args) == 0 {
+		args = c.Parameters
+	}
+	var encoded string // some write the arguments as a JSON string, as the wire format carries them
+	if json.Unmarshal(args, &encoded) == nil {
+		args = json.RawMessage(encoded)
+	}
+	return ToolCall{Name: c.Name, Arguments: argumentsOrEmptyObject(string(args))}, nil
+}
