@@ -93,7 +93,7 @@ func (p *anthropicProvider) Complete(ctx context.Context, req Request) (Response
 			out.Message.ToolCalls = append(out.Message.ToolCalls, ToolCall{ID: block.ID, Name: block.Name, Arguments: argumentsOrEmptyObject(string(block.Input))})
 		}
 	}
-	out.takeTextToolCalls(req.Tools)
+	out.settleToolCalls(req.Tools)
 	return out, nil
 }
 

@@ -43,7 +43,7 @@ func FuzzTextToolCalls(f *testing.F) {
 	tools := []Tool{readTool, {Name: "finish"}}
 	f.Fuzz(func(t *testing.T, text string) {
 		reply := Response{Message: Message{Role: "assistant", Content: text}}
-		reply.takeTextToolCalls(tools)
+		reply.settleToolCalls(tools)
 		if len(reply.Message.ToolCalls) == 0 {
 			if reply.Message.Content != text {
 				t.Fatalf("text not taken changed: %q", reply.Message.Content)

@@ -112,7 +112,7 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 		return Response{}, redact(p.spec, streamError(ctx, err), p.key)
 	}
 	resp := acc.response()
-	resp.takeTextToolCalls(req.Tools)
+	resp.settleToolCalls(req.Tools)
 	return resp, nil
 }
 

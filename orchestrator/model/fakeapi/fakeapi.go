@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -80,16 +81,18 @@ func (s *Server) Connections() int {
 // OpenAI starts a fake Chat Completions server; answer is called for every request
 // (concurrently when requests are). Its URL is the base URL ("…/v1").
 func OpenAI(t testing.TB, answer func(Request) Reply) *Server {
-	return start(t, "/v1/chat/completions", answer, writeOpenAI)
+	return start(t, "/v1/chat/completions", answer, unansweredOpenAICall, writeOpenAI)
 }
 
 // Anthropic starts a fake Messages server. Its URL ends in "/v1" too; the Anthropic SDK's
 // base URL is without it.
 func Anthropic(t testing.TB, answer func(Request) Reply) *Server {
-	return start(t, "/v1/messages", answer, writeAnthropic)
+	return start(t, "/v1/messages", answer, unansweredAnthropicCall, writeAnthropic)
 }
 
-func start(t testing.TB, path string, answer func(Request) Reply, write func(http.ResponseWriter, *http.Request, Request, Reply)) *Server {
+// start serves path. A request whose conversation invalid finds wrong is refused with a
+// 400 and that message, as the real API refuses it, without asking answer.
+func start(t testing.TB, path string, answer func(Request) Reply, invalid func(Request) (Reply, bool), write func(http.ResponseWriter, *http.Request, Request, Reply)) *Server {
 	s := &Server{}
 	mux := http.NewServeMux()
 	mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
@@ -109,7 +112,10 @@ func start(t testing.TB, path string, answer func(Request) Reply, write func(htt
 			s.inFlight--
 			s.mu.Unlock()
 		}()
-		reply := answer(req)
+		reply, refused := invalid(req)
+		if !refused {
+			reply = answer(req)
+		}
 		for k, v := range reply.Header {
 			w.Header().Set(k, v)
 		}
@@ -133,6 +139,65 @@ func start(t testing.TB, path string, answer func(Request) Reply, write func(htt
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL + "/v1"
 	return s
+}
+
+// unansweredOpenAICall refuses a tool result that does not answer a call of the
+// assistant message before it, by a non-empty id, as Chat Completions does.
+func unansweredOpenAICall(req Request) (Reply, bool) {
+	var calls []string
+	for i, raw := range req.Messages {
+		var m struct {
+			Role       string `json:"role"`
+			ToolCallID string `json:"tool_call_id"`
+			ToolCalls  []struct {
+				ID string `json:"id"`
+			} `json:"tool_calls"`
+		}
+		_ = json.Unmarshal(raw, &m)
+		switch m.Role {
+		case "assistant":
+			calls = calls[:0]
+			for _, c := range m.ToolCalls {
+				calls = append(calls, c.ID)
+			}
+		case "tool":
+			if m.ToolCallID == "" || !slices.Contains(calls, m.ToolCallID) {
+				return Reply{Status: http.StatusBadRequest, Body: fmt.Sprintf(`{"error": {"message": "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", "type": "invalid_request_error", "param": "messages.[%d].role", "code": null}}`, i)}, true
+			}
+		}
+	}
+	return Reply{}, false
+}
+
+// unansweredAnthropicCall refuses a tool_result block without a tool_use block of the
+// same id in the message before it, as the Messages API does.
+func unansweredAnthropicCall(req Request) (Reply, bool) {
+	var previous []string
+	for i, raw := range req.Messages {
+		var m struct {
+			Content json.RawMessage `json:"content"`
+		}
+		var blocks []struct {
+			Type      string `json:"type"`
+			ID        string `json:"id"`
+			ToolUseID string `json:"tool_use_id"`
+		}
+		_ = json.Unmarshal(raw, &m)
+		_ = json.Unmarshal(m.Content, &blocks) // content that is a string has no blocks
+		var uses []string
+		for _, b := range blocks {
+			switch b.Type {
+			case "tool_use":
+				uses = append(uses, b.ID)
+			case "tool_result":
+				if !slices.Contains(previous, b.ToolUseID) {
+					return Reply{Status: http.StatusBadRequest, Body: fmt.Sprintf(`{"type": "error", "error": {"type": "invalid_request_error", "message": "messages.%d.content: unexpected `+"`tool_use_id`"+` found in `+"`tool_result`"+` blocks: %s. Each `+"`tool_result`"+` block must have a corresponding `+"`tool_use`"+` block in the previous message."}}`, i, b.ToolUseID)}, true
+				}
+			}
+		}
+		previous = uses
+	}
+	return Reply{}, false
 }
 
 // sse writes server-sent events. A reply's events are ready together (after the answer's

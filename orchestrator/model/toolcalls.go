@@ -11,9 +11,21 @@ import (
 	"sync/atomic"
 )
 
-// textCallIDs numbers the tool calls read from a reply's text: the conversation sends
-// each back with its result, and a result must name its call.
-var textCallIDs atomic.Int64
+// callIDs numbers the tool calls that came without an id: the conversation sends each
+// back with its result, and the API refuses a result that does not name its call.
+var callIDs atomic.Int64
+
+// settleToolCalls gives a reply's tool calls what a session needs of them: calls the
+// model wrote as text are taken as calls, and a call without an id gets one. Gemini's
+// and LM Studio's OpenAI-compatible endpoints, among others, send calls without ids.
+func (r *Response) settleToolCalls(tools []Tool) {
+	r.takeTextToolCalls(tools)
+	for i, c := range r.Message.ToolCalls {
+		if c.ID == "" {
+			r.Message.ToolCalls[i].ID = fmt.Sprintf("call_%d", callIDs.Add(1))
+		}
+	}
+}
 
 // takeTextToolCalls turns a reply whose tool calls came as its text into those calls.
 // Some models behind OpenAI- and Anthropic-compatible servers write a call's JSON as
@@ -27,14 +39,9 @@ func (r *Response) takeTextToolCalls(tools []Tool) {
 	if len(r.Message.ToolCalls) > 0 || r.Truncated || len(tools) == 0 {
 		return
 	}
-	calls, err := parseTextToolCalls(r.Message.Content, tools)
-	if err != nil || len(calls) == 0 {
-		return
+	if calls, err := parseTextToolCalls(r.Message.Content, tools); err == nil && len(calls) > 0 {
+		r.Message.Content, r.Message.ToolCalls = "", calls
 	}
-	for i := range calls {
-		calls[i].ID = fmt.Sprintf("call_text_%d", textCallIDs.Add(1))
-	}
-	r.Message.Content, r.Message.ToolCalls = "", calls
 }
 
 // textToolCall is a call as models write it in text: Hermes and Qwen name the arguments

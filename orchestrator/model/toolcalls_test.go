@@ -111,3 +111,29 @@ func TestToolCallsWrittenAsTextAreCalls(t *testing.T) {
 		}
 	}
 }
+
+// TestToolCallsWithoutIDsGetThem: some compatible servers (Gemini's, LM Studio) send
+// tool calls without ids. Each gets one of its own, so their results can name them and
+// the next turn is not refused.
+func TestToolCallsWithoutIDsGetThem(t *testing.T) {
+	for spec, c := range providers(t, func(r fakeapi.Request) fakeapi.Reply {
+		if strings.Contains(r.Text(), "hello") {
+			return fakeapi.Reply{Text: "Both say hello."}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{{Name: "read_file", Args: `{"path": "a.go"}`}, {Name: "read_file", Args: `{"path": "b.go"}`}}}
+	}, Options{}) {
+		req := Request{Messages: []Message{{Role: "user", Content: "Read a.go and b.go"}}, Tools: []Tool{readTool}}
+		resp, err := c.p.Complete(context.Background(), req)
+		if err != nil || len(resp.Message.ToolCalls) != 2 {
+			t.Fatalf("%s: %+v %v", spec, resp.Message, err)
+		}
+		a, b := resp.Message.ToolCalls[0], resp.Message.ToolCalls[1]
+		if a.ID == "" || a.ID == b.ID {
+			t.Fatalf("%s: call ids %q and %q", spec, a.ID, b.ID)
+		}
+		req.Messages = append(req.Messages, resp.Message, Message{Role: "tool", ToolCallID: a.ID, Content: "hello"}, Message{Role: "tool", ToolCallID: b.ID, Content: "hello"})
+		if resp, err = c.p.Complete(context.Background(), req); err != nil || resp.Message.Content != "Both say hello." {
+			t.Errorf("%s: the next turn: %+v %v", spec, resp.Message, err)
+		}
+	}
+}
