@@ -37,6 +37,7 @@ func FuzzTextToolCalls(f *testing.F) {
 		"<tool_call>\n{\"name\": \"read_file\", \"parameters\": \"{}\"}\n</tool_call>",
 		`[TOOL_CALLS][{"name": "finish", "arguments": null}, []]`,
 		`{"name": "rm", "arguments": {}} prose`,
+		"<think>hmm</think>[TOOL_CALLS][{\"name\": \"finish\"}]",
 	} {
 		f.Add(seed)
 	}

@@ -32,9 +32,9 @@ func (r *Response) settleToolCalls(tools []Tool) {
 // content when the server's chat template does not recognise their format
 // (qwen2.5-coder on Ollama answers `{"name": "read_file", "arguments": {...}}`:
 // ollama/ollama#12174); the session would hear prose, nudge, and fail the item after
-// three such replies. It is conservative: the whole text must be calls, bare or in a
-// ```json fence, `<tool_call>` tags or after `[TOOL_CALLS]`, each naming a tool the
-// request offered; anything else stays text.
+// three such replies. It is conservative: the whole text must be calls (after a
+// `<think>` block), bare or in a ```json fence, `<tool_call>` tags or after
+// `[TOOL_CALLS]`, each naming a tool the request offered; anything else stays text.
 func (r *Response) takeTextToolCalls(tools []Tool) {
 	if len(r.Message.ToolCalls) > 0 || r.Truncated || len(tools) == 0 {
 		return
@@ -56,6 +56,14 @@ var toolCallTags = strings.NewReplacer("<tool_call>", "\n", "</tool_call>", "\n"
 
 func parseTextToolCalls(text string, tools []Tool) ([]ToolCall, error) {
 	s := strings.TrimSpace(text)
+	if thinking, ok := strings.CutPrefix(s, "<think>"); ok {
+		// A reasoning model's thoughts, which a server without a reasoning parser leaves
+		// in the text (qwen3, DeepSeek-R1 on llama.cpp or vLLM).
+		if _, s, ok = strings.Cut(thinking, "</think>"); !ok {
+			return nil, errors.New("unfinished thoughts")
+		}
+		s = strings.TrimSpace(s)
+	}
 	if fenced, ok := strings.CutPrefix(s, "```"); ok {
 		_, body, _ := strings.Cut(fenced, "\n") // the fence's first line names a language
 		if s, ok = strings.CutSuffix(strings.TrimSpace(body), "```"); !ok {

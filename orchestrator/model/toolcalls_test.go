@@ -38,6 +38,7 @@ func TestToolCallsWrittenAsTextAreCalls(t *testing.T) {
 		{name: "two in tags", text: "<tool_call>\n" + read + "\n</tool_call>\n<tool_call>\n" + finish + "\n</tool_call>", want: []call{readCall, finishCall}},
 		{name: "Mistral's list", text: "[TOOL_CALLS][" + read + ", " + finish + "]", want: []call{readCall, finishCall}},
 		{name: "one after another", text: read + "\n" + finish, want: []call{readCall, finishCall}},
+		{name: "after thoughts", text: "<think>\nI need main.go first.\n</think>\n\n<tool_call>\n" + read + "\n</tool_call>", want: []call{readCall}},
 
 		{name: "prose before", text: "I will read it: " + read},
 		{name: "prose after", text: read + " and then I will edit it."},
@@ -45,6 +46,7 @@ func TestToolCallsWrittenAsTextAreCalls(t *testing.T) {
 		{name: "a JSON answer", text: `{"summary": "done"}`},
 		{name: "more than a call", text: `{"name": "read_file", "arguments": {"path": "main.go"}, "confidence": 0.9}`},
 		{name: "an unclosed fence", text: "```json\n" + read},
+		{name: "unfinished thoughts", text: "<think>\nI need main.go first. " + read},
 		{name: "prose", text: "The file says hello."},
 		{name: "cut off", text: read, truncated: true},
 		{name: "no tools offered", text: read, tools: []Tool{}},
