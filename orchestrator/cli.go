@@ -11,7 +11,6 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -79,7 +78,8 @@ flags:
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	progress := newProgress(stderr)
+	progress := newProgress(stderr, isTerminal(stderr))
+	progress.keepTime(time.Second)
 	opts := Options{Root: root, Objective: objective, Resume: *resume, Model: *modelFlag, MaxIterations: *maxIterations,
 		OnEvent: progress.event}
 	if *approve != "" {
@@ -173,91 +173,6 @@ func report(w io.Writer, root string, out Outcome) {
 	if out.CostUSD > 0 {
 		fmt.Fprintf(w, "Cost: $%.4f\n", out.CostUSD)
 	}
-}
-
-// progress renders events on stderr: a redrawn bar line on a terminal, plain lines
-// otherwise (logs, CI, pipes).
-type progress struct {
-	mu       sync.Mutex
-	w        io.Writer
-	terminal bool
-	start    time.Time
-	last     Event
-	running  map[string]bool
-}
-
-func newProgress(w io.Writer) *progress {
-	p := &progress{w: w, start: time.Now(), running: map[string]bool{}}
-	if f, ok := w.(*os.File); ok {
-		if info, err := f.Stat(); err == nil && info.Mode()&os.ModeCharDevice != 0 {
-			p.terminal = true
-		}
-	}
-	return p
-}
-
-func (p *progress) event(e Event) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	switch e.Kind {
-	case EventItemDispatched:
-		p.running[e.Item] = true
-	case EventItemFinished, EventItemFailed:
-		delete(p.running, e.Item)
-	}
-	if e.Total > 0 {
-		p.last.Done, p.last.Total = e.Done, e.Total
-	}
-	p.last.Iteration, p.last.Tokens = e.Iteration, e.Tokens
-	if e.Kind == EventToolCall && !e.Failed {
-		if p.terminal {
-			p.redraw()
-		}
-		return // too many to list; failures are worth a line
-	}
-	line := describe(e)
-	if p.terminal {
-		fmt.Fprintf(p.w, "\r\033[K%s\n", line)
-		p.redraw()
-		return
-	}
-	fmt.Fprintf(p.w, "[%s] %s\n", time.Since(p.start).Round(time.Second), line)
-}
-
-func (p *progress) redraw() {
-	const width = 20
-	filled := 0
-	if p.last.Total > 0 {
-		filled = p.last.Done * width / p.last.Total
-	}
-	fmt.Fprintf(p.w, "\r\033[K[%s%s] %d/%d · iteration %d · %d running · %s · %d tokens",
-		strings.Repeat("#", filled), strings.Repeat("-", width-filled), p.last.Done, p.last.Total,
-		p.last.Iteration, len(p.running), time.Since(p.start).Round(time.Second), p.last.Tokens.Total())
-}
-
-func (p *progress) close() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.terminal {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
-}
-
-func describe(e Event) string {
-	s := string(e.Kind)
-	if e.Item != "" {
-		s += " " + e.Item
-	}
-	if e.Message != "" {
-		s += ": " + e.Message
-	}
-	if len(e.Files) > 0 {
-		s += " [" + strings.Join(e.Files, ", ") + "]"
-	}
-	if e.Total > 0 && (e.Kind == EventItemFinished || e.Kind == EventReview || e.Kind == EventPlanWritten) {
-		s += fmt.Sprintf(" (%d/%d done)", e.Done, e.Total)
-	}
-	return s
 }
 
 // StatusCommand is `orchestrator status [--format json] [dir]`.
