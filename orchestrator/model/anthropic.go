@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"encoding/json"
+	"strings"
 
 	"github.com/anthropics/anthropic-sdk-go"
 	"github.com/anthropics/anthropic-sdk-go/option"
@@ -98,24 +99,30 @@ func (p *anthropicProvider) Complete(ctx context.Context, req Request) (Response
 }
 
 // anthropicMessages converts a conversation: tool results travel in user messages, all
-// the results of one assistant turn in a single message, as the API requires.
+// the results of one assistant turn in a single message, as the API requires, followed
+// by the user's text. The API refuses empty and whitespace-only text blocks: an empty
+// tool result says so in words, and blank text is left out. (A reply with nothing in it
+// never reaches here: the session does not keep it.)
 func anthropicMessages(messages []Message) []anthropic.MessageParam {
 	var out []anthropic.MessageParam
-	var results []anthropic.ContentBlockParamUnion
+	var user []anthropic.ContentBlockParamUnion
 	flush := func() {
-		if len(results) > 0 {
-			out = append(out, anthropic.NewUserMessage(results...))
-			results = nil
+		if len(user) > 0 {
+			out = append(out, anthropic.NewUserMessage(user...))
+			user = nil
 		}
 	}
 	for _, m := range messages {
 		switch m.Role {
 		case "tool":
-			results = append(results, anthropic.NewToolResultBlock(m.ToolCallID, m.Content, m.IsError))
+			content := m.Content
+			if strings.TrimSpace(content) == "" {
+				content = "(empty)"
+			}
+			user = append(user, anthropic.NewToolResultBlock(m.ToolCallID, content, m.IsError))
 		case "assistant":
-			flush()
 			var blocks []anthropic.ContentBlockParamUnion
-			if m.Content != "" {
+			if strings.TrimSpace(m.Content) != "" {
 				blocks = append(blocks, anthropic.NewTextBlock(m.Content))
 			}
 			for _, tc := range m.ToolCalls {
@@ -125,10 +132,10 @@ func anthropicMessages(messages []Message) []anthropic.MessageParam {
 				}
 				blocks = append(blocks, anthropic.NewToolUseBlock(tc.ID, input, tc.Name))
 			}
+			flush()
 			out = append(out, anthropic.NewAssistantMessage(blocks...))
 		default:
-			flush()
-			out = append(out, anthropic.NewUserMessage(anthropic.NewTextBlock(m.Content)))
+			user = append(user, anthropic.NewTextBlock(m.Content))
 		}
 	}
 	flush()

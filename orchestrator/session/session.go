@@ -118,7 +118,11 @@ func (s *Session) Send(ctx context.Context, text string) (Result, error) {
 		if s.cfg.OnUsage != nil {
 			s.cfg.OnUsage(resp.Usage)
 		}
-		s.messages = append(s.messages, resp.Message)
+		if len(resp.Message.ToolCalls) > 0 || strings.TrimSpace(resp.Message.Content) != "" {
+			// A reply with nothing in it is no part of the conversation: the APIs refuse an
+			// empty assistant message, and Claude at times ends a turn so after tool results.
+			s.messages = append(s.messages, resp.Message)
+		}
 
 		if len(resp.Message.ToolCalls) == 0 {
 			if silent++; silent == repeatLimit {

@@ -293,6 +293,50 @@ func TestARequestTooLargeForTheModelGoesAgainSmaller(t *testing.T) {
 	}
 }
 
+// TestBlankRepliesAndEmptyResultsKeepTheConversationValid: a worker reads an empty file
+// (a Python package's __init__.py) after a reply whose text is a blank line, then the
+// model ends a turn with nothing in it, as Claude at times does after tool results. The
+// fake APIs (test doubles of the remote models) refuse what the real ones refuse: an
+// assistant message without content, an empty or blank text block. Every request is
+// accepted, and after the nudge the worker finishes.
+func TestBlankRepliesAndEmptyResultsKeepTheConversationValid(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "pkg"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "pkg", "__init__.py"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sb, err := NewSandbox(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for spec, serve := range map[string]func(testing.TB, func(fakeapi.Request) fakeapi.Reply) *fakeapi.Server{
+		"openai/gpt-test": fakeapi.OpenAI, "anthropic/claude-test": fakeapi.Anthropic,
+	} {
+		var turns atomic.Int32
+		srv := serve(t, func(r fakeapi.Request) fakeapi.Reply {
+			switch turns.Add(1) {
+			case 1:
+				return fakeapi.Reply{Text: "\n\n", Calls: []fakeapi.Call{{ID: "r", Name: ToolReadFile, Args: `{"path": "pkg/__init__.py"}`}}}
+			case 2:
+				return fakeapi.Reply{} // nothing: no text, no call
+			}
+			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "f", Name: ToolFinish, Args: `{"summary": "it is empty"}`}}}
+		})
+		env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL,
+			"ANTHROPIC_API_KEY": "sk-ant-test-key-for-the-double", "ANTHROPIC_BASE_URL": strings.TrimSuffix(srv.URL, "/v1")}
+		provider, err := model.New(spec, "", model.Options{Getenv: func(k string) string { return env[k] }, MaxRetries: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := New(Config{Provider: provider, Role: "worker", Sandbox: sb, Tools: []string{ToolReadFile, ToolFinish}})
+		if res, err := s.Send(context.Background(), "read pkg/__init__.py"); err != nil || res.Summary != "it is empty" || turns.Load() != 3 {
+			t.Errorf("%s: %+v, %v after %d requests", spec, res, err, turns.Load())
+		}
+	}
+}
+
 func TestCircuitBreakerAndLimits(t *testing.T) {
 	root := testWorkspace(t)
 	same := call(ToolReadFile, map[string]string{"path": "main.go"})

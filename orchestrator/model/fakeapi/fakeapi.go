@@ -81,13 +81,13 @@ func (s *Server) Connections() int {
 // OpenAI starts a fake Chat Completions server; answer is called for every request
 // (concurrently when requests are). Its URL is the base URL ("…/v1").
 func OpenAI(t testing.TB, answer func(Request) Reply) *Server {
-	return start(t, "/v1/chat/completions", answer, unansweredOpenAICall, writeOpenAI)
+	return start(t, "/v1/chat/completions", answer, invalidOpenAIConversation, writeOpenAI)
 }
 
 // Anthropic starts a fake Messages server. Its URL ends in "/v1" too; the Anthropic SDK's
 // base URL is without it.
 func Anthropic(t testing.TB, answer func(Request) Reply) *Server {
-	return start(t, "/v1/messages", answer, unansweredAnthropicCall, writeAnthropic)
+	return start(t, "/v1/messages", answer, invalidAnthropicConversation, writeAnthropic)
 }
 
 // start serves path. A request whose conversation invalid finds wrong is refused with a
@@ -141,14 +141,20 @@ func start(t testing.TB, path string, answer func(Request) Reply, invalid func(R
 	return s
 }
 
-// unansweredOpenAICall refuses a tool result that does not answer a call of the
-// assistant message before it, by a non-empty id, as Chat Completions does.
-func unansweredOpenAICall(req Request) (Reply, bool) {
+// invalidOpenAIConversation refuses, with Chat Completions' words, what it refuses: an
+// assistant message with neither content nor tool calls, and a tool result that does
+// not answer a call of the assistant message before it by a non-empty id.
+func invalidOpenAIConversation(req Request) (Reply, bool) {
+	refuse := func(message, param string) (Reply, bool) {
+		body, _ := json.Marshal(map[string]any{"error": map[string]any{"message": message, "type": "invalid_request_error", "param": param, "code": nil}})
+		return Reply{Status: http.StatusBadRequest, Body: string(body)}, true
+	}
 	var calls []string
 	for i, raw := range req.Messages {
 		var m struct {
-			Role       string `json:"role"`
-			ToolCallID string `json:"tool_call_id"`
+			Role       string          `json:"role"`
+			Content    json.RawMessage `json:"content"`
+			ToolCallID string          `json:"tool_call_id"`
 			ToolCalls  []struct {
 				ID string `json:"id"`
 			} `json:"tool_calls"`
@@ -156,44 +162,84 @@ func unansweredOpenAICall(req Request) (Reply, bool) {
 		_ = json.Unmarshal(raw, &m)
 		switch m.Role {
 		case "assistant":
+			if (len(m.Content) == 0 || string(m.Content) == "null") && len(m.ToolCalls) == 0 {
+				return refuse("Invalid value for 'content': expected a string, got null.", fmt.Sprintf("messages.[%d].content", i))
+			}
 			calls = calls[:0]
 			for _, c := range m.ToolCalls {
 				calls = append(calls, c.ID)
 			}
 		case "tool":
 			if m.ToolCallID == "" || !slices.Contains(calls, m.ToolCallID) {
-				return Reply{Status: http.StatusBadRequest, Body: fmt.Sprintf(`{"error": {"message": "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", "type": "invalid_request_error", "param": "messages.[%d].role", "code": null}}`, i)}, true
+				return refuse("Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", fmt.Sprintf("messages.[%d].role", i))
 			}
 		}
 	}
 	return Reply{}, false
 }
 
-// unansweredAnthropicCall refuses a tool_result block without a tool_use block of the
-// same id in the message before it, as the Messages API does.
-func unansweredAnthropicCall(req Request) (Reply, bool) {
+// invalidAnthropicConversation refuses, with the Messages API's words, what it refuses:
+// a tool_result block without a tool_use block of the same id in the message before it,
+// a message without content (but a final assistant one), an empty text block (also in
+// a tool_result), and a message whose text is only whitespace.
+func invalidAnthropicConversation(req Request) (Reply, bool) {
+	refuse := func(message string) (Reply, bool) {
+		body, _ := json.Marshal(map[string]any{"type": "error", "error": map[string]string{"type": "invalid_request_error", "message": message}})
+		return Reply{Status: http.StatusBadRequest, Body: string(body)}, true
+	}
+	type block struct {
+		Type      string          `json:"type"`
+		Text      string          `json:"text"`
+		ID        string          `json:"id"`
+		ToolUseID string          `json:"tool_use_id"`
+		Content   json.RawMessage `json:"content"`
+	}
 	var previous []string
 	for i, raw := range req.Messages {
 		var m struct {
+			Role    string          `json:"role"`
 			Content json.RawMessage `json:"content"`
 		}
-		var blocks []struct {
-			Type      string `json:"type"`
-			ID        string `json:"id"`
-			ToolUseID string `json:"tool_use_id"`
-		}
+		var blocks []block
 		_ = json.Unmarshal(raw, &m)
-		_ = json.Unmarshal(m.Content, &blocks) // content that is a string has no blocks
+		var text string
+		if json.Unmarshal(m.Content, &text) == nil {
+			blocks = []block{{Type: "text", Text: text}}
+		} else {
+			_ = json.Unmarshal(m.Content, &blocks)
+		}
+		if len(blocks) == 0 && (m.Role != "assistant" || i < len(req.Messages)-1) {
+			return refuse(fmt.Sprintf("messages.%d: all messages must have non-empty content except for the optional final assistant message", i))
+		}
 		var uses []string
+		texts, blank := 0, 0
 		for _, b := range blocks {
 			switch b.Type {
+			case "text":
+				texts++
+				if b.Text == "" {
+					return refuse("messages: text content blocks must be non-empty")
+				}
+				if strings.TrimSpace(b.Text) == "" {
+					blank++
+				}
 			case "tool_use":
 				uses = append(uses, b.ID)
 			case "tool_result":
 				if !slices.Contains(previous, b.ToolUseID) {
-					return Reply{Status: http.StatusBadRequest, Body: fmt.Sprintf(`{"type": "error", "error": {"type": "invalid_request_error", "message": "messages.%d.content: unexpected `+"`tool_use_id`"+` found in `+"`tool_result`"+` blocks: %s. Each `+"`tool_result`"+` block must have a corresponding `+"`tool_use`"+` block in the previous message."}}`, i, b.ToolUseID)}, true
+					return refuse(fmt.Sprintf("messages.%d.content: unexpected `tool_use_id` found in `tool_result` blocks: %s. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.", i, b.ToolUseID))
+				}
+				var inner []block
+				_ = json.Unmarshal(b.Content, &inner)
+				for _, c := range inner {
+					if c.Type == "text" && c.Text == "" {
+						return refuse("messages: text content blocks must be non-empty")
+					}
 				}
 			}
+		}
+		if blank > 0 && blank == texts {
+			return refuse("messages: text content blocks must contain non-whitespace text")
 		}
 		previous = uses
 	}
