@@ -112,5 +112,9 @@ func parseTextToolCall(raw json.RawMessage, tools []Tool) (ToolCall, error) {
 	if json.Unmarshal(args, &encoded) == nil {
 		args = json.RawMessage(encoded)
 	}
-	return ToolCall{Name: c.Name, Arguments: argumentsOrEmptyObject(string(args))}, nil
+	arguments := argumentsOrEmptyObject(string(args))
+	if !strings.HasPrefix(strings.TrimSpace(arguments), "{") {
+		return ToolCall{}, errors.New("arguments that are not an object") // no call of ours takes them
+	}
+	return ToolCall{Name: c.Name, Arguments: arguments}, nil
 }

@@ -44,6 +44,7 @@ func TestToolCallsWrittenAsTextAreCalls(t *testing.T) {
 		{name: "prose after", text: read + " and then I will edit it."},
 		{name: "a tool not offered", text: `{"name": "delete_everything", "arguments": {}}`},
 		{name: "a JSON answer", text: `{"summary": "done"}`},
+		{name: "arguments not an object", text: `{"name": "read_file", "arguments": ["main.go"]}`},
 		{name: "more than a call", text: `{"name": "read_file", "arguments": {"path": "main.go"}, "confidence": 0.9}`},
 		{name: "an unclosed fence", text: "```json\n" + read},
 		{name: "unfinished thoughts", text: "<think>\nI need main.go first. " + read},
