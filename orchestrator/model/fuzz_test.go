@@ -29,8 +29,8 @@ func FuzzChunkAccumulator(f *testing.F) {
 }
 
 // FuzzTextToolCalls: whatever text a model writes, reading tool calls from it never
-// panics, takes only calls of the tools offered, with an object of arguments, and leaves any text it
-// does not take as written.
+// panics, takes only calls of the tools offered, each with an object of arguments, and
+// leaves any text it does not take as written.
 func FuzzTextToolCalls(f *testing.F) {
 	for _, seed := range []string{
 		`{"name": "read_file", "arguments": {"path": "main.go"}}`,
