@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -564,10 +565,33 @@ func TestStreamedChunksAssembleByToolCallIndex(t *testing.T) {
 		t.Fatalf("assembled\n%+v\nwant\n%+v", got, want)
 	}
 
+	// A server that numbers every call 0, each with its own id, sends separate calls.
+	var zeros chunkAccumulator
+	for _, raw := range []string{
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_a","function":{"name":"read_file","arguments":"{\"path\":\"a.go\"}"}},{"index":0,"id":"call_b","function":{"name":"read_file","arguments":"{\"path\":\"b.go\"}"}}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_c","function":{"name":"finish","arguments":"{\"summ"}}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"ary\":\"ok\"}"}}]}}]}`,
+	} {
+		if err := zeros.add([]byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := zeros.response().Message.ToolCalls, []ToolCall{
+		{ID: "call_a", Name: "read_file", Arguments: `{"path":"a.go"}`},
+		{ID: "call_b", Name: "read_file", Arguments: `{"path":"b.go"}`},
+		{ID: "call_c", Name: "finish", Arguments: `{"summary":"ok"}`},
+	}; !reflect.DeepEqual(got, want) {
+		t.Errorf("calls all numbered 0:\n%+v\nwant\n%+v", got, want)
+	}
+
+	var tooMany []string
+	for i := range maxToolCallsAReply + 1 {
+		tooMany = append(tooMany, fmt.Sprintf(`{"index":%d,"id":"c%d","function":{"name":"f"}}`, i*1000000, i))
+	}
 	for raw, want := range map[string]string{
-		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":2000000000,"id":"x","function":{"name":"f"}}]}}]}`: "out of range",
-		`{"error":{"message":"overloaded","type":"server_error"}}`:                                                 "received error while streaming: {\"message\":\"overloaded\"",
-		`<html>502 Bad Gateway</html>`: "not JSON",
+		`{"choices":[{"index":0,"delta":{"tool_calls":[` + strings.Join(tooMany, ",") + `]}}]}`: "more than 128 tool calls",
+		`{"error":{"message":"overloaded","type":"server_error"}}`:                              "received error while streaming: {\"message\":\"overloaded\"",
+		`<html>502 Bad Gateway</html>`:                                                          "not JSON",
 	} {
 		if err := (&chunkAccumulator{}).add([]byte(raw)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("chunk %s: %v, want %q", raw, err, want)

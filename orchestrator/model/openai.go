@@ -158,7 +158,7 @@ const (
 )
 
 // chunkAccumulator assembles a streamed reply's first choice: its text, its tool calls
-// (by index: the id as sent, name and arguments appended) and the usage. The SDK's
+// (by index and id: the id as sent, name and arguments appended) and the usage. The SDK's
 // ChatCompletionAccumulator does the same with two 49 KB tables allocated for every
 // chunk that names a tool call (openai-go v3.95.0): about 120 KB of garbage a turn,
 // which slowed parallel workers measurably on two cores.
@@ -171,6 +171,7 @@ type chunkAccumulator struct {
 }
 
 type streamedCall struct {
+	index           int64
 	id              string
 	name, arguments strings.Builder
 }
@@ -195,13 +196,10 @@ func (a *chunkAccumulator) add(data []byte) error {
 		a.content.WriteString(choice.Delta.Content)
 		a.size += len(choice.Delta.Content)
 		for _, d := range choice.Delta.ToolCalls {
-			if d.Index < 0 || d.Index >= maxToolCallsAReply {
-				return fmt.Errorf("the reply's tool call index %d is out of range (at most %d calls a reply)", d.Index, maxToolCallsAReply)
+			c, err := a.continued(d.Index, d.ID)
+			if err != nil {
+				return err
 			}
-			for int(d.Index) >= len(a.calls) {
-				a.calls = append(a.calls, &streamedCall{})
-			}
-			c := a.calls[d.Index]
 			if d.ID != "" {
 				c.id = d.ID
 			}
@@ -214,6 +212,27 @@ func (a *chunkAccumulator) add(data []byte) error {
 		return fmt.Errorf("the reply is over %d MiB", maxReplyBytes>>20)
 	}
 	return nil
+}
+
+// continued is the call a tool call delta continues: the latest at its index, unless
+// the delta names another id, which begins a new call. Some servers number every call
+// of a reply 0 (Ollama's compatible endpoint did before it sent indexes), each with an
+// id of its own; appended to one another, they were one broken call.
+func (a *chunkAccumulator) continued(index int64, id string) (*streamedCall, error) {
+	for i := len(a.calls) - 1; i >= 0; i-- {
+		if c := a.calls[i]; c.index == index {
+			if id == "" || c.id == "" || id == c.id {
+				return c, nil
+			}
+			break
+		}
+	}
+	if len(a.calls) == maxToolCallsAReply {
+		return nil, fmt.Errorf("the reply has more than %d tool calls", maxToolCallsAReply)
+	}
+	c := &streamedCall{index: index}
+	a.calls = append(a.calls, c)
+	return c, nil
 }
 
 func (a *chunkAccumulator) response() Response {
