@@ -565,12 +565,13 @@ func TestStreamedChunksAssembleByToolCallIndex(t *testing.T) {
 		t.Fatalf("assembled\n%+v\nwant\n%+v", got, want)
 	}
 
-	// A server that numbers every call 0, each with its own id, sends separate calls.
+	// A server that numbers every call 0, each with its own id, sends separate calls; one
+	// that sends the name again with every part of the arguments, one name.
 	var zeros chunkAccumulator
 	for _, raw := range []string{
 		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_a","function":{"name":"read_file","arguments":"{\"path\":\"a.go\"}"}},{"index":0,"id":"call_b","function":{"name":"read_file","arguments":"{\"path\":\"b.go\"}"}}]}}]}`,
 		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_c","function":{"name":"finish","arguments":"{\"summ"}}]}}]}`,
-		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"ary\":\"ok\"}"}}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"name":"finish","arguments":"ary\":\"ok\"}"}}]}}]}`,
 	} {
 		if err := zeros.add([]byte(raw)); err != nil {
 			t.Fatal(err)
@@ -581,7 +582,7 @@ func TestStreamedChunksAssembleByToolCallIndex(t *testing.T) {
 		{ID: "call_b", Name: "read_file", Arguments: `{"path":"b.go"}`},
 		{ID: "call_c", Name: "finish", Arguments: `{"summary":"ok"}`},
 	}; !reflect.DeepEqual(got, want) {
-		t.Errorf("calls all numbered 0:\n%+v\nwant\n%+v", got, want)
+		t.Errorf("calls all numbered 0, a name sent twice:\n%+v\nwant\n%+v", got, want)
 	}
 
 	var tooMany []string

@@ -203,7 +203,11 @@ func (a *chunkAccumulator) add(data []byte) error {
 			if d.ID != "" {
 				c.id = d.ID
 			}
-			c.name.WriteString(d.Function.Name)
+			if d.Function.Name != c.name.String() {
+				// A name is sent once or in parts; some servers (MiniMax on NVIDIA NIM) send
+				// the whole of it again with every part of the arguments.
+				c.name.WriteString(d.Function.Name)
+			}
 			c.arguments.WriteString(d.Function.Arguments)
 			a.size += len(d.Function.Name) + len(d.Function.Arguments)
 		}
