@@ -17,7 +17,7 @@ func TestTheTerminalBarKeepsTimeBetweenEvents(t *testing.T) {
 	p := newProgress(w, true)
 	p.keepTime(1) // a nanosecond: as often as the reader takes them
 	terminal := bufio.NewReader(r)
-	failsafe := time.AfterFunc(time.Minute, func() { r.CloseWithError(errors.New("no bar drawn in a minute")) })
+	failsafe := time.AfterFunc(time.Minute, func() { w.CloseWithError(errors.New("no bar drawn in a minute")) })
 	defer failsafe.Stop()
 	for redraws := 0; redraws < 2; { // no event comes: every bar is the clock's
 		drawn, err := terminal.ReadString('\r') // each draw begins by going back to the line's start
