@@ -86,16 +86,49 @@ func (p *anthropicProvider) Complete(ctx context.Context, req Request) (Response
 			CacheWrite: int(msg.Usage.CacheCreationInputTokens),
 		},
 	}
+	var thinking []thinkingBlock
 	for _, block := range msg.Content {
 		switch block.Type {
 		case "text":
 			out.Message.Content += block.Text
 		case "tool_use":
 			out.Message.ToolCalls = append(out.Message.ToolCalls, ToolCall{ID: block.ID, Name: block.Name, Arguments: argumentsOrEmptyObject(string(block.Input))})
+		case "thinking", "redacted_thinking":
+			thinking = append(thinking, thinkingBlock{Type: block.Type, Thinking: block.Thinking, Signature: block.Signature, Data: block.Data})
 		}
+	}
+	if thinking != nil {
+		out.Message.Reasoning, _ = json.Marshal(thinking)
 	}
 	out.settleToolCalls(req.Tools)
 	return out, nil
+}
+
+// thinkingBlock is a thinking block of a reply, kept whole (its signature covers it) to
+// go back first in the reply's message: a server that thinks refuses a last assistant
+// turn with tool calls that does not begin with its thinking.
+type thinkingBlock struct {
+	Type      string `json:"type"` // thinking or redacted_thinking
+	Thinking  string `json:"thinking,omitempty"`
+	Signature string `json:"signature,omitempty"`
+	Data      string `json:"data,omitempty"` // redacted_thinking's
+}
+
+// thinkingBlocks are the blocks of a reply's kept thinking, none when it has none.
+func thinkingBlocks(kept json.RawMessage) []anthropic.ContentBlockParamUnion {
+	var thinking []thinkingBlock
+	if len(kept) == 0 || json.Unmarshal(kept, &thinking) != nil {
+		return nil
+	}
+	var blocks []anthropic.ContentBlockParamUnion
+	for _, t := range thinking {
+		if t.Type == "redacted_thinking" {
+			blocks = append(blocks, anthropic.NewRedactedThinkingBlock(t.Data))
+		} else {
+			blocks = append(blocks, anthropic.NewThinkingBlock(t.Signature, t.Thinking))
+		}
+	}
+	return blocks
 }
 
 // anthropicMessages converts a conversation: tool results travel in user messages, all
@@ -121,7 +154,7 @@ func anthropicMessages(messages []Message) []anthropic.MessageParam {
 			}
 			user = append(user, anthropic.NewToolResultBlock(m.ToolCallID, content, m.IsError))
 		case "assistant":
-			var blocks []anthropic.ContentBlockParamUnion
+			blocks := thinkingBlocks(m.Reasoning)
 			if strings.TrimSpace(m.Content) != "" {
 				blocks = append(blocks, anthropic.NewTextBlock(m.Content))
 			}

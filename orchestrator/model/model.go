@@ -32,6 +32,12 @@ type Message struct {
 	ToolCalls  []ToolCall // the assistant's
 	ToolCallID string     // a tool result answers this call
 	IsError    bool       // a tool result that is an error
+	// Reasoning is the model's thinking as the server sent it beside the reply, in the
+	// provider's own encoding, to go back with the reply: DeepSeek and Kimi refuse a
+	// conversation whose tool-call turns lack their reasoning_content, and a server that
+	// thinks in Anthropic's format (Claude, MiniMax) wants the last turn's thinking
+	// blocks. Only the provider that wrote it reads it.
+	Reasoning json.RawMessage
 }
 
 // ToolCall is a call the model asks for. Arguments are as the model wrote them: they may
@@ -40,6 +46,9 @@ type ToolCall struct {
 	ID        string
 	Name      string
 	Arguments string
+	// Extra is what the server sent with the call for it to come back, in the provider's
+	// encoding: Gemini refuses a call without the thought signature it gave it.
+	Extra json.RawMessage
 }
 
 // Tool is a tool offered to the model, its parameters a JSON Schema object.

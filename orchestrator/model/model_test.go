@@ -201,6 +201,33 @@ func TestRetriesHonourRetryAfterAndErrorsHideTheKey(t *testing.T) {
 	}
 }
 
+// TestErrorAnswersSayWhatTheServerSaid: compatible servers shape their error answers in
+// their own ways. Whatever the shape, the error says what the server said, and keeps the
+// status that tells a refusal from a server failing.
+func TestErrorAnswersSayWhatTheServerSaid(t *testing.T) {
+	for _, c := range []struct{ server, body, says string }{
+		{"vLLM", `{"object":"error","message":"The model ` + "`x`" + ` does not exist.","type":"NotFoundError","param":null,"code":404}`, "The model `x` does not exist."},
+		{"LM Studio", `{"error":"Model 'x' not found. Please load it first."}`, "Model 'x' not found. Please load it first."},
+		{"Gemini", `[{"error":{"code":404,"message":"models/x is not found for API version v1beta","status":"NOT_FOUND"}}]`, "models/x is not found for API version v1beta"},
+		{"FastAPI", `{"detail":"Not Found"}`, "Not Found"},
+		{"a proxy", "<html>\r\n<head><title>Gateway</title></head>\r\n<body><h1>upstream timed out</h1></body></html>", "upstream timed out"},
+		{"OpenAI", `{"error":{"message":"The model x does not exist","type":"invalid_request_error","code":"model_not_found"}}`, "The model x does not exist"},
+	} {
+		for _, status := range []int{http.StatusNotFound, http.StatusBadGateway} {
+			reply := func(r fakeapi.Request) fakeapi.Reply { return fakeapi.Reply{Status: status, Body: c.body} }
+			for spec, p := range providers(t, reply, Options{MaxRetries: 1}) {
+				_, err := p.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "hi"}}})
+				if err == nil || !strings.Contains(err.Error(), c.says) || !strings.Contains(err.Error(), fmt.Sprint(status)) {
+					t.Errorf("%s, %s's %d: %v, want it to say %q", spec, c.server, status, err, c.says)
+				}
+				if Refused(err) != (status == http.StatusNotFound) || ServerFailed(err) != (status == http.StatusBadGateway) {
+					t.Errorf("%s, %s's %d: Refused %v, ServerFailed %v", spec, c.server, status, Refused(err), ServerFailed(err))
+				}
+			}
+		}
+	}
+}
+
 // TestAReplyCutOffAtTheOutputLimitSaysSo: the server stops a reply at the output token
 // limit in the middle of a tool call (Chat Completions' finish_reason "length",
 // Messages' stop_reason "max_tokens"). The response says it is truncated, with the cut
@@ -583,6 +610,23 @@ func TestStreamedChunksAssembleByToolCallIndex(t *testing.T) {
 		{ID: "call_c", Name: "finish", Arguments: `{"summary":"ok"}`},
 	}; !reflect.DeepEqual(got, want) {
 		t.Errorf("calls all numbered 0, a name sent twice:\n%+v\nwant\n%+v", got, want)
+	}
+
+	// Thinking is kept in the field it came in; a server's reasoning that is not text (an
+	// extension this reader does not know) fails nothing.
+	var thinking chunkAccumulator
+	for _, raw := range []string{
+		`{"choices":[{"index":0,"delta":{"reasoning_content":"Read a.go ","reasoning":null}}]}`,
+		`{"choices":[{"index":0,"delta":{"reasoning_content":"first.","reasoning":{"summary":[]}}}]}`,
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_a","function":{"name":"read_file","arguments":"{}"},"extra_content":{"google":{"thought_signature":"sig"}}}]}}]}`,
+	} {
+		if err := thinking.add([]byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := thinking.response().Message; string(got.Reasoning) != `{"reasoning_content":"Read a.go first."}` ||
+		string(got.ToolCalls[0].Extra) != `{"extra_content":{"google":{"thought_signature":"sig"}}}` {
+		t.Errorf("thinking kept as %s, the call's extra content as %s", got.Reasoning, got.ToolCalls[0].Extra)
 	}
 
 	var tooMany []string

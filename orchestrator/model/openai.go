@@ -2,13 +2,16 @@ package model
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
@@ -31,7 +34,7 @@ type openAIProvider struct {
 
 func newOpenAI(spec, model, key, baseURL string, opts Options) *openAIProvider {
 	reqOpts := []option.RequestOption{option.WithAPIKey(key), option.WithMaxRetries(opts.retries()), option.WithHTTPClient(httpClient),
-		option.WithMiddleware(noRetryOfLastingLimits)}
+		option.WithMiddleware(errorAnswers)}
 	if baseURL != "" {
 		reqOpts = append(reqOpts, option.WithBaseURL(baseURL))
 	}
@@ -40,26 +43,93 @@ func newOpenAI(spec, model, key, baseURL string, opts Options) *openAIProvider {
 
 func (p *openAIProvider) Name() string { return p.spec }
 
-// noRetryOfLastingLimits keeps the SDK from retrying a 429 that waiting does not lift,
-// a used-up quota or a request larger than the key's tokens per minute: each retry was
-// one more request refused the same way, after seconds of backoff.
-func noRetryOfLastingLimits(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+// errorAnswers reads an error answer before the SDK does, for two things. It gives the
+// answer the shape the SDK takes its message from, {"error": {"message": …}}: compatible
+// servers answer otherwise (vLLM's message at the top, LM Studio's "error" as a string,
+// Gemini's array, a proxy's HTML page), and the SDK then told only the status, or, when
+// it could not read the answer, lost the status too. And it keeps the SDK from retrying
+// a 429 that waiting does not lift, a used-up quota or a request larger than the key's
+// tokens per minute: each retry was one more request refused the same way.
+func errorAnswers(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
 	res, err := next(req)
-	if err != nil || res.StatusCode != http.StatusTooManyRequests {
+	if err != nil || res.StatusCode < http.StatusBadRequest {
 		return res, err
 	}
-	body, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	body, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20)) // what could be read is the answer
 	res.Body.Close()
-	res.Body = io.NopCloser(bytes.NewReader(body))
-	var answer struct {
-		Error struct{ Code, Type, Message string }
-	}
-	if err == nil && json.Unmarshal(body, &answer) == nil &&
-		(openAIQuota(answer.Error.Code, answer.Error.Type) || openAITooLarge(answer.Error.Code, answer.Error.Message)) {
+	answer, readable := readableError(body)
+	res.Body = io.NopCloser(bytes.NewReader(readable))
+	res.ContentLength = int64(len(readable))
+	if res.StatusCode == http.StatusTooManyRequests &&
+		(openAIQuota(string(answer.Code), string(answer.Type)) || openAITooLarge(string(answer.Code), string(answer.Message))) {
 		res.Header.Set("x-should-retry", "false")
 	}
 	return res, nil
 }
+
+// errorAnswer is what an error answer says; a field that is not text is left empty
+// (some servers send the code as a number).
+type errorAnswer struct {
+	Code    looseText `json:"code"`
+	Type    looseText `json:"type"`
+	Message looseText `json:"message"`
+	Status  looseText `json:"status"` // Gemini's kind of error
+}
+
+// readableError is what an error answer's body says, and the body in the shape the SDK
+// reads: as it is when it has that shape already.
+func readableError(body []byte) (errorAnswer, []byte) {
+	var answer errorAnswer
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case bytes.HasPrefix(trimmed, []byte("[")):
+		var list []struct{ Error errorAnswer }
+		_ = json.Unmarshal(trimmed, &list)
+		if len(list) > 0 {
+			answer = list[0].Error
+		}
+	case bytes.HasPrefix(trimmed, []byte("{")):
+		var top struct {
+			errorAnswer
+			Error  json.RawMessage `json:"error"`
+			Detail looseText       `json:"detail"` // FastAPI's
+		}
+		if json.Unmarshal(trimmed, &top) != nil {
+			break
+		}
+		if bytes.HasPrefix(top.Error, []byte("{")) && json.Unmarshal(top.Error, &answer) == nil {
+			return answer, body // the shape the SDK reads
+		}
+		var text looseText
+		_ = json.Unmarshal(top.Error, &text)
+		answer = top.errorAnswer
+		answer.Message = cmp.Or(text, answer.Message, top.Detail)
+	}
+	if answer.Message == "" {
+		answer.Message = looseText(plainText(trimmed))
+	}
+	if answer.Message == "" {
+		return answer, body
+	}
+	answer.Type = cmp.Or(answer.Type, answer.Status)
+	readable, _ := json.Marshal(map[string]errorAnswer{"error": answer})
+	return answer, readable
+}
+
+// plainText is a short text of a body that is not JSON: a proxy's HTML page as words.
+func plainText(body []byte) string {
+	if !utf8.Valid(body) || bytes.HasPrefix(body, []byte("{")) || bytes.HasPrefix(body, []byte("[")) {
+		return ""
+	}
+	words := strings.Fields(htmlTag.ReplaceAllString(string(body), " "))
+	text := strings.Join(words, " ")
+	if len(text) > 300 {
+		text = strings.ToValidUTF8(text[:300], "") + "…"
+	}
+	return text
+}
+
+var htmlTag = regexp.MustCompile(`<[^>]*>`)
 
 func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, error) {
 	params := openai.ChatCompletionNewParams{
@@ -123,14 +193,19 @@ type streamedChunk struct {
 		Index        int64  `json:"index"`
 		FinishReason string `json:"finish_reason"`
 		Delta        struct {
-			Content   string `json:"content"`
-			ToolCalls []struct {
+			Content string `json:"content"`
+			// The thinking, beside the reply: reasoning_content from DeepSeek, Kimi, vLLM and
+			// llama.cpp; reasoning from Ollama, Groq and OpenRouter.
+			ReasoningContent looseText `json:"reasoning_content"`
+			Reasoning        looseText `json:"reasoning"`
+			ToolCalls        []struct {
 				Index    int64  `json:"index"`
 				ID       string `json:"id"`
 				Function struct {
 					Name      string `json:"name"`
 					Arguments string `json:"arguments"`
 				} `json:"function"`
+				ExtraContent json.RawMessage `json:"extra_content"` // Gemini's thought signature
 			} `json:"tool_calls"`
 		} `json:"delta"`
 	} `json:"choices"`
@@ -141,6 +216,18 @@ type streamedChunk struct {
 			CachedTokens int64 `json:"cached_tokens"`
 		} `json:"prompt_tokens_details"`
 	} `json:"usage"`
+}
+
+// looseText is a field that is text where the reply needs it, and is left empty when a
+// server sends something else there: no server's extension should fail a reply.
+type looseText string
+
+func (t *looseText) UnmarshalJSON(data []byte) error {
+	var s string
+	if json.Unmarshal(data, &s) == nil {
+		*t = looseText(s)
+	}
+	return nil
 }
 
 // functionDefinition is Chat Completions' function definition, with its schema encoded.
@@ -164,7 +251,8 @@ const (
 // which slowed parallel workers measurably on two cores.
 type chunkAccumulator struct {
 	content   strings.Builder
-	calls     []*streamedCall // pointers: a Builder must not be copied as the slice grows
+	reasoning map[string]*strings.Builder // by the field it came in, to go back in it
+	calls     []*streamedCall             // pointers: a Builder must not be copied as the slice grows
 	usage     store.TokenUsage
 	size      int
 	truncated bool // finish_reason "length"
@@ -174,6 +262,7 @@ type streamedCall struct {
 	index           int64
 	id              string
 	name, arguments strings.Builder
+	extraContent    json.RawMessage
 }
 
 // add takes one event's data: a chunk, or an error the server sends mid-stream.
@@ -194,7 +283,9 @@ func (a *chunkAccumulator) add(data []byte) error {
 		}
 		a.truncated = a.truncated || choice.FinishReason == "length"
 		a.content.WriteString(choice.Delta.Content)
-		a.size += len(choice.Delta.Content)
+		a.think("reasoning_content", string(choice.Delta.ReasoningContent))
+		a.think("reasoning", string(choice.Delta.Reasoning))
+		a.size += len(choice.Delta.Content) + len(choice.Delta.ReasoningContent) + len(choice.Delta.Reasoning)
 		for _, d := range choice.Delta.ToolCalls {
 			c, err := a.continued(d.Index, d.ID)
 			if err != nil {
@@ -209,7 +300,10 @@ func (a *chunkAccumulator) add(data []byte) error {
 				c.name.WriteString(d.Function.Name)
 			}
 			c.arguments.WriteString(d.Function.Arguments)
-			a.size += len(d.Function.Name) + len(d.Function.Arguments)
+			if len(d.ExtraContent) > 0 && string(d.ExtraContent) != "null" {
+				c.extraContent = d.ExtraContent
+			}
+			a.size += len(d.Function.Name) + len(d.Function.Arguments) + len(d.ExtraContent)
 		}
 	}
 	if a.size > maxReplyBytes {
@@ -239,10 +333,54 @@ func (a *chunkAccumulator) continued(index int64, id string) (*streamedCall, err
 	return c, nil
 }
 
+// think appends a part of the reply's thinking that came in field.
+func (a *chunkAccumulator) think(field, part string) {
+	if part == "" {
+		return
+	}
+	if a.reasoning == nil {
+		a.reasoning = map[string]*strings.Builder{}
+	}
+	b := a.reasoning[field]
+	if b == nil {
+		b = &strings.Builder{}
+		a.reasoning[field] = b
+	}
+	b.WriteString(part)
+}
+
+// response is the reply. Its thinking and its calls' extra content are kept as the
+// fields they came in, to be sent back in them: a server that sent reasoning refuses
+// reasoning_content (Groq), and one that sent nothing may refuse either.
 func (a *chunkAccumulator) response() Response {
 	out := Response{Message: Message{Role: "assistant", Content: a.content.String()}, Usage: a.usage, Truncated: a.truncated}
+	if len(a.reasoning) > 0 {
+		fields := map[string]string{}
+		for field, b := range a.reasoning {
+			fields[field] = b.String()
+		}
+		out.Message.Reasoning, _ = json.Marshal(fields)
+	}
 	for _, c := range a.calls {
-		out.Message.ToolCalls = append(out.Message.ToolCalls, ToolCall{ID: c.id, Name: c.name.String(), Arguments: argumentsOrEmptyObject(c.arguments.String())})
+		call := ToolCall{ID: c.id, Name: c.name.String(), Arguments: argumentsOrEmptyObject(c.arguments.String())}
+		if c.extraContent != nil {
+			call.Extra, _ = json.Marshal(map[string]json.RawMessage{"extra_content": c.extraContent})
+		}
+		out.Message.ToolCalls = append(out.Message.ToolCalls, call)
+	}
+	return out
+}
+
+// extraFields decodes fields kept from a reply (Message.Reasoning, ToolCall.Extra) for
+// the SDK to send beside a message's or a call's own.
+func extraFields(kept json.RawMessage) map[string]any {
+	var fields map[string]json.RawMessage
+	if len(kept) == 0 || json.Unmarshal(kept, &fields) != nil || len(fields) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(fields))
+	for name, value := range fields {
+		out[name] = value
 	}
 	return out
 }
@@ -259,13 +397,18 @@ func openAIMessages(req Request) []openai.ChatCompletionMessageParamUnion {
 			if m.Content != "" {
 				a.Content.OfString = openai.String(m.Content)
 			}
+			if fields := extraFields(m.Reasoning); fields != nil {
+				a.SetExtraFields(fields)
+			}
 			for _, tc := range m.ToolCalls {
-				a.ToolCalls = append(a.ToolCalls, openai.ChatCompletionMessageToolCallUnionParam{
-					OfFunction: &openai.ChatCompletionMessageFunctionToolCallParam{
-						ID:       tc.ID,
-						Function: openai.ChatCompletionMessageFunctionToolCallFunctionParam{Name: tc.Name, Arguments: tc.Arguments},
-					},
-				})
+				call := &openai.ChatCompletionMessageFunctionToolCallParam{
+					ID:       tc.ID,
+					Function: openai.ChatCompletionMessageFunctionToolCallFunctionParam{Name: tc.Name, Arguments: tc.Arguments},
+				}
+				if fields := extraFields(tc.Extra); fields != nil {
+					call.SetExtraFields(fields)
+				}
+				a.ToolCalls = append(a.ToolCalls, openai.ChatCompletionMessageToolCallUnionParam{OfFunction: call})
 			}
 			out = append(out, openai.ChatCompletionMessageParamUnion{OfAssistant: &a})
 		case "tool":

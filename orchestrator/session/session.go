@@ -244,9 +244,9 @@ func (s *Session) fitContext() int {
 	size := len(s.cfg.System)
 	latest := 0 // the model's latest turn: it and its results stay
 	for i, m := range s.messages {
-		size += len(m.Content)
+		size += len(m.Content) + len(m.Reasoning)
 		for _, c := range m.ToolCalls {
-			size += len(c.Name) + len(c.Arguments)
+			size += len(c.Name) + len(c.Arguments) + len(c.Extra)
 		}
 		if m.Role == "assistant" {
 			latest = i

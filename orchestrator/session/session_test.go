@@ -337,6 +337,64 @@ func TestBlankRepliesAndEmptyResultsKeepTheConversationValid(t *testing.T) {
 	}
 }
 
+func TestThinkingGoesBackWithItsCalls(t *testing.T) {
+	sb, err := NewSandbox(testWorkspace(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(id, path string) fakeapi.Call {
+		return fakeapi.Call{ID: id, Name: ToolReadFile, Args: `{"path": "` + path + `"}`}
+	}
+	for _, c := range []struct {
+		name, spec string
+		serve      func(testing.TB, func(fakeapi.Request) fakeapi.Reply) *fakeapi.Server
+		first      fakeapi.Reply // answered to the first two requests, with its calls' ids made unique
+	}{
+		{"DeepSeek's reasoning_content", "openai/deepseek-v4-flash", fakeapi.OpenAI,
+			fakeapi.Reply{Reasoning: "The task names main.go; read it first.", Calls: []fakeapi.Call{read("a", "main.go")}}},
+		{"Ollama's and Groq's reasoning", "ollama/gpt-oss:20b", fakeapi.OpenAI,
+			fakeapi.Reply{Reasoning: "Read main.go.", ReasoningField: "reasoning", Calls: []fakeapi.Call{read("a", "main.go")}}},
+		{"Gemini's thought signature", "openai/gemini-3-flash", fakeapi.OpenAI,
+			fakeapi.Reply{ThoughtSignature: "CsIBAR/Mhb", Calls: []fakeapi.Call{read("a", "main.go"), read("b", "pkg/a.go")}}},
+		{"Claude's thinking", "anthropic/claude-test", fakeapi.Anthropic,
+			fakeapi.Reply{Reasoning: "Read main.go, then answer.", Text: "Reading.", Calls: []fakeapi.Call{read("a", "main.go")}}},
+		{"no thinking", "openai/gpt-test", fakeapi.OpenAI,
+			fakeapi.Reply{Calls: []fakeapi.Call{read("a", "main.go")}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var turns atomic.Int32
+			srv := c.serve(t, func(r fakeapi.Request) fakeapi.Reply {
+				turn := turns.Add(1)
+				if turn > 2 {
+					return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "f", Name: ToolFinish, Args: `{"summary": "read"}`}}}
+				}
+				reply := c.first
+				reply.Calls = slices.Clone(reply.Calls)
+				for i := range reply.Calls {
+					reply.Calls[i].ID += fmt.Sprint(turn)
+				}
+				return reply
+			})
+			env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL, "OLLAMA_BASE_URL": srv.URL,
+				"ANTHROPIC_API_KEY": "sk-ant-test-key-for-the-double", "ANTHROPIC_BASE_URL": strings.TrimSuffix(srv.URL, "/v1")}
+			provider, err := model.New(c.spec, "", model.Options{Getenv: func(k string) string { return env[k] }, MaxRetries: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := New(Config{Provider: provider, Role: "worker", Sandbox: sb, Tools: []string{ToolReadFile, ToolFinish}})
+			// The third request carries both earlier turns: each must come back as it was given.
+			if res, err := s.Send(context.Background(), "read main.go"); err != nil || res.Summary != "read" || turns.Load() != 3 {
+				t.Fatalf("%+v, %v after %d requests", res, err, turns.Load())
+			}
+			// A server that sent no thinking gets none: Groq refuses the field from a model
+			// that does not reason.
+			if last := srv.Requests()[2].Text(); c.first.Reasoning == "" && c.first.ThoughtSignature == "" && (strings.Contains(last, `"reasoning`) || strings.Contains(last, `"extra_content"`)) {
+				t.Errorf("the request carries reasoning it was not given:\n%s", last)
+			}
+		})
+	}
+}
+
 func TestCircuitBreakerAndLimits(t *testing.T) {
 	root := testWorkspace(t)
 	same := call(ToolReadFile, map[string]string{"path": "main.go"})

@@ -5,6 +5,9 @@
 package fakeapi
 
 import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -35,6 +38,16 @@ type Reply struct {
 	WrittenTok int  // of InputTok, written to the prompt cache (Anthropic's wire format only)
 	StallAfter bool // send the first event, then nothing until the client hangs up
 	Truncated  bool // the reply stops at the output token limit (Text and Calls as cut)
+	// Reasoning is the model's thinking, sent before the reply: in Chat Completions, in
+	// the delta field ReasoningField ("reasoning" as Ollama and Groq, or when empty
+	// "reasoning_content" as DeepSeek and Kimi); in Messages, as a thinking block with a signature. Every later request must
+	// bring it back with the reply's calls, as DeepSeek (Chat Completions) and Claude
+	// thinking (Messages, the last assistant turn) demand; the server refuses it otherwise.
+	Reasoning      string
+	ReasoningField string
+	// ThoughtSignature goes with the first call in extra_content.google.thought_signature,
+	// as Gemini's Chat Completions endpoint sends it, and must come back with that call.
+	ThoughtSignature string
 }
 
 // Request is a request as the server received it.
@@ -55,6 +68,7 @@ type Server struct {
 	inFlight    int
 	maxInFlight int
 	connections int
+	withCalls   map[string]Reply // the replies that wanted their reasoning back, by their calls' ids
 }
 
 // Requests returns what was received so far.
@@ -81,19 +95,19 @@ func (s *Server) Connections() int {
 // OpenAI starts a fake Chat Completions server; answer is called for every request
 // (concurrently when requests are). Its URL is the base URL ("…/v1").
 func OpenAI(t testing.TB, answer func(Request) Reply) *Server {
-	return start(t, "/v1/chat/completions", answer, invalidOpenAIConversation, writeOpenAI)
+	return start(t, "/v1/chat/completions", answer, (*Server).invalidOpenAIConversation, writeOpenAI)
 }
 
 // Anthropic starts a fake Messages server. Its URL ends in "/v1" too; the Anthropic SDK's
 // base URL is without it.
 func Anthropic(t testing.TB, answer func(Request) Reply) *Server {
-	return start(t, "/v1/messages", answer, invalidAnthropicConversation, writeAnthropic)
+	return start(t, "/v1/messages", answer, (*Server).invalidAnthropicConversation, writeAnthropic)
 }
 
 // start serves path. A request whose conversation invalid finds wrong is refused with a
 // 400 and that message, as the real API refuses it, without asking answer.
-func start(t testing.TB, path string, answer func(Request) Reply, invalid func(Request) (Reply, bool), write func(http.ResponseWriter, *http.Request, Request, Reply)) *Server {
-	s := &Server{}
+func start(t testing.TB, path string, answer func(Request) Reply, invalid func(*Server, Request) (Reply, bool), write func(http.ResponseWriter, *http.Request, Request, Reply)) *Server {
+	s := &Server{withCalls: map[string]Reply{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 		raw, _ := io.ReadAll(r.Body)
@@ -112,9 +126,10 @@ func start(t testing.TB, path string, answer func(Request) Reply, invalid func(R
 			s.inFlight--
 			s.mu.Unlock()
 		}()
-		reply, refused := invalid(req)
+		reply, refused := invalid(s, req)
 		if !refused {
 			reply = answer(req)
+			s.remember(reply)
 		}
 		for k, v := range reply.Header {
 			w.Header().Set(k, v)
@@ -141,10 +156,32 @@ func start(t testing.TB, path string, answer func(Request) Reply, invalid func(R
 	return s
 }
 
+// remember keeps a reply whose reasoning or signature must come back with its calls.
+func (s *Server) remember(reply Reply) {
+	if reply.Reasoning == "" && reply.ThoughtSignature == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range reply.Calls {
+		s.withCalls[c.ID] = reply
+	}
+}
+
+// gaveCall is the reply that gave the call of this id, if it must come back with more.
+func (s *Server) gaveCall(id string) (Reply, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.withCalls[id]
+	return r, ok
+}
+
 // invalidOpenAIConversation refuses, with Chat Completions' words, what it refuses: an
-// assistant message with neither content nor tool calls, and a tool result that does
-// not answer a call of the assistant message before it by a non-empty id.
-func invalidOpenAIConversation(req Request) (Reply, bool) {
+// assistant message with neither content nor tool calls, a tool result that does not
+// answer a call of the assistant message before it by a non-empty id, and a call sent
+// back without the reasoning (DeepSeek's words) or the thought signature (Gemini's) its
+// reply came with.
+func (s *Server) invalidOpenAIConversation(req Request) (Reply, bool) {
 	refuse := func(message, param string) (Reply, bool) {
 		body, _ := json.Marshal(map[string]any{"error": map[string]any{"message": message, "type": "invalid_request_error", "param": param, "code": nil}})
 		return Reply{Status: http.StatusBadRequest, Body: string(body)}, true
@@ -156,18 +193,38 @@ func invalidOpenAIConversation(req Request) (Reply, bool) {
 			Content    json.RawMessage `json:"content"`
 			ToolCallID string          `json:"tool_call_id"`
 			ToolCalls  []struct {
-				ID string `json:"id"`
+				ID           string `json:"id"`
+				ExtraContent struct {
+					Google struct {
+						ThoughtSignature string `json:"thought_signature"`
+					} `json:"google"`
+				} `json:"extra_content"`
+				Function struct {
+					Name string `json:"name"`
+				} `json:"function"`
 			} `json:"tool_calls"`
 		}
+		var fields map[string]json.RawMessage
 		_ = json.Unmarshal(raw, &m)
+		_ = json.Unmarshal(raw, &fields)
 		switch m.Role {
 		case "assistant":
 			if (len(m.Content) == 0 || string(m.Content) == "null") && len(m.ToolCalls) == 0 {
 				return refuse("Invalid value for 'content': expected a string, got null.", fmt.Sprintf("messages.[%d].content", i))
 			}
 			calls = calls[:0]
-			for _, c := range m.ToolCalls {
+			for position, c := range m.ToolCalls {
 				calls = append(calls, c.ID)
+				gave, ok := s.gaveCall(c.ID)
+				if !ok {
+					continue
+				}
+				if field := cmp.Or(gave.ReasoningField, "reasoning_content"); gave.Reasoning != "" && string(fields[field]) != jsonString(gave.Reasoning) {
+					return refuse(fmt.Sprintf("Missing `%s` field in the assistant message at message index %d. For more information, please refer to https://api-docs.deepseek.com/guides/thinking_mode#tool-calls", field, i), "")
+				}
+				if gave.ThoughtSignature != "" && c.ID == gave.Calls[0].ID && c.ExtraContent.Google.ThoughtSignature != gave.ThoughtSignature {
+					return refuse(fmt.Sprintf("Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call `default_api:%s` , position %d. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.", c.Function.Name, position+1), "")
+				}
 			}
 		case "tool":
 			if m.ToolCallID == "" || !slices.Contains(calls, m.ToolCallID) {
@@ -178,11 +235,18 @@ func invalidOpenAIConversation(req Request) (Reply, bool) {
 	return Reply{}, false
 }
 
+// jsonString is s encoded as a JSON string.
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
 // invalidAnthropicConversation refuses, with the Messages API's words, what it refuses:
 // a tool_result block without a tool_use block of the same id in the message before it,
 // a message without content (but a final assistant one), an empty text block (also in
-// a tool_result), and a message whose text is only whitespace.
-func invalidAnthropicConversation(req Request) (Reply, bool) {
+// a tool_result), a message whose text is only whitespace, and a last assistant turn
+// with calls of a reply that thought, which does not begin with that thinking.
+func (s *Server) invalidAnthropicConversation(req Request) (Reply, bool) {
 	refuse := func(message string) (Reply, bool) {
 		body, _ := json.Marshal(map[string]any{"type": "error", "error": map[string]string{"type": "invalid_request_error", "message": message}})
 		return Reply{Status: http.StatusBadRequest, Body: string(body)}, true
@@ -193,8 +257,19 @@ func invalidAnthropicConversation(req Request) (Reply, bool) {
 		ID        string          `json:"id"`
 		ToolUseID string          `json:"tool_use_id"`
 		Content   json.RawMessage `json:"content"`
+		Thinking  string          `json:"thinking"`
+		Signature string          `json:"signature"`
 	}
 	var previous []string
+	lastAssistant := -1
+	for i, raw := range req.Messages {
+		var m struct {
+			Role string `json:"role"`
+		}
+		if json.Unmarshal(raw, &m) == nil && m.Role == "assistant" {
+			lastAssistant = i
+		}
+	}
 	for i, raw := range req.Messages {
 		var m struct {
 			Role    string          `json:"role"`
@@ -225,6 +300,14 @@ func invalidAnthropicConversation(req Request) (Reply, bool) {
 				}
 			case "tool_use":
 				uses = append(uses, b.ID)
+				if gave, ok := s.gaveCall(b.ID); ok && gave.Reasoning != "" && i == lastAssistant {
+					if blocks[0].Type != "thinking" {
+						return refuse(fmt.Sprintf("messages.%d.content.0.type: Expected `thinking` or `redacted_thinking`, but found `%s`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking", i, blocks[0].Type))
+					}
+					if blocks[0].Thinking != gave.Reasoning || blocks[0].Signature != signature(gave.Reasoning) {
+						return refuse(fmt.Sprintf("messages.%d.content.0: Invalid `signature` in `thinking` block", i))
+					}
+				}
 			case "tool_result":
 				if !slices.Contains(previous, b.ToolUseID) {
 					return refuse(fmt.Sprintf("messages.%d.content: unexpected `tool_use_id` found in `tool_result` blocks: %s. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.", i, b.ToolUseID))
@@ -293,16 +376,19 @@ type openAIChoice struct {
 }
 
 type openAIDelta struct {
-	Role      string           `json:"role,omitempty"`
-	Content   *string          `json:"content,omitempty"`
-	ToolCalls []openAIToolCall `json:"tool_calls,omitempty"`
+	Role             string           `json:"role,omitempty"`
+	Content          *string          `json:"content,omitempty"`
+	ReasoningContent *string          `json:"reasoning_content,omitempty"`
+	Reasoning        *string          `json:"reasoning,omitempty"`
+	ToolCalls        []openAIToolCall `json:"tool_calls,omitempty"`
 }
 
 type openAIToolCall struct {
-	Index    int            `json:"index"`
-	ID       string         `json:"id,omitempty"`
-	Type     string         `json:"type,omitempty"`
-	Function openAIFunction `json:"function"`
+	Index        int            `json:"index"`
+	ID           string         `json:"id,omitempty"`
+	Type         string         `json:"type,omitempty"`
+	Function     openAIFunction `json:"function"`
+	ExtraContent any            `json:"extra_content,omitempty"`
 }
 
 type openAIFunction struct {
@@ -334,11 +420,22 @@ func writeOpenAI(w http.ResponseWriter, r *http.Request, req Request, reply Repl
 	}
 	empty := ""
 	e.event("", chunk(openAIDelta{Role: "assistant", Content: &empty}, nil))
+	for _, part := range split(reply.Reasoning) {
+		if reply.ReasoningField == "reasoning" {
+			e.event("", chunk(openAIDelta{Reasoning: &part}, nil))
+		} else {
+			e.event("", chunk(openAIDelta{ReasoningContent: &part}, nil))
+		}
+	}
 	for _, part := range split(reply.Text) {
 		e.event("", chunk(openAIDelta{Content: &part}, nil))
 	}
 	for i, c := range reply.Calls {
-		e.event("", chunk(openAIDelta{ToolCalls: []openAIToolCall{{Index: i, ID: c.ID, Type: "function", Function: openAIFunction{Name: c.Name}}}}, nil))
+		call := openAIToolCall{Index: i, ID: c.ID, Type: "function", Function: openAIFunction{Name: c.Name}}
+		if i == 0 && reply.ThoughtSignature != "" {
+			call.ExtraContent = map[string]any{"google": map[string]string{"thought_signature": reply.ThoughtSignature}}
+		}
+		e.event("", chunk(openAIDelta{ToolCalls: []openAIToolCall{call}}, nil))
 		for _, part := range split(c.Args) {
 			e.event("", chunk(openAIDelta{ToolCalls: []openAIToolCall{{Index: i, Function: openAIFunction{Arguments: part}}}}, nil))
 		}
@@ -376,6 +473,15 @@ func writeAnthropic(w http.ResponseWriter, r *http.Request, req Request, reply R
 		"stop_reason": nil, "stop_sequence": nil, "usage": map[string]any{"input_tokens": reply.InputTok - reply.CachedTok - reply.WrittenTok,
 			"cache_read_input_tokens": reply.CachedTok, "cache_creation_input_tokens": reply.WrittenTok, "output_tokens": 1}}})
 	index := 0
+	if reply.Reasoning != "" {
+		e.event("content_block_start", map[string]any{"type": "content_block_start", "index": index, "content_block": map[string]any{"type": "thinking", "thinking": "", "signature": ""}})
+		for _, part := range split(reply.Reasoning) {
+			e.event("content_block_delta", map[string]any{"type": "content_block_delta", "index": index, "delta": map[string]any{"type": "thinking_delta", "thinking": part}})
+		}
+		e.event("content_block_delta", map[string]any{"type": "content_block_delta", "index": index, "delta": map[string]any{"type": "signature_delta", "signature": signature(reply.Reasoning)}})
+		e.event("content_block_stop", map[string]any{"type": "content_block_stop", "index": index})
+		index++
+	}
 	if reply.Text != "" {
 		e.event("content_block_start", map[string]any{"type": "content_block_start", "index": index, "content_block": map[string]any{"type": "text", "text": ""}})
 		for _, part := range split(reply.Text) {
@@ -394,6 +500,12 @@ func writeAnthropic(w http.ResponseWriter, r *http.Request, req Request, reply R
 	}
 	e.event("message_delta", map[string]any{"type": "message_delta", "delta": map[string]any{"stop_reason": stop, "stop_sequence": nil}, "usage": map[string]any{"output_tokens": reply.OutputTok}})
 	e.event("message_stop", map[string]any{"type": "message_stop"})
+}
+
+// signature is the double's signature of a thinking block's text.
+func signature(thinking string) string {
+	sum := sha256.Sum256([]byte(thinking))
+	return hex.EncodeToString(sum[:])
 }
 
 // split cuts text in pieces, as streams deliver it.
