@@ -39,6 +39,7 @@ func FuzzTextToolCalls(f *testing.F) {
 		`[TOOL_CALLS][{"name": "finish", "arguments": null}, []]`,
 		`{"name": "rm", "arguments": {}} prose`,
 		"<think>hmm</think>[TOOL_CALLS][{\"name\": \"finish\"}]",
+		"{\"name\": \"finish\", \"arguments\": {\"summary\": \"a\n\\\"b\\\"\tc\"}}",
 	} {
 		f.Add(seed)
 	}

@@ -76,6 +76,9 @@ type Response struct {
 	// Truncated: the reply stopped at the output token limit, so its text or its last
 	// tool call's arguments are cut off.
 	Truncated bool
+	// TextCallsNotTaken says why a reply written as tool calls in its text (see
+	// takeTextToolCalls) could not be taken as them; empty for any other reply.
+	TextCallsNotTaken string
 }
 
 // Provider answers requests. Every call honours its context's cancellation.

@@ -39,10 +39,20 @@ func (r *Response) takeTextToolCalls(tools []Tool) {
 	if len(r.Message.ToolCalls) > 0 || r.Truncated || len(tools) == 0 {
 		return
 	}
-	if calls, err := parseTextToolCalls(r.Message.Content, tools); err == nil && len(calls) > 0 {
+	calls, err := parseTextToolCalls(r.Message.Content, tools)
+	switch {
+	case err == nil && len(calls) > 0:
 		r.Message.Content, r.Message.ToolCalls = "", calls
+	case errors.As(err, new(notTaken)):
+		r.TextCallsNotTaken = err.Error()
 	}
 }
+
+// notTaken is why a reply whose text is written as tool calls (JSON, after what may wrap
+// it) could not be taken as them: the session tells the model, which can mend the call.
+type notTaken struct{ err error }
+
+func (n notTaken) Error() string { return n.err.Error() }
 
 // textToolCall is a call as models write it in text: Hermes and Qwen name the arguments
 // "arguments", Llama 3.1 "parameters".
@@ -70,15 +80,18 @@ func parseTextToolCalls(text string, tools []Tool) ([]ToolCall, error) {
 			return nil, errors.New("an unclosed fence")
 		}
 	}
-	s = toolCallTags.Replace(strings.TrimPrefix(strings.TrimSpace(s), "[TOOL_CALLS]"))
+	s = strings.TrimSpace(toolCallTags.Replace(strings.TrimPrefix(strings.TrimSpace(s), "[TOOL_CALLS]")))
+	if !strings.HasPrefix(s, "{") && !strings.HasPrefix(s, "[") {
+		return nil, errors.New("not JSON")
+	}
 	var calls []ToolCall
-	values := json.NewDecoder(strings.NewReader(s))
+	values := json.NewDecoder(strings.NewReader(escapeRawControls(s)))
 	for {
 		var value json.RawMessage
 		if err := values.Decode(&value); err == io.EOF {
 			return calls, nil
 		} else if err != nil {
-			return nil, err
+			return nil, notTaken{fmt.Errorf("it is not valid JSON: %w", err)}
 		}
 		var group []json.RawMessage
 		if value[0] != '[' || json.Unmarshal(value, &group) != nil {
@@ -87,7 +100,7 @@ func parseTextToolCalls(text string, tools []Tool) ([]ToolCall, error) {
 		for _, raw := range group {
 			call, err := parseTextToolCall(raw, tools)
 			if err != nil {
-				return nil, err
+				return nil, notTaken{err}
 			}
 			calls = append(calls, call)
 		}
@@ -99,10 +112,14 @@ func parseTextToolCall(raw json.RawMessage, tools []Tool) (ToolCall, error) {
 	strict := json.NewDecoder(bytes.NewReader(raw))
 	strict.DisallowUnknownFields()
 	if err := strict.Decode(&c); err != nil {
-		return ToolCall{}, err
+		return ToolCall{}, fmt.Errorf(`a call is {"name": ..., "arguments": {...}}, and this is not one: %w`, err)
 	}
 	if !slices.ContainsFunc(tools, func(t Tool) bool { return t.Name == c.Name }) {
-		return ToolCall{}, fmt.Errorf("no tool %q was offered", c.Name)
+		var names []string
+		for _, t := range tools {
+			names = append(names, t.Name)
+		}
+		return ToolCall{}, fmt.Errorf("there is no tool %q here (the tools: %s)", c.Name, strings.Join(names, ", "))
 	}
 	args := c.Arguments
 	if len(args) == 0 {
@@ -114,7 +131,32 @@ func parseTextToolCall(raw json.RawMessage, tools []Tool) (ToolCall, error) {
 	}
 	arguments := argumentsOrEmptyObject(string(args))
 	if !strings.HasPrefix(strings.TrimSpace(arguments), "{") {
-		return ToolCall{}, errors.New("arguments that are not an object") // no call of ours takes them
+		return ToolCall{}, fmt.Errorf("the %s call's arguments are not an object", c.Name) // no call of ours takes them
 	}
 	return ToolCall{Name: c.Name, Arguments: arguments}, nil
+}
+
+// escapeRawControls escapes the control characters, line breaks above all, that a model
+// wrote raw inside a JSON string: a file's content written as a call in text is code
+// with its lines, which JSON does not allow unescaped. Valid JSON has none there, so it
+// reads the same.
+func escapeRawControls(s string) string {
+	var b strings.Builder
+	inString, escaped := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case inString && c < 0x20:
+			fmt.Fprintf(&b, `\u%04x`, c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }

@@ -29,6 +29,7 @@ func TestToolCallsWrittenAsTextAreCalls(t *testing.T) {
 		truncated bool
 		tools     []Tool
 		want      []call // nil: the reply stays text
+		notTaken  string // why, told to the model, when it was written as calls
 	}{
 		{name: "bare", text: read, want: []call{readCall}},
 		{name: "Llama's parameters", text: `{"name": "read_file", "parameters": {"path": "main.go"}}`, want: []call{readCall}},
@@ -39,13 +40,14 @@ func TestToolCallsWrittenAsTextAreCalls(t *testing.T) {
 		{name: "Mistral's list", text: "[TOOL_CALLS][" + read + ", " + finish + "]", want: []call{readCall, finishCall}},
 		{name: "one after another", text: read + "\n" + finish, want: []call{readCall, finishCall}},
 		{name: "after thoughts", text: "<think>\nI need main.go first.\n</think>\n\n<tool_call>\n" + read + "\n</tool_call>", want: []call{readCall}},
+		{name: "lines raw in a string", text: "{\"name\": \"finish\", \"arguments\": {\"summary\": \"done,\n\ttested\"}}", want: []call{{"finish", `{"summary": "done,\u000a\u0009tested"}`}}},
 
 		{name: "prose before", text: "I will read it: " + read},
-		{name: "prose after", text: read + " and then I will edit it."},
-		{name: "a tool not offered", text: `{"name": "delete_everything", "arguments": {}}`},
-		{name: "a JSON answer", text: `{"summary": "done"}`},
-		{name: "arguments not an object", text: `{"name": "read_file", "arguments": ["main.go"]}`},
-		{name: "more than a call", text: `{"name": "read_file", "arguments": {"path": "main.go"}, "confidence": 0.9}`},
+		{name: "prose after", text: read + " and then I will edit it.", notTaken: "it is not valid JSON: invalid character 'a'"},
+		{name: "a tool not offered", text: `{"name": "delete_everything", "arguments": {}}`, notTaken: `there is no tool "delete_everything" here (the tools: read_file, finish)`},
+		{name: "a JSON answer", text: `{"summary": "done"}`, notTaken: `this is not one: json: unknown field "summary"`},
+		{name: "arguments not an object", text: `{"name": "read_file", "arguments": ["main.go"]}`, notTaken: "the read_file call's arguments are not an object"},
+		{name: "more than a call", text: `{"name": "read_file", "arguments": {"path": "main.go"}, "confidence": 0.9}`, notTaken: `unknown field "confidence"`},
 		{name: "an unclosed fence", text: "```json\n" + read},
 		{name: "unfinished thoughts", text: "<think>\nI need main.go first. " + read},
 		{name: "prose", text: "The file says hello."},
@@ -80,6 +82,9 @@ func TestToolCallsWrittenAsTextAreCalls(t *testing.T) {
 				}
 				if !reflect.DeepEqual(got, tc.want) {
 					t.Fatalf("calls %q, want %q", got, tc.want)
+				}
+				if why := resp.TextCallsNotTaken; tc.notTaken == "" && why != "" || !strings.Contains(why, tc.notTaken) {
+					t.Errorf("not taken because %q, want %q", why, tc.notTaken)
 				}
 				if tc.want == nil {
 					if resp.Message.Content != tc.text {

@@ -129,8 +129,13 @@ func (s *Session) Send(ctx context.Context, text string) (Result, error) {
 				return s.result("", turn), ErrSilent
 			}
 			nudge := "Continue with the tools. When the work is complete, call finish with a summary."
-			if resp.Truncated {
+			switch {
+			case resp.Truncated:
 				nudge = "Your reply reached the output token limit and was cut off. " + nudge + " Keep each reply short."
+			case resp.TextCallsNotTaken != "":
+				nudge = "Your reply reads as tool calls written as text, but it could not be taken as them: " +
+					resp.TextCallsNotTaken + ". Call the tools as tools (or write each call as " +
+					`{"name": "<tool>", "arguments": {...}}` + ", and nothing else). " + nudge
 			}
 			s.messages = append(s.messages, model.Message{Role: "user", Content: nudge})
 			continue

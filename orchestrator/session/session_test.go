@@ -395,6 +395,36 @@ func TestThinkingGoesBackWithItsCalls(t *testing.T) {
 	}
 }
 
+// TestACallWrittenAsTextThatCannotBeTakenIsExplained: a model that writes its calls as
+// text (see model.takeTextToolCalls) and gets one wrong hears what is wrong with it, not
+// only "continue with the tools", and can mend it.
+func TestACallWrittenAsTextThatCannotBeTakenIsExplained(t *testing.T) {
+	sb, err := NewSandbox(testWorkspace(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var told atomic.Value
+	srv := fakeapi.OpenAI(t, func(r fakeapi.Request) fakeapi.Reply {
+		if len(r.Messages) == 1 {
+			return fakeapi.Reply{Text: `{"name": "read_files", "arguments": {"path": "main.go"}}`}
+		}
+		told.Store(string(r.Messages[len(r.Messages)-1]))
+		return fakeapi.Reply{Text: `{"name": "finish", "arguments": {"summary": "mended"}}`}
+	})
+	env := map[string]string{"OLLAMA_BASE_URL": srv.URL}
+	provider, err := model.New("ollama/qwen2.5-coder:14b", "", model.Options{Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Config{Provider: provider, Role: "worker", Sandbox: sb, Tools: []string{ToolReadFile, ToolFinish}})
+	if res, err := s.Send(context.Background(), "read main.go"); err != nil || res.Summary != "mended" {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	if got, _ := told.Load().(string); !strings.Contains(got, `there is no tool \"read_files\" here (the tools: read_file, finish)`) {
+		t.Errorf("the model was told %s", got)
+	}
+}
+
 func TestCircuitBreakerAndLimits(t *testing.T) {
 	root := testWorkspace(t)
 	same := call(ToolReadFile, map[string]string{"path": "main.go"})
