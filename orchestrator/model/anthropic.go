@@ -86,6 +86,9 @@ func (p *anthropicProvider) Complete(ctx context.Context, req Request) (Response
 			CacheWrite: int(msg.Usage.CacheCreationInputTokens),
 		},
 	}
+	if msg.StopReason == anthropic.StopReasonRefusal {
+		out.Refused = "the model declined to go on (stop_reason refusal)"
+	}
 	var thinking []thinkingBlock
 	for _, block := range msg.Content {
 		switch block.Type {

@@ -76,6 +76,10 @@ type Response struct {
 	// Truncated: the reply stopped at the output token limit, so its text or its last
 	// tool call's arguments are cut off.
 	Truncated bool
+	// Refused says, when the provider stopped the reply as a refusal (Anthropic's
+	// stop_reason "refusal", Chat Completions' refusal text or its finish_reason
+	// "content_filter"), what it said: asked again, it answers the same.
+	Refused string
 	// TextCallsNotTaken says why a reply written as tool calls in its text (see
 	// takeTextToolCalls) could not be taken as them; empty for any other reply.
 	TextCallsNotTaken string

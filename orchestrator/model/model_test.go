@@ -624,6 +624,18 @@ func TestStreamedChunksAssembleByToolCallIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	var refusal chunkAccumulator
+	for _, raw := range []string{
+		`{"choices":[{"index":0,"delta":{"role":"assistant","content":null,"refusal":"I'm sorry, "}}]}`,
+		`{"choices":[{"index":0,"delta":{"refusal":"I can't help with that."},"finish_reason":"stop"}]}`,
+	} {
+		if err := refusal.add([]byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := refusal.response().Refused; got != "I'm sorry, I can't help with that." {
+		t.Errorf("a refusal's text: %q", got)
+	}
 	if got := thinking.response().Message; string(got.Reasoning) != `{"reasoning_content":"Read a.go first."}` ||
 		string(got.ToolCalls[0].Extra) != `{"extra_content":{"google":{"thought_signature":"sig"}}}` {
 		t.Errorf("thinking kept as %s, the call's extra content as %s", got.Reasoning, got.ToolCalls[0].Extra)

@@ -193,7 +193,8 @@ type streamedChunk struct {
 		Index        int64  `json:"index"`
 		FinishReason string `json:"finish_reason"`
 		Delta        struct {
-			Content string `json:"content"`
+			Content string    `json:"content"`
+			Refusal looseText `json:"refusal"`
 			// The thinking, beside the reply: reasoning_content from DeepSeek, Kimi, vLLM and
 			// llama.cpp; reasoning from Ollama, Groq and OpenRouter.
 			ReasoningContent looseText `json:"reasoning_content"`
@@ -256,6 +257,8 @@ type chunkAccumulator struct {
 	usage     store.TokenUsage
 	size      int
 	truncated bool // finish_reason "length"
+	filtered  bool // finish_reason "content_filter"
+	refusal   strings.Builder
 }
 
 type streamedCall struct {
@@ -282,10 +285,12 @@ func (a *chunkAccumulator) add(data []byte) error {
 			continue
 		}
 		a.truncated = a.truncated || choice.FinishReason == "length"
+		a.filtered = a.filtered || choice.FinishReason == "content_filter"
+		a.refusal.WriteString(string(choice.Delta.Refusal))
 		a.content.WriteString(choice.Delta.Content)
 		a.think("reasoning_content", string(choice.Delta.ReasoningContent))
 		a.think("reasoning", string(choice.Delta.Reasoning))
-		a.size += len(choice.Delta.Content) + len(choice.Delta.ReasoningContent) + len(choice.Delta.Reasoning)
+		a.size += len(choice.Delta.Content) + len(choice.Delta.Refusal) + len(choice.Delta.ReasoningContent) + len(choice.Delta.Reasoning)
 		for _, d := range choice.Delta.ToolCalls {
 			c, err := a.continued(d.Index, d.ID)
 			if err != nil {
@@ -354,6 +359,12 @@ func (a *chunkAccumulator) think(field, part string) {
 // reasoning_content (Groq), and one that sent nothing may refuse either.
 func (a *chunkAccumulator) response() Response {
 	out := Response{Message: Message{Role: "assistant", Content: a.content.String()}, Usage: a.usage, Truncated: a.truncated}
+	switch {
+	case a.refusal.Len() > 0:
+		out.Refused = a.refusal.String()
+	case a.filtered:
+		out.Refused = "the provider's content filter stopped the reply (finish_reason content_filter)"
+	}
 	if len(a.reasoning) > 0 {
 		fields := map[string]string{}
 		for field, b := range a.reasoning {

@@ -53,6 +53,7 @@ var (
 	ErrMaxTokens = errors.New("the session reached its token limit")
 	ErrStuck     = errors.New("the session repeated the same tool call after being told to step back")
 	ErrSilent    = errors.New("the model stopped calling tools without finishing")
+	ErrRefused   = errors.New("the model's provider refused the reply")
 )
 
 // repeatLimit: the third identical call in a row is answered with a step-back message
@@ -117,6 +118,10 @@ func (s *Session) Send(ctx context.Context, text string) (Result, error) {
 		s.usage.Add(resp.Usage)
 		if s.cfg.OnUsage != nil {
 			s.cfg.OnUsage(resp.Usage)
+		}
+		if resp.Refused != "" {
+			// Asked again, it refuses again: nudging would spend three turns to fail.
+			return s.result("", turn), fmt.Errorf("%w: %s", ErrRefused, resp.Refused)
 		}
 		if len(resp.Message.ToolCalls) > 0 || strings.TrimSpace(resp.Message.Content) != "" {
 			// A reply with nothing in it is no part of the conversation: the APIs refuse an

@@ -425,6 +425,40 @@ func TestACallWrittenAsTextThatCannotBeTakenIsExplained(t *testing.T) {
 	}
 }
 
+// TestARefusalEndsTheSession: a reply the provider stopped as a refusal (Claude's
+// stop_reason "refusal", a content filter's finish_reason) ends the session at once,
+// saying so, instead of three nudges that meet the same refusal and then "stopped
+// calling tools".
+func TestARefusalEndsTheSession(t *testing.T) {
+	sb, err := NewSandbox(testWorkspace(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for spec, c := range map[string]struct {
+		serve func(testing.TB, func(fakeapi.Request) fakeapi.Reply) *fakeapi.Server
+		stop  string
+	}{
+		"openai/gpt-test": {fakeapi.OpenAI, "content_filter"}, "anthropic/claude-test": {fakeapi.Anthropic, "refusal"},
+	} {
+		var turns atomic.Int32
+		srv := c.serve(t, func(r fakeapi.Request) fakeapi.Reply {
+			turns.Add(1)
+			return fakeapi.Reply{Text: "I can't", StopReason: c.stop}
+		})
+		env := map[string]string{"OPENAI_API_KEY": "sk-test-key-for-the-double", "OPENAI_BASE_URL": srv.URL,
+			"ANTHROPIC_API_KEY": "sk-ant-test-key-for-the-double", "ANTHROPIC_BASE_URL": strings.TrimSuffix(srv.URL, "/v1")}
+		provider, err := model.New(spec, "", model.Options{Getenv: func(k string) string { return env[k] }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := New(Config{Provider: provider, Role: "worker", Sandbox: sb, Tools: []string{ToolReadFile, ToolFinish}})
+		_, err = s.Send(context.Background(), "read main.go")
+		if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), c.stop) || turns.Load() != 1 {
+			t.Errorf("%s: %v after %d requests", spec, err, turns.Load())
+		}
+	}
+}
+
 func TestCircuitBreakerAndLimits(t *testing.T) {
 	root := testWorkspace(t)
 	same := call(ToolReadFile, map[string]string{"path": "main.go"})

@@ -38,6 +38,9 @@ type Reply struct {
 	WrittenTok int  // of InputTok, written to the prompt cache (Anthropic's wire format only)
 	StallAfter bool // send the first event, then nothing until the client hangs up
 	Truncated  bool // the reply stops at the output token limit (Text and Calls as cut)
+	// StopReason, when set, is the reply's finish_reason (Chat Completions) or
+	// stop_reason (Messages): "content_filter", "refusal".
+	StopReason string
 	// Reasoning is the model's thinking, sent before the reply: in Chat Completions, in
 	// the delta field ReasoningField ("reasoning" as Ollama and Groq, or when empty
 	// "reasoning_content" as DeepSeek and Kimi); in Messages, as a thinking block with a signature. Every later request must
@@ -442,6 +445,8 @@ func writeOpenAI(w http.ResponseWriter, r *http.Request, req Request, reply Repl
 	}
 	finish := "stop"
 	switch {
+	case reply.StopReason != "":
+		finish = reply.StopReason
 	case reply.Truncated:
 		finish = "length"
 	case len(reply.Calls) > 0:
@@ -461,6 +466,8 @@ func writeAnthropic(w http.ResponseWriter, r *http.Request, req Request, reply R
 	model := req.Model
 	stop := "end_turn"
 	switch {
+	case reply.StopReason != "":
+		stop = reply.StopReason
 	case reply.Truncated:
 		stop = "max_tokens"
 	case len(reply.Calls) > 0:
