@@ -207,12 +207,25 @@ func redact(spec string, err error, secret string) error {
 }
 
 // Refused reports whether a provider refused a request for what all of a model's
-// requests share: the key (401), the access (403) or the model's name (404). Another
-// try, or another item, would be refused the same way.
+// requests share: the key (401), the access (403), the model's name (404), or tool
+// calling, which every request of a mission asks for (a 400 from Ollama for a model
+// whose template has no tools, from vLLM started without --enable-auto-tool-choice,
+// from llama.cpp started without --jinja). Another try, or another item, would be
+// refused the same way.
 func Refused(err error) bool {
-	status := answerOf(err).status
-	return status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound
+	a := answerOf(err)
+	switch a.status {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound:
+		return true
+	case http.StatusBadRequest:
+		return a.openAI != nil && slices.ContainsFunc(noToolCalling, func(s string) bool { return strings.Contains(a.openAI.Message, s) })
+	}
+	return false
 }
+
+// noToolCalling are what compatible servers say when a model, as they serve it, cannot
+// be given tools.
+var noToolCalling = []string{"does not support tools", "--enable-auto-tool-choice", "requires --jinja"}
 
 // QuotaExhausted reports whether a provider refused a request because the account's
 // quota or credit is used up: OpenAI's 429 "insufficient_quota", Anthropic's

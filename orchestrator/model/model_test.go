@@ -186,6 +186,19 @@ func TestRetriesHonourRetryAfterAndErrorsHideTheKey(t *testing.T) {
 		})
 	}
 
+	// A server that cannot give the model tools refuses every request of a mission.
+	for server, body := range map[string]string{
+		"Ollama":    `{"error":{"message":"registry.ollama.ai/library/gemma3:4b does not support tools","type":"api_error","param":null,"code":null}}`,
+		"vLLM":      `{"object":"error","message":"\"auto\" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set","type":"BadRequestError","param":null,"code":400}`,
+		"llama.cpp": `{"error":{"code":400,"message":"tools param requires --jinja flag","type":"invalid_request_error"}}`,
+	} {
+		reply := func(r fakeapi.Request) fakeapi.Reply { return fakeapi.Reply{Status: http.StatusBadRequest, Body: body} }
+		c := providers(t, reply, Options{})["openai/gpt-test"]
+		if _, err := c.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "hi"}}, Tools: []Tool{readTool}}); !Refused(err) {
+			t.Errorf("%s, a model without tools: Refused(%v) = false", server, err)
+		}
+	}
+
 	// What every request of the model would meet (an unknown model) is a refusal; a
 	// request the server finds malformed is that request's problem.
 	for status, refused := range map[int]bool{http.StatusNotFound: true, http.StatusBadRequest: false} {
