@@ -223,6 +223,7 @@ func TestErrorAnswersSayWhatTheServerSaid(t *testing.T) {
 		{"LM Studio", `{"error":"Model 'x' not found. Please load it first."}`, "Model 'x' not found. Please load it first."},
 		{"Gemini", `[{"error":{"code":404,"message":"models/x is not found for API version v1beta","status":"NOT_FOUND"}}]`, "models/x is not found for API version v1beta"},
 		{"FastAPI", `{"detail":"Not Found"}`, "Not Found"},
+		{"Mistral", `{"object":"error","message":{"detail":[{"type":"missing","loc":["body","model"],"msg":"Field required"}]},"type":"invalid_request_error"}`, `"msg":"Field required"`},
 		{"a proxy", "<html>\r\n<head><title>Gateway</title></head>\r\n<body><h1>upstream timed out</h1></body></html>", "upstream timed out"},
 		{"OpenAI", `{"error":{"message":"The model x does not exist","type":"invalid_request_error","code":"model_not_found"}}`, "The model x does not exist"},
 	} {
@@ -238,6 +239,29 @@ func TestErrorAnswersSayWhatTheServerSaid(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestAServerThatRefusesStreamOptionsIsAskedWithout: Mistral's API refuses the
+// stream_options that ask for the usage at a stream's end (a 422, its message an
+// object). The request goes again without them, and later requests leave them out.
+func TestAServerThatRefusesStreamOptionsIsAskedWithout(t *testing.T) {
+	var refused atomic.Int32
+	c := providers(t, func(r fakeapi.Request) fakeapi.Reply {
+		if strings.Contains(string(r.Body), `"stream_options"`) {
+			refused.Add(1)
+			return fakeapi.Reply{Status: http.StatusUnprocessableEntity, Body: `{"object":"error","message":{"detail":[{"type":"extra_forbidden","loc":["body","stream_options","include_usage"],"msg":"Extra inputs are not permitted","input":true}]},"type":"invalid_request_error","param":null,"code":null}`}
+		}
+		return fakeapi.Reply{Text: "ok", InputTok: 10, OutputTok: 2}
+	}, Options{})["openai/gpt-test"]
+	for range 2 {
+		resp, err := c.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "hi"}}})
+		if err != nil || resp.Message.Content != "ok" || resp.Usage.Input != 10 {
+			t.Fatalf("%+v %v", resp, err)
+		}
+	}
+	if refused.Load() != 1 {
+		t.Errorf("stream_options were refused %d times, want once", refused.Load())
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/openai/openai-go/v3"
@@ -30,6 +31,8 @@ type openAIProvider struct {
 	key    string
 	client openai.Client
 	opts   Options
+	// noStreamOptions: the server refused stream_options once; it is not sent again.
+	noStreamOptions atomic.Bool
 }
 
 func newOpenAI(spec, model, key, baseURL string, opts Options) *openAIProvider {
@@ -65,6 +68,13 @@ func errorAnswers(req *http.Request, next option.MiddlewareNext) (*http.Response
 		res.Header.Set("x-should-retry", "false")
 	}
 	return res, nil
+}
+
+// refusesStreamOptions reports whether a server refused a request for its
+// stream_options.
+func refusesStreamOptions(e *openai.Error) bool {
+	return (e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity) &&
+		strings.Contains(e.Message, "stream_options")
 }
 
 // errorAnswer is what an error answer says; a field that is not text is left empty
@@ -116,13 +126,18 @@ func readableError(body []byte) (errorAnswer, []byte) {
 	return answer, readable
 }
 
-// plainText is a short text of a body that is not JSON: a proxy's HTML page as words.
+// plainText is a short text of a body whose message is not where error answers keep
+// it: a proxy's HTML page as words, JSON as it is (Mistral's message is an object).
 func plainText(body []byte) string {
-	if !utf8.Valid(body) || bytes.HasPrefix(body, []byte("{")) || bytes.HasPrefix(body, []byte("[")) {
+	if !utf8.Valid(body) {
 		return ""
 	}
-	words := strings.Fields(htmlTag.ReplaceAllString(string(body), " "))
-	text := strings.Join(words, " ")
+	var text string
+	if compact := new(bytes.Buffer); json.Compact(compact, body) == nil {
+		text = compact.String()
+	} else {
+		text = strings.Join(strings.Fields(htmlTag.ReplaceAllString(string(body), " ")), " ")
+	}
 	if len(text) > 300 {
 		text = strings.ToValidUTF8(text[:300], "") + "…"
 	}
@@ -133,9 +148,11 @@ var htmlTag = regexp.MustCompile(`<[^>]*>`)
 
 func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, error) {
 	params := openai.ChatCompletionNewParams{
-		Model:         shared.ChatModel(p.model),
-		Messages:      openAIMessages(req),
-		StreamOptions: openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)},
+		Model:    shared.ChatModel(p.model),
+		Messages: openAIMessages(req),
+	}
+	if !p.noStreamOptions.Load() {
+		params.StreamOptions = openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)}
 	}
 	if req.MaxTokens > 0 {
 		params.MaxCompletionTokens = openai.Int(int64(req.MaxTokens))
@@ -154,7 +171,15 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 	// of a turn's CPU: thousands of chunks a reply in real use.
 	var raw *http.Response
 	err := p.client.Post(ctx, "chat/completions", params, &raw, option.WithJSONSet("stream", true))
-	if apiErr := (*openai.Error)(nil); errors.As(err, &apiErr) && apiErr.Message != "" {
+	apiErr := (*openai.Error)(nil)
+	if errors.As(err, &apiErr) && params.StreamOptions.IncludeUsage.Valid() && refusesStreamOptions(apiErr) {
+		// Mistral's API (422) and Azure's model inference (400) refuse the option that asks
+		// for the usage at the stream's end; without it they send the usage anyway.
+		p.noStreamOptions.Store(true)
+		params.StreamOptions = openai.ChatCompletionStreamOptionsParam{}
+		err = p.client.Post(ctx, "chat/completions", params, &raw, option.WithJSONSet("stream", true))
+	}
+	if errors.As(err, &apiErr) && apiErr.Message != "" {
 		// The SDK's text is the status alone; the server's message says what to change
 		// ("The model ... does not exist"). redact takes the key out of it.
 		err = fmt.Errorf("%w: %s", err, apiErr.Message)
