@@ -265,6 +265,44 @@ func TestAServerThatRefusesStreamOptionsIsAskedWithout(t *testing.T) {
 	}
 }
 
+// TestAServerThatWantsTheAssistantAfterToolResultsGetsIt: Mistral's API refuses a user
+// message right after tool results (the lint gate's feedback after a worker's finish).
+// The request goes again with an assistant turn between, and later requests have it
+// from the start.
+func TestAServerThatWantsTheAssistantAfterToolResultsGetsIt(t *testing.T) {
+	var refused atomic.Int32
+	var sent atomic.Value
+	c := providers(t, func(r fakeapi.Request) fakeapi.Reply {
+		var roles []string
+		for _, raw := range r.Messages {
+			var m struct{ Role string }
+			_ = json.Unmarshal(raw, &m)
+			roles = append(roles, m.Role)
+		}
+		if strings.Contains(strings.Join(roles, " "), "tool user") {
+			refused.Add(1)
+			return fakeapi.Reply{Status: http.StatusBadRequest, Body: `{"object":"error","message":"Unexpected role 'user' after role 'tool'","type":"invalid_request_message_order","param":null,"code":"3230"}`}
+		}
+		sent.Store(strings.Join(roles, " "))
+		return fakeapi.Reply{Text: "ok"}
+	}, Options{})["openai/gpt-test"]
+	conversation := []Message{
+		{Role: "user", Content: "write a.go"},
+		{Role: "assistant", ToolCalls: []ToolCall{{ID: "c1", Name: "finish", Arguments: `{"summary": "done"}`}}},
+		{Role: "tool", ToolCallID: "c1", Content: "finished"},
+		{Role: "user", Content: "a.go:3:1: syntax error; fix it"},
+	}
+	for range 2 {
+		resp, err := c.p.Complete(context.Background(), Request{Messages: conversation})
+		if err != nil || resp.Message.Content != "ok" {
+			t.Fatalf("%+v %v", resp, err)
+		}
+	}
+	if got := sent.Load(); refused.Load() != 1 || got != "user assistant tool assistant user" {
+		t.Errorf("refused %d times, then sent %v", refused.Load(), got)
+	}
+}
+
 // TestAReplyCutOffAtTheOutputLimitSaysSo: the server stops a reply at the output token
 // limit in the middle of a tool call (Chat Completions' finish_reason "length",
 // Messages' stop_reason "max_tokens"). The response says it is truncated, with the cut

@@ -31,8 +31,8 @@ type openAIProvider struct {
 	key    string
 	client openai.Client
 	opts   Options
-	// noStreamOptions: the server refused stream_options once; it is not sent again.
-	noStreamOptions atomic.Bool
+	// What the server refused once, and is left out of the provider's requests (adapt).
+	noStreamOptions, bridgeToolResults atomic.Bool
 }
 
 func newOpenAI(spec, model, key, baseURL string, opts Options) *openAIProvider {
@@ -68,13 +68,6 @@ func errorAnswers(req *http.Request, next option.MiddlewareNext) (*http.Response
 		res.Header.Set("x-should-retry", "false")
 	}
 	return res, nil
-}
-
-// refusesStreamOptions reports whether a server refused a request for its
-// stream_options.
-func refusesStreamOptions(e *openai.Error) bool {
-	return (e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity) &&
-		strings.Contains(e.Message, "stream_options")
 }
 
 // errorAnswer is what an error answer says; a field that is not text is left empty
@@ -146,10 +139,26 @@ func plainText(body []byte) string {
 
 var htmlTag = regexp.MustCompile(`<[^>]*>`)
 
-func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, error) {
+// send posts a request. The request goes through the SDK as NewStreaming sends it
+// (auth, retries with retry-after, error statuses); the events are decoded by Complete,
+// into only the fields the reply needs: the SDK's ChatCompletionChunk decoder took about
+// 30 µs a chunk, a third of a turn's CPU, with thousands of chunks a reply in real use.
+// A request refused for something the provider can do without is sent again without it.
+func (p *openAIProvider) send(ctx context.Context, req Request) (*http.Response, error) {
+	for {
+		var raw *http.Response
+		err := p.client.Post(ctx, "chat/completions", p.params(req), &raw, option.WithJSONSet("stream", true))
+		if apiErr := (*openai.Error)(nil); errors.As(err, &apiErr) && p.adapt(apiErr) {
+			continue
+		}
+		return raw, err
+	}
+}
+
+func (p *openAIProvider) params(req Request) openai.ChatCompletionNewParams {
 	params := openai.ChatCompletionNewParams{
 		Model:    shared.ChatModel(p.model),
-		Messages: openAIMessages(req),
+		Messages: openAIMessages(req, p.bridgeToolResults.Load()),
 	}
 	if !p.noStreamOptions.Load() {
 		params.StreamOptions = openai.ChatCompletionStreamOptionsParam{IncludeUsage: openai.Bool(true)}
@@ -162,24 +171,34 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 		// again at every turn (a fifth of a request's CPU with eight tools).
 		params.Tools = append(params.Tools, openai.ChatCompletionFunctionTool(param.Override[shared.FunctionDefinitionParam](functionDefinition(t))))
 	}
+	return params
+}
 
+// adapt reports whether a server refused a request for something this provider can do
+// without, and leaves it out of the provider's requests from then on; once for each:
+//   - stream_options, which ask for the usage at the stream's end: Mistral's API (422)
+//     and Azure's model inference (400) refuse them, and send the usage anyway;
+//   - a user message right after tool results (the lint gate's, after a worker's
+//     finish): Mistral's API and Mistral models elsewhere want the assistant's turn
+//     between, so one is put there.
+func (p *openAIProvider) adapt(e *openai.Error) bool {
+	if e.StatusCode != http.StatusBadRequest && e.StatusCode != http.StatusUnprocessableEntity {
+		return false
+	}
+	switch {
+	case strings.Contains(e.Message, "stream_options"):
+		return !p.noStreamOptions.Swap(true)
+	case strings.Contains(e.Message, "Unexpected role 'user' after role 'tool'"):
+		return !p.bridgeToolResults.Swap(true)
+	}
+	return false
+}
+
+func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, error) {
 	ctx, dog, stop := p.opts.watchdog(ctx)
 	defer stop()
-	// The request goes through the SDK as NewStreaming sends it (auth, retries with
-	// retry-after, error statuses); the events are decoded here, into only the fields the
-	// reply needs. The SDK's ChatCompletionChunk decoder took about 30 µs a chunk, a third
-	// of a turn's CPU: thousands of chunks a reply in real use.
-	var raw *http.Response
-	err := p.client.Post(ctx, "chat/completions", params, &raw, option.WithJSONSet("stream", true))
-	apiErr := (*openai.Error)(nil)
-	if errors.As(err, &apiErr) && params.StreamOptions.IncludeUsage.Valid() && refusesStreamOptions(apiErr) {
-		// Mistral's API (422) and Azure's model inference (400) refuse the option that asks
-		// for the usage at the stream's end; without it they send the usage anyway.
-		p.noStreamOptions.Store(true)
-		params.StreamOptions = openai.ChatCompletionStreamOptionsParam{}
-		err = p.client.Post(ctx, "chat/completions", params, &raw, option.WithJSONSet("stream", true))
-	}
-	if errors.As(err, &apiErr) && apiErr.Message != "" {
+	raw, err := p.send(ctx, req)
+	if apiErr := (*openai.Error)(nil); errors.As(err, &apiErr) && apiErr.Message != "" {
 		// The SDK's text is the status alone; the server's message says what to change
 		// ("The model ... does not exist"). redact takes the key out of it.
 		err = fmt.Errorf("%w: %s", err, apiErr.Message)
@@ -421,12 +440,17 @@ func extraFields(kept json.RawMessage) map[string]any {
 	return out
 }
 
-func openAIMessages(req Request) []openai.ChatCompletionMessageParamUnion {
+// openAIMessages converts a conversation. With bridge, an assistant message stands
+// between tool results and a user message that follows them.
+func openAIMessages(req Request, bridge bool) []openai.ChatCompletionMessageParamUnion {
 	var out []openai.ChatCompletionMessageParamUnion
 	if req.System != "" {
 		out = append(out, openai.SystemMessage(req.System))
 	}
-	for _, m := range req.Messages {
+	for i, m := range req.Messages {
+		if bridge && m.Role == "user" && i > 0 && req.Messages[i-1].Role == "tool" {
+			out = append(out, openai.AssistantMessage("OK."))
+		}
 		switch m.Role {
 		case "assistant":
 			a := openai.ChatCompletionAssistantMessageParam{}
