@@ -351,7 +351,7 @@ func TestThinkingGoesBackWithItsCalls(t *testing.T) {
 		first      fakeapi.Reply // answered to the first two requests, with its calls' ids made unique
 	}{
 		{"DeepSeek's reasoning_content", "openai/deepseek-v4-flash", fakeapi.OpenAI,
-			fakeapi.Reply{Reasoning: "The task names main.go; read it first.", Calls: []fakeapi.Call{read("a", "main.go")}}},
+			fakeapi.Reply{Reasoning: "The task names main.go; read it first, <then> \"answer\" & finish.", Calls: []fakeapi.Call{read("a", "main.go")}}},
 		{"Ollama's and Groq's reasoning", "ollama/gpt-oss:20b", fakeapi.OpenAI,
 			fakeapi.Reply{Reasoning: "Read main.go.", ReasoningField: "reasoning", Calls: []fakeapi.Call{read("a", "main.go")}}},
 		{"Gemini's thought signature", "openai/gemini-3-flash", fakeapi.OpenAI,

@@ -43,9 +43,10 @@ type Reply struct {
 	StopReason string
 	// Reasoning is the model's thinking, sent before the reply: in Chat Completions, in
 	// the delta field ReasoningField ("reasoning" as Ollama and Groq, or when empty
-	// "reasoning_content" as DeepSeek and Kimi); in Messages, as a thinking block with a signature. Every later request must
-	// bring it back with the reply's calls, as DeepSeek (Chat Completions) and Claude
-	// thinking (Messages, the last assistant turn) demand; the server refuses it otherwise.
+	// "reasoning_content" as DeepSeek and Kimi); in Messages, as a thinking block with a
+	// signature. Every later request must bring it back with the reply's calls, as
+	// DeepSeek (Chat Completions) and Claude thinking (Messages, the last assistant turn)
+	// demand; the server refuses it otherwise.
 	Reasoning      string
 	ReasoningField string
 	// ThoughtSignature goes with the first call in extra_content.google.thought_signature,
@@ -207,9 +208,7 @@ func (s *Server) invalidOpenAIConversation(req Request) (Reply, bool) {
 				} `json:"function"`
 			} `json:"tool_calls"`
 		}
-		var fields map[string]json.RawMessage
 		_ = json.Unmarshal(raw, &m)
-		_ = json.Unmarshal(raw, &fields)
 		switch m.Role {
 		case "assistant":
 			if (len(m.Content) == 0 || string(m.Content) == "null") && len(m.ToolCalls) == 0 {
@@ -222,7 +221,7 @@ func (s *Server) invalidOpenAIConversation(req Request) (Reply, bool) {
 				if !ok {
 					continue
 				}
-				if field := cmp.Or(gave.ReasoningField, "reasoning_content"); gave.Reasoning != "" && string(fields[field]) != jsonString(gave.Reasoning) {
+				if field := cmp.Or(gave.ReasoningField, "reasoning_content"); gave.Reasoning != "" && stringField(raw, field) != gave.Reasoning {
 					return refuse(fmt.Sprintf("Missing `%s` field in the assistant message at message index %d. For more information, please refer to https://api-docs.deepseek.com/guides/thinking_mode#tool-calls", field, i), "")
 				}
 				if gave.ThoughtSignature != "" && c.ID == gave.Calls[0].ID && c.ExtraContent.Google.ThoughtSignature != gave.ThoughtSignature {
@@ -238,10 +237,13 @@ func (s *Server) invalidOpenAIConversation(req Request) (Reply, bool) {
 	return Reply{}, false
 }
 
-// jsonString is s encoded as a JSON string.
-func jsonString(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
+// stringField is the text of a JSON object's field, "" when it has none.
+func stringField(object json.RawMessage, name string) string {
+	var fields map[string]json.RawMessage
+	var text string
+	_ = json.Unmarshal(object, &fields)
+	_ = json.Unmarshal(fields[name], &text)
+	return text
 }
 
 // invalidAnthropicConversation refuses, with the Messages API's words, what it refuses:
