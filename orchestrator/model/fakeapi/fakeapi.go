@@ -410,6 +410,20 @@ type openAIUsage struct {
 	} `json:"prompt_tokens_details"`
 }
 
+// stopReason is why the reply ends, in a wire format's words for a reply that ended by
+// itself, was cut at the output limit, or called tools; StopReason when set.
+func (r Reply) stopReason(ended, cut, calls string) string {
+	switch {
+	case r.StopReason != "":
+		return r.StopReason
+	case r.Truncated:
+		return cut
+	case len(r.Calls) > 0:
+		return calls
+	}
+	return ended
+}
+
 func writeOpenAI(w http.ResponseWriter, r *http.Request, req Request, reply Reply) {
 	if !req.Stream {
 		// The providers always stream; a plain request means a client this double does not
@@ -445,15 +459,7 @@ func writeOpenAI(w http.ResponseWriter, r *http.Request, req Request, reply Repl
 			e.event("", chunk(openAIDelta{ToolCalls: []openAIToolCall{{Index: i, Function: openAIFunction{Arguments: part}}}}, nil))
 		}
 	}
-	finish := "stop"
-	switch {
-	case reply.StopReason != "":
-		finish = reply.StopReason
-	case reply.Truncated:
-		finish = "length"
-	case len(reply.Calls) > 0:
-		finish = "tool_calls"
-	}
+	finish := reply.stopReason("stop", "length", "tool_calls")
 	e.event("", chunk(openAIDelta{}, &finish))
 	usage := &openAIUsage{Prompt: reply.InputTok, Completion: reply.OutputTok, Total: reply.InputTok + reply.OutputTok}
 	usage.PromptDetails.Cached = reply.CachedTok
@@ -466,15 +472,7 @@ func writeOpenAI(w http.ResponseWriter, r *http.Request, req Request, reply Repl
 
 func writeAnthropic(w http.ResponseWriter, r *http.Request, req Request, reply Reply) {
 	model := req.Model
-	stop := "end_turn"
-	switch {
-	case reply.StopReason != "":
-		stop = reply.StopReason
-	case reply.Truncated:
-		stop = "max_tokens"
-	case len(reply.Calls) > 0:
-		stop = "tool_use"
-	}
+	stop := reply.stopReason("end_turn", "max_tokens", "tool_use")
 	w.Header().Set("Content-Type", "text/event-stream")
 	e := &sse{w: w, r: r, stall: reply.StallAfter}
 	e.event("message_start", map[string]any{"type": "message_start", "message": map[string]any{
