@@ -12,6 +12,8 @@ func FuzzChunkAccumulator(f *testing.F) {
 	f.Add([]byte(`{"choices":[{"index":0,"delta":{"content":"hi","tool_calls":[{"index":0,"id":"c1","function":{"name":"read_file","arguments":"{\"pa"}}]}}]}` + "\n" +
 		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"th\": \"a\"}"}}]}}],"usage":{"prompt_tokens":3,"completion_tokens":4}}`))
 	f.Add([]byte(`{"error":{"message":"overloaded"}}`))
+	f.Add([]byte(`{"choices":[{"index":0,"delta":{"reasoning_details":[{"type":"reasoning.text","text":"a"},{"type":"reasoning.text","signature":"s"},{"type":"reasoning.encrypted","data":"x"}]}}]}` + "\n" +
+		`{"error":{"message":"Provider returned error","metadata":{"raw":"{\"error\":{\"message\":\"x\"}}"}}}`))
 	f.Add([]byte(`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":99999999999}]}}]}`))
 	f.Add([]byte("not json\n{}"))
 	f.Fuzz(func(t *testing.T, stream []byte) {

@@ -253,20 +253,22 @@ func RateLimited(err error) bool {
 }
 
 // TooLarge reports whether a provider refused a request for its size: longer than the
-// model's context (OpenAI's context_length_exceeded, the "maximum context length" of
-// compatible servers, Anthropic's "prompt is too long"), larger than the key's tokens
-// per minute (OpenAI's 429 "Request too large"), or a 413. A smaller request may pass.
+// model's context (OpenAI's context_length_exceeded, llama.cpp's
+// exceed_context_size_error, or what other servers say, contextOverflow; also in an
+// error sent mid-stream, as LM Studio does), larger than the key's tokens per minute
+// (OpenAI's 429 "Request too large"), or a 413. A smaller request may pass.
 func TooLarge(err error) bool {
 	a := answerOf(err)
 	switch {
 	case a.status == http.StatusRequestEntityTooLarge:
 		return true
 	case a.openAI != nil:
-		return openAITooLarge(a.openAI.Code, a.openAI.Message)
+		return openAITooLarge(a.openAI.Code, a.openAI.Type, a.openAI.Message)
 	case a.anthropic != nil:
-		return a.status == http.StatusBadRequest && strings.Contains(a.anthropic.RawJSON(), "prompt is too long")
+		return a.status == http.StatusBadRequest && overflowsContext(a.anthropic.RawJSON())
 	}
-	return false
+	var streamed streamedError
+	return errors.As(err, &streamed) && overflowsContext(string(streamed))
 }
 
 // openAIQuota and openAITooLarge read an OpenAI error's code, type and message.
@@ -274,10 +276,31 @@ func openAIQuota(code, typ string) bool {
 	return code == "insufficient_quota" || typ == "insufficient_quota"
 }
 
-func openAITooLarge(code, message string) bool {
-	return code == "context_length_exceeded" || strings.HasPrefix(message, "Request too large") ||
-		strings.Contains(message, "maximum context length")
+func openAITooLarge(code, typ, message string) bool {
+	return code == "context_length_exceeded" || typ == "exceed_context_size_error" ||
+		strings.HasPrefix(message, "Request too large") || overflowsContext(message)
 }
+
+// overflowsContext reports whether an error's text says the request is longer than the
+// model's context, in the words of the servers that say so.
+func overflowsContext(text string) bool {
+	return slices.ContainsFunc(contextOverflow, func(s string) bool { return strings.Contains(text, s) })
+}
+
+var contextOverflow = []string{
+	"maximum context length",                       // OpenAI, vLLM, DeepSeek, Mistral, OpenRouter
+	"prompt is too long",                           // Anthropic, also behind a router
+	"exceeds the maximum number of tokens allowed", // Gemini
+	"exceeds the available context size",           // llama.cpp
+	"Context size has been exceeded",               // llama.cpp, LM Studio's MLX engine
+	"when context the overflows",                   // LM Studio
+	"Cannot truncate prompt with n_keep",           // LM Studio, older llama.cpp
+}
+
+// streamedError is an error a server sent in the middle of a stream, in its words.
+type streamedError string
+
+func (e streamedError) Error() string { return "received error while streaming: " + string(e) }
 
 // ServerFailed reports whether a provider's server failed a request: an error of its own
 // (5xx, Anthropic's 529 "overloaded") after the retries, or silence (Silent).

@@ -242,6 +242,47 @@ func TestErrorAnswersSayWhatTheServerSaid(t *testing.T) {
 	}
 }
 
+// TestARoutersErrorSaysWhatTheProviderSaid: OpenRouter answers a provider's refusal
+// with "Provider returned error" and puts the provider's answer in metadata.raw, as
+// its JSON in a string, as plain text, or as an object. The error says what the
+// provider said, and what the provider said is acted on (Mistral behind the router).
+func TestARoutersErrorSaysWhatTheProviderSaid(t *testing.T) {
+	routed := func(raw string) string {
+		return `{"error":{"message":"Provider returned error","code":400,"metadata":{"raw":` + raw + `,"provider_name":"Anthropic"}},"user_id":"user_1"}`
+	}
+	for raw, says := range map[string]string{
+		`"{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"prompt is too long: 210000 tokens > 200000 maximum\"}}"`: "Provider returned error (Anthropic: prompt is too long: 210000 tokens > 200000 maximum)",
+		`"the upstream is temporarily rate-limited; retry shortly"`:                                                                                "Provider returned error (Anthropic: the upstream is temporarily rate-limited; retry shortly)",
+		`{"error":{"message":"tools: Input should be a valid list"}}`:                                                                              "Provider returned error (Anthropic: tools: Input should be a valid list)",
+	} {
+		c := providers(t, func(fakeapi.Request) fakeapi.Reply {
+			return fakeapi.Reply{Status: http.StatusBadRequest, Body: routed(raw)}
+		}, Options{})["openai/gpt-test"]
+		_, err := c.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "hi"}}})
+		if err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("metadata.raw %s: %v, want it to say %q", raw, err, says)
+		}
+	}
+
+	var refused atomic.Int32
+	c := providers(t, func(r fakeapi.Request) fakeapi.Reply {
+		if strings.Contains(roles(r), "tool user") {
+			refused.Add(1)
+			return fakeapi.Reply{Status: http.StatusBadRequest, Body: routed(`"{\"object\":\"error\",\"message\":\"Unexpected role 'user' after role 'tool'\",\"type\":\"invalid_request_message_order\"}"`)}
+		}
+		return fakeapi.Reply{Text: "ok"}
+	}, Options{})["openai/gpt-test"]
+	resp, err := c.p.Complete(context.Background(), Request{Messages: []Message{
+		{Role: "user", Content: "write a.go"},
+		{Role: "assistant", ToolCalls: []ToolCall{{ID: "c1", Name: "finish", Arguments: "{}"}}},
+		{Role: "tool", ToolCallID: "c1", Content: "finished"},
+		{Role: "user", Content: "fix a.go"},
+	}})
+	if err != nil || resp.Message.Content != "ok" || refused.Load() != 1 {
+		t.Errorf("Mistral behind the router: %+v %v, refused %d times", resp, err, refused.Load())
+	}
+}
+
 // TestAServerThatRefusesStreamOptionsIsAskedWithout: Mistral's API refuses the
 // stream_options that ask for the usage at a stream's end (a 422, its message an
 // object). The request goes again without them, and later requests leave them out.
@@ -273,17 +314,11 @@ func TestAServerThatWantsTheAssistantAfterToolResultsGetsIt(t *testing.T) {
 	var refused atomic.Int32
 	var sent atomic.Value
 	c := providers(t, func(r fakeapi.Request) fakeapi.Reply {
-		var roles []string
-		for _, raw := range r.Messages {
-			var m struct{ Role string }
-			_ = json.Unmarshal(raw, &m)
-			roles = append(roles, m.Role)
-		}
-		if strings.Contains(strings.Join(roles, " "), "tool user") {
+		if strings.Contains(roles(r), "tool user") {
 			refused.Add(1)
 			return fakeapi.Reply{Status: http.StatusBadRequest, Body: `{"object":"error","message":"Unexpected role 'user' after role 'tool'","type":"invalid_request_message_order","param":null,"code":"3230"}`}
 		}
-		sent.Store(strings.Join(roles, " "))
+		sent.Store(roles(r))
 		return fakeapi.Reply{Text: "ok"}
 	}, Options{})["openai/gpt-test"]
 	conversation := []Message{
@@ -301,6 +336,17 @@ func TestAServerThatWantsTheAssistantAfterToolResultsGetsIt(t *testing.T) {
 	if got := sent.Load(); refused.Load() != 1 || got != "user assistant tool assistant user" {
 		t.Errorf("refused %d times, then sent %v", refused.Load(), got)
 	}
+}
+
+// roles are the roles of a request's messages, in order.
+func roles(r fakeapi.Request) string {
+	var out []string
+	for _, raw := range r.Messages {
+		var m struct{ Role string }
+		_ = json.Unmarshal(raw, &m)
+		out = append(out, m.Role)
+	}
+	return strings.Join(out, " ")
 }
 
 // TestAReplyCutOffAtTheOutputLimitSaysSo: the server stops a reply at the output token
@@ -380,19 +426,24 @@ func retriedIf(rateLimited bool) int {
 
 // TestARequestTooLargeIsToldApart: a request longer than the model's context (OpenAI's
 // context_length_exceeded, a compatible server's "maximum context length", Anthropic's
-// "prompt is too long") or than the key's tokens per minute (OpenAI's 429 "Request too
-// large") is TooLarge, which a smaller request may pass, and not a rate limit to wait out
-// nor retried as one.
+// "prompt is too long", also behind OpenRouter, Gemini's, llama.cpp's and LM Studio's
+// words, LM Studio's also mid-stream) or than the key's tokens per minute (OpenAI's 429
+// "Request too large") is TooLarge, which a smaller request may pass, and not a rate
+// limit to wait out nor retried as one (llama.cpp answers with a 500).
 func TestARequestTooLargeIsToldApart(t *testing.T) {
 	for _, c := range []struct {
 		status int
 		body   string
 		large  string // the provider whose answer this is ("": both)
 	}{
-		{http.StatusBadRequest, `{"error": {"message": "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.", "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}}`, "openai/"},
+		{http.StatusBadRequest, `{"error": {"message": "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.", "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}}`, ""},
 		{http.StatusTooManyRequests, `{"error": {"message": "Request too large for gpt-4o in organization org-x on tokens per min (TPM): Limit 30000, Requested 45000.", "type": "tokens", "code": "rate_limit_exceeded"}}`, "openai/"},
-		{http.StatusBadRequest, `{"type": "error", "error": {"type": "invalid_request_error", "message": "prompt is too long: 210000 tokens > 200000 maximum"}}`, "anthropic/"},
+		{http.StatusBadRequest, `{"type": "error", "error": {"type": "invalid_request_error", "message": "prompt is too long: 210000 tokens > 200000 maximum"}}`, ""},
 		{http.StatusRequestEntityTooLarge, `{"error": {"message": "request entity too large"}}`, ""},
+		{http.StatusBadRequest, `{"error":{"message":"Provider returned error","code":400,"metadata":{"raw":"{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"prompt is too long: 210000 tokens > 200000 maximum\"}}","provider_name":"Anthropic"}}}`, ""},
+		{http.StatusBadRequest, `[{"error":{"code":400,"message":"The input token count (1200293) exceeds the maximum number of tokens allowed (1048576).","status":"INVALID_ARGUMENT"}}]`, ""},
+		{http.StatusInternalServerError, `{"error":{"code":500,"message":"the request exceeds the available context size. try increasing the context size or enable context shift","type":"exceed_context_size_error","n_prompt_tokens":1407,"n_ctx":256}}`, "openai/"},
+		{http.StatusBadRequest, `{"error":"Trying to keep the first 10136 tokens when context the overflows. However, the model is loaded with context length of only 7866 tokens, which is not enough."}`, ""},
 		{http.StatusTooManyRequests, `{"error": {"message": "Rate limit reached for requests", "type": "requests", "code": "rate_limit_exceeded"}}`, "none"},
 	} {
 		answer := func(r fakeapi.Request) fakeapi.Reply {
@@ -404,10 +455,14 @@ func TestARequestTooLargeIsToldApart(t *testing.T) {
 			if err == nil || TooLarge(err) != large || large && RateLimited(err) {
 				t.Errorf("%s, status %d, %s: TooLarge = %v, RateLimited = %v (%v)", spec, c.status, c.body, TooLarge(err), RateLimited(err), err)
 			}
-			if n, want := len(p.srv.Requests()), retriedIf(c.status == http.StatusTooManyRequests && !large); n != want {
+			if n, want := len(p.srv.Requests()), retriedIf((c.status == http.StatusTooManyRequests || c.status >= 500) && !large); n != want {
 				t.Errorf("%s, status %d, %s: %d requests, want %d", spec, c.status, c.body, n, want)
 			}
 		}
+	}
+	var lmStudio chunkAccumulator
+	if err := redact("openai/qwen", lmStudio.add([]byte(`{"error":{"message":"Context size has been exceeded."}}`)), secretKey); !TooLarge(err) {
+		t.Errorf("an overflow told mid-stream: TooLarge = false (%v)", err)
 	}
 }
 
@@ -699,6 +754,36 @@ func TestStreamedChunksAssembleByToolCallIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// OpenRouter's reasoning_details: a text in parts up to its signature (Claude's
+	// interleaved thinking has two blocks, each signed), other details whole, and a
+	// details field that is not a list left alone.
+	var details chunkAccumulator
+	for _, raw := range []string{
+		`{"choices":[{"index":0,"delta":{"reasoning_details":[{"type":"reasoning.text","text":"Read ","format":"anthropic-claude-v1","index":0}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"reasoning_details":[{"type":"reasoning.text","text":"a.go.","index":0}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"reasoning_details":[{"type":"reasoning.text","text":"","signature":"s1","index":0}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"reasoning_details":[{"type":"reasoning.text","text":"Then b.go.","signature":null,"index":1}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"reasoning_details":[{"type":"reasoning.text","signature":"s2","format":"anthropic-claude-v1","index":1}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"reasoning_details":[{"type":"reasoning.encrypted","data":"x","index":2}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"reasoning_details":{"type":"reasoning.text"}}}]}`,
+	} {
+		if err := details.add([]byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var kept struct {
+		ReasoningDetails []map[string]any `json:"reasoning_details"`
+	}
+	if err := json.Unmarshal(details.response().Message.Reasoning, &kept); err != nil {
+		t.Fatal(err)
+	}
+	if want := []map[string]any{
+		{"type": "reasoning.text", "text": "Read a.go.", "signature": "s1", "format": "anthropic-claude-v1", "index": 0.0},
+		{"type": "reasoning.text", "text": "Then b.go.", "signature": "s2", "format": "anthropic-claude-v1", "index": 1.0},
+		{"type": "reasoning.encrypted", "data": "x", "index": 2.0},
+	}; !reflect.DeepEqual(kept.ReasoningDetails, want) {
+		t.Errorf("reasoning_details kept as %v, want %v", kept.ReasoningDetails, want)
+	}
 	var refusal chunkAccumulator
 	for _, raw := range []string{
 		`{"choices":[{"index":0,"delta":{"role":"assistant","content":null,"refusal":"I'm sorry, "}}]}`,
@@ -722,8 +807,9 @@ func TestStreamedChunksAssembleByToolCallIndex(t *testing.T) {
 	}
 	for raw, want := range map[string]string{
 		`{"choices":[{"index":0,"delta":{"tool_calls":[` + strings.Join(tooMany, ",") + `]}}]}`: "more than 128 tool calls",
-		`{"error":{"message":"overloaded","type":"server_error"}}`:                              "received error while streaming: {\"message\":\"overloaded\"",
-		`<html>502 Bad Gateway</html>`:                                                          "not JSON",
+		`{"error":{"message":"overloaded","type":"server_error"}}`:                              "received error while streaming: overloaded",
+		`{"error":{"message":"Provider returned error","code":502,"metadata":{"raw":"Overloaded","provider_name":"Anthropic"}},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]}`: "received error while streaming: Provider returned error (Anthropic: Overloaded)",
+		`<html>502 Bad Gateway</html>`: "not JSON",
 	} {
 		if err := (&chunkAccumulator{}).add([]byte(raw)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("chunk %s: %v, want %q", raw, err, want)

@@ -51,8 +51,9 @@ func (p *openAIProvider) Name() string { return p.spec }
 // servers answer otherwise (vLLM's message at the top, LM Studio's "error" as a string,
 // Gemini's array, a proxy's HTML page), and the SDK then told only the status, or, when
 // it could not read the answer, lost the status too. And it keeps the SDK from retrying
-// a 429 that waiting does not lift, a used-up quota or a request larger than the key's
-// tokens per minute: each retry was one more request refused the same way.
+// what waiting does not lift, a used-up quota or a request too large (for the key's
+// tokens per minute, or for the model's context, which llama.cpp answers with a 500):
+// each retry was one more request refused the same way.
 func errorAnswers(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
 	res, err := next(req)
 	if err != nil || res.StatusCode < http.StatusBadRequest {
@@ -63,8 +64,8 @@ func errorAnswers(req *http.Request, next option.MiddlewareNext) (*http.Response
 	answer, readable := readableError(body)
 	res.Body = io.NopCloser(bytes.NewReader(readable))
 	res.ContentLength = int64(len(readable))
-	if res.StatusCode == http.StatusTooManyRequests &&
-		(openAIQuota(string(answer.Code), string(answer.Type)) || openAITooLarge(string(answer.Code), string(answer.Message))) {
+	if openAITooLarge(string(answer.Code), string(answer.Type), string(answer.Message)) ||
+		res.StatusCode == http.StatusTooManyRequests && openAIQuota(string(answer.Code), string(answer.Type)) {
 		res.Header.Set("x-should-retry", "false")
 	}
 	return res, nil
@@ -101,7 +102,7 @@ func readableError(body []byte) (errorAnswer, []byte) {
 			break
 		}
 		if bytes.HasPrefix(top.Error, []byte("{")) && json.Unmarshal(top.Error, &answer) == nil {
-			return answer, body // the shape the SDK reads
+			return upstreamSaid(answer, top.Error, body)
 		}
 		var text looseText
 		_ = json.Unmarshal(top.Error, &text)
@@ -116,6 +117,38 @@ func readableError(body []byte) (errorAnswer, []byte) {
 	}
 	answer.Type = cmp.Or(answer.Type, answer.Status)
 	readable, _ := json.Marshal(map[string]errorAnswer{"error": answer})
+	return answer, readable
+}
+
+// upstreamSaid is an error answer that a router (OpenRouter) gives for the provider it
+// sent the request to, with that provider's own answer in the message. The router's
+// message alone is "Provider returned error"; what to change ("prompt is too long",
+// "does not support tools") is in metadata.raw, as text or as the provider's JSON.
+func upstreamSaid(answer errorAnswer, object json.RawMessage, body []byte) (errorAnswer, []byte) {
+	var fields map[string]json.RawMessage
+	var meta struct {
+		Raw          json.RawMessage `json:"raw"`
+		ProviderName looseText       `json:"provider_name"`
+	}
+	if json.Unmarshal(object, &fields) != nil || json.Unmarshal(fields["metadata"], &meta) != nil || len(meta.Raw) == 0 {
+		return answer, body
+	}
+	raw := []byte(meta.Raw)
+	var text string
+	if json.Unmarshal(meta.Raw, &text) == nil {
+		raw = []byte(text)
+	}
+	inner, _ := readableError(raw)
+	said := string(inner.Message)
+	if said == "" {
+		return answer, body
+	}
+	if meta.ProviderName != "" {
+		said = string(meta.ProviderName) + ": " + said
+	}
+	answer.Message = looseText(cmp.Or(string(answer.Message), "error") + " (" + said + ")")
+	fields["message"], _ = json.Marshal(string(answer.Message))
+	readable, _ := json.Marshal(map[string]map[string]json.RawMessage{"error": fields})
 	return answer, readable
 }
 
@@ -243,6 +276,9 @@ type streamedChunk struct {
 			// llama.cpp; reasoning from Ollama, Groq and OpenRouter.
 			ReasoningContent looseText `json:"reasoning_content"`
 			Reasoning        looseText `json:"reasoning"`
+			// OpenRouter's: the reasoning as the model's provider gave it (Claude's signed
+			// thinking, Gemini's and OpenAI's encrypted reasoning), which must come back.
+			ReasoningDetails looseList `json:"reasoning_details"`
 			ToolCalls        []struct {
 				Index    int64  `json:"index"`
 				ID       string `json:"id"`
@@ -275,6 +311,18 @@ func (t *looseText) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// looseList is a field that is a list where the reply needs one, and is left empty when
+// a server sends something else there.
+type looseList []json.RawMessage
+
+func (l *looseList) UnmarshalJSON(data []byte) error {
+	var list []json.RawMessage
+	if json.Unmarshal(data, &list) == nil {
+		*l = list
+	}
+	return nil
+}
+
 // functionDefinition is Chat Completions' function definition, with its schema encoded.
 type functionDefinition struct {
 	Name        string          `json:"name"`
@@ -297,12 +345,20 @@ const (
 type chunkAccumulator struct {
 	content   strings.Builder
 	reasoning map[string]*strings.Builder // by the field it came in, to go back in it
+	details   []*reasoningDetail          // reasoning_details, merged as they stream
 	calls     []*streamedCall             // pointers: a Builder must not be copied as the slice grows
 	usage     store.TokenUsage
 	size      int
 	truncated bool // finish_reason "length"
 	filtered  bool // finish_reason "content_filter"
 	refusal   strings.Builder
+}
+
+// reasoningDetail is one of OpenRouter's reasoning_details, its fields as they came but
+// a reasoning.text's text, which streams in parts.
+type reasoningDetail struct {
+	fields map[string]json.RawMessage
+	text   *strings.Builder // a reasoning.text's
 }
 
 type streamedCall struct {
@@ -319,7 +375,8 @@ func (a *chunkAccumulator) add(data []byte) error {
 		return fmt.Errorf("the stream sent a chunk that is not JSON: %w", err)
 	}
 	if len(chunk.Error) > 0 && string(chunk.Error) != "null" {
-		return fmt.Errorf("received error while streaming: %s", chunk.Error)
+		answer, _ := readableError(data)
+		return streamedError(cmp.Or(string(answer.Message), string(chunk.Error)))
 	}
 	a.usage.Input += int(chunk.Usage.PromptTokens)
 	a.usage.Output += int(chunk.Usage.CompletionTokens)
@@ -335,6 +392,10 @@ func (a *chunkAccumulator) add(data []byte) error {
 		a.think("reasoning_content", string(choice.Delta.ReasoningContent))
 		a.think("reasoning", string(choice.Delta.Reasoning))
 		a.size += len(choice.Delta.Content) + len(choice.Delta.Refusal) + len(choice.Delta.ReasoningContent) + len(choice.Delta.Reasoning)
+		for _, raw := range choice.Delta.ReasoningDetails {
+			a.detail(raw)
+			a.size += len(raw)
+		}
 		for _, d := range choice.Delta.ToolCalls {
 			c, err := a.continued(d.Index, d.ID)
 			if err != nil {
@@ -398,6 +459,42 @@ func (a *chunkAccumulator) think(field, part string) {
 	b.WriteString(part)
 }
 
+// detail takes a part of reasoning_details. A reasoning.text continues the text before it
+// (its text appended, its signature and format taken when that has none) until a
+// signature ends that text, as Claude's thinking blocks end; any other detail (encrypted,
+// summary) comes whole. This is how OpenRouter's own AI SDK provider assembles them.
+func (a *chunkAccumulator) detail(raw json.RawMessage) {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil || fields == nil {
+		return
+	}
+	var text, kind string
+	_ = json.Unmarshal(fields["type"], &kind)
+	_ = json.Unmarshal(fields["text"], &text)
+	if kind != "reasoning.text" {
+		a.details = append(a.details, &reasoningDetail{fields: fields})
+		return
+	}
+	if n := len(a.details); n > 0 && a.details[n-1].text != nil && !present(a.details[n-1].fields["signature"]) {
+		last := a.details[n-1]
+		last.text.WriteString(text)
+		for _, name := range []string{"signature", "format"} {
+			if present(fields[name]) && !present(last.fields[name]) {
+				last.fields[name] = fields[name]
+			}
+		}
+		return
+	}
+	d := &reasoningDetail{fields: fields, text: &strings.Builder{}}
+	d.text.WriteString(text)
+	a.details = append(a.details, d)
+}
+
+// present reports whether a JSON value is there: not missing, null or "".
+func present(v json.RawMessage) bool {
+	return len(v) > 0 && string(v) != "null" && string(v) != `""`
+}
+
 // response is the reply. Its thinking and its calls' extra content are kept as the
 // fields they came in, to be sent back in them: a server that sent reasoning refuses
 // reasoning_content (Groq), and one that sent nothing may refuse either.
@@ -409,10 +506,20 @@ func (a *chunkAccumulator) response() Response {
 	case a.filtered:
 		out.Refused = "the provider's content filter stopped the reply (finish_reason content_filter)"
 	}
-	if len(a.reasoning) > 0 {
-		fields := map[string]string{}
+	if len(a.reasoning) > 0 || len(a.details) > 0 {
+		fields := map[string]any{}
 		for field, b := range a.reasoning {
 			fields[field] = b.String()
+		}
+		if len(a.details) > 0 {
+			details := make([]map[string]json.RawMessage, len(a.details))
+			for i, d := range a.details {
+				if d.text != nil {
+					d.fields["text"], _ = json.Marshal(d.text.String())
+				}
+				details[i] = d.fields
+			}
+			fields["reasoning_details"] = details
 		}
 		out.Message.Reasoning, _ = json.Marshal(fields)
 	}

@@ -356,6 +356,8 @@ func TestThinkingGoesBackWithItsCalls(t *testing.T) {
 			fakeapi.Reply{Reasoning: "Read main.go.", ReasoningField: "reasoning", Calls: []fakeapi.Call{read("a", "main.go")}}},
 		{"Gemini's thought signature", "openai/gemini-3-flash", fakeapi.OpenAI,
 			fakeapi.Reply{ThoughtSignature: "CsIBAR/Mhb", Calls: []fakeapi.Call{read("a", "main.go"), read("b", "pkg/a.go")}}},
+		{"OpenRouter's reasoning_details", "openai/anthropic/claude-sonnet-4.5", fakeapi.OpenAI,
+			fakeapi.Reply{Reasoning: "Read main.go, then <answer> & finish.", ReasoningField: "reasoning_details", Calls: []fakeapi.Call{read("a", "main.go")}}},
 		{"Claude's thinking", "anthropic/claude-test", fakeapi.Anthropic,
 			fakeapi.Reply{Reasoning: "Read main.go, then answer.", Text: "Reading.", Calls: []fakeapi.Call{read("a", "main.go")}}},
 		{"no thinking", "openai/gpt-test", fakeapi.OpenAI,

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -43,7 +44,8 @@ type Reply struct {
 	StopReason string
 	// Reasoning is the model's thinking, sent before the reply: in Chat Completions, in
 	// the delta field ReasoningField ("reasoning" as Ollama and Groq, or when empty
-	// "reasoning_content" as DeepSeek and Kimi); in Messages, as a thinking block with a
+	// "reasoning_content" as DeepSeek and Kimi; "reasoning_details" as OpenRouter sends
+	// Claude's thinking, OpenRouterDetails); in Messages, as a thinking block with a
 	// signature. Every later request must bring it back with the reply's calls, as
 	// DeepSeek (Chat Completions) and Claude thinking (Messages, the last assistant turn)
 	// demand; the server refuses it otherwise.
@@ -160,6 +162,17 @@ func start(t testing.TB, path string, answer func(Request) Reply, invalid func(*
 	return s
 }
 
+// OpenRouterDetails is the reasoning_details that OpenRouter streams for a reply's
+// Reasoning from Claude, assembled: the thinking's text with its signature, then a
+// redacted block. The text streams in parts, the signature comes in a part of its own,
+// and the redacted block whole.
+func (r Reply) OpenRouterDetails() []map[string]any {
+	return []map[string]any{
+		{"type": "reasoning.text", "text": r.Reasoning, "signature": signature(r.Reasoning), "format": "anthropic-claude-v1", "index": 0},
+		{"type": "reasoning.encrypted", "data": "redacted " + signature(r.Reasoning), "format": "anthropic-claude-v1", "index": 1},
+	}
+}
+
 // remember keeps a reply whose reasoning or signature must come back with its calls.
 func (s *Server) remember(reply Reply) {
 	if reply.Reasoning == "" && reply.ThoughtSignature == "" {
@@ -221,7 +234,13 @@ func (s *Server) invalidOpenAIConversation(req Request) (Reply, bool) {
 				if !ok {
 					continue
 				}
-				if field := cmp.Or(gave.ReasoningField, "reasoning_content"); gave.Reasoning != "" && stringField(raw, field) != gave.Reasoning {
+				switch field := cmp.Or(gave.ReasoningField, "reasoning_content"); {
+				case gave.Reasoning == "":
+				case field == "reasoning_details":
+					if !sameJSON(jsonField(raw, field), gave.OpenRouterDetails()) {
+						return openRouterRefusal(fmt.Sprintf("messages.%d.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks).", i)), true
+					}
+				case stringField(raw, field) != gave.Reasoning:
 					return refuse(fmt.Sprintf("Missing `%s` field in the assistant message at message index %d. For more information, please refer to https://api-docs.deepseek.com/guides/thinking_mode#tool-calls", field, i), "")
 				}
 				if gave.ThoughtSignature != "" && c.ID == gave.Calls[0].ID && c.ExtraContent.Google.ThoughtSignature != gave.ThoughtSignature {
@@ -239,11 +258,32 @@ func (s *Server) invalidOpenAIConversation(req Request) (Reply, bool) {
 
 // stringField is the text of a JSON object's field, "" when it has none.
 func stringField(object json.RawMessage, name string) string {
-	var fields map[string]json.RawMessage
 	var text string
-	_ = json.Unmarshal(object, &fields)
-	_ = json.Unmarshal(fields[name], &text)
+	_ = json.Unmarshal(jsonField(object, name), &text)
 	return text
+}
+
+// jsonField is a JSON object's field, nil when it has none.
+func jsonField(object json.RawMessage, name string) json.RawMessage {
+	var fields map[string]json.RawMessage
+	_ = json.Unmarshal(object, &fields)
+	return fields[name]
+}
+
+// sameJSON reports whether a JSON value is want's encoding, whatever the order of keys.
+func sameJSON(got json.RawMessage, want any) bool {
+	var a, b any
+	encoded, _ := json.Marshal(want)
+	return json.Unmarshal(got, &a) == nil && json.Unmarshal(encoded, &b) == nil && reflect.DeepEqual(a, b)
+}
+
+// openRouterRefusal is how OpenRouter passes on a provider's refusal (here Anthropic's):
+// its own message, and the provider's answer in metadata.raw.
+func openRouterRefusal(message string) Reply {
+	raw, _ := json.Marshal(map[string]any{"type": "error", "error": map[string]string{"type": "invalid_request_error", "message": message}})
+	body, _ := json.Marshal(map[string]any{"error": map[string]any{"message": "Provider returned error", "code": 400,
+		"metadata": map[string]any{"raw": string(raw), "provider_name": "Anthropic"}}, "user_id": "user_fake"})
+	return Reply{Status: http.StatusBadRequest, Body: string(body)}
 }
 
 // invalidAnthropicConversation refuses, with the Messages API's words, what it refuses:
@@ -385,6 +425,7 @@ type openAIDelta struct {
 	Content          *string          `json:"content,omitempty"`
 	ReasoningContent *string          `json:"reasoning_content,omitempty"`
 	Reasoning        *string          `json:"reasoning,omitempty"`
+	ReasoningDetails []map[string]any `json:"reasoning_details,omitempty"`
 	ToolCalls        []openAIToolCall `json:"tool_calls,omitempty"`
 }
 
@@ -440,11 +481,21 @@ func writeOpenAI(w http.ResponseWriter, r *http.Request, req Request, reply Repl
 	empty := ""
 	e.event("", chunk(openAIDelta{Role: "assistant", Content: &empty}, nil))
 	for _, part := range split(reply.Reasoning) {
-		if reply.ReasoningField == "reasoning" {
+		switch reply.ReasoningField {
+		case "reasoning":
 			e.event("", chunk(openAIDelta{Reasoning: &part}, nil))
-		} else {
+		case "reasoning_details": // OpenRouter: the text in both fields
+			e.event("", chunk(openAIDelta{Reasoning: &part, ReasoningDetails: []map[string]any{
+				{"type": "reasoning.text", "text": part, "format": "anthropic-claude-v1", "index": 0}}}, nil))
+		default:
 			e.event("", chunk(openAIDelta{ReasoningContent: &part}, nil))
 		}
+	}
+	if reply.Reasoning != "" && reply.ReasoningField == "reasoning_details" {
+		details := reply.OpenRouterDetails()
+		e.event("", chunk(openAIDelta{ReasoningDetails: []map[string]any{
+			{"type": "reasoning.text", "text": "", "signature": details[0]["signature"], "format": "anthropic-claude-v1", "index": 0}}}, nil))
+		e.event("", chunk(openAIDelta{ReasoningDetails: details[1:]}, nil))
 	}
 	for _, part := range split(reply.Text) {
 		e.event("", chunk(openAIDelta{Content: &part}, nil))
