@@ -7,13 +7,23 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 )
 
 // callIDs numbers the tool calls that came without an id: the conversation sends each
 // back with its result, and the API refuses a result that does not name its call.
-var callIDs atomic.Int64
+var callIDs atomic.Uint64
+
+// newCallID is an id for a call that came without one: nine letters and digits, the
+// only ids Mistral's chat templates take (vLLM, MLX and llama.cpp with a Mistral model
+// refuse any other: "Tool call id was call_1 but must be a-z, A-Z, 0-9, with a length
+// of 9"), and any other server takes them too.
+func newCallID() string {
+	n := strconv.FormatUint(callIDs.Add(1)%(36*36*36*36*36), 36)
+	return "call" + strings.Repeat("0", 5-len(n)) + n
+}
 
 // settleToolCalls gives a reply's tool calls what a session needs of them: calls the
 // model wrote as text are taken as calls, and a call without an id gets one. Gemini's
@@ -22,7 +32,7 @@ func (r *Response) settleToolCalls(tools []Tool) {
 	r.takeTextToolCalls(tools)
 	for i, c := range r.Message.ToolCalls {
 		if c.ID == "" {
-			r.Message.ToolCalls[i].ID = fmt.Sprintf("call_%d", callIDs.Add(1))
+			r.Message.ToolCalls[i].ID = newCallID()
 		}
 	}
 }

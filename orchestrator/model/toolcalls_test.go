@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -122,7 +123,8 @@ func TestToolCallsWrittenAsTextAreCalls(t *testing.T) {
 
 // TestToolCallsWithoutIDsGetThem: some compatible servers (Gemini's, LM Studio) send
 // tool calls without ids. Each gets one of its own, so their results can name them and
-// the next turn is not refused.
+// the next turn is not refused, in the shape every server takes (Mistral's templates
+// take nine letters and digits only).
 func TestToolCallsWithoutIDsGetThem(t *testing.T) {
 	for spec, c := range providers(t, func(r fakeapi.Request) fakeapi.Reply {
 		if strings.Contains(r.Text(), "hello") {
@@ -136,7 +138,7 @@ func TestToolCallsWithoutIDsGetThem(t *testing.T) {
 			t.Fatalf("%s: %+v %v", spec, resp.Message, err)
 		}
 		a, b := resp.Message.ToolCalls[0], resp.Message.ToolCalls[1]
-		if a.ID == "" || a.ID == b.ID {
+		if !mistralCallID.MatchString(a.ID) || !mistralCallID.MatchString(b.ID) || a.ID == b.ID {
 			t.Fatalf("%s: call ids %q and %q", spec, a.ID, b.ID)
 		}
 		req.Messages = append(req.Messages, resp.Message, Message{Role: "tool", ToolCallID: a.ID, Content: "hello"}, Message{Role: "tool", ToolCallID: b.ID, Content: "hello"})
@@ -145,3 +147,5 @@ func TestToolCallsWithoutIDsGetThem(t *testing.T) {
 		}
 	}
 }
+
+var mistralCallID = regexp.MustCompile(`^[a-zA-Z0-9]{9}$`)
