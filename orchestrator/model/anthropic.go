@@ -24,8 +24,13 @@ type anthropicProvider struct {
 	opts   Options
 }
 
-func newAnthropic(spec, model, key, baseURL string, opts Options) *anthropicProvider {
-	reqOpts := []option.RequestOption{option.WithAPIKey(key), option.WithMaxRetries(opts.retries()), option.WithHTTPClient(httpClient)}
+// newAnthropic is a provider that sends key as x-api-key, or with bearer as a bearer token.
+func newAnthropic(spec, model, key string, bearer bool, baseURL string, opts Options) *anthropicProvider {
+	auth := option.WithAPIKey(key)
+	if bearer {
+		auth = option.WithAuthToken(key)
+	}
+	reqOpts := []option.RequestOption{auth, option.WithMaxRetries(opts.retries()), option.WithHTTPClient(httpClient)}
 	if baseURL != "" {
 		reqOpts = append(reqOpts, option.WithBaseURL(baseURL))
 	}

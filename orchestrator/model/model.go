@@ -127,10 +127,13 @@ func (o Options) watchdog(ctx context.Context) (context.Context, *watchdog, func
 	return newWatchdog(ctx, first, cmp.Or(o.StallTimeout, 2*time.Minute))
 }
 
-// The environment variables the providers read their API keys from.
+// The environment variables the providers read their API keys from. An Anthropic-format
+// endpoint other than Anthropic's (OpenRouter's, Moonshot's, Z.ai's) may take its key
+// as a bearer token, ANTHROPIC_AUTH_TOKEN, as Claude Code sends it.
 const (
-	openAIKey    = "OPENAI_API_KEY"
-	anthropicKey = "ANTHROPIC_API_KEY"
+	openAIKey      = "OPENAI_API_KEY"
+	anthropicKey   = "ANTHROPIC_API_KEY"
+	anthropicToken = "ANTHROPIC_AUTH_TOKEN"
 )
 
 // WithoutKeys returns env, as os.Environ gives it, without the providers' API key
@@ -139,7 +142,7 @@ const (
 func WithoutKeys(env []string) []string {
 	return slices.DeleteFunc(env, func(kv string) bool {
 		name, _, _ := strings.Cut(kv, "=")
-		return name == openAIKey || name == anthropicKey
+		return name == openAIKey || name == anthropicKey || name == anthropicToken
 	})
 }
 
@@ -163,11 +166,14 @@ func New(spec, dir string, opts Options) (Provider, error) {
 		}
 		return newOpenAI(spec, name, "ollama", base, opts), nil
 	case "anthropic":
-		key := opts.env(anthropicKey)
+		key, bearer := opts.env(anthropicKey), false
 		if key == "" {
-			return nil, fmt.Errorf("model %s: %s is not set", spec, anthropicKey)
+			key, bearer = opts.env(anthropicToken), true
 		}
-		return newAnthropic(spec, name, key, opts.env("ANTHROPIC_BASE_URL"), opts), nil
+		if key == "" {
+			return nil, fmt.Errorf("model %s: %s is not set (nor %s, for an endpoint that takes a bearer token)", spec, anthropicKey, anthropicToken)
+		}
+		return newAnthropic(spec, name, key, bearer, opts.env("ANTHROPIC_BASE_URL"), opts), nil
 	case "scripted":
 		return LoadScript(spec, dir)
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -590,7 +591,7 @@ func TestNewExplainsBadModelStrings(t *testing.T) {
 	for spec, want := range map[string]string{
 		"gpt-4":           "want provider/model",
 		"openai/gpt-4.1":  "OPENAI_API_KEY is not set",
-		"anthropic/x":     "ANTHROPIC_API_KEY is not set",
+		"anthropic/x":     "ANTHROPIC_API_KEY is not set (nor ANTHROPIC_AUTH_TOKEN",
 		"mistral/large":   `unknown provider "mistral"`,
 		"scripted/nofile": "no such file",
 	} {
@@ -600,6 +601,33 @@ func TestNewExplainsBadModelStrings(t *testing.T) {
 	}
 	if p, err := New("ollama/qwen2.5-coder:14b", "", none); err != nil || p.Name() != "ollama/qwen2.5-coder:14b" {
 		t.Errorf("ollama needs no key: %v", err)
+	}
+}
+
+// TestAnAnthropicEndpointTakesABearerToken: an Anthropic-format endpoint set up as for
+// Claude Code (OpenRouter's, Moonshot's) has its key in ANTHROPIC_AUTH_TOKEN, sent as a
+// bearer token, not as x-api-key. The token is a key like the others: errors redact it
+// and the commands a mission runs do not see it.
+func TestAnAnthropicEndpointTakesABearerToken(t *testing.T) {
+	t.Setenv("ANTHROPIC_API_KEY", "") // the SDK's own defaults would send one from the environment
+	srv := fakeapi.Anthropic(t, func(fakeapi.Request) fakeapi.Reply {
+		return fakeapi.Reply{Status: http.StatusUnauthorized, Body: `{"type":"error","error":{"type":"authentication_error","message":"invalid token ` + secretKey + `"}}`}
+	})
+	env := map[string]string{"ANTHROPIC_AUTH_TOKEN": secretKey, "ANTHROPIC_BASE_URL": strings.TrimSuffix(srv.URL, "/v1")}
+	p, err := New("anthropic/kimi-k2", "", Options{Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "hi"}}})
+	if auth := srv.Requests()[0].Auth; auth != "Bearer "+secretKey {
+		t.Errorf("the request's credentials: %q, want the token as a bearer token alone", auth)
+	}
+	if err == nil || !Refused(err) || strings.Contains(err.Error(), secretKey[len(secretKey)-4:]) {
+		t.Errorf("a refused token: %v", err)
+	}
+	kept := WithoutKeys([]string{"ANTHROPIC_AUTH_TOKEN=" + secretKey, "ANTHROPIC_API_KEY=k", "OPENAI_API_KEY=k", "ANTHROPIC_BASE_URL=http://x", "PATH=/bin"})
+	if !slices.Equal(kept, []string{"ANTHROPIC_BASE_URL=http://x", "PATH=/bin"}) {
+		t.Errorf("the commands' environment: %q", kept)
 	}
 }
 
