@@ -299,7 +299,8 @@ var contextOverflow = []string{
 	"exceeds the maximum number of tokens allowed", // Gemini
 	"exceeds the available context size",           // llama.cpp
 	"Context size has been exceeded",               // llama.cpp, LM Studio's MLX engine
-	"when context the overflows",                   // LM Studio
+	"does not fit in context length",               // LM Studio, mid-stream
+	"when context the overflows",                   // LM Studio, older versions
 	"Cannot truncate prompt with n_keep",           // LM Studio, older llama.cpp
 }
 

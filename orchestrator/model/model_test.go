@@ -461,9 +461,14 @@ func TestARequestTooLargeIsToldApart(t *testing.T) {
 			}
 		}
 	}
-	var lmStudio chunkAccumulator
-	if err := redact("openai/qwen", lmStudio.add([]byte(`{"error":{"message":"Context size has been exceeded."}}`)), secretKey); !TooLarge(err) {
-		t.Errorf("an overflow told mid-stream: TooLarge = false (%v)", err)
+	for _, event := range []string{ // LM Studio's, with a 200, as `event: error`
+		`{"error":{"message":"Input does not fit in context length. The input has 31430 tokens, but the context length only supports 30000 tokens."},"message":"Input does not fit in context length. The input has 31430 tokens, but the context length only supports 30000 tokens."}`,
+		`{"error":{"message":"Context size has been exceeded."}}`,
+	} {
+		var lmStudio chunkAccumulator
+		if err := redact("openai/qwen", lmStudio.add([]byte(event)), secretKey); !TooLarge(err) {
+			t.Errorf("an overflow told mid-stream: TooLarge = false (%v)", err)
+		}
 	}
 }
 
