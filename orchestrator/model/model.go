@@ -271,10 +271,17 @@ func TooLarge(err error) bool {
 	case a.openAI != nil:
 		return openAITooLarge(a.openAI.Code, a.openAI.Type, a.openAI.Message)
 	case a.anthropic != nil:
-		return a.status == http.StatusBadRequest && overflowsContext(a.anthropic.RawJSON())
+		return (a.status == http.StatusBadRequest || midStream(err)) && overflowsContext(a.anthropic.RawJSON())
 	}
 	var streamed streamedError
 	return errors.As(err, &streamed) && overflowsContext(string(streamed))
+}
+
+// midStream reports whether an error is one a server sent in a stream it had begun: our
+// streamedError, or an Anthropic error event, which the SDK gives the stream's status.
+func midStream(err error) bool {
+	a := answerOf(err)
+	return errors.As(err, new(streamedError)) || a.anthropic != nil && a.status < http.StatusBadRequest
 }
 
 // openAIQuota and openAITooLarge read an OpenAI error's code, type and message.
@@ -310,8 +317,12 @@ type streamedError string
 func (e streamedError) Error() string { return "received error while streaming: " + string(e) }
 
 // ServerFailed reports whether a provider's server failed a request: an error of its own
-// (5xx, Anthropic's 529 "overloaded") after the retries, or silence (Silent).
-func ServerFailed(err error) bool { return answerOf(err).status >= 500 || Silent(err) }
+// (5xx, Anthropic's 529 "overloaded") after the retries, an error it sent in a stream it
+// had begun (Anthropic's overloaded_error, OpenRouter's provider failing mid-reply) but
+// a context overflow, or silence (Silent).
+func ServerFailed(err error) bool {
+	return answerOf(err).status >= 500 || Silent(err) || midStream(err) && !TooLarge(err)
+}
 
 // Silent reports whether a call ended because the server sent nothing for longer than its
 // watchdog allows: before the first event, or between two.

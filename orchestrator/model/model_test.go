@@ -243,6 +243,30 @@ func TestErrorAnswersSayWhatTheServerSaid(t *testing.T) {
 	}
 }
 
+// TestAnErrorMidStreamIsTheServers: a server that fails after its stream began sends an
+// error event (Anthropic's overloaded_error; OpenRouter's error chunk when its provider
+// drops the reply), with the stream's 200. That is the server failing, as a 5xx is: the
+// error says what it said, and ServerFailed, so a worker's run is interrupted rather
+// than failed; a context overflow told so is TooLarge instead.
+func TestAnErrorMidStreamIsTheServers(t *testing.T) {
+	for _, c := range []struct {
+		said     string
+		tooLarge bool
+	}{
+		{"Overloaded", false},
+		{"prompt is too long: 210000 tokens, the maximum is 200000", true},
+	} {
+		for spec, p := range providers(t, func(fakeapi.Request) fakeapi.Reply {
+			return fakeapi.Reply{Text: "Let me", FailMidStream: c.said}
+		}, Options{}) {
+			_, err := p.p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "hi"}}})
+			if err == nil || !strings.Contains(err.Error(), c.said) || ServerFailed(err) == c.tooLarge || TooLarge(err) != c.tooLarge || Refused(err) {
+				t.Errorf("%s, %q mid-stream: %v: ServerFailed %v, TooLarge %v, Refused %v", spec, c.said, err, ServerFailed(err), TooLarge(err), Refused(err))
+			}
+		}
+	}
+}
+
 // TestARoutersErrorSaysWhatTheProviderSaid: OpenRouter answers a provider's refusal
 // with "Provider returned error" and puts the provider's answer in metadata.raw, as
 // its JSON in a string, as plain text, or as an object. The error says what the

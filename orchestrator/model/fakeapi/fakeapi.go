@@ -38,7 +38,11 @@ type Reply struct {
 	CachedTok  int  // of InputTok, read from the prompt cache
 	WrittenTok int  // of InputTok, written to the prompt cache (Anthropic's wire format only)
 	StallAfter bool // send the first event, then nothing until the client hangs up
-	Truncated  bool // the reply stops at the output token limit (Text and Calls as cut)
+	// FailMidStream, when set, is an error the server sends after the reply's text, and
+	// ends the stream with: Anthropic's overloaded_error event, or, in Chat Completions,
+	// an error chunk as OpenRouter sends when its provider fails mid-stream.
+	FailMidStream string
+	Truncated     bool // the reply stops at the output token limit (Text and Calls as cut)
 	// StopReason, when set, is the reply's finish_reason (Chat Completions) or
 	// stop_reason (Messages): "content_filter", "refusal".
 	StopReason string
@@ -500,6 +504,11 @@ func writeOpenAI(w http.ResponseWriter, r *http.Request, req Request, reply Repl
 	for _, part := range split(reply.Text) {
 		e.event("", chunk(openAIDelta{Content: &part}, nil))
 	}
+	if reply.FailMidStream != "" {
+		e.event("", map[string]any{"error": map[string]any{"message": reply.FailMidStream, "code": 502},
+			"choices": []any{map[string]any{"index": 0, "delta": map[string]any{"content": ""}, "finish_reason": "error"}}})
+		return
+	}
 	for i, c := range reply.Calls {
 		call := openAIToolCall{Index: i, ID: c.ID, Type: "function", Function: openAIFunction{Name: c.Name}}
 		if i == 0 && reply.ThoughtSignature != "" {
@@ -547,6 +556,10 @@ func writeAnthropic(w http.ResponseWriter, r *http.Request, req Request, reply R
 		}
 		e.event("content_block_stop", map[string]any{"type": "content_block_stop", "index": index})
 		index++
+	}
+	if reply.FailMidStream != "" {
+		e.event("error", map[string]any{"type": "error", "error": map[string]any{"type": "overloaded_error", "message": reply.FailMidStream}})
+		return
 	}
 	for _, c := range reply.Calls {
 		e.event("content_block_start", map[string]any{"type": "content_block_start", "index": index, "content_block": map[string]any{"type": "tool_use", "id": c.ID, "name": c.Name, "input": map[string]any{}}})
