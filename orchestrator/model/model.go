@@ -224,7 +224,7 @@ func Refused(err error) bool {
 	case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound:
 		return true
 	case http.StatusBadRequest:
-		return a.openAI != nil && slices.ContainsFunc(noToolCalling, func(s string) bool { return strings.Contains(a.openAI.Message, s) })
+		return a.openAI != nil && saysAny(a.openAI.Message, noToolCalling)
 	}
 	return false
 }
@@ -271,10 +271,10 @@ func TooLarge(err error) bool {
 	case a.openAI != nil:
 		return openAITooLarge(a.openAI.Code, a.openAI.Type, a.openAI.Message)
 	case a.anthropic != nil:
-		return (a.status == http.StatusBadRequest || midStream(err)) && overflowsContext(a.anthropic.RawJSON())
+		return (a.status == http.StatusBadRequest || midStream(err)) && saysAny(a.anthropic.RawJSON(), contextOverflow)
 	}
 	var streamed streamedError
-	return errors.As(err, &streamed) && overflowsContext(string(streamed))
+	return errors.As(err, &streamed) && saysAny(string(streamed), contextOverflow)
 }
 
 // midStream reports whether an error is one a server sent in a stream it had begun: our
@@ -291,15 +291,15 @@ func openAIQuota(code, typ string) bool {
 
 func openAITooLarge(code, typ, message string) bool {
 	return code == "context_length_exceeded" || typ == "exceed_context_size_error" ||
-		strings.HasPrefix(message, "Request too large") || overflowsContext(message)
+		strings.HasPrefix(message, "Request too large") || saysAny(message, contextOverflow)
 }
 
-// overflowsContext reports whether an error's text says the request is longer than the
-// model's context, in the words of the servers that say so.
-func overflowsContext(text string) bool {
-	return slices.ContainsFunc(contextOverflow, func(s string) bool { return strings.Contains(text, s) })
+// saysAny reports whether an error's text has any of the phrases in it.
+func saysAny(text string, phrases []string) bool {
+	return slices.ContainsFunc(phrases, func(p string) bool { return strings.Contains(text, p) })
 }
 
+// contextOverflow are what servers say when a request is longer than the model's context.
 var contextOverflow = []string{
 	"maximum context length",                       // OpenAI, vLLM, DeepSeek, Mistral, OpenRouter
 	"prompt is too long",                           // Anthropic, also behind a router
