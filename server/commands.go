@@ -236,7 +236,9 @@ func review(ctx context.Context, s *Server, h *host, _ commandArgs) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	p := s.startProgress(ctx, "Orchestrator: review", true)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	p := s.startProgress(ctx, "Orchestrator: review", true, cancel)
 	out := reviewResult{Build: orchestrator.CommandStatus{Command: cmds.Build}, Test: orchestrator.CommandStatus{Command: cmds.Test}}
 	found, err := analysis.RunBuildAndTests(ctx, h.root, cmds, reviewTimeout, func(step analysis.Step) {
 		status := &out.Build

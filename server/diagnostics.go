@@ -167,7 +167,7 @@ func (c *checker) run(ctx context.Context) {
 // scan (re)indexes the whole workspace with progress, then lays the editor's buffers
 // over the disk and publishes.
 func (c *checker) scan(ctx context.Context) bool {
-	p := c.s.startProgress(ctx, "Checking the workspace", false)
+	p := c.s.startProgress(ctx, "Checking the workspace", false, nil)
 	err := c.ix.Scan(ctx, func(done, total int) {
 		p.report(ctx, done, total, fmt.Sprintf("%d files", total))
 	})

@@ -48,10 +48,11 @@ type testClient struct {
 
 // progressEvent is one $/progress value of a token.
 type progressEvent struct {
-	Kind       string  `json:"kind"`
-	Title      string  `json:"title"`
-	Message    string  `json:"message"`
-	Percentage *uint32 `json:"percentage"`
+	Kind        string  `json:"kind"`
+	Title       string  `json:"title"`
+	Message     string  `json:"message"`
+	Percentage  *uint32 `json:"percentage"`
+	Cancellable bool    `json:"cancellable"`
 }
 
 func newTestClient() *testClient {

@@ -291,7 +291,7 @@ func (h *host) startMission(objective, model string, resume bool) error {
 	if resume {
 		title = "Orchestrator: resuming the mission"
 	}
-	j.progress = h.s.startProgress(ctx, title, true)
+	j.progress = h.s.startProgress(ctx, title, true, j.cancel)
 	go func() {
 		out, err := m.Run(ctx)
 		message, kind := outcomeMessage(out, err)
@@ -344,7 +344,7 @@ func (h *host) runItem(id string) error {
 	if err != nil {
 		return err
 	}
-	j.progress = h.s.startProgress(ctx, "Orchestrator: running "+id, false)
+	j.progress = h.s.startProgress(ctx, "Orchestrator: running "+id, false, j.cancel)
 	go func() {
 		summary, err := orchestrator.RunItem(ctx, h.missionOptions(), id)
 		switch {

@@ -18,14 +18,16 @@ type progress struct {
 	s          *Server
 	token      protocol.ProgressToken // nil without client support
 	milestones bool
+	cancel     context.CancelFunc // what the client's cancel button calls; nil when it has none
 
 	mu      sync.Mutex
 	percent int64 // the last percentage sent; reports never go back
 	message string
 }
 
-// startProgress creates a progress token and sends begin.
-func (s *Server) startProgress(ctx context.Context, title string, milestones bool) *progress {
+// startProgress creates a progress token and sends begin. With cancel, the progress is
+// cancellable: the client may offer a cancel button, which calls it.
+func (s *Server) startProgress(ctx context.Context, title string, milestones bool, cancel context.CancelFunc) *progress {
 	s.mu.Lock()
 	supported := s.workDoneProgress
 	s.mu.Unlock()
@@ -40,9 +42,28 @@ func (s *Server) startProgress(ctx context.Context, title string, milestones boo
 		s.log.Debug("the client refused a progress token", "error", err)
 		return p
 	}
-	p.token = token
-	p.send(ctx, &protocol.WorkDoneProgressBegin{Kind: "begin", Title: title, Percentage: ptr(uint32(0)), Cancellable: ptr(false)})
+	p.token, p.cancel = token, cancel
+	if cancel != nil {
+		s.mu.Lock()
+		s.cancellable[token] = p
+		s.mu.Unlock()
+	}
+	p.send(ctx, &protocol.WorkDoneProgressBegin{Kind: "begin", Title: title, Percentage: ptr(uint32(0)), Cancellable: ptr(cancel != nil)})
 	return p
+}
+
+// WorkDoneProgressCancel is the client's cancel button on a cancellable progress: the
+// work stops as the stop command stops it. A token that has ended, or was never
+// cancellable, is ignored.
+func (s *Server) WorkDoneProgressCancel(_ context.Context, params *protocol.WorkDoneProgressCancelParams) error {
+	s.mu.Lock()
+	p := s.cancellable[params.Token]
+	s.mu.Unlock()
+	if p != nil {
+		s.log.Info("the client cancelled a progress", "token", fmt.Sprint(params.Token))
+		p.cancel()
+	}
+	return nil
 }
 
 // report sends done/total as a percentage, with message, when either changed. A total
@@ -76,9 +97,13 @@ func (p *progress) milestone(ctx context.Context, message string) {
 }
 
 func (p *progress) end(ctx context.Context, message string) {
-	if p != nil && p.token != nil {
-		p.send(ctx, &protocol.WorkDoneProgressEnd{Kind: "end", Message: &message})
+	if p == nil || p.token == nil {
+		return
 	}
+	p.s.mu.Lock()
+	delete(p.s.cancellable, p.token)
+	p.s.mu.Unlock()
+	p.send(ctx, &protocol.WorkDoneProgressEnd{Kind: "end", Message: &message})
 }
 
 func (p *progress) send(ctx context.Context, value any) {

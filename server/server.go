@@ -58,6 +58,8 @@ type Server struct {
 	watcher          *workspace.Watcher
 	checker          *checker // nil without a workspace root
 	host             *host    // nil without a workspace root
+
+	cancellable map[protocol.ProgressToken]*progress // running progresses the client may cancel
 }
 
 func newServer(ctx context.Context, conn jsonrpc2.Conn, log *slog.Logger, clientLog *clientLogHandler) *Server {
@@ -72,6 +74,8 @@ func newServer(ctx context.Context, conn jsonrpc2.Conn, log *slog.Logger, client
 		cancel:    cancel,
 		exit:      make(chan int, 1),
 		encoding:  protocol.PositionEncodingKindUTF16,
+
+		cancellable: map[protocol.ProgressToken]*progress{},
 
 		approvalTimeout: approvalTimeout,
 	}

@@ -1,0 +1,122 @@
+package server
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/protocol"
+)
+
+// begun waits for a progress whose title starts with title and returns its token and
+// begin.
+func (e *editor) begun(t *testing.T, title string) (string, progressEvent) {
+	t.Helper()
+	var token string
+	var begin progressEvent
+	e.await(t, "a progress titled "+title, func() bool {
+		for tok, events := range e.reports {
+			if len(events) > 0 && events[0].Kind == "begin" && strings.HasPrefix(events[0].Title, title) {
+				token, begin = tok, events[0]
+				return true
+			}
+		}
+		return false
+	})
+	return token, begin
+}
+
+// cancelProgress is the client's cancel button on a progress.
+func (e *editor) cancelProgress(t *testing.T, token string) {
+	t.Helper()
+	if err := e.server.WorkDoneProgressCancel(e.ctx(), &protocol.WorkDoneProgressCancelParams{Token: protocol.String(token)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// awaitProgressEnd waits for the end of token's progress and returns its message.
+func (e *editor) awaitProgressEnd(t *testing.T, token string) string {
+	t.Helper()
+	var message string
+	e.await(t, "the end of progress "+token, func() bool {
+		events := e.reports[token]
+		if len(events) == 0 || events[len(events)-1].Kind != "end" {
+			return false
+		}
+		message = events[len(events)-1].Message
+		return true
+	})
+	return message
+}
+
+// TestCancellingTheMissionsProgressStopsIt: the mission's progress is cancellable (the
+// workspace's indexing is not), and the cancel button clients such as coc.nvim show on
+// it stops the mission as ■ Stop does: here while it waits for the user's approval. The
+// mission can be resumed, its item is pending again.
+func TestCancellingTheMissionsProgressStopsIt(t *testing.T) {
+	e := startEditor(t, t.TempDir(), editorOptions{})
+	_, indexing := e.begun(t, "Checking the workspace")
+	if indexing.Cancellable {
+		t.Error("the indexing's progress is cancellable")
+	}
+	e.mustExecute(cmdTaskStart, map[string]string{"objective": "Write notes", "model": approvalScript(t)})
+	token, mission := e.begun(t, "Orchestrator: Write notes")
+	if !mission.Cancellable {
+		t.Error("the mission's progress is not cancellable")
+	}
+	e.await(t, "the approval request", func() bool { return len(e.asked) > 0 })
+
+	e.cancelProgress(t, token)
+	if end := e.awaitProgressEnd(t, token); !strings.HasPrefix(end, "Mission stopped (0/1 done). ⟳ Resume continues it.") {
+		t.Errorf("the progress ended with %q", end)
+	}
+	e.awaitMessage(t, "Mission stopped (0/1 done)")
+	var st hostStatus
+	if err := json.Unmarshal(e.mustExecute(cmdTaskStatus), &st); err != nil || st.State != "stopped" || st.StopReason != "interrupted" || st.InProgress != 0 || st.Running != "" {
+		t.Errorf("after the cancel: %+v %v", st, err)
+	}
+	e.cancelProgress(t, token) // ended: nothing to cancel
+	e.shutdown()
+}
+
+// TestCancellingTheReviewsProgressStopsIt: a review waits for the project's tests; the
+// cancel button on its progress kills them and the review answers that it stopped.
+func TestCancellingTheReviewsProgressStopsIt(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, ".opencode"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	config := `{"commands": {"build": "true", "test": "sleep 600"}}`
+	if err := os.WriteFile(filepath.Join(root, ".opencode", "orchestrator.json"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := startEditor(t, root, editorOptions{})
+	answered := make(chan error, 1)
+	go func() {
+		_, err := e.execute(cmdReview)
+		answered <- err
+	}()
+	token, review := e.begun(t, "Orchestrator: review")
+	if !review.Cancellable {
+		t.Error("the review's progress is not cancellable")
+	}
+	e.await(t, "the tests to start", func() bool {
+		for _, ev := range e.reports[token] {
+			if ev.Message == "running sleep 600" {
+				return true
+			}
+		}
+		return false
+	})
+
+	e.cancelProgress(t, token)
+	if end := e.awaitProgressEnd(t, token); end != "stopped" {
+		t.Errorf("the progress ended with %q", end)
+	}
+	if err := <-answered; err == nil || !strings.Contains(err.Error(), "canceled") {
+		t.Errorf("the review answered %v", err)
+	}
+	e.shutdown()
+}
