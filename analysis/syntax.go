@@ -25,22 +25,24 @@ type grammarGap struct {
 
 var grammarGaps = map[string][]grammarGap{
 	// The grammar parses new(...) and make(...) as the builtins, whose first argument
-	// must be a type: Go 1.26 new(expr), and a local function named make or new called
-	// with a value, are rejected. As plain calls they parse. Only an argument that starts
-	// like a value and not a type (a literal, an operator, a call or a composite literal)
-	// is rewritten: nex(struct{ A int }) would not parse.
+	// must be a type: Go 1.26 new(expr) (`new(x * 2)`, `new(s[0])`, `new(<-ch)`,
+	// `new(v.(T))`), and a local function named make or new called with a value, are
+	// rejected. As plain calls they parse, and so does a named type, so every call is
+	// rewritten but one whose argument starts a type literal: nex([]int) would not parse.
 	"go": {
-		{regexp.MustCompile(`\b(?:new|make)\((?:[0-9'"\x60\-+!^&]|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*[ \t]*[({\-+/%<>=!&|^])`), func(m []byte) []byte {
+		{regexp.MustCompile(`\b(?:new|make)\([ \t]*(?:<-[ \t]*)?(?:\w+|[^\s\w])`), func(m []byte) []byte {
 			callee, arg, _ := bytes.Cut(m, []byte("("))
-			if goTypeKeywords[string(bytes.TrimRight(arg, " \t({-+/%<>=!&|^"))] {
+			arg = bytes.TrimLeft(arg, " \t<-")
+			if bytes.HasPrefix(arg, []byte("[")) || goTypeKeywords[string(arg)] {
 				return m
 			}
-			return append(append(bytes.Clone(callee[:len(callee)-1]), 'x', '('), arg...)
+			return append(append(bytes.Clone(callee[:len(callee)-1]), 'x', '('), m[len(callee)+1:]...)
 		}},
 		// Go 1.26 new(expr) of a composite literal whose type is a literal too:
-		// `new([]int{1, 2})`, `new(map[string]int{})`, `new(struct{}{})`. The `{` after the
-		// type makes it a value; as a plain call it parses.
-		{regexp.MustCompile(`\bnew\((?:(?:\[[^\]\n]*\]|map\[[^\]\n]*\])[\w.*\[\]]*|struct[ \t]*\{[^{}\n]*\})\{`), func(m []byte) []byte {
+		// `new([]int{1, 2})`, `new(map[string]int{})`, `new(struct{}{})`, or of a function
+		// literal's result, `new(func() int { ... }())`. The `{` after the type makes it a
+		// value; as a plain call it parses.
+		{regexp.MustCompile(`\bnew\((?:(?:\[[^\]\n]*\]|map\[[^\]\n]*\])[\w.*\[\]]*|struct[ \t]*\{[^{}\n]*\}|func\b[^{}\n]*)\{`), func(m []byte) []byte {
 			out := bytes.Clone(m)
 			out[len("ne")] = 'x'
 			return out

@@ -57,6 +57,7 @@ func TestValidCodeAndGrammarGapsAreSilent(t *testing.T) {
 	cases := []struct{ name, src string }{
 		{"a.go", "package p\n\nfunc Map[T, U any](xs []T, f func(T) U) []U { return nil }\n\nvar n = new(int)\n"},
 		{"gap.go", "package p\n\nvar p = new(1 + 2)\nvar q = new(int64(3))\nvar r = new(new(5))\nvar s = new(T{A: 1})\nvar t = new(x + y)\nvar u = new(struct {\n\tA int\n})\n"}, // Go 1.26 new(expr)
+		{"expr.go", "package p\n\nvar a = []any{new(x * 2), new(d * time.Second), new(s[0]), new(m[\"k\"] + 1), new(s[1:]), new(<-ch), new(v.(int)), new(-x), new(func() int { return 1 }())}\nvar b = []any{make(chan *int), make(chan<- int, 1), new(<-chan int), new(*int), new(func(*T) int), new(Box[*T]), make(map[string]*T), make(Slice, 2)}\n"}, // Go 1.26 new(expr), beside types
 		{"literal.go", "package p\n\nvar a = new([]int{1, 2})\nvar b = new(map[string][]int{\"a\": nil})\nvar c = new(struct{}{})\nvar d = new([2]*T{})\nvar e = new(struct{ A int }{A: 1})\n"},
 		{"a.ts", "import type { A } from './a';\nexport * as ns from './b';\nexport const f = <T,>(x: T): T => x;\n"},
 		{"gap.ts", "export type * from \"./types\";\nexport type * as T from './t';\n"}, // TS 5.0
@@ -80,6 +81,10 @@ func TestGrammarGapsDoNotHideRealErrors(t *testing.T) {
 	ds := checkSource(t, "a.go", src)
 	if len(ds) != 1 || ds[0].Range.Start.Line != 4 {
 		t.Errorf("want exactly the error on line 5, got %+v", ds)
+	}
+	src = "package p\n\nvar p = new(s[0] +)\nvar q = new(x * 2)\n"
+	if ds := checkSource(t, "b.go", src); len(ds) == 0 || ds[0].Range.Start.Line != 2 {
+		t.Errorf("want the error in new(...) on line 3, got %+v", ds)
 	}
 }
 
