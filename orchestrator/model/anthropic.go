@@ -3,7 +3,11 @@ package model
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/anthropics/anthropic-sdk-go"
 	"github.com/anthropics/anthropic-sdk-go/option"
@@ -15,6 +19,22 @@ import (
 // defaultAnthropicMaxTokens: the Messages API requires max_tokens.
 const defaultAnthropicMaxTokens = 8192
 
+// minOutputRoom is the least max_tokens worth asking for: a request whose input leaves
+// less room in the context window is too large, and the conversation must shrink.
+const minOutputRoom = 2048
+
+var (
+	// outputLimit is how servers name the most output tokens a model allows when a
+	// request asks for more: Anthropic ("max_tokens: 8192 > 4096, which is the maximum
+	// allowed number of output tokens for claude-3-haiku-20240307"), DeepSeek ("the valid
+	// range of max_tokens is [1, 8192]"), Qwen's DashScope ("Range of max_tokens should be
+	// [1, 8192]") and GLM.
+	outputLimit = regexp.MustCompile(`max_tokens: \d+ > (\d+)|max_tokens[^0-9\n]{0,40}\[ ?1 ?, ?(\d+) ?\]`)
+	// contextRoom is Anthropic's refusal of a request whose input fits the context window
+	// but not with max_tokens beside it.
+	contextRoom = regexp.MustCompile("input length and `max_tokens` exceed context limit: (\\d+) \\+ \\d+ > (\\d+)")
+)
+
 // anthropicProvider speaks the Messages API with streaming through the official SDK.
 type anthropicProvider struct {
 	spec   string
@@ -22,6 +42,8 @@ type anthropicProvider struct {
 	key    string
 	client anthropic.Client
 	opts   Options
+	// outputLimit is the model's output limit once a server named it; 0 until then.
+	outputLimit atomic.Int64
 }
 
 // newAnthropic is a provider that sends key as x-api-key, or with bearer as a bearer token.
@@ -58,6 +80,9 @@ func (p *anthropicProvider) Complete(ctx context.Context, req Request) (Response
 	if req.MaxTokens > 0 {
 		params.MaxTokens = int64(req.MaxTokens)
 	}
+	if limit := p.outputLimit.Load(); limit > 0 {
+		params.MaxTokens = min(params.MaxTokens, limit)
+	}
 	if req.System != "" {
 		params.System = []anthropic.TextBlockParam{{Text: req.System, CacheControl: anthropic.NewCacheControlEphemeralParam()}}
 	}
@@ -69,17 +94,14 @@ func (p *anthropicProvider) Complete(ctx context.Context, req Request) (Response
 
 	ctx, dog, stop := p.opts.watchdog(ctx)
 	defer stop()
-	stream := p.client.Messages.NewStreaming(ctx, params)
-	defer stream.Close()
-	var msg anthropic.Message
-	for stream.Next() {
-		dog.alive()
-		if err := msg.Accumulate(stream.Current()); err != nil {
-			return Response{}, redact(p.spec, err, p.key)
+	msg, err := p.stream(ctx, dog, params)
+	for err != nil {
+		fewer := p.fewerMaxTokens(err)
+		if fewer == 0 || fewer >= params.MaxTokens {
+			return Response{}, err
 		}
-	}
-	if err := stream.Err(); err != nil {
-		return Response{}, redact(p.spec, streamError(ctx, err), p.key)
+		params.MaxTokens = fewer
+		msg, err = p.stream(ctx, dog, params)
 	}
 	out := Response{
 		Message:   Message{Role: "assistant"},
@@ -110,6 +132,51 @@ func (p *anthropicProvider) Complete(ctx context.Context, req Request) (Response
 	}
 	out.settleToolCalls(req.Tools)
 	return out, nil
+}
+
+// stream sends a request and gathers its streamed reply.
+func (p *anthropicProvider) stream(ctx context.Context, dog *watchdog, params anthropic.MessageNewParams) (anthropic.Message, error) {
+	stream := p.client.Messages.NewStreaming(ctx, params)
+	defer stream.Close()
+	var msg anthropic.Message
+	for stream.Next() {
+		dog.alive()
+		if err := msg.Accumulate(stream.Current()); err != nil {
+			return msg, redact(p.spec, err, p.key)
+		}
+	}
+	if err := stream.Err(); err != nil {
+		return msg, redact(p.spec, streamError(ctx, err), p.key)
+	}
+	return msg, nil
+}
+
+// fewerMaxTokens is the max_tokens to ask again with when a server refused a request
+// for asking too many, 0 for any other error: the model's output limit the server named,
+// which the provider's later requests keep to, or the room the request's input leaves in
+// the context window, when that is at least minOutputRoom.
+func (p *anthropicProvider) fewerMaxTokens(err error) int64 {
+	a := answerOf(err)
+	if a.anthropic == nil || a.status != http.StatusBadRequest {
+		return 0
+	}
+	// The message, its escapes undone (a proxy may write > as \u003e), with a router's
+	// provider's words in it.
+	answer, _ := readableError([]byte(a.anthropic.RawJSON()))
+	said := string(answer.Message)
+	if m := outputLimit.FindStringSubmatch(said); m != nil {
+		limit, _ := strconv.ParseInt(m[1]+m[2], 10, 64)
+		p.outputLimit.Store(limit)
+		return limit
+	}
+	if m := contextRoom.FindStringSubmatch(said); m != nil {
+		input, _ := strconv.ParseInt(m[1], 10, 64)
+		window, _ := strconv.ParseInt(m[2], 10, 64)
+		if room := window - input; room >= minOutputRoom {
+			return room
+		}
+	}
+	return 0
 }
 
 // thinkingBlock is a thinking block of a reply, kept whole (its signature covers it) to

@@ -301,14 +301,15 @@ func saysAny(text string, phrases []string) bool {
 
 // contextOverflow are what servers say when a request is longer than the model's context.
 var contextOverflow = []string{
-	"maximum context length",                       // OpenAI, vLLM, DeepSeek, Mistral, OpenRouter
-	"prompt is too long",                           // Anthropic, also behind a router
-	"exceeds the maximum number of tokens allowed", // Gemini
-	"exceeds the available context size",           // llama.cpp
-	"Context size has been exceeded",               // llama.cpp, LM Studio's MLX engine
-	"does not fit in context length",               // LM Studio, mid-stream
-	"when context the overflows",                   // LM Studio, older versions
-	"Cannot truncate prompt with n_keep",           // LM Studio, older llama.cpp
+	"maximum context length",                             // OpenAI, vLLM, DeepSeek, Mistral, OpenRouter
+	"prompt is too long",                                 // Anthropic, also behind a router
+	"input length and `max_tokens` exceed context limit", // Anthropic, with too little room left for a reply
+	"exceeds the maximum number of tokens allowed",       // Gemini
+	"exceeds the available context size",                 // llama.cpp
+	"Context size has been exceeded",                     // llama.cpp, LM Studio's MLX engine
+	"does not fit in context length",                     // LM Studio, mid-stream
+	"when context the overflows",                         // LM Studio, older versions
+	"Cannot truncate prompt with n_keep",                 // LM Studio, older llama.cpp
 }
 
 // streamedError is an error a server sent in the middle of a stream, in its words.

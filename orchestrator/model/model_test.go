@@ -496,6 +496,70 @@ func TestARequestTooLargeIsToldApart(t *testing.T) {
 	}
 }
 
+// TestAnAnthropicRequestAsksForNoMoreThanTheModelAllows: a server that refuses the
+// request's max_tokens says what it allows. The model's output limit (Anthropic's
+// words for Claude 3 Haiku, DeepSeek's, Qwen's DashScope's) is asked for at once and by
+// every later request; the room an input leaves in the context window is asked for by
+// that request only, and too little room is a request too large, which the session
+// shrinks.
+func TestAnAnthropicRequestAsksForNoMoreThanTheModelAllows(t *testing.T) {
+	refusal := func(message string) string {
+		return `{"type":"error","error":{"type":"invalid_request_error","message":"` + message + `"}}`
+	}
+	for _, c := range []struct {
+		name    string
+		allowed int
+		said    string
+		want    []int // max_tokens of the requests of two calls
+		fails   bool  // the first call fails, TooLarge
+	}{
+		{"Anthropic's output limit", 4096, "max_tokens: 8192 > 4096, which is the maximum allowed number of output tokens for claude-3-haiku-20240307", []int{8192, 4096, 4096}, false},
+		{"through a proxy that escapes >", 4096, `max_tokens: 8192 \u003e 4096, which is the maximum allowed number of output tokens for claude-3-haiku-20240307`, []int{8192, 4096, 4096}, false},
+		{"DeepSeek's", 4000, "Invalid max_tokens value, the valid range of max_tokens is [1, 4000]", []int{8192, 4000, 4000}, false},
+		{"DashScope's", 6000, "<400> InternalError.Algo.InvalidParameter: Range of max_tokens should be [1, 6000]", []int{8192, 6000, 6000}, false},
+		{"the context window's room", 5000, "input length and `max_tokens` exceed context limit: 195000 + 8192 > 200000, decrease input length or `max_tokens` and try again", []int{8192, 5000, 8192, 5000}, false},
+		{"too little room", 1000, "input length and `max_tokens` exceed context limit: 199000 + 8192 > 200000, decrease input length or `max_tokens` and try again", []int{8192, 8192}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := fakeapi.Anthropic(t, func(r fakeapi.Request) fakeapi.Reply {
+				var asked struct {
+					MaxTokens int `json:"max_tokens"`
+				}
+				if json.Unmarshal(r.Body, &asked) != nil || asked.MaxTokens > c.allowed {
+					return fakeapi.Reply{Status: http.StatusBadRequest, Body: refusal(c.said)}
+				}
+				return fakeapi.Reply{Text: "ok"}
+			})
+			env := map[string]string{"ANTHROPIC_API_KEY": secretKey, "ANTHROPIC_BASE_URL": strings.TrimSuffix(srv.URL, "/v1")}
+			p, err := New("anthropic/claude-test", "", Options{Getenv: func(k string) string { return env[k] }, MaxRetries: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for call := range 2 {
+				resp, err := p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "hi"}}})
+				if c.fails {
+					if err == nil || !TooLarge(err) {
+						t.Errorf("call %d: %v, want a request too large", call, err)
+					}
+				} else if err != nil || resp.Message.Content != "ok" {
+					t.Errorf("call %d: %+v %v", call, resp, err)
+				}
+			}
+			var asked []int
+			for _, r := range srv.Requests() {
+				var body struct {
+					MaxTokens int `json:"max_tokens"`
+				}
+				_ = json.Unmarshal(r.Body, &body)
+				asked = append(asked, body.MaxTokens)
+			}
+			if !slices.Equal(asked, c.want) {
+				t.Errorf("max_tokens asked: %v, want %v", asked, c.want)
+			}
+		})
+	}
+}
+
 // TestAServerNobodyCanReachIsUnreachable: nothing listens at the base URL, or its host
 // does not exist: after the retries, each provider's error is Unreachable and says what
 // the dial met. A request cancelled before it went out is not.
