@@ -253,6 +253,9 @@ func review(ctx context.Context, s *Server, h *host, _ commandArgs) (any, error)
 	})
 	if err != nil {
 		p.end(ctx, "stopped")
+		if ctx.Err() != nil {
+			return nil, protocol.ErrRequestCancelled // the progress's cancel button, or $/cancelRequest
+		}
 		return nil, err
 	}
 	c.commandFindingsChanged(found)

@@ -2,11 +2,13 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 )
 
@@ -115,8 +117,9 @@ func TestCancellingTheReviewsProgressStopsIt(t *testing.T) {
 	if end := e.awaitProgressEnd(t, token); end != "stopped" {
 		t.Errorf("the progress ended with %q", end)
 	}
-	if err := <-answered; err == nil || !strings.Contains(err.Error(), "canceled") {
-		t.Errorf("the review answered %v", err)
+	var rpcErr *jsonrpc2.Error
+	if err := <-answered; !errors.As(err, &rpcErr) || rpcErr.Code != protocol.ErrRequestCancelled.Code {
+		t.Errorf("the review answered %v, want RequestCancelled", err)
 	}
 	e.shutdown()
 }
