@@ -31,12 +31,12 @@ var grammarGaps = map[string][]grammarGap{
 	// rewritten but one whose argument starts a type literal: nex([]int) would not parse.
 	"go": {
 		{regexp.MustCompile(`\b(?:new|make)\([ \t]*(?:<-[ \t]*)?(?:\w+|[^\s\w])`), func(m []byte) []byte {
-			callee, arg, _ := bytes.Cut(m, []byte("("))
-			arg = bytes.TrimLeft(arg, " \t<-")
+			callee, rest, _ := bytes.Cut(m, []byte("("))
+			arg := bytes.TrimLeft(rest, " \t<-")
 			if bytes.HasPrefix(arg, []byte("[")) || goTypeKeywords[string(arg)] {
 				return m
 			}
-			return append(append(bytes.Clone(callee[:len(callee)-1]), 'x', '('), m[len(callee)+1:]...)
+			return append(append(bytes.Clone(callee[:len(callee)-1]), 'x', '('), rest...)
 		}},
 		// Go 1.26 new(expr) of a composite literal whose type is a literal too:
 		// `new([]int{1, 2})`, `new(map[string]int{})`, `new(struct{}{})`, or of a function

@@ -24,12 +24,12 @@ const defaultAnthropicMaxTokens = 8192
 const minOutputRoom = 2048
 
 var (
-	// outputLimit is how servers name the most output tokens a model allows when a
+	// namedOutputLimit is how servers name the most output tokens a model allows when a
 	// request asks for more: Anthropic ("max_tokens: 8192 > 4096, which is the maximum
 	// allowed number of output tokens for claude-3-haiku-20240307"), DeepSeek ("the valid
 	// range of max_tokens is [1, 8192]"), Qwen's DashScope ("Range of max_tokens should be
 	// [1, 8192]") and GLM.
-	outputLimit = regexp.MustCompile(`max_tokens: \d+ > (\d+)|max_tokens[^0-9\n]{0,40}\[ ?1 ?, ?(\d+) ?\]`)
+	namedOutputLimit = regexp.MustCompile(`max_tokens: \d+ > (\d+)|max_tokens[^0-9\n]{0,40}\[ ?1 ?, ?(\d+) ?\]`)
 	// contextRoom is Anthropic's refusal of a request whose input fits the context window
 	// but not with max_tokens beside it.
 	contextRoom = regexp.MustCompile("input length and `max_tokens` exceed context limit: (\\d+) \\+ \\d+ > (\\d+)")
@@ -164,7 +164,7 @@ func (p *anthropicProvider) fewerMaxTokens(err error) int64 {
 	// provider's words in it.
 	answer, _ := readableError([]byte(a.anthropic.RawJSON()))
 	said := string(answer.Message)
-	if m := outputLimit.FindStringSubmatch(said); m != nil {
+	if m := namedOutputLimit.FindStringSubmatch(said); m != nil {
 		limit, _ := strconv.ParseInt(m[1]+m[2], 10, 64)
 		p.outputLimit.Store(limit)
 		return limit
