@@ -37,6 +37,10 @@ func TestCheckExitCodesAndText(t *testing.T) {
 	if code, out, _ := runCheck(t, clean); code != 0 || out != "no findings in 2 files\n" {
 		t.Errorf("clean tree: code %d, output %q", code, out)
 	}
+	single := writeTree(t, map[string]string{"a.go": "package a\n"})
+	if code, out, _ := runCheck(t, single); code != 0 || out != "no findings in 1 file\n" {
+		t.Errorf("one clean file: code %d, output %q", code, out)
+	}
 
 	broken := writeTree(t, map[string]string{"pkg/a.go": "package a\n\nfunc f() { g( }\n", "ok.ts": "export const x = 1;\n"})
 	code, out, _ := runCheck(t, broken)

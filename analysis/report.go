@@ -41,18 +41,19 @@ func WriteText(w io.Writer, ds []Diagnostic, checked int) error {
 	}
 	var err error
 	if len(ds) == 0 {
-		_, err = fmt.Fprintf(w, "no findings in %d files\n", checked)
+		_, err = fmt.Fprintf(w, "no findings in %s\n", Count(checked, "file"))
 	} else {
-		_, err = fmt.Fprintf(w, "%d %s in %d of %d files\n", len(ds), plural(len(ds), "finding", "findings"), len(files), checked)
+		_, err = fmt.Fprintf(w, "%s in %d of %s\n", Count(len(ds), "finding"), len(files), Count(checked, "file"))
 	}
 	return err
 }
 
-func plural(n int, one, many string) string {
+// Count writes n of a noun with a regular plural: "1 file", "2 files".
+func Count(n int, noun string) string {
 	if n == 1 {
-		return one
+		return "1 " + noun
 	}
-	return many
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 type jsonLocation struct {

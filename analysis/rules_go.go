@@ -334,9 +334,9 @@ func arityViolation(defs []located, args int) (located, bool) {
 func describeArity(a Arity) string {
 	switch {
 	case a.Max < 0:
-		return fmt.Sprintf("at least %d %s", a.Min, plural(a.Min, "argument", "arguments"))
+		return "at least " + Count(a.Min, "argument")
 	case a.Min == a.Max:
-		return fmt.Sprintf("%d %s", a.Min, plural(a.Min, "argument", "arguments"))
+		return Count(a.Min, "argument")
 	}
 	return fmt.Sprintf("%d to %d arguments", a.Min, a.Max)
 }

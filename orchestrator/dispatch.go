@@ -99,8 +99,8 @@ func (m *mission) writePlanHook(keep []string, wrote *bool) func(ctx context.Con
 		}
 		*wrote = true
 		c := p.Count()
-		m.emit(Event{Kind: EventPlanWritten, Message: fmt.Sprintf("%d items", c.Total), Done: c.Done, Total: c.Total})
-		return fmt.Sprintf("wrote .opencode/todo.md with %d items", c.Total), nil
+		m.emit(Event{Kind: EventPlanWritten, Message: analysis.Count(c.Total, "item"), Done: c.Done, Total: c.Total})
+		return "wrote .opencode/todo.md with " + analysis.Count(c.Total, "item"), nil
 	}
 }
 
@@ -524,7 +524,7 @@ func (g gate) passed() bool {
 func (g gate) String() string {
 	var parts []string
 	if len(g.syntax) > 0 {
-		parts = append(parts, fmt.Sprintf("%d syntax errors", len(g.syntax)))
+		parts = append(parts, analysis.Count(len(g.syntax), "syntax error"))
 	}
 	if len(g.missing) > 0 {
 		parts = append(parts, strings.Join(g.missing, ", ")+" not written")
@@ -533,7 +533,7 @@ func (g gate) String() string {
 		parts = append(parts, strings.Join(g.untouched, ", ")+" unchanged")
 	}
 	if len(g.placeholders) > 0 {
-		parts = append(parts, fmt.Sprintf("%d placeholders", len(g.placeholders)))
+		parts = append(parts, analysis.Count(len(g.placeholders), "placeholder"))
 	}
 	return strings.Join(parts, ", ")
 }

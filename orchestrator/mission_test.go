@@ -1160,12 +1160,12 @@ func TestTheGateSendsWorkersBackUntilTheirFilesExistAndParse(t *testing.T) {
 		return msgs
 	}
 	for item, want := range map[string][]string{
-		"T1": {"1 syntax errors (round 1)", "passed"},
+		"T1": {"1 syntax error (round 1)", "passed"},
 		"T2": {"b.txt not written (round 1)", "passed"},
 		"T3": {"c.txt not written (round 1)", "c.txt not written (round 2)", "c.txt not written (round 3)"},
 		"T4": {"d.txt unchanged (round 1)", "passed"},
-		"T5": {"1 placeholders (round 1)", "passed"},
-		"T6": {"1 placeholders (round 1)", "passed"},
+		"T5": {"1 placeholder (round 1)", "passed"},
+		"T6": {"1 placeholder (round 1)", "passed"},
 	} {
 		if got := gate(item); strings.Join(got, "; ") != strings.Join(want, "; ") {
 			t.Errorf("%s's gate: %q, want %q", item, got, want)

@@ -77,7 +77,7 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 		status.Passed = s.Result.ExitCode == 0 && !s.Result.TimedOut
 		verdict := "passed"
 		if !status.Passed {
-			verdict = fmt.Sprintf("failed (exit %d, %d findings)", s.Result.ExitCode, len(s.Findings))
+			verdict = fmt.Sprintf("failed (exit %d, %s)", s.Result.ExitCode, analysis.Count(len(s.Findings), "finding"))
 		}
 		m.emit(Event{Kind: EventCommand, Message: fmt.Sprintf("%s: %s", s.Command, verdict), Failed: !status.Passed})
 	})
@@ -124,7 +124,7 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 	r.openIssues = len(rec.Issues)
 	r.doneWork = doneWork(p)
 	r.sealed = p.Complete() && r.openIssues == 0 && r.build.Passed && r.test.Passed && !r.unjudged
-	message := fmt.Sprintf("%d findings, %d open sync issues, build %s, tests %s", len(findings), r.openIssues, passed(r.build), passed(r.test))
+	message := fmt.Sprintf("%s, %s, build %s, tests %s", analysis.Count(len(findings), "finding"), analysis.Count(r.openIssues, "open sync issue"), passed(r.build), passed(r.test))
 	if len(r.unchecked) > 0 {
 		message += "; not checked: " + analysis.SkippedSummary(r.unchecked)
 	}

@@ -91,7 +91,7 @@ func TestApprovalsAskTheUser(t *testing.T) {
 			if c.opts.noProgress {
 				// Without work-done progress, the milestones come as messages.
 				e.awaitMessage(t, "Orchestrator: Write notes")
-				e.awaitMessage(t, "Orchestrator: the plan is written, 1 items")
+				e.awaitMessage(t, "Orchestrator: the plan is written, 1 item")
 				e.awaitMessage(t, "Orchestrator: iteration 1")
 				e.mu.Lock()
 				if len(e.reports) > 0 {

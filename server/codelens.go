@@ -9,6 +9,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"github.com/opencode-orchestrator/orchestrator/analysis"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
 )
@@ -90,7 +91,7 @@ func headerSummary(st hostStatus) string {
 	case st.StopReason != "":
 		state += ": " + st.StopReason
 	}
-	return fmt.Sprintf("%s · iteration %d · %d/%d done · %s", state, st.Iteration, st.Done, st.Total, plural(st.OpenIssues, "open sync issue"))
+	return fmt.Sprintf("%s · iteration %d · %d/%d done · %s", state, st.Iteration, st.Done, st.Total, analysis.Count(st.OpenIssues, "open sync issue"))
 }
 
 func itemLens(p *plan.Plan, it *plan.Item, live orchestrator.StatusItem, now time.Time) protocol.Command {

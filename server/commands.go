@@ -260,7 +260,7 @@ func review(ctx context.Context, s *Server, h *host, _ commandArgs) (any, error)
 	}
 	c.commandFindingsChanged(found)
 	out.Findings = len(c.ix.Diagnostics())
-	summary := fmt.Sprintf("Review: %s, build %s, tests %s.", plural(out.Findings, "finding"), verdict(out.Build), verdict(out.Test))
+	summary := fmt.Sprintf("Review: %s, build %s, tests %s.", analysis.Count(out.Findings, "finding"), verdict(out.Build), verdict(out.Test))
 	p.end(ctx, summary)
 	s.showMessage(protocol.MessageTypeInfo, summary)
 	return out, nil

@@ -169,7 +169,7 @@ func (c *checker) run(ctx context.Context) {
 func (c *checker) scan(ctx context.Context) bool {
 	p := c.s.startProgress(ctx, "Checking the workspace", false, nil)
 	err := c.ix.Scan(ctx, func(done, total int) {
-		p.report(ctx, done, total, fmt.Sprintf("%d files", total))
+		p.report(ctx, done, total, analysis.Count(total, "file"))
 	})
 	if err != nil {
 		p.end(ctx, "stopped")
@@ -184,7 +184,7 @@ func (c *checker) scan(ctx context.Context) bool {
 		}
 	}
 	count := c.publish(ctx)
-	p.end(ctx, fmt.Sprintf("%d files checked, %d with findings", c.ix.Files(), count))
+	p.end(ctx, fmt.Sprintf("%s checked, %d with findings", analysis.Count(c.ix.Files(), "file"), count))
 	c.s.log.Info("workspace checked", "files", c.ix.Files(), "withFindings", count)
 	if skipped := analysis.SkippedSummary(c.ix.Skipped()); skipped != "" {
 		c.s.log.Info("files not checked", "files", skipped)

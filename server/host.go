@@ -218,14 +218,7 @@ func (h *host) current() hostStatus {
 
 // missionLine is the progress message of a running mission.
 func missionLine(st hostStatus) string {
-	return fmt.Sprintf("iteration %d · %d running · %s", st.Iteration, st.InProgress, plural(st.OpenIssues, "open sync issue"))
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
+	return fmt.Sprintf("iteration %d · %d running · %s", st.Iteration, st.InProgress, analysis.Count(st.OpenIssues, "open sync issue"))
 }
 
 // errBusy says what runs already.
@@ -308,13 +301,13 @@ func outcomeMessage(out orchestrator.Outcome, err error) (string, protocol.Messa
 	case err != nil:
 		return "Mission failed: " + err.Error(), protocol.MessageTypeError
 	case out.State == store.StateSealed:
-		message := fmt.Sprintf("Mission sealed: %d/%d done, no open sync issue, build and tests pass (%d iterations, %d tokens).%s", out.Done, out.Total, out.Iterations, out.Tokens.Total(), notChecked(out))
+		message := fmt.Sprintf("Mission sealed: %d/%d done, no open sync issue, build and tests pass (%s, %d tokens).%s", out.Done, out.Total, analysis.Count(out.Iterations, "iteration"), out.Tokens.Total(), notChecked(out))
 		if out.ModelReview.Missing {
 			return message + " Without the reviewer model's judgement: " + out.ModelReview.Verdict + ".", protocol.MessageTypeWarning
 		}
 		return message, protocol.MessageTypeInfo
 	}
-	msg := fmt.Sprintf("Mission stopped: %s (%d/%d done, %s).", out.Reason, out.Done, out.Total, plural(len(out.Issues), "open sync issue"))
+	msg := fmt.Sprintf("Mission stopped: %s (%d/%d done, %s).", out.Reason, out.Done, out.Total, analysis.Count(len(out.Issues), "open sync issue"))
 	if len(out.Failures) > 0 {
 		msg += " Failing: " + strings.Join(out.Failures[:min(len(out.Failures), 3)], "; ")
 		if len(out.Failures) > 3 {

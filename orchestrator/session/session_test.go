@@ -185,6 +185,7 @@ func TestAWorkerWritesItsFileAndReadsItsErrors(t *testing.T) {
 			call(ToolEditFile, map[string]string{"path": "pkg/a.go", "old": "func A() {}", "new": "func A() int { return 1 }"}),
 			call(ToolReadFile, map[string]any{"path": "pkg/a.go", "offset": 3, "limit": 1}),
 			call(ToolGrep, map[string]string{"pattern": "^package", "glob": "*.go"}),
+			call(ToolReadFile, map[string]any{"path": "pkg/a.go", "offset": 4}),
 		}},
 		model.ScriptTurn{Role: "worker", Content: "All done.", Calls: []model.ScriptCall{call(ToolFinish, map[string]string{"summary": "A returns 1"})}},
 	)
@@ -206,7 +207,8 @@ func TestAWorkerWritesItsFileAndReadsItsErrors(t *testing.T) {
 		}
 	}
 	second := lastToolResults(rec.requests[2])
-	if second[0] != "edited pkg/a.go" || second[1] != "func A() int { return 1 }\n" || !strings.HasPrefix(second[2], "main.go:1: package main") {
+	if second[0] != "edited pkg/a.go" || second[1] != "func A() int { return 1 }\n" || !strings.HasPrefix(second[2], "main.go:1: package main") ||
+		second[3] != "error: pkg/a.go has 3 lines; offset 4 is past its end" {
 		t.Errorf("second results %q", second)
 	}
 	// Tool output is bounded: the grep output over 64 bytes is cut with a note.

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opencode-orchestrator/orchestrator/analysis"
 	"github.com/opencode-orchestrator/orchestrator/analysis/workspace"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
@@ -156,9 +157,12 @@ func readFile(_ context.Context, s *Session, args map[string]any) (string, error
 		return string(data), nil
 	}
 	lines := strings.SplitAfter(string(data), "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1] // what follows the final newline is no line
+	}
 	from := max(offset, 1) - 1
 	if from >= len(lines) {
-		return "", fmt.Errorf("%s has %d lines", rel, len(lines))
+		return "", fmt.Errorf("%s has %s; offset %d is past its end", rel, analysis.Count(len(lines), "line"), offset)
 	}
 	to := len(lines)
 	if limit > 0 {
