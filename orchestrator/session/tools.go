@@ -332,11 +332,15 @@ func writeFile(_ context.Context, s *Session, args map[string]any) (string, erro
 	if err != nil {
 		return "", err
 	}
+	kept := ""
+	if before, err := s.cfg.Sandbox.ReadFile(rel); err == nil && endsLinesWithCRLF(string(before)) && !strings.Contains(content, "\r") {
+		content, kept = withCRLF(content), ", its CRLF line endings kept"
+	}
 	if err := s.cfg.Sandbox.WriteFile(rel, []byte(content)); err != nil {
 		return "", fmt.Errorf("write %s: %w", rel, unwrapPath(err))
 	}
 	s.wrote(rel)
-	return fmt.Sprintf("wrote %s (%d bytes)", rel, len(content)), nil
+	return fmt.Sprintf("wrote %s (%d bytes%s)", rel, len(content), kept), nil
 }
 
 func editFile(_ context.Context, s *Session, args map[string]any) (string, error) {
@@ -360,15 +364,23 @@ func editFile(_ context.Context, s *Session, args map[string]any) (string, error
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", rel, unwrapPath(err))
 	}
-	switch n := strings.Count(string(data), old); {
+	text := string(data)
+	n := strings.Count(text, old)
+	if crlfOld, crlfRepl, ok := withLineEndingsOf(text, old, repl); n == 0 && ok {
+		old, repl, n = crlfOld, crlfRepl, strings.Count(text, crlfOld)
+	}
+	switch {
 	case old == "":
 		return "", errors.New("old is empty; use write_file to create a file")
 	case n == 0:
+		if hint := whereOldDiffers(text, old); hint != "" {
+			return "", fmt.Errorf("old text not found in %s: %s", rel, hint)
+		}
 		return "", fmt.Errorf("old text not found in %s; read the file and copy the text exactly", rel)
 	case n > 1:
 		return "", fmt.Errorf("old text occurs %d times in %s; include more surrounding lines so it occurs once", n, rel)
 	}
-	if err := s.cfg.Sandbox.WriteFile(rel, []byte(strings.Replace(string(data), old, repl, 1))); err != nil {
+	if err := s.cfg.Sandbox.WriteFile(rel, []byte(strings.Replace(text, old, repl, 1))); err != nil {
 		return "", fmt.Errorf("write %s: %w", rel, unwrapPath(err))
 	}
 	s.wrote(rel)
