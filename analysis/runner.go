@@ -59,10 +59,49 @@ func DetectCommands(root string) Commands {
 	}
 	for _, name := range []string{"pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "setup.py"} {
 		if exists(name) {
-			return Commands{Test: "python -m pytest", Origin: name}
+			return Commands{Test: pythonOf(root) + " -m pytest", Origin: name}
 		}
 	}
 	return Commands{}
+}
+
+// pythonOf is the interpreter a Python project's tests run with: its virtual environment's
+// (uv, venv and virtualenv make `.venv` in the project; pytest is installed there, not in
+// the system's Python), else `python`, or `python3` where only that is installed (Debian
+// and Ubuntu without python-is-python3).
+func pythonOf(root string) string {
+	for _, venv := range []string{".venv", "venv"} {
+		if info, err := os.Stat(filepath.Join(root, venv, "bin", "python")); err == nil && !info.IsDir() {
+			return venv + "/bin/python"
+		}
+	}
+	if _, err := exec.LookPath("python"); err != nil {
+		if _, err := exec.LookPath("python3"); err == nil {
+			return "python3"
+		}
+	}
+	return "python"
+}
+
+var (
+	// sh, dash, bash and busybox: "sh: 1: pytest: not found", "bash: line 1: jest: command not found".
+	programNotFound = regexp.MustCompile(`(?m)^\S*sh: (?:(?:line )?\d+: )?([^\s:/]+): (?:command )?not found\s*$`)
+	// python -m pytest without pytest: "/usr/bin/python3: No module named pytest".
+	moduleNotFound = regexp.MustCompile(`(?m)^\S*python[\d.]*: No module named ([\w.]+)\s*$`)
+)
+
+// CannotRun says why a build or test command's result shows that it could not run here
+// at all, which no change to the workspace's files mends: a program it starts is not
+// installed (the shell's exit 127; a missing file of the workspace, named with a path, is
+// not this), or Python lacks the module it runs with -m. "" when it ran.
+func CannotRun(command string, res RunResult) string {
+	if m := programNotFound.FindStringSubmatch(res.Output); m != nil && res.ExitCode == 127 {
+		return fmt.Sprintf("`%s` is not installed here (or not on the PATH)", m[1])
+	}
+	if m := moduleNotFound.FindStringSubmatch(res.Output); m != nil && res.ExitCode != 0 && strings.Contains(command, "-m "+m[1]) {
+		return fmt.Sprintf("Python has no module `%s` here (install it where the command's Python finds it)", m[1])
+	}
+	return ""
 }
 
 // RunResult is what a command did.

@@ -3,7 +3,9 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -36,6 +38,48 @@ func TestDetectCommands(t *testing.T) {
 	for _, c := range cases {
 		if got := DetectCommands(writeTree(t, c.files)); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%v: %+v, want %+v", c.files, got, c.want)
+		}
+	}
+}
+
+// TestPythonTestsRunWithTheProjectsInterpreter: a project's virtual environment, where its
+// pytest is installed, else python, else python3 where only that is installed.
+func TestPythonTestsRunWithTheProjectsInterpreter(t *testing.T) {
+	withVenv := writeTree(t, map[string]string{"pyproject.toml": "", ".venv/bin/python": "", "venv/bin/python": ""})
+	if got := DetectCommands(withVenv).Test; got != ".venv/bin/python -m pytest" {
+		t.Errorf("with .venv: %q", got)
+	}
+	onlyPython3 := writeTree(t, map[string]string{"python3": "#!/bin/sh\n"})
+	if err := os.Chmod(filepath.Join(onlyPython3, "python3"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", onlyPython3)
+	if got := DetectCommands(writeTree(t, map[string]string{"setup.cfg": ""})).Test; got != "python3 -m pytest" {
+		t.Errorf("only python3 installed: %q", got)
+	}
+}
+
+// TestCannotRunTellsAMissingProgramFromAFailure runs real commands: a program that is not
+// installed, or a Python without the module it runs, cannot run; a failing test, a missing
+// workspace script (a worker can write it) and a test's own missing import are failures.
+func TestCannotRunTellsAMissingProgramFromAFailure(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 here")
+	}
+	for _, c := range []struct{ command, want string }{
+		{"no-such-program-here --version", "`no-such-program-here` is not installed here (or not on the PATH)"},
+		{"true && no-such-program-here", "`no-such-program-here` is not installed here (or not on the PATH)"},
+		{"bash -c no-such-program-here", "`no-such-program-here` is not installed here (or not on the PATH)"},
+		{python + " -m no_such_module_here", "Python has no module `no_such_module_here` here (install it where the command's Python finds it)"},
+		{"./scripts/missing.sh", ""},
+		{python + " -c 'import no_such_module_here'", ""},
+		{"echo 'FAILED test_a.py::test_x - assert 1 == 2'; exit 1", ""},
+		{"exit 127", ""},
+	} {
+		res, err := Run(context.Background(), t.TempDir(), c.command, nil, time.Minute)
+		if got := CannotRun(c.command, res); err != nil || got != c.want {
+			t.Errorf("%s: %q (%v), want %q; output %q", c.command, got, err, c.want, res.Output)
 		}
 	}
 }

@@ -152,6 +152,8 @@ func report(w io.Writer, root string, out Outcome) {
 			fmt.Fprintf(w, "%s: none detected or configured\n", c.name)
 		case !c.status.Ran:
 			fmt.Fprintf(w, "%s: %s (not run)\n", c.name, c.status.Command)
+		case c.status.CannotRun != "":
+			fmt.Fprintf(w, "%s: %s cannot run: %s\n", c.name, c.status.Command, c.status.CannotRun)
 		case c.status.Passed:
 			fmt.Fprintf(w, "%s: %s passed\n", c.name, c.status.Command)
 		default:

@@ -61,9 +61,10 @@ type ModelReview struct {
 
 // CommandStatus is the last run of the build or test command.
 type CommandStatus struct {
-	Command string // "" when none was configured or detected
-	Ran     bool   // tests do not run when the build fails
-	Passed  bool
+	Command   string // "" when none was configured or detected
+	Ran       bool   // tests do not run when the build fails
+	Passed    bool
+	CannotRun string `json:",omitempty"` // why it could not run here at all (a program not installed)
 }
 
 // ErrInterrupted is returned when the mission's context was cancelled (Ctrl-C, a stop
@@ -86,6 +87,7 @@ const (
 	ReasonInterrupted   = "interrupted"
 	ReasonNoPlan        = "the planner wrote no plan"
 	ReasonPlannerFailed = "the planner failed"
+	ReasonCannotRun     = "a command cannot run here"
 	ReasonRefused       = "a model API refused the mission's requests (check the key, the access and the model's name)"
 	ReasonUnreachable   = "a model API could not be reached (check that its server runs, its base URL and the network)"
 	ReasonUnavailable   = "a model API kept failing with server errors (an outage or an overload)"
@@ -483,6 +485,9 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 		}
 		if review.sealed {
 			return m.finish(store.StateSealed, "", review)
+		}
+		if review.blockedBy != "" {
+			return m.stop(review.blockedBy, &review)
 		}
 		if stop := m.judgeProgress(ctx, review); stop != "" {
 			return m.stop(stop, &review)

@@ -215,6 +215,61 @@ func TestAMissionWhoseTestsCannotPassStopsOnStagnation(t *testing.T) {
 	}
 }
 
+// TestATestCommandThatCannotRunStopsOnceTheWorkIsDone: the test runner is not installed.
+// No worker can install it, so its failure is no sync issue and no FIX round: the item's
+// work is done and checked, and the mission stops at the first review with what to do,
+// instead of spending iterations until the stagnation rule. Once the runner is there,
+// --resume seals without asking the model again.
+func TestATestCommandThatCannotRunStopsOnceTheWorkIsDone(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"go.mod":                      "module example.com/runner\n\ngo 1.22\n",
+		".opencode/orchestrator.json": `{"commands": {"build": "go build ./...", "test": "missing-test-runner ./..."}}`,
+		".opencode/todo.md":           "- [ ] T1: CREATE `runner.go` | file:runner.go\n",
+	})
+	var calls atomic.Int32
+	srv := fakeapi.Anthropic(t, func(r fakeapi.Request) fakeapi.Reply {
+		calls.Add(1)
+		if strings.Contains(r.Text(), "tool_result") {
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("runner.go", "package runner\n")}}
+	})
+	opts := Options{Root: root, Objective: "a runner package", Model: "anthropic/fake", ModelOptions: fakeAPIOptions(srv)}
+	out, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateStopped || out.Iterations != 1 || len(out.Issues) != 0 || out.Done != 1 || !out.Build.Passed {
+		t.Fatalf("outcome %+v", out)
+	}
+	wantReason := ReasonCannotRun + ": the test command `missing-test-runner ./...`: `missing-test-runner` is not installed here (or not on the PATH). Install it, or set commands.test in .opencode/orchestrator.json, then resume"
+	if out.Reason != wantReason {
+		t.Errorf("reason %q\nwant %q", out.Reason, wantReason)
+	}
+	var text strings.Builder
+	report(&text, root, out)
+	if !strings.Contains(text.String(), "\nTests: missing-test-runner ./... cannot run: `missing-test-runner` is not installed here (or not on the PATH)\n") {
+		t.Errorf("report:\n%s", text.String())
+	}
+	if plan, _ := os.ReadFile(filepath.Join(root, ".opencode", "todo.md")); strings.Contains(string(plan), "FIX") {
+		t.Errorf("a FIX item for the missing runner:\n%s", plan)
+	}
+
+	// The runner installed, the mission seals on resume; the model is not asked again.
+	bin := t.TempDir()
+	writeFiles(t, bin, map[string]string{"missing-test-runner": "#!/bin/sh\nexit 0\n"})
+	if err := os.Chmod(filepath.Join(bin, "missing-test-runner"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	asked := calls.Load()
+	opts.Objective, opts.Resume = "", true
+	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateSealed || out.Iterations != 2 || calls.Load() != asked {
+		t.Errorf("resumed: %+v, %v; %d model calls more", out, err, calls.Load()-asked)
+	}
+}
+
 // TestWorkerAndModelLimitsHoldAtTheServer: 50 ready items; the fake API (a test double
 // of the remote model) holds every request until as many as allowed are in flight, so a
 // controller that over-dispatched would show more there.

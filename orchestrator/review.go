@@ -1,6 +1,7 @@
 package orchestrator
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ type reviewResult struct {
 	unjudged    bool // a spent budget cut short the model review sealing waits for
 	modelReview ModelReview
 	unchecked   map[string]string // files the mission wrote that the checks could not read, and why
+	blockedBy   string            // all work is done, but a build or test command cannot run here: why
 }
 
 // review is the deterministic check of an iteration: the analysis rules on the files the
@@ -65,7 +67,9 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 	m.approve.allow(m.commands.Build, m.commands.Test)
 	r.build, r.test = CommandStatus{Command: m.commands.Build, Passed: true}, CommandStatus{Command: m.commands.Test, Passed: true}
 	r.test.Passed = m.commands.Test == "" // until it ran: tests of a broken build do not run
-	commandFindings, err := analysis.RunBuildAndTests(ctx, m.opts.Root, m.commands, m.opts.CommandTimeout, func(s analysis.Step) {
+	// A command that cannot run here gives no sync issue: no worker can install a program.
+	var commandFindings []analysis.Diagnostic
+	_, err = analysis.RunBuildAndTests(ctx, m.opts.Root, m.commands, m.opts.CommandTimeout, func(s analysis.Step) {
 		if s.Result == nil {
 			return
 		}
@@ -75,9 +79,14 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 		}
 		status.Ran = true
 		status.Passed = s.Result.ExitCode == 0 && !s.Result.TimedOut
+		status.CannotRun = analysis.CannotRun(s.Command, *s.Result)
 		verdict := "passed"
-		if !status.Passed {
+		switch {
+		case status.CannotRun != "":
+			verdict = "cannot run: " + status.CannotRun
+		case !status.Passed:
 			verdict = fmt.Sprintf("failed (exit %d, %s)", s.Result.ExitCode, analysis.Count(len(s.Findings), "finding"))
+			commandFindings = append(commandFindings, s.Findings...)
 		}
 		m.emit(Event{Kind: EventCommand, Message: fmt.Sprintf("%s: %s", s.Command, verdict), Failed: !status.Passed})
 	})
@@ -124,6 +133,9 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 	r.openIssues = len(rec.Issues)
 	r.doneWork = doneWork(p)
 	r.sealed = p.Complete() && r.openIssues == 0 && r.build.Passed && r.test.Passed && !r.unjudged
+	if p.Complete() && r.openIssues == 0 {
+		r.blockedBy = cmp.Or(r.build.blocker("build"), r.test.blocker("test"))
+	}
 	message := fmt.Sprintf("%s, %s, build %s, tests %s", analysis.Count(len(findings), "finding"), analysis.Count(r.openIssues, "open sync issue"), passed(r.build), passed(r.test))
 	if len(r.unchecked) > 0 {
 		message += "; not checked: " + analysis.SkippedSummary(r.unchecked)
@@ -215,12 +227,24 @@ func (m *mission) modelReview(ctx context.Context, p *plan.Plan, written []strin
 	return judged, review, nil
 }
 
+// blocker is the stop reason of a command that cannot run here; kind is its key in the
+// configuration's commands.
+func (c CommandStatus) blocker(kind string) string {
+	if c.CannotRun == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s: the %s command `%s`: %s. Install it, or set commands.%s in %s/%s, then resume",
+		ReasonCannotRun, kind, c.Command, c.CannotRun, kind, store.Dir, store.ConfigFile)
+}
+
 func passed(c CommandStatus) string {
 	switch {
 	case c.Command == "":
 		return "none"
 	case !c.Ran:
 		return "not run"
+	case c.CannotRun != "":
+		return "cannot run"
 	case c.Passed:
 		return "pass"
 	}

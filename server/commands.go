@@ -250,6 +250,7 @@ func review(ctx context.Context, s *Server, h *host, _ commandArgs) (any, error)
 			return
 		}
 		status.Ran, status.Passed = true, step.Result.ExitCode == 0 && !step.Result.TimedOut
+		status.CannotRun = analysis.CannotRun(step.Command, *step.Result)
 	})
 	if err != nil {
 		p.end(ctx, "stopped")
@@ -272,6 +273,8 @@ func verdict(c orchestrator.CommandStatus) string {
 		return "not configured"
 	case !c.Ran:
 		return "not run"
+	case c.CannotRun != "":
+		return "cannot run: " + c.CannotRun
 	case c.Passed:
 		return "passed"
 	}

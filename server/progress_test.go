@@ -10,6 +10,8 @@ import (
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
+
+	"github.com/opencode-orchestrator/orchestrator/orchestrator"
 )
 
 // begun waits for a progress whose title starts with title and returns its token and
@@ -86,15 +88,7 @@ func TestCancellingTheMissionsProgressStopsIt(t *testing.T) {
 // TestCancellingTheReviewsProgressStopsIt: a review waits for the project's tests; the
 // cancel button on its progress kills them and the review answers that it stopped.
 func TestCancellingTheReviewsProgressStopsIt(t *testing.T) {
-	root := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(root, ".opencode"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	config := `{"commands": {"build": "true", "test": "sleep 600"}}`
-	if err := os.WriteFile(filepath.Join(root, ".opencode", "orchestrator.json"), []byte(config), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	e := startEditor(t, root, editorOptions{})
+	e := startEditor(t, workspaceWithCommands(t, "true", "sleep 600"), editorOptions{})
 	answered := make(chan error, 1)
 	go func() {
 		_, err := e.execute(cmdReview)
@@ -122,4 +116,30 @@ func TestCancellingTheReviewsProgressStopsIt(t *testing.T) {
 		t.Errorf("the review answered %v, want RequestCancelled", err)
 	}
 	e.shutdown()
+}
+
+// TestAReviewSaysWhichCommandCannotRun: the project's test runner is not installed; the
+// review says so rather than that the tests failed.
+func TestAReviewSaysWhichCommandCannotRun(t *testing.T) {
+	e := startEditor(t, workspaceWithCommands(t, "true", "missing-test-runner"), editorOptions{})
+	result, err := e.execute(cmdReview)
+	var review struct{ Test orchestrator.CommandStatus }
+	if err != nil || json.Unmarshal(result, &review) != nil || review.Test.CannotRun != "`missing-test-runner` is not installed here (or not on the PATH)" {
+		t.Errorf("review: %s, %v", result, err)
+	}
+	e.awaitMessage(t, "build passed, tests cannot run: `missing-test-runner` is not installed here (or not on the PATH).")
+	e.shutdown()
+}
+
+// workspaceWithCommands is a workspace whose configuration sets its build and test commands.
+func workspaceWithCommands(t *testing.T, build, test string) string {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, ".opencode"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	config, _ := json.Marshal(map[string]any{"commands": map[string]string{"build": build, "test": test}})
+	if err := os.WriteFile(filepath.Join(root, ".opencode", "orchestrator.json"), config, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root
 }
