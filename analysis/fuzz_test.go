@@ -63,9 +63,13 @@ func FuzzParseOutput(f *testing.F) {
 	f.Add("    cart_test.go:7: got 1\nFAIL\texample.com/shop/cart\t0.01s\n")
 	f.Add("error[E0308]: mismatched types\n --> src/main.rs:2:18\n")
 	f.Add("FAILED tests/test_cart.py::test_total - assert 1 == 2\n../outside.go:1:1: no\n")
+	f.Add("--- FAIL: TestT (0.00s)\npanic: boom [recovered]\n\t/usr/lib/go/x.go:1 +0x1\n\ta.go:2\n\texample.com/shop/a.go:3 +0x2\npanic: boom\n\ta.go:2\n")
+	f.Add("  ● adds\n\n    expect(received).toBe(expected)\n\n    Expected: 3\n\n      at Object.toBe (a.js:4:21)\n      at f (/w/node_modules/x.js:1:1)\nnot ok 2 - t\n  error: |-\n    x:\n\n    y\n  stack: |-\n    f (file:///a.js:2:3)\n    g (a.js:9:1)\n")
 	root := f.TempDir()
-	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/shop\n"), 0o644); err != nil {
-		f.Fatal(err)
+	for name, content := range map[string]string{"go.mod": "module example.com/shop\n", "a.go": "package shop\n", "a.js": "export {};\n"} {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(content), 0o644); err != nil {
+			f.Fatal(err)
+		}
 	}
 	f.Fuzz(func(t *testing.T, output string) {
 		for _, rule := range []string{RuleBuildError, RuleTestFailure} {

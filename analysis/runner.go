@@ -182,33 +182,26 @@ var (
 	// got 1") and names the package after them ("FAIL\texample.com/shop/cart\t0.01s").
 	goTestLine    = regexp.MustCompile(`^\s+([\w.-]+_test\.go):(\d+): (.+)$`)
 	goTestPackage = regexp.MustCompile(`^(?:FAIL|ok)\s+(\S+)\s`)
-	cargoHeader   = regexp.MustCompile(`^error(?:\[\w+\])?: (.+)$`)
-	cargoArrow    = regexp.MustCompile(`^\s*--> ([^:]+):(\d+):(\d+)$`)
-	eslintFile    = regexp.MustCompile(`^(/\S.*|\S+\.(?:[cm]?[jt]sx?))$`)
-	eslintLine    = regexp.MustCompile(`^\s+(\d+):(\d+)\s+error\s+(.+?)\s{2,}(\S+)$`)
-	pytestFailed  = regexp.MustCompile(`^FAILED (\S+\.py)::(\S+)(?: - (.*))?$`)
+	// A test that panics: "--- FAIL: TestTotal (0.00s)", "panic: runtime error: ... [recovered]",
+	// then the goroutines' frames, "\t/abs/path/cart.go:4 +0x1d" (module-relative with -trimpath).
+	goTestFailed = regexp.MustCompile(`^\s*--- FAIL: (\S+)`)
+	goPanicked   = regexp.MustCompile(`^(?:panic|fatal error): (.+?)(?: \[recovered(?:, repanicked)?\])?$`)
+	goFrame      = regexp.MustCompile(`^\t(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$`)
+	cargoHeader  = regexp.MustCompile(`^error(?:\[\w+\])?: (.+)$`)
+	cargoArrow   = regexp.MustCompile(`^\s*--> ([^:]+):(\d+):(\d+)$`)
+	eslintFile   = regexp.MustCompile(`^(/\S.*|\S+\.(?:[cm]?[jt]sx?))$`)
+	eslintLine   = regexp.MustCompile(`^\s+(\d+):(\d+)\s+error\s+(.+?)\s{2,}(\S+)$`)
+	pytestFailed = regexp.MustCompile(`^FAILED (\S+\.py)::(\S+)(?: - (.*))?$`)
+	ansiEscape   = regexp.MustCompile(`\x1b\[[0-9;]*m`) // colours some runners print even into a pipe
 )
 
 // ParseOutput turns a build or test command's output into findings placed where the
 // output says, for files inside root. rule is the command's kind (build-error or
 // test-failure). Repeated messages (one error printed per test variant) count once.
 func ParseOutput(root, rule, output string) []Diagnostic {
-	var out []Diagnostic
-	seen := map[string]bool{}
-	add := func(file string, line, col int, rule, msg string) {
-		rel, ok := inside(root, file)
-		if !ok || line < 1 {
-			return
-		}
-		d := Diagnostic{File: rel, Range: Range{Start: Position{line - 1, max(col-1, 0)}, End: Position{line - 1, max(col-1, 0)}},
-			Severity: SeverityError, Rule: rule, Message: strings.TrimSpace(msg)}
-		key := fmt.Sprint(d.File, d.Range, d.Message)
-		if !seen[key] {
-			seen[key] = true
-			out = append(out, d)
-		}
-	}
-	lines := strings.Split(strings.ReplaceAll(output, "\r\n", "\n"), "\n")
+	found := placed{root: root, seen: map[string]bool{}}
+	add := found.add
+	lines := strings.Split(strings.ReplaceAll(ansiEscape.ReplaceAllString(output, ""), "\r\n", "\n"), "\n")
 	eslintCurrent, cargoMessage := "", ""
 	type goAssertion struct {
 		file, msg string
@@ -217,7 +210,31 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 	var goPending []goAssertion
 	module, hasModule := readGoModule(root, "go.mod")
 	failedTests := map[string]string{} // pytest file -> first failed test, when no line was found
+	goFailing := ""
+	var goPanic, jsFailure stackTrace
 	for _, line := range lines {
+		if m := goTestFailed.FindStringSubmatch(line); m != nil {
+			goFailing = m[1]
+		}
+		if m := goPanicked.FindStringSubmatch(line); m != nil {
+			goPanic = stackTrace{message: "panic: " + m[1]}
+			if goFailing != "" {
+				goPanic.message = goFailing + " panicked: " + m[1]
+			}
+			continue
+		}
+		if m := goFrame.FindStringSubmatch(line); m != nil && goPanic.message != "" {
+			file := m[1]
+			if hasModule && !filepath.IsAbs(file) && underPath(file, module.path) {
+				file = strings.TrimPrefix(strings.TrimPrefix(file, module.path), "/")
+			}
+			l, _ := strconv.Atoi(m[2])
+			goPanic.frame(&found, file, l, 0, RuleTestFailure)
+			continue
+		}
+		if jsFailure.readJS(&found, line, rule) {
+			continue
+		}
 		if m := goTestLine.FindStringSubmatch(line); m != nil {
 			l, _ := strconv.Atoi(m[2])
 			goPending = append(goPending, goAssertion{m[1], m[3], l})
@@ -287,20 +304,89 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 			continue
 		}
 		located := false
-		for _, d := range out {
+		for _, d := range found.out {
 			located = located || d.File == rel && d.Rule == RuleTestFailure
 		}
 		if !located {
 			add(file, 1, 1, RuleTestFailure, "failed: "+test)
 		}
 	}
-	return out
+	return found.out
+}
+
+// placed gathers the findings of a command's output: in the workspace, each once (a
+// message printed per test variant, or again in a summary, counts once).
+type placed struct {
+	root string
+	out  []Diagnostic
+	seen map[string]bool
+}
+
+// add records a finding at a printed path; it says whether it is a new one.
+func (p *placed) add(file string, line, col int, rule, msg string) bool {
+	rel, ok := inside(p.root, file)
+	if !ok || line < 1 {
+		return false
+	}
+	d := Diagnostic{File: rel, Range: Range{Start: Position{line - 1, max(col-1, 0)}, End: Position{line - 1, max(col-1, 0)}},
+		Severity: SeverityError, Rule: rule, Message: strings.TrimSpace(msg)}
+	key := fmt.Sprint(d.File, d.Range, d.Message)
+	if p.seen[key] {
+		return false
+	}
+	p.seen[key] = true
+	p.out = append(p.out, d)
+	return true
+}
+
+// stackTrace is a failure being read whose place is its stack trace's first frame in the
+// workspace, where the fault usually is; the finding names the second, its caller there
+// (often the test).
+type stackTrace struct {
+	name, message string // the failing test, and its error
+	detail        bool   // the message announced more on the lines below ("strictly equal:")
+	at            int    // the finding's index once placed, plus one
+	done          bool
+}
+
+// text is the finding's message.
+func (s *stackTrace) text() string {
+	switch {
+	case s.name != "" && s.message != "":
+		return s.name + ": " + s.message
+	case s.name != "":
+		return s.name
+	}
+	return s.message
+}
+
+// frame reads one frame of the trace.
+func (s *stackTrace) frame(found *placed, file string, line, col int, rule string) {
+	switch {
+	case s.done || strings.Contains(file, "node_modules"):
+	case s.at == 0:
+		if found.add(file, line, col, rule, s.text()) {
+			s.at = len(found.out)
+		} else if _, ok := inside(found.root, file); ok {
+			s.done = true // the same failure again, as in a summary
+		}
+	default:
+		if rel, ok := inside(found.root, file); ok {
+			found.out[s.at-1].Message += fmt.Sprintf(" (called from %s:%d)", rel, line)
+			s.done = true
+		}
+	}
 }
 
 // inside resolves a path printed by a tool (relative to root, or absolute) to a file of
-// the workspace.
+// the workspace. root may be relative (`orchestrator check .`) while the tool prints
+// absolute paths (a Go panic's frames, eslint).
 func inside(root, file string) (string, bool) {
 	file = strings.TrimSpace(file)
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return "", false
+	}
 	abs := file
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(root, file)

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +82,100 @@ func TestCannotRunTellsAMissingProgramFromAFailure(t *testing.T) {
 		if got := CannotRun(c.command, res); err != nil || got != c.want {
 			t.Errorf("%s: %q (%v), want %q; output %q", c.command, got, err, c.want, res.Output)
 		}
+	}
+}
+
+// TestAPanickingGoTestIsPlacedWhereItPanicked: a test that panics prints no assertion,
+// only the goroutines' frames. The finding goes to the first frame in the workspace (the
+// function that panicked, the file a FIX worker must change) and names the caller there,
+// with absolute paths read against a relative root and -trimpath's module paths alike.
+func TestAPanickingGoTestIsPlacedWhereItPanicked(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"go.mod":            "module example.com/shop\n\ngo 1.22\n",
+		"cart/cart.go":      "package cart\n\nfunc Total(p []int) int {\n\treturn p[0] + p[1] + p[5]\n}\n",
+		"cart/cart_test.go": "package cart\n\nimport \"testing\"\n\nfunc TestTotal(t *testing.T) {\n\tif Total([]int{1, 2}) != 3 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n",
+	})
+	t.Chdir(root)
+	want := "cart/cart.go:004:001:test-failure TestTotal panicked: runtime error: index out of range [5] with length 2 (called from cart/cart_test.go:6)"
+	for _, test := range []string{"go test ./...", "go test -trimpath ./..."} {
+		for _, dir := range []string{root, "."} {
+			ds, res, err := CommandFindings(context.Background(), dir, test, RuleTestFailure, DetectCommands(dir), time.Minute)
+			if got := render(ds); err != nil || len(got) != 1 || got[0]+" "+ds[0].Message != want {
+				t.Errorf("%s in %s: %v %v, want %s\n%s", test, dir, got, ds, want, res.Output)
+			}
+		}
+	}
+}
+
+// TestJavaScriptTestFailuresArePlacedWhereTheyFailed: each failing test is placed at its
+// stack trace's first frame in the workspace (an assertion in the test, or the function
+// that threw) and named with its error, not reported on package.json where no worker
+// could mend it. node --test runs here, in its TAP (its default into a pipe) and spec
+// reporters; Jest 30, Mocha 11 and Vitest 3 printed testdata/testoutput for the same tests.
+func TestJavaScriptTestFailuresArePlacedWhereTheyFailed(t *testing.T) {
+	sum := "function sum(a, b) { return a - b; }\nfunction boom() { return null.x; }\nmodule.exports = { sum, boom };\n"
+	tests := func(define, assertion string) string {
+		return define + "const { sum, boom } = require(\"../src/sum\");\n" +
+			"test(\"adds\", () => {\n  " + assertion + ";\n});\ntest(\"throws\", () => {\n  boom();\n});\n"
+	}
+	root := writeTree(t, map[string]string{
+		"package.json":       `{"name": "sum", "version": "1.0.0"}`,
+		"src/sum.js":         sum,
+		"test/node.test.js":  tests("const test = require(\"node:test\");\nconst assert = require(\"node:assert\");\n", "assert.strictEqual(sum(1, 2), 3)"),
+		"test/sum.test.js":   tests("const assert = require(\"assert\");\n", "expect(sum(1, 2)).toBe(3)"),
+		"test/mocha.spec.js": strings.ReplaceAll(tests("const assert = require(\"assert\");\n", "assert.strictEqual(sum(1, 2), 3)"), "test(", "it("),
+		"test/vi.test.js":    tests("import { test, expect } from \"vitest\";\n", "expect(sum(1, 2)).toBe(3)"),
+	})
+	throws := "src/sum.js:002:031:test-failure throws: TypeError: Cannot read properties of null (reading 'x') (called from test/%s:%d)"
+	runners := []struct{ name, output, command string }{
+		{name: "node --test (TAP)", command: "node --test test/node.test.js"},
+		{name: "node --test (spec)", command: "node --test --test-reporter=spec test/node.test.js"},
+		{name: "jest", output: "jest.txt"},
+		{name: "mocha", output: "mocha.txt"},
+		{name: "vitest", output: "vitest.txt"},
+	}
+	want := map[string][]string{
+		"node --test (TAP)": {"test/node.test.js:005:010:test-failure adds: Expected values to be strictly equal: -1 !== 3",
+			fmt.Sprintf(strings.Replace(throws, "TypeError: ", "", 1), "node.test.js", 8)},
+		"node --test (spec)": {"test/node.test.js:005:010:test-failure adds: AssertionError [ERR_ASSERTION]: Expected values to be strictly equal: -1 !== 3",
+			fmt.Sprintf(strings.Replace(throws, "TypeError", "TypeError [Error]", 1), "node.test.js", 8)},
+		"jest": {"test/sum.test.js:004:021:test-failure adds: expect(received).toBe(expected) // Object.is equality; Expected: 3; Received: -1",
+			fmt.Sprintf(throws, "sum.test.js", 7)},
+		"mocha": {"test/mocha.spec.js:004:010:test-failure adds: AssertionError [ERR_ASSERTION]: Expected values to be strictly equal: -1 !== 3",
+			fmt.Sprintf(throws, "mocha.spec.js", 7)},
+		"vitest": {"test/vi.test.js:004:021:test-failure adds: AssertionError: expected -1 to be 3 // Object.is equality",
+			fmt.Sprintf(throws, "vi.test.js", 7)},
+	}
+	for _, r := range runners {
+		output := ""
+		if r.command != "" {
+			if _, err := exec.LookPath("node"); err != nil {
+				t.Logf("%s: skipped, no node here", r.name)
+				continue
+			}
+			res, err := Run(context.Background(), root, r.command, nil, time.Minute)
+			if err != nil || res.ExitCode == 0 {
+				t.Fatalf("%s: %v, exit %d\n%s", r.name, err, res.ExitCode, res.Output)
+			}
+			output = res.Output
+		} else {
+			data, err := os.ReadFile(filepath.Join("testdata", "testoutput", r.output))
+			if err != nil {
+				t.Fatal(err)
+			}
+			output = string(data)
+		}
+		var got []string
+		for _, d := range ParseOutput(root, RuleTestFailure, output) {
+			got = append(got, render([]Diagnostic{d})[0]+" "+d.Message)
+		}
+		if !slices.Equal(got, want[r.name]) {
+			t.Errorf("%s:\n%s\nwant\n%s\noutput:\n%s", r.name, strings.Join(got, "\n"), strings.Join(want[r.name], "\n"), output)
+		}
+	}
+	// A stack trace that no failure heads (console.trace, a deprecation warning) is none.
+	if ds := ParseOutput(root, RuleTestFailure, "Trace: here\n    at boom (src/sum.js:2:31)\n"); len(ds) != 0 {
+		t.Errorf("a trace without a failure: %+v", ds)
 	}
 }
 

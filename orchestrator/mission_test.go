@@ -270,6 +270,41 @@ func TestATestCommandThatCannotRunStopsOnceTheWorkIsDone(t *testing.T) {
 	}
 }
 
+// TestAFailingTestsFixMayChangeTheCodeItTests: the build passes and a test fails, but
+// the fault is in the code the test exercises. The test-failure's FIX item is given that
+// code too (a worker held to the test file could only weaken the test), the FIX worker
+// mends it, and the mission seals in its second iteration.
+func TestAFailingTestsFixMayChangeTheCodeItTests(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"go.mod":            "module example.com/shop\n\ngo 1.22\n",
+		"cart/cart.go":      "package cart\n\n// Total is the sum of the prices.\nfunc Total(prices []int) int { return len(prices) }\n",
+		".opencode/todo.md": "- [ ] T1: CREATE `cart/cart_test.go`: a test of Total | file:cart/cart_test.go\n",
+	})
+	test := "package cart\n\nimport \"testing\"\n\nfunc TestTotal(t *testing.T) {\n\tif got := Total([]int{2, 3}); got != 5 {\n\t\tt.Errorf(\"Total = %d, want 5\", got)\n\t}\n}\n"
+	srv := fakeapi.Anthropic(t, func(r fakeapi.Request) fakeapi.Reply {
+		switch {
+		case strings.Contains(r.Text(), "tool_result"):
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
+		case strings.Contains(r.Text(), "Files you may write: cart/cart_test.go, cart/cart.go"):
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("cart/cart.go", "package cart\n\n// Total is the sum of the prices.\nfunc Total(prices []int) (sum int) {\n\tfor _, p := range prices {\n\t\tsum += p\n\t}\n\treturn sum\n}\n")}}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("cart/cart_test.go", test)}}
+	})
+	var ev events
+	out, err := Run(context.Background(), Options{Root: root, Objective: "test Total", Model: "anthropic/fake", ModelOptions: fakeAPIOptions(srv), OnEvent: ev.add})
+	if err != nil || out.State != store.StateSealed || out.Iterations != 2 {
+		t.Fatalf("outcome %+v, %v", out, err)
+	}
+	var fixFiles []string
+	for _, e := range ev.find(EventItemDispatched, "T2") {
+		fixFiles = e.Files
+	}
+	if !slices.Equal(fixFiles, []string{"cart/cart_test.go", "cart/cart.go"}) {
+		t.Errorf("the FIX item's files: %q", fixFiles)
+	}
+}
+
 // TestWorkerAndModelLimitsHoldAtTheServer: 50 ready items; the fake API (a test double
 // of the remote model) holds every request until as many as allowed are in flight, so a
 // controller that over-dispatched would show more there.

@@ -86,7 +86,7 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 			verdict = "cannot run: " + status.CannotRun
 		case !status.Passed:
 			verdict = fmt.Sprintf("failed (exit %d, %s)", s.Result.ExitCode, analysis.Count(len(s.Findings), "finding"))
-			commandFindings = append(commandFindings, s.Findings...)
+			commandFindings = append(commandFindings, withCodeUnderTest(m.ix, s.Findings)...)
 		}
 		m.emit(Event{Kind: EventCommand, Message: fmt.Sprintf("%s: %s", s.Command, verdict), Failed: !status.Passed})
 	})
@@ -249,6 +249,21 @@ func passed(c CommandStatus) string {
 		return "pass"
 	}
 	return "fail"
+}
+
+// withCodeUnderTest gives a test failure placed in a test file the code that test
+// exercises as related information, so that its FIX item may change that code, where
+// the fault usually is, and not only the test.
+func withCodeUnderTest(ix *analysis.Index, ds []analysis.Diagnostic) []analysis.Diagnostic {
+	for i, d := range ds {
+		if d.Rule != analysis.RuleTestFailure {
+			continue
+		}
+		for _, f := range ix.CodeUnderTest(d.File) {
+			ds[i].Related = append(ds[i].Related, analysis.Related{File: f, Message: "code the failing test exercises"})
+		}
+	}
+	return ds
 }
 
 // withoutEchoes drops command findings on a line where a static finding already is: the
