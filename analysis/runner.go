@@ -212,6 +212,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 	failedTests := map[string]string{} // pytest file -> first failed test, when no line was found
 	goFailing := ""
 	var goPanic, jsFailure stackTrace
+	var pyFailure pyTraceback
 	for _, line := range lines {
 		if m := goTestFailed.FindStringSubmatch(line); m != nil {
 			goFailing = m[1]
@@ -232,7 +233,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 			goPanic.frame(&found, file, l, 0, RuleTestFailure)
 			continue
 		}
-		if jsFailure.readJS(&found, line, rule) {
+		if jsFailure.readJS(&found, line, rule) || pyFailure.read(&found, line, rule) {
 			continue
 		}
 		if m := goTestLine.FindStringSubmatch(line); m != nil {
@@ -337,45 +338,6 @@ func (p *placed) add(file string, line, col int, rule, msg string) bool {
 	p.seen[key] = true
 	p.out = append(p.out, d)
 	return true
-}
-
-// stackTrace is a failure being read whose place is its stack trace's first frame in the
-// workspace, where the fault usually is; the finding names the second, its caller there
-// (often the test).
-type stackTrace struct {
-	name, message string // the failing test, and its error
-	detail        bool   // the message announced more on the lines below ("strictly equal:")
-	at            int    // the finding's index once placed, plus one
-	done          bool
-}
-
-// text is the finding's message.
-func (s *stackTrace) text() string {
-	switch {
-	case s.name != "" && s.message != "":
-		return s.name + ": " + s.message
-	case s.name != "":
-		return s.name
-	}
-	return s.message
-}
-
-// frame reads one frame of the trace.
-func (s *stackTrace) frame(found *placed, file string, line, col int, rule string) {
-	switch {
-	case s.done || strings.Contains(file, "node_modules"):
-	case s.at == 0:
-		if found.add(file, line, col, rule, s.text()) {
-			s.at = len(found.out)
-		} else if _, ok := inside(found.root, file); ok {
-			s.done = true // the same failure again, as in a summary
-		}
-	default:
-		if rel, ok := inside(found.root, file); ok {
-			found.out[s.at-1].Message += fmt.Sprintf(" (called from %s:%d)", rel, line)
-			s.done = true
-		}
-	}
 }
 
 // inside resolves a path printed by a tool (relative to root, or absolute) to a file of

@@ -179,6 +179,36 @@ func TestJavaScriptTestFailuresArePlacedWhereTheyFailed(t *testing.T) {
 	}
 }
 
+// TestPythonTracebacksArePlacedWhereTheyFailed runs unittest: a failed assertion is placed
+// in the test, an exception at the innermost frame in the workspace (the code under test)
+// with its caller, both named with the test and the exception.
+func TestPythonTracebacksArePlacedWhereTheyFailed(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 here")
+	}
+	root := writeTree(t, map[string]string{
+		"shop/__init__.py":  "",
+		"shop/prices.py":    "def total(prices):\n    return len(prices)\n\n\ndef average(prices):\n    return sum(prices) / len(prices)\n",
+		"tests/__init__.py": "",
+		"tests/test_prices.py": "import unittest\n\nfrom shop.prices import average, total\n\n\nclass TestPrices(unittest.TestCase):\n" +
+			"    def test_total(self):\n        self.assertEqual(total([2, 3]), 5)\n\n" +
+			"    def test_average_of_nothing(self):\n        self.assertEqual(average([]), 0)\n",
+	})
+	ds, res, err := CommandFindings(context.Background(), root, python+" -m unittest", RuleTestFailure, Commands{}, time.Minute)
+	var got []string
+	for _, d := range ds {
+		got = append(got, render([]Diagnostic{d})[0]+" "+d.Message)
+	}
+	want := []string{
+		"shop/prices.py:006:001:test-failure test_average_of_nothing: ZeroDivisionError: division by zero (called from tests/test_prices.py:11)",
+		"tests/test_prices.py:008:001:test-failure test_total: AssertionError: 2 != 5",
+	}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("%v\n%s\nwant\n%s\noutput:\n%s", err, strings.Join(got, "\n"), strings.Join(want, "\n"), res.Output)
+	}
+}
+
 func TestRealGoBuildAndTestFailuresArePlaced(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"go.mod":            "module example.com/shop\n\ngo 1.22\n",

@@ -1,0 +1,150 @@
+package analysis
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Test runners print a failure as the failing test's name, its error and a stack trace;
+// without reading them a failure could only be reported on the project file, where no
+// worker can mend it. Go's panics are read in ParseOutput.
+
+// stackTrace is a failure being read whose place is its stack trace's first frame in the
+// workspace, where the fault usually is; the finding names the second, its caller there
+// (often the test).
+type stackTrace struct {
+	name, message string // the failing test, and its error
+	detail        bool   // the message announced more on the lines below ("strictly equal:")
+	at            int    // the finding's index once placed, plus one
+	done          bool
+}
+
+// text is the finding's message.
+func (s *stackTrace) text() string {
+	switch {
+	case s.name != "" && s.message != "":
+		return s.name + ": " + s.message
+	case s.name != "":
+		return s.name
+	}
+	return s.message
+}
+
+// frame reads one frame of the trace; frames in installed packages are not the workspace's.
+func (s *stackTrace) frame(found *placed, file string, line, col int, rule string) {
+	switch {
+	case s.done || strings.Contains(file, "node_modules") || strings.Contains(file, "site-packages"):
+	case s.at == 0:
+		if found.add(file, line, col, rule, s.text()) {
+			s.at = len(found.out)
+		} else if _, ok := inside(found.root, file); ok {
+			s.done = true // the same failure again, as in a summary
+		}
+	default:
+		if rel, ok := inside(found.root, file); ok {
+			found.out[s.at-1].Message += fmt.Sprintf(" (called from %s:%d)", rel, line)
+			s.done = true
+		}
+	}
+}
+
+// JavaScript and TypeScript test runners: node --test with its TAP or spec reporter,
+// Jest, Vitest, Mocha.
+var (
+	// "● adds" (Jest), "not ok 1 - adds" (TAP), "✖ adds (1.3ms)" (spec), "FAIL  a.test.ts > adds"
+	// (Vitest), "1) adds:" (Mocha).
+	jsTestHeading = regexp.MustCompile(`^\s*(?:● |not ok \d+ - |✖ |FAIL\s+\S+ > |\d+\) )(.+?):?(?: \([\d.]+m?s\))?$`)
+	// "TypeError: ...", "AssertionError [ERR_ASSERTION]: ...", Jest's "expect(received).toBe(expected)".
+	jsError = regexp.MustCompile(`^\s*((?:\w+\.)*\w*(?:Error|Exception)(?: \[\w+\])?: .*|expect\(.*\)\..*)$`)
+	// TAP's YAML: "error: 'message'" (or in double quotes), or "error: |-" with the message
+	// on the lines below.
+	jsTAPError = regexp.MustCompile(`^\s*error: (?:['"](.*)['"]|\|-)$`)
+	// Jest's values under its expect line.
+	jsExpected = regexp.MustCompile(`^\s*((?:Expected|Received)(?: value)?: +.+)$`)
+	// "at f (src/a.js:2:31)", "at /abs/a.js:2:31", "at f (file:///abs/a.mjs:2:31)", TAP's
+	// "f (file:///abs/a.js:2:31)", Vitest's "❯ f src/a.js:2:31".
+	jsFrame = regexp.MustCompile(`^\s*(?:at (?:.*? \()?|❯ (?:\S+ )?|[\w$.<>]+ \()?(?:file://)?([^\s()'"]+\.[cm]?[jt]sx?):(\d+):(\d+)\)?$`)
+)
+
+// readJS reads one line of a JavaScript test runner's output into the failure s, which
+// is placed at its first frame in the workspace. It says whether the line was a frame.
+func (s *stackTrace) readJS(found *placed, line, rule string) bool {
+	if m := jsFrame.FindStringSubmatch(line); m != nil {
+		s.detail = false
+		if s.name != "" || s.message != "" { // not the trace of a warning or a log
+			l, _ := strconv.Atoi(m[2])
+			c, _ := strconv.Atoi(m[3])
+			s.frame(found, m[1], l, c, rule)
+		}
+		return true
+	}
+	if m := jsTestHeading.FindStringSubmatch(line); m != nil {
+		*s = stackTrace{name: m[1]}
+		return false
+	}
+	tap, err := jsTAPError.FindStringSubmatch(line), jsError.FindStringSubmatch(line)
+	if (tap != nil || err != nil) && (s.at > 0 || s.done) {
+		*s = stackTrace{} // an error after a placed one: a crash outside any test
+	}
+	text := strings.TrimSpace(line)
+	switch {
+	case s.at > 0 || s.done || text == "":
+	case s.detail:
+		s.message = strings.TrimSpace(s.message + " " + text)
+		s.detail = strings.HasSuffix(text, ":")
+	case tap != nil && s.message == "":
+		s.message, s.detail = tap[1], tap[1] == ""
+	case err != nil && s.message == "":
+		s.message, s.detail = err[1], strings.HasSuffix(err[1], ":")
+	case jsExpected.MatchString(line) && strings.HasPrefix(s.message, "expect("):
+		s.message += "; " + text
+	}
+	return false
+}
+
+// Python's tracebacks (unittest, a crash of a script or of pytest's collection) list the
+// frames outermost first and the exception after them:
+//
+//	FAIL: test_total (tests.test_prices.TestPrices.test_total)
+//	Traceback (most recent call last):
+//	  File "/abs/tests/test_prices.py", line 8, in test_total
+//	AssertionError: 2 != 5
+var (
+	pyTestHeading = regexp.MustCompile(`^(?:FAIL|ERROR): (\w+) \(`)
+	pyFrame       = regexp.MustCompile(`^\s*File "([^"]+)", line (\d+)`)
+	pyException   = regexp.MustCompile(`^(?:\w+\.)*\w*(?:Error|Exception|Exit|Interrupt|Failure)\b`)
+)
+
+// pyTraceback gathers a traceback's frames until its exception places it.
+type pyTraceback struct {
+	name   string
+	frames []pyFrameAt
+}
+
+type pyFrameAt struct {
+	file string
+	line int
+}
+
+// read reads one line of output; it says whether the line was a frame.
+func (t *pyTraceback) read(found *placed, line, rule string) bool {
+	if m := pyTestHeading.FindStringSubmatch(line); m != nil {
+		*t = pyTraceback{name: m[1]}
+		return false
+	}
+	if m := pyFrame.FindStringSubmatch(line); m != nil {
+		l, _ := strconv.Atoi(m[2])
+		t.frames = append(t.frames, pyFrameAt{m[1], l})
+		return true
+	}
+	if len(t.frames) > 0 && pyException.MatchString(line) {
+		s := stackTrace{name: t.name, message: strings.TrimSpace(line)}
+		for i := len(t.frames) - 1; i >= 0 && !s.done; i-- { // innermost first
+			s.frame(found, t.frames[i].file, t.frames[i].line, 0, rule)
+		}
+		t.frames = nil
+	}
+	return false
+}
