@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -123,7 +124,7 @@ func Run(ctx context.Context, dir, command string, env []string, timeout time.Du
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "sh", "-c", command)
-	cmd.Dir, cmd.Env = dir, env
+	cmd.Dir, cmd.Env = dir, withGoTestTimeout(command, env, timeout)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second // output pipes held open by a stray grandchild
@@ -145,6 +146,30 @@ func Run(ctx context.Context, dir, command string, env []string, timeout time.Du
 		return res, fmt.Errorf("run %q: %w", command, err)
 	}
 	return res, nil
+}
+
+// withGoTestTimeout gives a `go test` command a timeout of its own a little shorter than
+// the one Run kills it at: go test then says where every goroutine waits, which places a
+// hung test, instead of being killed without a word. A GOFLAGS that sets one stands, and so
+// does a -timeout on the command line (GOFLAGS are defaults).
+func withGoTestTimeout(command string, env []string, timeout time.Duration) []string {
+	if !strings.Contains(command, "go test") {
+		return env
+	}
+	if env == nil {
+		env = os.Environ()
+	}
+	flags := ""
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "GOFLAGS="); ok {
+			flags = v // the last one counts, as in exec
+		}
+	}
+	if strings.Contains(flags, "-timeout") {
+		return env
+	}
+	own := timeout - min(timeout/10, 30*time.Second)
+	return append(slices.Clip(env), "GOFLAGS="+strings.TrimSpace(flags+" -timeout="+own.String()))
 }
 
 // tailBuffer keeps the last maxOutput bytes written to it.
@@ -186,13 +211,16 @@ var (
 	// then the goroutines' frames, "\t/abs/path/cart.go:4 +0x1d" (module-relative with -trimpath).
 	goTestFailed = regexp.MustCompile(`^\s*--- FAIL: (\S+)`)
 	goPanicked   = regexp.MustCompile(`^(?:panic|fatal error): (.+?)(?: \[recovered(?:, repanicked)?\])?$`)
-	goFrame      = regexp.MustCompile(`^\t(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$`)
-	cargoHeader  = regexp.MustCompile(`^error(?:\[\w+\])?: (.+)$`)
-	cargoArrow   = regexp.MustCompile(`^\s*--> ([^:]+):(\d+):(\d+)$`)
-	eslintFile   = regexp.MustCompile(`^(/\S.*|\S+\.(?:[cm]?[jt]sx?))$`)
-	eslintLine   = regexp.MustCompile(`^\s+(\d+):(\d+)\s+error\s+(.+?)\s{2,}(\S+)$`)
-	pytestFailed = regexp.MustCompile(`^FAILED (\S+\.py)::(\S+)(?: - (.*))?$`)
-	ansiEscape   = regexp.MustCompile(`\x1b\[[0-9;]*m`) // colours some runners print even into a pipe
+	// go test's own timeout: "panic: test timed out after 9m30s", then "running tests:" and
+	// "\t\tTestHang (9m30s)", then where every goroutine waits.
+	goTimedOutTest = regexp.MustCompile(`^\t\t((?:Test|Example|Fuzz)\w*)\S* \(`)
+	goFrame        = regexp.MustCompile(`^\t(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$`)
+	cargoHeader    = regexp.MustCompile(`^error(?:\[\w+\])?: (.+)$`)
+	cargoArrow     = regexp.MustCompile(`^\s*--> ([^:]+):(\d+):(\d+)$`)
+	eslintFile     = regexp.MustCompile(`^(/\S.*|\S+\.(?:[cm]?[jt]sx?))$`)
+	eslintLine     = regexp.MustCompile(`^\s+(\d+):(\d+)\s+error\s+(.+?)\s{2,}(\S+)$`)
+	pytestFailed   = regexp.MustCompile(`^FAILED (\S+\.py)::(\S+)(?: - (.*))?$`)
+	ansiEscape     = regexp.MustCompile(`\x1b\[[0-9;]*m`) // colours some runners print even into a pipe
 )
 
 // ParseOutput turns a build or test command's output into findings placed where the
@@ -219,9 +247,16 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 		}
 		if m := goPanicked.FindStringSubmatch(line); m != nil {
 			goPanic = stackTrace{message: "panic: " + m[1]}
-			if goFailing != "" {
+			switch {
+			case strings.HasPrefix(m[1], "test timed out"):
+				goPanic.message = m[1]
+			case goFailing != "":
 				goPanic.message = goFailing + " panicked: " + m[1]
 			}
+			continue
+		}
+		if m := goTimedOutTest.FindStringSubmatch(line); m != nil && goPanic.at == 0 && goPanic.name == "" {
+			goPanic.name = m[1]
 			continue
 		}
 		if m := goFrame.FindStringSubmatch(line); m != nil && goPanic.message != "" {

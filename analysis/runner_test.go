@@ -209,6 +209,46 @@ func TestPythonTracebacksArePlacedWhereTheyFailed(t *testing.T) {
 	}
 }
 
+// TestAHungGoTestIsPlacedWhereItWaits: go test's own timeout (here 1s, set in GOFLAGS
+// as Run sets it a little under the command's) prints where every goroutine waits; the
+// finding goes where the hung test's goroutine is blocked in the workspace.
+func TestAHungGoTestIsPlacedWhereItWaits(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"go.mod":       "module example.com/hang\n\ngo 1.22\n",
+		"hang.go":      "package hang\n\nfunc Wait(ch chan int) int { return <-ch }\n",
+		"hang_test.go": "package hang\n\nimport \"testing\"\n\nfunc TestHang(t *testing.T) {\n\tWait(make(chan int))\n}\n",
+	})
+	c := Commands{Env: append(os.Environ(), "GOFLAGS=-timeout=1s")}
+	ds, res, err := CommandFindings(context.Background(), root, "go test ./...", RuleTestFailure, c, time.Minute)
+	want := "hang.go:003:001:test-failure TestHang: test timed out after 1s (called from hang_test.go:6)"
+	if err != nil || len(ds) != 1 || render(ds)[0]+" "+ds[0].Message != want {
+		t.Errorf("%v %+v, want %s\n%s", err, ds, want, res.Output)
+	}
+}
+
+// TestGoTestGetsATimeoutOfItsOwn: a little under Run's, unless one is set already.
+func TestGoTestGetsATimeoutOfItsOwn(t *testing.T) {
+	for _, c := range []struct {
+		command string
+		env     []string
+		timeout time.Duration
+		want    string // the GOFLAGS it runs with; "" when env stays as it was
+	}{
+		{"go test ./...", []string{"PATH=/bin"}, 10 * time.Minute, "-timeout=9m30s"},
+		{"go vet ./... && go test ./...", []string{"GOFLAGS=-mod=mod"}, 20 * time.Second, "-mod=mod -timeout=18s"},
+		{"go test ./...", []string{"GOFLAGS=-timeout=1s"}, time.Minute, ""},
+		{"npm test", []string{"PATH=/bin"}, time.Minute, ""},
+	} {
+		got := withGoTestTimeout(c.command, c.env, c.timeout)
+		switch {
+		case c.want == "" && !slices.Equal(got, c.env):
+			t.Errorf("%s with %q: %q, want it unchanged", c.command, c.env, got)
+		case c.want != "" && (len(got) != len(c.env)+1 || got[len(got)-1] != "GOFLAGS="+c.want || !slices.Equal(got[:len(c.env)], c.env)):
+			t.Errorf("%s with %q: %q, want GOFLAGS=%s added", c.command, c.env, got, c.want)
+		}
+	}
+}
+
 func TestRealGoBuildAndTestFailuresArePlaced(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"go.mod":            "module example.com/shop\n\ngo 1.22\n",
