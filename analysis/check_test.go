@@ -37,6 +37,12 @@ func TestCheckExitCodesAndText(t *testing.T) {
 	if code, out, _ := runCheck(t, clean); code != 0 || out != "no findings in 2 files\n" {
 		t.Errorf("clean tree: code %d, output %q", code, out)
 	}
+	// A build's findings may lie in files the checks do not read (Rust, Cargo.toml).
+	var text bytes.Buffer
+	rust := Diagnostic{File: "src/lib.rs", Severity: SeverityError, Rule: RuleTestFailure, Message: "it panicked"}
+	if err := WriteText(&text, []Diagnostic{rust}, 0); err != nil || text.String() != "src/lib.rs:1:1: error: it panicked [test-failure]\n1 finding in 1 file, 0 files checked\n" {
+		t.Errorf("findings outside the checked files: %q", text.String())
+	}
 	single := writeTree(t, map[string]string{"a.go": "package a\n"})
 	if code, out, _ := runCheck(t, single); code != 0 || out != "no findings in 1 file\n" {
 		t.Errorf("one clean file: code %d, output %q", code, out)

@@ -43,7 +43,11 @@ func WriteText(w io.Writer, ds []Diagnostic, checked int) error {
 	if len(ds) == 0 {
 		_, err = fmt.Fprintf(w, "no findings in %s\n", Count(checked, "file"))
 	} else {
-		_, err = fmt.Fprintf(w, "%s in %d of %s\n", Count(len(ds), "finding"), len(files), Count(checked, "file"))
+		where := fmt.Sprintf("%d of %s", len(files), Count(checked, "file"))
+		if len(files) > checked { // build and test findings may lie in files the checks do not read
+			where = fmt.Sprintf("%s, %s checked", Count(len(files), "file"), Count(checked, "file"))
+		}
+		_, err = fmt.Fprintf(w, "%s in %s\n", Count(len(ds), "finding"), where)
 	}
 	return err
 }

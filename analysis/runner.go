@@ -241,6 +241,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 	goFailing := ""
 	var goPanic, jsFailure stackTrace
 	var pyFailure pyTraceback
+	var rustFailure rustPanic
 	for _, line := range lines {
 		if m := goTestFailed.FindStringSubmatch(line); m != nil {
 			goFailing = m[1]
@@ -268,7 +269,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 			goPanic.frame(&found, file, l, 0, RuleTestFailure)
 			continue
 		}
-		if jsFailure.readJS(&found, line, rule) || pyFailure.read(&found, line, rule) {
+		if jsFailure.readJS(&found, line, rule) || pyFailure.read(&found, line, rule) || rustFailure.read(&found, line, rule) {
 			continue
 		}
 		if m := goTestLine.FindStringSubmatch(line); m != nil {
@@ -334,6 +335,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 			break
 		}
 	}
+	rustFailure.flush(&found, rule)
 	for file, test := range failedTests {
 		rel, ok := inside(root, file)
 		if !ok {

@@ -249,6 +249,41 @@ func TestGoTestGetsATimeoutOfItsOwn(t *testing.T) {
 	}
 }
 
+// TestRustTestPanicsArePlacedWhereTheyHappened runs cargo test: each panic is placed where
+// Rust says it happened (an assertion in the test, an index in the library), with the
+// test's name and the panic's message. Rust before 1.73 wrote the message first.
+func TestRustTestPanicsArePlacedWhereTheyHappened(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"Cargo.toml":  "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+		"src/lib.rs":  "pub fn total(prices: &[i32]) -> i32 {\n    prices.len() as i32\n}\n\npub fn first(prices: &[i32]) -> i32 {\n    prices[3]\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn totals() {\n        assert_eq!(total(&[2, 3]), 5);\n    }\n}\n",
+		"tests/it.rs": "#[test]\nfn first_of_one() {\n    assert_eq!(shop::first(&[1]), 1);\n}\n",
+	})
+	for name, output := range map[string]string{
+		"Rust before 1.73":            "thread 'tests::totals' panicked at 'assertion failed: `(left == right)`', src/lib.rs:14:9\n",
+		"an output cut after a panic": "thread 'tests::totals' (7) panicked at src/lib.rs:14:9:\nassertion failed",
+	} {
+		if got := render(ParseOutput(root, RuleTestFailure, output)); !slices.Equal(got, []string{"src/lib.rs:014:009:test-failure"}) {
+			t.Errorf("%s: %v", name, got)
+		}
+	}
+	if _, err := exec.LookPath("cargo"); err != nil {
+		t.Skip("no cargo here")
+	}
+	c := Commands{Env: append(os.Environ(), "CARGO_TARGET_DIR="+t.TempDir())}
+	ds, res, err := CommandFindings(context.Background(), root, "cargo test --offline --no-fail-fast", RuleTestFailure, c, 5*time.Minute)
+	var got []string
+	for _, d := range ds {
+		got = append(got, render([]Diagnostic{d})[0]+" "+d.Message)
+	}
+	want := []string{
+		"src/lib.rs:014:009:test-failure tests::totals: assertion `left == right` failed; left: 2; right: 5",
+		"src/lib.rs:006:005:test-failure first_of_one: index out of bounds: the len is 1 but the index is 3",
+	}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("%v\n%s\nwant\n%s\noutput:\n%s", err, strings.Join(got, "\n"), strings.Join(want, "\n"), res.Output)
+	}
+}
+
 func TestRealGoBuildAndTestFailuresArePlaced(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"go.mod":            "module example.com/shop\n\ngo 1.22\n",

@@ -148,3 +148,55 @@ func (t *pyTraceback) read(found *placed, line, rule string) bool {
 	}
 	return false
 }
+
+// Rust's test panics say where they happened and what, on the lines below:
+//
+//	thread 'tests::totals' (660) panicked at src/lib.rs:14:9:
+//	assertion `left == right` failed
+//	  left: 2
+//
+// (before Rust 1.73: "thread 'tests::totals' panicked at 'message', src/lib.rs:14:9").
+var (
+	rustPanicked    = regexp.MustCompile(`^thread '([^']+)'(?: \(\d+\))? panicked at ([^\s:]+):(\d+):(\d+):$`)
+	rustPanickedOld = regexp.MustCompile(`^thread '([^']+)' panicked at '(.*)', ([^\s:]+):(\d+):(\d+)$`)
+)
+
+// rustPanic is a panic whose message is being read.
+type rustPanic struct {
+	test, file string
+	line, col  int
+	message    []string
+}
+
+// read reads one line of output; it says whether the line was the panic's.
+func (p *rustPanic) read(found *placed, line, rule string) bool {
+	if m := rustPanickedOld.FindStringSubmatch(line); m != nil {
+		l, _ := strconv.Atoi(m[4])
+		c, _ := strconv.Atoi(m[5])
+		found.add(m[3], l, c, rule, m[1]+": "+m[2])
+		return true
+	}
+	if m := rustPanicked.FindStringSubmatch(line); m != nil {
+		l, _ := strconv.Atoi(m[3])
+		c, _ := strconv.Atoi(m[4])
+		*p = rustPanic{test: m[1], file: m[2], line: l, col: c}
+		return true
+	}
+	if p.file == "" {
+		return false
+	}
+	if text := strings.TrimSpace(line); text != "" && text != "stack backtrace:" && !strings.HasPrefix(text, "note: ") {
+		p.message = append(p.message, text)
+		return true
+	}
+	p.flush(found, rule)
+	return false
+}
+
+// flush records the panic read so far, if any.
+func (p *rustPanic) flush(found *placed, rule string) {
+	if p.file != "" {
+		found.add(p.file, p.line, p.col, rule, p.test+": "+strings.Join(p.message, "; "))
+	}
+	*p = rustPanic{}
+}
