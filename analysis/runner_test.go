@@ -23,6 +23,15 @@ func render(ds []Diagnostic) []string {
 
 func itoa(n int) string { return fmt.Sprintf("%03d", n) }
 
+// renderWithMessages is render with each finding's message after it.
+func renderWithMessages(ds []Diagnostic) []string {
+	out := render(ds)
+	for i, d := range ds {
+		out[i] += " " + d.Message
+	}
+	return out
+}
+
 func TestDetectCommands(t *testing.T) {
 	cases := []struct {
 		files map[string]string
@@ -165,10 +174,7 @@ func TestJavaScriptTestFailuresArePlacedWhereTheyFailed(t *testing.T) {
 			}
 			output = string(data)
 		}
-		var got []string
-		for _, d := range ParseOutput(root, RuleTestFailure, output) {
-			got = append(got, render([]Diagnostic{d})[0]+" "+d.Message)
-		}
+		got := renderWithMessages(ParseOutput(root, RuleTestFailure, output))
 		if !slices.Equal(got, want[r.name]) {
 			t.Errorf("%s:\n%s\nwant\n%s\noutput:\n%s", r.name, strings.Join(got, "\n"), strings.Join(want[r.name], "\n"), output)
 		}
@@ -196,10 +202,7 @@ func TestPythonTracebacksArePlacedWhereTheyFailed(t *testing.T) {
 			"    def test_average_of_nothing(self):\n        self.assertEqual(average([]), 0)\n",
 	})
 	ds, res, err := CommandFindings(context.Background(), root, python+" -m unittest", RuleTestFailure, Commands{}, time.Minute)
-	var got []string
-	for _, d := range ds {
-		got = append(got, render([]Diagnostic{d})[0]+" "+d.Message)
-	}
+	got := renderWithMessages(ds)
 	want := []string{
 		"shop/prices.py:006:001:test-failure test_average_of_nothing: ZeroDivisionError: division by zero (called from tests/test_prices.py:11)",
 		"tests/test_prices.py:008:001:test-failure test_total: AssertionError: 2 != 5",
@@ -271,10 +274,7 @@ func TestRustTestPanicsArePlacedWhereTheyHappened(t *testing.T) {
 	}
 	c := Commands{Env: append(os.Environ(), "CARGO_TARGET_DIR="+t.TempDir())}
 	ds, res, err := CommandFindings(context.Background(), root, "cargo test --offline --no-fail-fast", RuleTestFailure, c, 5*time.Minute)
-	var got []string
-	for _, d := range ds {
-		got = append(got, render([]Diagnostic{d})[0]+" "+d.Message)
-	}
+	got := renderWithMessages(ds)
 	want := []string{
 		"src/lib.rs:014:009:test-failure tests::totals: assertion `left == right` failed; left: 2; right: 5",
 		"src/lib.rs:006:005:test-failure first_of_one: index out of bounds: the len is 1 but the index is 3",
