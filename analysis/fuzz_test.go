@@ -66,6 +66,7 @@ func FuzzParseOutput(f *testing.F) {
 	f.Add("--- FAIL: TestT (0.00s)\npanic: boom [recovered]\n\t/usr/lib/go/x.go:1 +0x1\n\ta.go:2\n\texample.com/shop/a.go:3 +0x2\npanic: boom\n\ta.go:2\n")
 	f.Add("  ● adds\n\n    expect(received).toBe(expected)\n\n    Expected: 3\n\n      at Object.toBe (a.js:4:21)\n      at f (/w/node_modules/x.js:1:1)\nnot ok 2 - t\n  error: |-\n    x:\n\n    y\n  stack: |-\n    f (file:///a.js:2:3)\n    g (a.js:9:1)\n")
 	f.Add("FAIL: test_t (t.T.test_t)\nTraceback (most recent call last):\n  File \"a.py\", line 3, in test_t\n  File \"/x/site-packages/a.py\", line 1\nAssertionError: 1 != 2\nValueError\n")
+	f.Add("____ test_t ____\n\na.py:9: \nE   assert 1 == 2\nE    + where\na.py:3: AssertionError\n____ ERROR collecting a.py ____\n/usr/x.py:1: in f\na.py:1: in <module>\nE   ImportError: x\n=== short test summary info ===\n")
 	f.Add("thread 't' (3) panicked at a.rs:2:5:\nboom\n  left: 1\nstack backtrace:\nthread 'u' panicked at 'x', a.rs:0:0\nthread 'v' panicked at a.rs:9:1:\n")
 	root := f.TempDir()
 	for name, content := range map[string]string{"go.mod": "module example.com/shop\n", "a.go": "package shop\n", "a.js": "export {};\n", "a.py": "", "a.rs": ""} {

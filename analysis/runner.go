@@ -242,6 +242,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 	var goPanic, jsFailure stackTrace
 	var pyFailure pyTraceback
 	var rustFailure rustPanic
+	var pytestSectionRead pytestFailure
 	for _, line := range lines {
 		if m := goTestFailed.FindStringSubmatch(line); m != nil {
 			goFailing = m[1]
@@ -269,7 +270,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 			goPanic.frame(&found, file, l, 0, RuleTestFailure)
 			continue
 		}
-		if jsFailure.readJS(&found, line, rule) || pyFailure.read(&found, line, rule) || rustFailure.read(&found, line, rule) {
+		if jsFailure.readJS(&found, line, rule) || pyFailure.read(&found, line, rule) || rustFailure.read(&found, line, rule) || pytestSectionRead.read(&found, line, rule) {
 			continue
 		}
 		if m := goTestLine.FindStringSubmatch(line); m != nil {
@@ -336,6 +337,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 		}
 	}
 	rustFailure.flush(&found, rule)
+	pytestSectionRead.flush(&found, rule)
 	for file, test := range failedTests {
 		rel, ok := inside(root, file)
 		if !ok {

@@ -252,6 +252,42 @@ func TestGoTestGetsATimeoutOfItsOwn(t *testing.T) {
 	}
 }
 
+// TestPytestFailuresArePlacedWhereTheyFailed runs Debian's pytest (.ci/run installs it): an
+// assertion in the test with what pytest found its values to be, an exception at its
+// innermost frame in the workspace with the test's line, a module that does not import at
+// its import.
+func TestPytestFailuresArePlacedWhereTheyFailed(t *testing.T) {
+	const python = "/usr/bin/python3"
+	if exec.Command(python, "-c", "import pytest").Run() != nil {
+		t.Skip("no pytest for " + python + " here (apt-get install python3-pytest)")
+	}
+	root := writeTree(t, map[string]string{
+		"shop/__init__.py": "",
+		"shop/prices.py":   "def total(prices):\n    return len(prices)\n\n\ndef average(prices):\n    return sum(prices) / len(prices)\n",
+		"tests/test_prices.py": "from shop.prices import average, total\n\n\ndef test_total():\n    assert total([2, 3]) == 5\n\n\n" +
+			"def test_average_of_nothing():\n    assert average([]) == 0\n",
+	})
+	pytest := python + " -m pytest -p no:cacheprovider"
+	ds, res, err := CommandFindings(context.Background(), root, pytest, RuleTestFailure, Commands{}, time.Minute)
+	want := []string{
+		"tests/test_prices.py:005:001:test-failure test_total: assert 2 == 5; +  where 2 = total([2, 3])",
+		"shop/prices.py:006:001:test-failure test_average_of_nothing: ZeroDivisionError: division by zero (called from tests/test_prices.py:9)",
+	}
+	if got := renderWithMessages(ds); err != nil || !slices.Equal(got, want) {
+		t.Errorf("%v\n%s\nwant\n%s\noutput:\n%s", err, strings.Join(got, "\n"), strings.Join(want, "\n"), res.Output)
+	}
+
+	if err := os.WriteFile(filepath.Join(root, "tests", "test_more.py"), []byte("from shop.prices import totl\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ds, res, err = CommandFindings(context.Background(), root, pytest, RuleTestFailure, Commands{}, time.Minute)
+	want = []string{"tests/test_more.py:001:001:test-failure ERROR collecting tests/test_more.py: ImportError: cannot import name 'totl' from 'shop.prices' (" +
+		filepath.Join(root, "shop", "prices.py") + ")"}
+	if got := renderWithMessages(ds); err != nil || !slices.Equal(got, want) {
+		t.Errorf("%v\n%s\nwant\n%s\noutput:\n%s", err, strings.Join(got, "\n"), strings.Join(want, "\n"), res.Output)
+	}
+}
+
 // TestRustTestPanicsArePlacedWhereTheyHappened runs cargo test: each panic is placed where
 // Rust says it happened (an assertion in the test, an index in the library), with the
 // test's name and the panic's message. Rust before 1.73 wrote the message first.

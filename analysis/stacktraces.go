@@ -200,3 +200,84 @@ func (p *rustPanic) flush(found *placed, rule string) {
 	}
 	*p = rustPanic{}
 }
+
+// pytest's failures, in its default long tracebacks: a section per test, outer frames as
+// bare locations, the error on "E" lines, and the innermost frame with the exception's
+// name last. A collection error (a module that does not import) has no innermost line.
+//
+//	______________________ TestPrices.test_average ______________________
+//	>       self.assertEqual(average([]), 0)
+//	tests/test_prices.py:11:
+//	E       ZeroDivisionError: division by zero
+//	shop/prices.py:6: ZeroDivisionError
+var (
+	pytestSection = regexp.MustCompile(`^_{3,} (.+?) _{3,}$`)
+	pytestOuter   = regexp.MustCompile(`^([\w./-]+\.py):(\d+):(?: in \S+)?\s*$`)
+	pytestError   = regexp.MustCompile(`^E\s+(.+)$`)
+	pytestEnd     = regexp.MustCompile(`^([\w./-]+\.py):(\d+): (\w*(?:Error|Exception|Failed)\b.*)$`)
+	pytestBanner  = regexp.MustCompile(`^={3,} `)
+)
+
+// maxErrorLines bounds the "E" lines a finding quotes: the assertion and what pytest found
+// its values to be.
+const maxErrorLines = 3
+
+// pytestFailure is a section of pytest's failures being read.
+type pytestFailure struct {
+	name   string
+	errors []string
+	outer  []pyFrameAt
+}
+
+// read reads one line of output; it says whether the line was the section's.
+func (p *pytestFailure) read(found *placed, line, rule string) bool {
+	if m := pytestSection.FindStringSubmatch(line); m != nil {
+		p.flush(found, rule)
+		*p = pytestFailure{name: m[1]}
+		return true
+	}
+	if pytestBanner.MatchString(line) {
+		p.flush(found, rule)
+		*p = pytestFailure{}
+		return false
+	}
+	if m := pytestOuter.FindStringSubmatch(line); m != nil {
+		l, _ := strconv.Atoi(m[2])
+		p.outer = append(p.outer, pyFrameAt{m[1], l})
+		return true
+	}
+	if m := pytestError.FindStringSubmatch(line); m != nil {
+		if len(p.errors) < maxErrorLines {
+			p.errors = append(p.errors, strings.TrimSpace(m[1]))
+		}
+		return true
+	}
+	if m := pytestEnd.FindStringSubmatch(line); m != nil {
+		l, _ := strconv.Atoi(m[2])
+		message := strings.Join(p.errors, "; ")
+		if message == "" {
+			message = m[3]
+		}
+		s := stackTrace{name: p.name, message: message}
+		s.frame(found, m[1], l, 0, rule)
+		p.place(found, &s, rule)
+		*p = pytestFailure{name: p.name}
+		return true
+	}
+	return false
+}
+
+// flush places a section that ended without an innermost frame at its last outer frame
+// in the workspace.
+func (p *pytestFailure) flush(found *placed, rule string) {
+	if len(p.errors) > 0 {
+		p.place(found, &stackTrace{name: p.name, message: strings.Join(p.errors, "; ")}, rule)
+	}
+}
+
+// place gives s the section's outer frames, innermost first.
+func (p *pytestFailure) place(found *placed, s *stackTrace, rule string) {
+	for i := len(p.outer) - 1; i >= 0 && !s.done; i-- {
+		s.frame(found, p.outer[i].file, p.outer[i].line, 0, rule)
+	}
+}
