@@ -185,21 +185,22 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 
 // outputPattern is one way tools print a located message.
 type outputPattern struct {
-	re   *regexp.Regexp // named groups: file, line, col (optional), msg
-	rule string         // "" to take the rule of the command
+	re       *regexp.Regexp // named groups: file, line, col (optional), msg
+	rule     string         // "" to take the rule of the command
+	fromZero bool           // its columns count from 0
 }
 
 // Compiler messages are build errors wherever they appear (a test run compiles too);
 // assertion failures are test failures.
 var outputPatterns = []outputPattern{
 	// tsc: src/a.ts(12,5): error TS2304: Cannot find name 'x'.
-	{regexp.MustCompile(`^(?P<file>[^\s(][^(]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<msg>TS\d+: .*)$`), RuleBuildError},
-	// pytest traceback end: tests/test_cart.py:12: AssertionError
-	{regexp.MustCompile(`^(?P<file>[\w./-]+\.py):(?P<line>\d+): (?P<msg>\w*(?:Error|Exception|Failed)\b.*)$`), RuleTestFailure},
+	{re: regexp.MustCompile(`^(?P<file>[^\s(][^(]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<msg>TS\d+: .*)$`), rule: RuleBuildError},
+	// esbuild through Vite and other bundlers: /abs/src/main.ts:4:8: ERROR: Unexpected ";"
+	{re: regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): ERROR: (?P<msg>.+)$`), rule: RuleBuildError, fromZero: true},
 	// compilers and vet: file:line:col: message
-	{regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?:error: )?(?P<msg>.+)$`), RuleBuildError},
+	{re: regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?:error: )?(?P<msg>.+)$`), rule: RuleBuildError},
 	// file:line: message
-	{regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+): (?:error: )?(?P<msg>.+)$`), ""},
+	{re: regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+): (?:error: )?(?P<msg>.+)$`)},
 }
 
 var (
@@ -215,12 +216,17 @@ var (
 	// "\t\tTestHang (9m30s)", then where every goroutine waits.
 	goTimedOutTest = regexp.MustCompile(`^\t\t((?:Test|Example|Fuzz)\w*)\S* \(`)
 	goFrame        = regexp.MustCompile(`^\t(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$`)
-	cargoHeader    = regexp.MustCompile(`^error(?:\[\w+\])?: (.+)$`)
-	cargoArrow     = regexp.MustCompile(`^\s*--> ([^:]+):(\d+):(\d+)$`)
-	eslintFile     = regexp.MustCompile(`^(/\S.*|\S+\.(?:[cm]?[jt]sx?))$`)
-	eslintLine     = regexp.MustCompile(`^\s+(\d+):(\d+)\s+error\s+(.+?)\s{2,}(\S+)$`)
-	pytestFailed   = regexp.MustCompile(`^FAILED (\S+\.py)::(\S+)(?: - (.*))?$`)
-	ansiEscape     = regexp.MustCompile(`\x1b\[[0-9;]*m`) // colours some runners print even into a pipe
+	// Messages whose location follows on a later line: Cargo's "error[E0308]: ..." then
+	// "  --> src/main.rs:2:18", esbuild's "✘ [ERROR] ..." then "    src/main.ts:4:8:" (its
+	// columns count from 0).
+	cargoHeader     = regexp.MustCompile(`^error(?:\[\w+\])?: (.+)$`)
+	cargoArrow      = regexp.MustCompile(`^\s*--> ([^:]+):(\d+):(\d+)$`)
+	esbuildHeader   = regexp.MustCompile(`^✘ \[ERROR\] (.+)$`)
+	esbuildLocation = regexp.MustCompile(`^ {4}([^\s:][^:]*):(\d+):(\d+):$`)
+	eslintFile      = regexp.MustCompile(`^(/[^:]*[^\s:]|\S+\.(?:[cm]?[jt]sx?))$`) // a path alone on its line
+	eslintLine      = regexp.MustCompile(`^\s+(\d+):(\d+)\s+error\s+(.+?)\s{2,}(\S+)$`)
+	pytestFailed    = regexp.MustCompile(`^FAILED (\S+\.py)::(\S+)(?: - (.*))?$`)
+	ansiEscape      = regexp.MustCompile(`\x1b\[[0-9;]*m`) // colours some runners print even into a pipe
 )
 
 // ParseOutput turns a build or test command's output into findings placed where the
@@ -230,7 +236,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 	found := placed{root: root, seen: map[string]bool{}}
 	add := found.add
 	lines := strings.Split(strings.ReplaceAll(ansiEscape.ReplaceAllString(output, ""), "\r\n", "\n"), "\n")
-	eslintCurrent, cargoMessage := "", ""
+	eslintCurrent, located := "", "" // located: a message whose location is still to come
 	type goAssertion struct {
 		file, msg string
 		line      int
@@ -289,15 +295,25 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 			continue
 		}
 		if m := cargoHeader.FindStringSubmatch(line); m != nil {
-			cargoMessage = m[1]
+			located = m[1]
 			continue
 		}
-		if m := cargoArrow.FindStringSubmatch(line); m != nil && cargoMessage != "" {
-			l, _ := strconv.Atoi(m[2])
-			c, _ := strconv.Atoi(m[3])
-			add(m[1], l, c, RuleBuildError, cargoMessage)
-			cargoMessage = ""
+		if m := esbuildHeader.FindStringSubmatch(line); m != nil {
+			located = m[1]
 			continue
+		}
+		if located != "" {
+			m, fromZero := cargoArrow.FindStringSubmatch(line), 0
+			if m == nil {
+				m, fromZero = esbuildLocation.FindStringSubmatch(line), 1
+			}
+			if m != nil {
+				l, _ := strconv.Atoi(m[2])
+				c, _ := strconv.Atoi(m[3])
+				add(m[1], l, c+fromZero, RuleBuildError, located)
+				located = ""
+				continue
+			}
 		}
 		if m := eslintLine.FindStringSubmatch(line); m != nil && eslintCurrent != "" {
 			l, _ := strconv.Atoi(m[1])
@@ -325,6 +341,9 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 			c := 0
 			if p.re.SubexpIndex("col") >= 0 {
 				c, _ = strconv.Atoi(group("col"))
+				if p.fromZero {
+					c++
+				}
 			}
 			r := p.rule
 			if r == "" {

@@ -364,6 +364,32 @@ func TestRealCargoErrorsArePlaced(t *testing.T) {
 	}
 }
 
+// TestRealEsbuildAndTscErrorsArePlaced runs the esbuild and tsc the VS Code extension builds
+// with (editors/vscode/node_modules, which .ci/run installs): esbuild says where on the line
+// below its message.
+func TestRealEsbuildAndTscErrorsArePlaced(t *testing.T) {
+	bin, err := filepath.Abs(filepath.Join("..", "editors", "vscode", "node_modules", ".bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(bin, "esbuild")); err != nil {
+		t.Skip("SKIPPED: editors/vscode has no node_modules (npm ci there, or .ci/run); esbuild and tsc output were not exercised")
+	}
+	root := writeTree(t, map[string]string{
+		"src/main.ts":  "export const a = 1;\nlet y = ;\n",
+		"src/types.ts": "export const x: number = \"s\";\n",
+	})
+	for _, c := range []struct{ command, want string }{
+		{bin + "/esbuild src/main.ts --bundle --outfile=out.js", "src/main.ts:002:009:build-error Unexpected \";\""},
+		{bin + "/tsc --noEmit src/types.ts", "src/types.ts:001:014:build-error TS2322: Type 'string' is not assignable to type 'number'."},
+	} {
+		ds, res, err := CommandFindings(context.Background(), root, c.command, RuleBuildError, Commands{}, time.Minute)
+		if got := renderWithMessages(ds); err != nil || !slices.Equal(got, []string{c.want}) {
+			t.Errorf("%s: %v %q, want %q\n%s", c.command, err, got, c.want, res.Output)
+		}
+	}
+}
+
 // The formats of tools that cannot be installed here, as their documentation shows them.
 func TestParseOtherToolsOutput(t *testing.T) {
 	root := writeTree(t, map[string]string{"src/a.ts": "", "src/b.js": "", "tests/test_cart.py": ""})
@@ -372,6 +398,7 @@ func TestParseOtherToolsOutput(t *testing.T) {
 		want               []string
 	}{
 		{"tsc", RuleBuildError, "src/a.ts(12,5): error TS2304: Cannot find name 'x'.\nFound 1 error.\n", []string{"src/a.ts:012:005:build-error"}},
+		{"vite", RuleBuildError, "[vite:esbuild] Transform failed with 1 error:\n" + root + "/src/a.ts:4:8: ERROR: Unexpected \";\"\n", []string{"src/a.ts:004:009:build-error"}},
 		{"eslint", RuleBuildError, root + "/src/b.js\n  3:10  error  'y' is not defined  no-undef\n  4:1   warning  Unexpected console statement  no-console\n\n✖ 2 problems\n", []string{"src/b.js:003:010:build-error"}},
 		{"pytest", RuleTestFailure, "    def test_total():\n>       assert total([1]) == 2\nE       assert 1 == 2\n\ntests/test_cart.py:4: AssertionError\n=== short test summary info ===\nFAILED tests/test_cart.py::test_total - assert 1 == 2\n", []string{"tests/test_cart.py:004:001:test-failure"}},
 		{"pytest summary only", RuleTestFailure, "FAILED tests/test_cart.py::test_total - assert 1 == 2\n", []string{"tests/test_cart.py:001:001:test-failure"}},
