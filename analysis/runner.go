@@ -97,6 +97,10 @@ var (
 // not this), or Python lacks the module it runs with -m. "" when it ran.
 func CannotRun(command string, res RunResult) string {
 	if m := programNotFound.FindStringSubmatch(res.Output); m != nil && res.ExitCode == 127 {
+		// A package script's tool (jest, tsc, vitest) comes with the project's dependencies.
+		if manager, _, _ := strings.Cut(strings.TrimSpace(command), " "); slices.Contains([]string{"npm", "pnpm", "yarn", "bun"}, manager) && m[1] != manager {
+			return fmt.Sprintf("`%s` is not installed here: the project's dependencies are not (`%s install`)", m[1], manager)
+		}
 		return fmt.Sprintf("`%s` is not installed here (or not on the PATH)", m[1])
 	}
 	if m := moduleNotFound.FindStringSubmatch(res.Output); m != nil && res.ExitCode != 0 && strings.Contains(command, "-m "+m[1]) {

@@ -77,17 +77,23 @@ func TestCannotRunTellsAMissingProgramFromAFailure(t *testing.T) {
 	if err != nil {
 		t.Skip("no python3 here")
 	}
+	if _, err := exec.LookPath("npm"); err != nil {
+		t.Skip("no npm here")
+	}
+	// A project whose test script's tool comes with dependencies nobody installed.
+	root := writeTree(t, map[string]string{"package.json": `{"name": "x", "version": "1.0.0", "scripts": {"test": "jest"}}`})
 	for _, c := range []struct{ command, want string }{
 		{"no-such-program-here --version", "`no-such-program-here` is not installed here (or not on the PATH)"},
 		{"true && no-such-program-here", "`no-such-program-here` is not installed here (or not on the PATH)"},
 		{"bash -c no-such-program-here", "`no-such-program-here` is not installed here (or not on the PATH)"},
+		{"npm test", "`jest` is not installed here: the project's dependencies are not (`npm install`)"},
 		{python + " -m no_such_module_here", "Python has no module `no_such_module_here` here (install it where the command's Python finds it)"},
 		{"./scripts/missing.sh", ""},
 		{python + " -c 'import no_such_module_here'", ""},
 		{"echo 'FAILED test_a.py::test_x - assert 1 == 2'; exit 1", ""},
 		{"exit 127", ""},
 	} {
-		res, err := Run(context.Background(), t.TempDir(), c.command, nil, time.Minute)
+		res, err := Run(context.Background(), root, c.command, nil, time.Minute)
 		if got := CannotRun(c.command, res); err != nil || got != c.want {
 			t.Errorf("%s: %q (%v), want %q; output %q", c.command, got, err, c.want, res.Output)
 		}
