@@ -104,7 +104,7 @@ func CannotRun(command string, res RunResult) string {
 		return fmt.Sprintf("`%s` is not installed here (or not on the PATH)", m[1])
 	}
 	if m := moduleNotFound.FindStringSubmatch(res.Output); m != nil && res.ExitCode != 0 && strings.Contains(command, "-m "+m[1]) {
-		return fmt.Sprintf("Python has no module `%s` here (install it where the command's Python finds it)", m[1])
+		return fmt.Sprintf("the command's Python has no module `%s`", m[1])
 	}
 	return ""
 }

@@ -87,7 +87,7 @@ func TestCannotRunTellsAMissingProgramFromAFailure(t *testing.T) {
 		{"true && no-such-program-here", "`no-such-program-here` is not installed here (or not on the PATH)"},
 		{"bash -c no-such-program-here", "`no-such-program-here` is not installed here (or not on the PATH)"},
 		{"npm test", "`jest` is not installed here: the project's dependencies are not (`npm install`)"},
-		{python + " -m no_such_module_here", "Python has no module `no_such_module_here` here (install it where the command's Python finds it)"},
+		{python + " -m no_such_module_here", "the command's Python has no module `no_such_module_here`"},
 		{"./scripts/missing.sh", ""},
 		{python + " -c 'import no_such_module_here'", ""},
 		{"echo 'FAILED test_a.py::test_x - assert 1 == 2'; exit 1", ""},

@@ -243,7 +243,7 @@ func TestATestCommandThatCannotRunStopsOnceTheWorkIsDone(t *testing.T) {
 	if out.State != store.StateStopped || out.Iterations != 1 || len(out.Issues) != 0 || out.Done != 1 || !out.Build.Passed {
 		t.Fatalf("outcome %+v", out)
 	}
-	wantReason := ReasonCannotRun + ": the test command `missing-test-runner ./...`: `missing-test-runner` is not installed here (or not on the PATH). Install it, or set commands.test in .opencode/orchestrator.json, then resume"
+	wantReason := ReasonCannotRun + ": the test command `missing-test-runner ./...`: `missing-test-runner` is not installed here (or not on the PATH). Install what it needs, or set commands.test in .opencode/orchestrator.json, then resume"
 	if out.Reason != wantReason {
 		t.Errorf("reason %q\nwant %q", out.Reason, wantReason)
 	}
