@@ -271,6 +271,9 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 			goPanic.name = m[1]
 			continue
 		}
+		if strings.HasPrefix(line, "goroutine ") && goPanic.at > 0 {
+			goPanic.done = true // the caller is looked for in the panicking goroutine only
+		}
 		if m := goFrame.FindStringSubmatch(line); m != nil && goPanic.message != "" {
 			file := m[1]
 			if hasModule && !filepath.IsAbs(file) && underPath(file, module.path) {

@@ -200,17 +200,20 @@ func TestPythonTracebacksArePlacedWhereTheyFailed(t *testing.T) {
 		t.Skip("no python3 here")
 	}
 	root := writeTree(t, map[string]string{
-		"shop/__init__.py":  "",
-		"shop/prices.py":    "def total(prices):\n    return len(prices)\n\n\ndef average(prices):\n    return sum(prices) / len(prices)\n",
+		"shop/__init__.py": "",
+		"shop/prices.py": "class NoPrices(Exception):\n    pass\n\n\ndef total(prices):\n    return len(prices)\n\n\n" +
+			"def average(prices):\n    return sum(prices) / len(prices)\n\n\ndef cheapest(prices):\n    raise NoPrices(\"none\")\n",
 		"tests/__init__.py": "",
-		"tests/test_prices.py": "import unittest\n\nfrom shop.prices import average, total\n\n\nclass TestPrices(unittest.TestCase):\n" +
+		"tests/test_prices.py": "import unittest\n\nfrom shop.prices import average, cheapest, total\n\n\nclass TestPrices(unittest.TestCase):\n" +
 			"    def test_total(self):\n        self.assertEqual(total([2, 3]), 5)\n\n" +
-			"    def test_average_of_nothing(self):\n        self.assertEqual(average([]), 0)\n",
+			"    def test_average_of_nothing(self):\n        self.assertEqual(average([]), 0)\n\n" +
+			"    def test_cheapest(self):\n        cheapest([1])\n",
 	})
 	ds, res, err := CommandFindings(context.Background(), root, python+" -m unittest", RuleTestFailure, Commands{}, time.Minute)
 	got := renderWithMessages(ds)
 	want := []string{
-		"shop/prices.py:006:001:test-failure test_average_of_nothing: ZeroDivisionError: division by zero (called from tests/test_prices.py:11)",
+		"shop/prices.py:010:001:test-failure test_average_of_nothing: ZeroDivisionError: division by zero (called from tests/test_prices.py:11)",
+		"shop/prices.py:014:001:test-failure test_cheapest: shop.prices.NoPrices: none (called from tests/test_prices.py:14)",
 		"tests/test_prices.py:008:001:test-failure test_total: AssertionError: 2 != 5",
 	}
 	if err != nil || !slices.Equal(got, want) {
@@ -232,6 +235,14 @@ func TestAHungGoTestIsPlacedWhereItWaits(t *testing.T) {
 	want := "hang.go:003:001:test-failure TestHang: test timed out after 1s (called from hang_test.go:6)"
 	if err != nil || len(ds) != 1 || render(ds)[0]+" "+ds[0].Message != want {
 		t.Errorf("%v %+v, want %s\n%s", err, ds, want, res.Output)
+	}
+	// The caller is the waiting goroutine's, not a frame of the next goroutine listed.
+	other := "panic: test timed out after 1s\n\trunning tests:\n\t\tTestHang (1s)\n\ngoroutine 7 [chan receive]:\nexample.com/hang.Wait(...)\n\t" +
+		filepath.Join(root, "hang.go") + ":3\ncreated by testing.(*T).Run in goroutine 1\n\t/usr/local/go/src/testing/testing.go:2101 +0x4c5\n\n" +
+		"goroutine 8 [select]:\nexample.com/hang.TestHang(0x0)\n\t" + filepath.Join(root, "hang_test.go") + ":6 +0x2f\n"
+	want = "hang.go:003:001:test-failure TestHang: test timed out after 1s"
+	if got := renderWithMessages(ParseOutput(root, RuleTestFailure, other)); !slices.Equal(got, []string{want}) {
+		t.Errorf("two goroutines: %q, want %q", got, want)
 	}
 }
 

@@ -11,9 +11,9 @@ import (
 // without reading them a failure could only be reported on the project file, where no
 // worker can mend it. Go's panics are read in ParseOutput.
 
-// stackTrace is a failure being read whose place is its stack trace's first frame in the
-// workspace, where the fault usually is; the finding names the second, its caller there
-// (often the test).
+// stackTrace is a failure being read, given its trace's frames innermost first: it is
+// placed at the first in the workspace, where the fault usually is, and names the next
+// there, its caller (often the test).
 type stackTrace struct {
 	name, message string // the failing test, and its error
 	detail        bool   // the message announced more on the lines below ("strictly equal:")
@@ -114,10 +114,10 @@ func (s *stackTrace) readJS(found *placed, line, rule string) bool {
 var (
 	pyTestHeading = regexp.MustCompile(`^(?:FAIL|ERROR): (\w+) \(`)
 	pyFrame       = regexp.MustCompile(`^\s*File "([^"]+)", line (\d+)`)
-	pyException   = regexp.MustCompile(`^(?:\w+\.)*\w*(?:Error|Exception|Exit|Interrupt|Failure)\b`)
 )
 
-// pyTraceback gathers a traceback's frames until its exception places it.
+// pyTraceback gathers a traceback's frames until its exception, the first line after them
+// that is not indented (the frames' source lines and carets are), places it.
 type pyTraceback struct {
 	name   string
 	frames []pyFrameAt
@@ -139,7 +139,7 @@ func (t *pyTraceback) read(found *placed, line, rule string) bool {
 		t.frames = append(t.frames, pyFrameAt{m[1], l})
 		return true
 	}
-	if len(t.frames) > 0 && pyException.MatchString(line) {
+	if len(t.frames) > 0 && line != "" && line[0] != ' ' && line[0] != '\t' {
 		s := stackTrace{name: t.name, message: strings.TrimSpace(line)}
 		for i := len(t.frames) - 1; i >= 0 && !s.done; i-- { // innermost first
 			s.frame(found, t.frames[i].file, t.frames[i].line, 0, rule)
