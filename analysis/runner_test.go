@@ -285,19 +285,22 @@ func TestPytestFailuresArePlacedWhereTheyFailed(t *testing.T) {
 			"def test_average_of_nothing():\n    assert average([]) == 0\n",
 	})
 	pytest := python + " -m pytest -p no:cacheprovider"
-	ds, res, err := CommandFindings(context.Background(), root, pytest, RuleTestFailure, Commands{}, time.Minute)
 	want := []string{
 		"tests/test_prices.py:005:001:test-failure test_total: assert 2 == 5; +  where 2 = total([2, 3])",
 		"shop/prices.py:006:001:test-failure test_average_of_nothing: ZeroDivisionError: division by zero (called from tests/test_prices.py:9)",
 	}
-	if got := renderWithMessages(ds); err != nil || !slices.Equal(got, want) {
-		t.Errorf("%v\n%s\nwant\n%s\noutput:\n%s", err, strings.Join(got, "\n"), strings.Join(want, "\n"), res.Output)
+	// Its default long tracebacks, and the short ones, which have no innermost line.
+	for _, command := range []string{pytest, pytest + " --tb=short"} {
+		ds, res, err := CommandFindings(context.Background(), root, command, RuleTestFailure, Commands{}, time.Minute)
+		if got := renderWithMessages(ds); err != nil || !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+			t.Errorf("%s: %v\n%s\nwant\n%s\noutput:\n%s", command, err, strings.Join(got, "\n"), strings.Join(want, "\n"), res.Output)
+		}
 	}
 
 	if err := os.WriteFile(filepath.Join(root, "tests", "test_more.py"), []byte("from shop.prices import totl\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ds, res, err = CommandFindings(context.Background(), root, pytest, RuleTestFailure, Commands{}, time.Minute)
+	ds, res, err := CommandFindings(context.Background(), root, pytest, RuleTestFailure, Commands{}, time.Minute)
 	want = []string{"tests/test_more.py:001:001:test-failure ERROR collecting tests/test_more.py: ImportError: cannot import name 'totl' from 'shop.prices' (" +
 		filepath.Join(root, "shop", "prices.py") + ")"}
 	if got := renderWithMessages(ds); err != nil || !slices.Equal(got, want) {
