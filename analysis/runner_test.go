@@ -289,8 +289,11 @@ func TestPytestFailuresArePlacedWhereTheyFailed(t *testing.T) {
 		"tests/test_prices.py:005:001:test-failure test_total: assert 2 == 5; +  where 2 = total([2, 3])",
 		"shop/prices.py:006:001:test-failure test_average_of_nothing: ZeroDivisionError: division by zero (called from tests/test_prices.py:9)",
 	}
-	// Its default long tracebacks, and the short ones, which have no innermost line.
-	for _, command := range []string{pytest, pytest + " --tb=short"} {
+	// Its default long tracebacks, the short ones, which have no innermost line, and
+	// Python's own (an assertion's message is then AssertionError's).
+	native := slices.Clone(want)
+	native[0] = strings.Replace(native[0], "test_total: assert 2 == 5; +  where 2 = total([2, 3])", "test_total: AssertionError: assert 2 == 5", 1)
+	for command, want := range map[string][]string{pytest: want, pytest + " --tb=short": want, pytest + " --tb=native": native} {
 		ds, res, err := CommandFindings(context.Background(), root, command, RuleTestFailure, Commands{}, time.Minute)
 		if got := renderWithMessages(ds); err != nil || !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
 			t.Errorf("%s: %v\n%s\nwant\n%s\noutput:\n%s", command, err, strings.Join(got, "\n"), strings.Join(want, "\n"), res.Output)

@@ -112,7 +112,8 @@ func (s *stackTrace) readJS(found *placed, line, rule string) bool {
 //	  File "/abs/tests/test_prices.py", line 8, in test_total
 //	AssertionError: 2 != 5
 var (
-	pyTestHeading = regexp.MustCompile(`^(?:FAIL|ERROR): (\w+) \(`)
+	// unittest's "FAIL: test_total (…)", or pytest's section heading (its --tb=native).
+	pyTestHeading = regexp.MustCompile(`^(?:(?:FAIL|ERROR): (\w+) \(|_{3,} (.+?) _{3,}$)`)
 	pyFrame       = regexp.MustCompile(`^\s*File "([^"]+)", line (\d+)`)
 )
 
@@ -131,7 +132,7 @@ type pyFrameAt struct {
 // read reads one line of output; it says whether the line was a frame.
 func (t *pyTraceback) read(found *placed, line, rule string) bool {
 	if m := pyTestHeading.FindStringSubmatch(line); m != nil {
-		*t = pyTraceback{name: m[1]}
+		*t = pyTraceback{name: m[1] + m[2]}
 		return false
 	}
 	if m := pyFrame.FindStringSubmatch(line); m != nil {
