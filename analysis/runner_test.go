@@ -23,6 +23,14 @@ func render(ds []Diagnostic) []string {
 
 func itoa(n int) string { return fmt.Sprintf("%03d", n) }
 
+// expectPlaced checks a command's findings, with their messages, against want.
+func expectPlaced(t *testing.T, what string, ds []Diagnostic, res RunResult, err error, want []string) {
+	t.Helper()
+	if got := renderWithMessages(ds); err != nil || !slices.Equal(got, want) {
+		t.Errorf("%s: %v\n%s\nwant\n%s\noutput:\n%s", what, err, strings.Join(got, "\n"), strings.Join(want, "\n"), res.Output)
+	}
+}
+
 // renderWithMessages is render with each finding's message after it.
 func renderWithMessages(ds []Diagnostic) []string {
 	out := render(ds)
@@ -210,15 +218,11 @@ func TestPythonTracebacksArePlacedWhereTheyFailed(t *testing.T) {
 			"    def test_cheapest(self):\n        cheapest([1])\n",
 	})
 	ds, res, err := CommandFindings(context.Background(), root, python+" -m unittest", RuleTestFailure, Commands{}, time.Minute)
-	got := renderWithMessages(ds)
-	want := []string{
+	expectPlaced(t, "unittest", ds, res, err, []string{
 		"shop/prices.py:010:001:test-failure test_average_of_nothing: ZeroDivisionError: division by zero (called from tests/test_prices.py:11)",
 		"shop/prices.py:014:001:test-failure test_cheapest: shop.prices.NoPrices: none (called from tests/test_prices.py:14)",
 		"tests/test_prices.py:008:001:test-failure test_total: AssertionError: 2 != 5",
-	}
-	if err != nil || !slices.Equal(got, want) {
-		t.Errorf("%v\n%s\nwant\n%s\noutput:\n%s", err, strings.Join(got, "\n"), strings.Join(want, "\n"), res.Output)
-	}
+	})
 }
 
 // TestAHungGoTestIsPlacedWhereItWaits: go test's own timeout (here 1s, set in GOFLAGS
@@ -295,20 +299,15 @@ func TestPytestFailuresArePlacedWhereTheyFailed(t *testing.T) {
 	native[0] = strings.Replace(native[0], "test_total: assert 2 == 5; +  where 2 = total([2, 3])", "test_total: AssertionError: assert 2 == 5", 1)
 	for command, want := range map[string][]string{pytest: want, pytest + " --tb=short": want, pytest + " --tb=native": native} {
 		ds, res, err := CommandFindings(context.Background(), root, command, RuleTestFailure, Commands{}, time.Minute)
-		if got := renderWithMessages(ds); err != nil || !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
-			t.Errorf("%s: %v\n%s\nwant\n%s\noutput:\n%s", command, err, strings.Join(got, "\n"), strings.Join(want, "\n"), res.Output)
-		}
+		expectPlaced(t, command, ds, res, err, want)
 	}
 
 	if err := os.WriteFile(filepath.Join(root, "tests", "test_more.py"), []byte("from shop.prices import totl\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ds, res, err := CommandFindings(context.Background(), root, pytest, RuleTestFailure, Commands{}, time.Minute)
-	want = []string{"tests/test_more.py:001:001:test-failure ERROR collecting tests/test_more.py: ImportError: cannot import name 'totl' from 'shop.prices' (" +
-		filepath.Join(root, "shop", "prices.py") + ")"}
-	if got := renderWithMessages(ds); err != nil || !slices.Equal(got, want) {
-		t.Errorf("%v\n%s\nwant\n%s\noutput:\n%s", err, strings.Join(got, "\n"), strings.Join(want, "\n"), res.Output)
-	}
+	expectPlaced(t, "a collection error", ds, res, err, []string{"tests/test_more.py:001:001:test-failure ERROR collecting tests/test_more.py: " +
+		"ImportError: cannot import name 'totl' from 'shop.prices' (" + filepath.Join(root, "shop", "prices.py") + ")"})
 }
 
 // TestRustTestPanicsArePlacedWhereTheyHappened runs cargo test: each panic is placed where
@@ -333,14 +332,10 @@ func TestRustTestPanicsArePlacedWhereTheyHappened(t *testing.T) {
 	}
 	c := Commands{Env: append(os.Environ(), "CARGO_TARGET_DIR="+t.TempDir())}
 	ds, res, err := CommandFindings(context.Background(), root, "cargo test --offline --no-fail-fast", RuleTestFailure, c, 5*time.Minute)
-	got := renderWithMessages(ds)
-	want := []string{
+	expectPlaced(t, "cargo test", ds, res, err, []string{
 		"src/lib.rs:014:009:test-failure tests::totals: assertion `left == right` failed; left: 2; right: 5",
 		"src/lib.rs:006:005:test-failure first_of_one: index out of bounds: the len is 1 but the index is 3",
-	}
-	if err != nil || !slices.Equal(got, want) {
-		t.Errorf("%v\n%s\nwant\n%s\noutput:\n%s", err, strings.Join(got, "\n"), strings.Join(want, "\n"), res.Output)
-	}
+	})
 }
 
 func TestRealGoBuildAndTestFailuresArePlaced(t *testing.T) {
