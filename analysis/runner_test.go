@@ -218,6 +218,9 @@ func TestPythonTracebacksArePlacedWhereTheyFailed(t *testing.T) {
 			"    def test_cheapest(self):\n        cheapest([1])\n",
 	})
 	ds, res, err := CommandFindings(context.Background(), root, python+" -m unittest", RuleTestFailure, Commands{}, time.Minute)
+	if len(ds) > 0 && (len(ds[0].Related) != 1 || ds[0].Related[0].File != "tests/test_prices.py" || ds[0].Related[0].Range.Start.Line != 10) {
+		t.Errorf("the caller as related information: %+v", ds[0].Related)
+	}
 	expectPlaced(t, "unittest", ds, res, err, []string{
 		"shop/prices.py:010:001:test-failure test_average_of_nothing: ZeroDivisionError: division by zero (called from tests/test_prices.py:11)",
 		"shop/prices.py:014:001:test-failure test_cheapest: shop.prices.NoPrices: none (called from tests/test_prices.py:14)",

@@ -43,8 +43,13 @@ func (s *stackTrace) frame(found *placed, file string, line, col int, rule strin
 			s.done = true // the same failure again, as in a summary
 		}
 	default:
-		if rel, ok := inside(found.root, file); ok {
-			found.out[s.at-1].Message += fmt.Sprintf(" (called from %s:%d)", rel, line)
+		if rel, ok := inside(found.root, file); ok && line > 0 {
+			// Said in the message for whoever reads only that (a worker's task), and as
+			// related information: an editor links it, and a FIX item may write the file.
+			d := &found.out[s.at-1]
+			d.Message += fmt.Sprintf(" (called from %s:%d)", rel, line)
+			at := Position{line - 1, max(col-1, 0)}
+			d.Related = append(d.Related, Related{File: rel, Range: Range{Start: at, End: at}, Message: "called from here"})
 			s.done = true
 		}
 	}
