@@ -109,6 +109,40 @@ func CannotRun(command string, res RunResult) string {
 	return ""
 }
 
+var (
+	// A plain program name, which the shell looks for on the PATH.
+	programName = regexp.MustCompile(`^[\w.+-]+$`)
+	// Python running a module: `python -m pytest`, `.venv/bin/python3.12 -m unittest`.
+	pythonModule = regexp.MustCompile(`^(\S*python[\d.]*) -m ([\w.]+)`)
+)
+
+// shellWords are the builtins and keywords a command may start with, which are no program.
+var shellWords = []string{".", ":", "[", "case", "cd", "command", "eval", "exec", "export", "false", "for", "if", "set", "source", "test", "time", "true", "unset", "while"}
+
+// Unavailable says, without running it, why a build or test command cannot run here: the
+// program it starts is not on the PATH, or its Python lacks the module it runs with -m. ""
+// when it may run (a command that starts otherwise, with a path or shell syntax, is not
+// judged). CannotRun says the same of a command that ran.
+func Unavailable(dir, command string) string {
+	command = strings.TrimSpace(command)
+	program, _, _ := strings.Cut(command, " ")
+	if m := pythonModule.FindStringSubmatch(command); m != nil {
+		python := exec.Command(m[1], "-c", "import importlib.util, sys; sys.exit(importlib.util.find_spec(sys.argv[1]) is None)", m[2])
+		python.Dir = dir
+		var exit *exec.ExitError
+		if err := python.Run(); errors.As(err, &exit) && exit.ExitCode() == 1 {
+			return fmt.Sprintf("the command's Python has no module `%s`", m[2])
+		}
+	}
+	if !programName.MatchString(program) || slices.Contains(shellWords, program) {
+		return ""
+	}
+	if _, err := exec.LookPath(program); err != nil {
+		return fmt.Sprintf("`%s` is not installed here (or not on the PATH)", program)
+	}
+	return ""
+}
+
 // RunResult is what a command did.
 type RunResult struct {
 	Command  string

@@ -60,6 +60,31 @@ func TestDetectCommands(t *testing.T) {
 	}
 }
 
+// TestUnavailableIsToldWithoutRunning: a program not on the PATH, or a Python without the
+// module it runs; commands that start with a path or shell syntax are not judged.
+func TestUnavailableIsToldWithoutRunning(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 here")
+	}
+	root := t.TempDir()
+	for command, want := range map[string]string{
+		"no-such-program-here test ./...":   "`no-such-program-here` is not installed here (or not on the PATH)",
+		python + " -m no_such_module_here":  "the command's Python has no module `no_such_module_here`",
+		"python3 -m no_such_module_here -q": "the command's Python has no module `no_such_module_here`",
+		python + " -m unittest":             "",
+		"go test ./...":                     "",
+		"cd web && no-such-program-here":    "",
+		"./scripts/test.sh":                 "",
+		"CI=1 no-such-program-here":         "",
+		"":                                  "",
+	} {
+		if got := Unavailable(root, command); got != want {
+			t.Errorf("%q: %q, want %q", command, got, want)
+		}
+	}
+}
+
 // TestPythonTestsRunWithTheProjectsInterpreter: a project's virtual environment, where its
 // pytest is installed, else python, else python3 where only that is installed.
 func TestPythonTestsRunWithTheProjectsInterpreter(t *testing.T) {

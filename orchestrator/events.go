@@ -20,6 +20,7 @@ const (
 	EventToolCall       EventKind = "tool_call"
 	EventLintGate       EventKind = "lint_gate"
 	EventCommand        EventKind = "command"
+	EventUnavailable    EventKind = "command_unavailable" // at the start: a build or test command cannot run here
 	EventReview         EventKind = "review"
 	EventModelReview    EventKind = "model_review"
 	EventSyncIssues     EventKind = "sync_issues"

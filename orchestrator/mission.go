@@ -424,6 +424,7 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 		}
 		m.emit(Event{Kind: EventMissionStarted, Message: m.state.Objective})
 	}
+	m.warnUnavailable()
 	if err := m.ix.Scan(ctx, nil); err != nil {
 		return m.interruptedOr(ctx, err)
 	}
@@ -522,6 +523,17 @@ func (m *mission) resume() error {
 	}
 	m.emit(Event{Kind: EventMissionResumed, Message: m.state.Objective})
 	return nil
+}
+
+// warnUnavailable says at the start when a build or test command cannot run here, before
+// any model call: the mission can do its work, but it cannot seal until the command runs.
+func (m *mission) warnUnavailable() {
+	for _, command := range []string{m.commands.Build, m.commands.Test} {
+		if why := analysis.Unavailable(m.opts.Root, command); command != "" && why != "" {
+			m.emit(Event{Kind: EventUnavailable, Failed: true,
+				Message: fmt.Sprintf("`%s` cannot run here: %s; the mission can do its work, but it cannot seal until the command runs", command, why)})
+		}
+	}
 }
 
 // withIDs gives the items without an id one (DESIGN 4), so that items written by hand,

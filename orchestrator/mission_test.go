@@ -228,17 +228,23 @@ func TestATestCommandThatCannotRunStopsOnceTheWorkIsDone(t *testing.T) {
 		".opencode/todo.md":           "- [ ] T1: CREATE `runner.go` | file:runner.go\n",
 	})
 	var calls atomic.Int32
+	var ev events
 	srv := fakeapi.Anthropic(t, func(r fakeapi.Request) fakeapi.Reply {
-		calls.Add(1)
+		if calls.Add(1) == 1 && len(ev.find(EventUnavailable, "")) == 0 {
+			t.Error("the first model call came before the warning that the tests cannot run")
+		}
 		if strings.Contains(r.Text(), "tool_result") {
 			return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
 		}
 		return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("runner.go", "package runner\n")}}
 	})
-	opts := Options{Root: root, Objective: "a runner package", Model: "anthropic/fake", ModelOptions: fakeAPIOptions(srv)}
+	opts := Options{Root: root, Objective: "a runner package", Model: "anthropic/fake", ModelOptions: fakeAPIOptions(srv), OnEvent: ev.add}
 	out, err := Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if warned := ev.find(EventUnavailable, ""); len(warned) != 1 || !strings.HasPrefix(warned[0].Message, "`missing-test-runner ./...` cannot run here: `missing-test-runner` is not installed here") {
+		t.Errorf("warnings at the start: %+v", warned)
 	}
 	if out.State != store.StateStopped || out.Iterations != 1 || len(out.Issues) != 0 || out.Done != 1 || !out.Build.Passed {
 		t.Fatalf("outcome %+v", out)

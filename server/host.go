@@ -392,6 +392,8 @@ func (h *host) onEvent(e orchestrator.Event) {
 			j.progress.milestone(h.s.ctx, "Orchestrator: the plan is written, "+e.Message)
 		case orchestrator.EventIteration, orchestrator.EventReplan, orchestrator.EventAPIRetry:
 			j.progress.milestone(h.s.ctx, "Orchestrator: "+e.Message)
+		case orchestrator.EventUnavailable:
+			h.s.showMessage(protocol.MessageTypeWarning, "Orchestrator: "+e.Message+".")
 		}
 	}
 	h.changed()

@@ -246,6 +246,27 @@ func TestAStoppedMissionsMessageSaysWhatFailed(t *testing.T) {
 	}
 }
 
+// TestAMissionSaysAtOnceThatItsTestsCannotRun: the project's test runner is not installed.
+// The editor hears so before any work, as a warning; the mission does its item, and then
+// stops with what to do rather than spending iterations on FIX rounds.
+func TestAMissionSaysAtOnceThatItsTestsCannotRun(t *testing.T) {
+	root := writeWorkspace(t, map[string]string{
+		".opencode/todo.md":           "# Plan\n\n- [ ] T1: CREATE a.txt | file:a.txt\n",
+		".opencode/orchestrator.json": `{"commands": {"test": "missing-test-runner"}}`,
+		"script.json": `{"turns": [{"role": "worker", "item": "T1", "calls": [{"tool": "write_file", "args": {"path": "a.txt", "content": "a\n"}},` +
+			` {"tool": "finish", "args": {"summary": "wrote a.txt"}}]}]}`,
+	})
+	e := startEditor(t, root, editorOptions{})
+	e.mustExecute(cmdTaskStart, map[string]string{"objective": "a.txt", "model": "scripted/script.json"})
+	warning := e.awaitMessage(t, "Orchestrator: `missing-test-runner` cannot run here: `missing-test-runner` is not installed here (or not on the PATH); the mission can do its work, but it cannot seal until the command runs.")
+	if warning.Type != protocol.MessageTypeWarning {
+		t.Errorf("the warning came as %v", warning.Type)
+	}
+	e.awaitMessage(t, "Mission stopped: a command cannot run here: the test command `missing-test-runner`")
+	e.awaitStatus(t, "the stopped mission", func(st hostStatus) bool { return st.State == "stopped" && st.Done == 1 && st.Running == "" })
+	e.shutdown()
+}
+
 // TestTheLensSaysWhyAnItemsLastRunFailed: an item whose worker never writes its file
 // fails at the gate; when the mission stops, its lens says why before ▶ Run, rather than
 // looking like an item nobody tried.
