@@ -167,18 +167,20 @@ func TestJavaScriptTestFailuresArePlacedWhereTheyFailed(t *testing.T) {
 			"test(\"adds\", () => {\n  " + assertion + ";\n});\ntest(\"throws\", () => {\n  boom();\n});\n"
 	}
 	root := writeTree(t, map[string]string{
-		"package.json":       `{"name": "sum", "version": "1.0.0"}`,
-		"src/sum.js":         sum,
-		"test/node.test.js":  tests("const test = require(\"node:test\");\nconst assert = require(\"node:assert\");\n", "assert.strictEqual(sum(1, 2), 3)"),
-		"test/sum.test.js":   tests("const assert = require(\"assert\");\n", "expect(sum(1, 2)).toBe(3)"),
-		"test/mocha.spec.js": strings.ReplaceAll(tests("const assert = require(\"assert\");\n", "assert.strictEqual(sum(1, 2), 3)"), "test(", "it("),
-		"test/vi.test.js":    tests("import { test, expect } from \"vitest\";\n", "expect(sum(1, 2)).toBe(3)"),
+		"package.json":        `{"name": "sum", "version": "1.0.0"}`,
+		"src/sum.js":          sum,
+		"test/node.test.js":   tests("const test = require(\"node:test\");\nconst assert = require(\"node:assert\");\n", "assert.strictEqual(sum(1, 2), 3)"),
+		"test/sum.test.js":    tests("const assert = require(\"assert\");\n", "expect(sum(1, 2)).toBe(3)"),
+		"test/mocha.spec.js":  strings.ReplaceAll(tests("const assert = require(\"assert\");\n", "assert.strictEqual(sum(1, 2), 3)"), "test(", "it("),
+		"test/vi.test.js":     tests("import { test, expect } from \"vitest\";\n", "expect(sum(1, 2)).toBe(3)"),
+		"test/broken.test.js": "const { sum } = require(\"../src/summ\");\n",
 	})
 	throws := "src/sum.js:002:031:test-failure throws: TypeError: Cannot read properties of null (reading 'x') (called from test/%s:%d)"
 	runners := []struct{ name, output, command string }{
 		{name: "node --test (TAP)", command: "node --test test/node.test.js"},
 		{name: "node --test (spec)", command: "node --test --test-reporter=spec test/node.test.js"},
 		{name: "jest", output: "jest.txt"},
+		{name: "jest, a suite that does not load", output: "jest-suite.txt"},
 		{name: "mocha", output: "mocha.txt"},
 		{name: "vitest", output: "vitest.txt"},
 	}
@@ -189,6 +191,7 @@ func TestJavaScriptTestFailuresArePlacedWhereTheyFailed(t *testing.T) {
 			fmt.Sprintf(strings.Replace(throws, "TypeError", "TypeError [Error]", 1), "node.test.js", 8)},
 		"jest": {"test/sum.test.js:004:021:test-failure adds: expect(received).toBe(expected) // Object.is equality; Expected: 3; Received: -1",
 			fmt.Sprintf(throws, "sum.test.js", 7)},
+		"jest, a suite that does not load": {"test/broken.test.js:001:017:test-failure Test suite failed to run: Cannot find module '../src/summ' from 'test/broken.test.js'"},
 		"mocha": {"test/mocha.spec.js:004:010:test-failure adds: AssertionError [ERR_ASSERTION]: Expected values to be strictly equal: -1 !== 3",
 			fmt.Sprintf(throws, "mocha.spec.js", 7)},
 		"vitest": {"test/vi.test.js:004:021:test-failure adds: AssertionError: expected -1 to be 3 // Object.is equality",

@@ -17,6 +17,7 @@ import (
 type stackTrace struct {
 	name, message string // the failing test, and its error
 	detail        bool   // the message announced more on the lines below ("strictly equal:")
+	unnamed       bool   // the next line is the error, unnamed (Jest's "Cannot find module …")
 	at            int    // the finding's index once placed, plus one
 	done          bool
 }
@@ -86,7 +87,7 @@ func (s *stackTrace) readJS(found *placed, line, rule string) bool {
 		return true
 	}
 	if m := jsTestHeading.FindStringSubmatch(line); m != nil {
-		*s = stackTrace{name: m[1]}
+		*s = stackTrace{name: m[1], unnamed: strings.HasPrefix(strings.TrimSpace(line), "● ")}
 		return false
 	}
 	tap, err := jsTAPError.FindStringSubmatch(line), jsError.FindStringSubmatch(line)
@@ -99,6 +100,8 @@ func (s *stackTrace) readJS(found *placed, line, rule string) bool {
 	case s.detail:
 		s.message = strings.TrimSpace(s.message + " " + text)
 		s.detail = strings.HasSuffix(text, ":")
+	case s.unnamed && s.message == "":
+		s.message, s.unnamed = text, false
 	case tap != nil && s.message == "":
 		s.message, s.detail = tap[1], tap[1] == ""
 	case err != nil && s.message == "":
