@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -159,17 +160,32 @@ const maxOutput = 4 << 20
 // Cancelling ctx (or the timeout) kills the whole process group, so a test runner's
 // children go too.
 func Run(ctx context.Context, dir, command string, env []string, timeout time.Duration) (RunResult, error) {
+	stopped := ctx
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "sh", "-c", command)
 	cmd.Dir, cmd.Env = dir, withGoTestTimeout(command, env, timeout)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second // output pipes held open by a stray grandchild
+	var interrupted atomic.Bool
+	cmd.Cancel = func() error {
+		group := -cmd.Process.Pid
+		if stopped.Err() != nil {
+			return syscall.Kill(group, syscall.SIGKILL)
+		}
+		// Out of time: interrupted first, as Ctrl-C does, so that a test runner says where
+		// it was (pytest, Python); what is left after the grace is killed.
+		interrupted.Store(true)
+		time.AfterFunc(interruptGrace, func() { _ = syscall.Kill(group, syscall.SIGKILL) })
+		return syscall.Kill(group, syscall.SIGINT)
+	}
+	cmd.WaitDelay = interruptGrace + 5*time.Second // then output pipes held open by a stray grandchild
 	var out tailBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	err := cmd.Run()
+	if interrupted.Load() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // what ignored the interrupt goes now
+	}
 	res := RunResult{Command: command, Output: out.String(), Duration: time.Since(start)}
 	var exit *exec.ExitError
 	switch {
@@ -185,6 +201,10 @@ func Run(ctx context.Context, dir, command string, env []string, timeout time.Du
 	}
 	return res, nil
 }
+
+// interruptGrace is how long a command out of time has, after its interrupt, to say where
+// it was before it is killed.
+const interruptGrace = 3 * time.Second
 
 // withGoTestTimeout gives a `go test` command a timeout of its own a little shorter than
 // the one Run kills it at: go test then says where every goroutine waits, which places a
@@ -474,6 +494,11 @@ func CommandFindings(ctx context.Context, root, command, rule string, c Commands
 		return nil, res, nil
 	}
 	ds := ParseOutput(root, rule, res.Output)
+	for i := range ds {
+		if res.TimedOut { // placed where the interrupt found it
+			ds[i].Message = fmt.Sprintf("`%s` did not finish within %v; interrupted here: %s", command, timeout, ds[i].Message)
+		}
+	}
 	if len(ds) == 0 {
 		what := fmt.Sprintf("`%s` failed with exit code %d", command, res.ExitCode)
 		if res.TimedOut {

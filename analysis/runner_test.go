@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -459,6 +460,52 @@ func TestParseOtherToolsOutput(t *testing.T) {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
+}
+
+// TestACommandOutOfTimeIsInterruptedFirst: a command that runs out of time gets an
+// interrupt, as Ctrl-C sends, before it is killed, and can say where it was; one whose
+// run is stopped (the mission stopped) is killed at once. The shell's trap tells which.
+func TestACommandOutOfTimeIsInterruptedFirst(t *testing.T) {
+	dir := t.TempDir()
+	ready := filepath.Join(dir, "ready")
+	if err := syscall.Mkfifo(ready, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The trap is set, then the command says so through the FIFO and waits.
+	const command = "trap 'echo interrupted; exit 130' INT; echo > ready; sleep 30 >/dev/null 2>&1 & wait"
+	go func() { _, _ = os.ReadFile(ready) }()
+	res, err := Run(context.Background(), dir, command, nil, time.Second)
+	if err != nil || !res.TimedOut || !strings.Contains(res.Output, "interrupted") {
+		t.Errorf("out of time: %v %+v", err, res)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan RunResult)
+	go func() {
+		res, _ := Run(ctx, dir, command, nil, time.Minute)
+		done <- res
+	}()
+	if _, err := os.ReadFile(ready); err != nil { // the trap is set
+		t.Fatal(err)
+	}
+	stop()
+	if res := <-done; strings.Contains(res.Output, "interrupted") {
+		t.Errorf("a stopped run was interrupted rather than killed: %+v", res)
+	}
+}
+
+// TestAHungPytestTestIsPlacedWhereItWasInterrupted: out of time, pytest is interrupted and
+// says where the test was; the finding goes there and says it ran out of time.
+func TestAHungPytestTestIsPlacedWhereItWasInterrupted(t *testing.T) {
+	const python = "/usr/bin/python3"
+	if exec.Command(python, "-c", "import pytest").Run() != nil {
+		t.Skip("no pytest for " + python + " here (apt-get install python3-pytest)")
+	}
+	root := writeTree(t, map[string]string{
+		"tests/test_hang.py": "import time\n\n\ndef wait_forever():\n    while True:\n        time.sleep(0.05)\n\n\ndef test_hang():\n    wait_forever()\n",
+	})
+	pytest := python + " -m pytest -p no:cacheprovider"
+	ds, res, err := CommandFindings(context.Background(), root, pytest, RuleTestFailure, Commands{}, 2*time.Second)
+	expectPlaced(t, "a hung test", ds, res, err, []string{"tests/test_hang.py:006:001:test-failure `" + pytest + "` did not finish within 2s; interrupted here: KeyboardInterrupt"})
 }
 
 func TestRunTimesOutAndCancels(t *testing.T) {

@@ -223,7 +223,7 @@ var (
 	pytestSection = regexp.MustCompile(`^_{3,} (.+?) _{3,}$`)
 	pytestOuter   = regexp.MustCompile(`^([\w./-]+\.py):(\d+):(?: in \S+)?\s*$`)
 	pytestError   = regexp.MustCompile(`^E\s+(.+)$`)
-	pytestEnd     = regexp.MustCompile(`^([\w./-]+\.py):(\d+): (\w*(?:Error|Exception|Failed)\b.*)$`)
+	pytestEnd     = regexp.MustCompile(`^([\w./-]+\.py):(\d+): (\w*(?:Error|Exception|Failed)\b.*|KeyboardInterrupt)$`)
 	pytestBanner  = regexp.MustCompile(`^={3,} `)
 )
 
