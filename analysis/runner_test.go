@@ -32,6 +32,16 @@ func expectPlaced(t *testing.T, what string, ds []Diagnostic, res RunResult, err
 	}
 }
 
+// debianPytest is the command that runs Debian's pytest (which .ci/run installs) without
+// a cache in the workspace; the test is skipped where it is not installed.
+func debianPytest(t *testing.T) string {
+	const python = "/usr/bin/python3"
+	if exec.Command(python, "-c", "import pytest").Run() != nil {
+		t.Skip("no pytest for " + python + " here (apt-get install python3-pytest)")
+	}
+	return python + " -m pytest -p no:cacheprovider"
+}
+
 // renderWithMessages is render with each finding's message after it.
 func renderWithMessages(ds []Diagnostic) []string {
 	out := render(ds)
@@ -310,17 +320,13 @@ func TestGoTestGetsATimeoutOfItsOwn(t *testing.T) {
 // innermost frame in the workspace with the test's line, a module that does not import at
 // its import.
 func TestPytestFailuresArePlacedWhereTheyFailed(t *testing.T) {
-	const python = "/usr/bin/python3"
-	if exec.Command(python, "-c", "import pytest").Run() != nil {
-		t.Skip("no pytest for " + python + " here (apt-get install python3-pytest)")
-	}
+	pytest := debianPytest(t)
 	root := writeTree(t, map[string]string{
 		"shop/__init__.py": "",
 		"shop/prices.py":   "def total(prices):\n    return len(prices)\n\n\ndef average(prices):\n    return sum(prices) / len(prices)\n",
 		"tests/test_prices.py": "from shop.prices import average, total\n\n\ndef test_total():\n    assert total([2, 3]) == 5\n\n\n" +
 			"def test_average_of_nothing():\n    assert average([]) == 0\n",
 	})
-	pytest := python + " -m pytest -p no:cacheprovider"
 	want := []string{
 		"tests/test_prices.py:005:001:test-failure test_total: assert 2 == 5; +  where 2 = total([2, 3])",
 		"shop/prices.py:006:001:test-failure test_average_of_nothing: ZeroDivisionError: division by zero (called from tests/test_prices.py:9)",
@@ -496,14 +502,10 @@ func TestACommandOutOfTimeIsInterruptedFirst(t *testing.T) {
 // TestAHungPytestTestIsPlacedWhereItWasInterrupted: out of time, pytest is interrupted and
 // says where the test was; the finding goes there and says it ran out of time.
 func TestAHungPytestTestIsPlacedWhereItWasInterrupted(t *testing.T) {
-	const python = "/usr/bin/python3"
-	if exec.Command(python, "-c", "import pytest").Run() != nil {
-		t.Skip("no pytest for " + python + " here (apt-get install python3-pytest)")
-	}
+	pytest := debianPytest(t)
 	root := writeTree(t, map[string]string{
 		"tests/test_hang.py": "import time\n\n\ndef wait_forever():\n    while True:\n        time.sleep(0.05)\n\n\ndef test_hang():\n    wait_forever()\n",
 	})
-	pytest := python + " -m pytest -p no:cacheprovider"
 	ds, res, err := CommandFindings(context.Background(), root, pytest, RuleTestFailure, Commands{}, 2*time.Second)
 	expectPlaced(t, "a hung test", ds, res, err, []string{"tests/test_hang.py:006:001:test-failure `" + pytest + "` did not finish within 2s; interrupted here: KeyboardInterrupt"})
 }
