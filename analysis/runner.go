@@ -166,7 +166,7 @@ func Run(ctx context.Context, dir, command string, env []string, timeout time.Du
 	cmd := exec.CommandContext(ctx, "sh", "-c", command)
 	cmd.Dir, cmd.Env = dir, withGoTestTimeout(command, env, timeout)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var interrupted atomic.Bool
+	var graceEnd atomic.Pointer[time.Timer] // set once the command is interrupted
 	cmd.Cancel = func() error {
 		group := -cmd.Process.Pid
 		if stopped.Err() != nil {
@@ -174,8 +174,7 @@ func Run(ctx context.Context, dir, command string, env []string, timeout time.Du
 		}
 		// Out of time: interrupted first, as Ctrl-C does, so that a test runner says where
 		// it was (pytest, Python); what is left after the grace is killed.
-		interrupted.Store(true)
-		time.AfterFunc(interruptGrace, func() { _ = syscall.Kill(group, syscall.SIGKILL) })
+		graceEnd.Store(time.AfterFunc(interruptGrace, func() { _ = syscall.Kill(group, syscall.SIGKILL) }))
 		return syscall.Kill(group, syscall.SIGINT)
 	}
 	cmd.WaitDelay = interruptGrace + 5*time.Second // then output pipes held open by a stray grandchild
@@ -183,7 +182,7 @@ func Run(ctx context.Context, dir, command string, env []string, timeout time.Du
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	err := cmd.Run()
-	if interrupted.Load() {
+	if t := graceEnd.Load(); t != nil && t.Stop() {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // what ignored the interrupt goes now
 	}
 	res := RunResult{Command: command, Output: out.String(), Duration: time.Since(start)}
