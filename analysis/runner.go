@@ -157,8 +157,8 @@ type RunResult struct {
 const maxOutput = 4 << 20
 
 // Run runs command in dir, in the environment env (nil: this process's), with a timeout.
-// Cancelling ctx (or the timeout) kills the whole process group, so a test runner's
-// children go too.
+// Cancelling ctx kills the whole process group at once, so a test runner's children go
+// too; running out of time interrupts it first (interruptGrace).
 func Run(ctx context.Context, dir, command string, env []string, timeout time.Duration) (RunResult, error) {
 	stopped := ctx
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -248,7 +248,8 @@ type outputPattern struct {
 }
 
 // Compiler messages are build errors wherever they appear (a test run compiles too);
-// assertion failures are test failures.
+// other located lines take the rule of the command. (Test runners' failures, which span
+// lines, are read in stacktraces.go.)
 var outputPatterns = []outputPattern{
 	// tsc: src/a.ts(12,5): error TS2304: Cannot find name 'x'.
 	{re: regexp.MustCompile(`^(?P<file>[^\s(][^(]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<msg>TS\d+: .*)$`), rule: RuleBuildError},
