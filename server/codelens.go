@@ -89,7 +89,10 @@ func headerSummary(st hostStatus) string {
 	case st.State == "none":
 		state = "no mission"
 	case st.StopReason != "":
-		state += ": " + st.StopReason
+		// The reason's head: its details (a planner's error, what to install) would make a
+		// lens a paragraph; the hover, the status and the stop's message have them.
+		head, _, _ := strings.Cut(st.StopReason, ": ")
+		state += ": " + head
 	}
 	return fmt.Sprintf("%s · iteration %d · %d/%d done · %s", state, st.Iteration, st.Done, st.Total, analysis.Count(st.OpenIssues, "open sync issue"))
 }

@@ -264,6 +264,9 @@ func TestAMissionSaysAtOnceThatItsTestsCannotRun(t *testing.T) {
 	}
 	e.awaitMessage(t, "Mission stopped: a command cannot run here: the test command `missing-test-runner`")
 	e.awaitStatus(t, "the stopped mission", func(st hostStatus) bool { return st.State == "stopped" && st.Done == 1 && st.Running == "" })
+	if got := e.lenses()[0]; got[1] != "stopped: a command cannot run here · iteration 1 · 1/1 done · 0 open sync issues" {
+		t.Errorf("the header lens: %q", got)
+	}
 	e.shutdown()
 }
 
