@@ -170,7 +170,7 @@ func TestAPanickingGoTestIsPlacedWhereItPanicked(t *testing.T) {
 // stack trace's first frame in the workspace (an assertion in the test, or the function
 // that threw) and named with its error, not reported on package.json where no worker
 // could mend it. node --test runs here, in its TAP (its default into a pipe) and spec
-// reporters; Jest 30, Mocha 11 and Vitest 3 printed testdata/testoutput for the same tests.
+// reporters; Jest 30, Mocha 12 and Vitest 3 printed testdata/testoutput for the same tests.
 func TestJavaScriptTestFailuresArePlacedWhereTheyFailed(t *testing.T) {
 	sum := "function sum(a, b) { return a - b; }\nfunction boom() { return null.x; }\nmodule.exports = { sum, boom };\n"
 	tests := func(define, assertion string) string {
