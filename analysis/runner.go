@@ -102,12 +102,21 @@ func CannotRun(command string, res RunResult) string {
 		if manager, _, _ := strings.Cut(strings.TrimSpace(command), " "); slices.Contains([]string{"npm", "pnpm", "yarn", "bun"}, manager) && m[1] != manager {
 			return fmt.Sprintf("`%s` is not installed here: the project's dependencies are not (`%s install`)", m[1], manager)
 		}
-		return fmt.Sprintf("`%s` is not installed here (or not on the PATH)", m[1])
+		return notInstalled(m[1])
 	}
 	if m := moduleNotFound.FindStringSubmatch(res.Output); m != nil && res.ExitCode != 0 && strings.Contains(command, "-m "+m[1]) {
-		return fmt.Sprintf("the command's Python has no module `%s`", m[1])
+		return noModule(m[1])
 	}
 	return ""
+}
+
+// What CannotRun and Unavailable say.
+func notInstalled(program string) string {
+	return fmt.Sprintf("`%s` is not installed here (or not on the PATH)", program)
+}
+
+func noModule(module string) string {
+	return fmt.Sprintf("the command's Python has no module `%s`", module)
 }
 
 var (
@@ -132,14 +141,14 @@ func Unavailable(dir, command string) string {
 		python.Dir = dir
 		var exit *exec.ExitError
 		if err := python.Run(); errors.As(err, &exit) && exit.ExitCode() == 1 {
-			return fmt.Sprintf("the command's Python has no module `%s`", m[2])
+			return noModule(m[2])
 		}
 	}
 	if !programName.MatchString(program) || slices.Contains(shellWords, program) {
 		return ""
 	}
 	if _, err := exec.LookPath(program); err != nil {
-		return fmt.Sprintf("`%s` is not installed here (or not on the PATH)", program)
+		return notInstalled(program)
 	}
 	return ""
 }

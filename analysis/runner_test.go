@@ -153,7 +153,15 @@ func TestAPanickingGoTestIsPlacedWhereItPanicked(t *testing.T) {
 		"go.mod":            "module example.com/shop\n\ngo 1.22\n",
 		"cart/cart.go":      "package cart\n\nfunc Total(p []int) int {\n\treturn p[0] + p[1] + p[5]\n}\n",
 		"cart/cart_test.go": "package cart\n\nimport \"testing\"\n\nfunc TestTotal(t *testing.T) {\n\tif Total([]int{1, 2}) != 3 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n",
+		"vendor/example.com/lib/lib.go": "package lib\n\nfunc Boom() { panic(\"boom\") }\n",
 	})
+	// A vendored module's frame is another project's code: the panic goes to the
+	// workspace's own frame below it.
+	vendored := "panic: boom\n\ngoroutine 1 [running]:\nexample.com/lib.Boom(...)\n\t" + filepath.Join(root, "vendor/example.com/lib/lib.go") +
+		":3\nexample.com/shop/cart.Total(...)\n\t" + filepath.Join(root, "cart/cart.go") + ":4\n"
+	if got := renderWithMessages(ParseOutput(root, RuleTestFailure, vendored)); !slices.Equal(got, []string{"cart/cart.go:004:001:test-failure panic: boom"}) {
+		t.Errorf("a vendored frame: %q", got)
+	}
 	t.Chdir(root)
 	want := "cart/cart.go:004:001:test-failure TestTotal panicked: runtime error: index out of range [5] with length 2 (called from cart/cart_test.go:6)"
 	for _, test := range []string{"go test ./...", "go test -trimpath ./..."} {

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/opencode-orchestrator/orchestrator/analysis/workspace"
 )
 
 // Test runners print a failure as the failing test's name, its error and a stack trace;
@@ -33,26 +35,26 @@ func (s *stackTrace) text() string {
 	return s.message
 }
 
-// frame reads one frame of the trace; frames in installed packages are not the workspace's.
+// frame reads one frame of the trace. Frames outside the workspace, or in the directories
+// every tool skips (installed packages: node_modules, site-packages, vendor), are passed.
 func (s *stackTrace) frame(found *placed, file string, line, col int, rule string) {
+	rel, ok := inside(found.root, file)
 	switch {
-	case s.done || strings.Contains(file, "node_modules") || strings.Contains(file, "site-packages"):
+	case s.done || !ok || workspace.InSkippedDir(rel):
 	case s.at == 0:
-		if found.add(file, line, col, rule, s.text()) {
+		if found.add(rel, line, col, rule, s.text()) {
 			s.at = len(found.out)
-		} else if _, ok := inside(found.root, file); ok {
+		} else {
 			s.done = true // the same failure again, as in a summary
 		}
-	default:
-		if rel, ok := inside(found.root, file); ok && line > 0 {
-			// Said in the message for whoever reads only that (a worker's task), and as
-			// related information: an editor links it, and a FIX item may write the file.
-			d := &found.out[s.at-1]
-			d.Message += fmt.Sprintf(" (called from %s:%d)", rel, line)
-			at := Position{line - 1, max(col-1, 0)}
-			d.Related = append(d.Related, Related{File: rel, Range: Range{Start: at, End: at}, Message: "called from here"})
-			s.done = true
-		}
+	case line > 0:
+		// Said in the message for whoever reads only that (a worker's task), and as
+		// related information: an editor links it, and a FIX item may write the file.
+		d := &found.out[s.at-1]
+		d.Message += fmt.Sprintf(" (called from %s:%d)", rel, line)
+		at := Position{line - 1, max(col-1, 0)}
+		d.Related = append(d.Related, Related{File: rel, Range: Range{Start: at, End: at}, Message: "called from here"})
+		s.done = true
 	}
 }
 

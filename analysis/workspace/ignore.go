@@ -33,6 +33,17 @@ var skippedDirs = map[string]bool{
 	".tox":          true,
 }
 
+// InSkippedDir says whether rel (slash-separated, relative to the root) lies in one of the
+// directories every tool skips: another project's code, not the workspace's own.
+func InSkippedDir(rel string) bool {
+	for dir := path.Dir(rel); dir != "." && dir != "/"; dir = path.Dir(dir) {
+		if skippedDirs[path.Base(dir)] {
+			return true
+		}
+	}
+	return false
+}
+
 // Ignore answers whether a workspace path is ignored, following git's rules: the
 // .gitignore of every directory from the root down (deeper files win, the last matching
 // pattern wins, `!` re-includes), .git/info/exclude, and the always-skipped directories.
