@@ -150,9 +150,9 @@ func TestCannotRunTellsAMissingProgramFromAFailure(t *testing.T) {
 // with absolute paths read against a relative root and -trimpath's module paths alike.
 func TestAPanickingGoTestIsPlacedWhereItPanicked(t *testing.T) {
 	root := writeTree(t, map[string]string{
-		"go.mod":            "module example.com/shop\n\ngo 1.22\n",
-		"cart/cart.go":      "package cart\n\nfunc Total(p []int) int {\n\treturn p[0] + p[1] + p[5]\n}\n",
-		"cart/cart_test.go": "package cart\n\nimport \"testing\"\n\nfunc TestTotal(t *testing.T) {\n\tif Total([]int{1, 2}) != 3 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n",
+		"go.mod":                        "module example.com/shop\n\ngo 1.22\n",
+		"cart/cart.go":                  "package cart\n\nfunc Total(p []int) int {\n\treturn p[0] + p[1] + p[5]\n}\n",
+		"cart/cart_test.go":             "package cart\n\nimport \"testing\"\n\nfunc TestTotal(t *testing.T) {\n\tif Total([]int{1, 2}) != 3 {\n\t\tt.Fatal(\"bad\")\n\t}\n}\n",
 		"vendor/example.com/lib/lib.go": "package lib\n\nfunc Boom() { panic(\"boom\") }\n",
 	})
 	// A vendored module's frame is another project's code: the panic goes to the
