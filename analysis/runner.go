@@ -90,13 +90,19 @@ var (
 	programNotFound = regexp.MustCompile(`(?m)^\S*sh: (?:(?:line )?\d+: )?([^\s:/]+): (?:command )?not found\s*$`)
 	// python -m pytest without pytest: "/usr/bin/python3: No module named pytest".
 	moduleNotFound = regexp.MustCompile(`(?m)^\S*python[\d.]*: No module named ([\w.]+)\s*$`)
+	// The shell's exit 126 for a file it may not run: "sh: 1: ./test.sh: Permission denied".
+	notExecutableFile = regexp.MustCompile(`(?m)^\S*sh: (?:(?:line )?\d+: )?(\S+): Permission denied\s*$`)
 )
 
 // CannotRun says why a build or test command's result shows that it could not run here
 // at all, which no change to the workspace's files mends: a program it starts is not
 // installed (the shell's exit 127; a missing file of the workspace, named with a path, is
-// not this), or Python lacks the module it runs with -m. "" when it ran.
+// not this), a script it starts is not executable (126: tools write files, they cannot
+// chmod them), or Python lacks the module it runs with -m. "" when it ran.
 func CannotRun(command string, res RunResult) string {
+	if m := notExecutableFile.FindStringSubmatch(res.Output); m != nil && res.ExitCode == 126 {
+		return notExecutable(m[1])
+	}
 	if m := programNotFound.FindStringSubmatch(res.Output); m != nil && res.ExitCode == 127 {
 		// A package script's tool (jest, tsc, vitest) comes with the project's dependencies.
 		if manager, _, _ := strings.Cut(strings.TrimSpace(command), " "); slices.Contains([]string{"npm", "pnpm", "yarn", "bun"}, manager) && m[1] != manager {
@@ -115,6 +121,10 @@ func notInstalled(program string) string {
 	return fmt.Sprintf("`%s` is not installed here (or not on the PATH)", program)
 }
 
+func notExecutable(path string) string {
+	return fmt.Sprintf("`%s` is not executable (`chmod +x %s`)", path, path)
+}
+
 func noModule(module string) string {
 	return fmt.Sprintf("the command's Python has no module `%s`", module)
 }
@@ -130,9 +140,10 @@ var (
 var shellWords = []string{".", ":", "[", "case", "cd", "command", "eval", "exec", "export", "false", "for", "if", "set", "source", "test", "time", "true", "unset", "while"}
 
 // Unavailable says, without running it, why a build or test command cannot run here: the
-// program it starts is not on the PATH, or its Python lacks the module it runs with -m. ""
-// when it may run (a command that starts otherwise, with a path or shell syntax, is not
-// judged). CannotRun says the same of a command that ran.
+// program it starts is not on the PATH, the script it starts is not executable, or its
+// Python lacks the module it runs with -m. "" when it may run (a command that starts
+// otherwise, with a script not there yet or shell syntax, is not judged). CannotRun says
+// the same of a command that ran.
 func Unavailable(dir, command string) string {
 	command = strings.TrimSpace(command)
 	program, _, _ := strings.Cut(command, " ")
@@ -143,6 +154,16 @@ func Unavailable(dir, command string) string {
 		if err := python.Run(); errors.As(err, &exit) && exit.ExitCode() == 1 {
 			return noModule(m[2])
 		}
+	}
+	if strings.Contains(program, "/") {
+		path := program
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, path)
+		}
+		if info, err := os.Stat(path); err == nil && info.Mode().IsRegular() && info.Mode().Perm()&0o111 == 0 {
+			return notExecutable(program)
+		}
+		return ""
 	}
 	if !programName.MatchString(program) || slices.Contains(shellWords, program) {
 		return ""

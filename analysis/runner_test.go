@@ -71,16 +71,22 @@ func TestDetectCommands(t *testing.T) {
 	}
 }
 
-// TestUnavailableIsToldWithoutRunning: a program not on the PATH, or a Python without the
-// module it runs; commands that start with a path or shell syntax are not judged.
+// TestUnavailableIsToldWithoutRunning: a program not on the PATH, a script that is not
+// executable, or a Python without the module it runs; commands that start with a script
+// not written yet (a worker may write it) or shell syntax are not judged.
 func TestUnavailableIsToldWithoutRunning(t *testing.T) {
 	python, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("no python3 here")
 	}
-	root := t.TempDir()
+	root := writeTree(t, map[string]string{"scripts/plain.sh": "#!/bin/sh\n", "scripts/run.sh": "#!/bin/sh\n"})
+	if err := os.Chmod(filepath.Join(root, "scripts/run.sh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for command, want := range map[string]string{
 		"no-such-program-here test ./...":   "`no-such-program-here` is not installed here (or not on the PATH)",
+		"./scripts/plain.sh -v":             "`./scripts/plain.sh` is not executable (`chmod +x ./scripts/plain.sh`)",
+		"./scripts/run.sh":                  "",
 		python + " -m no_such_module_here":  "the command's Python has no module `no_such_module_here`",
 		"python3 -m no_such_module_here -q": "the command's Python has no module `no_such_module_here`",
 		python + " -m unittest":             "",
@@ -114,7 +120,8 @@ func TestPythonTestsRunWithTheProjectsInterpreter(t *testing.T) {
 }
 
 // TestCannotRunTellsAMissingProgramFromAFailure runs real commands: a program that is not
-// installed, or a Python without the module it runs, cannot run; a failing test, a missing
+// installed, a script that is not executable, or a Python without the module it runs,
+// cannot run; a failing test, a missing
 // workspace script (a worker can write it) and a test's own missing import are failures.
 func TestCannotRunTellsAMissingProgramFromAFailure(t *testing.T) {
 	python, err := exec.LookPath("python3")
@@ -125,7 +132,8 @@ func TestCannotRunTellsAMissingProgramFromAFailure(t *testing.T) {
 		t.Skip("no npm here")
 	}
 	// A project whose test script's tool comes with dependencies nobody installed.
-	root := writeTree(t, map[string]string{"package.json": `{"name": "x", "version": "1.0.0", "scripts": {"test": "jest"}}`})
+	root := writeTree(t, map[string]string{"package.json": `{"name": "x", "version": "1.0.0", "scripts": {"test": "jest"}}`,
+		"scripts/plain.sh": "#!/bin/sh\nexit 0\n"})
 	for _, c := range []struct{ command, want string }{
 		{"no-such-program-here --version", "`no-such-program-here` is not installed here (or not on the PATH)"},
 		{"true && no-such-program-here", "`no-such-program-here` is not installed here (or not on the PATH)"},
@@ -133,6 +141,9 @@ func TestCannotRunTellsAMissingProgramFromAFailure(t *testing.T) {
 		{"npm test", "`jest` is not installed here: the project's dependencies are not (`npm install`)"},
 		{python + " -m no_such_module_here", "the command's Python has no module `no_such_module_here`"},
 		{"./scripts/missing.sh", ""},
+		{"./scripts/plain.sh", "`./scripts/plain.sh` is not executable (`chmod +x ./scripts/plain.sh`)"},
+		{"bash -c ./scripts/plain.sh", "`./scripts/plain.sh` is not executable (`chmod +x ./scripts/plain.sh`)"},
+		{"echo 'sh: 1: ./data: Permission denied'; exit 1", ""},
 		{python + " -c 'import no_such_module_here'", ""},
 		{"echo 'FAILED test_a.py::test_x - assert 1 == 2'; exit 1", ""},
 		{"exit 127", ""},

@@ -249,7 +249,7 @@ func TestATestCommandThatCannotRunStopsOnceTheWorkIsDone(t *testing.T) {
 	if out.State != store.StateStopped || out.Iterations != 1 || len(out.Issues) != 0 || out.Done != 1 || !out.Build.Passed {
 		t.Fatalf("outcome %+v", out)
 	}
-	wantReason := ReasonCannotRun + ": the test command `missing-test-runner ./...`: `missing-test-runner` is not installed here (or not on the PATH). Install what it needs, or set commands.test in .opencode/orchestrator.json, then resume"
+	wantReason := ReasonCannotRun + ": the test command `missing-test-runner ./...`: `missing-test-runner` is not installed here (or not on the PATH). Make it run here, or set commands.test in .opencode/orchestrator.json, then resume"
 	if out.Reason != wantReason {
 		t.Errorf("reason %q\nwant %q", out.Reason, wantReason)
 	}
@@ -273,6 +273,28 @@ func TestATestCommandThatCannotRunStopsOnceTheWorkIsDone(t *testing.T) {
 	opts.Objective, opts.Resume = "", true
 	if out, err = Run(context.Background(), opts); err != nil || out.State != store.StateSealed || out.Iterations != 2 || calls.Load() != asked {
 		t.Errorf("resumed: %+v, %v; %d model calls more", out, err, calls.Load()-asked)
+	}
+}
+
+// TestATestScriptAWorkerWritesCanRun: the configured test command is a script a worker
+// writes. Tools offer no chmod, so the script is made executable as it is created (before,
+// every review failed with "Permission denied" until the stagnation rule stopped the
+// mission).
+func TestATestScriptAWorkerWritesCanRun(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		".opencode/orchestrator.json": `{"commands": {"build": "true", "test": "./scripts/test.sh"}}`,
+		".opencode/todo.md":           "- [ ] T1: CREATE `scripts/test.sh`: the project's tests | file:scripts/test.sh\n",
+	})
+	srv := fakeapi.Anthropic(t, func(r fakeapi.Request) fakeapi.Reply {
+		if strings.Contains(r.Text(), "tool_result") {
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("scripts/test.sh", "#!/bin/sh\necho 'all 3 tests passed'\n")}}
+	})
+	out, err := Run(context.Background(), Options{Root: root, Objective: "a test script", Model: "anthropic/fake", ModelOptions: fakeAPIOptions(srv)})
+	if err != nil || out.State != store.StateSealed || out.Iterations != 1 || !out.Test.Passed {
+		t.Errorf("outcome %+v, %v", out, err)
 	}
 }
 

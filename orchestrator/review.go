@@ -233,7 +233,7 @@ func (c CommandStatus) blocker(kind string) string {
 	if c.CannotRun == "" {
 		return ""
 	}
-	return fmt.Sprintf("%s: the %s command `%s`: %s. Install what it needs, or set commands.%s in %s/%s, then resume",
+	return fmt.Sprintf("%s: the %s command `%s`: %s. Make it run here, or set commands.%s in %s/%s, then resume",
 		ReasonCannotRun, kind, c.Command, c.CannotRun, kind, store.Dir, store.ConfigFile)
 }
 

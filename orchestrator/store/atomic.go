@@ -4,6 +4,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -72,7 +73,7 @@ func replaceIn(root *os.Root, name string, data []byte, sync bool) error {
 			_ = root.Remove(tmpName)
 		}
 	}()
-	perm := os.FileMode(0o644)
+	perm := newFileMode(data)
 	if info, err := root.Stat(name); err == nil {
 		perm = info.Mode().Perm()
 	}
@@ -95,6 +96,16 @@ func replaceIn(root *os.Root, name string, data []byte, sync bool) error {
 	}
 	written = true
 	return nil
+}
+
+// newFileMode is a new file's permissions: a script (its first line a #! line) is made
+// executable, as its author would with chmod +x, which no tool offers a model; a file
+// that exists keeps its permissions.
+func newFileMode(data []byte) os.FileMode {
+	if bytes.HasPrefix(data, []byte("#!")) {
+		return 0o755
+	}
+	return 0o644
 }
 
 // createTemp creates a new file ".<base>.<random>.tmp" beside name, as os.CreateTemp

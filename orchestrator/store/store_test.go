@@ -59,6 +59,33 @@ func TestReplacingAFileLeavesNoTemporaryFilesAndKeepsTheOldOnFailure(t *testing.
 	}
 }
 
+// TestANewScriptIsExecutable: a new file whose first line is a #! line can be run, as
+// its author meant (no tool offers a model chmod); other new files are not, and a file
+// that exists keeps its permissions whatever it holds.
+func TestANewScriptIsExecutable(t *testing.T) {
+	dir := t.TempDir()
+	kept := filepath.Join(dir, "kept.sh")
+	if err := os.WriteFile(kept, []byte("echo old\n"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, content string
+		want          os.FileMode
+	}{
+		{"test.sh", "#!/bin/sh\nexit 0\n", 0o755},
+		{"notes.md", "# Notes\n#!/bin/sh is a shebang\n", 0o644},
+		{"kept.sh", "#!/bin/sh\nexit 0\n", 0o640},
+	} {
+		path := filepath.Join(dir, c.name)
+		if err := Replace(path, []byte(c.content)); err != nil {
+			t.Fatal(err)
+		}
+		if info, err := os.Stat(path); err != nil || info.Mode().Perm() != c.want {
+			t.Errorf("%s: %v %v, want %v", c.name, info.Mode(), err, c.want)
+		}
+	}
+}
+
 func TestLockIsExclusiveAndReleased(t *testing.T) {
 	root := t.TempDir()
 	a, b := New(root), New(root)
