@@ -298,6 +298,66 @@ func TestATestScriptAWorkerWritesCanRun(t *testing.T) {
 	}
 }
 
+// TestAnIssueNoWorkerMayFixIsReplannedAtOnce: the configured test script fails and its
+// output names no file, so the failure is placed on .opencode/orchestrator.json, which no
+// worker may write. It gets no FIX item, and nothing is left to run: the mission re-plans
+// at once, instead of running the same build and tests in three idle iterations first
+// (and three more after the re-plan). A re-plan that adds an item lets it seal in its
+// second iteration; one that adds nothing stops it at once.
+func TestAnIssueNoWorkerMayFixIsReplannedAtOnce(t *testing.T) {
+	const failing, passing = "#!/bin/sh\necho '2 of 3 tests failed'\nexit 1\n", "#!/bin/sh\necho 'all 3 tests passed'\n"
+	for _, c := range []struct {
+		name, replan, wantReason string
+		wantIterations, wantRuns int
+	}{
+		{"the re-plan adds an item", "- [x] T1: CREATE `scripts/test.sh`: the project's tests | file:scripts/test.sh\n" +
+			"- [ ] T2: make the tests pass | file:scripts/test.sh\n", "", 2, 2},
+		{"the re-plan adds nothing", "", ReasonNothingToRun, 1, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			writeFiles(t, root, map[string]string{
+				".opencode/orchestrator.json": `{"commands": {"build": "true", "test": "./scripts/test.sh"}}`,
+				".opencode/todo.md":           "- [ ] T1: CREATE `scripts/test.sh`: the project's tests | file:scripts/test.sh\n",
+			})
+			replan, _ := json.Marshal(map[string]string{"markdown": c.replan})
+			srv := fakeapi.Anthropic(t, func(r fakeapi.Request) fakeapi.Reply {
+				switch text := r.Text(); {
+				case strings.Contains(text, "tool_result"):
+					return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
+				case strings.Contains(text, "The current plan:") && c.replan != "":
+					return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "p", Name: "write_plan", Args: string(replan)}}}
+				case strings.Contains(text, "The current plan:"):
+					return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
+				case strings.Contains(text, "T2: make the tests pass"):
+					return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("scripts/test.sh", passing)}}
+				}
+				return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("scripts/test.sh", failing)}}
+			})
+			var ev events
+			out, err := Run(context.Background(), Options{Root: root, Objective: "a test script", Model: "anthropic/fake", ModelOptions: fakeAPIOptions(srv), OnEvent: ev.add})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Reason != c.wantReason || out.Iterations != c.wantIterations || (c.wantReason == "") != (out.State == store.StateSealed) {
+				t.Errorf("outcome %+v", out)
+			}
+			if replans := ev.find(EventReplan, ""); len(replans) != 1 || replans[0].Iteration != 1 || replans[0].Message != "no item a worker could run: re-planning with the evidence" {
+				t.Errorf("re-plans %+v", replans)
+			}
+			runs := 0
+			for _, e := range ev.find(EventCommand, "") {
+				if strings.HasPrefix(e.Message, "./scripts/test.sh:") {
+					runs++
+				}
+			}
+			if runs != c.wantRuns {
+				t.Errorf("the tests ran %d times, want %d", runs, c.wantRuns)
+			}
+		})
+	}
+}
+
 // TestAFailingTestsFixMayChangeTheCodeItTests: the build passes and a test fails, but
 // the fault is in the code the test exercises. The test-failure's FIX item is given that
 // code too (a worker held to the test file could only weaken the test), the FIX worker

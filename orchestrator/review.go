@@ -439,8 +439,10 @@ func doneWork(p *plan.Plan) int {
 
 // judgeProgress applies the stagnation rule (DESIGN 6) after a review: progress is more
 // finished work or fewer open issues than ever before. Three iterations without it bring
-// one re-plan with the evidence; three more stop the mission.
+// one re-plan with the evidence; three more stop the mission. A plan with nothing a worker
+// could start brings the re-plan at once, and stops the mission if it stays so.
 func (m *mission) judgeProgress(ctx context.Context, r reviewResult) string {
+	idle := m.nothingToRun()
 	m.eventMu.Lock()
 	st := m.state
 	progress := r.doneWork > st.BestDone || st.BestIssues < 0 || r.openIssues < st.BestIssues
@@ -453,10 +455,16 @@ func (m *mission) judgeProgress(ctx context.Context, r reviewResult) string {
 	} else {
 		st.Stagnant++
 	}
+	if idle {
+		st.Stagnant = stagnationLimit // more iterations would only run the same review again
+	}
 	stagnant, replanned := st.Stagnant, st.Replanned
 	m.eventMu.Unlock()
 	if stagnant < stagnationLimit {
 		return ""
+	}
+	if replanned && idle {
+		return ReasonNothingToRun
 	}
 	if replanned {
 		return ReasonStagnation
@@ -468,7 +476,11 @@ func (m *mission) judgeProgress(ctx context.Context, r reviewResult) string {
 	st.Replanned, st.Stagnant = true, 0
 	failures := m.failures
 	m.eventMu.Unlock()
-	m.emit(Event{Kind: EventReplan, Message: fmt.Sprintf("no progress for %d iterations: re-planning with the evidence", stagnationLimit)})
+	why := fmt.Sprintf("no progress for %d iterations", stagnationLimit)
+	if idle {
+		why = "no item a worker could run"
+	}
+	m.emit(Event{Kind: EventReplan, Message: why + ": re-planning with the evidence"})
 	p, err := m.store.Plan()
 	if err != nil {
 		return err.Error()
@@ -483,5 +495,18 @@ func (m *mission) judgeProgress(ctx context.Context, r reviewResult) string {
 	if err := m.runPlanner(ctx, replanPrompt, replanTask(m.state.Objective, p, issues, failures), keep); err != nil && ctx.Err() == nil {
 		m.emit(Event{Kind: EventReplan, Message: "the re-plan failed: " + err.Error(), Failed: true})
 	}
+	if ctx.Err() == nil && m.nothingToRun() {
+		return ReasonNothingToRun
+	}
 	return ""
+}
+
+// nothingToRun reports whether the plan has no item a worker could start: nothing is
+// pending, or what is waits on a cancelled item or a cycle, or the open issues have no
+// FIX item because no worker may write their files. No iteration can change anything
+// then until the plan does. An item added without an id gets one when the next
+// iteration starts, so it counts.
+func (m *mission) nothingToRun() bool {
+	p, err := m.store.Plan()
+	return err == nil && len(plan.Parse(p.AssignIDs()).Ready(nil)) == 0
 }
