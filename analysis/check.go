@@ -83,6 +83,9 @@ flags:
 		}
 		if err := StatDir(dir); err != nil {
 			fmt.Fprintf(stderr, "orchestrator check: %v\n", err)
+			if info, err := os.Stat(dir); err == nil && info.Mode().IsRegular() {
+				fmt.Fprintf(stderr, "orchestrator check: give the workspace's directory: a file's imports and callers are in other files, and its findings are named by its path\n")
+			}
 			return 2
 		}
 

@@ -62,8 +62,9 @@ func TestCheckExitCodesAndText(t *testing.T) {
 			t.Errorf("check %q: code %d, stderr %q; want 2 and a message", args, code, errOut)
 		}
 	}
-	// A directory argument that is none says what it is instead.
-	for arg, says := range map[string]string{filepath.Join(clean, "nope"): "does not exist", filepath.Join(clean, "a.go"): "is not a directory"} {
+	// A directory argument that is none says what it is instead, and a file what to give.
+	for arg, says := range map[string]string{filepath.Join(clean, "nope"): "does not exist",
+		filepath.Join(clean, "a.go"): "is not a directory\norchestrator check: give the workspace's directory: a file's imports and callers are in other files, and its findings are named by its path"} {
 		if code, _, errOut := runCheck(t, arg); code != 2 || errOut != "orchestrator check: "+arg+" "+says+"\n" {
 			t.Errorf("check %s: code %d, stderr %q; want 2 and %q", arg, code, errOut, says)
 		}
