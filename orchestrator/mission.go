@@ -81,7 +81,7 @@ func (e ConfigError) Unwrap() error { return e.Err }
 const (
 	ReasonMaxIterations = "the iteration limit was reached"
 	ReasonStagnation    = "no progress for 3 iterations after a re-plan"
-	ReasonNothingToRun  = "no item a worker could run, even after a re-plan"
+	ReasonNothingToRun  = "no progress after a re-plan: no item is left that a worker could run"
 	ReasonTokens        = "the token budget was spent"
 	ReasonCost          = "the cost budget was spent"
 	ReasonTime          = "the time budget was spent"
