@@ -363,33 +363,49 @@ func TestAnIssueNoWorkerMayFixIsReplannedAtOnce(t *testing.T) {
 // code too (a worker held to the test file could only weaken the test), the FIX worker
 // mends it, and the mission seals in its second iteration.
 func TestAFailingTestsFixMayChangeTheCodeItTests(t *testing.T) {
-	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
-		"go.mod":            "module example.com/shop\n\ngo 1.22\n",
-		"cart/cart.go":      "package cart\n\n// Total is the sum of the prices.\nfunc Total(prices []int) int { return len(prices) }\n",
-		".opencode/todo.md": "- [ ] T1: CREATE `cart/cart_test.go`: a test of Total | file:cart/cart_test.go\n",
-	})
-	test := "package cart\n\nimport \"testing\"\n\nfunc TestTotal(t *testing.T) {\n\tif got := Total([]int{2, 3}); got != 5 {\n\t\tt.Errorf(\"Total = %d, want 5\", got)\n\t}\n}\n"
-	srv := fakeapi.Anthropic(t, func(r fakeapi.Request) fakeapi.Reply {
-		switch {
-		case strings.Contains(r.Text(), "tool_result"):
-			return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
-		case strings.Contains(r.Text(), "Files you may write: cart/cart_test.go, cart/cart.go"):
-			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("cart/cart.go", "package cart\n\n// Total is the sum of the prices.\nfunc Total(prices []int) (sum int) {\n\tfor _, p := range prices {\n\t\tsum += p\n\t}\n\treturn sum\n}\n")}}
-		}
-		return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("cart/cart_test.go", test)}}
-	})
-	var ev events
-	out, err := Run(context.Background(), Options{Root: root, Objective: "test Total", Model: "anthropic/fake", ModelOptions: fakeAPIOptions(srv), OnEvent: ev.add})
-	if err != nil || out.State != store.StateSealed || out.Iterations != 2 {
-		t.Fatalf("outcome %+v, %v", out, err)
-	}
-	var fixFiles []string
-	for _, e := range ev.find(EventItemDispatched, "T2") {
-		fixFiles = e.Files
-	}
-	if !slices.Equal(fixFiles, []string{"cart/cart_test.go", "cart/cart.go"}) {
-		t.Errorf("the FIX item's files: %q", fixFiles)
+	// In a package of more files than a fix is given, the files that define what the
+	// failing test function uses.
+	for name, others := range map[string]int{"a small package": 1, "a large package": 8} {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			files := map[string]string{
+				"go.mod":            "module example.com/shop\n\ngo 1.22\n",
+				"cart/cart.go":      "package cart\n\n// Total is the sum of the prices.\nfunc Total(prices []int) int { return len(prices) }\n",
+				".opencode/todo.md": "- [ ] T1: CREATE `cart/cart_test.go`: a test of Total | file:cart/cart_test.go\n",
+			}
+			for i := range others {
+				files[fmt.Sprintf("cart/other%d.go", i)] = fmt.Sprintf("package cart\n\nfunc Other%d() {}\n", i)
+			}
+			writeFiles(t, root, files)
+			test := "package cart\n\nimport \"testing\"\n\nfunc TestOther(t *testing.T) { Other0() }\n\nfunc TestTotal(t *testing.T) {\n\tif got := Total([]int{2, 3}); got != 5 {\n\t\tt.Errorf(\"Total = %d, want 5\", got)\n\t}\n}\n"
+			srv := fakeapi.Anthropic(t, func(r fakeapi.Request) fakeapi.Reply {
+				switch {
+				case strings.Contains(r.Text(), "tool_result"):
+					return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
+				case strings.Contains(r.Text(), "Files you may write: cart/cart_test.go, cart/cart.go"):
+					return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("cart/cart.go", "package cart\n\n// Total is the sum of the prices.\nfunc Total(prices []int) (sum int) {\n\tfor _, p := range prices {\n\t\tsum += p\n\t}\n\treturn sum\n}\n")}}
+				}
+				return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("cart/cart_test.go", test)}}
+			})
+			var ev events
+			out, err := Run(context.Background(), Options{Root: root, Objective: "test Total", Model: "anthropic/fake", ModelOptions: fakeAPIOptions(srv), OnEvent: ev.add})
+			if err != nil || out.State != store.StateSealed || out.Iterations != 2 {
+				t.Fatalf("outcome %+v, %v", out, err)
+			}
+			var fixFiles []string
+			for _, e := range ev.find(EventItemDispatched, "T2") {
+				fixFiles = e.Files
+			}
+			want := []string{"cart/cart_test.go", "cart/cart.go"}
+			for i := range others {
+				if others < 8 {
+					want = append(want, fmt.Sprintf("cart/other%d.go", i))
+				}
+			}
+			if !slices.Equal(fixFiles, want) {
+				t.Errorf("the FIX item's files: %q, want %q", fixFiles, want)
+			}
+		})
 	}
 }
 

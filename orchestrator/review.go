@@ -259,7 +259,7 @@ func withCodeUnderTest(ix *analysis.Index, ds []analysis.Diagnostic) []analysis.
 		if d.Rule != analysis.RuleTestFailure {
 			continue
 		}
-		for _, f := range ix.CodeUnderTest(d.File) {
+		for _, f := range ix.CodeUnderTest(d.File, d.Range.Start.Line) {
 			ds[i].Related = append(ds[i].Related, analysis.Related{File: f, Message: "code the failing test exercises"})
 		}
 	}
