@@ -194,7 +194,7 @@ func Run(ctx context.Context, dir, command string, env []string, timeout time.Du
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "sh", "-c", command)
-	cmd.Dir, cmd.Env = dir, withGoTestTimeout(command, env, timeout)
+	cmd.Dir, cmd.Env = dir, withGoTestTimeout(dir, command, env, timeout)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var graceEnd atomic.Pointer[time.Timer] // set once the command is interrupted
 	cmd.Cancel = func() error {
@@ -237,10 +237,12 @@ const interruptGrace = 3 * time.Second
 
 // withGoTestTimeout gives a `go test` command a timeout of its own a little shorter than
 // the one Run kills it at: go test then says where every goroutine waits, which places a
-// hung test, instead of being killed without a word. A GOFLAGS that sets one stands, and so
-// does a -timeout on the command line (GOFLAGS are defaults).
-func withGoTestTimeout(command string, env []string, timeout time.Duration) []string {
-	if !strings.Contains(command, "go test") {
+// hung test, instead of being killed without a word. A Go module's every command gets it,
+// since `make test` or a script may run go test (GOFLAGS reach it through them, and go
+// commands that have no -timeout ignore it). A GOFLAGS that sets one stands, and so does
+// a -timeout on the command line (GOFLAGS are defaults).
+func withGoTestTimeout(dir, command string, env []string, timeout time.Duration) []string {
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil && !strings.Contains(command, "go test") {
 		return env
 	}
 	if env == nil {

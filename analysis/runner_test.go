@@ -311,20 +311,23 @@ func TestAHungGoTestIsPlacedWhereItWaits(t *testing.T) {
 	}
 }
 
-// TestGoTestGetsATimeoutOfItsOwn: a little under Run's, unless one is set already.
+// TestGoTestGetsATimeoutOfItsOwn: a little under Run's, unless one is set already; in a Go
+// module, whatever runs go test (make test, a script) passes it on.
 func TestGoTestGetsATimeoutOfItsOwn(t *testing.T) {
+	module, other := writeTree(t, map[string]string{"go.mod": "module example.com/m\n"}), t.TempDir()
 	for _, c := range []struct {
-		command string
-		env     []string
-		timeout time.Duration
-		want    string // the GOFLAGS it runs with; "" when env stays as it was
+		dir, command string
+		env          []string
+		timeout      time.Duration
+		want         string // the GOFLAGS it runs with; "" when env stays as it was
 	}{
-		{"go test ./...", []string{"PATH=/bin"}, 10 * time.Minute, "-timeout=9m30s"},
-		{"go vet ./... && go test ./...", []string{"GOFLAGS=-mod=mod"}, 20 * time.Second, "-mod=mod -timeout=18s"},
-		{"go test ./...", []string{"GOFLAGS=-timeout=1s"}, time.Minute, ""},
-		{"npm test", []string{"PATH=/bin"}, time.Minute, ""},
+		{other, "go test ./...", []string{"PATH=/bin"}, 10 * time.Minute, "-timeout=9m30s"},
+		{other, "go vet ./... && go test ./...", []string{"GOFLAGS=-mod=mod"}, 20 * time.Second, "-mod=mod -timeout=18s"},
+		{module, "go test ./...", []string{"GOFLAGS=-timeout=1s"}, time.Minute, ""},
+		{module, "make test", []string{"PATH=/bin"}, time.Minute, "-timeout=54s"},
+		{other, "npm test", []string{"PATH=/bin"}, time.Minute, ""},
 	} {
-		got := withGoTestTimeout(c.command, c.env, c.timeout)
+		got := withGoTestTimeout(c.dir, c.command, c.env, c.timeout)
 		switch {
 		case c.want == "" && !slices.Equal(got, c.env):
 			t.Errorf("%s with %q: %q, want it unchanged", c.command, c.env, got)
