@@ -81,10 +81,10 @@ func goFunctionAround(src []byte, line int) []byte {
 			return nil
 		}
 	}
-	end := start
 	if bytes.HasSuffix(bytes.TrimRight(lines[start], "\r"), []byte("}")) {
 		return lines[start] // a function on one line
 	}
+	end := start
 	for end < len(lines)-1 && !isClosingBrace(lines[end]) {
 		end++
 	}
