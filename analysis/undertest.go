@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"bytes"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -37,7 +36,8 @@ func (ix *Index) CodeUnderTest(rel string, line int) []string {
 			}
 		}
 		if len(out) > maxUnderTest {
-			out = ix.definingNamesUsed(out, goFunctionAround(ix.source(rel), line))
+			test, _ := readSource(filepath.Join(ix.root, filepath.FromSlash(rel)), nil)
+			out = ix.definingNamesUsed(out, goFunctionAround(test, line))
 		}
 	case testFileName.MatchString(rel):
 		for f := range ix.reads[rel] {
@@ -95,9 +95,3 @@ func goFunctionAround(src []byte, line int) []byte {
 }
 
 func isClosingBrace(line []byte) bool { return string(bytes.TrimRight(line, "\r")) == "}" }
-
-// source is the text of the workspace file rel as it is on disk, nil when it cannot be read.
-func (ix *Index) source(rel string) []byte {
-	src, _ := os.ReadFile(filepath.Join(ix.root, filepath.FromSlash(rel)))
-	return src
-}
