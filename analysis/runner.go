@@ -98,8 +98,11 @@ var (
 // at all, which no change to the workspace's files mends: a program it starts is not
 // installed (the shell's exit 127; a missing file of the workspace, named with a path, is
 // not this), a script it starts is not executable (126: tools write files, they cannot
-// chmod them), or Python lacks the module it runs with -m. "" when it ran.
+// chmod them), Python lacks the module it runs with -m, or the disk is full. "" when it ran.
 func CannotRun(command string, res RunResult) string {
+	if line := DiskFull(res); line != "" {
+		return "the disk is full (`" + line + "`)"
+	}
 	if m := notExecutableFile.FindStringSubmatch(res.Output); m != nil && res.ExitCode == 126 {
 		return notExecutable(m[1])
 	}
@@ -115,6 +118,26 @@ func CannotRun(command string, res RunResult) string {
 	}
 	return ""
 }
+
+// DiskFull returns the line of a failed command's output where a write failed for want of
+// disk space ("" when there is none): the operating system's error as programs print it
+// after a colon ("write /tmp/x: no space left on device", Node's "ENOSPC: no space left
+// on device", cp's) or Python's "[Errno 28]". A test quoting the words is not this.
+func DiskFull(res RunResult) string {
+	if res.ExitCode == 0 && !res.TimedOut {
+		return ""
+	}
+	line := strings.TrimSpace(outOfSpace.FindString(res.Output))
+	if len(line) > maxQuotedLine {
+		line = strings.ToValidUTF8(line[:maxQuotedLine], "") + "…"
+	}
+	return line
+}
+
+// maxQuotedLine bounds an output line quoted in a message.
+const maxQuotedLine = 200
+
+var outOfSpace = regexp.MustCompile(`(?im)^.*(?:: |\] )(?:no space left on device|disk quota exceeded).*$`)
 
 // What CannotRun and Unavailable say.
 func notInstalled(program string) string {

@@ -120,9 +120,10 @@ func TestPythonTestsRunWithTheProjectsInterpreter(t *testing.T) {
 }
 
 // TestCannotRunTellsAMissingProgramFromAFailure runs real commands: a program that is not
-// installed, a script that is not executable, or a Python without the module it runs,
-// cannot run; a failing test, a missing
-// workspace script (a worker can write it) and a test's own missing import are failures.
+// installed, a script that is not executable, a Python without the module it runs, or a
+// write to a full disk, cannot run; a failing test, a missing workspace script (a worker
+// can write it), a test's own missing import and a test quoting the disk's error are
+// failures.
 func TestCannotRunTellsAMissingProgramFromAFailure(t *testing.T) {
 	python, err := exec.LookPath("python3")
 	if err != nil {
@@ -147,6 +148,12 @@ func TestCannotRunTellsAMissingProgramFromAFailure(t *testing.T) {
 		{python + " -c 'import no_such_module_here'", ""},
 		{"echo 'FAILED test_a.py::test_x - assert 1 == 2'; exit 1", ""},
 		{"exit 127", ""},
+		// /dev/full fails every write with ENOSPC, as a full disk does.
+		{"cp package.json /dev/full", "the disk is full (`cp: error writing '/dev/full': No space left on device`)"},
+		{python + ` -c "f = open('/dev/full', 'w'); f.write('x'); f.close()"`, "the disk is full (`OSError: [Errno 28] No space left on device`)"},
+		{`node -e "require('fs').writeFileSync('/dev/full', 'x')"`, "the disk is full (`Error: ENOSPC: no space left on device, write`)"},
+		{`echo 'AssertionError: want "No space left on device", got nil'; exit 1`, ""},
+		{"echo 'write /tmp/x: no space left on device'", ""},
 	} {
 		res, err := Run(context.Background(), root, c.command, nil, time.Minute)
 		if got := CannotRun(c.command, res); err != nil || got != c.want {

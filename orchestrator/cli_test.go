@@ -226,6 +226,119 @@ func TestInterruptStopsCleanly(t *testing.T) {
 	}
 }
 
+// TestAFullDiskStopsTheMissionUntilThereIsSpace: the workspace is on a nearly full file
+// system (a 1 MiB tmpfs, mounted in a mount namespace of the test's own). T1's worker
+// writes more than is left, and the write fails with ENOSPC half-way. The mission stops at
+// once, with the reason and T1 to do again, without asking the model again (its script
+// has one turn for T1 per process), without running the build on the full disk, and
+// without leaving a partial file; once space is freed, --resume seals.
+func TestAFullDiskStopsTheMissionUntilThereIsSpace(t *testing.T) {
+	out := t.TempDir()
+	writeFiles(t, out, map[string]string{
+		"seed/.opencode/todo.md":           "- [ ] T1: CREATE `data/table.csv` | file:data/table.csv\n",
+		"seed/.opencode/orchestrator.json": `{"commands": {"build": "echo build >> \"$OUT/builds\""}}`,
+	})
+	table := strings.Repeat("sku,price\n", 50<<10) // 500 KiB
+	spec := writeScript(t, out, model.Script{Turns: []model.ScriptTurn{{Role: "worker", Item: "T1", Calls: []model.ScriptCall{
+		call("write_file", map[string]string{"path": "data/table.csv", "content": table}),
+		call("finish", map[string]string{"summary": "the table"}),
+	}}}})
+	read := onASmallDisk(t, out, spec, `
+truncate -s -128k ballast
+"$BIN" task --model "$MODEL" "a price table" > "$OUT/first.stdout" 2> "$OUT/first.stderr"; echo $? > "$OUT/first.code"
+ls data > "$OUT/first.files" 2>&1
+rm ballast
+"$BIN" task --resume --model "$MODEL" > "$OUT/resumed.stdout" 2> "$OUT/resumed.stderr"; echo $? > "$OUT/resumed.code"
+cp -R . "$OUT/ws"`)
+	wantReason := "State: STOPPED (" + ReasonDiskFull + ": T1's write_file: write data/table.csv: no space left on device. Free some space, then resume)"
+	if code := strings.TrimSpace(read("first.code")); code != "1" || !strings.Contains(read("first.stdout"), wantReason+"\n") || strings.Contains(read("first.stdout"), "Failing items") {
+		t.Errorf("on the full disk: exit %s\nstdout:\n%s\nstderr:\n%s\nwant %s", code, read("first.stdout"), read("first.stderr"), wantReason)
+	}
+	if files := read("first.files"); strings.TrimSpace(files) != "" {
+		t.Errorf("left in data/ by the failed write: %s", files)
+	}
+	if builds := read("builds"); builds != "build\n" { // not on the full disk; once on resume
+		t.Errorf("the build ran %d times", strings.Count(builds, "build"))
+	}
+	if code := strings.TrimSpace(read("resumed.code")); code != "0" || !strings.Contains(read("resumed.stdout"), "State: SEALED") {
+		t.Errorf("resumed: exit %s\nstdout:\n%s\nstderr:\n%s", code, read("resumed.stdout"), read("resumed.stderr"))
+	}
+	if data, _ := os.ReadFile(filepath.Join(out, "ws/data/table.csv")); string(data) != table {
+		t.Errorf("data/table.csv after the resume: %d bytes, want %d", len(data), len(table))
+	}
+}
+
+// TestAMissionsOwnWriteOnAFullDiskSaysHowToGoOn: the mission's own files (.opencode/)
+// cannot be written on a full disk. At the start the error says so, naming the file (not
+// its temporary copy), and to start the mission again; when the build fills the disk, the review notes it and the next write of
+// the mission's state fails, and the error says to resume, which then seals.
+func TestAMissionsOwnWriteOnAFullDiskSaysHowToGoOn(t *testing.T) {
+	out := t.TempDir()
+	writeFiles(t, out, map[string]string{
+		"seed/.opencode/todo.md":           "- [ ] T1: CREATE `notes.txt` | file:notes.txt\n",
+		"seed/.opencode/orchestrator.json": `{"commands": {"build": "[ -e built ] || { touch built; head -c 2m /dev/zero > output.bin; }"}}`,
+		// An older mission, stopped: resuming would continue it, not the new one.
+		"seed/.opencode/loop-state.json": `{"objective": "an older mission", "state": "stopped", "startedAt": "2026-11-01T10:00:00Z"}`,
+	})
+	spec := writeScript(t, out, model.Script{Turns: []model.ScriptTurn{{Role: "worker", Item: "T1", Calls: []model.ScriptCall{
+		call("write_file", map[string]string{"path": "notes.txt", "content": "notes\n"}),
+		call("finish", map[string]string{"summary": "notes"}),
+	}}}})
+	read := onASmallDisk(t, out, spec, `
+"$BIN" task --model "$MODEL" "notes" > /dev/null 2> "$OUT/full.stderr"; echo $? > "$OUT/full.code"
+rm ballast
+"$BIN" task --model "$MODEL" "notes" > /dev/null 2> "$OUT/filled.stderr"; echo $? > "$OUT/filled.code"
+rm output.bin
+"$BIN" task --resume --model "$MODEL" > "$OUT/resumed.stdout" 2> "$OUT/resumed.stderr"; echo $? > "$OUT/resumed.code"`)
+	for _, c := range []struct{ name, want string }{
+		{"full", "no space left on device. Free some space, then start the mission again\n"},
+		{"filled", "no space left on device. Free some space, then resume\n"},
+	} {
+		stderr := read(c.name + ".stderr")
+		if code := strings.TrimSpace(read(c.name + ".code")); code != "1" || !strings.Contains(stderr, "orchestrator task: "+ReasonDiskFull+": ") || !strings.HasSuffix(stderr, c.want) || strings.Contains(stderr, ".tmp") {
+			t.Errorf("%s: exit %s\n%s\nwant the end %q", c.name, code, stderr, c.want)
+		}
+	}
+	if code := strings.TrimSpace(read("resumed.code")); code != "0" || !strings.Contains(read("resumed.stdout"), "State: SEALED") {
+		t.Errorf("resumed: exit %s\nstdout:\n%s\nstderr:\n%s", code, read("resumed.stdout"), read("resumed.stderr"))
+	}
+}
+
+// onASmallDisk runs script in a copy of out/seed on a 1 MiB tmpfs that a file named
+// ballast fills, mounted in a mount namespace of its own (so nothing outside sees it, and
+// it goes with the script). The script has $BIN, $MODEL (model) and $OUT (out, on the
+// real disk, where it leaves what the test reads); read reads those files.
+func onASmallDisk(t *testing.T, out, model, script string) (read func(name string) string) {
+	t.Helper()
+	const cannotMount = 97
+	setUp := fmt.Sprintf(`set -u
+mount -t tmpfs -o size=1m tmpfs "$WS" || exit %d
+cp -R "$OUT/seed/." "$WS" && cd "$WS"
+head -c 2m /dev/zero > ballast 2>/dev/null # fills the file system
+`, cannotMount)
+	var refused []string
+	// Root with CAP_SYS_ADMIN mounts in a mount namespace; others may in a user namespace.
+	for _, namespace := range [][]string{{"--mount"}, {"--user", "--map-root-user", "--mount"}} {
+		cmd := exec.Command("unshare", append(namespace, "sh", "-c", setUp+script+"\nexit 0")...)
+		cmd.Env = append(os.Environ(), "WS="+t.TempDir(), "OUT="+out, "BIN="+binary, "MODEL="+model)
+		output, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		switch {
+		case err == nil:
+			return func(name string) string {
+				data, _ := os.ReadFile(filepath.Join(out, name))
+				return string(data)
+			}
+		case errors.As(err, &exit) && (exit.ExitCode() == cannotMount || strings.Contains(string(output), "unshare failed")):
+			refused = append(refused, fmt.Sprintf("unshare %s: %s", strings.Join(namespace, " "), bytes.TrimSpace(output)))
+		default:
+			t.Fatalf("on a small disk: %v\n%s", err, output)
+		}
+	}
+	t.Skipf("a namespace of the test's may not mount a file system on this machine, so no full disk can be made here:\n%s", strings.Join(refused, "\n"))
+	return nil
+}
+
 // TestCheckBuildTakesTheConfiguredCommands: `orchestrator check --build` runs the
 // commands of .opencode/orchestrator.json rather than the detected ones.
 func TestCheckBuildTakesTheConfiguredCommands(t *testing.T) {

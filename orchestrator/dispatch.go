@@ -235,6 +235,8 @@ func (m *mission) dispatch(ctx context.Context) error {
 				switch {
 				case r.err == nil:
 					m.raiseAfterServed(r.spec)
+				case store.DiskFull(r.err):
+					m.noteFullDisk(r.item + "'s " + r.err.Error())
 				case model.RateLimited(r.err):
 					if limit := m.lowerOnRateLimit(r.spec); limit > 0 {
 						r.err = rateLimited{spec: r.spec, limit: limit, err: r.err}
@@ -343,6 +345,8 @@ func interruption(err error) string {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return interruptedPrefix + "the mission stopped"
+	case store.DiskFull(err):
+		return interruptedPrefix + ReasonDiskFull + ": " + err.Error()
 	case errors.As(err, &h):
 		return interruptedPrefix + h.reason
 	case errors.As(err, &limited):

@@ -89,6 +89,7 @@ const (
 	ReasonNoPlan        = "the planner wrote no plan"
 	ReasonPlannerFailed = "the planner failed"
 	ReasonCannotRun     = "a command cannot run here"
+	ReasonDiskFull      = "the disk is full"
 	ReasonRefused       = "a model API refused the mission's requests (check the key, the access and the model's name)"
 	ReasonUnreachable   = "a model API could not be reached (check that its server runs, its base URL and the network)"
 	ReasonUnavailable   = "a model API kept failing with server errors (an outage or an overload)"
@@ -135,6 +136,7 @@ type mission struct {
 	lastFailure  map[string]string // item -> why its latest run failed, until it is done
 	reported     []store.Issue     // report_issue calls since the last review
 	apiStop      string            // why a model API cannot serve the mission (refused, no quota, unreachable, failing): no more calls
+	fullDisk     string            // the stop reason once a write failed for want of space: no more calls, no review
 	writing      map[string]string // file -> the running item whose worker may write it
 	commandGuard *commandGuard
 }
@@ -166,7 +168,20 @@ func Open(opts Options) (*Mission, error) {
 // took; a Mission runs once.
 func (x *Mission) Run(ctx context.Context) (Outcome, error) {
 	defer x.m.close()
-	return x.m.run(ctx)
+	out, err := x.m.run(ctx)
+	if store.DiskFull(err) { // one of the mission's own writes
+		err = fmt.Errorf("%s: %w. Free some space, then %s", ReasonDiskFull, err, x.m.howToGoOn())
+	}
+	return out, err
+}
+
+// howToGoOn says how a mission cut short by an error goes on: resumed, when its state is
+// on disk (the ledger keeps what came before), or else started again.
+func (m *mission) howToGoOn() string {
+	if st, _ := m.store.State(); st != nil && st.StartedAt.Equal(m.state.StartedAt) {
+		return "resume"
+	}
+	return "start the mission again"
 }
 
 // open loads the configuration, takes the lock and opens the ledger; begin sets up the
@@ -438,6 +453,9 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 		m.syncLocked() // the start, before the planner's work
 		m.eventMu.Unlock()
 		planErr := m.planMission(ctx)
+		if store.DiskFull(planErr) {
+			m.noteFullDisk("the planner's " + planErr.Error())
+		}
 		if reason := m.halted(); planErr != nil && reason != "" {
 			planErr = halt{reason} // a spent budget, or an API that cannot serve the mission
 		}
@@ -480,6 +498,9 @@ func (m *mission) run(ctx context.Context) (Outcome, error) {
 		}
 		if err := m.dispatch(ctx); err != nil {
 			return m.interruptedOr(ctx, err)
+		}
+		if reason := m.diskFull(); reason != "" { // the build and tests could not run either
+			return m.stop(reason, last)
 		}
 		review, err := m.review(ctx)
 		if err != nil {
@@ -591,7 +612,24 @@ func (m *mission) halted() string {
 	}
 	m.eventMu.Lock()
 	defer m.eventMu.Unlock()
-	return m.apiStop
+	return cmp.Or(m.fullDisk, m.apiStop)
+}
+
+// noteFullDisk records, the first time, that the disk is full, where it showed: no model
+// call follows, no item starts, and the mission stops at once, resumable.
+func (m *mission) noteFullDisk(where string) {
+	m.eventMu.Lock()
+	defer m.eventMu.Unlock()
+	if m.fullDisk == "" {
+		m.fullDisk = fmt.Sprintf("%s: %s. Free some space, then resume", ReasonDiskFull, where)
+	}
+}
+
+// diskFull is the stop reason of a full disk, "" while there is space.
+func (m *mission) diskFull() string {
+	m.eventMu.Lock()
+	defer m.eventMu.Unlock()
+	return m.fullDisk
 }
 
 // apiWatch records an error of a model API that every later request would meet too (a

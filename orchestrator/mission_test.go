@@ -298,6 +298,48 @@ func TestATestScriptAWorkerWritesCanRun(t *testing.T) {
 	}
 }
 
+// TestABuildOnAFullDiskStopsTheMissionAtOnce: the build writes its binary where every
+// write fails with ENOSPC (/dev/full, as on a full disk). No worker can free space, so the
+// failure is no sync issue and no FIX round, and the mission stops at once, with T2 still
+// to do, rather than go on writing to a full disk until the stagnation rule ends it.
+func TestABuildOnAFullDiskStopsTheMissionAtOnce(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"go.mod":                      "module example.com/tool\n\ngo 1.22\n",
+		".opencode/orchestrator.json": `{"commands": {"build": "go build -o /dev/full .", "test": "go test ./..."}}`,
+		".opencode/todo.md":           "- [ ] T1: CREATE `main.go` | file:main.go\n- [ ] T2: CREATE `README.md` | file:README.md\n",
+	})
+	srv := fakeapi.Anthropic(t, func(r fakeapi.Request) fakeapi.Reply {
+		switch text := r.Text(); {
+		case strings.Contains(text, "T2:"):
+			return fakeapi.Reply{Text: "I will not write it."} // T2 fails, and stays to do
+		case strings.Contains(text, "tool_result"):
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
+		}
+		return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("main.go", "package main\n\nfunc main() {}\n")}}
+	})
+	out, err := Run(context.Background(), Options{Root: root, Objective: "a tool", Model: "anthropic/fake", ModelOptions: fakeAPIOptions(srv)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.State != store.StateStopped || out.Iterations != 1 || len(out.Issues) != 0 || out.Done != 1 || out.Build.Passed || out.Test.Ran {
+		t.Fatalf("outcome %+v", out)
+	}
+	prefix := ReasonDiskFull + ": the build command `go build -o /dev/full .`: `"
+	suffix := "write /dev/full: no space left on device`. Free some space, then resume"
+	if !strings.HasPrefix(out.Reason, prefix) || !strings.HasSuffix(out.Reason, suffix) {
+		t.Errorf("reason %q\nwant %q…%q", out.Reason, prefix, suffix)
+	}
+	var text strings.Builder
+	report(&text, root, out)
+	if !strings.Contains(text.String(), "\nBuild: go build -o /dev/full . cannot run: the disk is full (`") {
+		t.Errorf("report:\n%s", text.String())
+	}
+	if plan, _ := os.ReadFile(filepath.Join(root, ".opencode", "todo.md")); strings.Contains(string(plan), "FIX") {
+		t.Errorf("a FIX item for a full disk:\n%s", plan)
+	}
+}
+
 // TestAnIssueNoWorkerMayFixIsReplannedAtOnce: the configured test script fails and its
 // output names no file, so the failure is placed on .opencode/orchestrator.json, which no
 // worker may write. It gets no FIX item, and nothing is left to run: the mission re-plans

@@ -73,13 +73,16 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 		if s.Result == nil {
 			return
 		}
-		status := &r.build
+		status, kind := &r.build, "build"
 		if s.Rule == analysis.RuleTestFailure {
-			status = &r.test
+			status, kind = &r.test, "test"
 		}
 		status.Ran = true
 		status.Passed = s.Result.ExitCode == 0 && !s.Result.TimedOut
 		status.CannotRun = analysis.CannotRun(s.Command, *s.Result)
+		if line := analysis.DiskFull(*s.Result); line != "" {
+			m.noteFullDisk(fmt.Sprintf("the %s command `%s`: `%s`", kind, s.Command, line))
+		}
 		verdict := "passed"
 		switch {
 		case status.CannotRun != "":

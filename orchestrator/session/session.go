@@ -174,6 +174,10 @@ func (s *Session) Send(ctx context.Context, text string) (Result, error) {
 				out, callErr, finished = "finished", err, err == nil
 			default:
 				out, callErr = s.run(ctx, call)
+				if store.DiskFull(callErr) {
+					// No retry and no other approach mends a full disk: the model is not asked.
+					return s.result("", turn), fmt.Errorf("%s: %w", call.Name, callErr)
+				}
 				if callErr != nil {
 					// The same failure with other calls between (an edit whose text is not
 					// there, a read, the same edit again) is a loop too.

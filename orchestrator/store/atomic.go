@@ -12,7 +12,14 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 )
+
+// DiskFull reports whether err is a write that failed for want of space: the disk (or
+// the user's disk quota) is full, which no retry and no change to the files mends.
+func DiskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
 
 // WriteAtomic replaces path with data durably: a temporary file in the same directory,
 // synced, then renamed over path, then the directory synced so the rename itself
@@ -50,6 +57,9 @@ func replace(path string, data []byte, sync bool) error {
 	}
 	defer root.Close()
 	if err := replaceIn(root, filepath.Base(path), data, sync); err != nil {
+		if pathErr := (*fs.PathError)(nil); errors.As(err, &pathErr) {
+			err = pathErr.Err // the temporary file's name would say path twice
+		}
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
