@@ -821,6 +821,9 @@ func (m *mission) runCommand(item string) func(ctx context.Context, command stri
 		if err != nil {
 			return "", 0, err
 		}
+		if line := analysis.DiskFull(res); line != "" {
+			m.noteFullDisk(fmt.Sprintf("%s's command `%s`: `%s`", item, command, line))
+		}
 		out := res.Output
 		if res.TimedOut {
 			out += fmt.Sprintf("\n(timed out after %v)", timeout)

@@ -340,6 +340,36 @@ func TestABuildOnAFullDiskStopsTheMissionAtOnce(t *testing.T) {
 	}
 }
 
+// TestAWorkersCommandOnAFullDiskStopsTheMission: a worker runs the build, which finds
+// the disk full (/dev/full). The model is not asked again, its item is pending again, and
+// the mission stops before a review would run the build once more.
+func TestAWorkersCommandOnAFullDiskStopsTheMission(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"go.mod":                      "module example.com/tool\n\ngo 1.22\n",
+		"main.go":                     "package main\n\nfunc main() {}\n",
+		".opencode/orchestrator.json": `{"commands": {"build": "go build -o /dev/full ."}}`,
+		".opencode/todo.md":           "- [ ] T1: EDIT `main.go` | file:main.go\n",
+	})
+	var calls atomic.Int32
+	srv := fakeapi.Anthropic(t, func(r fakeapi.Request) fakeapi.Reply {
+		calls.Add(1)
+		return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "b", Name: "run_command", Args: `{"command": "go build -o /dev/full ."}`}}}
+	})
+	var ev events
+	out, err := Run(context.Background(), Options{Root: root, Objective: "a tool", Model: "anthropic/fake", ModelOptions: fakeAPIOptions(srv), OnEvent: ev.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := ReasonDiskFull + ": T1's command `go build -o /dev/full .`: `"
+	if out.State != store.StateStopped || !strings.HasPrefix(out.Reason, prefix) || out.Done != 0 || out.Build.Ran || calls.Load() != 1 {
+		t.Errorf("outcome %+v after %d model calls", out, calls.Load())
+	}
+	if failed := ev.find(EventItemFailed, "T1"); len(failed) != 1 || !strings.HasPrefix(failed[0].Message, interruptedPrefix+ReasonDiskFull) {
+		t.Errorf("T1's end: %+v", failed)
+	}
+}
+
 // TestAnIssueNoWorkerMayFixIsReplannedAtOnce: the configured test script fails and its
 // output names no file, so the failure is placed on .opencode/orchestrator.json, which no
 // worker may write. It gets no FIX item, and nothing is left to run: the mission re-plans
