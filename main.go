@@ -50,8 +50,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return help(ctx, args[1:], stdin, stdout, stderr)
 	}
 	for _, c := range subcommands {
-		if c.name == args[0] {
+		if c.name == args[0] && c.name == "lsp" { // its stdout is the protocol's stream
 			return c.run(ctx, args[1:], stdin, stdout, stderr)
+		}
+		if c.name == args[0] {
+			out := &outputWriter{w: stdout}
+			return out.judged(c.name, c.run(ctx, args[1:], stdin, out, stderr), stderr)
 		}
 	}
 	fmt.Fprintf(stderr, "orchestrator: unknown subcommand %q\n\n", args[0])
@@ -105,4 +109,33 @@ func printVersion(_ context.Context, args []string, _ io.Reader, stdout, stderr 
 	}
 	fmt.Fprintf(stdout, "orchestrator %s\n", orchestrator.Version)
 	return 0
+}
+
+// outputWriter keeps the first error writing a subcommand's output: a report sent to a
+// full disk or a closed pipe must not end as a success.
+type outputWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (o *outputWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if o.err == nil {
+		o.err = err
+	}
+	return n, err
+}
+
+// judged is a subcommand's exit code once its output is judged: an output it could not
+// write is an I/O error (2), said on stderr unless the subcommand said it. A mission's
+// code stays: it says how the mission ended, which a lost report does not change.
+func (o *outputWriter) judged(name string, code int, stderr io.Writer) int {
+	if o.err == nil || code == 2 {
+		return code
+	}
+	fmt.Fprintf(stderr, "orchestrator %s: writing the output: %v\n", name, o.err)
+	if name == "task" {
+		return code
+	}
+	return 2
 }

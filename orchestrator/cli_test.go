@@ -177,6 +177,52 @@ func TestTaskCommandLine(t *testing.T) {
 	}
 }
 
+// TestOutputThatCannotBeWrittenIsAnError: stdout on a full disk (/dev/full). A status or
+// a check whose output is lost exits 2 and says why on stderr rather than succeed; a
+// mission keeps the exit code of how it ended (here sealed), and says the report is lost.
+func TestOutputThatCannotBeWrittenIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"notes.txt": "notes\n", ".opencode/todo.md": "- [x] T1: notes | file:notes.txt\n"})
+	spec := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{
+		{Role: "planner", Calls: []model.ScriptCall{call("finish", map[string]string{"summary": "the plan stands"})}},
+	}})
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"version"}, 0},
+		{[]string{"status", "--format", "json"}, 0},
+		{[]string{"check"}, 0},
+		{[]string{"task", "--model", spec, "notes"}, ExitSealed},
+		{[]string{"status"}, 0},
+	} {
+		full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(binary, c.args...)
+		var stderr bytes.Buffer
+		cmd.Dir, cmd.Stdout, cmd.Stderr = dir, full, &stderr
+		err = cmd.Run()
+		full.Close()
+		code := 0
+		if exit := (*exec.ExitError)(nil); errors.As(err, &exit) {
+			code = exit.ExitCode()
+		}
+		want := ExitUsage
+		if c.args[0] == "task" {
+			want = c.code
+		}
+		if code != want || !strings.Contains(stderr.String(), "no space left on device") {
+			t.Errorf("%v with its output lost: exit %d, want %d; stderr %q", c.args, code, want, stderr.String())
+		}
+		// The same with an output that takes it: the exit code of the subcommand's result.
+		if code, _, stderr := runBinary(t, dir, nil, c.args...); code != c.code {
+			t.Errorf("%v: exit %d, want %d; stderr %q", c.args, code, c.code, stderr)
+		}
+	}
+}
+
 // TestInterruptStopsCleanly: Ctrl-C while workers run cancels their sessions, puts their
 // items back to pending, saves the state and exits 130.
 func TestInterruptStopsCleanly(t *testing.T) {
