@@ -57,7 +57,8 @@ Go, TypeScript/TSX, JavaScript and Python, respecting .gitignore: syntax errors,
 unresolved imports, missing exports, arity mismatches, duplicate definitions, and the
 plan rules on .opencode/todo.md. With --build, also the project's build and (when it builds) its tests: the commands of
 .opencode/orchestrator.json, or else detected.
-Exit status: 0 no findings, 1 findings, 2 usage or I/O error.
+Exit status: 0 no findings, 1 findings, 2 usage or I/O error, or a build or test command
+that cannot run here (its program not installed, its script not executable, a full disk).
 
 flags:
 `)
@@ -108,13 +109,14 @@ flags:
 			ds = append(ds, found...)
 		}
 		SortDiagnostics(ds)
+		var cannotRun []string
 		if *build {
-			found, err := runBuildAndTests(ctx, dir, opts.Commands, *timeout, stderr)
+			found, cannot, err := runBuildAndTests(ctx, dir, opts.Commands, *timeout, stderr)
 			if err != nil {
 				fmt.Fprintf(stderr, "orchestrator check: %v\n", err)
 				return 2
 			}
-			ds = append(ds, found...)
+			ds, cannotRun = append(ds, found...), cannot
 			SortDiagnostics(ds)
 		}
 		var err error
@@ -130,7 +132,13 @@ flags:
 			fmt.Fprintf(stderr, "orchestrator check: %v\n", err)
 			return 2
 		}
-		if len(ds) > 0 {
+		for _, why := range cannotRun {
+			fmt.Fprintf(stderr, "orchestrator check: %s\n", why)
+		}
+		switch {
+		case len(cannotRun) > 0: // the check is not done: no code of the workspace is at fault
+			return 2
+		case len(ds) > 0:
 			return 1
 		}
 		return 0
@@ -138,13 +146,13 @@ flags:
 }
 
 // runBuildAndTests runs the configured or detected build command, then the tests when it
-// builds.
-func runBuildAndTests(ctx context.Context, dir string, configured func(string) (Commands, error), timeout time.Duration, log io.Writer) ([]Diagnostic, error) {
+// builds. A command that cannot run here (CannotRun) gives no finding: it says why.
+func runBuildAndTests(ctx context.Context, dir string, configured func(string) (Commands, error), timeout time.Duration, log io.Writer) (found []Diagnostic, cannotRun []string, err error) {
 	c := DetectCommands(dir)
 	if configured != nil {
 		cfg, err := configured(dir)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if cfg.Build != "" || cfg.Test != "" {
 			c = cfg
@@ -152,15 +160,21 @@ func runBuildAndTests(ctx context.Context, dir string, configured func(string) (
 	}
 	if c.Build == "" && c.Test == "" {
 		fmt.Fprintln(log, "orchestrator check: no build or test command found (go.mod, package.json, pyproject.toml, Cargo.toml)")
-		return nil, nil
+		return nil, nil, nil
 	}
-	return RunBuildAndTests(ctx, dir, c, timeout, func(s Step) {
+	_, err = RunBuildAndTests(ctx, dir, c, timeout, func(s Step) {
 		if s.Result == nil {
 			fmt.Fprintf(log, "orchestrator check: running `%s`\n", s.Command)
+			return
+		}
+		fmt.Fprintf(log, "orchestrator check: `%s` exited %d after %v\n", s.Command, s.Result.ExitCode, s.Result.Duration.Round(time.Millisecond))
+		if why := CannotRun(s.Command, *s.Result); why != "" {
+			cannotRun = append(cannotRun, fmt.Sprintf("`%s` cannot run here: %s", s.Command, why))
 		} else {
-			fmt.Fprintf(log, "orchestrator check: `%s` exited %d after %v\n", s.Command, s.Result.ExitCode, s.Result.Duration.Round(time.Millisecond))
+			found = append(found, s.Findings...)
 		}
 	})
+	return found, cannotRun, err
 }
 
 // Step is one command of RunBuildAndTests: Result is nil when it is about to run.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -203,6 +204,24 @@ func TestScanSkipsWhatIsNotSourceAndSaysWhy(t *testing.T) {
 func TestDemoSampleIsClean(t *testing.T) {
 	if code, out, errOut := runCheck(t, filepath.Join("testdata", "demo")); code != 0 || out != "no findings in 4 files\n" {
 		t.Errorf("code %d, output %q, stderr %q", code, out, errOut)
+	}
+}
+
+// TestCheckBuildSaysWhenACommandCannotRun: the build script's tool comes with the
+// project's dependencies, which nobody installed. That is no finding in the workspace's
+// code: the check says why it could not build, and exits 2 (the check is not done).
+func TestCheckBuildSaysWhenACommandCannotRun(t *testing.T) {
+	if _, err := exec.LookPath("npm"); err != nil {
+		t.Skip("no npm here")
+	}
+	root := writeTree(t, map[string]string{
+		"package.json": `{"name": "b", "version": "1.0.0", "scripts": {"build": "tsc"}}`,
+		"index.js":     "module.exports = 1;\n",
+	})
+	code, out, errOut := runCheck(t, "--build", root)
+	want := "orchestrator check: `npm run build` cannot run here: `tsc` is not installed here: the project's dependencies are not (`npm install`)\n"
+	if code != 2 || out != "no findings in 1 file\n" || !strings.HasSuffix(errOut, want) {
+		t.Errorf("code %d\nstdout:\n%s\nstderr:\n%s\nwant the end:\n%s", code, out, errOut, want)
 	}
 }
 
