@@ -146,7 +146,7 @@ flags:
 }
 
 // runBuildAndTests runs the configured or detected build command, then the tests when it
-// builds. A command that cannot run here (CannotRun) gives no finding: it says why.
+// builds; cannotRun says why the commands that could not run here did not.
 func runBuildAndTests(ctx context.Context, dir string, configured func(string) (Commands, error), timeout time.Duration, log io.Writer) (found []Diagnostic, cannotRun []string, err error) {
 	c := DetectCommands(dir)
 	if configured != nil {
@@ -162,16 +162,14 @@ func runBuildAndTests(ctx context.Context, dir string, configured func(string) (
 		fmt.Fprintln(log, "orchestrator check: no build or test command found (go.mod, package.json, pyproject.toml, Cargo.toml)")
 		return nil, nil, nil
 	}
-	_, err = RunBuildAndTests(ctx, dir, c, timeout, func(s Step) {
+	found, err = RunBuildAndTests(ctx, dir, c, timeout, func(s Step) {
 		if s.Result == nil {
 			fmt.Fprintf(log, "orchestrator check: running `%s`\n", s.Command)
 			return
 		}
 		fmt.Fprintf(log, "orchestrator check: `%s` exited %d after %v\n", s.Command, s.Result.ExitCode, s.Result.Duration.Round(time.Millisecond))
-		if why := CannotRun(s.Command, *s.Result); why != "" {
-			cannotRun = append(cannotRun, fmt.Sprintf("`%s` cannot run here: %s", s.Command, why))
-		} else {
-			found = append(found, s.Findings...)
+		if s.CannotRun != "" {
+			cannotRun = append(cannotRun, fmt.Sprintf("`%s` cannot run here: %s", s.Command, s.CannotRun))
 		}
 	})
 	return found, cannotRun, err
@@ -182,11 +180,13 @@ type Step struct {
 	Command, Rule string
 	Result        *RunResult
 	Findings      []Diagnostic
+	CannotRun     string // why the command could not run here (CannotRun); it has no findings then
 }
 
 // RunBuildAndTests runs the build command, then the test command when the build passed
-// (tests of a broken build only repeat its errors), and returns their findings. onStep,
-// when set, hears of each command before and after it runs.
+// (tests of a broken build only repeat its errors), and returns their findings. A command
+// that cannot run here has none: no code of the workspace is at fault. onStep, when set,
+// hears of each command before and after it runs.
 func RunBuildAndTests(ctx context.Context, dir string, c Commands, timeout time.Duration, onStep func(Step)) ([]Diagnostic, error) {
 	var out []Diagnostic
 	for _, step := range []Step{{Command: c.Build, Rule: RuleBuildError}, {Command: c.Test, Rule: RuleTestFailure}} {
@@ -200,11 +200,14 @@ func RunBuildAndTests(ctx context.Context, dir string, c Commands, timeout time.
 		if err != nil {
 			return out, err
 		}
-		step.Result, step.Findings = &res, found
+		step.Result, step.Findings, step.CannotRun = &res, found, CannotRun(step.Command, res)
+		if step.CannotRun != "" {
+			step.Findings = nil
+		}
 		if onStep != nil {
 			onStep(step)
 		}
-		out = append(out, found...)
+		out = append(out, step.Findings...)
 		if step.Rule == RuleBuildError && (res.ExitCode != 0 || res.TimedOut) {
 			break
 		}

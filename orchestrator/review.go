@@ -79,7 +79,7 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 		}
 		status.Ran = true
 		status.Passed = s.Result.ExitCode == 0 && !s.Result.TimedOut
-		status.CannotRun = analysis.CannotRun(s.Command, *s.Result)
+		status.CannotRun = s.CannotRun
 		if line := analysis.DiskFull(*s.Result); line != "" {
 			m.noteFullDisk(fmt.Sprintf("the %s command `%s`: `%s`", kind, s.Command, line))
 		}

@@ -250,7 +250,7 @@ func review(ctx context.Context, s *Server, h *host, _ commandArgs) (any, error)
 			return
 		}
 		status.Ran, status.Passed = true, step.Result.ExitCode == 0 && !step.Result.TimedOut
-		status.CannotRun = analysis.CannotRun(step.Command, *step.Result)
+		status.CannotRun = step.CannotRun
 	})
 	if err != nil {
 		p.end(ctx, "stopped")
