@@ -50,10 +50,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return help(ctx, args[1:], stdin, stdout, stderr)
 	}
 	for _, c := range subcommands {
-		if c.name == args[0] && c.name == "lsp" { // its stdout is the protocol's stream
+		switch {
+		case c.name != args[0]:
+		case c.name == "lsp": // its stdout is the protocol's stream
 			return c.run(ctx, args[1:], stdin, stdout, stderr)
-		}
-		if c.name == args[0] {
+		default:
 			out := &outputWriter{w: stdout}
 			return out.judged(c.name, c.run(ctx, args[1:], stdin, out, stderr), stderr)
 		}

@@ -273,44 +273,64 @@ func TestInterruptStopsCleanly(t *testing.T) {
 }
 
 // TestAFullDiskStopsTheMissionUntilThereIsSpace: the workspace is on a nearly full file
-// system (a 1 MiB tmpfs, mounted in a mount namespace of the test's own). T1's worker
-// writes more than is left, and the write fails with ENOSPC half-way. The mission stops at
-// once, with the reason and T1 to do again, without asking the model again (its script
-// has one turn for T1 per process), without running the build on the full disk, and
-// without leaving a partial file; once space is freed, --resume seals.
+// system (a 1 MiB tmpfs, mounted in a mount namespace of the test's own). T1's worker, or
+// the planner, writes more than is left, and the write fails with ENOSPC half-way. The
+// mission stops at once, with the reason and T1 to do again, without asking the model
+// again (its script has one turn of each per process), without running the build on the
+// full disk, and without leaving a partial file; once space is freed, --resume seals.
 func TestAFullDiskStopsTheMissionUntilThereIsSpace(t *testing.T) {
-	out := t.TempDir()
-	writeFiles(t, out, map[string]string{
-		"seed/.opencode/todo.md":           "- [ ] T1: CREATE `data/table.csv` | file:data/table.csv\n",
-		"seed/.opencode/orchestrator.json": `{"commands": {"build": "echo build >> \"$OUT/builds\""}}`,
-	})
-	table := strings.Repeat("sku,price\n", 50<<10) // 500 KiB
-	spec := writeScript(t, out, model.Script{Turns: []model.ScriptTurn{{Role: "worker", Item: "T1", Calls: []model.ScriptCall{
+	const item = "- [ ] T1: CREATE `data/table.csv` | file:data/table.csv\n"
+	table := strings.Repeat("sku,price\n", 20<<10) // 200 KiB, where 128 KiB are left
+	worker := model.ScriptTurn{Role: "worker", Item: "T1", Calls: []model.ScriptCall{
 		call("write_file", map[string]string{"path": "data/table.csv", "content": table}),
 		call("finish", map[string]string{"summary": "the table"}),
-	}}}})
-	read := onASmallDisk(t, out, spec, `
+	}}
+	for _, c := range []struct {
+		name, plan, wantReason string
+		planner                []model.ScriptCall
+	}{
+		{name: "a worker's write", plan: item, wantReason: "T1's write_file: write data/table.csv: no space left on device"},
+		{name: "the planner's plan", planner: []model.ScriptCall{
+			call("write_plan", map[string]string{"markdown": "# The table\n\n" + strings.Repeat("Notes on prices.\n", 12<<10) + "\n" + item}),
+			call("finish", map[string]string{"summary": "planned"}),
+		}, wantReason: "the planner's write_plan: write "},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := t.TempDir()
+			seed := map[string]string{"seed/.opencode/orchestrator.json": `{"commands": {"build": "echo build >> \"$OUT/builds\""}}`}
+			script := model.Script{Turns: []model.ScriptTurn{worker}}
+			if c.plan != "" {
+				seed["seed/.opencode/todo.md"] = c.plan
+			} else {
+				script.Turns = append(script.Turns, model.ScriptTurn{Role: "planner", Calls: c.planner})
+			}
+			writeFiles(t, out, seed)
+			read := onASmallDisk(t, out, writeScript(t, out, script), `
 truncate -s -128k ballast
 "$BIN" task --model "$MODEL" "a price table" > "$OUT/first.stdout" 2> "$OUT/first.stderr"; echo $? > "$OUT/first.code"
-ls data > "$OUT/first.files" 2>&1
+ls -A data .opencode > "$OUT/first.files" 2>/dev/null
 rm ballast
 "$BIN" task --resume --model "$MODEL" > "$OUT/resumed.stdout" 2> "$OUT/resumed.stderr"; echo $? > "$OUT/resumed.code"
 cp -R . "$OUT/ws"`)
-	wantReason := "State: STOPPED (" + ReasonDiskFull + ": T1's write_file: write data/table.csv: no space left on device. Free some space, then resume)"
-	if code := strings.TrimSpace(read("first.code")); code != "1" || !strings.Contains(read("first.stdout"), wantReason+"\n") || strings.Contains(read("first.stdout"), "Failing items") {
-		t.Errorf("on the full disk: exit %s\nstdout:\n%s\nstderr:\n%s\nwant %s", code, read("first.stdout"), read("first.stderr"), wantReason)
-	}
-	if files := read("first.files"); strings.TrimSpace(files) != "" {
-		t.Errorf("left in data/ by the failed write: %s", files)
-	}
-	if builds := read("builds"); builds != "build\n" { // not on the full disk; once on resume
-		t.Errorf("the build ran %d times", strings.Count(builds, "build"))
-	}
-	if code := strings.TrimSpace(read("resumed.code")); code != "0" || !strings.Contains(read("resumed.stdout"), "State: SEALED") {
-		t.Errorf("resumed: exit %s\nstdout:\n%s\nstderr:\n%s", code, read("resumed.stdout"), read("resumed.stderr"))
-	}
-	if data, _ := os.ReadFile(filepath.Join(out, "ws/data/table.csv")); string(data) != table {
-		t.Errorf("data/table.csv after the resume: %d bytes, want %d", len(data), len(table))
+			stdout := read("first.stdout")
+			wantReason := "State: STOPPED (" + ReasonDiskFull + ": " + c.wantReason
+			if code := strings.TrimSpace(read("first.code")); code != "1" || !strings.Contains(stdout, wantReason) ||
+				!strings.Contains(stdout, "no space left on device. Free some space, then resume)\n") || strings.Contains(stdout, "Failing items") {
+				t.Errorf("on the full disk: exit %s\nstdout:\n%s\nstderr:\n%s\nwant %s", code, stdout, read("first.stderr"), wantReason)
+			}
+			if files := read("first.files"); strings.Contains(files, "table.csv") || strings.Contains(files, ".tmp") {
+				t.Errorf("left by the failed write:\n%s", files)
+			}
+			if builds := read("builds"); builds != "build\n" { // not on the full disk; once on resume
+				t.Errorf("the build ran %d times", strings.Count(builds, "build"))
+			}
+			if code := strings.TrimSpace(read("resumed.code")); code != "0" || !strings.Contains(read("resumed.stdout"), "State: SEALED") {
+				t.Errorf("resumed: exit %s\nstdout:\n%s\nstderr:\n%s", code, read("resumed.stdout"), read("resumed.stderr"))
+			}
+			if data, _ := os.ReadFile(filepath.Join(out, "ws/data/table.csv")); string(data) != table {
+				t.Errorf("data/table.csv after the resume: %d bytes, want %d", len(data), len(table))
+			}
+		})
 	}
 }
 
