@@ -144,6 +144,16 @@ func (m *mission) fileProblems(it *plan.Item) []string {
 	return out
 }
 
+// unrunnable says why no worker could do an item, nil when one can. A plan is checked
+// when a mission starts; an item added or edited since may still give a worker nothing it
+// could write, and must not count as done for it.
+func (m *mission) unrunnable(it *plan.Item) error {
+	if problems := m.fileProblems(it); len(problems) > 0 {
+		return fmt.Errorf("not run: %s; fix its line in todo.md", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
 // unwritable says why no worker could write an item's file ("" when one can): files are
 // named relative to the workspace root, inside it, and outside .git/ and .opencode/. A
 // directory is not a file: it exists, so its item would pass the gate with nothing written.
@@ -418,10 +428,7 @@ func (m *mission) work(ctx context.Context, p *plan.Plan, it *plan.Item, role, s
 			res.err = fmt.Errorf("the worker crashed: %v", v)
 		}
 	}()
-	// A plan is checked when a mission starts; an item added or edited since may still
-	// give a worker nothing it could write, and must not count as done for it.
-	if problems := m.fileProblems(it); len(problems) > 0 {
-		res.err = fmt.Errorf("not run: %s; fix its line in todo.md", strings.Join(problems, "; "))
+	if res.err = m.unrunnable(it); res.err != nil {
 		return res
 	}
 	provider, err := m.provider(spec)

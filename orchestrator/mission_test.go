@@ -298,6 +298,61 @@ func TestATestScriptAWorkerWritesCanRun(t *testing.T) {
 	}
 }
 
+// TestAnItemNoWorkerCouldDoIsReplannedAtOnce: while T1's worker runs, the user adds two
+// items to todo.md whose files no worker may write, one with an id (dispatch refuses it
+// without a model call) and one without (it gets its id after the iteration). Rather than fail them again in
+// idle iterations until the stagnation rule, the mission re-plans at once, telling the
+// planner why neither can run, and the re-plan's items seal it in the second iteration.
+func TestAnItemNoWorkerCouldDoIsReplannedAtOnce(t *testing.T) {
+	root := t.TempDir()
+	todo := filepath.Join(root, ".opencode", "todo.md")
+	writeFiles(t, root, map[string]string{
+		".opencode/orchestrator.json": `{"commands": {"build": "true", "test": "true"}}`,
+		".opencode/todo.md":           "- [ ] T1: CREATE `a.txt` | file:a.txt\n",
+	})
+	replan, _ := json.Marshal(map[string]string{"markdown": "- [x] T1: CREATE `a.txt` | file:a.txt\n- [ ] T2: notes | file:notes.md\n- [ ] T3: more notes | file:more.md\n"})
+	var edited sync.Once
+	srv := fakeapi.Anthropic(t, func(r fakeapi.Request) fakeapi.Reply {
+		switch text := r.Text(); {
+		case strings.Contains(text, "Files you may write: .opencode/notes.md"):
+			t.Error("a worker was asked to do an item it could not write")
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
+		case strings.Contains(text, "tool_result"):
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeFinish}}
+		case strings.Contains(text, "The current plan:"):
+			for _, why := range []string{"T2: not run: file cannot be written: .opencode/notes.md", "T3: not run: file cannot be written: .git/notes.md"} {
+				if !strings.Contains(text, why) {
+					t.Errorf("the re-plan was not told %q:\n%s", why, text)
+				}
+			}
+			return fakeapi.Reply{Calls: []fakeapi.Call{{ID: "p", Name: "write_plan", Args: string(replan)}}}
+		case strings.Contains(text, "T2: notes"):
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("notes.md", "notes\n")}}
+		case strings.Contains(text, "T3: more notes"):
+			return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("more.md", "more\n")}}
+		}
+		edited.Do(func() { // the user's edit in the editor, while T1's worker runs
+			f, err := os.OpenFile(todo, os.O_APPEND|os.O_WRONLY, 0)
+			if err == nil {
+				_, err = f.WriteString("- [ ] T2: notes | file:.opencode/notes.md\n- [ ] more notes | file:.git/notes.md\n")
+				f.Close()
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		})
+		return fakeapi.Reply{Calls: []fakeapi.Call{fakeWrite("a.txt", "a\n")}}
+	})
+	var ev events
+	out, err := Run(context.Background(), Options{Root: root, Objective: "notes", Model: "anthropic/fake", ModelOptions: fakeAPIOptions(srv), OnEvent: ev.add})
+	if err != nil || out.State != store.StateSealed || out.Iterations != 2 {
+		t.Fatalf("outcome %+v, %v", out, err)
+	}
+	if replans := ev.find(EventReplan, ""); len(replans) != 1 || replans[0].Message != "no item a worker could run: re-planning with the evidence" {
+		t.Errorf("re-plans %+v", replans)
+	}
+}
+
 // TestABuildOnAFullDiskStopsTheMissionAtOnce: the build writes its binary where every
 // write fails with ENOSPC (/dev/full, as on a full disk). No worker can free space, so the
 // failure is no sync issue and no FIX round, and the mission stops at once, with T2 still

@@ -505,11 +505,29 @@ func (m *mission) judgeProgress(ctx context.Context, r reviewResult) string {
 }
 
 // nothingToRun reports whether the plan has no item a worker could start: nothing is
-// pending, or what is waits on a cancelled item or a cycle, or the open issues have no
-// FIX item because no worker may write their files. No iteration can change anything
-// then until the plan does. An item added without an id gets one when the next
-// iteration starts, so it counts.
+// pending, or what is waits on a cancelled item or a cycle, or names no file a worker may
+// write (an item added to todo.md by hand during the mission), or the open issues have
+// no FIX item because no worker may write their files. No iteration can change anything
+// then until the plan does. Items added without an id get theirs now, as at the start
+// of an iteration. The ready items that name no file a worker may write are failures:
+// the re-plan's evidence and the report say why they do not run.
 func (m *mission) nothingToRun() bool {
-	p, err := m.store.Plan()
-	return err == nil && len(plan.Parse(p.AssignIDs()).Ready(nil)) == 0
+	p, err := m.store.UpdatePlan(withIDs)
+	if err != nil {
+		return false
+	}
+	runnable := false
+	for _, it := range p.Ready(nil) {
+		why := m.unrunnable(it)
+		runnable = runnable || why == nil
+		if failure := fmt.Sprintf("%s: %v", it.ID, why); why != nil {
+			m.eventMu.Lock()
+			if !slices.Contains(m.failures, failure) {
+				m.failures = append(m.failures, failure)
+			}
+			m.lastFailure[it.ID] = why.Error()
+			m.eventMu.Unlock()
+		}
+	}
+	return !runnable
 }
