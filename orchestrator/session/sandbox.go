@@ -183,6 +183,11 @@ func (s *Sandbox) ResolveWrite(p string) (abs, rel string, err error) {
 	if rel == "." {
 		return "", "", errors.New("cannot write the workspace root")
 	}
+	// A file made read-only says "do not change this"; a replace by rename would, even
+	// where the operating system refuses a write.
+	if info, err := os.Stat(abs); err == nil && info.Mode().IsRegular() && info.Mode().Perm()&0o222 == 0 {
+		return "", "", fmt.Errorf("%s is read-only (mode %#o), which tools do not change; make it writable (chmod u+w %s) if it should", rel, info.Mode().Perm(), rel)
+	}
 	if s.anyFile || slices.Contains(s.writable, rel) {
 		return abs, rel, nil
 	}

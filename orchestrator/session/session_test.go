@@ -55,7 +55,10 @@ func TestSandboxRefusesEverythingOutsideItsItem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	worker := sb.WithWritable([]string{"pkg/a.go", "pkg/new/b.go", "dangling.go"})
+	if err := os.WriteFile(filepath.Join(root, "pkg/gen.go"), []byte("package pkg\n"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	worker := sb.WithWritable([]string{"pkg/a.go", "pkg/new/b.go", "dangling.go", "pkg/gen.go"})
 	reads := map[string]string{
 		"main.go":                      "",
 		"inner/a.go":                   "", // a symlink inside the workspace is fine
@@ -77,7 +80,8 @@ func TestSandboxRefusesEverythingOutsideItsItem(t *testing.T) {
 		"pkg/new/b.go":      "",
 		"./pkg/a.go":        "",
 		"inner/a.go":        "", // resolves to pkg/a.go
-		"main.go":           "main.go is not a file of this item; it may write only: pkg/a.go, pkg/new/b.go, dangling.go",
+		"main.go":           "main.go is not a file of this item; it may write only: pkg/a.go, pkg/new/b.go, dangling.go, pkg/gen.go",
+		"pkg/gen.go":        "pkg/gen.go is read-only (mode 0444), which tools do not change; make it writable (chmod u+w pkg/gen.go) if it should",
 		".git/config":       "inside .git/",
 		".opencode/todo.md": "inside .opencode/",
 		"dangling.go":       "outside the workspace", // the link points out, the file does not exist yet
