@@ -305,7 +305,7 @@ func TestAFullDiskStopsTheMissionUntilThereIsSpace(t *testing.T) {
 				script.Turns = append(script.Turns, model.ScriptTurn{Role: "planner", Calls: c.planner})
 			}
 			writeFiles(t, out, seed)
-			read := onASmallDisk(t, out, writeScript(t, out, script), `
+			read := inAMountNamespace(t, out, writeScript(t, out, script), smallDisk, `
 truncate -s -128k ballast
 "$BIN" task --model "$MODEL" "a price table" > "$OUT/first.stdout" 2> "$OUT/first.stderr"; echo $? > "$OUT/first.code"
 ls -A data .opencode > "$OUT/first.files" 2>/dev/null
@@ -350,7 +350,7 @@ func TestAMissionsOwnWriteOnAFullDiskSaysHowToGoOn(t *testing.T) {
 		call("write_file", map[string]string{"path": "notes.txt", "content": "notes\n"}),
 		call("finish", map[string]string{"summary": "notes"}),
 	}}}})
-	read := onASmallDisk(t, out, spec, `
+	read := inAMountNamespace(t, out, spec, smallDisk, `
 "$BIN" task --model "$MODEL" "notes" > /dev/null 2> "$OUT/full.stderr"; echo $? > "$OUT/full.code"
 rm ballast
 "$BIN" task --model "$MODEL" "notes" > /dev/null 2> "$OUT/filled.stderr"; echo $? > "$OUT/filled.code"
@@ -370,23 +370,69 @@ rm output.bin
 	}
 }
 
-// onASmallDisk runs script in a copy of out/seed on a 1 MiB tmpfs that a file named
-// ballast fills, mounted in a mount namespace of its own (so nothing outside sees it, and
-// it goes with the script). The script has $BIN, $MODEL (model) and $OUT (out, on the
-// real disk, where it leaves what the test reads); read reads those files.
-func onASmallDisk(t *testing.T, out, model, script string) (read func(name string) string) {
-	t.Helper()
-	const cannotMount = 97
-	setUp := fmt.Sprintf(`set -u
-mount -t tmpfs -o size=1m tmpfs "$WS" || exit %d
+// TestAFileOnAReadOnlyFileSystemIsNotGivenToAWorker: the plan names a file in gen/, a
+// file system mounted read-only (as in a container, or after the kernel remounted a
+// failing disk). No worker could write it, so a plan in todo.md is refused before any
+// model call, saying why, and a plan the planner writes is refused to the planner, which
+// then names a file that can be written.
+func TestAFileOnAReadOnlyFileSystemIsNotGivenToAWorker(t *testing.T) {
+	const readOnlyGen = `cp -R "$OUT/seed/." "$WS" && cd "$WS"
+mkdir gen && mount -t tmpfs -o ro,size=1m tmpfs gen || exit $CANNOT_MOUNT
+`
+	plan := func(file string) model.ScriptCall {
+		return call("write_plan", map[string]string{"markdown": fmt.Sprintf("- [ ] T1: CREATE `%s` | file:%s\n", file, file)})
+	}
+	for _, c := range []struct {
+		name, todo, wantStderr string
+		script                 model.Script
+		wantCode               string
+	}{
+		{name: "in todo.md", todo: "- [ ] T1: CREATE `gen/table.go` | file:gen/table.go\n", wantCode: "2",
+			wantStderr: "line 1: T1: file cannot be written: gen/table.go cannot be written here: gen: read-only file system\n"},
+		{name: "in the planner's plan", wantCode: "0", script: model.Script{Turns: []model.ScriptTurn{
+			{Role: "planner", Calls: []model.ScriptCall{plan("gen/table.go"), plan("table.go"), call("finish", map[string]string{"summary": "planned"})}},
+			{Role: "worker", Item: "T1", Calls: []model.ScriptCall{
+				call("write_file", map[string]string{"path": "table.go", "content": "package table\n"}),
+				call("finish", map[string]string{"summary": "the table"}),
+			}},
+		}}, wantStderr: "tool_call: write_plan -> error: the plan was not written: line 1: T1: file cannot be written: gen/table.go cannot be written here: gen: read-only file system\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := t.TempDir()
+			seed := map[string]string{"seed/.opencode/orchestrator.json": `{"commands": {"build": "true", "test": "true"}}`}
+			if c.todo != "" {
+				seed["seed/.opencode/todo.md"] = c.todo
+			}
+			writeFiles(t, out, seed)
+			read := inAMountNamespace(t, out, writeScript(t, out, c.script), readOnlyGen, `
+"$BIN" task --model "$MODEL" "a table" > "$OUT/stdout" 2> "$OUT/stderr"; echo $? > "$OUT/code"`)
+			if code := strings.TrimSpace(read("code")); code != c.wantCode || !strings.Contains(read("stderr"), c.wantStderr) {
+				t.Errorf("exit %s, want %s\nstdout:\n%s\nstderr:\n%s\nwant %q", code, c.wantCode, read("stdout"), read("stderr"), c.wantStderr)
+			}
+		})
+	}
+}
+
+// smallDisk makes the workspace a copy of $OUT/seed on a 1 MiB tmpfs that a file named
+// ballast fills.
+const smallDisk = `mount -t tmpfs -o size=1m tmpfs "$WS" || exit $CANNOT_MOUNT
 cp -R "$OUT/seed/." "$WS" && cd "$WS"
 head -c 2m /dev/zero > ballast 2>/dev/null # fills the file system
-`, cannotMount)
+`
+
+// inAMountNamespace runs setUp, which mounts file systems (exiting $CANNOT_MOUNT when
+// refused) and leaves the shell in the workspace $WS, and then script, in a mount
+// namespace of their own: nothing outside sees the mounts, and they go with the script.
+// The script has $BIN, $MODEL (model) and $OUT (out, on the real disk, where it leaves
+// what the test reads); read reads those files.
+func inAMountNamespace(t *testing.T, out, model, setUp, script string) (read func(name string) string) {
+	t.Helper()
+	const cannotMount = 97
 	var refused []string
 	// Root with CAP_SYS_ADMIN mounts in a mount namespace; others may in a user namespace.
 	for _, namespace := range [][]string{{"--mount"}, {"--user", "--map-root-user", "--mount"}} {
-		cmd := exec.Command("unshare", append(namespace, "sh", "-c", setUp+script+"\nexit 0")...)
-		cmd.Env = append(os.Environ(), "WS="+t.TempDir(), "OUT="+out, "BIN="+binary, "MODEL="+model)
+		cmd := exec.Command("unshare", append(namespace, "sh", "-c", "set -u\n"+setUp+script+"\nexit 0")...)
+		cmd.Env = append(os.Environ(), "WS="+t.TempDir(), "OUT="+out, "BIN="+binary, "MODEL="+model, fmt.Sprint("CANNOT_MOUNT=", cannotMount))
 		output, err := cmd.CombinedOutput()
 		var exit *exec.ExitError
 		switch {
@@ -398,10 +444,10 @@ head -c 2m /dev/zero > ballast 2>/dev/null # fills the file system
 		case errors.As(err, &exit) && (exit.ExitCode() == cannotMount || strings.Contains(string(output), "unshare failed")):
 			refused = append(refused, fmt.Sprintf("unshare %s: %s", strings.Join(namespace, " "), bytes.TrimSpace(output)))
 		default:
-			t.Fatalf("on a small disk: %v\n%s", err, output)
+			t.Fatalf("in a mount namespace: %v\n%s", err, output)
 		}
 	}
-	t.Skipf("a namespace of the test's may not mount a file system on this machine, so no full disk can be made here:\n%s", strings.Join(refused, "\n"))
+	t.Skipf("a namespace of the test's may not mount a file system on this machine, so this test cannot make the file system it needs:\n%s", strings.Join(refused, "\n"))
 	return nil
 }
 

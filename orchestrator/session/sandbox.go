@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
 )
 
@@ -188,6 +190,9 @@ func (s *Sandbox) ResolveWrite(p string) (abs, rel string, err error) {
 	if info, err := os.Stat(abs); err == nil && info.Mode().IsRegular() && info.Mode().Perm()&0o222 == 0 {
 		return "", "", fmt.Errorf("%s is read-only (mode %#o), which tools do not change; make it writable (chmod u+w %s) if it should", rel, info.Mode().Perm(), rel)
 	}
+	if err := s.replaceRefusal(abs, rel); err != nil {
+		return "", "", err
+	}
 	if s.anyFile || slices.Contains(s.writable, rel) {
 		return abs, rel, nil
 	}
@@ -195,4 +200,31 @@ func (s *Sandbox) ResolveWrite(p string) (abs, rel string, err error) {
 		return "", "", fmt.Errorf("this session may not write files (%s)", rel)
 	}
 	return "", "", fmt.Errorf("%s is not a file of this item; it may write only: %s", rel, strings.Join(s.writable, ", "))
+}
+
+// replaceRefusal says why the atomic replace of abs would fail, before a model writes a
+// whole file in vain: it creates a temporary file in the file's directory (or first the
+// directories missing on the way, in the nearest one that exists) and renames it over
+// the file. A directory made read-only is refused like a read-only file, even where the
+// operating system would allow it (as root); the operating system's own refusal (a
+// read-only file system, another user's directory or file) is told as it says it.
+func (s *Sandbox) replaceRefusal(abs, rel string) error {
+	dir := filepath.Dir(abs)
+	for {
+		if _, err := os.Stat(dir); err == nil || dir == s.root {
+			break
+		}
+		dir = filepath.Dir(dir)
+	}
+	dirRel, _ := filepath.Rel(s.root, dir)
+	dirRel = filepath.ToSlash(dirRel)
+	if info, err := os.Stat(dir); err == nil && info.Mode().Perm()&0o222 == 0 {
+		return fmt.Errorf("%s would be written in %s, a read-only directory (mode %#o), which tools do not change; make it writable (chmod u+w %s) if it should", rel, dirRel, info.Mode().Perm(), dirRel)
+	}
+	for _, p := range []struct{ abs, rel string }{{dir, dirRel}, {abs, rel}} {
+		if err := unix.Access(p.abs, unix.W_OK); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s cannot be written here: %s: %v", rel, p.rel, err)
+		}
+	}
+	return nil
 }

@@ -350,7 +350,8 @@ func (s *Session) answer(call model.ToolCall, out string, err error) {
 }
 
 // summarize is a call in one line for the ledger: the tool, its path or command, and an
-// error's first line. Contents are left out.
+// error's first line, with the next one when the first only introduces a list ("the plan
+// was not written:"). Contents are left out.
 func summarize(call model.ToolCall, result model.Message) string {
 	args, _ := decodeArgs(call.Arguments)
 	target := ""
@@ -365,7 +366,11 @@ func summarize(call model.ToolCall, result model.Message) string {
 		line += " " + target
 	}
 	if result.IsError {
-		first, _, _ := strings.Cut(result.Content, "\n")
+		first, rest, _ := strings.Cut(strings.TrimSpace(result.Content), "\n")
+		if strings.HasSuffix(first, ":") && rest != "" {
+			next, _, _ := strings.Cut(rest, "\n")
+			first += " " + strings.TrimSpace(next)
+		}
 		line += " -> " + first
 	}
 	return line

@@ -58,7 +58,18 @@ func TestSandboxRefusesEverythingOutsideItsItem(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "pkg/gen.go"), []byte("package pkg\n"), 0o444); err != nil {
 		t.Fatal(err)
 	}
-	worker := sb.WithWritable([]string{"pkg/a.go", "pkg/new/b.go", "dangling.go", "pkg/gen.go"})
+	locked := filepath.Join(root, "locked")
+	if err := os.Mkdir(locked, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(locked, "kept.go"), []byte("package locked\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(locked, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.Chmod(locked, 0o755) })
+	worker := sb.WithWritable([]string{"pkg/a.go", "pkg/new/b.go", "dangling.go", "pkg/gen.go", "locked/kept.go", "locked/new.go", "locked/sub/deep.go"})
 	reads := map[string]string{
 		"main.go":                      "",
 		"inner/a.go":                   "", // a symlink inside the workspace is fine
@@ -76,16 +87,20 @@ func TestSandboxRefusesEverythingOutsideItsItem(t *testing.T) {
 		}
 	}
 	writes := map[string]string{
-		"pkg/a.go":          "",
-		"pkg/new/b.go":      "",
-		"./pkg/a.go":        "",
-		"inner/a.go":        "", // resolves to pkg/a.go
-		"main.go":           "main.go is not a file of this item; it may write only: pkg/a.go, pkg/new/b.go, dangling.go, pkg/gen.go",
-		"pkg/gen.go":        "pkg/gen.go is read-only (mode 0444), which tools do not change; make it writable (chmod u+w pkg/gen.go) if it should",
-		".git/config":       "inside .git/",
-		".opencode/todo.md": "inside .opencode/",
-		"dangling.go":       "outside the workspace", // the link points out, the file does not exist yet
-		"../pkg/a.go":       "outside the workspace",
+		"pkg/a.go":     "",
+		"pkg/new/b.go": "",
+		"./pkg/a.go":   "",
+		"inner/a.go":   "", // resolves to pkg/a.go
+		"main.go":      "main.go is not a file of this item; it may write only: pkg/a.go, pkg/new/b.go, dangling.go, pkg/gen.go, locked/kept.go",
+		"pkg/gen.go":   "pkg/gen.go is read-only (mode 0444), which tools do not change; make it writable (chmod u+w pkg/gen.go) if it should",
+		// Replacing a file, or creating one or a directory, writes its directory.
+		"locked/kept.go":     "locked/kept.go would be written in locked, a read-only directory (mode 0555), which tools do not change; make it writable (chmod u+w locked) if it should",
+		"locked/new.go":      "locked/new.go would be written in locked, a read-only directory (mode 0555)",
+		"locked/sub/deep.go": "locked/sub/deep.go would be written in locked, a read-only directory (mode 0555)",
+		".git/config":        "inside .git/",
+		".opencode/todo.md":  "inside .opencode/",
+		"dangling.go":        "outside the workspace", // the link points out, the file does not exist yet
+		"../pkg/a.go":        "outside the workspace",
 	}
 	for p, want := range writes {
 		_, _, err := worker.ResolveWrite(p)
