@@ -209,10 +209,14 @@ func StatusCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "orchestrator status: %v\n", err)
 		return ExitUsage
 	}
+	owner := store.New(root).LockOwner()
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		_ = enc.Encode(st)
+		_ = enc.Encode(struct {
+			Status
+			OwnerPID int `json:"ownerPid,omitempty"` // the process running the workspace's missions, as the server's status has it
+		}{st, owner})
 		return 0
 	}
 	if st.State == "none" && st.Total == 0 {
@@ -225,6 +229,12 @@ func StatusCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr
 	state := strings.ToUpper(st.State)
 	if st.StopReason != "" {
 		state += " (" + st.StopReason + ")"
+	}
+	switch active := st.State != store.StateStopped && st.Unfinished(); {
+	case active && owner != 0:
+		state += fmt.Sprintf(" (process %d runs it)", owner)
+	case active:
+		state += " (no process runs it: the one that did was killed or crashed)"
 	}
 	fmt.Fprintf(stdout, "State: %s, iteration %d\n", state, st.Iteration)
 	fmt.Fprintf(stdout, "Todo: %d/%d done, %d in progress\n", st.Done, st.Total, st.InProgress)
@@ -241,6 +251,9 @@ func StatusCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr
 	fmt.Fprintf(stdout, "Tokens: %d\n", st.Tokens.Total())
 	if st.CostUSD > 0 {
 		fmt.Fprintf(stdout, "Cost: $%.4f\n", st.CostUSD)
+	}
+	if st.Unfinished() && owner == 0 {
+		fmt.Fprintln(stdout, "Continue it with `orchestrator task --resume`.")
 	}
 	return 0
 }

@@ -501,6 +501,15 @@ func TestKilledDuringReviewResumes(t *testing.T) {
 	if err != nil || strings.TrimSpace(string(announced)) != "started" {
 		t.Fatalf("the build did not start: %q %v", announced, err)
 	}
+	status := func(want, wantJSON string) {
+		t.Helper()
+		_, text, _ := runBinary(t, root, nil, "status")
+		_, data, _ := runBinary(t, root, nil, "status", "--format", "json")
+		if !strings.Contains(text, want) || !strings.Contains(data, wantJSON) {
+			t.Errorf("status:\n%s\n%s\nwant %q and %q", text, data, want, wantJSON)
+		}
+	}
+	status(fmt.Sprintf("State: REVIEWING (process %d runs it), iteration 1\n", cmd.Process.Pid), fmt.Sprintf(`"ownerPid": %d`, cmd.Process.Pid))
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -511,6 +520,10 @@ func TestKilledDuringReviewResumes(t *testing.T) {
 	}
 	if st, _ := store.New(root).State(); st == nil || st.State != store.StateReviewing {
 		t.Fatalf("state after a kill during the review: %+v", st)
+	}
+	status("State: REVIEWING (no process runs it: the one that did was killed or crashed), iteration 1\n", `"state": "reviewing"`)
+	if _, text, _ := runBinary(t, root, nil, "status"); !strings.HasSuffix(text, "Continue it with `orchestrator task --resume`.\n") {
+		t.Errorf("status after the kill does not say how to go on:\n%s", text)
 	}
 
 	configure("go build ./...")
@@ -523,6 +536,9 @@ func TestKilledDuringReviewResumes(t *testing.T) {
 		if dispatched[id] != 1 {
 			t.Errorf("%s was dispatched %d times", id, dispatched[id])
 		}
+	}
+	if _, text, _ := runBinary(t, root, nil, "status"); !strings.Contains(text, "State: SEALED, iteration") || strings.Contains(text, "Continue") {
+		t.Errorf("status of the sealed mission:\n%s", text)
 	}
 }
 
@@ -539,6 +555,9 @@ func TestIterationLimitStopsWithTheLastReview(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("the report lacks %q:\n%s", want, stdout)
 		}
+	}
+	if _, text, _ := runBinary(t, root, nil, "status"); !strings.Contains(text, "State: STOPPED (the iteration limit was reached), iteration 1\n") || !strings.HasSuffix(text, "Continue it with `orchestrator task --resume`.\n") {
+		t.Errorf("status of the stopped mission:\n%s", text)
 	}
 	code, stdout, stderr = runBinary(t, root, nil, "task", "--resume", "--model", model)
 	if code != 0 || !strings.Contains(stdout, "State: SEALED") || !strings.Contains(stdout, "Tests: go test ./... passed") {

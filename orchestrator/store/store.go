@@ -81,11 +81,9 @@ func (s *Store) Lock() error {
 		return err
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		raw, _ := os.ReadFile(s.Path(lockFile))
-		pid, _ := strconv.Atoi(strings.TrimSpace(string(raw)))
 		_ = f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return ErrLocked{PID: pid}
+			return ErrLocked{PID: s.lockPID()}
 		}
 		return fmt.Errorf("lock %s: %w", s.Path(lockFile), err)
 	}
@@ -93,6 +91,28 @@ func (s *Store) Lock() error {
 	_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	s.lock = f
 	return nil
+}
+
+// lockPID is the process the lock file names: the one that took the lock last, unless
+// it released it (0).
+func (s *Store) lockPID() int {
+	raw, _ := os.ReadFile(s.Path(lockFile))
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(raw)))
+	return pid
+}
+
+// LockOwner is the process that holds the workspace's mission lock, 0 when none does. It
+// takes no lock itself, so it never keeps a mission from starting: the process the lock
+// file names holds it while it lives (one killed or crashed left its number behind).
+func (s *Store) LockOwner() int {
+	pid := s.lockPID()
+	if pid <= 0 {
+		return 0
+	}
+	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+		return 0
+	}
+	return pid
 }
 
 // Unlock releases the lock taken by Lock.
