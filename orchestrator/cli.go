@@ -231,12 +231,17 @@ func StatusCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr
 		state += " (" + st.StopReason + ")"
 	}
 	switch active := st.State != store.StateStopped && st.Unfinished(); {
+	case st.State == "none":
+		state = "NOT STARTED" // a plan written by hand, no mission yet
 	case active && owner != 0:
 		state += fmt.Sprintf(" (process %d runs it)", owner)
 	case active:
 		state += " (no process runs it: the one that did was killed or crashed)"
 	}
-	fmt.Fprintf(stdout, "State: %s, iteration %d\n", state, st.Iteration)
+	if st.State != "none" {
+		state += fmt.Sprintf(", iteration %d", st.Iteration)
+	}
+	fmt.Fprintf(stdout, "State: %s\n", state)
 	fmt.Fprintf(stdout, "Todo: %d/%d done, %d in progress\n", st.Done, st.Total, st.InProgress)
 	for _, it := range st.Items {
 		fmt.Fprintf(stdout, "  %s%-11s %s %s\n", strings.Repeat("  ", it.Depth), it.Status, it.ID, it.Title)
@@ -252,8 +257,11 @@ func StatusCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr
 	if st.CostUSD > 0 {
 		fmt.Fprintf(stdout, "Cost: $%.4f\n", st.CostUSD)
 	}
-	if st.Unfinished() && owner == 0 {
+	switch {
+	case st.Unfinished() && owner == 0:
 		fmt.Fprintln(stdout, "Continue it with `orchestrator task --resume`.")
+	case st.State == "none" && st.Done < st.Total:
+		fmt.Fprintf(stdout, "Start it with `orchestrator task \"objective\"`: the plan in %s/%s runs as it is written.\n", store.Dir, store.TodoFile)
 	}
 	return 0
 }

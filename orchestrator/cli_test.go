@@ -177,6 +177,21 @@ func TestTaskCommandLine(t *testing.T) {
 	}
 }
 
+// TestStatusOfAPlanWithoutAMission: a plan written by hand, before any mission, is
+// "not started", and status says how to run it.
+func TestStatusOfAPlanWithoutAMission(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{".opencode/todo.md": "- [x] T1: notes | file:notes.txt\n- [ ] T2: more | file:more.txt\n"})
+	_, text, _ := runBinary(t, dir, nil, "status")
+	want := "State: NOT STARTED\nTodo: 1/2 done, 0 in progress\n"
+	if !strings.HasPrefix(text, want) || !strings.HasSuffix(text, "Start it with `orchestrator task \"objective\"`: the plan in .opencode/todo.md runs as it is written.\n") {
+		t.Errorf("status:\n%s\nwant it to begin %q and say how to start", text, want)
+	}
+	if _, data, _ := runBinary(t, dir, nil, "status", "--format", "json"); !strings.Contains(data, `"state": "none"`) {
+		t.Errorf("status --format json:\n%s", data)
+	}
+}
+
 // TestOutputThatCannotBeWrittenIsAnError: stdout on a full disk (/dev/full). A status or
 // a check whose output is lost exits 2 and says why on stderr rather than succeed; a
 // mission keeps the exit code of how it ended (here sealed), and says the report is lost.

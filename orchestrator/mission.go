@@ -279,8 +279,10 @@ func (m *mission) begin() error {
 		return ConfigError{err}
 	}
 	switch {
-	case m.opts.Resume && (st == nil || st.State == store.StateSealed):
+	case m.opts.Resume && st == nil:
 		return ConfigError{errors.New("there is no unfinished mission to resume in this workspace")}
+	case m.opts.Resume && st.State == store.StateSealed:
+		return ConfigError{fmt.Errorf("there is no unfinished mission to resume in this workspace: the last one (%q) is sealed; start another with an objective", st.Objective)}
 	case !m.opts.Resume && st != nil && !st.Finished():
 		return ConfigError{fmt.Errorf("this workspace has an unfinished mission (%q); continue it with --resume, or delete %s/%s to abandon it", st.Objective, store.Dir, store.StateFile)}
 	case !m.opts.Resume && m.opts.Objective == "":

@@ -108,7 +108,7 @@ func TestAMissionWithAFixRoundSeals(t *testing.T) {
 		t.Errorf("work-log.md:\n%s", log)
 	}
 	// A second run without --resume is a new mission; --resume of a sealed one is refused.
-	if _, err := Run(context.Background(), Options{Root: root, Resume: true, Model: testkit.DemoModel()}); err == nil || !strings.Contains(err.Error(), "no unfinished mission") {
+	if _, err := Run(context.Background(), Options{Root: root, Resume: true, Model: testkit.DemoModel()}); err == nil || !strings.HasSuffix(err.Error(), `no unfinished mission to resume in this workspace: the last one ("Add a cart package with Total, its test, and a command that prints a total") is sealed; start another with an objective`) {
 		t.Errorf("resume of a sealed mission: %v", err)
 	}
 }
