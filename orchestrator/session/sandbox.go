@@ -210,15 +210,14 @@ func (s *Sandbox) ResolveWrite(p string) (abs, rel string, err error) {
 // read-only file system, another user's directory or file) is told as it says it.
 func (s *Sandbox) replaceRefusal(abs, rel string) error {
 	dir := filepath.Dir(abs)
-	for {
-		if _, err := os.Stat(dir); err == nil || dir == s.root {
-			break
-		}
+	info, err := os.Stat(dir)
+	for err != nil && dir != s.root {
 		dir = filepath.Dir(dir)
+		info, err = os.Stat(dir)
 	}
 	dirRel, _ := filepath.Rel(s.root, dir)
 	dirRel = filepath.ToSlash(dirRel)
-	if info, err := os.Stat(dir); err == nil && info.Mode().Perm()&0o222 == 0 {
+	if err == nil && info.Mode().Perm()&0o222 == 0 {
 		return fmt.Errorf("%s would be written in %s, a read-only directory (mode %#o), which tools do not change; make it writable (chmod u+w %s) if it should", rel, dirRel, info.Mode().Perm(), dirRel)
 	}
 	for _, p := range []struct{ abs, rel string }{{dir, dirRel}, {abs, rel}} {
