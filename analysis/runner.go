@@ -549,8 +549,8 @@ func CommandFindings(ctx context.Context, root, command, rule string, c Commands
 		return nil, res, nil
 	}
 	ds := ParseOutput(root, rule, res.Output)
-	for i := range ds {
-		if res.TimedOut { // placed where the interrupt found it
+	if res.TimedOut { // each placed where the interrupt found it
+		for i := range ds {
 			ds[i].Message = fmt.Sprintf("`%s` did not finish within %v; interrupted here: %s", command, timeout, ds[i].Message)
 		}
 	}

@@ -519,15 +519,17 @@ func (m *mission) nothingToRun() bool {
 	runnable := false
 	for _, it := range p.Ready(nil) {
 		why := m.unrunnable(it)
-		runnable = runnable || why == nil
-		if failure := fmt.Sprintf("%s: %v", it.ID, why); why != nil {
-			m.eventMu.Lock()
-			if !slices.Contains(m.failures, failure) {
-				m.failures = append(m.failures, failure)
-			}
-			m.lastFailure[it.ID] = why.Error()
-			m.eventMu.Unlock()
+		if why == nil {
+			runnable = true
+			continue
 		}
+		failure := fmt.Sprintf("%s: %v", it.ID, why)
+		m.eventMu.Lock()
+		if !slices.Contains(m.failures, failure) {
+			m.failures = append(m.failures, failure)
+		}
+		m.lastFailure[it.ID] = why.Error()
+		m.eventMu.Unlock()
 	}
 	return !runnable
 }
