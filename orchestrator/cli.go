@@ -260,6 +260,9 @@ func StatusCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr
 	switch {
 	case st.Unfinished() && owner == 0:
 		fmt.Fprintln(stdout, "Continue it with `orchestrator task --resume`.")
+	case st.Unfinished() && st.State == store.StateStopped:
+		// Stopped, yet the lock is held: --resume here would be refused.
+		fmt.Fprintf(stdout, "Process %d holds this workspace (an editor's language server, or another `orchestrator task`): resume the mission there, or with `orchestrator task --resume` once that process ends.\n", owner)
 	case st.State == "none" && st.Done < st.Total:
 		fmt.Fprintf(stdout, "Start it with `orchestrator task \"objective\"`: the plan in %s/%s runs as it is written.\n", store.Dir, store.TodoFile)
 	}

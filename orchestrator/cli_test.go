@@ -574,6 +574,16 @@ func TestIterationLimitStopsWithTheLastReview(t *testing.T) {
 	if _, text, _ := runBinary(t, root, nil, "status"); !strings.Contains(text, "State: STOPPED (the iteration limit was reached), iteration 1\n") || !strings.HasSuffix(text, "Continue it with `orchestrator task --resume`.\n") {
 		t.Errorf("status of the stopped mission:\n%s", text)
 	}
+	// While another process (here the test, as an editor's server would) holds the
+	// workspace, status says where the mission can go on instead.
+	holder := store.New(root)
+	if err := holder.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	if _, text, _ := runBinary(t, root, nil, "status"); !strings.HasSuffix(text, fmt.Sprintf("Process %d holds this workspace (an editor's language server, or another `orchestrator task`): resume the mission there, or with `orchestrator task --resume` once that process ends.\n", os.Getpid())) {
+		t.Errorf("status of the stopped mission while another process holds the workspace:\n%s", text)
+	}
+	holder.Unlock()
 	code, stdout, stderr = runBinary(t, root, nil, "task", "--resume", "--model", model)
 	if code != 0 || !strings.Contains(stdout, "State: SEALED") || !strings.Contains(stdout, "Tests: go test ./... passed") {
 		t.Errorf("resume: exit %d\n%s\n%s", code, stdout, stderr)
