@@ -122,9 +122,8 @@ func (s *stackTrace) readJS(found *placed, line, rule string) bool {
 //	  File "/abs/tests/test_prices.py", line 8, in test_total
 //	AssertionError: 2 != 5
 var (
-	// unittest's "FAIL: test_total (…)", or pytest's section heading (its --tb=native).
-	pyTestHeading = regexp.MustCompile(`^(?:(?:FAIL|ERROR): (\w+) \(|_{3,} (.+?) _{3,}$)`)
-	pyFrame       = regexp.MustCompile(`^\s*File "([^"]+)", line (\d+)`)
+	unittestHeading = regexp.MustCompile(`^(?:FAIL|ERROR): (\w+) \(`) // "FAIL: test_total (…)"
+	pyFrame         = regexp.MustCompile(`^\s*File "([^"]+)", line (\d+)`)
 )
 
 // pyTraceback gathers a traceback's frames until its exception, the first line after them
@@ -141,11 +140,16 @@ type pyFrameAt struct {
 
 // read reads one line of output; it says whether the line was a frame.
 func (t *pyTraceback) read(found *placed, line, rule string) bool {
-	if m := pyTestHeading.FindStringSubmatch(line); m != nil {
-		*t = pyTraceback{name: m[1] + m[2]}
+	// A test's heading: unittest's, or pytest's section (its --tb=native).
+	m := unittestHeading.FindStringSubmatch(line)
+	if m == nil {
+		m = pytestSection.FindStringSubmatch(line)
+	}
+	if m != nil {
+		*t = pyTraceback{name: m[1]}
 		return false
 	}
-	if m := pyFrame.FindStringSubmatch(line); m != nil {
+	if m = pyFrame.FindStringSubmatch(line); m != nil {
 		l, _ := strconv.Atoi(m[2])
 		t.frames = append(t.frames, pyFrameAt{m[1], l})
 		return true
