@@ -863,6 +863,31 @@ func TestStreamedChunksAssembleByToolCallIndex(t *testing.T) {
 		t.Errorf("calls all numbered 0, a name sent twice:\n%+v\nwant\n%+v", got, want)
 	}
 
+	// Without ids or indexes, a call whose arguments are whole ends where a delta names a
+	// tool and begins another object, in the same chunk or the next; a part of the
+	// arguments that begins with a brace, the name sent again with it, continues its call,
+	// and so does the name sent again with nothing.
+	var bare chunkAccumulator
+	for _, raw := range []string{
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"function":{"name":"read_file","arguments":"{\"path\":\"a.go\"}"}},{"function":{"name":"read_file","arguments":"{\"path\":\"b.go\"}"}}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"function":{"name":"write_file","arguments":"{\"path\":\"c.go\",\"content\":\"func f() "}}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"function":{"name":"write_file","arguments":"{}\"}"}}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"function":{"name":"finish","arguments":" {\"summary\":\"ok\"}"}}]}}]}`,
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"function":{"name":"finish","arguments":""}}]},"finish_reason":"tool_calls"}]}`,
+	} {
+		if err := bare.add([]byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := bare.response().Message.ToolCalls, []ToolCall{
+		{Name: "read_file", Arguments: `{"path":"a.go"}`},
+		{Name: "read_file", Arguments: `{"path":"b.go"}`},
+		{Name: "write_file", Arguments: `{"path":"c.go","content":"func f() {}"}`},
+		{Name: "finish", Arguments: ` {"summary":"ok"}`},
+	}; !reflect.DeepEqual(got, want) {
+		t.Errorf("calls without ids or indexes:\n%+v\nwant\n%+v", got, want)
+	}
+
 	// Thinking is kept in the field it came in; a server's reasoning that is not text (an
 	// extension this reader does not know) fails nothing.
 	var thinking chunkAccumulator

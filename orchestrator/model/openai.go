@@ -397,7 +397,7 @@ func (a *chunkAccumulator) add(data []byte) error {
 			a.size += len(raw)
 		}
 		for _, d := range choice.Delta.ToolCalls {
-			c, err := a.continued(d.Index, d.ID)
+			c, err := a.continued(d.Index, d.ID, d.Function.Name, d.Function.Arguments)
 			if err != nil {
 				return err
 			}
@@ -422,18 +422,31 @@ func (a *chunkAccumulator) add(data []byte) error {
 	return nil
 }
 
-// continued is the call a tool call delta continues: the latest at its index, unless
-// the delta names another id, which begins a new call. Some servers number every call
-// of a reply 0 (Ollama's compatible endpoint did before it sent indexes), each with an
-// id of its own; appended to one another, they were one broken call.
-func (a *chunkAccumulator) continued(index int64, id string) (*streamedCall, error) {
+// continued is the call a tool call delta continues: the latest at its index, unless the
+// delta begins a new one. Some servers number every call of a reply 0, or send no index
+// (Ollama's compatible endpoint did before it sent indexes), and appended to one another
+// the calls were one broken call. A new call: the delta names another id; or, where ids
+// do not tell, the call at its index is whole (its arguments complete JSON) and the delta
+// names a tool and begins another object.
+func (a *chunkAccumulator) continued(index int64, id, name, arguments string) (*streamedCall, error) {
 	for i := len(a.calls) - 1; i >= 0; i-- {
-		if c := a.calls[i]; c.index == index {
-			if id == "" || c.id == "" || id == c.id {
+		c := a.calls[i]
+		if c.index != index {
+			continue
+		}
+		if id != "" && c.id != "" {
+			if id == c.id {
 				return c, nil
 			}
 			break
 		}
+		// The cheap tests first: a server that sends the name with every part of the
+		// arguments would otherwise have them validated at every part.
+		sofar := c.arguments.String()
+		if name == "" || !strings.HasPrefix(strings.TrimSpace(arguments), "{") || !strings.HasSuffix(strings.TrimSpace(sofar), "}") || !json.Valid([]byte(sofar)) {
+			return c, nil
+		}
+		break
 	}
 	if len(a.calls) == maxToolCallsAReply {
 		return nil, fmt.Errorf("the reply has more than %d tool calls", maxToolCallsAReply)
