@@ -159,9 +159,6 @@ var (
 	pythonModule = regexp.MustCompile(`^(\S*python[\d.]*) -m ([\w.]+)`)
 )
 
-// shellWords are the builtins and keywords a command may start with, which are no program.
-var shellWords = []string{".", ":", "[", "case", "cd", "command", "eval", "exec", "export", "false", "for", "if", "set", "source", "test", "time", "true", "unset", "while"}
-
 // Unavailable says, without running it, why a build or test command cannot run here: the
 // program it starts is not on the PATH, the script it starts is not executable, or its
 // Python lacks the module it runs with -m. "" when it may run (a command that starts
@@ -188,10 +185,15 @@ func Unavailable(dir, command string) string {
 		}
 		return ""
 	}
-	if !programName.MatchString(program) || slices.Contains(shellWords, program) {
+	if !programName.MatchString(program) {
 		return ""
 	}
-	if _, err := exec.LookPath(program); err != nil {
+	// Asked of the shell that runs the command, which knows its builtins and keywords
+	// (cd, trap, ulimit, if) beside the programs on its PATH.
+	lookup := exec.Command("sh", "-c", `command -v -- "$1" >/dev/null`, "sh", program)
+	lookup.Dir = dir
+	var exit *exec.ExitError
+	if err := lookup.Run(); errors.As(err, &exit) {
 		return notInstalled(program)
 	}
 	return ""
