@@ -70,7 +70,7 @@ type fileFacts struct {
 	text string
 
 	pkg         string // Go: the package clause
-	goModule    string // Go: the path of its module, which decides what of it is kept (goWalk)
+	goLocal     string // Go: goModuleFor's module paths, which decide what of it is kept (goWalk)
 	constrained bool   // Go: a build constraint or GOOS/GOARCH file name limits where it compiles
 	neverBuilt  bool   // Go: //go:build ignore, a program run by hand (go run x.go)
 	defs        []Definition

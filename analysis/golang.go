@@ -111,7 +111,7 @@ func goOutsideNames(f *fileFacts) map[string]bool {
 		if name == "" {
 			name = goImportName(imp.Spec)
 		}
-		if f.goModule != "" && underPath(imp.Spec, f.goModule) {
+		if underAnyPath(imp.Spec, f.goLocal) {
 			inside[name], inside[path.Base(imp.Spec)] = true, true
 		} else {
 			outside[name] = true

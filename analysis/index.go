@@ -125,7 +125,7 @@ func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
 	ix.mu.RLock()
 	cached, module := ix.files[rel], goModuleFor(rel, ix.goModDirs)
 	ix.mu.RUnlock()
-	if cached != nil && cached.hash == hash && cached.goModule == module {
+	if cached != nil && cached.hash == hash && cached.goLocal == module {
 		return nil
 	}
 	tree, err := ix.parseKept(ctx, rel, src)
@@ -286,6 +286,7 @@ func (ix *Index) markReaders(keys ...string) {
 func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error {
 	var candidates []string
 	var modules []goModule
+	var works []goWork
 	skipped := map[string]string{}
 	err := ix.ignore.WalkParallel("", func(rel string, d fs.DirEntry, err error) error {
 		switch {
@@ -308,6 +309,10 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 			if m, ok := readGoModule(ix.root, rel); ok {
 				modules = append(modules, m)
 			}
+		case !d.IsDir() && path.Base(rel) == "go.work":
+			if w, ok := readGoWork(ix.root, rel); ok {
+				works = append(works, w)
+			}
 		}
 		return nil
 	})
@@ -315,6 +320,7 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 		return fmt.Errorf("scan %s: %w", ix.root, err)
 	}
 
+	linkGoModules(modules, works)
 	var (
 		mu      sync.Mutex
 		done    int
@@ -403,7 +409,7 @@ func (ix *Index) load(ctx context.Context, p *parsers, rel, module string) (*fil
 	ix.mu.RLock()
 	cached := ix.files[rel]
 	ix.mu.RUnlock()
-	if cached != nil && cached.hash == hash && cached.goModule == module {
+	if cached != nil && cached.hash == hash && cached.goLocal == module {
 		return cached, "", nil
 	}
 	f, err := parseFile(ctx, p, rel, src, module)
@@ -414,13 +420,14 @@ func (ix *Index) load(ctx context.Context, p *parsers, rel, module string) (*fil
 	return f, "", nil
 }
 
-// goModuleFor is the path of the module a Go file belongs to ("" for other files, and
-// for a Go file outside every module).
+// goModuleFor is the paths of the modules a Go file's imports resolve to in the
+// workspace, its own first (goModuleDirs; "" for other files, and for a Go file outside
+// every module).
 func goModuleFor(rel string, dirs goModuleDirs) string {
 	if !strings.HasSuffix(rel, ".go") {
 		return ""
 	}
-	return dirs.pathFor(rel)
+	return dirs.pathsFor(rel)
 }
 
 // parseFile extracts a file's facts and syntax errors; module is goModuleFor's.
@@ -442,7 +449,7 @@ func factsOf(ctx context.Context, p *parsers, rel string, src []byte, tree *sitt
 		}
 	}()
 	lang := LanguageFor(rel)
-	f := &fileFacts{lang: lang, generated: isGenerated(src), goModule: module}
+	f := &fileFacts{lang: lang, generated: isGenerated(src), goLocal: module}
 	if f.syntax, err = syntaxErrors(ctx, p, lang, src, tree); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", rel, err)
 	}

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -11,12 +12,16 @@ import (
 	"golang.org/x/mod/modfile"
 )
 
-// goModule is a module of the workspace: its path, the directory of its go.mod, and the
-// modules it requires.
+// goModule is a module of the workspace: its path, the directory of its go.mod, the
+// modules it requires, and where the workspace holds other modules its builds use.
 type goModule struct {
 	path     string
 	dir      string // relative, "" for the root
 	requires []string
+	// local maps other modules' paths to their directories in the workspace, from which
+	// its builds take them: its replace directives that name a directory, and the other
+	// modules of the go.work that uses it (linkGoModules).
+	local map[string]string
 }
 
 // readGoModule reads a go.mod.
@@ -25,36 +30,139 @@ func readGoModule(root, rel string) (goModule, bool) {
 	if err != nil {
 		return goModule{}, false
 	}
-	f, err := modfile.ParseLax(rel, src, nil)
+	// Parse keeps the replace directives; ParseLax, which skips them, takes what Parse
+	// refuses (a directive of a newer Go).
+	f, err := modfile.Parse(rel, src, nil)
+	if err != nil {
+		f, err = modfile.ParseLax(rel, src, nil)
+	}
 	if err != nil || f.Module == nil {
 		return goModule{}, false
 	}
-	dir := path.Dir(rel)
-	if dir == "." {
-		dir = ""
-	}
-	m := goModule{path: f.Module.Mod.Path, dir: dir}
+	m := goModule{path: f.Module.Mod.Path, dir: goDir(rel)}
+	versions := map[string]string{}
 	for _, r := range f.Require {
 		m.requires = append(m.requires, r.Mod.Path)
+		versions[r.Mod.Path] = r.Mod.Version
 	}
+	m.local = localReplacements(root, m.dir, f.Replace, versions)
 	return m, true
 }
 
-// goModuleDirs maps each directory that holds a go.mod ("" for the root) to its module
-// path.
+// goWork is a go.work: its directory and the workspace directories of the modules it
+// uses and of its replacements.
+type goWork struct {
+	dir     string
+	uses    []string
+	replace map[string]string
+}
+
+// readGoWork reads a go.work.
+func readGoWork(root, rel string) (goWork, bool) {
+	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil {
+		return goWork{}, false
+	}
+	f, err := modfile.ParseWork(rel, src, nil)
+	if err != nil {
+		return goWork{}, false
+	}
+	w := goWork{dir: goDir(rel), replace: localReplacements(root, goDir(rel), f.Replace, nil)}
+	for _, u := range f.Use {
+		if dir, ok := workspaceDir(root, w.dir, u.Path); ok {
+			w.uses = append(w.uses, dir)
+		}
+	}
+	return w, true
+}
+
+// goDir is the directory of a go.mod or go.work, "" for the root.
+func goDir(rel string) string {
+	if dir := path.Dir(rel); dir != "." {
+		return dir
+	}
+	return ""
+}
+
+// localReplacements maps the modules that replace directives take from a directory
+// inside the workspace to that directory. A directive for one version of a module
+// applies when that is the version required (versions: the go.mod's requirements).
+func localReplacements(root, dir string, replaces []*modfile.Replace, versions map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, r := range replaces {
+		if r.New.Version != "" || r.Old.Version != "" && versions[r.Old.Path] != r.Old.Version { // not a directory, or not this version
+			continue
+		}
+		if target, ok := workspaceDir(root, dir, r.New.Path); ok {
+			out[r.Old.Path] = target
+		}
+	}
+	return out
+}
+
+// workspaceDir is a directory a go.mod or go.work in dir names, relative to the root
+// ("" for the root); false when it lies outside.
+func workspaceDir(root, dir, target string) (string, bool) {
+	if filepath.IsAbs(target) {
+		rel, err := filepath.Rel(root, target)
+		if err != nil {
+			return "", false
+		}
+		target = filepath.ToSlash(rel)
+	} else {
+		target = path.Join(dir, filepath.ToSlash(target))
+	}
+	switch target = path.Clean(target); {
+	case target == ".":
+		return "", true
+	case target == ".." || strings.HasPrefix(target, "../"):
+		return "", false
+	}
+	return target, true
+}
+
+// linkGoModules completes each module's local modules with those of the go.work nearest
+// above it, when that go.work uses it (a build there runs in workspace mode). A directory
+// that holds no such module resolves nothing (goView.resolve).
+func linkGoModules(modules []goModule, works []goWork) {
+	byDir := make(map[string]string, len(modules))
+	for _, m := range modules {
+		byDir[m.dir] = m.path
+	}
+	for _, m := range modules {
+		var work *goWork
+		for i, w := range works {
+			if (w.dir == "" || m.dir == w.dir || strings.HasPrefix(m.dir, w.dir+"/")) && (work == nil || len(w.dir) > len(work.dir)) {
+				work = &works[i]
+			}
+		}
+		if work != nil && slices.Contains(work.uses, m.dir) {
+			for _, dir := range work.uses {
+				if p, ok := byDir[dir]; ok {
+					m.local[p] = dir
+				}
+			}
+			maps.Copy(m.local, work.replace)
+		}
+	}
+}
+
+// goModuleDirs maps each directory that holds a go.mod ("" for the root) to the paths of
+// the modules its files' imports resolve to in the workspace: its own first, then its
+// local ones, space-separated.
 type goModuleDirs map[string]string
 
 func goModuleDirsOf(modules []goModule) goModuleDirs {
 	out := make(goModuleDirs, len(modules))
 	for _, m := range modules {
-		out[m.dir] = m.path
+		out[m.dir] = strings.Join(append([]string{m.path}, slices.Sorted(maps.Keys(m.local))...), " ")
 	}
 	return out
 }
 
-// pathFor returns the path of the module a file belongs to, that of the deepest go.mod
-// above it; "" when there is none.
-func (d goModuleDirs) pathFor(rel string) string {
+// pathsFor returns the module paths of the deepest go.mod above a file; "" when there is
+// none.
+func (d goModuleDirs) pathsFor(rel string) string {
 	for dir := path.Dir(rel); ; dir = path.Dir(dir) {
 		key := dir
 		if dir == "." {
@@ -72,6 +180,16 @@ func (d goModuleDirs) pathFor(rel string) string {
 // underPath reports whether importPath is modulePath or one of its packages.
 func underPath(importPath, modulePath string) bool {
 	return importPath == modulePath || strings.HasPrefix(importPath, modulePath+"/")
+}
+
+// underAnyPath reports whether importPath is in one of the space-separated modules.
+func underAnyPath(importPath, modules string) bool {
+	for module := range strings.FieldsSeq(modules) {
+		if underPath(importPath, module) {
+			return true
+		}
+	}
+	return false
 }
 
 // goPackage is a directory's Go package as the rules see it.
@@ -162,26 +280,38 @@ func (v *goView) moduleOf(dir string) *goModule {
 }
 
 // resolve maps an import path, seen in a file of directory from, to a directory of the
-// workspace. It answers only for imports within the importing file's own module:
-// another module's packages (nested modules, go.work neighbours) may come in another
-// version from elsewhere, so nothing is certain about them.
+// workspace. It answers only for imports of the importing file's own module and of the
+// modules the workspace holds for it (goModule.local): another module's packages may
+// come in another version from elsewhere, so nothing is certain about them.
 func (v *goView) resolve(importPath, from string) (dir string, ok bool) {
 	m := v.moduleOf(from)
-	if m == nil || !underPath(importPath, m.path) {
+	if m == nil {
+		return "", false
+	}
+	provider, providerDir := "", ""
+	if underPath(importPath, m.path) {
+		provider, providerDir = m.path, m.dir
+	}
+	for p, d := range m.local {
+		if len(p) > len(provider) && underPath(importPath, p) {
+			provider, providerDir = p, d
+		}
+	}
+	if provider == "" {
 		return "", false
 	}
 	for _, r := range m.requires {
 		// A required module with a longer path provides the package (the module of
 		// the repository's subdirectory, which a published copy leaves out).
-		if len(r) > len(m.path) && underPath(importPath, r) {
+		if len(r) > len(provider) && underPath(importPath, r) {
 			return "", false
 		}
 	}
-	dir = path.Join(m.dir, strings.TrimPrefix(strings.TrimPrefix(importPath, m.path), "/"))
+	dir = path.Join(providerDir, strings.TrimPrefix(strings.TrimPrefix(importPath, provider), "/"))
 	if dir == "" {
 		dir = "."
 	}
-	if owner := v.moduleOf(dir); owner != m {
+	if owner := v.moduleOf(dir); owner == nil || owner.dir != providerDir {
 		return "", false
 	}
 	return dir, true

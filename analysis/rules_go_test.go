@@ -201,6 +201,47 @@ func shadow() {
 	expectFindings(t, root)
 }
 
+// TestGoModulesTheWorkspaceHolds: another module's packages are checked where the
+// workspace holds the code a build takes: a module of the go.work that uses the importing
+// module, or a replace directive naming a directory inside the workspace. Elsewhere (a
+// replaced version other than the one required, a module version, a directory outside the
+// workspace or without a go.mod, a module the go.work does not use) nothing is certain.
+// A go.mod with a directive this reader does not know still names its module. An edit of the imported package re-checks its importers in the other module.
+func TestGoModulesTheWorkspaceHolds(t *testing.T) {
+	const use = "package main\n\nimport \"example.com/lib/util\"\n\nfunc main() { util.Double(1, 2); util.Gone() }\n"
+	root := writeTree(t, map[string]string{
+		"go.work":          "go 1.22\n\nuse (\n\t./app\n\t./lib\n)\n",
+		"lib/go.mod":       "module example.com/lib\n\ngo 1.22\n\nfrobnicate all // a directive of a Go to come\n",
+		"lib/util/util.go": "package util\n\nfunc Double(x int) int { return 2 * x }\n",
+		"app/go.mod":       "module example.com/app\n\ngo 1.22\n",
+		"app/main.go":      use,
+		"svc/go.mod":       "module example.com/svc\n\ngo 1.22\n\nrequire example.com/lib v1.0.0\n\nreplace example.com/lib => ../lib\n",
+		"svc/main.go":      use,
+		"other/go.mod":     "module example.com/other\n\ngo 1.22\n\nrequire example.com/lib v1.0.0\n",
+		"other/main.go":    use,
+		"pinned/go.mod":    "module example.com/pinned\n\ngo 1.22\n\nrequire example.com/lib v1.1.0\n\nreplace example.com/lib v1.0.0 => ../lib\n",
+		"pinned/main.go":   use,
+		"fork/go.mod":      "module example.com/fork\n\ngo 1.22\n\nrequire example.com/lib v1.0.0\n\nreplace example.com/lib => example.com/libfork v1.0.0\n",
+		"fork/main.go":     use,
+		"far/go.mod":       "module example.com/far\n\ngo 1.22\n\nrequire example.com/lib v1.0.0\n\nreplace example.com/lib => ../../lib\n",
+		"far/main.go":      use,
+		"bare/go.mod":      "module example.com/bare\n\ngo 1.22\n\nrequire example.com/lib v1.0.0\n\nreplace example.com/lib => ../lib/util\n",
+		"bare/main.go":     use,
+	})
+	ix := NewIndex(root)
+	want := "app/main.go:5:20 arity-mismatch, app/main.go:5:39 missing-export, svc/main.go:5:20 arity-mismatch, svc/main.go:5:39 missing-export"
+	if got := strings.Join(scanFindings(t, ix), ", "); got != want {
+		t.Errorf("findings:\n  %s\nwant:\n  %s", got, want)
+	}
+	fixed := []byte("package util\n\nfunc Double(x, y int) int { return x * y }\n\nfunc Gone() {}\n")
+	if err := ix.Update(context.Background(), "lib/util/util.go", fixed); err != nil {
+		t.Fatal(err)
+	}
+	if got := ix.Diagnostics(); len(got) != 0 {
+		t.Errorf("after lib/util/util.go defines what they call: %v", got)
+	}
+}
+
 func TestGoReportsStaleTestOnlyExports(t *testing.T) {
 	// Names from export_test.go are visible to the package's own tests only.
 	root := writeTree(t, map[string]string{
