@@ -104,7 +104,11 @@ func localReplacements(root, dir string, replaces []*modfile.Replace, versions m
 // ("" for the root); false when it lies outside.
 func workspaceDir(root, dir, target string) (string, bool) {
 	if filepath.IsAbs(target) {
-		rel, err := filepath.Rel(root, target)
+		base, err := filepath.Abs(root) // `check .` names the workspace relatively
+		if err != nil {
+			return "", false
+		}
+		rel, err := filepath.Rel(base, target)
 		if err != nil {
 			return "", false
 		}

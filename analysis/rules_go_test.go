@@ -227,9 +227,15 @@ func TestGoModulesTheWorkspaceHolds(t *testing.T) {
 		"far/main.go":      use,
 		"bare/go.mod":      "module example.com/bare\n\ngo 1.22\n\nrequire example.com/lib v1.0.0\n\nreplace example.com/lib => ../lib/util\n",
 		"bare/main.go":     use,
+		"abs/main.go":      use,
 	})
-	ix := NewIndex(root)
-	want := "app/main.go:5:20 arity-mismatch, app/main.go:5:39 missing-export, svc/main.go:5:20 arity-mismatch, svc/main.go:5:39 missing-export"
+	// An absolute replacement, read from a workspace named relatively (`check .`).
+	if err := os.WriteFile(filepath.Join(root, "abs/go.mod"), []byte("module example.com/abs\n\ngo 1.22\n\nrequire example.com/lib v1.0.0\n\nreplace example.com/lib => "+filepath.Join(root, "lib")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root)
+	ix := NewIndex(".")
+	want := "abs/main.go:5:20 arity-mismatch, abs/main.go:5:39 missing-export, app/main.go:5:20 arity-mismatch, app/main.go:5:39 missing-export, svc/main.go:5:20 arity-mismatch, svc/main.go:5:39 missing-export"
 	if got := strings.Join(scanFindings(t, ix), ", "); got != want {
 		t.Errorf("findings:\n  %s\nwant:\n  %s", got, want)
 	}
