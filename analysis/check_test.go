@@ -14,6 +14,13 @@ import (
 func writeTree(t testing.TB, files map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
+	writeFiles(t, root, files)
+	return root
+}
+
+// writeFiles writes files (by slash-separated paths) under root.
+func writeFiles(t testing.TB, root string, files map[string]string) {
+	t.Helper()
 	for rel, content := range files {
 		path := filepath.Join(root, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -23,7 +30,6 @@ func writeTree(t testing.TB, files map[string]string) string {
 			t.Fatal(err)
 		}
 	}
-	return root
 }
 
 func runCheck(t *testing.T, args ...string) (code int, stdout, stderr string) {

@@ -68,7 +68,11 @@ func FuzzParseOutput(f *testing.F) {
 	f.Add("FAIL: test_t (t.T.test_t)\nTraceback (most recent call last):\n  File \"a.py\", line 3, in test_t\n  File \"/x/site-packages/a.py\", line 1\nAssertionError: 1 != 2\nValueError\n")
 	f.Add("____ test_t ____\n\na.py:9: \nE   assert 1 == 2\nE    + where\na.py:3: AssertionError\n____ ERROR collecting a.py ____\n/usr/x.py:1: in f\na.py:1: in <module>\nE   ImportError: x\n=== short test summary info ===\n")
 	f.Add("thread 't' (3) panicked at a.rs:2:5:\nboom\n  left: 1\nstack backtrace:\nthread 'u' panicked at 'x', a.rs:0:0\nthread 'v' panicked at a.rs:9:1:\n")
+	f.Add("not ok 1 - t\n  stack: |-\n    f (lib/sum.js:5:22)\n    g (dist/sum.test.js:9:400)\n    h (inline/sum.js:99:1)\n")
 	root := f.TempDir()
+	if err := os.CopyFS(root, os.DirFS(filepath.Join("testdata", "compiled"))); err != nil { // compiled TypeScript
+		f.Fatal(err)
+	}
 	for name, content := range map[string]string{"go.mod": "module example.com/shop\n", "a.go": "package shop\n", "a.js": "export {};\n", "a.py": "", "a.rs": ""} {
 		if err := os.WriteFile(filepath.Join(root, name), []byte(content), 0o644); err != nil {
 			f.Fatal(err)

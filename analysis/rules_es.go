@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"iter"
@@ -435,10 +436,14 @@ func esDuplicates(rel string, f *fileFacts) []Diagnostic {
 	return out
 }
 
-// tsconfig holds the module resolution options that matter here.
+// tsconfig holds the options that matter here: module resolution, and where compiled
+// output goes (to find a compiled file's source). Paths are relative to the root.
 type tsconfig struct {
 	baseURL string              // relative to the root
 	paths   map[string][]string // pattern -> targets, relative to the root
+	outDir  string
+	rootDir string
+	inputs  []string // the directories include and files name, up to their first wildcard
 }
 
 // candidates lists where a bare specifier may live under baseUrl and paths.
@@ -485,11 +490,11 @@ var (
 	jsonTrailingCommas = regexp.MustCompile(`,(\s*[}\]])`)
 )
 
-// readTSConfig reads compilerOptions.baseUrl and paths from the JSON-with-comments file
-// rel and the configs it extends by a relative path (a list of them since TypeScript
-// 5.0; later ones win, and the file's own options win over all): monorepos declare
-// their path aliases in a base config. A config extended from a package is not seen,
-// and what is not seen is not used.
+// readTSConfig reads compilerOptions.baseUrl, paths, outDir and rootDir, include and
+// files from the JSON-with-comments file rel and the configs it extends by a relative
+// path (a list of them since TypeScript 5.0; later ones win, and the file's own options
+// win over all): monorepos declare their path aliases in a base config. A config
+// extended from a package is not seen, and what is not seen is not used.
 func readTSConfig(read func(rel string) ([]byte, error), rel string, depth int) *tsconfig {
 	if depth > 8 { // a cycle of extends
 		return nil
@@ -510,7 +515,11 @@ func readTSConfig(read func(rel string) ([]byte, error), rel string, depth int) 
 		CompilerOptions struct {
 			BaseURL string              `json:"baseUrl"`
 			Paths   map[string][]string `json:"paths"`
+			OutDir  string              `json:"outDir"`
+			RootDir string              `json:"rootDir"`
 		} `json:"compilerOptions"`
+		Include []string `json:"include"`
+		Files   []string `json:"files"`
 	}
 	if json.Unmarshal(clean, &doc) != nil {
 		return &tsconfig{} // unreadable options: follow nothing
@@ -533,12 +542,34 @@ func readTSConfig(read func(rel string) ([]byte, error), rel string, depth int) 
 			base += ".json"
 		}
 		if inherited := readTSConfig(read, base, depth+1); inherited != nil {
-			if inherited.baseURL != "" {
-				cfg.baseURL = inherited.baseURL
-			}
+			cfg.baseURL = cmp.Or(inherited.baseURL, cfg.baseURL)
+			cfg.outDir = cmp.Or(inherited.outDir, cfg.outDir)
+			cfg.rootDir = cmp.Or(inherited.rootDir, cfg.rootDir)
 			if inherited.paths != nil {
 				cfg.paths = inherited.paths
 			}
+			if inherited.inputs != nil {
+				cfg.inputs = inherited.inputs
+			}
+		}
+	}
+	if doc.CompilerOptions.OutDir != "" {
+		cfg.outDir = path.Join(dir, doc.CompilerOptions.OutDir)
+	}
+	if doc.CompilerOptions.RootDir != "" {
+		cfg.rootDir = path.Join(dir, doc.CompilerOptions.RootDir)
+	}
+	if doc.Include != nil || doc.Files != nil {
+		cfg.inputs = nil
+		for _, pattern := range doc.Include {
+			base, _, _ := strings.Cut(pattern, "*")
+			if strings.ContainsAny(path.Base(base), ".?") || strings.HasSuffix(base, "/") {
+				base = path.Dir(base) // "src/**/*.ts", "src/main.ts"
+			}
+			cfg.inputs = append(cfg.inputs, path.Join(dir, base))
+		}
+		for _, file := range doc.Files {
+			cfg.inputs = append(cfg.inputs, path.Join(dir, path.Dir(file)))
 		}
 	}
 	pathsBase := dir // paths without a baseUrl are relative to the config that has them

@@ -348,7 +348,11 @@ var (
 // output says, for files inside root. rule is the command's kind (build-error or
 // test-failure). Repeated messages (one error printed per test variant) count once.
 func ParseOutput(root, rule, output string) []Diagnostic {
-	found := placed{root: root, seen: map[string]bool{}}
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		absRoot = root
+	}
+	found := placed{root: root, seen: map[string]bool{}, compiled: compiledSources{root: absRoot}}
 	add := found.add
 	lines := strings.Split(strings.ReplaceAll(ansiEscape.ReplaceAllString(output, ""), "\r\n", "\n"), "\n")
 	eslintCurrent, located := "", "" // located: a message whose location is still to come
@@ -492,21 +496,38 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 }
 
 // placed gathers the findings of a command's output: in the workspace, each once (a
-// message printed per test variant, or again in a summary, counts once).
+// message printed per test variant, or again in a summary, counts once), and in the
+// source of a compiled file.
 type placed struct {
-	root string
-	out  []Diagnostic
-	seen map[string]bool
+	root     string
+	out      []Diagnostic
+	seen     map[string]bool
+	compiled compiledSources
 }
 
-// add records a finding at a printed path; it says whether it is a new one.
-func (p *placed) add(file string, line, col int, rule, msg string) bool {
+// locate resolves a printed position to a workspace file's, in its source when the
+// file was compiled.
+func (p *placed) locate(file string, line, col int) (sourcePosition, bool) {
 	rel, ok := inside(p.root, file)
 	if !ok || line < 1 {
-		return false
+		return sourcePosition{}, false
 	}
-	d := Diagnostic{File: rel, Range: Range{Start: Position{line - 1, max(col-1, 0)}, End: Position{line - 1, max(col-1, 0)}},
-		Severity: SeverityError, Rule: rule, Message: strings.TrimSpace(msg)}
+	return p.compiled.place(rel, line, col), true
+}
+
+// add records a finding at a printed position; it says whether it is a new one.
+func (p *placed) add(file string, line, col int, rule, msg string) bool {
+	at, ok := p.locate(file, line, col)
+	return ok && p.addAt(at, rule, msg)
+}
+
+func (p *placed) addAt(at sourcePosition, rule, msg string) bool {
+	msg = strings.TrimSpace(msg)
+	if at.compiled != "" {
+		msg += " (compiled to " + at.compiled + ")"
+	}
+	start := Position{at.line - 1, max(at.col-1, 0)}
+	d := Diagnostic{File: at.rel, Range: Range{Start: start, End: start}, Severity: SeverityError, Rule: rule, Message: msg}
 	key := fmt.Sprint(d.File, d.Range, d.Message)
 	if p.seen[key] {
 		return false

@@ -267,6 +267,85 @@ func TestJavaScriptTestFailuresArePlacedWhereTheyFailed(t *testing.T) {
 	}
 }
 
+// TestCompiledTypeScriptFailuresArePlacedInTheSource: a test run of tsc's output fails
+// in compiled JavaScript, which the next build rewrites; the failure is placed in the
+// TypeScript it came from, where a fix belongs. testdata/compiled holds what TypeScript
+// 5.9.3 wrote for each way it places its output: without source maps, under the inputs'
+// common directory or under rootDir, and with source maps beside the files or inside
+// them. node --test runs each.
+func TestCompiledTypeScriptFailuresArePlacedInTheSource(t *testing.T) {
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("no node here")
+	}
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS(filepath.Join("testdata", "compiled"))); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"src/sum.test.ts:009:010:test-failure adds: Expected values to be strictly equal: -1 !== 3",
+		"src/sum.ts:011:055:test-failure measures: Cannot read properties of undefined (reading 'x') (called from src/sum.test.ts:13)",
+	}
+	check := func(dir string) {
+		t.Helper()
+		res, err := Run(context.Background(), root, "node --test "+dir+"/", nil, time.Minute)
+		if err != nil || res.ExitCode == 0 {
+			t.Fatalf("%s: %v, exit %d\n%s", dir, err, res.ExitCode, res.Output)
+		}
+		ds := ParseOutput(root, RuleTestFailure, res.Output)
+		if got := renderWithMessages(ds); !slices.Equal(got, want) {
+			t.Errorf("%s:\n%s\nwant\n%s", dir, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if len(ds) == 2 && (len(ds[1].Related) != 1 || render([]Diagnostic{{File: ds[1].Related[0].File, Range: ds[1].Related[0].Range}})[0] != "src/sum.test.ts:013:022:") {
+			t.Errorf("%s: the caller: %+v", dir, ds[1].Related)
+		}
+	}
+	check("lib")
+	check("rooted/src")
+
+	// Compiled lines whose words no source line has (closing braces): the source file,
+	// and where in the compiled file.
+	failure := func(frames ...string) string {
+		out := "not ok 1 - measures\n  error: 'boom'\n  stack: |-\n"
+		for _, f := range frames {
+			out += "    f (file://" + filepath.Join(root, f) + ")\n"
+		}
+		return out
+	}
+	unmatched := []string{"src/sum.ts:001:001:test-failure measures: boom (compiled to lib/sum.js:3) (called from src/sum.test.ts, compiled to lib/sum.test.js:7)"}
+	if got := renderWithMessages(ParseOutput(root, RuleTestFailure, failure("lib/sum.js:3:1", "lib/sum.test.js:7:2"))); !slices.Equal(got, unmatched) {
+		t.Errorf("unmatched lines:\n%s\nwant\n%s", got, unmatched)
+	}
+	// Not compiled from a workspace source: JavaScript no tsconfig compiles, and compiled
+	// output whose source is gone.
+	gone := "export function gone(p) {\n    return p.missing.x;\n}\n"
+	writeFiles(t, root, map[string]string{"lib/gone.js": gone, "scripts/tool.js": gone})
+	for _, file := range []string{"lib/gone.js", "scripts/tool.js"} {
+		want := []string{file + ":002:022:test-failure measures: boom"}
+		if got := renderWithMessages(ParseOutput(root, RuleTestFailure, failure(file+":2:22"))); !slices.Equal(got, want) {
+			t.Errorf("%s stays where it failed: %s, want %s", file, got, want)
+		}
+	}
+
+	// Source maps alone place them, with no tsconfig left to say where outDir is; a map
+	// naming a bundler's scheme, no file here, places nothing.
+	configs, _ := filepath.Glob(filepath.Join(root, "tsconfig*.json"))
+	for _, c := range configs {
+		if err := os.Remove(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("dist")
+	check("inline")
+	data, err := os.ReadFile(filepath.Join(root, "dist", "sum.js.map"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, root, map[string]string{"dist/sum.js.map": strings.Replace(string(data), "../src/sum.ts", "webpack://compiled/src/sum.ts", 1)})
+	if got := renderWithMessages(ParseOutput(root, RuleTestFailure, failure("dist/sum.js:5:22"))); !slices.Equal(got, []string{"dist/sum.js:005:022:test-failure measures: boom"}) {
+		t.Errorf("a map of a bundler's sources: %s", got)
+	}
+}
+
 // TestPythonTracebacksArePlacedWhereTheyFailed runs unittest: a failed assertion is placed
 // in the test, an exception at the innermost frame in the workspace (the code under test)
 // with its caller, both named with the test and the exception.

@@ -38,22 +38,26 @@ func (s *stackTrace) text() string {
 // frame reads one frame of the trace. Frames outside the workspace, or in the directories
 // every tool skips (installed packages: node_modules, site-packages, vendor), are passed.
 func (s *stackTrace) frame(found *placed, file string, line, col int, rule string) {
-	rel, ok := inside(found.root, file)
+	at, ok := found.locate(file, line, col)
 	switch {
-	case s.done || !ok || workspace.InSkippedDir(rel):
+	case s.done || !ok || workspace.InSkippedDir(at.rel):
 	case s.at == 0:
-		if found.add(rel, line, col, rule, s.text()) {
+		if found.addAt(at, rule, s.text()) {
 			s.at = len(found.out)
 		} else {
 			s.done = true // the same failure again, as in a summary
 		}
-	case line > 0:
+	default:
 		// Said in the message for whoever reads only that (a worker's task), and as
 		// related information: an editor links it, and a FIX item may write the file.
 		d := &found.out[s.at-1]
-		d.Message += fmt.Sprintf(" (called from %s:%d)", rel, line)
-		at := Position{line - 1, max(col-1, 0)}
-		d.Related = append(d.Related, Related{File: rel, Range: Range{Start: at, End: at}, Message: "called from here"})
+		where := fmt.Sprintf("%s:%d", at.rel, at.line)
+		if at.compiled != "" {
+			where = at.rel + ", compiled to " + at.compiled
+		}
+		d.Message += " (called from " + where + ")"
+		pos := Position{at.line - 1, max(at.col-1, 0)}
+		d.Related = append(d.Related, Related{File: at.rel, Range: Range{Start: pos, End: pos}, Message: "called from here"})
 		s.done = true
 	}
 }

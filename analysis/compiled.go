@@ -1,0 +1,308 @@
+package analysis
+
+import (
+	"encoding/base64"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/go-sourcemap/sourcemap"
+
+	"github.com/opencode-orchestrator/orchestrator/analysis/workspace"
+)
+
+// A test run of tsc's output (`node --test dist/`) fails in the compiled JavaScript,
+// which the next build rewrites: a fix placed there is lost, and a worker allowed only
+// that file cannot mend the TypeScript it came from. compiledSources places such a
+// position in the source: exactly, by the file's source map when tsc wrote one; else in
+// the file that a tsconfig whose outDir holds it compiles, at the line whose words the
+// compiled line keeps (tsc drops types, and little else, from an ES module's lines).
+
+// compiledSources finds where positions in compiled files of root came from, reading
+// each compiled file once.
+type compiledSources struct {
+	root      string
+	files     map[string]*compiledFile // by workspace path; nil: not compiled from a source here
+	inputDirs map[string]string        // by tsconfig: the common directory of its inputs
+}
+
+// compiledFile is a JavaScript file compiled from a workspace source.
+type compiledFile struct {
+	sourceMap *sourcemap.Consumer // nil: no map; lines are matched by their words
+	mapDir    string              // the map's directory, which its sources are relative to
+	source    string              // without a map: the source's workspace path
+	lines     []string            // without a map: the compiled file's and the source's lines
+	srcLines  []string
+}
+
+// sourcePosition is where a compiled position came from. When the source file is known
+// and the line is not, it is the file's start, and compiled says where in the compiled
+// file the position is.
+type sourcePosition struct {
+	rel       string
+	line, col int // 1-based
+	compiled  string
+}
+
+// place returns where rel:line:col (1-based) was compiled from, or that position itself
+// when rel is no compiled output of a workspace source.
+func (c *compiledSources) place(rel string, line, col int) sourcePosition {
+	here := sourcePosition{rel: rel, line: line, col: col}
+	f := c.file(rel)
+	switch {
+	case f == nil:
+		return here
+	case f.sourceMap != nil:
+		source, _, l, sc, ok := f.sourceMap.Source(line, max(col-1, 0))
+		if !ok || l < 1 || sc < 0 { // a map of nothing there, or broken
+			return here
+		}
+		if rel, ok := c.mapSource(f.mapDir, source); ok {
+			return sourcePosition{rel: rel, line: l, col: sc + 1}
+		}
+		return here
+	case line >= 1 && line <= len(f.lines):
+		if l, sc := matchingLine(f.srcLines, f.lines[line-1], line, col); l > 0 {
+			return sourcePosition{rel: f.source, line: l, col: sc}
+		}
+	}
+	return sourcePosition{rel: f.source, line: 1, col: 1, compiled: rel + ":" + strconv.Itoa(line)}
+}
+
+func (c *compiledSources) file(rel string) *compiledFile {
+	if f, ok := c.files[rel]; ok {
+		return f
+	}
+	if c.files == nil {
+		c.files = map[string]*compiledFile{}
+	}
+	var f *compiledFile
+	if compiledExtensions[path.Ext(rel)] != nil {
+		f = c.read(rel)
+	}
+	c.files[rel] = f
+	return f
+}
+
+// compiledExtensions maps what tsc writes to the sources it writes it from.
+var compiledExtensions = map[string][]string{
+	".js":  {".ts", ".tsx", ".js", ".jsx"},
+	".jsx": {".tsx", ".jsx"},
+	".mjs": {".mts", ".mjs"},
+	".cjs": {".cts", ".cjs"},
+}
+
+func (c *compiledSources) read(rel string) *compiledFile {
+	src, err := readSource(filepath.Join(c.root, filepath.FromSlash(rel)), nil)
+	if err != nil || len(src) > maxFileBytes {
+		return nil
+	}
+	if m, dir := c.sourceMapOf(rel, src); m != nil {
+		return &compiledFile{sourceMap: m, mapDir: dir}
+	}
+	source := c.configuredSource(rel)
+	if source == "" {
+		return nil
+	}
+	text, err := os.ReadFile(filepath.Join(c.root, filepath.FromSlash(source)))
+	if err != nil {
+		return nil
+	}
+	return &compiledFile{source: source, lines: strings.Split(string(src), "\n"), srcLines: strings.Split(string(text), "\n")}
+}
+
+var sourceMappingURL = regexp.MustCompile(`(?m)^//[#@] sourceMappingURL=(\S+)\s*$`)
+
+// sourceMapOf reads the map a compiled file names in its last sourceMappingURL comment:
+// a file beside it (tsc's sourceMap), or inline (inlineSourceMap).
+func (c *compiledSources) sourceMapOf(rel string, src []byte) (*sourcemap.Consumer, string) {
+	all := sourceMappingURL.FindAllSubmatch(src, -1)
+	if all == nil {
+		return nil, ""
+	}
+	url, dir := string(all[len(all)-1][1]), path.Dir(rel)
+	var data []byte
+	if header, encoded, ok := strings.Cut(url, ","); strings.HasPrefix(url, "data:") && ok {
+		if !strings.HasSuffix(header, ";base64") {
+			return nil, ""
+		}
+		decoded, err := base64.StdEncoding.DecodeString(encoded)
+		if err != nil {
+			return nil, ""
+		}
+		data = decoded
+	} else {
+		if strings.Contains(url, ":") { // a URL: not a file here
+			return nil, ""
+		}
+		mapRel, ok := inside(c.root, filepath.Join(c.root, filepath.FromSlash(dir), filepath.FromSlash(url)))
+		if !ok {
+			return nil, ""
+		}
+		if data, _ = os.ReadFile(filepath.Join(c.root, filepath.FromSlash(mapRel))); data == nil {
+			return nil, ""
+		}
+		dir = path.Dir(mapRel)
+	}
+	m, err := sourcemap.Parse("", data)
+	if err != nil {
+		return nil, ""
+	}
+	return m, dir
+}
+
+// mapSource resolves a source a map names (relative to the map, absolute, or a file URL)
+// to a workspace file; a bundler's own scheme (webpack://) names none.
+func (c *compiledSources) mapSource(mapDir, source string) (string, bool) {
+	if abs, ok := strings.CutPrefix(source, "file://"); ok {
+		return inside(c.root, abs)
+	}
+	if !path.IsAbs(source) {
+		source = filepath.Join(c.root, filepath.FromSlash(mapDir), filepath.FromSlash(source))
+	}
+	return inside(c.root, source)
+}
+
+// configuredSource finds the source of a compiled file without a map: a tsconfig*.json
+// in its directory or above whose outDir holds it compiles it from the same path under
+// its rootDir, or, as tsc does without one, under the common directory of its inputs.
+func (c *compiledSources) configuredSource(rel string) string {
+	read := func(rel string) ([]byte, error) { return os.ReadFile(filepath.Join(c.root, filepath.FromSlash(rel))) }
+	for dir := path.Dir(rel); ; dir = path.Dir(dir) {
+		configs, _ := filepath.Glob(filepath.Join(c.root, filepath.FromSlash(dir), "tsconfig*.json"))
+		for _, name := range configs {
+			config := path.Join(dir, filepath.Base(name))
+			cfg := readTSConfig(read, config, 0)
+			if cfg == nil || cfg.outDir == "" || !underPath(rel, cfg.outDir) {
+				continue
+			}
+			rootDir := cfg.rootDir
+			if rootDir == "" {
+				if _, ok := c.inputDirs[config]; !ok {
+					if c.inputDirs == nil {
+						c.inputDirs = map[string]string{}
+					}
+					c.inputDirs[config] = c.commonInputDir(cfg, dir)
+				}
+				rootDir = c.inputDirs[config]
+			}
+			stem := strings.TrimSuffix(path.Join(rootDir, strings.TrimPrefix(rel, cfg.outDir+"/")), path.Ext(rel))
+			for _, ext := range compiledExtensions[path.Ext(rel)] {
+				if s, ok := inside(c.root, filepath.Join(c.root, filepath.FromSlash(stem+ext))); ok && s != rel {
+					return s
+				}
+			}
+		}
+		if dir == "." {
+			return ""
+		}
+	}
+}
+
+// commonInputDir is the directory tsc writes outDir's tree from when no rootDir is set:
+// the deepest one that holds every TypeScript input of the config (its include and files,
+// else its directory), outDir and installed packages aside.
+func (c *compiledSources) commonInputDir(cfg *tsconfig, configDir string) string {
+	bases := cfg.inputs
+	if len(bases) == 0 {
+		bases = []string{configDir}
+	}
+	common := ""
+	for _, base := range bases {
+		if base == ".." || strings.HasPrefix(base, "../") { // outside the workspace
+			continue
+		}
+		filepath.WalkDir(filepath.Join(c.root, filepath.FromSlash(base)), func(p string, d fs.DirEntry, err error) error {
+			rel, _ := filepath.Rel(c.root, p)
+			rel = filepath.ToSlash(rel)
+			switch {
+			case err != nil:
+				return nil
+			case d.IsDir() && (rel == cfg.outDir || workspace.InSkippedDir(rel+"/x") || strings.HasPrefix(d.Name(), ".") && rel != "."):
+				return filepath.SkipDir
+			case d.IsDir() || !isTypeScriptInput(d.Name()):
+				return nil
+			case common == "":
+				common = path.Dir(rel)
+			default:
+				for !underPath(rel, common) && common != "." {
+					common = path.Dir(common)
+				}
+			}
+			return nil
+		})
+	}
+	if common == "" {
+		return configDir
+	}
+	return common
+}
+
+func isTypeScriptInput(name string) bool {
+	switch path.Ext(name) {
+	case ".ts", ".tsx", ".mts", ".cts":
+		return !strings.Contains(name, ".d.")
+	}
+	return false
+}
+
+var sourceWord = regexp.MustCompile(`[\p{L}\p{N}_$]+`)
+
+// matchingLine finds the source line a compiled line came from, and the compiled
+// column's place in it: as tsc drops types, a line whose words include the compiled
+// line's words in order, the nearest to the compiled line's number when several do. 0
+// when none does, or the compiled line has no word (a brace closing one of many blocks).
+func matchingLine(source []string, compiled string, line, col int) (int, int) {
+	words := sourceWord.FindAllStringIndex(compiled, -1)
+	if len(words) == 0 {
+		return 0, 0
+	}
+	best, bestCol := 0, 0
+	for i, s := range source {
+		if n := i + 1; best == 0 || abs(n-line) < abs(best-line) {
+			if at := wordsInOrder(compiled, words, s); at != nil {
+				best, bestCol = n, columnBy(words, at, col)
+			}
+		}
+	}
+	return best, bestCol
+}
+
+// wordsInOrder returns where in s each of the compiled line's words is found, in order;
+// nil when one is missing.
+func wordsInOrder(compiled string, words [][]int, s string) []int {
+	inSource := sourceWord.FindAllStringIndex(s, -1)
+	at := make([]int, 0, len(words))
+	j := 0
+	for _, w := range words {
+		for j < len(inSource) && s[inSource[j][0]:inSource[j][1]] != compiled[w[0]:w[1]] {
+			j++
+		}
+		if j == len(inSource) {
+			return nil
+		}
+		at = append(at, inSource[j][0])
+		j++
+	}
+	return at
+}
+
+// columnBy moves a compiled column (1-based) with the word it is in or after.
+func columnBy(words [][]int, at []int, col int) int {
+	k := -1
+	for i, w := range words {
+		if w[0] <= col-1 {
+			k = i
+		}
+	}
+	if k < 0 {
+		return at[0] + 1
+	}
+	return at[k] + min(col-1-words[k][0], words[k][1]-words[k][0]) + 1
+}
+
+func abs(n int) int { return max(n, -n) }

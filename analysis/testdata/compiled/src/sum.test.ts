@@ -1,0 +1,14 @@
+import { test } from "node:test";
+import assert from "node:assert";
+import type { Point } from "./sum.js";
+import { sum, norm } from "./sum.js";
+
+const origin: Point = { x: 0, y: 0 };
+
+test("adds", () => {
+  assert.strictEqual(sum(1, 2) as number, 3);
+});
+
+test("measures", () => {
+  assert.strictEqual(norm(origin), 0);
+});
