@@ -57,7 +57,7 @@ func (c *compiledSources) place(rel string, line, col int) sourcePosition {
 	case f == nil:
 		return here
 	case f.sourceMap != nil:
-		source, _, l, sc, ok := f.sourceMap.Source(line, max(col-1, 0))
+		source, l, sc, ok := lookUp(f.sourceMap, line, max(col-1, 0))
 		if !ok || l < 1 || sc < 0 { // a map of nothing there, or broken
 			return here
 		}
@@ -71,6 +71,19 @@ func (c *compiledSources) place(rel string, line, col int) sourcePosition {
 		}
 	}
 	return sourcePosition{rel: f.source, line: 1, col: 1, compiled: rel + ":" + strconv.Itoa(line)}
+}
+
+// lookUp asks a source map where a compiled position came from. The library trusts a
+// map's source indexes (go-sourcemap/sourcemap#22): a broken map's index past its
+// sources panics, and counts as no mapping.
+func lookUp(m *sourcemap.Consumer, line, col int) (source string, srcLine, srcCol int, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	source, _, srcLine, srcCol, ok = m.Source(line, col)
+	return source, srcLine, srcCol, ok
 }
 
 func (c *compiledSources) file(rel string) *compiledFile {
