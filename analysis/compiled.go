@@ -218,27 +218,25 @@ func (c *compiledSources) configuredSource(rel string) string {
 
 // commonInputDir is the directory tsc writes outDir's tree from when no rootDir is set:
 // the deepest one that holds every TypeScript input of the config (its include and files,
-// else its directory), outDir and installed packages aside.
+// else its directory), found by the walk the checks make (ignored files and installed
+// packages aside).
 func (c *compiledSources) commonInputDir(cfg *tsconfig, configDir string) string {
 	bases := cfg.inputs
 	if len(bases) == 0 {
 		bases = []string{configDir}
 	}
+	ignore := workspace.NewIgnore(c.root)
 	common := ""
 	for _, base := range bases {
 		if base == ".." || strings.HasPrefix(base, "../") { // outside the workspace
 			continue
 		}
-		filepath.WalkDir(filepath.Join(c.root, filepath.FromSlash(base)), func(p string, d fs.DirEntry, err error) error {
-			rel, _ := filepath.Rel(c.root, p)
-			rel = filepath.ToSlash(rel)
+		if base == "." {
+			base = "" // the root, as the walk names it
+		}
+		ignore.Walk(base, func(rel string, d fs.DirEntry, err error) error {
 			switch {
-			case err != nil:
-				return nil
-			case d.IsDir() && (rel == cfg.outDir || workspace.InSkippedDir(rel+"/x") || strings.HasPrefix(d.Name(), ".") && rel != "."):
-				return filepath.SkipDir
-			case d.IsDir() || !isTypeScriptInput(d.Name()):
-				return nil
+			case err != nil || d.IsDir() || !isTypeScriptInput(d.Name()):
 			case common == "":
 				common = path.Dir(rel)
 			default:
