@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -173,9 +174,18 @@ func (c *testClient) await(t testing.TB, what string, cond func() bool) {
 		select {
 		case <-changed:
 		case <-deadline:
-			t.Fatalf("waited %v for %s", waitTimeout, what)
+			hung(t, "waited %v for %s", waitTimeout, what)
 		}
 	}
+}
+
+// hung fails the test with every goroutine's stack: a wait that runs out is a hang whose
+// cause lies in another goroutine, and a rare one may never show up again.
+func hung(t testing.TB, format string, args ...any) {
+	t.Helper()
+	stacks := make([]byte, 1<<20)
+	stacks = stacks[:runtime.Stack(stacks, true)]
+	t.Fatalf(format+"\n\nThe goroutines:\n%s", append(args, stacks)...)
 }
 
 // awaitDiagnostics waits until the file's latest diagnostics satisfy cond and returns them.
@@ -207,7 +217,7 @@ func (c *testClient) awaitLog(t testing.TB, text string) protocol.LogMessagePara
 		select {
 		case <-changed:
 		case <-deadline:
-			t.Fatalf("no log message containing %q within %v; got %v", text, waitTimeout, c.logMessages())
+			hung(t, "no log message containing %q within %v; got %v", text, waitTimeout, c.logMessages())
 		}
 	}
 }
@@ -328,7 +338,7 @@ func (s *session) awaitExit() int {
 	case code := <-s.exit:
 		return code
 	case <-time.After(waitTimeout):
-		s.t.Fatal("the server did not end")
+		hung(s.t, "the server did not end within %v", waitTimeout)
 		return -1
 	}
 }
@@ -422,7 +432,7 @@ func (p *rawPeer) response(id any) map[string]any {
 		case err := <-p.readErr:
 			p.t.Fatalf("the server wrote something that is not protocol: %v", err)
 		case <-deadline:
-			p.t.Fatalf("no response to %v within %v", id, waitTimeout)
+			hung(p.t, "no response to %v within %v", id, waitTimeout)
 		}
 	}
 }
@@ -443,7 +453,7 @@ func (p *rawPeer) drain() {
 				return
 			}
 		case <-deadline:
-			p.t.Fatal("the server's output did not end")
+			hung(p.t, "the server's output did not end within %v", waitTimeout)
 		}
 	}
 }

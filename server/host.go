@@ -47,7 +47,7 @@ type job struct {
 	item     string // "" for a mission
 	cancel   context.CancelFunc
 	done     chan struct{}
-	progress *progress
+	progress *progress // there from the start, so the state's readers never race its begin
 }
 
 // hostStatus is the result of orchestrator.task.status and the orchestrator/status
@@ -241,7 +241,7 @@ func (h *host) begin(item string) (*job, context.Context, error) {
 		return nil, nil, h.job.errBusy()
 	}
 	ctx, cancel := context.WithCancel(h.s.ctx)
-	h.job = &job{item: item, cancel: cancel, done: make(chan struct{})}
+	h.job = &job{item: item, cancel: cancel, done: make(chan struct{}), progress: &progress{s: h.s}}
 	return h.job, ctx, nil
 }
 
@@ -284,7 +284,7 @@ func (h *host) startMission(objective, model string, resume bool) error {
 	if resume {
 		title = "Orchestrator: resuming the mission"
 	}
-	j.progress = h.s.startProgress(ctx, title, true, j.cancel)
+	j.progress.begin(ctx, title, true, j.cancel)
 	go func() {
 		out, err := m.Run(ctx)
 		message, kind := outcomeMessage(out, err)
@@ -337,7 +337,7 @@ func (h *host) runItem(id string) error {
 	if err != nil {
 		return err
 	}
-	j.progress = h.s.startProgress(ctx, "Orchestrator: running "+id, false, j.cancel)
+	j.progress.begin(ctx, "Orchestrator: running "+id, false, j.cancel)
 	go func() {
 		summary, err := orchestrator.RunItem(ctx, h.missionOptions(), id)
 		switch {

@@ -11,37 +11,51 @@ import (
 
 var progressTokens atomic.Int64
 
-// progress is one work-done progress shown by the client: begin, reports, end. A client
-// without progress support gets window/showMessage milestones instead when the work is
-// one the user started (a mission, a review); otherwise nothing.
+// progress is one work-done progress shown by the client: begin, reports, end, and
+// nothing after the end (a client would show a late report as a progress that never
+// ends). A client without progress support gets window/showMessage milestones instead
+// when the work is one the user started (a mission, a review); otherwise nothing.
 type progress struct {
-	s          *Server
-	token      protocol.ProgressToken // nil without client support
+	s *Server
+
+	// mu orders what is sent: a report that raced the end is dropped, not sent after it.
+	mu         sync.Mutex
+	token      protocol.ProgressToken // nil before begin and without client support
 	milestones bool
 	cancel     context.CancelFunc // what the client's cancel button calls; nil when it has none
-
-	mu      sync.Mutex
-	percent int64 // the last percentage sent; reports never go back
-	message string
+	ended      bool
+	percent    int64 // the last percentage sent; reports never go back
+	message    string
 }
 
-// startProgress creates a progress token and sends begin. With cancel, the progress is
-// cancellable: the client may offer a cancel button, which calls it.
+// startProgress creates a progress and begins it.
 func (s *Server) startProgress(ctx context.Context, title string, milestones bool, cancel context.CancelFunc) *progress {
+	p := &progress{s: s}
+	p.begin(ctx, title, milestones, cancel)
+	return p
+}
+
+// begin creates the progress token and sends begin. With cancel, the progress is
+// cancellable: the client may offer a cancel button, which calls it.
+func (p *progress) begin(ctx context.Context, title string, milestones bool, cancel context.CancelFunc) {
+	s := p.s
 	s.mu.Lock()
 	supported := s.workDoneProgress
 	s.mu.Unlock()
-	p := &progress{s: s}
 	if !supported {
+		p.mu.Lock()
 		p.milestones = milestones
+		p.mu.Unlock()
 		p.milestone(ctx, title)
-		return p
+		return
 	}
 	token := protocol.String(fmt.Sprintf("orchestrator-%d", progressTokens.Add(1)))
 	if err := s.client.WorkDoneProgressCreate(ctx, &protocol.WorkDoneProgressCreateParams{Token: token}); err != nil {
 		s.log.Debug("the client refused a progress token", "error", err)
-		return p
+		return
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.token, p.cancel = token, cancel
 	if cancel != nil {
 		s.mu.Lock()
@@ -49,7 +63,6 @@ func (s *Server) startProgress(ctx context.Context, title string, milestones boo
 		s.mu.Unlock()
 	}
 	p.send(ctx, &protocol.WorkDoneProgressBegin{Kind: "begin", Title: title, Percentage: ptr(uint32(0)), Cancellable: ptr(cancel != nil)})
-	return p
 }
 
 // WorkDoneProgressCancel is the client's cancel button on a cancellable progress: the
@@ -69,26 +82,26 @@ func (s *Server) WorkDoneProgressCancel(_ context.Context, params *protocol.Work
 // report sends done/total as a percentage, with message, when either changed. A total
 // that grows (a FIX round adds items) never moves the bar back.
 func (p *progress) report(ctx context.Context, done, total int, message string) {
-	if p == nil || p.token == nil || total == 0 {
+	if total == 0 {
 		return
 	}
-	pct := int64(done * 100 / total)
 	p.mu.Lock()
-	pct = max(pct, p.percent)
-	if pct == p.percent && message == p.message {
-		p.mu.Unlock()
+	defer p.mu.Unlock()
+	pct := max(int64(done*100/total), p.percent)
+	if p.token == nil || p.ended || (pct == p.percent && message == p.message) {
 		return
 	}
 	p.percent, p.message = pct, message
-	p.mu.Unlock()
 	p.send(ctx, &protocol.WorkDoneProgressReport{Kind: "report", Message: &message, Percentage: ptr(uint32(pct))})
 }
 
 // milestone is a step worth telling: a report message, or without progress support a
 // window/showMessage.
 func (p *progress) milestone(ctx context.Context, message string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	switch {
-	case p == nil:
+	case p.ended:
 	case p.token != nil:
 		p.send(ctx, &protocol.WorkDoneProgressReport{Kind: "report", Message: &message})
 	case p.milestones:
@@ -96,8 +109,15 @@ func (p *progress) milestone(ctx context.Context, message string) {
 	}
 }
 
+// end sends the end once; it stops the cancel button from reaching the work.
 func (p *progress) end(ctx context.Context, message string) {
-	if p == nil || p.token == nil {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ended {
+		return
+	}
+	p.ended = true
+	if p.token == nil {
 		return
 	}
 	p.s.mu.Lock()
@@ -106,6 +126,7 @@ func (p *progress) end(ctx context.Context, message string) {
 	p.send(ctx, &protocol.WorkDoneProgressEnd{Kind: "end", Message: &message})
 }
 
+// send writes one progress value; p.mu is held.
 func (p *progress) send(ctx context.Context, value any) {
 	raw, err := protocol.Marshal(value)
 	if err != nil {

@@ -3,9 +3,12 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.lsp.dev/jsonrpc2"
@@ -83,6 +86,46 @@ func TestCancellingTheMissionsProgressStopsIt(t *testing.T) {
 	}
 	e.cancelProgress(t, token) // ended: nothing to cancel
 	e.shutdown()
+}
+
+// TestAProgressSaysNothingAfterItsEnd: a mission's progress is reported on by every
+// read of its state, and a read may race the mission's end. A report after the end makes
+// the editor show a progress that never ends, so none is sent, however they interleave.
+func TestAProgressSaysNothingAfterItsEnd(t *testing.T) {
+	s := newSession(t, Options{}, nil)
+	s.initializeWithProgress(t.TempDir())
+	ctx := s.ctx()
+	p := s.srv.startProgress(ctx, "Orchestrator: a long job", true, func() {})
+	var reporters sync.WaitGroup
+	for r := range 8 {
+		reporters.Go(func() {
+			for step := range 50 {
+				p.report(ctx, step, 100, fmt.Sprintf("reporter %d, step %d", r, step))
+				p.milestone(ctx, fmt.Sprintf("reporter %d, milestone %d", r, step))
+			}
+		})
+	}
+	s.client.await(t, "the reporters to be under way", func() bool { return len(s.client.reports[fmt.Sprint(p.token)]) > 40 })
+	p.end(ctx, "finished")
+	reporters.Wait()
+	p.report(ctx, 100, 100, "late")
+	p.milestone(ctx, "late")
+	p.end(ctx, "ended again")
+
+	// Notifications arrive in the order they were sent: after this one, nothing more of
+	// the progress can come.
+	s.srv.showMessage(protocol.MessageTypeInfo, "the job is over")
+	s.client.awaitMessage(t, "the job is over")
+	s.client.mu.Lock()
+	events := slices.Clone(s.client.reports[fmt.Sprint(p.token)])
+	s.client.mu.Unlock()
+	last := events[len(events)-1]
+	if last.Kind != "end" || last.Message != "finished" {
+		t.Errorf("the progress's last value is %+v", last)
+	}
+	if ends := slices.IndexFunc(events, func(e progressEvent) bool { return e.Kind == "end" }); ends != len(events)-1 {
+		t.Errorf("%d values follow the first end", len(events)-1-ends)
+	}
 }
 
 // TestCancellingTheReviewsProgressStopsIt: a review waits for the project's tests; the
