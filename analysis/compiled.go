@@ -20,7 +20,8 @@ import (
 // that file cannot mend the TypeScript it came from. compiledSources places such a
 // position in the source: exactly, by the file's source map when tsc wrote one; else in
 // the file that a tsconfig whose outDir holds it compiles, at the line whose words the
-// compiled line keeps (tsc drops types, and little else, from an ES module's lines).
+// compiled line keeps (tsc drops types, and little else, from an ES module's lines; a
+// CommonJS module's reach what they import through a name for each module).
 
 // compiledSources finds where positions in compiled files of root came from, reading
 // each compiled file once.
@@ -37,6 +38,7 @@ type compiledFile struct {
 	source    string              // without a map: the source's workspace path
 	lines     []string            // without a map: the compiled file's and the source's lines
 	srcLines  []string
+	modules   map[string]bool // without a map: the names CommonJS output gives the modules it requires
 }
 
 // sourcePosition is where a compiled position came from. When the source file is known
@@ -66,7 +68,7 @@ func (c *compiledSources) place(rel string, line, col int) sourcePosition {
 		}
 		return here
 	case line >= 1 && line <= len(f.lines):
-		if l, sc := matchingLine(f.srcLines, f.lines[line-1], line, col); l > 0 {
+		if l, sc := matchingLine(f.srcLines, compiledWords(f.lines[line-1], f.modules), line, col); l > 0 {
 			return sourcePosition{rel: f.source, line: l, col: sc}
 		}
 	}
@@ -125,8 +127,16 @@ func (c *compiledSources) read(rel string) *compiledFile {
 	if err != nil {
 		return nil
 	}
-	return &compiledFile{source: source, lines: strings.Split(string(src), "\n"), srcLines: strings.Split(string(text), "\n")}
+	modules := map[string]bool{}
+	for _, m := range commonJSRequire.FindAllSubmatch(src, -1) {
+		modules[string(m[1])] = true
+	}
+	return &compiledFile{source: source, lines: strings.Split(string(src), "\n"), srcLines: strings.Split(string(text), "\n"), modules: modules}
 }
+
+// commonJSRequire is how tsc's CommonJS output names a module it requires:
+// `const sum_js_1 = require("./sum.js");`, or through its import helpers.
+var commonJSRequire = regexp.MustCompile(`(?m)^(?:const|var|let) ([\p{L}\p{N}_$]+_\d+) = (?:__import(?:Default|Star)\()?require\(`)
 
 var sourceMappingURL = regexp.MustCompile(`(?m)^//[#@] sourceMappingURL=(\S+)\s*$`)
 
@@ -263,19 +273,53 @@ func isTypeScriptInput(name string) bool {
 
 var sourceWord = regexp.MustCompile(`[\p{L}\p{N}_$]+`)
 
-// matchingLine finds the source line a compiled line came from, and the compiled
-// column's place in it: as tsc drops types, a line whose words include the compiled
+// compiledWord is a word of a compiled line that its source line has: text at
+// [start, end), or any one word when text is "". A column in [end, callEnd) stands for
+// the word's start.
+type compiledWord struct {
+	start, end, callEnd int
+	text                string
+}
+
+// compiledWords are the words of a compiled line that its source line has too. tsc's
+// CommonJS output reaches an import through its module's name: `(0, sum_js_1.sum)(1, 2)`
+// is the source's `sum(1, 2)` (V8 places that call at its last parenthesis, the source's
+// at `sum`), `node_assert_1.default` is a default import under a name only the source
+// has, and `exports.total` an exported variable's `total`.
+func compiledWords(line string, modules map[string]bool) []compiledWord {
+	spans := sourceWord.FindAllStringIndex(line, -1)
+	text := func(i int) string { return line[spans[i][0]:spans[i][1]] }
+	words := make([]compiledWord, 0, len(spans))
+	for i, w := range spans {
+		word := compiledWord{start: w[0], end: w[1], callEnd: w[1], text: text(i)}
+		throughModule := i > 0 && modules[text(i-1)] && line[spans[i-1][1]:w[0]] == "."
+		switch {
+		case strings.HasPrefix(line[w[1]:], ".") && (modules[word.text] || word.text == "exports"):
+			continue
+		case word.text == "0" && i+1 < len(spans) && modules[text(i+1)] && strings.HasSuffix(line[:w[0]], "(") && strings.TrimSpace(line[w[1]:spans[i+1][0]]) == ",":
+			continue
+		case throughModule && word.text == "default":
+			word.text = ""
+		case throughModule && strings.HasPrefix(line[w[1]:], ")(") && i >= 2 && text(i-2) == "0" && strings.HasSuffix(line[:spans[i-2][0]], "("):
+			word.callEnd = w[1] + 2 // through `)(`
+		}
+		words = append(words, word)
+	}
+	return words
+}
+
+// matchingLine finds the source line a compiled line (its words) came from, and the
+// compiled column's place in it: as tsc drops types, a line that has the compiled
 // line's words in order, the nearest to the compiled line's number when several do. 0
 // when none does, or the compiled line has no word (a brace closing one of many blocks).
-func matchingLine(source []string, compiled string, line, col int) (int, int) {
-	words := sourceWord.FindAllStringIndex(compiled, -1)
+func matchingLine(source []string, words []compiledWord, line, col int) (int, int) {
 	if len(words) == 0 {
 		return 0, 0
 	}
 	best, bestCol := 0, 0
 	for i, s := range source {
 		if n := i + 1; best == 0 || abs(n-line) < abs(best-line) {
-			if at := wordsInOrder(compiled, words, s); at != nil {
+			if at := wordsInOrder(words, s); at != nil {
 				best, bestCol = n, columnBy(words, at, col)
 			}
 		}
@@ -285,12 +329,12 @@ func matchingLine(source []string, compiled string, line, col int) (int, int) {
 
 // wordsInOrder returns where in s each of the compiled line's words is found, in order;
 // nil when one is missing.
-func wordsInOrder(compiled string, words [][]int, s string) []int {
+func wordsInOrder(words []compiledWord, s string) []int {
 	inSource := sourceWord.FindAllStringIndex(s, -1)
 	at := make([]int, 0, len(words))
 	j := 0
 	for _, w := range words {
-		for j < len(inSource) && s[inSource[j][0]:inSource[j][1]] != compiled[w[0]:w[1]] {
+		for j < len(inSource) && w.text != "" && s[inSource[j][0]:inSource[j][1]] != w.text {
 			j++
 		}
 		if j == len(inSource) {
@@ -303,17 +347,22 @@ func wordsInOrder(compiled string, words [][]int, s string) []int {
 }
 
 // columnBy moves a compiled column (1-based) with the word it is in or after.
-func columnBy(words [][]int, at []int, col int) int {
+func columnBy(words []compiledWord, at []int, col int) int {
 	k := -1
 	for i, w := range words {
-		if w[0] <= col-1 {
+		if w.start <= col-1 {
 			k = i
 		}
 	}
 	if k < 0 {
 		return at[0] + 1
 	}
-	return at[k] + min(col-1-words[k][0], words[k][1]-words[k][0]) + 1
+	w := words[k]
+	offset := min(col-1-w.start, w.end-w.start)
+	if col-1 >= w.end && col-1 < w.callEnd {
+		offset = 0
+	}
+	return at[k] + offset + 1
 }
 
 func abs(n int) int { return max(n, -n) }

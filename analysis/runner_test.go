@@ -271,8 +271,8 @@ func TestJavaScriptTestFailuresArePlacedWhereTheyFailed(t *testing.T) {
 // in compiled JavaScript, which the next build rewrites; the failure is placed in the
 // TypeScript it came from, where a fix belongs. testdata/compiled holds what TypeScript
 // 5.9.3 wrote for each way it places its output: without source maps, under the inputs'
-// common directory or under rootDir, and with source maps beside the files or inside
-// them. node --test runs each.
+// common directory or under rootDir, as ES modules or CommonJS, and with source maps
+// beside the files or inside them. node --test runs each.
 func TestCompiledTypeScriptFailuresArePlacedInTheSource(t *testing.T) {
 	if _, err := exec.LookPath("node"); err != nil {
 		t.Skip("no node here")
@@ -283,7 +283,7 @@ func TestCompiledTypeScriptFailuresArePlacedInTheSource(t *testing.T) {
 	}
 	want := []string{
 		"src/sum.test.ts:009:010:test-failure adds: Expected values to be strictly equal: -1 !== 3",
-		"src/sum.ts:011:055:test-failure measures: Cannot read properties of undefined (reading 'x') (called from src/sum.test.ts:13)",
+		"src/sum.ts:013:055:test-failure measures: Cannot read properties of undefined (reading 'x') (called from src/sum.test.ts:13)",
 	}
 	check := func(dir string) {
 		t.Helper()
@@ -295,12 +295,13 @@ func TestCompiledTypeScriptFailuresArePlacedInTheSource(t *testing.T) {
 		if got := renderWithMessages(ds); !slices.Equal(got, want) {
 			t.Errorf("%s:\n%s\nwant\n%s", dir, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
-		if len(ds) == 2 && (len(ds[1].Related) != 1 || render([]Diagnostic{{File: ds[1].Related[0].File, Range: ds[1].Related[0].Range}})[0] != "src/sum.test.ts:013:022:") {
+		if len(ds) == 2 && (len(ds[1].Related) != 1 || render([]Diagnostic{{File: ds[1].Related[0].File, Range: ds[1].Related[0].Range}})[0] != "src/sum.test.ts:013:015:") {
 			t.Errorf("%s: the caller: %+v", dir, ds[1].Related)
 		}
 	}
 	check("lib")
 	check("rooted/src")
+	check("cjs") // CommonJS: what the tests import is reached through each module's name
 
 	// Compiled lines whose words no source line has (closing braces): the source file,
 	// and where in the compiled file.

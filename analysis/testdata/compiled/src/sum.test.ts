@@ -1,5 +1,5 @@
 import { test } from "node:test";
-import assert from "node:assert";
+import assert, { strictEqual } from "node:assert";
 import type { Point } from "./sum.js";
 import { sum, norm } from "./sum.js";
 
@@ -10,5 +10,5 @@ test("adds", () => {
 });
 
 test("measures", () => {
-  assert.strictEqual(norm(origin), 0);
+  strictEqual(norm(origin), 0);
 });

@@ -1,10 +1,10 @@
 import { test } from "node:test";
-import assert from "node:assert";
+import assert, { strictEqual } from "node:assert";
 import { sum, norm } from "./sum.js";
 const origin = { x: 0, y: 0 };
 test("adds", () => {
     assert.strictEqual(sum(1, 2), 3);
 });
 test("measures", () => {
-    assert.strictEqual(norm(origin), 0);
+    strictEqual(norm(origin), 0);
 });
