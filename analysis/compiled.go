@@ -3,7 +3,6 @@ package analysis
 import (
 	"encoding/base64"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -123,7 +122,7 @@ func (c *compiledSources) read(rel string) *compiledFile {
 	if source == "" {
 		return nil
 	}
-	text, err := os.ReadFile(filepath.Join(c.root, filepath.FromSlash(source)))
+	text, err := ReadFile(filepath.Join(c.root, filepath.FromSlash(source)))
 	if err != nil {
 		return nil
 	}
@@ -166,7 +165,7 @@ func (c *compiledSources) sourceMapOf(rel string, src []byte) (*sourcemap.Consum
 		if !ok {
 			return nil, ""
 		}
-		if data, _ = os.ReadFile(filepath.Join(c.root, filepath.FromSlash(mapRel))); data == nil {
+		if data, _ = ReadFile(filepath.Join(c.root, filepath.FromSlash(mapRel))); data == nil {
 			return nil, ""
 		}
 		dir = path.Dir(mapRel)
@@ -194,7 +193,9 @@ func (c *compiledSources) mapSource(mapDir, source string) (string, bool) {
 // in its directory or above whose outDir holds it compiles it from the same path under
 // its rootDir, or, as tsc does without one, under the common directory of its inputs.
 func (c *compiledSources) configuredSource(rel string) string {
-	read := func(rel string) ([]byte, error) { return os.ReadFile(filepath.Join(c.root, filepath.FromSlash(rel))) }
+	read := func(rel string) ([]byte, error) {
+		return ReadFile(filepath.Join(c.root, filepath.FromSlash(rel)))
+	}
 	for dir := path.Dir(rel); ; dir = path.Dir(dir) {
 		configs, _ := filepath.Glob(filepath.Join(c.root, filepath.FromSlash(dir), "tsconfig*.json"))
 		for _, name := range configs {

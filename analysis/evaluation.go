@@ -69,7 +69,7 @@ func (e *evaluation) stat(rel string) (fs.FileInfo, error) {
 // readFile reads a file on disk that the index does not hold (a build file).
 func (e *evaluation) readFile(rel string) ([]byte, error) {
 	e.read(rel)
-	return os.ReadFile(filepath.Join(e.ix.root, filepath.FromSlash(rel)))
+	return ReadFile(filepath.Join(e.ix.root, filepath.FromSlash(rel)))
 }
 
 // readDir lists a directory on disk.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"path/filepath"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -221,7 +220,7 @@ type lineCache struct {
 func (c lineCache) utf16Column(file string, p Position) int {
 	lines, ok := c.files[file]
 	if !ok {
-		src, err := os.ReadFile(filepath.Join(c.root, filepath.FromSlash(file)))
+		src, err := ReadFile(filepath.Join(c.root, filepath.FromSlash(file)))
 		if err == nil {
 			lines = splitLines(src)
 		}

@@ -3,7 +3,6 @@ package analysis
 import (
 	"fmt"
 	"maps"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -26,7 +25,7 @@ type goModule struct {
 
 // readGoModule reads a go.mod.
 func readGoModule(root, rel string) (goModule, bool) {
-	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	src, err := ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
 	if err != nil {
 		return goModule{}, false
 	}
@@ -59,7 +58,7 @@ type goWork struct {
 
 // readGoWork reads a go.work.
 func readGoWork(root, rel string) (goWork, bool) {
-	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+	src, err := ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
 	if err != nil {
 		return goWork{}, false
 	}

@@ -39,7 +39,7 @@ func DetectCommands(root string) Commands {
 		return Commands{Build: "cargo build", Test: "cargo test", Origin: "Cargo.toml"}
 	case exists("package.json"):
 		var pkg struct{ Scripts map[string]string }
-		src, _ := os.ReadFile(filepath.Join(root, "package.json"))
+		src, _ := ReadFile(filepath.Join(root, "package.json"))
 		_ = json.Unmarshal(src, &pkg)
 		manager, run := "npm", "npm run"
 		switch {

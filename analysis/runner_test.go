@@ -344,6 +344,7 @@ func TestCompiledTypeScriptFailuresArePlacedInTheSource(t *testing.T) {
 	for name, sourceMap := range map[string]string{
 		"a map of a bundler's sources":       strings.Replace(string(data), "../src/sum.ts", "webpack://compiled/src/sum.ts", 1),
 		"a map naming a sixth source of one": `{"version":3,"sources":["../src/sum.ts"],"mappings":";;;;AKAA"}`,
+		"a map too large to read":            "{" + strings.Repeat(" ", maxFileBytes) + string(data)[1:],
 	} {
 		writeFiles(t, root, map[string]string{"dist/sum.js.map": sourceMap})
 		if got := renderWithMessages(ParseOutput(root, RuleTestFailure, failure("dist/sum.js:5:22"))); !slices.Equal(got, []string{"dist/sum.js:005:022:test-failure measures: boom"}) {

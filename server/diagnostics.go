@@ -198,7 +198,7 @@ func (c *checker) load(ctx context.Context, rel string) {
 		_ = c.ix.Update(ctx, rel, []byte(doc.Text))
 		return
 	}
-	src, err := os.ReadFile(filepath.Join(c.ix.Root(), filepath.FromSlash(rel)))
+	src, err := analysis.ReadFile(filepath.Join(c.ix.Root(), filepath.FromSlash(rel)))
 	if errors.Is(err, fs.ErrNotExist) {
 		c.ix.Remove(rel)
 		return
