@@ -12,7 +12,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -61,6 +63,16 @@ func startEditor(t *testing.T, root string, o editorOptions) *editor {
 	}
 	e.pid = cmd.Process.Pid
 	go func() { e.exited <- cmd.Wait() }()
+	e.serverStacks = func() string {
+		_ = cmd.Process.Signal(syscall.SIGQUIT) // Go's runtime prints every goroutine's stack and exits
+		select {
+		case err := <-e.exited:
+			e.exited <- err // for the cleanup
+			return e.stderr.String()
+		case <-time.After(waitTimeout):
+			return "(the server did not end on SIGQUIT)"
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(func() {
 		cancel()

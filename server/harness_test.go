@@ -45,6 +45,9 @@ type testClient struct {
 
 	// answer decides approval requests; nil answers nothing until the server gives up.
 	answer func(protocol.ShowMessageRequestParams) *protocol.MessageActionItem
+	// serverStacks, for a server in another process, ends it and returns its stderr,
+	// which then holds its goroutines' stacks: the cause of a wait that ran out is there.
+	serverStacks func() string
 }
 
 // progressEvent is one $/progress value of a token.
@@ -174,7 +177,7 @@ func (c *testClient) await(t testing.TB, what string, cond func() bool) {
 		select {
 		case <-changed:
 		case <-deadline:
-			hung(t, "waited %v for %s", waitTimeout, what)
+			c.hung(t, "waited %v for %s", waitTimeout, what)
 		}
 	}
 }
@@ -186,6 +189,16 @@ func hung(t testing.TB, format string, args ...any) {
 	stacks := make([]byte, 1<<20)
 	stacks = stacks[:runtime.Stack(stacks, true)]
 	t.Fatalf(format+"\n\nThe goroutines:\n%s", append(args, stacks)...)
+}
+
+// hung adds the stacks of a server in another process to hung's.
+func (c *testClient) hung(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if c.serverStacks != nil {
+		format += "\n\nThe server's stderr and goroutines:\n%s"
+		args = append(args, c.serverStacks())
+	}
+	hung(t, format, args...)
 }
 
 // awaitDiagnostics waits until the file's latest diagnostics satisfy cond and returns them.
@@ -217,7 +230,7 @@ func (c *testClient) awaitLog(t testing.TB, text string) protocol.LogMessagePara
 		select {
 		case <-changed:
 		case <-deadline:
-			hung(t, "no log message containing %q within %v; got %v", text, waitTimeout, c.logMessages())
+			c.hung(t, "no log message containing %q within %v; got %v", text, waitTimeout, c.logMessages())
 		}
 	}
 }
