@@ -308,12 +308,17 @@ func (c *checker) lineLength(rel string, line int) int {
 	return len(strings.TrimSuffix(lines[line], "\r"))
 }
 
-// text is a file as the client has it: the buffer when open, else the disk.
+// text is a file as the client has it: the buffer when open, else the disk. Not a
+// regular file (a FIFO a build's output names would wait for a writer), it is empty.
 func (c *checker) text(rel string) string {
 	if doc, open := c.s.docs.get(c.uri(rel)); open {
 		return doc.Text
 	}
-	src, _ := os.ReadFile(filepath.Join(c.ix.Root(), filepath.FromSlash(rel)))
+	name := filepath.Join(c.ix.Root(), filepath.FromSlash(rel))
+	if info, err := os.Stat(name); err != nil || !info.Mode().IsRegular() {
+		return ""
+	}
+	src, _ := os.ReadFile(name)
 	return string(src)
 }
 

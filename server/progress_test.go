@@ -9,10 +9,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator"
 )
@@ -171,6 +173,23 @@ func TestAReviewSaysWhichCommandCannotRun(t *testing.T) {
 		t.Errorf("review: %s, %v", result, err)
 	}
 	e.awaitMessage(t, "build passed, tests cannot run: `missing-test-runner` is not installed here (or not on the PATH).")
+	e.shutdown()
+}
+
+// TestAReviewPublishesAFindingInAFIFO: the build's error names a FIFO; its diagnostic is
+// published without waiting for a writer to the pipe.
+func TestAReviewPublishesAFindingInAFIFO(t *testing.T) {
+	root := workspaceWithCommands(t, "echo 'pipe.ts:1:2: error: nothing writes here'; exit 1", "true")
+	if err := syscall.Mkfifo(filepath.Join(root, "pipe.ts"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := startEditor(t, root, editorOptions{})
+	if _, err := e.execute(cmdReview); err != nil {
+		t.Fatal(err)
+	}
+	e.awaitDiagnostics(t, uri.File(filepath.Join(root, "pipe.ts")), "the build error", func(ds []protocol.Diagnostic) bool {
+		return len(ds) == 1 && ds[0].Message == protocol.String("nothing writes here")
+	})
 	e.shutdown()
 }
 
