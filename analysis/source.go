@@ -9,7 +9,8 @@ import (
 // instead of waiting for a writer that never comes, and a file past the size limit is
 // not read whole (its first maxFileBytes+1 bytes say that it is past it; the index skips
 // it as oversized). The checks read every other file they consult (project files, source
-// maps, the file a finding is in) so, and so does the editor's checker.
+// maps, the file a finding is in) so; so do the editor's checker and the mission, which
+// looks at an item's files before its worker runs.
 func ReadFile(name string) ([]byte, error) {
 	return readSource(name, nil)
 }

@@ -513,7 +513,7 @@ func (m *mission) missingFiles(it *plan.Item) []string {
 func (m *mission) contents(files []string) map[string][]byte {
 	out := map[string][]byte{}
 	for _, f := range files {
-		if src, err := os.ReadFile(filepath.Join(m.opts.Root, filepath.FromSlash(f))); err == nil {
+		if src, err := analysis.ReadFile(filepath.Join(m.opts.Root, filepath.FromSlash(f))); err == nil {
 			out[f] = src
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -1377,6 +1378,42 @@ func TestTheReportNamesWrittenFilesTheChecksCouldNotRead(t *testing.T) {
 	report(&printed, root, out)
 	if !strings.Contains(printed.String(), "\nNot checked: web/app.min.js (minified)\n") {
 		t.Errorf("report:\n%s", printed.String())
+	}
+}
+
+// TestAnItemsFileThatIsAFIFODoesNotHoldTheMissionUp: the item's file is a named pipe
+// when the mission starts. Looking at it before the worker runs (for placeholders already
+// there) does not wait for a writer; the worker's file replaces it and the mission seals.
+func TestAnItemsFileThatIsAFIFODoesNotHoldTheMissionUp(t *testing.T) {
+	root := t.TempDir()
+	script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{
+		{Role: "worker", Item: "T1", Calls: []model.ScriptCall{
+			call("write_file", map[string]string{"path": "web/app.js", "content": "export function start() { return 1; }\n"}),
+			call("finish", map[string]string{"summary": "wrote the app"})}},
+	}})
+	writeFiles(t, root, map[string]string{".opencode/todo.md": "- [ ] T1: CREATE the app | file:web/app.js\n", "web/README": "the app\n"})
+	if err := syscall.Mkfifo(filepath.Join(root, "web/app.js"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		out Outcome
+		err error
+	}
+	ended := make(chan result, 1)
+	go func() {
+		out, err := Run(context.Background(), Options{Root: root, Objective: "an app", Model: script})
+		ended <- result{out, err}
+	}()
+	select {
+	case r := <-ended:
+		if r.err != nil || r.out.State != store.StateSealed {
+			t.Fatalf("outcome %+v, %v", r.out, r.err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the mission waits on the FIFO")
+	}
+	if data, err := os.ReadFile(filepath.Join(root, "web/app.js")); err != nil || !strings.Contains(string(data), "start") {
+		t.Errorf("web/app.js: %q, %v", data, err)
 	}
 }
 

@@ -3,6 +3,7 @@ package session
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -131,14 +132,43 @@ func resolveExisting(p string) (string, error) {
 // ReadFile reads the file at rel (a Resolve result) through the root opened as an
 // os.Root, and WriteFile replaces it atomically the same way: names are resolved again
 // as the file operations run, so a symlink swapped in after Resolve checked the path
-// cannot lead them out of the workspace.
+// cannot lead them out of the workspace. Only a regular file is read (see Open).
 func (s *Sandbox) ReadFile(rel string) ([]byte, error) {
-	var data []byte
-	err := s.InRoot(func(root *os.Root) (err error) {
-		data, err = root.ReadFile(filepath.FromSlash(rel))
+	f, _, err := s.Open(rel)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// Open opens the file at rel for reading, as ReadFile reads it.
+func (s *Sandbox) Open(rel string) (f *os.File, info fs.FileInfo, err error) {
+	err = s.InRoot(func(root *os.Root) error {
+		f, info, err = openRegular(root, rel)
 		return err
 	})
-	return data, err
+	return f, info, err
+}
+
+// errNotRegular is a FIFO, a socket or a device: opening a FIFO waits for a writer, and
+// a device may never end.
+var errNotRegular = errors.New("not a regular file (a FIFO, socket or device), which is not read")
+
+// openRegular opens rel under root for reading when it is a regular file.
+func openRegular(root *os.Root, rel string) (*os.File, fs.FileInfo, error) {
+	name := filepath.FromSlash(rel)
+	info, err := root.Stat(name)
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case info.IsDir():
+		return nil, nil, &fs.PathError{Op: "read", Path: rel, Err: unix.EISDIR}
+	case !info.Mode().IsRegular():
+		return nil, nil, &fs.PathError{Op: "open", Path: rel, Err: errNotRegular}
+	}
+	f, err := root.Open(name)
+	return f, info, err
 }
 
 // WriteFile: see ReadFile. It goes through the sandbox's write guard, if any.

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/store"
@@ -337,16 +338,21 @@ func (s *Session) answer(call model.ToolCall, out string, err error) {
 		msg.Content, msg.IsError = "error: "+err.Error(), true
 	}
 	if len(msg.Content) > s.cfg.MaxToolOutput {
-		cut := s.cfg.MaxToolOutput
-		for cut > 0 && msg.Content[cut]&0xC0 == 0x80 { // not inside a UTF-8 sequence
-			cut--
-		}
+		cut := runeStart(msg.Content, s.cfg.MaxToolOutput)
 		msg.Content = msg.Content[:cut] + fmt.Sprintf("\n[output cut at %d of %d bytes; ask for less (offset/limit, a narrower path or pattern)]", cut, len(msg.Content))
 	}
 	s.messages = append(s.messages, msg)
 	if s.cfg.OnToolCall != nil {
 		s.cfg.OnToolCall(call.Name, summarize(call, msg), msg.IsError)
 	}
+}
+
+// runeStart moves a cut at n in s back to the start of the UTF-8 sequence it falls in.
+func runeStart(s string, n int) int {
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return n
 }
 
 // summarize is a call in one line for the ledger: the tool, its path or command, and an

@@ -8,10 +8,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model"
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/model/fakeapi"
@@ -677,5 +680,69 @@ func TestElideArgumentsKeepsWhatItCannotRead(t *testing.T) {
 	}
 	if got := elideArguments(`{"path": "a.go", "content": "` + long + `"}`); got != `{"content":"[2048 bytes, left out to bound the conversation]","path":"a.go"}` {
 		t.Errorf("a long content: %s", got)
+	}
+}
+
+// TestReadingTheWorkspaceNeverWaitsNorLoadsAWholeLargeFile: read_file reads a large log a
+// piece at a time, however far in the lines asked for are, and says where it stopped;
+// a FIFO (reading it would wait for a writer) is refused, and grep passes it by.
+func TestReadingTheWorkspaceNeverWaitsNorLoadsAWholeLargeFile(t *testing.T) {
+	root := testWorkspace(t)
+	var log strings.Builder
+	for n := 1; n <= 2_000_000; n++ {
+		fmt.Fprintf(&log, "line %d\n", n)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "logs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "logs/big.log"), []byte(log.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(root, "logs/pipe.log"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sb, err := NewSandbox(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Config{Provider: model.NewScripted("scripted/test", model.Script{}), Role: "worker", Sandbox: sb, MaxToolOutput: 256})
+	ctx := context.Background()
+
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	head, err := readFile(ctx, s, map[string]any{"path": "logs/big.log"})
+	runtime.ReadMemStats(&after)
+	if err != nil || !strings.HasPrefix(head, "line 1\nline 2\n") || len(head) > 256 ||
+		!strings.HasSuffix(head, fmt.Sprintf("\n[read_file stops in line 24, the file has %d bytes: go on with offset 24]", log.Len())) {
+		t.Errorf("the head of a large file: %q, %v", head, err)
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 1<<20 {
+		t.Errorf("reading its head allocated %d bytes", allocated)
+	}
+	if deep, err := readFile(ctx, s, map[string]any{"path": "logs/big.log", "offset": 1_999_999.0, "limit": 5.0}); deep != "line 1999999\nline 2000000\n" || err != nil {
+		t.Errorf("its last lines: %q, %v", deep, err)
+	}
+	if middle, err := readFile(ctx, s, map[string]any{"path": "logs/big.log", "offset": 1_000_000.0, "limit": 2.0}); middle != "line 1000000\nline 1000001\n" || err != nil {
+		t.Errorf("two lines of its middle: %q, %v", middle, err)
+	}
+	for _, text := range []string{"a" + strings.Repeat("é", 300), "ab" + strings.Repeat("é", 300)} { // a cut falls inside a character in one
+		if err := os.WriteFile(filepath.Join(root, "logs/accents.txt"), []byte(text+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if head, err := readFile(ctx, s, map[string]any{"path": "logs/accents.txt"}); err != nil || !utf8.ValidString(head) || !strings.Contains(head, "[read_file stops in line 1,") {
+			t.Errorf("a long line of accents: %q, %v", head, err)
+		}
+	}
+	if _, err := readFile(ctx, s, map[string]any{"path": "logs/pipe.log"}); err == nil || err.Error() != "read logs/pipe.log: not a regular file (a FIFO, socket or device), which is not read" {
+		t.Errorf("a FIFO: %v", err)
+	}
+	runtime.ReadMemStats(&before)
+	found, err := grep(ctx, s, map[string]any{"pattern": "^package", "path": "."})
+	runtime.ReadMemStats(&after)
+	if err != nil || found != "main.go:1: package main\npkg/a.go:1: package pkg" {
+		t.Errorf("grep beside a FIFO and a large file: %q, %v", found, err)
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 4<<20 { // grep reads at most 1 MiB of a file
+		t.Errorf("grep allocated %d bytes", allocated)
 	}
 }

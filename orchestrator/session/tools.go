@@ -1,15 +1,16 @@
 package session
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -129,6 +130,9 @@ func intArg(args map[string]any, name string) (int, error) {
 	return int(f), nil
 }
 
+// readFile answers read_file: the file, or its lines from offset on (limit of them),
+// read a piece at a time, so that a file of any size costs no more memory than the
+// answer the model sees.
 func readFile(_ context.Context, s *Session, args map[string]any) (string, error) {
 	p, err := stringArg(args, "path", true)
 	if err != nil {
@@ -146,29 +150,56 @@ func readFile(_ context.Context, s *Session, args map[string]any) (string, error
 	if err != nil {
 		return "", err
 	}
-	data, err := s.cfg.Sandbox.ReadFile(rel)
+	f, info, err := s.cfg.Sandbox.Open(rel)
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", rel, unwrapPath(err))
 	}
-	if bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 64<<10)
+	if head, _ := r.Peek(8000); bytes.IndexByte(head, 0) >= 0 {
 		return "", fmt.Errorf("%s is a binary file", rel)
 	}
-	if offset == 0 && limit == 0 {
-		return string(data), nil
+	from := max(offset, 1)
+	var shown []byte
+	line, atLineStart := 0, true
+	for {
+		piece, err := r.ReadSlice('\n') // a line, or 64 KiB of a longer one
+		if len(piece) > 0 {
+			if atLineStart {
+				line++
+			}
+			atLineStart = piece[len(piece)-1] == '\n'
+			if limit > 0 && line >= from+limit {
+				break
+			}
+			if line >= from {
+				if len(shown)+len(piece) > s.cfg.MaxToolOutput {
+					return stopShowing(string(append(shown, piece...)), from, info.Size(), s.cfg.MaxToolOutput), nil
+				}
+				shown = append(shown, piece...)
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			return "", fmt.Errorf("read %s: %w", rel, unwrapPath(err))
+		}
 	}
-	lines := strings.SplitAfter(string(data), "\n")
-	if lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1] // what follows the final newline is no line
+	if (offset > 0 || limit > 0) && from > line {
+		return "", fmt.Errorf("%s has %s; offset %d is past its end", rel, analysis.Count(line, "line"), offset)
 	}
-	from := max(offset, 1) - 1
-	if from >= len(lines) {
-		return "", fmt.Errorf("%s has %s; offset %d is past its end", rel, analysis.Count(len(lines), "line"), offset)
+	return string(shown), nil
+}
+
+// stopShowing cuts the lines read from line from on where the tool output bound allows,
+// and says where to go on: the rest of the file is not read.
+func stopShowing(read string, from int, size int64, bound int) string {
+	note := func(at int) string {
+		return fmt.Sprintf("\n[read_file stops in line %d, the file has %d bytes: go on with offset %d]", at, size, at)
 	}
-	to := len(lines)
-	if limit > 0 {
-		to = min(to, from+limit)
-	}
-	return strings.Join(lines[from:to], ""), nil
+	cut := runeStart(read, max(bound-len(note(from+strings.Count(read, "\n"))), 0))
+	return read[:cut] + note(from+strings.Count(read[:cut], "\n"))
 }
 
 func unwrapPath(err error) error {
@@ -287,7 +318,12 @@ func grep(_ context.Context, s *Session, args map[string]any) (string, error) {
 			if !matchesGlob(glob, rel) {
 				return true
 			}
-			data, err := root.ReadFile(filepath.FromSlash(rel))
+			f, _, err := openRegular(root, rel)
+			if err != nil {
+				return true
+			}
+			data, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
+			f.Close()
 			if err != nil || len(data) > 1<<20 || bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
 				return true
 			}
