@@ -37,11 +37,11 @@ var (
 
 // anthropicProvider speaks the Messages API with streaming through the official SDK.
 type anthropicProvider struct {
-	spec   string
-	model  string
-	key    string
-	client anthropic.Client
-	opts   Options
+	spec    string
+	model   string
+	secrets secrets
+	client  anthropic.Client
+	opts    Options
 	// outputLimit is the model's output limit once a server named it; 0 until then.
 	outputLimit atomic.Int64
 }
@@ -56,7 +56,7 @@ func newAnthropic(spec, model, key string, bearer bool, baseURL string, opts Opt
 	if baseURL != "" {
 		reqOpts = append(reqOpts, option.WithBaseURL(baseURL))
 	}
-	return &anthropicProvider{spec: spec, model: model, key: key, client: anthropic.NewClient(reqOpts...), opts: opts}
+	return &anthropicProvider{spec: spec, model: model, secrets: secretsOf(key, baseURL), client: anthropic.NewClient(reqOpts...), opts: opts}
 }
 
 func (p *anthropicProvider) Name() string { return p.spec }
@@ -142,11 +142,11 @@ func (p *anthropicProvider) stream(ctx context.Context, dog *watchdog, params an
 	for stream.Next() {
 		dog.alive()
 		if err := msg.Accumulate(stream.Current()); err != nil {
-			return msg, redact(p.spec, err, p.key)
+			return msg, p.secrets.redact(p.spec, err)
 		}
 	}
 	if err := stream.Err(); err != nil {
-		return msg, redact(p.spec, streamError(ctx, err), p.key)
+		return msg, p.secrets.redact(p.spec, streamError(ctx, err))
 	}
 	return msg, nil
 }

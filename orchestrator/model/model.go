@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -199,15 +200,39 @@ type redacted struct {
 func (r redacted) Error() string { return r.msg }
 func (r redacted) Unwrap() error { return r.err }
 
-func redact(spec string, err error, secret string) error {
+// secrets are what a provider's errors must not show: its key, and the credentials its
+// base URL may carry (https://user:token@gateway/v1), which the Anthropic SDK's errors
+// quote with the request's URL.
+type secrets struct {
+	key      string
+	userinfo string // as a URL writes it, before its @
+	password string
+}
+
+func secretsOf(key, baseURL string) secrets {
+	s := secrets{key: key}
+	if u, err := url.Parse(baseURL); err == nil && u.User != nil {
+		s.userinfo = u.User.String()
+		s.password, _ = u.User.Password()
+	}
+	return s
+}
+
+func (s secrets) redact(spec string, err error) error {
 	if err == nil {
 		return nil
 	}
 	msg := spec + ": " + err.Error()
-	if len(secret) >= 8 {
-		msg = strings.ReplaceAll(msg, secret, "[redacted]")
-		// Providers echo keys masked as prefix...suffix; neither half may leak.
-		msg = strings.ReplaceAll(msg, secret[len(secret)-4:], "[redacted]")
+	if s.userinfo != "" {
+		msg = strings.ReplaceAll(msg, s.userinfo+"@", "[redacted]@")
+	}
+	for _, secret := range []string{s.key, s.password} {
+		if len(secret) >= 8 {
+			msg = strings.ReplaceAll(msg, secret, "[redacted]")
+		}
+	}
+	if len(s.key) >= 8 { // providers echo keys masked as prefix...suffix; neither half may leak
+		msg = strings.ReplaceAll(msg, s.key[len(s.key)-4:], "[redacted]")
 	}
 	return redacted{msg: msg, err: err}
 }

@@ -187,6 +187,27 @@ func TestRetriesHonourRetryAfterAndErrorsHideTheKey(t *testing.T) {
 		})
 	}
 
+	// A gateway whose base URL carries credentials (https://user:token@host/v1): an error
+	// that quotes the request's URL (the Anthropic SDK's do), or the gateway's answer that
+	// quotes the password, shows neither.
+	gateway := func(r fakeapi.Request) fakeapi.Reply {
+		return fakeapi.Reply{Status: http.StatusUnauthorized, Body: `{"error": {"message": "bad password gw-pass-5678", "type": "invalid_request_error"}}`}
+	}
+	oa, an := fakeapi.OpenAI(t, gateway), fakeapi.Anthropic(t, gateway)
+	withCredentials := func(u string) string { return strings.Replace(u, "http://", "http://gateway-user:gw-pass-5678@", 1) }
+	env := map[string]string{"OPENAI_API_KEY": secretKey, "OPENAI_BASE_URL": withCredentials(oa.URL),
+		"ANTHROPIC_API_KEY": secretKey, "ANTHROPIC_BASE_URL": withCredentials(strings.TrimSuffix(an.URL, "/v1"))}
+	for _, spec := range []string{"openai/gpt-test", "anthropic/claude-test"} {
+		p, err := New(spec, "", Options{Getenv: func(k string) string { return env[k] }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = p.Complete(context.Background(), Request{Messages: []Message{{Role: "user", Content: "hi"}}})
+		if err == nil || !strings.Contains(err.Error(), "401") || strings.Contains(err.Error(), "gw-pass-5678") || strings.Contains(err.Error(), "gateway-user") {
+			t.Errorf("%s behind a gateway with credentials: %v", spec, err)
+		}
+	}
+
 	// A server that cannot give the model tools refuses every request of a mission.
 	for server, body := range map[string]string{
 		"Ollama":    `{"error":{"message":"registry.ollama.ai/library/gemma3:4b does not support tools","type":"api_error","param":null,"code":null}}`,
@@ -490,7 +511,7 @@ func TestARequestTooLargeIsToldApart(t *testing.T) {
 		`{"error":{"message":"Context size has been exceeded."}}`,
 	} {
 		var lmStudio chunkAccumulator
-		if err := redact("openai/qwen", lmStudio.add([]byte(event)), secretKey); !TooLarge(err) {
+		if err := secretsOf(secretKey, "").redact("openai/qwen", lmStudio.add([]byte(event))); !TooLarge(err) {
 			t.Errorf("an overflow told mid-stream: TooLarge = false (%v)", err)
 		}
 	}

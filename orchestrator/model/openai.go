@@ -26,11 +26,11 @@ import (
 // openAIProvider speaks Chat Completions with streaming through the official SDK, to
 // OpenAI or any compatible server (Ollama, vLLM, llama.cpp, LM Studio, OpenRouter).
 type openAIProvider struct {
-	spec   string
-	model  string
-	key    string
-	client openai.Client
-	opts   Options
+	spec    string
+	model   string
+	secrets secrets
+	client  openai.Client
+	opts    Options
 	// What the server refused once, and is left out of the provider's requests (adapt).
 	noStreamOptions, bridgeToolResults atomic.Bool
 }
@@ -41,7 +41,7 @@ func newOpenAI(spec, model, key, baseURL string, opts Options) *openAIProvider {
 	if baseURL != "" {
 		reqOpts = append(reqOpts, option.WithBaseURL(baseURL))
 	}
-	return &openAIProvider{spec: spec, model: model, key: key, client: openai.NewClient(reqOpts...), opts: opts}
+	return &openAIProvider{spec: spec, model: model, secrets: secretsOf(key, baseURL), client: openai.NewClient(reqOpts...), opts: opts}
 }
 
 func (p *openAIProvider) Name() string { return p.spec }
@@ -237,11 +237,11 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 		err = fmt.Errorf("%w: %s", err, apiErr.Message)
 	}
 	if err != nil {
-		return Response{}, redact(p.spec, streamError(ctx, err), p.key)
+		return Response{}, p.secrets.redact(p.spec, streamError(ctx, err))
 	}
 	events := ssestream.NewDecoder(raw)
 	if events == nil {
-		return Response{}, redact(p.spec, errors.New("the server answered without a body"), p.key)
+		return Response{}, p.secrets.redact(p.spec, errors.New("the server answered without a body"))
 	}
 	defer events.Close()
 	var acc chunkAccumulator
@@ -252,11 +252,11 @@ func (p *openAIProvider) Complete(ctx context.Context, req Request) (Response, e
 			break
 		}
 		if err := acc.add(data); err != nil {
-			return Response{}, redact(p.spec, err, p.key)
+			return Response{}, p.secrets.redact(p.spec, err)
 		}
 	}
 	if err := events.Err(); err != nil {
-		return Response{}, redact(p.spec, streamError(ctx, err), p.key)
+		return Response{}, p.secrets.redact(p.spec, streamError(ctx, err))
 	}
 	resp := acc.response()
 	resp.settleToolCalls(req.Tools)
