@@ -138,12 +138,19 @@ const (
 )
 
 // WithoutKeys returns env, as os.Environ gives it, without the providers' API key
-// variables. Commands a mission runs execute code the models wrote, and what they print
-// goes to the models, the sync issues and the ledger: a key must not be there to print.
+// variables, nor a base URL variable that carries credentials. Commands a mission runs
+// execute code the models wrote, and what they print goes to the models, the sync issues
+// and the ledger: a key must not be there to print.
 func WithoutKeys(env []string) []string {
 	return slices.DeleteFunc(env, func(kv string) bool {
-		name, _, _ := strings.Cut(kv, "=")
-		return name == openAIKey || name == anthropicKey || name == anthropicToken
+		name, value, _ := strings.Cut(kv, "=")
+		switch name {
+		case openAIKey, anthropicKey, anthropicToken:
+			return true
+		case "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "OLLAMA_BASE_URL":
+			return secretsOf("", value).userinfo != ""
+		}
+		return false
 	})
 }
 

@@ -739,7 +739,8 @@ func TestAnAnthropicEndpointTakesABearerToken(t *testing.T) {
 	if err == nil || !Refused(err) || strings.Contains(err.Error(), secretKey[len(secretKey)-4:]) {
 		t.Errorf("a refused token: %v", err)
 	}
-	kept := WithoutKeys([]string{"ANTHROPIC_AUTH_TOKEN=" + secretKey, "ANTHROPIC_API_KEY=k", "OPENAI_API_KEY=k", "ANTHROPIC_BASE_URL=http://x", "PATH=/bin"})
+	kept := WithoutKeys([]string{"ANTHROPIC_AUTH_TOKEN=" + secretKey, "ANTHROPIC_API_KEY=k", "OPENAI_API_KEY=k", "ANTHROPIC_BASE_URL=http://x",
+		"OPENAI_BASE_URL=https://gateway-user:gw-pass-5678@gateway/v1", "OLLAMA_BASE_URL=http://token-only@ollama:11434/v1", "PATH=/bin"})
 	if !slices.Equal(kept, []string{"ANTHROPIC_BASE_URL=http://x", "PATH=/bin"}) {
 		t.Errorf("the commands' environment: %q", kept)
 	}
