@@ -318,12 +318,15 @@ func grep(_ context.Context, s *Session, args map[string]any) (string, error) {
 			if !matchesGlob(glob, rel) {
 				return true
 			}
-			f, _, err := openRegular(root, rel)
+			f, info, err := openRegular(root, rel)
 			if err != nil {
 				return true
 			}
+			defer f.Close()
+			if info.Size() > 1<<20 { // not read at all
+				return true
+			}
 			data, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
-			f.Close()
 			if err != nil || len(data) > 1<<20 || bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
 				return true
 			}
