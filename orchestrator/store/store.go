@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -180,15 +182,42 @@ func (s *Store) WritePlan(version string, src []byte) error {
 	return s.writePlan(version, src, WriteAtomic)
 }
 
+// writePlan checks the version and writes. A save of the user's can land between the
+// two: an editor that writes in place (VS Code does) changes the file this replaces, and
+// the save would be lost. Read through a descriptor kept open across the write, the
+// replaced file shows it; it is then put back, and the caller's retry applies its edit to
+// it. (A save by rename in the same instant is not seen: its file is the one replaced.)
 func (s *Store) writePlan(version string, src []byte, write func(path string, data []byte) error) error {
-	current, err := s.ReadFile(TodoFile)
+	path := s.Path(TodoFile)
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if version != plan.VersionOf(nil) {
+			return ErrConflict
+		}
+		return write(path, src)
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	current, err := io.ReadAll(f)
 	if err != nil {
 		return err
 	}
 	if plan.VersionOf(current) != version {
 		return ErrConflict
 	}
-	return write(s.Path(TodoFile), src)
+	if err := write(path, src); err != nil {
+		return err
+	}
+	replaced, err := io.ReadAll(io.NewSectionReader(f, 0, math.MaxInt64))
+	if err != nil || bytes.Equal(replaced, current) {
+		return err
+	}
+	if err := write(path, replaced); err != nil {
+		return err
+	}
+	return ErrConflict
 }
 
 // UpdatePlan applies an edit to the current todo.md, writes it durably and returns the

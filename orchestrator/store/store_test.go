@@ -187,6 +187,26 @@ func TestUpdatePlanRetriesWhenTheUserSavesMeanwhile(t *testing.T) {
 	if calls != 2 || string(data) != "- [x] T1: one\n- [ ] T2: two, reworded\n" || string(updated.Src) != string(data) {
 		t.Errorf("after %d attempts: %q", calls, data)
 	}
+	// A save in place (as VS Code writes) that lands between the version check and the
+	// write is not lost: it is put back, and the edit is applied to it.
+	writes := 0
+	updated, err = s.updatePlan(func(p *plan.Plan) ([]byte, error) { return p.SetStatus("T2", plan.Done) }, func(path string, data []byte) error {
+		if writes++; writes == 1 {
+			f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if _, err := f.WriteString("- [ ] T3: three\n"); err != nil {
+				return err
+			}
+		}
+		return WriteAtomic(path, data)
+	})
+	data, _ = s.ReadFile(TodoFile)
+	if want := "- [x] T1: one\n- [x] T2: two, reworded\n- [ ] T3: three\n"; err != nil || string(data) != want || string(updated.Src) != want {
+		t.Errorf("a save between the check and the write: %q, %v", data, err)
+	}
 	// A stale version is refused outright.
 	if err := s.WritePlan(plan.VersionOf([]byte("old")), []byte("new")); !errors.Is(err, ErrConflict) {
 		t.Errorf("stale write: %v", err)
