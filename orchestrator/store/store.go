@@ -183,7 +183,7 @@ func (s *Store) WritePlan(version string, src []byte) error {
 }
 
 // writePlan checks the version and writes. A save of the user's can land between the
-// two: an editor that writes in place (VS Code does) changes the file this replaces, and
+// two: an editor or a tool that writes in place changes the file this replaces, and
 // the save would be lost. Read through a descriptor kept open across the write, the
 // replaced file shows it; it is then put back, and the caller's retry applies its edit to
 // it. (A save by rename in the same instant is not seen: its file is the one replaced.)

@@ -187,8 +187,8 @@ func TestUpdatePlanRetriesWhenTheUserSavesMeanwhile(t *testing.T) {
 	if calls != 2 || string(data) != "- [x] T1: one\n- [ ] T2: two, reworded\n" || string(updated.Src) != string(data) {
 		t.Errorf("after %d attempts: %q", calls, data)
 	}
-	// A save in place (as VS Code writes) that lands between the version check and the
-	// write is not lost: it is put back, and the edit is applied to it.
+	// A save in place (an editor that truncates and writes) that lands between the version
+	// check and the write is not lost: it is put back, and the edit is applied to it.
 	writes := 0
 	updated, err = s.updatePlan(func(p *plan.Plan) ([]byte, error) { return p.SetStatus("T2", plan.Done) }, func(path string, data []byte) error {
 		if writes++; writes == 1 {
