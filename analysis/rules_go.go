@@ -135,7 +135,7 @@ func linkGoModules(modules []goModule, works []goWork) {
 	for _, m := range modules {
 		var work *goWork
 		for i, w := range works {
-			if (w.dir == "" || m.dir == w.dir || strings.HasPrefix(m.dir, w.dir+"/")) && (work == nil || len(w.dir) > len(work.dir)) {
+			if (w.dir == "" || underPath(m.dir, w.dir)) && (work == nil || len(w.dir) > len(work.dir)) {
 				work = &works[i]
 			}
 		}

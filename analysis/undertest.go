@@ -36,7 +36,7 @@ func (ix *Index) CodeUnderTest(rel string, line int) []string {
 			}
 		}
 		if len(out) > maxUnderTest {
-			test, _ := readSource(filepath.Join(ix.root, filepath.FromSlash(rel)), nil)
+			test, _ := ReadFile(filepath.Join(ix.root, filepath.FromSlash(rel)))
 			out = ix.definingNamesUsed(out, goFunctionAround(test, line))
 		}
 	case testFileName.MatchString(rel):
