@@ -45,9 +45,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		usage(stderr)
 		return 2
 	}
-	switch args[0] {
+	switch args[0] { // the flags people type from habit
 	case "-h", "-help", "--help":
 		return help(ctx, args[1:], stdin, stdout, stderr)
+	case "-version", "--version":
+		args[0] = "version"
 	}
 	for _, c := range subcommands {
 		switch {

@@ -175,6 +175,7 @@ func TestCommandLine(t *testing.T) {
 		emptyStdio bool // stdout must stay empty
 	}{
 		{args: []string{"version"}, code: 0, stdout: "orchestrator "},
+		{args: []string{"--version"}, code: 0, stdout: "orchestrator "},
 		{args: []string{"help"}, code: 0, stdout: "usage: orchestrator lsp"},
 		{args: []string{"-h"}, code: 0, stdout: "usage: orchestrator version"},
 		{args: []string{"help", "lsp"}, code: 0, stdout: "--log-file"},
