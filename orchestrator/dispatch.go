@@ -496,13 +496,13 @@ func (m *mission) work(ctx context.Context, p *plan.Plan, it *plan.Item, role, s
 	return res
 }
 
-// missingFiles returns the item's files that do not exist: a worker that finishes
+// missingFiles returns the item's files that do not exist as files: a worker that finishes
 // without writing them has stopped early, and hears so before its item can count as
 // done.
 func (m *mission) missingFiles(it *plan.Item) []string {
 	var out []string
 	for _, f := range it.Files() {
-		if !exists(m.opts.Root, f) {
+		if !isFile(m.opts.Root, f) {
 			out = append(out, f)
 		}
 	}
@@ -579,11 +579,13 @@ func (m *mission) refresh(ctx context.Context, files []string) error {
 		return m.ix.Scan(ctx, nil)
 	}
 	for _, rel := range files {
-		src, err := os.ReadFile(filepath.Join(m.opts.Root, filepath.FromSlash(rel)))
-		if errors.Is(err, os.ErrNotExist) {
+		// Gone, or no longer a file (a FIFO or a directory a command put in its place):
+		// the scan would not index it either.
+		if !isFile(m.opts.Root, rel) {
 			m.ix.Remove(rel)
 			continue
 		}
+		src, err := analysis.ReadFile(filepath.Join(m.opts.Root, filepath.FromSlash(rel)))
 		if err != nil {
 			return err
 		}
@@ -594,9 +596,11 @@ func (m *mission) refresh(ctx context.Context, files []string) error {
 	return nil
 }
 
-func exists(root, rel string) bool {
-	_, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel)))
-	return err == nil
+// isFile reports whether rel is a regular file (through symlinks): what an item's file
+// must be to count as written.
+func isFile(root, rel string) bool {
+	info, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel)))
+	return err == nil && info.Mode().IsRegular()
 }
 
 // reportIssueHook is the report_issue tool: a model's finding joins the next review's.

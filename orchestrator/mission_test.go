@@ -1809,3 +1809,53 @@ func TestAMissionThatCreatesTheProjectChecksAndBuildsIt(t *testing.T) {
 		t.Errorf("issues %+v, want the checks' arity mismatch in main.go (the compiler's echo of it left out)", out.Issues)
 	}
 }
+
+// TestAFileACommandMadeAFIFOOrADirectoryDoesNotStopTheMission: a worker writes its file,
+// then its own approved command puts a FIFO or a directory in its place. The lint gate
+// and the review read what the workers wrote: a FIFO must not hold them up (the worker
+// hears that its file is not written, and writes it), and a directory ends the item with
+// a reason the report gives, not the whole mission with a read error.
+func TestAFileACommandMadeAFIFOOrADirectoryDoesNotStopTheMission(t *testing.T) {
+	app := "export function start() { return 1; }\n"
+	for _, replace := range []string{"mkfifo", "mkdir"} {
+		t.Run(replace, func(t *testing.T) {
+			root := t.TempDir()
+			writeFiles(t, root, map[string]string{".opencode/todo.md": "- [ ] T1: CREATE the app | file:app.js\n"})
+			script := writeScript(t, t.TempDir(), model.Script{Turns: []model.ScriptTurn{
+				{Role: "worker", Item: "T1", Calls: []model.ScriptCall{
+					call("write_file", map[string]string{"path": "app.js", "content": app}),
+					call("run_command", map[string]string{"command": "rm app.js && " + replace + " app.js"}),
+					call("finish", map[string]string{"summary": "wrote the app"})}},
+				writesFile("T1", "app.js", app),
+			}})
+			type result struct {
+				out Outcome
+				err error
+			}
+			ended := make(chan result, 1)
+			go func() {
+				out, err := Run(context.Background(), Options{Root: root, Objective: "an app", Model: script, MaxIterations: 1, Approver: FixedApprover(AllowOnce)})
+				ended <- result{out, err}
+			}()
+			var r result
+			select {
+			case r = <-ended:
+			case <-time.After(time.Minute):
+				t.Fatal("the mission waits on the FIFO")
+			}
+			if r.err != nil {
+				t.Fatalf("the mission ended on an error: %v", r.err)
+			}
+			switch replace {
+			case "mkfifo":
+				if data, err := os.ReadFile(filepath.Join(root, "app.js")); r.out.State != store.StateSealed || err != nil || string(data) != app {
+					t.Errorf("outcome %+v; app.js %q, %v", r.out, data, err)
+				}
+			case "mkdir":
+				if r.out.State != store.StateStopped || len(r.out.Failures) != 1 || !strings.Contains(r.out.Failures[0], "app.js is a directory") {
+					t.Errorf("outcome %+v", r.out)
+				}
+			}
+		})
+	}
+}

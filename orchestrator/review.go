@@ -343,7 +343,7 @@ func (m *mission) reopenMissing(p *plan.Plan) ([]byte, error) {
 			continue
 		}
 		for _, f := range it.Files() {
-			if !exists(m.opts.Root, f) {
+			if !isFile(m.opts.Root, f) {
 				out, err := p.SetStatus(it.ID, plan.Pending)
 				if err != nil {
 					return nil, err

@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/opencode-orchestrator/orchestrator/orchestrator/plan"
 )
@@ -36,9 +38,24 @@ func TestReplacingAFileLeavesNoTemporaryFilesAndKeepsTheOldOnFailure(t *testing.
 			if len(entries) != 1 {
 				t.Errorf("left behind: %v", entries)
 			}
-			// A file deleted since it was written needs no sync.
-			if err := SyncFiles([]string{path, filepath.Join(dir, "gone.go")}); err != nil {
-				t.Errorf("SyncFiles: %v", err)
+			// A file deleted since it was written needs no sync, and a FIFO a command put in
+			// the place of one does not wait for a writer.
+			fifo := filepath.Join(dir, "fifo.go")
+			if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			synced := make(chan error, 1)
+			go func() { synced <- SyncFiles([]string{path, filepath.Join(dir, "gone.go"), fifo}) }()
+			select {
+			case err := <-synced:
+				if err != nil {
+					t.Errorf("SyncFiles: %v", err)
+				}
+			case <-time.After(time.Minute):
+				t.Fatal("SyncFiles waits on a FIFO")
+			}
+			if err := os.Remove(fifo); err != nil {
+				t.Fatal(err)
 			}
 			// A directory that cannot be written: the error says so and the old file stays.
 			if os.Geteuid() == 0 {

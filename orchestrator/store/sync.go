@@ -5,14 +5,16 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"syscall"
 )
 
 // SyncFiles forces files written with Replace, and their directories, to disk, the
-// platform's way (fileSyncer). A file that no longer exists needs nothing.
+// platform's way (fileSyncer). A file that no longer exists needs nothing. The opens do
+// not block: a FIFO a command put in a file's place would wait for a writer.
 func SyncFiles(paths []string) error {
 	s := newFileSyncer()
 	for _, p := range paths {
-		f, err := os.Open(p)
+		f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
