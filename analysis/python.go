@@ -436,12 +436,15 @@ func (sig pySignature) problem(positional int, keywords []string) string {
 			isKwOnly = isKwOnly || p.name == k
 		}
 		switch {
+		case idx >= 0 && idx < sig.posOnly:
+			if !sig.varkw {
+				return "takes `" + k + "` by position only; this call passes it by keyword"
+			}
+			continue // it goes into **kwargs and binds no parameter
 		case bound[k]:
 			return "gets `" + k + "` twice"
-		case idx >= 0 && idx < sig.posOnly || idx < 0 && !isKwOnly:
-			if !sig.varkw {
-				return "has no parameter `" + k + "`"
-			}
+		case idx < 0 && !isKwOnly && !sig.varkw:
+			return "has no parameter `" + k + "`"
 		}
 		bound[k] = true
 	}

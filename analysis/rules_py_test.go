@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -618,4 +620,34 @@ func TestPythonImportsBrokenMidTyping(t *testing.T) {
 		"d.py": "import A\xf7.A\n",
 	})
 	expectFindings(t, root, "a.py:1:7 syntax-error", "b.py:1:1 syntax-error", "c.py:1:1 syntax-error", "d.py:1:9 syntax-error")
+}
+
+// TestPythonArityMessagesSayWhatIsWrong: the message is what a worker reads to fix the
+// call, so each way a call cannot bind says which one it is.
+func TestPythonArityMessagesSayWhatIsWrong(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"lib.py": "def pair(a, b, /, c=0):\n    pass\n\n\ndef keyed(*, key):\n    pass\n\n\ndef loose(a, /, **kw):\n    pass\n",
+		"main.py": "from lib import pair, keyed, loose\n\n" +
+			"pair(1, b=2)\npair(1, 2, d=3)\npair(1, 2, 3, 4)\npair(1, 2, 3, c=4)\nkeyed(1)\nkeyed()\nloose(a=1)\nloose(1, a=2)\n",
+	})
+	ix := NewIndex(root)
+	if err := ix.Scan(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range ix.Diagnostics() {
+		got = append(got, fmt.Sprintf("%d: %s", d.Range.Start.Line+1, d.Message))
+	}
+	want := []string{
+		"3: `pair` takes `b` by position only; this call passes it by keyword",
+		"4: `pair` has no parameter `d`",
+		"5: `pair` takes 2 to 3 arguments positionally; this call passes 4",
+		"6: `pair` gets `c` twice",
+		"7: `keyed` takes 0 arguments positionally; this call passes 1",
+		"8: `keyed` is missing argument `key`",
+		"9: `loose` is missing argument `a`",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("messages:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
 }
