@@ -38,4 +38,33 @@ H.check(failed:find('- [ ] T1 main (last run failed: main.go not written)', 1, t
 H.wait('the statusline', function()
   return require('orchestrator').statusline():find('0/2', 1, true) ~= nil
 end)
+
+-- :checkhealth orchestrator says which server runs for which workspace, and what is wrong
+-- when the server cannot start. (Neovim 0.7 writes "- OK: text", 0.10 "- ✅ OK text".)
+local function checkhealth()
+  vim.cmd('checkhealth orchestrator')
+  local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  vim.cmd('bwipeout!')
+  return lines
+end
+local function expect(lines, severity, text)
+  for _, line in ipairs(lines) do
+    if line:find(text, 1, true) then
+      H.check(line:find(severity, 1, true), 'checkhealth: "' .. line .. '" is not ' .. severity)
+      return
+    end
+  end
+  H.fail('checkhealth has no "' .. text .. '":\n' .. table.concat(lines, '\n'))
+end
+local report = checkhealth()
+expect(report, 'OK', vim.trim(vim.fn.system({ H.bin, 'version' })))
+expect(report, 'OK', 'workspace: ' .. H.root)
+expect(report, 'OK', 'server for ' .. H.root .. ': no mission started, 0/2 done')
+local all = table.concat(report, '\n')
+H.check(not all:find('ERROR', 1, true) and not all:find('WARN', 1, true), 'checkhealth warns:\n' .. all)
+H.setup({ cmd = { H.root .. '/no-such-orchestrator', 'lsp' } })
+H.errors = {} -- setup's own message is the one expected
+report = checkhealth()
+expect(report, 'ERROR', H.root .. '/no-such-orchestrator is not executable')
+expect(report, 'WARN', 'setup() has not run')
 H.done()

@@ -17,6 +17,7 @@ local defaults = {
   root_markers = { '.opencode', '.git', 'go.mod', 'go.work', 'package.json', 'pyproject.toml', 'setup.cfg' },
 }
 local config = vim.deepcopy(defaults)
+local set_up = false -- whether setup() ran and found the server
 
 -- Per client id: the latest orchestrator/status and the mission's latest progress report.
 local statuses, progress = {}, {}
@@ -245,10 +246,12 @@ function M.setup(opts)
   if type(config.cmd) == 'string' then
     config.cmd = { config.cmd, 'lsp' }
   end
+  set_up = false
   if vim.fn.executable(config.cmd[1]) == 0 then
     notify(config.cmd[1] .. ' is not executable; install it (go install) or set cmd in setup()', vim.log.levels.ERROR)
     return
   end
+  set_up = true
   local group = vim.api.nvim_create_augroup('orchestrator', { clear = true })
   if vim.lsp.config and vim.lsp.enable then
     local cfg = M.client_config()
@@ -356,6 +359,17 @@ end
 function M.plan()
   local _, root = current_client()
   vim.cmd('edit ' .. vim.fn.fnameescape(root .. '/' .. plan_path))
+end
+
+-- health is what :checkhealth orchestrator reports (lua/orchestrator/health.lua): the
+-- configuration, the current buffer's workspace and the running servers.
+function M.health()
+  local out = { set_up = set_up, cmd = config.cmd, model = config.model, servers = {} }
+  out.root = buffer_root(vim.api.nvim_get_current_buf()) or root_of(vim.fn.getcwd() .. '/.')
+  for _, client in ipairs(clients()) do
+    table.insert(out.servers, { root = client.config.root_dir, initialized = client.initialized, status = statuses[client.id] })
+  end
+  return out
 end
 
 -- statusline is a component for 'statusline' or a statusline plugin:
