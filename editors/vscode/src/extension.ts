@@ -11,21 +11,29 @@ const planPath = ".opencode/todo.md";
 let client: LanguageClient | undefined;
 let statusItem: vscode.StatusBarItem;
 let statusChannel: vscode.OutputChannel;
+// The server's log, one channel for every client started: a restart adds to it rather
+// than leaving a second "Orchestrator" channel behind.
+let logChannel: vscode.LogOutputChannel;
+let lastStatus: MissionStatus | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   statusItem = vscode.window.createStatusBarItem("orchestrator.status", vscode.StatusBarAlignment.Left, 10);
   statusItem.name = "Orchestrator";
   statusItem.command = "orchestrator.openPlan";
   statusChannel = vscode.window.createOutputChannel("Orchestrator Status");
+  logChannel = vscode.window.createOutputChannel("Orchestrator", { log: true });
   context.subscriptions.push(
     statusItem,
     statusChannel,
+    logChannel,
     vscode.commands.registerCommand("orchestrator.startTask", startTask),
     vscode.commands.registerCommand("orchestrator.stopTask", () => run("orchestrator.task.stop", undefined, "Mission stopped; Resume Task continues it.")),
     vscode.commands.registerCommand("orchestrator.resumeTask", () => run("orchestrator.task.resume", undefined, "Mission resumed.")),
     vscode.commands.registerCommand("orchestrator.reviewNow", () => run("orchestrator.review", undefined, "Review finished: findings are in the Problems panel.")),
     vscode.commands.registerCommand("orchestrator.showStatus", showStatus),
     vscode.commands.registerCommand("orchestrator.openPlan", openPlan),
+    vscode.commands.registerCommand("orchestrator.restartServer", () => restartServer(context)),
+    vscode.commands.registerCommand("orchestrator.showLog", () => logChannel.show(true)),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       switch (onSettingsChange((section) => e.affectsConfiguration(section), client?.isRunning() ?? false)) {
         case "restart":
@@ -88,6 +96,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       { scheme: "file", pattern: "**/.opencode/{orchestrator,agents}.json" },
     ],
     initializationOptions: serverSettings(s),
+    outputChannel: logChannel,
   };
   client = new LanguageClient("orchestrator", "Orchestrator", serverOptions, clientOptions);
   client.onNotification("orchestrator/status", (st: MissionStatus) => showState(st));
@@ -111,7 +120,30 @@ async function stopClient(): Promise<void> {
   }
 }
 
+// restartServer starts the server again: a new binary after go install, or one that
+// crashed too often for the client to restart it. A running mission stops with it
+// (its state is saved), so that is asked first.
+async function restartServer(context: vscode.ExtensionContext): Promise<void> {
+  if (client?.isRunning() && lastStatus?.running) {
+    const answer = await vscode.window.showWarningMessage(
+      "Orchestrator: restarting the server stops the running mission; Resume Task continues it.",
+      { modal: true },
+      "Restart",
+    );
+    if (answer !== "Restart") {
+      return;
+    }
+  }
+  await stopClient();
+  await startClient(context);
+  const version = client?.initializeResult?.serverInfo?.version;
+  if (client?.isRunning()) {
+    void vscode.window.setStatusBarMessage(`Orchestrator: server restarted (version ${version ?? "unknown"})`, 5000);
+  }
+}
+
 function showState(st: MissionStatus | undefined): void {
+  lastStatus = st;
   const bar = statusBar(st);
   statusItem.text = bar.text;
   statusItem.tooltip = bar.tooltip;

@@ -8,7 +8,8 @@
 // The user's path: Start Task… from the palette; the mission stops at the iteration limit
 // with a sync issue, which the Problems panel shows; with the limit lifted, Resume Task
 // seals it: the sealed notification, the Problems panel clear, the code lens on todo.md,
-// the status bar; then Show Status and Review Now.
+// the status bar; then Show Status and Review Now; Restart Server starts a new server
+// process, whose log Show Server Log shows.
 import { spawn, execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import * as fs from "node:fs";
@@ -28,6 +29,16 @@ const { chromium } = createRequire(path.join(modules, "package.json"))("playwrig
 const codeServer = path.join(modules, "node_modules", ".bin", "code-server");
 
 const minute = 60_000;
+// serverProcesses are the pids of the running `orchestrator lsp` processes of this test's binary.
+const serverProcesses = () =>
+  fs.readdirSync("/proc").filter((pid) => {
+    try {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      return argv[0] === env("ORCHESTRATOR_BIN") && argv[1] === "lsp";
+    } catch {
+      return false; // not a process, or one that has ended
+    }
+  });
 const home = fs.mkdtempSync(path.join(os.tmpdir(), "orchestrator-code-server-"));
 const dirs = ["--extensions-dir", path.join(home, "extensions"), "--user-data-dir", path.join(home, "user-data")];
 const childEnv = {
@@ -141,6 +152,21 @@ try {
   await page.locator(".output-view", { hasText: "State: sealed · iteration 2 · 5/5 done" }).first().waitFor({ timeout: minute });
   await runCommand("Orchestrator: Review Now");
   await page.locator(".statusbar-item", { hasText: "Review finished" }).first().waitFor({ timeout: minute });
+
+  step = "Restart Server starts a new server";
+  const before = serverProcesses();
+  await runCommand("Orchestrator: Restart Server");
+  await page.locator(".statusbar-item", { hasText: "server restarted (version" }).first().waitFor({ timeout: minute });
+  const started = serverProcesses().filter((pid) => !before.includes(pid));
+  if (before.length !== 1 || started.length !== 1) {
+    throw new Error(`server processes before the restart ${before}, new after it ${started}`);
+  }
+  await page.locator(".statusbar-item", { hasText: "Orchestrator 5/5" }).first().waitFor({ timeout: minute });
+
+  step = "Show Server Log shows both servers' log in one channel";
+  await runCommand("Orchestrator: Show Server Log");
+  await page.locator(".output-view", { hasText: "Server process exited successfully" }).first().waitFor({ timeout: minute });
+  await page.locator(".output-view", { hasText: "workspace checked" }).first().waitFor({ timeout: minute });
   console.log(`PASS (screenshots in ${artifacts})`);
 } catch (err) {
   console.error(`FAIL at ${step}: ${err.message}`);
