@@ -34,8 +34,8 @@ func (m *mission) planMission(ctx context.Context) error {
 }
 
 // runPlanner runs a planner session; keep lists the done items a re-plan must keep. A
-// session whose API failed in a way that may pass before it wrote a plan runs again
-// (askAgain).
+// planner that finishes without a plan hears so once; a session whose API failed in a
+// way that may pass before it wrote a plan runs again (askAgain).
 func (m *mission) runPlanner(ctx context.Context, system, task string, keep []string) error {
 	spec := m.modelFor("planner")
 	provider, err := m.provider(spec)
@@ -47,6 +47,9 @@ func (m *mission) runPlanner(ctx context.Context, system, task string, keep []st
 		s := m.newSession(session.Config{Provider: provider, Role: "planner", System: system, Tools: plannerTools,
 			Sandbox: m.sandbox, Hooks: session.Hooks{WritePlan: m.writePlanHook(keep, &wrote)}}, spec, "")
 		res, err := s.Send(ctx, task)
+		if err == nil && !wrote && m.halted() == "" {
+			res, err = s.Send(ctx, plannerWithoutPlan) // it stopped early
+		}
 		if err == nil {
 			return m.keepContext(res.Summary)
 		}

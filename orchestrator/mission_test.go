@@ -1859,3 +1859,44 @@ func TestAFileACommandMadeAFIFOOrADirectoryDoesNotStopTheMission(t *testing.T) {
 		})
 	}
 }
+
+// TestAPlannerThatFinishesWithoutAPlanHearsSoOnce: a planner whose plan write_plan refused
+// (or that never called it) and that calls finish has stopped early; it is told so once,
+// and a plan written then runs. One that still writes none stops the mission, saying why,
+// without a third round.
+func TestAPlannerThatFinishesWithoutAPlanHearsSoOnce(t *testing.T) {
+	noItems := model.ScriptTurn{Role: "planner", Calls: []model.ScriptCall{
+		call("write_plan", map[string]string{"markdown": "# Mission\n\nNothing to do, I think.\n"}),
+		call("finish", map[string]string{"summary": "no plan"})}}
+	plans := model.ScriptTurn{Role: "planner", Calls: []model.ScriptCall{
+		call("write_plan", map[string]string{"markdown": "- [ ] T1: CREATE README.md | file:README.md\n"}),
+		call("finish", map[string]string{"summary": "planned"})}}
+	for name, c := range map[string]struct {
+		turns []model.ScriptTurn
+		state string
+	}{
+		"the second round plans": {[]model.ScriptTurn{noItems, plans, writesFile("T1", "README.md", "# Shop\n")}, store.StateSealed},
+		"no round plans":         {[]model.ScriptTurn{noItems, noItems, plans, writesFile("T1", "README.md", "# Shop\n")}, store.StateStopped},
+	} {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			var ev events
+			out, err := Run(context.Background(), Options{Root: root, Objective: "a README", Model: writeScript(t, t.TempDir(), model.Script{Turns: c.turns}), OnEvent: ev.add})
+			if err != nil || out.State != c.state {
+				t.Fatalf("outcome %+v, %v", out, err)
+			}
+			if c.state == store.StateStopped && out.Reason != ReasonNoPlan {
+				t.Errorf("stopped because %q", out.Reason)
+			}
+			finishes := 0
+			for _, e := range ev.find(EventToolCall, "") {
+				if e.Role == "planner" && strings.HasPrefix(e.Message, "finish") {
+					finishes++
+				}
+			}
+			if finishes != 2 {
+				t.Errorf("the planner called finish %d times, want 2 (one push back)", finishes)
+			}
+		})
+	}
+}

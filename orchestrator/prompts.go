@@ -139,6 +139,11 @@ func replanTask(objective string, p *plan.Plan, issues []store.Issue, failures [
 	return b.String()
 }
 
+// plannerWithoutPlan is what a planner hears, once, when it calls finish without a plan
+// written: nothing could run, and the mission would stop there (or, in a re-plan, go on
+// with the plan that stopped making progress).
+const plannerWithoutPlan = "You called finish, but no plan was written: .opencode/todo.md is unchanged. Call write_plan with the whole plan (if it refused your last one, fix what its error says), then call finish again."
+
 // maxPlaceholdersListed bounds the list in the gate's feedback: the first ones show the
 // worker what to look for.
 const maxPlaceholdersListed = 10
