@@ -17,3 +17,5 @@ define('OrchestratorResume', 'resume', { desc = "Resume the workspace's unfinish
 define('OrchestratorStatus', 'status', { desc = 'Show the mission state in a floating window' })
 define('OrchestratorReview', 'review', { desc = 'Run the checks, build and tests now' })
 define('OrchestratorPlan', 'plan', { desc = 'Open .opencode/todo.md' })
+define('OrchestratorRestart', 'restart', { desc = "Restart the workspace's language server" })
+define('OrchestratorLog', 'log', { desc = "Show the workspace's server log" })

@@ -62,6 +62,31 @@ expect(report, 'OK', 'workspace: ' .. H.root)
 expect(report, 'OK', 'server for ' .. H.root .. ': no mission started, 0/2 done')
 local all = table.concat(report, '\n')
 H.check(not all:find('ERROR', 1, true) and not all:find('WARN', 1, true), 'checkhealth warns:\n' .. all)
+
+-- :OrchestratorRestart starts a new server for the workspace and attaches the plan to it;
+-- :OrchestratorLog shows both servers' log.
+local old = vim.lsp.get_active_clients()[1]
+vim.cmd('OrchestratorRestart')
+H.wait('the server to restart', function()
+  return H.noted('server restarted for ' .. H.root)
+end)
+local new = vim.lsp.get_active_clients()
+H.check(#new == 1 and new[1].id ~= old.id and new[1].config.root_dir == H.root, 'clients after the restart: ' .. vim.inspect(vim.tbl_map(function(c)
+  return { id = c.id, root = c.config.root_dir }
+end, new)))
+H.check(new[1].rpc.pid ~= old.rpc.pid, 'the same server process ' .. tostring(old.rpc.pid))
+H.check(vim.lsp.buf_is_attached(buf, new[1].id), 'the plan is not attached to the new server')
+vim.cmd('OrchestratorLog')
+H.check(vim.api.nvim_buf_get_name(0) == 'orchestrator-log://' .. H.root, ':OrchestratorLog opened ' .. vim.api.nvim_buf_get_name(0))
+local log = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+local initializes, shutdowns = 0, 0
+for _, line in ipairs(log) do
+  initializes = initializes + (line:find('INFO  initialize client=', 1, true) and 1 or 0)
+  shutdowns = shutdowns + (line:find('INFO  shutdown', 1, true) and 1 or 0)
+end
+H.check(initializes == 2 and shutdowns == 1, 'the log:\n' .. table.concat(log, '\n'))
+H.check(vim.api.nvim_win_get_cursor(0)[1] == #log, 'the log is not shown at its end')
+vim.cmd('close')
 H.setup({ cmd = { H.root .. '/no-such-orchestrator', 'lsp' } })
 H.errors = {} -- setup's own message is the one expected
 report = checkhealth()

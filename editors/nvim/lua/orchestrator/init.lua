@@ -24,6 +24,11 @@ local statuses, progress = {}, {}
 -- The client started for each workspace root, and per client id what waits for its
 -- initialization (before it, a request would reach a server that has no workspace yet).
 local started, waiting = {}, {}
+-- Per client id being restarted, what to do once it has exited.
+local restarting = {}
+-- Per workspace root, the servers' log (window/logMessage), kept across restarts.
+local logs = {}
+local max_log_lines = 5000
 
 local function notify(msg, level)
   vim.notify('Orchestrator: ' .. msg, level or vim.log.levels.INFO)
@@ -151,6 +156,23 @@ local handlers = {
     end
     return vim.lsp.handlers['$/progress'](err, result, ctx, cfg)
   end,
+  -- The log Neovim writes only to its own file (and from WARN on): kept for :OrchestratorLog.
+  ['window/logMessage'] = function(err, result, ctx, cfg)
+    local client = vim.lsp.get_client_by_id(ctx.client_id)
+    local root = client and client.config.root_dir
+    if root and result then
+      local log = logs[root] or {}
+      logs[root] = log
+      local kinds = { 'ERROR', 'WARN', 'INFO', 'LOG' }
+      for _, line in ipairs(vim.split(result.message, '\n', { plain = true })) do
+        table.insert(log, string.format('%s %-5s %s', os.date('%H:%M:%S'), kinds[result.type] or 'LOG', line))
+      end
+      if #log > max_log_lines then
+        logs[root] = vim.list_slice(log, #log - max_log_lines + 1)
+      end
+    end
+    return vim.lsp.handlers['window/logMessage'](err, result, ctx, cfg)
+  end,
   -- Sealed, stopped and read-only arrive as messages: through vim.notify, so that
   -- notification plugins show them.
   ['window/showMessage'] = function(_, result)
@@ -185,6 +207,11 @@ function M.client_config()
         if started_id == id then
           started[root] = nil
         end
+      end
+      local after = restarting[id]
+      restarting[id] = nil
+      if after then
+        vim.schedule(after) -- not inside the exit callback
       end
     end,
     on_attach = function(client, bufnr)
@@ -292,10 +319,23 @@ function M.setup(opts)
   })
 end
 
+-- client_of is the running client of a workspace root, however it was started.
+local function client_of(root)
+  for _, client in ipairs(clients()) do
+    if client.config.root_dir == root then
+      return client
+    end
+  end
+end
+
+local function current_root()
+  return buffer_root(vim.api.nvim_get_current_buf()) or root_of(vim.fn.getcwd() .. '/.') or vim.fn.getcwd()
+end
+
 -- current_client is the client of the current buffer's workspace (or the working
 -- directory's), started when needed.
 local function current_client()
-  local root = buffer_root(vim.api.nvim_get_current_buf()) or root_of(vim.fn.getcwd() .. '/.') or vim.fn.getcwd()
+  local root = current_root()
   local client = ensure_client(root)
   if not client then
     notify('the language server did not start (' .. table.concat(config.cmd, ' ') .. ')', vim.log.levels.ERROR)
@@ -359,6 +399,76 @@ end
 function M.plan()
   local _, root = current_client()
   vim.cmd('edit ' .. vim.fn.fnameescape(root .. '/' .. plan_path))
+end
+
+-- start_again starts the server of root and attaches the buffers it served.
+local function start_again(root, buffers)
+  for _, bufnr in ipairs(buffers) do
+    if vim.api.nvim_buf_is_loaded(bufnr) then
+      M.attach(bufnr)
+    end
+  end
+  local client = client_of(root) or ensure_client(root)
+  if not client then
+    notify('the language server did not start (' .. table.concat(config.cmd, ' ') .. ')', vim.log.levels.ERROR)
+    return
+  end
+  when_ready(client, function()
+    notify('server restarted for ' .. root)
+  end)
+end
+
+-- restart stops the workspace's server and starts it again: a new binary after go
+-- install, or a server that exited. A running mission stops with it (its state is
+-- saved), so that is asked first.
+function M.restart()
+  local root = current_root()
+  local client = client_of(root)
+  if not client then
+    start_again(root, {})
+    return
+  end
+  local st = statuses[client.id]
+  if st and st.running and st.running ~= '' then
+    local choice = vim.fn.confirm('Restarting the server stops the running mission; :OrchestratorResume continues it.', '&Restart\n&Cancel', 2)
+    if choice ~= 1 then
+      return
+    end
+  end
+  local buffers = vim.lsp.get_buffers_by_client_id(client.id)
+  restarting[client.id] = function()
+    start_again(root, buffers)
+  end
+  if vim.fn.has('nvim-0.11') == 1 then
+    client:stop()
+  else
+    client.stop()
+  end
+end
+
+-- log shows the workspace's server log in a scratch buffer, at its end.
+function M.log()
+  local root = current_root()
+  local lines = logs[root]
+  if not lines or #lines == 0 then
+    notify('no server log yet for ' .. root)
+    return
+  end
+  local name = 'orchestrator-log://' .. root
+  local bufnr = vim.fn.bufnr(name)
+  if bufnr == -1 then
+    bufnr = vim.api.nvim_create_buf(false, true)
+    vim.api.nvim_buf_set_name(bufnr, name)
+  end
+  vim.api.nvim_buf_set_lines(bufnr, 0, -1, false, lines)
+  local win = vim.fn.bufwinid(bufnr)
+  if win == -1 then
+    vim.cmd('botright split')
+    win = vim.api.nvim_get_current_win()
+    vim.api.nvim_win_set_buf(win, bufnr)
+  end
+  vim.api.nvim_set_current_win(win)
+  vim.api.nvim_win_set_cursor(win, { #lines, 0 })
 end
 
 -- health is what :checkhealth orchestrator reports (lua/orchestrator/health.lua): the
