@@ -134,8 +134,9 @@ func (c *compiledSources) read(rel string) *compiledFile {
 }
 
 // commonJSRequire is how tsc's CommonJS output names a module it requires:
-// `const sum_js_1 = require("./sum.js");`, or through its import helpers.
-var commonJSRequire = regexp.MustCompile(`(?m)^(?:const|var|let) ([\p{L}\p{N}_$]+_\d+) = (?:__import(?:Default|Star)\()?require\(`)
+// `const sum_js_1 = require("./sum.js");`, or through its import helpers, inline or
+// from tslib (importHelpers: `tslib_1.__importStar(require("node:assert"))`).
+var commonJSRequire = regexp.MustCompile(`(?m)^(?:const|var|let) ([\p{L}\p{N}_$]+_\d+) = (?:(?:[\p{L}\p{N}_$]+_\d+\.)?__import(?:Default|Star)\()?require\(`)
 
 var sourceMappingURL = regexp.MustCompile(`(?m)^//[#@] sourceMappingURL=(\S+)\s*$`)
 

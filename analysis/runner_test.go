@@ -316,6 +316,14 @@ func TestCompiledTypeScriptFailuresArePlacedInTheSource(t *testing.T) {
 	if got := renderWithMessages(ParseOutput(root, RuleTestFailure, failure("lib/sum.js:3:1", "lib/sum.test.js:7:2"))); !slices.Equal(got, unmatched) {
 		t.Errorf("unmatched lines:\n%s\nwant\n%s", got, unmatched)
 	}
+	// CommonJS whose helpers come from tslib (importHelpers, tsconfig.helpers.json), which
+	// node cannot run here without tslib: the frames its run gave, with tslib installed.
+	helpers := []string{"src/sum.test.ts:009:010:test-failure measures: boom", "src/sum.ts:013:055:test-failure measures: boom (called from src/sum.test.ts:13)"}
+	got := renderWithMessages(ParseOutput(root, RuleTestFailure, failure("cjs-helpers/sum.test.js:9:27")))
+	got = append(got, renderWithMessages(ParseOutput(root, RuleTestFailure, failure("cjs-helpers/sum.js:11:22", "cjs-helpers/sum.test.js:12:54")))...)
+	if !slices.Equal(got, helpers) {
+		t.Errorf("tslib's helpers:\n%s\nwant\n%s", got, helpers)
+	}
 	// Not compiled from a workspace source: JavaScript no tsconfig compiles, and compiled
 	// output whose source is gone.
 	gone := "export function gone(p) {\n    return p.missing.x;\n}\n"
