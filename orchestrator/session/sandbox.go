@@ -155,6 +155,9 @@ func (s *Sandbox) Open(rel string) (f *os.File, info fs.FileInfo, err error) {
 // a device may never end.
 var errNotRegular = errors.New("not a regular file (a FIFO, socket or device), which is not read")
 
+// errDirectory says, to the model reading it, which tool reads a directory.
+var errDirectory = errors.New("is a directory; list_files with it as path lists its files")
+
 // openRegular opens rel under root for reading when it is a regular file.
 func openRegular(root *os.Root, rel string) (*os.File, fs.FileInfo, error) {
 	name := filepath.FromSlash(rel)
@@ -163,7 +166,7 @@ func openRegular(root *os.Root, rel string) (*os.File, fs.FileInfo, error) {
 	case err != nil:
 		return nil, nil, err
 	case info.IsDir():
-		return nil, nil, &fs.PathError{Op: "read", Path: rel, Err: unix.EISDIR}
+		return nil, nil, &fs.PathError{Op: "read", Path: rel, Err: errDirectory}
 	case !info.Mode().IsRegular():
 		return nil, nil, &fs.PathError{Op: "open", Path: rel, Err: errNotRegular}
 	}

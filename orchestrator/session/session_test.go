@@ -746,3 +746,32 @@ func TestReadingTheWorkspaceNeverWaitsNorLoadsAWholeLargeFile(t *testing.T) {
 		t.Errorf("grep allocated %d bytes", allocated)
 	}
 }
+
+// TestToolErrorsSayWhatToDoInstead: a model that reads a directory or lists one that does
+// not exist hears what to do, rather than a bare system error or "no files", which it
+// would take for an empty directory it may fill.
+func TestToolErrorsSayWhatToDoInstead(t *testing.T) {
+	sb, err := NewSandbox(testWorkspace(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Config{Provider: model.NewScripted("scripted/test", model.Script{}), Role: "worker", Sandbox: sb})
+	ctx := context.Background()
+	cases := []struct {
+		tool func(context.Context, *Session, map[string]any) (string, error)
+		args map[string]any
+		want string
+	}{
+		{readFile, map[string]any{"path": "pkg"}, "read pkg: is a directory; list_files with it as path lists its files"},
+		{listFiles, map[string]any{"path": "nope"}, "nope does not exist; leave out path for the whole workspace"},
+		{grep, map[string]any{"pattern": "x", "path": "nope/deeper"}, "nope/deeper does not exist; leave out path for the whole workspace"},
+	}
+	for _, c := range cases {
+		if out, err := c.tool(ctx, s, c.args); err == nil || err.Error() != c.want {
+			t.Errorf("%v: %q, %v; want the error %q", c.args, out, err, c.want)
+		}
+	}
+	if out, err := listFiles(ctx, s, map[string]any{"path": "pkg"}); err != nil || out != "pkg/a.go" {
+		t.Errorf("list_files pkg: %q, %v", out, err)
+	}
+}

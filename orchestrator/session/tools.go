@@ -214,9 +214,13 @@ const maxListed = 1000
 
 // walk visits the non-ignored files under dir (a sandbox path), relative to the root.
 func walk(s *Session, dir string, visit func(rel string) bool) error {
-	_, rel, err := s.cfg.Sandbox.Resolve(dir)
+	abs, rel, err := s.cfg.Sandbox.Resolve(dir)
 	if err != nil {
 		return err
+	}
+	if _, err := os.Stat(abs); errors.Is(err, fs.ErrNotExist) {
+		// Not "no files": a model takes that for an empty directory it may fill.
+		return fmt.Errorf("%s does not exist; leave out path for the whole workspace", rel)
 	}
 	if rel == "." {
 		rel = ""
