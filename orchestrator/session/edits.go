@@ -29,7 +29,8 @@ func withLineEndingsOf(data, old, repl string) (string, string, bool) {
 // whereOldDiffers says where old text that occurs nowhere in a file comes closest to it,
 // so the model can correct its copy instead of reading the whole file again: the place
 // whose lines match old's longest run from its first non-blank line, compared without
-// their leading and trailing spaces. It returns "" when no line of the file is old's first.
+// their leading and trailing spaces, or, when no line is old's first, the line nearest
+// to it (closestLine). It returns "" when no line is near.
 func whereOldDiffers(data, old string) string {
 	file := strings.Split(strings.ReplaceAll(data, "\r\n", "\n"), "\n")
 	if file[len(file)-1] == "" {
@@ -60,6 +61,9 @@ func whereOldDiffers(data, old string) string {
 	}
 	switch {
 	case bestRun == 0:
+		if at := closestLine(file, want[0]); at >= 0 {
+			return fmt.Sprintf("no line of the file is old's first line; the nearest, line %d, reads %s", at+1, quoteLine(file[at]))
+		}
 		return ""
 	case bestRun == len(want):
 		return fmt.Sprintf("lines %d to %d match it only if spaces and tabs at the start and end of lines are ignored; copy the indentation exactly", bestAt+1, bestAt+bestRun)
@@ -68,6 +72,52 @@ func whereOldDiffers(data, old string) string {
 	}
 	return fmt.Sprintf("the file has old's first %s at line %d, but line %d reads %s where old has %s", countLines(bestRun), bestAt+1, bestAt+bestRun+1,
 		quoteLine(file[bestAt+bestRun]), quoteLine(want[bestRun]))
+}
+
+// closestLine returns the line of file that holds the text nearest to line (a misspelt
+// name, a changed argument: at most a quarter of its characters edited), or -1. The
+// distance is the edit distance of line to the best-matching part of a file line, so a
+// copy of part of a line counts as near.
+func closestLine(file []string, line string) int {
+	const longest, mostCells = 200, 20_000_000 // bounds on the work for a huge file or line
+	pattern := []rune(strings.TrimSpace(line))
+	if len(pattern) < 4 {
+		return -1 // too short to be told from chance
+	}
+	pattern = pattern[:min(len(pattern), longest)]
+	best, bestAt, cells := len(pattern)/4+1, -1, 0
+	prev, cur := make([]int, len(pattern)+1), make([]int, len(pattern)+1)
+	for i, text := range file {
+		if cells > mostCells || best == 0 {
+			break
+		}
+		// Sellers' algorithm: cur[k] is the distance of pattern[:k] to the best part of
+		// text ending here; a part may start anywhere, so row 0 stays 0.
+		for k := range prev {
+			prev[k] = k
+		}
+		nearest := prev[len(pattern)]
+		for n, r := range []rune(strings.TrimSpace(text)) {
+			if n == 2*longest {
+				break
+			}
+			cur[0] = 0
+			for k, p := range pattern {
+				cost := 1
+				if p == r {
+					cost = 0
+				}
+				cur[k+1] = min(prev[k]+cost, prev[k+1]+1, cur[k]+1)
+			}
+			nearest = min(nearest, cur[len(pattern)])
+			prev, cur = cur, prev
+			cells += len(pattern)
+		}
+		if nearest < best {
+			best, bestAt = nearest, i
+		}
+	}
+	return bestAt
 }
 
 func countLines(n int) string {

@@ -25,6 +25,10 @@ func TestEditFileMeetsTheModelsCopyHalfWay(t *testing.T) {
 			wantErr: "old text not found in pkg/a.go: the file has old's first line at line 3, but line 4 reads `x := 1` where old has `x := 2`"},
 		{name: "past the end", file: "package pkg\n\nvar a = 1\nvar b = 2\n", old: "var a = 1\nvar b = 2\nvar c = 3", repl: "",
 			wantErr: "old text not found in pkg/a.go: the file ends with old's first 2 lines, from line 3; the rest is not there"},
+		{name: "a misremembered first line", file: "package pkg\n\nfunc Total(prices []int) int {\n\treturn 0\n}\n", old: "func Totl(prices []int) int {\n\treturn 0\n}", repl: "",
+			wantErr: "old text not found in pkg/a.go: no line of the file is old's first line; the nearest, line 3, reads `func Total(prices []int) int {`"},
+		{name: "part of a line misremembered", file: "package pkg\n\nvar limits = map[string]int{\"workers\": 8, \"planners\": 1}\n", old: "\"worker\": 8", repl: "",
+			wantErr: "old text not found in pkg/a.go: no line of the file is old's first line; the nearest, line 3, reads `var limits = map[string]int{\"workers\": 8, \"planners\": 1}`"},
 		{name: "nothing alike", file: "package pkg\n", old: "func Z() {}", repl: "",
 			wantErr: "old text not found in pkg/a.go; read the file and copy the text exactly"},
 	} {
