@@ -328,19 +328,29 @@ local function client_of(root)
   end
 end
 
-local function current_root()
-  return buffer_root(vim.api.nvim_get_current_buf()) or root_of(vim.fn.getcwd() .. '/.') or vim.fn.getcwd()
+-- current_workspace is the current buffer's workspace, else the working directory's.
+local function current_workspace()
+  return buffer_root(vim.api.nvim_get_current_buf()) or root_of(vim.fn.getcwd() .. '/.')
 end
 
--- current_client is the client of the current buffer's workspace (or the working
--- directory's), started when needed.
-local function current_client()
-  local root = current_root()
+local function current_root()
+  return current_workspace() or vim.fn.getcwd()
+end
+
+-- workspace_client is the client of root, started when needed; it says so when the
+-- server does not start.
+local function workspace_client(root)
   local client = ensure_client(root)
   if not client then
     notify('the language server did not start (' .. table.concat(config.cmd, ' ') .. ')', vim.log.levels.ERROR)
   end
-  return client, root
+  return client
+end
+
+-- current_client is the client of the current workspace, started when needed.
+local function current_client()
+  local root = current_root()
+  return workspace_client(root), root
 end
 
 -- execute runs a server command; on_result gets its result when it succeeds.
@@ -408,9 +418,8 @@ local function start_again(root, buffers)
       M.attach(bufnr)
     end
   end
-  local client = client_of(root) or ensure_client(root)
+  local client = workspace_client(root) -- the one attach started, or a new one
   if not client then
-    notify('the language server did not start (' .. table.concat(config.cmd, ' ') .. ')', vim.log.levels.ERROR)
     return
   end
   when_ready(client, function()
@@ -475,7 +484,7 @@ end
 -- configuration, the current buffer's workspace and the running servers.
 function M.health()
   local out = { set_up = set_up, cmd = config.cmd, model = config.model, servers = {} }
-  out.root = buffer_root(vim.api.nvim_get_current_buf()) or root_of(vim.fn.getcwd() .. '/.')
+  out.root = current_workspace()
   for _, client in ipairs(clients()) do
     table.insert(out.servers, { root = client.config.root_dir, initialized = client.initialized, status = statuses[client.id] })
   end
