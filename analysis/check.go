@@ -116,7 +116,7 @@ flags:
 				fmt.Fprintf(stderr, "orchestrator check: %v\n", err)
 				return 2
 			}
-			ds, cannotRun = append(ds, found...), cannot
+			ds, cannotRun = append(ds, WithoutEchoes(found, ds)...), cannot
 			SortDiagnostics(ds)
 		}
 		var err error

@@ -231,6 +231,24 @@ func TestCheckBuildSaysWhenACommandCannotRun(t *testing.T) {
 	}
 }
 
+// TestCheckBuildReportsADefectOnce: the compiler's error on the line of a static finding
+// is the same defect told twice; the check's own finding, which points at the definition,
+// is the one kept.
+func TestCheckBuildReportsADefectOnce(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"go.mod":  "module example.com/b\n\ngo 1.22\n",
+		"main.go": "package main\n\nfunc add(a, b int) int { return a + b }\n\nfunc main() {\n\tprintln(add(1, 2, 3))\n\tvar unused int\n}\n",
+	})
+	code, out, errOut := runCheck(t, "--build", root)
+	if code != 1 || strings.Count(out, "main.go:6:") != 1 || !strings.Contains(out, "main.go:6:10: error: `add` takes 2 arguments; this call passes 3 [arity-mismatch]") {
+		t.Errorf("want the arity finding alone on line 6: code %d\n%s\n%s", code, out, errOut)
+	}
+	// The compiler's finding on a line of its own stays.
+	if !strings.Contains(out, "main.go:7:") || !strings.Contains(out, "[build-error]") || !strings.HasSuffix(out, "2 findings in 1 of 1 file\n") {
+		t.Errorf("want the build error on line 7 as well: %s", out)
+	}
+}
+
 func TestCheckBuildRunsTheProjectsCommands(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"go.mod":     "module example.com/b\n\ngo 1.22\n",

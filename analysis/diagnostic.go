@@ -64,3 +64,23 @@ type Diagnostic struct {
 	Message  string
 	Related  []Related
 }
+
+// WithoutEchoes drops command findings on a line where a static finding already is: the
+// compiler reporting the same defect would make a second finding for one problem.
+func WithoutEchoes(command, static []Diagnostic) []Diagnostic {
+	type line struct {
+		file string
+		line int
+	}
+	seen := map[line]bool{}
+	for _, d := range static {
+		seen[line{d.File, d.Range.Start.Line}] = true
+	}
+	var out []Diagnostic
+	for _, d := range command {
+		if !seen[line{d.File, d.Range.Start.Line}] {
+			out = append(out, d)
+		}
+	}
+	return out
+}

@@ -96,7 +96,7 @@ func (m *mission) review(ctx context.Context) (reviewResult, error) {
 	if err != nil {
 		return r, err
 	}
-	findings = append(findings, withoutEchoes(commandFindings, findings)...)
+	findings = append(findings, analysis.WithoutEchoes(commandFindings, findings)...)
 	if ctx.Err() != nil {
 		return r, ctx.Err()
 	}
@@ -267,22 +267,6 @@ func withCodeUnderTest(ix *analysis.Index, ds []analysis.Diagnostic) []analysis.
 		}
 	}
 	return ds
-}
-
-// withoutEchoes drops command findings on a line where a static finding already is: the
-// compiler reporting the same defect would make a second issue for one problem.
-func withoutEchoes(command, static []analysis.Diagnostic) []analysis.Diagnostic {
-	seen := map[string]bool{}
-	for _, d := range static {
-		seen[fmt.Sprintf("%s:%d", d.File, d.Range.Start.Line)] = true
-	}
-	var out []analysis.Diagnostic
-	for _, d := range command {
-		if !seen[fmt.Sprintf("%s:%d", d.File, d.Range.Start.Line)] {
-			out = append(out, d)
-		}
-	}
-	return out
 }
 
 // concerns reports whether a finding is the mission's business: in a file it wrote, or

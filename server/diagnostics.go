@@ -254,14 +254,15 @@ func (c *checker) logFaults() {
 }
 
 // findings gathers what to publish, by file: the live findings, the build and test
-// findings of the last review, and the mission's sync issues, merged into the finding
-// they are when it is still there.
+// findings of the last review (but on a line the live findings already tell of), and the
+// mission's sync issues, merged into the finding they are when it is still there.
 func (c *checker) findings() map[string][]finding {
 	c.mu.Lock()
 	issues, commands := c.issues, c.commands
 	c.mu.Unlock()
 	byFile := map[string][]finding{}
-	for _, d := range slices.Concat(c.ix.Diagnostics(), c.planFindings(), c.configFindings(), commands) {
+	static := c.ix.Diagnostics()
+	for _, d := range slices.Concat(static, c.planFindings(), c.configFindings(), analysis.WithoutEchoes(commands, static)) {
 		byFile[d.File] = append(byFile[d.File], finding{Diagnostic: d})
 	}
 	for _, issue := range issues {

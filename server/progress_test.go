@@ -193,6 +193,29 @@ func TestAReviewPublishesAFindingInAFIFO(t *testing.T) {
 	e.shutdown()
 }
 
+// TestAReviewShowsADefectOnce: the compiler's error on a line where the checks already
+// have a finding is not shown beside it; its error on another line is.
+func TestAReviewShowsADefectOnce(t *testing.T) {
+	root := writeWorkspace(t, map[string]string{
+		".opencode/orchestrator.json": `{"commands": {"build": "go build ./...", "test": "true"}}`,
+		"go.mod":                      "module example.com/b\n\ngo 1.22\n",
+		"main.go":                     "package main\n\nfunc add(a, b int) int { return a + b }\n\nfunc main() {\n\tprintln(add(1, 2, 3))\n\tvar unused int\n}\n",
+	})
+	e := startEditor(t, root, editorOptions{})
+	if _, err := e.execute(cmdReview); err != nil {
+		t.Fatal(err)
+	}
+	ds := e.awaitDiagnostics(t, uri.File(filepath.Join(root, "main.go")), "the build error on line 7", func(ds []protocol.Diagnostic) bool {
+		return slices.ContainsFunc(ds, func(d protocol.Diagnostic) bool { return d.Range.Start.Line == 6 })
+	})
+	for _, d := range ds {
+		if d.Range.Start.Line == 5 && d.Code != protocol.String("arity-mismatch") {
+			t.Errorf("line 6 has the compiler's echo of the arity finding: %+v", ds)
+		}
+	}
+	e.shutdown()
+}
+
 // workspaceWithCommands is a workspace whose configuration sets its build and test commands.
 func workspaceWithCommands(t *testing.T, build, test string) string {
 	root := t.TempDir()
