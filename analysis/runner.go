@@ -148,8 +148,15 @@ func notExecutable(path string) string {
 	return fmt.Sprintf("`%s` is not executable (`chmod +x %s`)", path, path)
 }
 
+// noModule names the program of the module's name on the PATH, when there is one: that is
+// another Python's (pytest from the system's packages or pipx beside pyenv's python), and
+// the user's own `pytest` runs there.
 func noModule(module string) string {
-	return fmt.Sprintf("the command's Python has no module `%s`", module)
+	why := fmt.Sprintf("the command's Python has no module `%s`", module)
+	if program, err := exec.LookPath(module); err == nil {
+		why += fmt.Sprintf(": install it for that Python, or make the command `%s` (%s on the PATH, with a Python of its own) in .opencode/orchestrator.json's `commands`", module, program)
+	}
+	return why
 }
 
 var (

@@ -105,6 +105,25 @@ func TestUnavailableIsToldWithoutRunning(t *testing.T) {
 	}
 }
 
+// TestAModuleThePathHasAsAProgramIsNamed: pyenv's python lacks pytest, but the system's
+// pytest is on the PATH; the user is told of it.
+func TestAModuleThePathHasAsAProgramIsNamed(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 here")
+	}
+	bin := writeTree(t, map[string]string{"no_such_module_here": "#!/bin/sh\n"})
+	program := filepath.Join(bin, "no_such_module_here")
+	if err := os.Chmod(program, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	want := "the command's Python has no module `no_such_module_here`: install it for that Python, or make the command `no_such_module_here` (" + program + " on the PATH, with a Python of its own) in .opencode/orchestrator.json's `commands`"
+	if got := Unavailable(t.TempDir(), python+" -m no_such_module_here"); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
 // TestPythonTestsRunWithTheProjectsInterpreter: a project's virtual environment, where its
 // pytest is installed, else python, else python3 where only that is installed.
 func TestPythonTestsRunWithTheProjectsInterpreter(t *testing.T) {
