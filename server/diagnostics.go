@@ -381,8 +381,12 @@ func (c *checker) toProtocol(rel string, ds []finding, enc protocol.PositionEnco
 	}
 	for _, d := range ds {
 		tp := positions(rel)
+		r := d.Range
+		if (d.Rule == analysis.RuleBuildError || d.Rule == analysis.RuleTestFailure) && r.Start == r.End && r.Start.Column == 0 {
+			r = tp.lineText(r.Start.Line) // the tool said the line alone: mark its text, not its indentation
+		}
 		pd := protocol.Diagnostic{
-			Range:    tp.toRange(d.Range, enc),
+			Range:    tp.toRange(r, enc),
 			Severity: severity(d.Severity),
 			Code:     protocol.String(d.Rule),
 			Source:   protocol.NewOptional("orchestrator"),
@@ -432,6 +436,25 @@ func newTextPositions(text string) *textPositions {
 		}
 	}
 	return tp
+}
+
+// lineText is the span of a line from its first character that is not a space or a tab
+// to its end; an empty range at the line's start when it is blank or not there.
+func (tp *textPositions) lineText(line int) analysis.Range {
+	empty := analysis.Range{Start: analysis.Position{Line: line}, End: analysis.Position{Line: line}}
+	if line >= len(tp.newlines) {
+		return empty
+	}
+	text := tp.lines.text[tp.newlines[line]:]
+	if end := strings.IndexByte(text, '\n'); end >= 0 {
+		text = text[:end]
+	}
+	text = strings.TrimRight(text, " \t\r")
+	start := len(text) - len(strings.TrimLeft(text, " \t"))
+	if start == len(text) {
+		return empty
+	}
+	return analysis.Range{Start: analysis.Position{Line: line, Column: start}, End: analysis.Position{Line: line, Column: len(text)}}
 }
 
 func (tp *textPositions) toRange(r analysis.Range, enc protocol.PositionEncodingKind) protocol.Range {

@@ -216,6 +216,26 @@ func TestAReviewShowsADefectOnce(t *testing.T) {
 	e.shutdown()
 }
 
+// TestATestFailureWithoutAColumnMarksItsLine: go test says the line of a failing check
+// alone; the editor marks the line's statement, not the tabs before it.
+func TestATestFailureWithoutAColumnMarksItsLine(t *testing.T) {
+	root := writeWorkspace(t, map[string]string{
+		".opencode/orchestrator.json": `{"commands": {"build": "go vet ./...", "test": "go test ./..."}}`,
+		"go.mod":                      "module example.com/b\n\ngo 1.22\n",
+		"sum_test.go":                 "package b\n\nimport \"testing\"\n\nfunc TestSum(t *testing.T) {\n\tif got := 1 + 1; got != 3 {\n\t\tt.Errorf(\"got %d, want 3\", got) \n\t}\n}\n",
+	})
+	e := startEditor(t, root, editorOptions{})
+	if _, err := e.execute(cmdReview); err != nil {
+		t.Fatal(err)
+	}
+	ds := e.awaitDiagnostics(t, uri.File(filepath.Join(root, "sum_test.go")), "the test failure", func(ds []protocol.Diagnostic) bool { return len(ds) > 0 })
+	want := protocol.Range{Start: protocol.Position{Line: 6, Character: 2}, End: protocol.Position{Line: 6, Character: 33}}
+	if len(ds) != 1 || ds[0].Range != want {
+		t.Errorf("want the failure over `t.Errorf(...)`, %+v: %+v", want, ds)
+	}
+	e.shutdown()
+}
+
 // workspaceWithCommands is a workspace whose configuration sets its build and test commands.
 func workspaceWithCommands(t *testing.T, build, test string) string {
 	root := t.TempDir()
