@@ -333,7 +333,10 @@ var (
 	// A test that panics: "--- FAIL: TestTotal (0.00s)", "panic: runtime error: ... [recovered]",
 	// then the goroutines' frames, "\t/abs/path/cart.go:4 +0x1d" (module-relative with -trimpath).
 	goTestFailed = regexp.MustCompile(`^\s*--- FAIL: (\S+)`)
-	goPanicked   = regexp.MustCompile(`^(?:panic|fatal error): (.+?)(?: \[recovered(?:, repanicked)?\])?$`)
+	// Whose output follows: a test's result heads its output ("--- FAIL: TestTotal"), and
+	// -v names the test that prints next ("=== RUN   TestTotal", "=== CONT", "=== NAME").
+	goTestOutputOf = regexp.MustCompile(`^\s*(?:--- (?:FAIL|PASS|SKIP):|=== (?:RUN|CONT|NAME)) +(\S+)`)
+	goPanicked     = regexp.MustCompile(`^(?:panic|fatal error): (.+?)(?: \[recovered(?:, repanicked)?\])?$`)
 	// go test's own timeout: "panic: test timed out after 9m30s", then "running tests:" and
 	// "\t\tTestHang (9m30s)", then where every goroutine waits.
 	goTimedOutTest = regexp.MustCompile(`^\t\t((?:Test|Example|Fuzz)\w*)\S* \(`)
@@ -364,10 +367,13 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 	lines := strings.Split(strings.ReplaceAll(ansiEscape.ReplaceAllString(output, ""), "\r\n", "\n"), "\n")
 	eslintCurrent, located := "", "" // located: a message whose location is still to come
 	type goAssertion struct {
-		file, msg string
-		line      int
+		file, msg, test string
+		line            int
 	}
 	var goPending []goAssertion
+	// A package's failed tests, and the test printing: with -v, a passing test's t.Log
+	// lines look like a failing one's, and only the results that follow tell them apart.
+	goFailed, goTest := map[string]bool{}, ""
 	module, hasModule := readGoModule(root, "go.mod")
 	failedTests := map[string]string{} // pytest file -> first failed test, when no line was found
 	goFailing := ""
@@ -378,6 +384,10 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 	for _, line := range lines {
 		if m := goTestFailed.FindStringSubmatch(line); m != nil {
 			goFailing = m[1]
+			goFailed[m[1]] = true
+		}
+		if m := goTestOutputOf.FindStringSubmatch(line); m != nil {
+			goTest = m[1]
 		}
 		if m := goPanicked.FindStringSubmatch(line); m != nil {
 			goPanic = stackTrace{message: "panic: " + m[1]}
@@ -410,17 +420,22 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 		}
 		if m := goTestLine.FindStringSubmatch(line); m != nil {
 			l, _ := strconv.Atoi(m[2])
-			goPending = append(goPending, goAssertion{m[1], m[3], l})
+			goPending = append(goPending, goAssertion{m[1], m[3], goTest, l})
 			continue
 		}
 		if m := goTestPackage.FindStringSubmatch(line); m != nil {
 			if hasModule && underPath(m[1], module.path) {
 				dir := strings.TrimPrefix(strings.TrimPrefix(m[1], module.path), "/")
 				for _, a := range goPending {
-					add(filepath.Join(dir, a.file), a.line, 0, RuleTestFailure, a.msg)
+					switch {
+					case a.test == "": // printed outside any test's output (TestMain)
+						add(filepath.Join(dir, a.file), a.line, 0, RuleTestFailure, a.msg)
+					case goFailed[a.test]:
+						add(filepath.Join(dir, a.file), a.line, 0, RuleTestFailure, a.test+": "+a.msg)
+					}
 				}
 			}
-			goPending = nil
+			goPending, goFailed, goTest = nil, map[string]bool{}, ""
 			continue
 		}
 		if m := cargoHeader.FindStringSubmatch(line); m != nil {

@@ -547,6 +547,42 @@ func TestRealGoBuildAndTestFailuresArePlaced(t *testing.T) {
 	}
 }
 
+// TestAPassingGoTestsLogIsNoFailure: with -v, go test prints a passing test's t.Log lines
+// as it prints a failing one's errors; only the failing tests' lines are findings, named
+// with their test, with -v or without.
+func TestAPassingGoTestsLogIsNoFailure(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"go.mod": "module example.com/notes\n\ngo 1.22\n",
+		"notes_test.go": `package notes
+
+import "testing"
+
+func TestQuiet(t *testing.T) { t.Log("a note") }
+
+func TestTable(t *testing.T) {
+	for _, c := range []string{"p", "q"} {
+		t.Run(c, func(t *testing.T) {
+			t.Parallel()
+			t.Logf("case %s", c)
+			if c == "q" {
+				t.Errorf("q is wrong")
+			}
+		})
+	}
+}
+`,
+		"ok/ok_test.go": "package ok\n\nimport \"testing\"\n\nfunc TestFine(t *testing.T) { t.Log(\"fine\") }\n",
+	})
+	c := DetectCommands(root)
+	for _, command := range []string{"go test ./...", "go test -v ./..."} {
+		ds, res, err := CommandFindings(context.Background(), root, command, RuleTestFailure, c, time.Minute)
+		expectPlaced(t, command, ds, res, err, []string{
+			"notes_test.go:011:001:test-failure TestTable/q: case q",
+			"notes_test.go:013:001:test-failure TestTable/q: q is wrong",
+		})
+	}
+}
+
 func TestRealCargoErrorsArePlaced(t *testing.T) {
 	// A rustup shim without a default toolchain is on the PATH but cannot build.
 	if err := exec.Command("cargo", "--version").Run(); err != nil {
