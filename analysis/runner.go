@@ -326,17 +326,9 @@ var outputPatterns = []outputPattern{
 }
 
 var (
-	// go test prints assertions relative to the package directory ("    cart_test.go:12:
-	// got 1") and names the package after them ("FAIL\texample.com/shop/cart\t0.01s").
-	goTestLine    = regexp.MustCompile(`^\s+([\w.-]+_test\.go):(\d+): (.+)$`)
-	goTestPackage = regexp.MustCompile(`^(?:FAIL|ok)\s+(\S+)\s`)
 	// A test that panics: "--- FAIL: TestTotal (0.00s)", "panic: runtime error: ... [recovered]",
 	// then the goroutines' frames, "\t/abs/path/cart.go:4 +0x1d" (module-relative with -trimpath).
-	goTestFailed = regexp.MustCompile(`^\s*--- FAIL: (\S+)`)
-	// Whose output follows: a test's result heads its output ("--- FAIL: TestTotal"), and
-	// -v names the test that prints next ("=== RUN   TestTotal", "=== CONT", "=== NAME").
-	goTestOutputOf = regexp.MustCompile(`^\s*(?:--- (?:FAIL|PASS|SKIP):|=== (?:RUN|CONT|NAME)) +(\S+)`)
-	goPanicked     = regexp.MustCompile(`^(?:panic|fatal error): (.+?)(?: \[recovered(?:, repanicked)?\])?$`)
+	goPanicked = regexp.MustCompile(`^(?:panic|fatal error): (.+?)(?: \[recovered(?:, repanicked)?\])?$`)
 	// go test's own timeout: "panic: test timed out after 9m30s", then "running tests:" and
 	// "\t\tTestHang (9m30s)", then where every goroutine waits.
 	goTimedOutTest = regexp.MustCompile(`^\t\t((?:Test|Example|Fuzz)\w*)\S* \(`)
@@ -366,15 +358,8 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 	add := found.add
 	lines := strings.Split(strings.ReplaceAll(ansiEscape.ReplaceAllString(output, ""), "\r\n", "\n"), "\n")
 	eslintCurrent, located := "", "" // located: a message whose location is still to come
-	type goAssertion struct {
-		file, msg, test string
-		line            int
-	}
-	var goPending []goAssertion
-	// A package's failed tests, and the test printing: with -v, a passing test's t.Log
-	// lines look like a failing one's, and only the results that follow tell them apart.
-	goFailed, goTest := map[string]bool{}, ""
-	module, hasModule := readGoModule(root, "go.mod")
+	goTests := newGoTestRun(root)
+	module, hasModule := goTests.module, goTests.hasModule
 	failedTests := map[string]string{} // pytest file -> first failed test, when no line was found
 	goFailing := ""
 	var goPanic, jsFailure stackTrace
@@ -382,12 +367,8 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 	var rustFailure rustPanic
 	var pytestSectionRead pytestFailure
 	for _, line := range lines {
-		if m := goTestFailed.FindStringSubmatch(line); m != nil {
-			goFailing = m[1]
-			goFailed[m[1]] = true
-		}
-		if m := goTestOutputOf.FindStringSubmatch(line); m != nil {
-			goTest = m[1]
+		if failed := goTests.heading(line); failed != "" {
+			goFailing = failed
 		}
 		if m := goPanicked.FindStringSubmatch(line); m != nil {
 			goPanic = stackTrace{message: "panic: " + m[1]}
@@ -418,24 +399,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 		if jsFailure.readJS(&found, line, rule) || pyFailure.read(&found, line, rule) || rustFailure.read(&found, line, rule) || pytestSectionRead.read(&found, line, rule) {
 			continue
 		}
-		if m := goTestLine.FindStringSubmatch(line); m != nil {
-			l, _ := strconv.Atoi(m[2])
-			goPending = append(goPending, goAssertion{m[1], m[3], goTest, l})
-			continue
-		}
-		if m := goTestPackage.FindStringSubmatch(line); m != nil {
-			if hasModule && underPath(m[1], module.path) {
-				dir := strings.TrimPrefix(strings.TrimPrefix(m[1], module.path), "/")
-				for _, a := range goPending {
-					switch {
-					case a.test == "": // printed outside any test's output (TestMain)
-						add(filepath.Join(dir, a.file), a.line, 0, RuleTestFailure, a.msg)
-					case goFailed[a.test]:
-						add(filepath.Join(dir, a.file), a.line, 0, RuleTestFailure, a.test+": "+a.msg)
-					}
-				}
-			}
-			goPending, goFailed, goTest = nil, map[string]bool{}, ""
+		if goTests.assertion(line) || goTests.packageEnd(&found, line) {
 			continue
 		}
 		if m := cargoHeader.FindStringSubmatch(line); m != nil {

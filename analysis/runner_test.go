@@ -573,14 +573,34 @@ func TestTable(t *testing.T) {
 `,
 		"ok/ok_test.go": "package ok\n\nimport \"testing\"\n\nfunc TestFine(t *testing.T) { t.Log(\"fine\") }\n",
 	})
-	c := DetectCommands(root)
+	expectGoTestsPlaced(t, root, []string{
+		"notes_test.go:011:001:test-failure TestTable/q: case q",
+		"notes_test.go:013:001:test-failure TestTable/q: q is wrong",
+	})
+}
+
+// expectGoTestsPlaced runs go test with -v and without: both give the same findings.
+func expectGoTestsPlaced(t *testing.T, root string, want []string) {
+	t.Helper()
 	for _, command := range []string{"go test ./...", "go test -v ./..."} {
-		ds, res, err := CommandFindings(context.Background(), root, command, RuleTestFailure, c, time.Minute)
-		expectPlaced(t, command, ds, res, err, []string{
-			"notes_test.go:011:001:test-failure TestTable/q: case q",
-			"notes_test.go:013:001:test-failure TestTable/q: q is wrong",
-		})
+		ds, res, err := CommandFindings(context.Background(), root, command, RuleTestFailure, DetectCommands(root), time.Minute)
+		expectPlaced(t, command, ds, res, err, want)
 	}
+}
+
+// TestAGoTestFailureWithoutAPlaceIsPlacedAtItsFunction: an Example's wrong output and a
+// test that fails without a message say no file or line; they are placed at the test's
+// function, with what the Example got and wanted, rather than on go.mod.
+func TestAGoTestFailureWithoutAPlaceIsPlacedAtItsFunction(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"go.mod":        "module example.com/greet\n\ngo 1.22\n",
+		"greet.go":      "package greet\n\nfunc Hello() string { return \"hi\" }\n",
+		"greet_test.go": "package greet\n\nimport (\n\t\"fmt\"\n\t\"testing\"\n)\n\nfunc ExampleHello() {\n\tfmt.Println(Hello())\n\tfmt.Println(\"there\")\n\t// Output:\n\t// hello\n\t// there\n}\n\nfunc TestSilent(t *testing.T) {\n\tt.Run(\"quiet\", func(t *testing.T) { t.Fail() })\n}\n\nfunc TestFine(t *testing.T) {}\n",
+	})
+	expectGoTestsPlaced(t, root, []string{
+		"greet_test.go:016:006:test-failure TestSilent failed in TestSilent/quiet, printing no message",
+		"greet_test.go:008:006:test-failure ExampleHello: got: hi | there | want: hello | there",
+	})
 }
 
 func TestRealCargoErrorsArePlaced(t *testing.T) {
