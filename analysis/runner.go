@@ -342,7 +342,6 @@ var (
 	esbuildLocation = regexp.MustCompile(`^ {4}([^\s:][^:]*):(\d+):(\d+):$`)
 	eslintFile      = regexp.MustCompile(`^(/[^:]*[^\s:]|\S+\.(?:[cm]?[jt]sx?))$`) // a path alone on its line
 	eslintLine      = regexp.MustCompile(`^\s+(\d+):(\d+)\s+error\s+(.+?)\s{2,}(\S+)$`)
-	pytestFailed    = regexp.MustCompile(`^FAILED (\S+\.py)::(\S+)(?: - (.*))?$`)
 	ansiEscape      = regexp.MustCompile(`\x1b\[[0-9;]*m`) // colours some runners print even into a pipe
 )
 
@@ -360,7 +359,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 	eslintCurrent, located := "", "" // located: a message whose location is still to come
 	goTests := newGoTestRun(root)
 	module, hasModule := goTests.module, goTests.hasModule
-	failedTests := map[string]string{} // pytest file -> first failed test, when no line was found
+	var pytestSummary []pytestSummaryEntry
 	goFailing := ""
 	var goPanic, jsFailure stackTrace
 	var pyFailure pyTraceback
@@ -433,10 +432,8 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 			eslintCurrent = line
 			continue
 		}
-		if m := pytestFailed.FindStringSubmatch(line); m != nil {
-			if _, ok := failedTests[m[1]]; !ok {
-				failedTests[m[1]] = strings.TrimSpace(m[2] + " " + m[3])
-			}
+		if m := pytestSummaryLine.FindStringSubmatch(line); m != nil {
+			pytestSummary = append(pytestSummary, pytestSummaryEntry{error: m[1] == "ERROR", file: m[2], test: m[3], message: m[4]})
 			continue
 		}
 		for _, p := range outputPatterns {
@@ -465,19 +462,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 	}
 	rustFailure.flush(&found, rule)
 	pytestSectionRead.flush(&found, rule)
-	for file, test := range failedTests {
-		rel, ok := inside(root, file)
-		if !ok {
-			continue
-		}
-		located := false
-		for _, d := range found.out {
-			located = located || d.File == rel && d.Rule == RuleTestFailure
-		}
-		if !located {
-			add(file, 1, 1, RuleTestFailure, "failed: "+test)
-		}
-	}
+	placeSummarized(&found, pytestSummary)
 	return found.out
 }
 

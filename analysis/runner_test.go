@@ -493,6 +493,36 @@ func TestPytestFailuresArePlacedWhereTheyFailed(t *testing.T) {
 		"ImportError: cannot import name 'totl' from 'shop.prices' (" + filepath.Join(root, "shop", "prices.py") + ")"})
 }
 
+// TestPytestSetUpErrorsAndTheSummaryAloneArePlaced runs Debian's pytest: a fixture that
+// does not exist is placed at the test asking for it; with --tb=no, each test the summary
+// names is placed at its def (in its class), with what the summary says.
+func TestPytestSetUpErrorsAndTheSummaryAloneArePlaced(t *testing.T) {
+	pytest := debianPytest(t)
+	root := writeTree(t, map[string]string{
+		"tests/test_cart.py": "import pytest\n\n\ndef test_total(missing_fixture):\n    pass\n\n\nclass TestCart:\n    def test_total(self):\n        assert 1 == 2, \"one is not two\"\n\n    @pytest.mark.parametrize(\"n\", [1, 2])\n    def test_count(self, n):\n        assert n == 2\n",
+	})
+	ds, res, err := CommandFindings(context.Background(), root, pytest, RuleTestFailure, Commands{}, time.Minute)
+	expectPlaced(t, "pytest", ds, res, err, []string{
+		"tests/test_cart.py:004:001:test-failure ERROR at setup of test_total: fixture 'missing_fixture' not found",
+		"tests/test_cart.py:010:001:test-failure TestCart.test_total: AssertionError: one is not two; assert 1 == 2",
+		"tests/test_cart.py:014:001:test-failure TestCart.test_count[1]: assert 1 == 2",
+	})
+	ds, res, err = CommandFindings(context.Background(), root, pytest+" --tb=no", RuleTestFailure, Commands{}, time.Minute)
+	expectPlaced(t, "pytest --tb=no", ds, res, err, []string{
+		"tests/test_cart.py:009:009:test-failure TestCart.test_total: AssertionError: one is not two",
+		"tests/test_cart.py:013:009:test-failure TestCart.test_count[1]: assert 1 == 2",
+		"tests/test_cart.py:004:005:test-failure test_total: an error in its set-up or tear-down",
+	})
+	// pytest-asyncio's tests are coroutines.
+	asyncTest := filepath.Join(root, "tests", "test_async.py")
+	if err := os.WriteFile(asyncTest, []byte("class TestA:\n    async def test_a(self):\n        pass\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if line, col := pytestDefinition(asyncTest, "TestA::test_a"); line != 2 || col != 15 {
+		t.Errorf("async def test_a at %d:%d, want 2:15", line, col)
+	}
+}
+
 // TestRustTestPanicsArePlacedWhereTheyHappened runs cargo test: each panic is placed where
 // Rust says it happened (an assertion in the test, an index in the library), with the
 // test's name and the panic's message. Rust before 1.73 wrote the message first.

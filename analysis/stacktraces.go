@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -231,10 +232,12 @@ func (p *rustPanic) flush(found *placed, rule string) {
 //	shop/prices.py:6: ZeroDivisionError
 var (
 	pytestSection = regexp.MustCompile(`^_{3,} (.+?) _{3,}$`)
-	pytestOuter   = regexp.MustCompile(`^([\w./-]+\.py):(\d+):(?: in \S+)?\s*$`)
-	pytestError   = regexp.MustCompile(`^E\s+(.+)$`)
-	pytestEnd     = regexp.MustCompile(`^([\w./-]+\.py):(\d+): (\w*(?:Error|Exception|Failed)\b.*|KeyboardInterrupt)$`)
-	pytestBanner  = regexp.MustCompile(`^={3,} `)
+	// An outer frame, "tests/test_prices.py:11:", or where a fixture's error was, the
+	// section's last line ("/abs/tests/test_prices.py:9").
+	pytestOuter  = regexp.MustCompile(`^([\w./-]+\.py):(\d+)(?::(?: in \S+)?)?\s*$`)
+	pytestError  = regexp.MustCompile(`^E\s+(.+)$`)
+	pytestEnd    = regexp.MustCompile(`^([\w./-]+\.py):(\d+): (\w*(?:Error|Exception|Failed)\b.*|KeyboardInterrupt)$`)
+	pytestBanner = regexp.MustCompile(`^={3,} `)
 )
 
 // maxErrorLines bounds the "E" lines a finding quotes: the assertion and what pytest found
@@ -299,4 +302,66 @@ func (p *pytestFailure) place(found *placed, s *stackTrace, rule string) {
 	for i := len(p.outer) - 1; i >= 0 && !s.done; i-- {
 		s.frame(found, p.outer[i].file, p.outer[i].line, 0, rule)
 	}
+}
+
+// pytest's short summary: "FAILED tests/test_a.py::TestK::test_m - AssertionError: no",
+// "ERROR tests/test_a.py::test_c" (a fixture's error). With --tb=no it is all pytest says.
+var pytestSummaryLine = regexp.MustCompile(`^(FAILED|ERROR) (\S+\.py)::(\S+?)(?: - (.*))?$`)
+
+type pytestSummaryEntry struct {
+	error               bool
+	file, test, message string
+}
+
+// placeSummarized places the tests the summary names in a file that has no finding of the
+// tracebacks: at the test's function, else at the file's start.
+func placeSummarized(found *placed, summary []pytestSummaryEntry) {
+	located := map[string]bool{}
+	for _, d := range found.out {
+		located[d.File] = located[d.File] || d.Rule == RuleTestFailure
+	}
+	for _, e := range summary {
+		rel, ok := inside(found.root, e.file)
+		if !ok || located[rel] {
+			continue
+		}
+		message := e.message
+		switch {
+		case message != "":
+		case e.error:
+			message = "an error in its set-up or tear-down"
+		default:
+			message = "failed"
+		}
+		line, col := pytestDefinition(filepath.Join(found.root, rel), e.test)
+		found.add(e.file, line, col, RuleTestFailure, strings.ReplaceAll(e.test, "::", ".")+": "+message)
+	}
+}
+
+// pytestDefinition finds a test's def, "TestK::test_m[1-2]" in class TestK, in a file:
+// its line and column, or the file's start.
+func pytestDefinition(file, test string) (line, col int) {
+	src, err := ReadFile(file)
+	if err != nil {
+		return 1, 1
+	}
+	test, _, _ = strings.Cut(test, "[") // a parametrized test's id
+	names := strings.Split(test, "::")
+	for i, text := range strings.Split(string(src), "\n") {
+		code := strings.TrimLeft(text, " \t")
+		if rest, ok := strings.CutPrefix(code, "async "); ok {
+			code = rest
+		}
+		keyword := "def "
+		if len(names) > 1 {
+			keyword = "class "
+		}
+		if rest, ok := strings.CutPrefix(code, keyword+names[0]); ok && strings.IndexAny(rest, "(:") == 0 {
+			if len(names) == 1 {
+				return i + 1, len(text) - len(code) + len(keyword) + 1 // at the name
+			}
+			names = names[1:]
+		}
+	}
+	return 1, 1
 }
