@@ -460,6 +460,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 			break
 		}
 	}
+	jsFailure.placeAtLocation(&found, rule)
 	rustFailure.flush(&found, rule)
 	pytestSectionRead.flush(&found, rule)
 	placeSummarized(&found, pytestSummary)

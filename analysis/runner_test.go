@@ -286,6 +286,51 @@ func TestJavaScriptTestFailuresArePlacedWhereTheyFailed(t *testing.T) {
 	}
 }
 
+// TestNodeTestFailuresWithoutAFrameArePlacedAtTheTest runs node --test: a test out of time
+// or whose promise never settles has no stack trace, and is placed where the runner says
+// the test is; a suite whose subtest failed is not a second finding; a deep-equality
+// failure quotes its diff.
+func TestNodeTestFailuresWithoutAFrameArePlacedAtTheTest(t *testing.T) {
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("no node here")
+	}
+	root := writeTree(t, map[string]string{
+		"package.json": `{"name": "slow", "version": "1.0.0"}`,
+		"slow.test.js": `const { test, describe, it } = require("node:test");
+const assert = require("node:assert");
+
+describe("totals", () => {
+  it("has the right keys", () => {
+    assert.deepStrictEqual({ a: 1, b: 2 }, { a: 1, b: 3 });
+  });
+});
+
+test("answers in time", { timeout: 20 }, async () => {
+  await new Promise((resolve) => setTimeout(resolve, 300));
+});
+
+test("settles", async () => {
+  await new Promise((resolve) => setTimeout(resolve, 60000).unref());
+});
+`,
+	})
+	want := []string{
+		"slow.test.js:006:012:test-failure has the right keys: %sExpected values to be strictly deep-equal: + actual - expected; + b: 2; - b: 3",
+		"slow.test.js:010:001:test-failure answers in time: test timed out after 20ms",
+		"slow.test.js:014:001:test-failure settles: Promise resolution is still pending but the event loop has already resolved",
+	}
+	for command, prefix := range map[string]string{"node --test": "", "node --test --test-reporter=spec": "AssertionError [ERR_ASSERTION]: "} {
+		res, err := Run(context.Background(), root, command, nil, time.Minute)
+		if err != nil || res.ExitCode == 0 {
+			t.Fatalf("%s: %v, exit %d\n%s", command, err, res.ExitCode, res.Output)
+		}
+		got := renderWithMessages(ParseOutput(root, RuleTestFailure, res.Output))
+		if expected := append([]string{fmt.Sprintf(want[0], prefix)}, want[1:]...); !slices.Equal(got, expected) {
+			t.Errorf("%s:\n%s\nwant\n%s\noutput:\n%s", command, strings.Join(got, "\n"), strings.Join(expected, "\n"), res.Output)
+		}
+	}
+}
+
 // TestCompiledTypeScriptFailuresArePlacedInTheSource: a test run of tsc's output fails
 // in compiled JavaScript, which the next build rewrites; the failure is placed in the
 // TypeScript it came from, where a fix belongs. testdata/compiled holds what TypeScript

@@ -23,7 +23,21 @@ type stackTrace struct {
 	unnamed       bool   // the next line is the error, unnamed (Jest's "Cannot find module …")
 	at            int    // the finding's index once placed, plus one
 	done          bool
+	// Where the runner says the test is (node --test's TAP "location:", its spec
+	// summary's "test at"), for a failure with no frame in the workspace, such as a
+	// timeout; not for a test that failed only because its subtests did (aggregate).
+	location  *jsLocation
+	aggregate bool
+	diffLines int // the "+"/"-" lines of an assertion's diff the message quotes
 }
+
+type jsLocation struct {
+	file      string
+	line, col int
+}
+
+// maxDiffLines bounds the lines of an assertion's diff a finding quotes.
+const maxDiffLines = 4
 
 // text is the finding's message.
 func (s *stackTrace) text() string {
@@ -76,6 +90,15 @@ var (
 	jsTAPError = regexp.MustCompile(`^\s*error: (?:['"](.*)['"]|\|-)$`)
 	// Jest's values under its expect line.
 	jsExpected = regexp.MustCompile(`^\s*((?:Expected|Received)(?: value)?: +.+)$`)
+	// node --test's place of a test: TAP's "location: '/abs/a.test.js:29:1'", the spec
+	// summary's "test at a.test.js:29:1" above the test's heading.
+	jsTestLocation = regexp.MustCompile(`^\s*(?:location: '(.+?):(\d+):(\d+)'|(test at) (.+?):(\d+):(\d+))$`)
+	// TAP's kind of a failure that is its subtests'.
+	jsAggregate = regexp.MustCompile(`^\s*failureType: 'subtestsFailed'$`)
+	// The spec reporter's message that is not an Error: "'test timed out after 50ms'".
+	jsQuoted = regexp.MustCompile(`^\s*'(.+)'$`)
+	// A line of assert's diff below "+ actual - expected".
+	jsDiffLine = regexp.MustCompile(`^[+-] `)
 	// "at f (src/a.js:2:31)", "at /abs/a.js:2:31", "at f (file:///abs/a.mjs:2:31)", TAP's
 	// "f (file:///abs/a.js:2:31)", Vitest's "❯ f src/a.js:2:31".
 	jsFrame = regexp.MustCompile(`^\s*(?:at (?:.*? \()?|❯ (?:\S+ )?|[\w$.<>]+ \()?(?:file://)?([^\s()'"]+\.[cm]?[jt]sx?):(\d+):(\d+)\)?$`)
@@ -93,9 +116,31 @@ func (s *stackTrace) readJS(found *placed, line, rule string) bool {
 		}
 		return true
 	}
+	if m := jsTestLocation.FindStringSubmatch(line); m != nil {
+		if m[4] == "" { // TAP's, below the test's heading
+			l, _ := strconv.Atoi(m[2])
+			c, _ := strconv.Atoi(m[3])
+			s.location = &jsLocation{m[1], l, c}
+			return true
+		}
+		s.placeAtLocation(found, rule)
+		l, _ := strconv.Atoi(m[6])
+		c, _ := strconv.Atoi(m[7])
+		*s = stackTrace{location: &jsLocation{m[5], l, c}}
+		return true
+	}
 	if m := jsTestHeading.FindStringSubmatch(line); m != nil {
-		*s = stackTrace{name: m[1], unnamed: strings.HasPrefix(strings.TrimSpace(line), "● ")}
+		s.placeAtLocation(found, rule)
+		var location *jsLocation
+		if s.name == "" { // the spec summary's, above the heading
+			location = s.location
+		}
+		*s = stackTrace{name: m[1], unnamed: strings.HasPrefix(strings.TrimSpace(line), "● "), location: location}
 		return false
+	}
+	if jsAggregate.MatchString(line) {
+		s.aggregate = true
+		return true
 	}
 	tap, err := jsTAPError.FindStringSubmatch(line), jsError.FindStringSubmatch(line)
 	if (tap != nil || err != nil) && (s.at > 0 || s.done) {
@@ -115,8 +160,22 @@ func (s *stackTrace) readJS(found *placed, line, rule string) bool {
 		s.message, s.detail = err[1], strings.HasSuffix(err[1], ":")
 	case jsExpected.MatchString(line) && strings.HasPrefix(s.message, "expect("):
 		s.message += "; " + text
+	case s.message == "" && s.name != "" && jsQuoted.MatchString(line):
+		s.message = jsQuoted.FindStringSubmatch(line)[1]
+	case s.diffLines < maxDiffLines && strings.HasSuffix(s.message, "+ actual - expected") || s.diffLines > 0 && s.diffLines < maxDiffLines:
+		if jsDiffLine.MatchString(text) {
+			s.message += "; " + strings.Join(strings.Fields(text), " ")
+			s.diffLines++
+		}
 	}
 	return false
+}
+
+// placeAtLocation places a failure that no frame placed at the test's location.
+func (s *stackTrace) placeAtLocation(found *placed, rule string) {
+	if s.name != "" && s.at == 0 && !s.done && s.location != nil && !s.aggregate {
+		s.done = found.add(s.location.file, s.location.line, s.location.col, rule, s.text())
+	}
 }
 
 // Python's tracebacks (unittest, a crash of a script or of pytest's collection) list the
