@@ -317,6 +317,9 @@ type outputPattern struct {
 var outputPatterns = []outputPattern{
 	// tsc: src/a.ts(12,5): error TS2304: Cannot find name 'x'.
 	{re: regexp.MustCompile(`^(?P<file>[^\s(][^(]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<msg>TS\d+: .*)$`), rule: RuleBuildError},
+	// tsc --pretty (or "pretty": true in tsconfig.json), its colours taken out:
+	// src/a.ts:12:5 - error TS2304: Cannot find name 'x'.
+	{re: regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+) - error (?P<msg>TS\d+: .*)$`), rule: RuleBuildError},
 	// esbuild through Vite and other bundlers: /abs/src/main.ts:4:8: ERROR: Unexpected ";"
 	{re: regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): ERROR: (?P<msg>.+)$`), rule: RuleBuildError, fromZero: true},
 	// compilers and vet: file:line:col: message
@@ -554,7 +557,7 @@ func CommandFindings(ctx context.Context, root, command, rule string, c Commands
 		if res.TimedOut {
 			what = fmt.Sprintf("`%s` did not finish within %v", command, timeout)
 		}
-		if tail := lastLines(res.Output, 3); tail != "" {
+		if tail := lastLines(ansiEscape.ReplaceAllString(res.Output, ""), 3); tail != "" {
 			what += ": " + tail
 		}
 		ds = []Diagnostic{{File: c.Origin, Severity: SeverityError, Rule: rule, Message: what}}

@@ -714,12 +714,21 @@ func TestRealEsbuildAndTscErrorsArePlaced(t *testing.T) {
 	for _, c := range []struct{ command, want string }{
 		{bin + "/esbuild src/main.ts --bundle --outfile=out.js", "src/main.ts:002:009:build-error Unexpected \";\""},
 		{bin + "/tsc --noEmit src/types.ts", "src/types.ts:001:014:build-error TS2322: Type 'string' is not assignable to type 'number'."},
+		{bin + "/tsc --noEmit --pretty src/types.ts", "src/types.ts:001:014:build-error TS2322: Type 'string' is not assignable to type 'number'."},
 	} {
 		ds, res, err := CommandFindings(context.Background(), root, c.command, RuleBuildError, Commands{}, time.Minute)
 		if got := renderWithMessages(ds); err != nil || !slices.Equal(got, []string{c.want}) {
 			t.Errorf("%s: %v %q, want %q\n%s", c.command, err, got, c.want, res.Output)
 		}
 	}
+}
+
+// TestAFailureWithoutAPlaceQuotesItsOutputWithoutColours: a failure the output places
+// nowhere is reported on the project file with its last lines, as text.
+func TestAFailureWithoutAPlaceQuotesItsOutputWithoutColours(t *testing.T) {
+	root := writeTree(t, map[string]string{"package.json": `{"name": "x", "version": "1.0.0"}`})
+	ds, res, err := CommandFindings(context.Background(), root, `printf '\033[31mtoo slow\033[0m\n'; exit 1`, RuleTestFailure, DetectCommands(root), time.Minute)
+	expectPlaced(t, "a coloured failure", ds, res, err, []string{"package.json:001:001:test-failure `printf '\\033[31mtoo slow\\033[0m\\n'; exit 1` failed with exit code 1: too slow"})
 }
 
 // The formats of tools that cannot be installed here, as their documentation shows them.
