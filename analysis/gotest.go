@@ -2,12 +2,15 @@ package analysis
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/opencode-orchestrator/orchestrator/analysis/workspace"
 )
 
 var (
@@ -20,6 +23,13 @@ var (
 	// Whose output follows: a test's result heads its output ("--- FAIL: TestTotal"), and
 	// -v names the test that prints next ("=== RUN   TestTotal", "=== CONT", "=== NAME").
 	goTestOutputOf = regexp.MustCompile(`^\s*(?:--- (?:FAIL|PASS|SKIP):|=== (?:RUN|CONT|NAME)) +(\S+)`)
+	// The race detector's report, between lines of "=": each access ("Read at 0x… by
+	// goroutine 8:", "Previous write at …") with its frames ("      /abs/race.go:6 +0x33"),
+	// then where the goroutines were created, which is not where the race is.
+	goRaceStart   = regexp.MustCompile(`^WARNING: DATA RACE$`)
+	goRaceAccess  = regexp.MustCompile(`^(Previous )?(\w+(?: \w+)?) at 0x[0-9a-f]+ by (?:goroutine \d+|main goroutine):$`)
+	goRaceCreated = regexp.MustCompile(`^Goroutine \d+ \(.*\) created at:$`)
+	goRaceFrame   = regexp.MustCompile(`^\s+(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$`)
 )
 
 // maxSaidLines bounds what a failed test printed after its result that a finding quotes.
@@ -42,8 +52,17 @@ type goTestRun struct {
 	said      map[string][]string
 	saying    string
 	// found.out's length when the block began: a failure placed in it (an assertion, a
-	// panic's frame, a compiler error) needs no other place.
+	// panic's frame, a data race, a compiler error) needs no other place.
 	placedBefore int
+	racing       bool // in a race report, before where its goroutines were created
+	accesses     []raceAccess
+}
+
+// raceAccess is one side of a data race: how it touched the memory, and its innermost
+// frame in the workspace.
+type raceAccess struct {
+	kind  string
+	place *sourcePosition
 }
 
 type goAssertion struct {
@@ -177,4 +196,69 @@ func goTestDefinition(root, dir, test string) (file string, line int, ok bool) {
 		}
 	}
 	return "", 0, false
+}
+
+// framePath makes a frame's path, absolute or (with -trimpath) under the module's path,
+// one that placed.locate reads.
+func (g *goTestRun) framePath(file string) string {
+	if g.hasModule && !filepath.IsAbs(file) && underPath(file, g.module.path) {
+		return strings.TrimPrefix(strings.TrimPrefix(file, g.module.path), "/")
+	}
+	return file
+}
+
+// race reads the race detector's reports: each is placed at its access's innermost frame
+// in the workspace, naming the other access, which is also related information. It says
+// whether the line was the report's.
+func (g *goTestRun) race(found *placed, line string) bool {
+	switch {
+	case goRaceStart.MatchString(line):
+		g.racing, g.accesses = true, nil
+	case !g.racing:
+		return false
+	case goRaceAccess.MatchString(line):
+		m := goRaceAccess.FindStringSubmatch(line)
+		g.accesses = append(g.accesses, raceAccess{kind: strings.ToLower(m[2])})
+	case goRaceCreated.MatchString(line):
+		g.racing = false
+		g.placeRace(found)
+	case goRaceFrame.MatchString(line) && len(g.accesses) > 0 && g.accesses[len(g.accesses)-1].place == nil:
+		m := goRaceFrame.FindStringSubmatch(line)
+		l, _ := strconv.Atoi(m[2])
+		if at, ok := found.locate(g.framePath(m[1]), l, 0); ok && !workspace.InSkippedDir(at.rel) {
+			g.accesses[len(g.accesses)-1].place = &at
+		}
+	case strings.HasPrefix(line, "=================="):
+		g.racing = false
+		g.placeRace(found)
+	}
+	return true
+}
+
+// placeRace places the report read: at the first access the workspace has a frame of.
+func (g *goTestRun) placeRace(found *placed) {
+	accesses := g.accesses
+	g.accesses = nil
+	for i, a := range accesses {
+		if a.place == nil {
+			continue
+		}
+		message := "data race: this " + a.kind
+		var related []Related
+		for j, other := range accesses {
+			switch {
+			case j == i:
+			case other.place == nil:
+				message += " races with a " + other.kind + " in another goroutine"
+			default:
+				message += fmt.Sprintf(" races with a %s at %s:%d in another goroutine", other.kind, other.place.rel, other.place.line)
+				pos := Position{other.place.line - 1, 0}
+				related = append(related, Related{File: other.place.rel, Range: Range{Start: pos, End: pos}, Message: "the other access"})
+			}
+		}
+		if found.addAt(*a.place, RuleTestFailure, message) {
+			found.out[len(found.out)-1].Related = related
+		}
+		return
+	}
 }

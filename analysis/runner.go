@@ -361,7 +361,6 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 	lines := strings.Split(strings.ReplaceAll(ansiEscape.ReplaceAllString(output, ""), "\r\n", "\n"), "\n")
 	eslintCurrent, located := "", "" // located: a message whose location is still to come
 	goTests := newGoTestRun(root)
-	module, hasModule := goTests.module, goTests.hasModule
 	var pytestSummary []pytestSummaryEntry
 	goFailing := ""
 	var goPanic, jsFailure stackTrace
@@ -390,12 +389,11 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 			goPanic.done = true // the caller is looked for in the panicking goroutine only
 		}
 		if m := goFrame.FindStringSubmatch(line); m != nil && goPanic.message != "" {
-			file := m[1]
-			if hasModule && !filepath.IsAbs(file) && underPath(file, module.path) {
-				file = strings.TrimPrefix(strings.TrimPrefix(file, module.path), "/")
-			}
 			l, _ := strconv.Atoi(m[2])
-			goPanic.frame(&found, file, l, 0, RuleTestFailure)
+			goPanic.frame(&found, goTests.framePath(m[1]), l, 0, RuleTestFailure)
+			continue
+		}
+		if goTests.race(&found, line) {
 			continue
 		}
 		if jsFailure.readJS(&found, line, rule) || pyFailure.read(&found, line, rule) || rustFailure.read(&found, line, rule) || pytestSectionRead.read(&found, line, rule) {

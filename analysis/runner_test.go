@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -676,6 +677,32 @@ func TestAGoTestFailureWithoutAPlaceIsPlacedAtItsFunction(t *testing.T) {
 		"greet_test.go:016:006:test-failure TestSilent failed in TestSilent/quiet, printing no message",
 		"greet_test.go:008:006:test-failure ExampleHello: got: hi | there | want: hello | there",
 	})
+}
+
+// TestADataRaceIsPlacedWhereItHappens runs go test -race: the race detector's report is
+// placed at one access in the workspace, naming the other (which of the two the detector
+// sees first depends on the scheduler), not at the test that happened to run it.
+func TestADataRaceIsPlacedWhereItHappens(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"go.mod":        "module example.com/count\n\ngo 1.22\n",
+		"count.go":      "package count\n\nfunc Count() int {\n\tn := 0\n\tdone := make(chan bool)\n\tgo func() { n++; done <- true }()\n\tn++\n\t<-done\n\treturn n\n}\n",
+		"count_test.go": "package count\n\nimport \"testing\"\n\nfunc TestCount(t *testing.T) {\n\tif Count() != 2 {\n\t\tt.Fatal(\"bad count\")\n\t}\n}\n",
+	})
+	message := regexp.MustCompile(`^data race: this (?:read|write) races with a (?:read|write) at count\.go:(\d+) in another goroutine$`)
+	for _, command := range []string{"go test -race ./...", "go test -race -v -trimpath ./..."} {
+		ds, res, err := CommandFindings(context.Background(), root, command, RuleTestFailure, DetectCommands(root), time.Minute)
+		if err != nil || len(ds) != 1 {
+			t.Fatalf("%s: %v, %+v\n%s", command, err, ds, res.Output)
+		}
+		d, other := ds[0], ""
+		if m := message.FindStringSubmatch(d.Message); m != nil {
+			other = m[1]
+		}
+		lines := map[int]string{6: "7", 7: "6"} // the goroutine's n++ and Count's
+		if d.File != "count.go" || lines[d.Range.Start.Line+1] != other || len(d.Related) != 1 || d.Related[0].File != "count.go" || fmt.Sprint(d.Related[0].Range.Start.Line+1) != other {
+			t.Errorf("%s: %+v\n%s", command, d, res.Output)
+		}
+	}
 }
 
 func TestRealCargoErrorsArePlaced(t *testing.T) {
