@@ -238,6 +238,9 @@ func (t *pyTraceback) read(found *placed, line, rule string) bool {
 var (
 	rustPanicked    = regexp.MustCompile(`^thread '([^']+)'(?: \(\d+\))? panicked at ([^\s:]+):(\d+):(\d+):$`)
 	rustPanickedOld = regexp.MustCompile(`^thread '([^']+)' panicked at '(.*)', ([^\s:]+):(\d+):(\d+)$`)
+	// A #[should_panic] test that returned: its output's heading names it, the note where it is.
+	rustTestOutput = regexp.MustCompile(`^---- (\S+) stdout ----$`)
+	rustNoPanic    = regexp.MustCompile(`^note: test did not panic as expected at ([^\s:]+):(\d+):(\d+)$`)
 )
 
 // rustPanic is a panic whose message is being read.
@@ -245,10 +248,22 @@ type rustPanic struct {
 	test, file string
 	line, col  int
 	message    []string
+	output     string // the test whose output is being read
 }
 
 // read reads one line of output; it says whether the line was the panic's.
 func (p *rustPanic) read(found *placed, line, rule string) bool {
+	if m := rustTestOutput.FindStringSubmatch(line); m != nil {
+		p.flush(found, rule)
+		p.output = m[1]
+		return true
+	}
+	if m := rustNoPanic.FindStringSubmatch(line); m != nil && p.output != "" {
+		l, _ := strconv.Atoi(m[2])
+		c, _ := strconv.Atoi(m[3])
+		found.add(m[1], l, c, rule, p.output+": did not panic; it is marked #[should_panic]")
+		return true
+	}
 	if m := rustPanickedOld.FindStringSubmatch(line); m != nil {
 		l, _ := strconv.Atoi(m[4])
 		c, _ := strconv.Atoi(m[5])
