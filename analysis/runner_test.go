@@ -571,12 +571,13 @@ func TestPytestSetUpErrorsAndTheSummaryAloneArePlaced(t *testing.T) {
 
 // TestRustTestPanicsArePlacedWhereTheyHappened runs cargo test: each panic is placed where
 // Rust says it happened (an assertion in the test, an index in the library), with the
-// test's name and the panic's message, and a #[should_panic] test that returned where Rust
-// says the test is. Rust before 1.73 wrote the message first.
+// test's name and the panic's message (a doc test's named by its heading, not its thread
+// 'main'), and a #[should_panic] test that returned where Rust says the test is. Rust
+// before 1.73 wrote the message first.
 func TestRustTestPanicsArePlacedWhereTheyHappened(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"Cargo.toml":  "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
-		"src/lib.rs":  "pub fn total(prices: &[i32]) -> i32 {\n    prices.len() as i32\n}\n\npub fn first(prices: &[i32]) -> i32 {\n    prices[3]\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn totals() {\n        assert_eq!(total(&[2, 3]), 5);\n    }\n    #[test]\n    #[should_panic]\n    fn returns() {\n        total(&[]);\n    }\n}\n",
+		"src/lib.rs":  "pub fn total(prices: &[i32]) -> i32 {\n    prices.len() as i32\n}\n\npub fn first(prices: &[i32]) -> i32 {\n    prices[3]\n}\n\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn totals() {\n        assert_eq!(total(&[2, 3]), 5);\n    }\n    #[test]\n    #[should_panic]\n    fn returns() {\n        total(&[]);\n    }\n}\n\n/// ```\n/// assert_eq!(shop::doubled(1), 3);\n/// ```\npub fn doubled(x: i32) -> i32 {\n    x * 2\n}\n",
 		"tests/it.rs": "#[test]\nfn first_of_one() {\n    assert_eq!(shop::first(&[1]), 1);\n}\n",
 	})
 	for name, output := range map[string]string{
@@ -597,6 +598,7 @@ func TestRustTestPanicsArePlacedWhereTheyHappened(t *testing.T) {
 		"src/lib.rs:006:005:test-failure first_of_one: index out of bounds: the len is 1 but the index is 3",
 		"src/lib.rs:014:009:test-failure tests::totals: assertion `left == right` failed; left: 2; right: 5",
 		"src/lib.rs:018:008:test-failure tests::returns: did not panic; it is marked #[should_panic]",
+		"src/lib.rs:023:001:test-failure src/lib.rs - doubled (line 23): assertion `left == right` failed; left: 2; right: 3",
 	})
 }
 

@@ -238,9 +238,14 @@ func (t *pyTraceback) read(found *placed, line, rule string) bool {
 var (
 	rustPanicked    = regexp.MustCompile(`^thread '([^']+)'(?: \(\d+\))? panicked at ([^\s:]+):(\d+):(\d+):$`)
 	rustPanickedOld = regexp.MustCompile(`^thread '([^']+)' panicked at '(.*)', ([^\s:]+):(\d+):(\d+)$`)
-	// A #[should_panic] test that returned: its output's heading names it, the note where it is.
-	rustTestOutput = regexp.MustCompile(`^---- (\S+) stdout ----$`)
-	rustNoPanic    = regexp.MustCompile(`^note: test did not panic as expected at ([^\s:]+):(\d+):(\d+)$`)
+	// A test's output is headed with its name ("tests::totals", a doc test's "src/lib.rs -
+	// add (line 3)", whose thread is 'main'); a #[should_panic] test that returned has a
+	// note of where it is.
+	rustTestOutput = regexp.MustCompile(`^---- (.+) stdout ----$`)
+	// A doc test's name says where its code block starts; its panic's place is a line of
+	// the program rustdoc made of the block, not of the file.
+	rustDocTest = regexp.MustCompile(`^(\S+) - .+ \(line (\d+)\)$`)
+	rustNoPanic = regexp.MustCompile(`^note: test did not panic as expected at ([^\s:]+):(\d+):(\d+)$`)
 )
 
 // rustPanic is a panic whose message is being read.
@@ -273,7 +278,11 @@ func (p *rustPanic) read(found *placed, line, rule string) bool {
 	if m := rustPanicked.FindStringSubmatch(line); m != nil {
 		l, _ := strconv.Atoi(m[3])
 		c, _ := strconv.Atoi(m[4])
-		*p = rustPanic{test: m[1], file: m[2], line: l, col: c}
+		*p = rustPanic{test: m[1], file: m[2], line: l, col: c, output: p.output}
+		if doc := rustDocTest.FindStringSubmatch(p.output); doc != nil && p.test == "main" {
+			p.test, p.file, p.col = p.output, doc[1], 1
+			p.line, _ = strconv.Atoi(doc[2])
+		}
 		return true
 	}
 	if p.file == "" {
