@@ -569,6 +569,22 @@ func TestPytestSetUpErrorsAndTheSummaryAloneArePlaced(t *testing.T) {
 	}
 }
 
+// TestPytestDoctestsArePlaced runs Debian's pytest on doctests: a wrong output at its
+// example with what it should have printed and what it printed; an exception once, where
+// it was raised, not again at the example.
+func TestPytestDoctestsArePlaced(t *testing.T) {
+	pytest := debianPytest(t)
+	root := writeTree(t, map[string]string{
+		"calc.py": "def add(a, b):\n    \"\"\"Adds.\n\n    >>> add(1, 2)\n    4\n    \"\"\"\n    return a + b\n\n\n" +
+			"def shout(x):\n    \"\"\"Shouts.\n\n    >>> shout(1)\n    '1!'\n    \"\"\"\n    return x + \"!\"\n",
+	})
+	ds, res, err := CommandFindings(context.Background(), root, pytest+" --doctest-modules", RuleTestFailure, Commands{}, time.Minute)
+	expectPlaced(t, "pytest --doctest-modules", ds, res, err, []string{
+		"calc.py:004:001:test-failure [doctest] calc.add: Expected: 4; Got: 3",
+		"calc.py:016:001:test-failure [doctest] calc.shout: TypeError: unsupported operand type(s) for +: 'int' and 'str'",
+	})
+}
+
 // TestRustTestPanicsArePlacedWhereTheyHappened runs cargo test: each panic is placed where
 // Rust says it happened (an assertion in the test, an index in the library), with the
 // test's name and the panic's message (a doc test's named by its heading, not its thread

@@ -319,8 +319,11 @@ var (
 	// section's last line ("/abs/tests/test_prices.py:9").
 	pytestOuter  = regexp.MustCompile(`^([\w./-]+\.py):(\d+)(?::(?: in \S+)?)?\s*$`)
 	pytestError  = regexp.MustCompile(`^E\s+(.+)$`)
-	pytestEnd    = regexp.MustCompile(`^([\w./-]+\.py):(\d+): (\w*(?:Error|Exception|Failed)\b.*|KeyboardInterrupt)$`)
+	pytestEnd    = regexp.MustCompile(`^([\w./-]+\.py):(\d+): (\w*(?:Error|Exception|Failed|Failure)\b.*|KeyboardInterrupt)$`)
 	pytestBanner = regexp.MustCompile(`^={3,} `)
+	// A doctest's section says what its example should print and what it printed, or the
+	// exception it raised (whose traceback is read as Python's), instead of "E" lines.
+	pytestDoctestSaid = regexp.MustCompile(`^(?:(Expected|Got):|(UNEXPECTED EXCEPTION: .+))$`)
 )
 
 // maxErrorLines bounds the "E" lines a finding quotes: the assertion and what pytest found
@@ -332,13 +335,17 @@ type pytestFailure struct {
 	name   string
 	errors []string
 	outer  []pyFrameAt
+	said   string // a doctest's "Expected" or "Got", whose value's first line comes next
+	// found.out's length when the section began: a failure a traceback in it placed
+	// (a doctest's exception) needs no second finding at the section's end.
+	placedBefore int
 }
 
 // read reads one line of output; it says whether the line was the section's.
 func (p *pytestFailure) read(found *placed, line, rule string) bool {
 	if m := pytestSection.FindStringSubmatch(line); m != nil {
 		p.flush(found, rule)
-		*p = pytestFailure{name: m[1]}
+		*p = pytestFailure{name: m[1], placedBefore: len(found.out)}
 		return true
 	}
 	if pytestBanner.MatchString(line) {
@@ -351,6 +358,20 @@ func (p *pytestFailure) read(found *placed, line, rule string) bool {
 		p.outer = append(p.outer, pyFrameAt{m[1], l})
 		return true
 	}
+	if m := pytestDoctestSaid.FindStringSubmatch(line); m != nil && strings.HasPrefix(p.name, "[doctest] ") {
+		p.said = m[1]
+		if m[2] != "" && len(p.errors) < maxErrorLines {
+			p.errors = append(p.errors, m[2])
+		}
+		return true
+	}
+	if p.said != "" && strings.HasPrefix(line, "    ") {
+		if len(p.errors) < maxErrorLines {
+			p.errors = append(p.errors, p.said+": "+strings.TrimSpace(line))
+		}
+		p.said = ""
+		return true
+	}
 	if m := pytestError.FindStringSubmatch(line); m != nil {
 		if len(p.errors) < maxErrorLines {
 			p.errors = append(p.errors, strings.TrimSpace(m[1]))
@@ -358,6 +379,10 @@ func (p *pytestFailure) read(found *placed, line, rule string) bool {
 		return true
 	}
 	if m := pytestEnd.FindStringSubmatch(line); m != nil {
+		if len(found.out) > p.placedBefore {
+			*p = pytestFailure{name: p.name, placedBefore: len(found.out)}
+			return true
+		}
 		l, _ := strconv.Atoi(m[2])
 		message := strings.Join(p.errors, "; ")
 		if message == "" {
@@ -366,7 +391,7 @@ func (p *pytestFailure) read(found *placed, line, rule string) bool {
 		s := stackTrace{name: p.name, message: message}
 		s.frame(found, m[1], l, 0, rule)
 		p.place(found, &s, rule)
-		*p = pytestFailure{name: p.name}
+		*p = pytestFailure{name: p.name, placedBefore: len(found.out)}
 		return true
 	}
 	return false
