@@ -365,6 +365,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 	goFailing := ""
 	var goPanic, jsFailure stackTrace
 	var pyFailure pyTraceback
+	var doctests doctestFailure
 	var rustFailure rustPanic
 	var pytestSectionRead pytestFailure
 	for _, line := range lines {
@@ -396,7 +397,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 		if goTests.race(&found, line) {
 			continue
 		}
-		if jsFailure.readJS(&found, line, rule) || pyFailure.read(&found, line, rule) || rustFailure.read(&found, line, rule) || pytestSectionRead.read(&found, line, rule) {
+		if jsFailure.readJS(&found, line, rule) || doctests.read(&found, line, rule) || pyFailure.read(&found, line, rule) || rustFailure.read(&found, line, rule) || pytestSectionRead.read(&found, line, rule) {
 			continue
 		}
 		if goTests.assertion(line) || goTests.packageEnd(&found, line) {
@@ -462,6 +463,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 		}
 	}
 	jsFailure.placeAtLocation(&found, rule)
+	doctests.flush(&found, rule)
 	rustFailure.flush(&found, rule)
 	pytestSectionRead.flush(&found, rule)
 	placeSummarized(&found, pytestSummary)

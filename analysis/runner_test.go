@@ -569,18 +569,34 @@ func TestPytestSetUpErrorsAndTheSummaryAloneArePlaced(t *testing.T) {
 	}
 }
 
-// TestPytestDoctestsArePlaced runs Debian's pytest on doctests: a wrong output at its
-// example with what it should have printed and what it printed; an exception once, where
-// it was raised, not again at the example.
-func TestPytestDoctestsArePlaced(t *testing.T) {
-	pytest := debianPytest(t)
+// TestDoctestsArePlaced runs Python's doctest alone, then Debian's pytest on the same
+// doctests: a wrong output at its example, with what it printed and what it should have;
+// an exception once, where it was raised, not again at the example.
+func TestDoctestsArePlaced(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 here")
+	}
 	root := writeTree(t, map[string]string{
 		"calc.py": "def add(a, b):\n    \"\"\"Adds.\n\n    >>> add(1, 2)\n    4\n    \"\"\"\n    return a + b\n\n\n" +
-			"def shout(x):\n    \"\"\"Shouts.\n\n    >>> shout(1)\n    '1!'\n    \"\"\"\n    return x + \"!\"\n",
+			"def shout(x):\n    \"\"\"Shouts.\n\n    >>> shout(1)\n    '1!'\n    \"\"\"\n    return x + \"!\"\n\n\n" +
+			"def quiet():\n    \"\"\"Prints nothing.\n\n    >>> quiet()\n    \"\"\"\n    return 1\n",
 	})
-	ds, res, err := CommandFindings(context.Background(), root, pytest+" --doctest-modules", RuleTestFailure, Commands{}, time.Minute)
+	ds, res, err := CommandFindings(context.Background(), root, python+" -m doctest calc.py", RuleTestFailure, Commands{}, time.Minute)
+	expectPlaced(t, "python3 -m doctest", ds, res, err, []string{
+		"calc.py:004:001:test-failure calc.add: `add(1, 2)` printed 3, not 4",
+		"calc.py:022:001:test-failure calc.quiet: `quiet()` printed 1, not nothing",
+		"calc.py:016:001:test-failure calc.shout: TypeError: unsupported operand type(s) for +: 'int' and 'str' (in the example `shout(1)`)",
+	})
+	if len(ds) == 3 && (len(ds[2].Related) != 1 || ds[2].Related[0].Range.Start.Line != 12) {
+		t.Errorf("the exception's example is not related: %+v", ds[2].Related)
+	}
+
+	pytest := debianPytest(t)
+	ds, res, err = CommandFindings(context.Background(), root, pytest+" --doctest-modules", RuleTestFailure, Commands{}, time.Minute)
 	expectPlaced(t, "pytest --doctest-modules", ds, res, err, []string{
 		"calc.py:004:001:test-failure [doctest] calc.add: Expected: 4; Got: 3",
+		"calc.py:022:001:test-failure [doctest] calc.quiet: Got: 1",
 		"calc.py:016:001:test-failure [doctest] calc.shout: TypeError: unsupported operand type(s) for +: 'int' and 'str'",
 	})
 }

@@ -178,6 +178,106 @@ func (s *stackTrace) placeAtLocation(found *placed, rule string) {
 	}
 }
 
+// Python's doctest run alone (python -m doctest, doctest.testmod()) prints a block per
+// failed example, after a line of asterisks; an exception's traceback is indented in it.
+//
+//	**********************************************************************
+//	File "/abs/calc.py", line 4, in calc.add
+//	Failed example:
+//	    add(1, 2)
+//	Expected:
+//	    4
+//	Got:
+//	    3
+var (
+	doctestRule    = regexp.MustCompile(`^\*{70}$`)
+	doctestExample = regexp.MustCompile(`^File "([^"]+)", line (\d+), in (\S+)$`)
+	doctestPart    = regexp.MustCompile(`^(Failed example|Expected|Got|Exception raised)(:| nothing)$`)
+)
+
+// doctestFailure is a failed example's block being read.
+type doctestFailure struct {
+	armed     bool // after a line of asterisks: a block may begin
+	name      string
+	example   pyFrameAt
+	part      string            // the part whose indented lines follow
+	said      map[string]string // each part's first line
+	exception string            // the last line of an exception's traceback
+	raisedAt  *sourcePosition   // its innermost frame in the workspace
+}
+
+// read reads one line of output; it says whether the line was the block's.
+func (d *doctestFailure) read(found *placed, line, rule string) bool {
+	if doctestRule.MatchString(line) {
+		d.flush(found, rule)
+		d.armed = true
+		return true
+	}
+	if d.armed {
+		d.armed = false
+		m := doctestExample.FindStringSubmatch(line)
+		if m == nil {
+			return false
+		}
+		l, _ := strconv.Atoi(m[2])
+		*d = doctestFailure{name: m[3], example: pyFrameAt{m[1], l}, said: map[string]string{}}
+		return true
+	}
+	if d.name == "" {
+		return false
+	}
+	if m := doctestPart.FindStringSubmatch(line); m != nil {
+		d.part = m[1]
+		if m[2] == " nothing" { // "Expected nothing": no lines follow
+			d.said[d.part], d.part = "nothing", ""
+		}
+		return true
+	}
+	text, indented := strings.CutPrefix(line, "    ")
+	if !indented {
+		d.flush(found, rule) // the summary after the last block
+		return false
+	}
+	if d.part != "Exception raised" {
+		if _, ok := d.said[d.part]; !ok {
+			d.said[d.part] = strings.TrimSpace(text)
+		}
+		return true
+	}
+	if m := pyFrame.FindStringSubmatch(text); m != nil {
+		l, _ := strconv.Atoi(m[2])
+		if at, ok := found.locate(m[1], l, 0); ok && !workspace.InSkippedDir(at.rel) {
+			d.raisedAt = &at // frames go outermost first: the last is the innermost
+		}
+	} else if !strings.HasPrefix(text, " ") && text != "Traceback (most recent call last):" {
+		d.exception = text
+	}
+	return true
+}
+
+// flush places the block read: an exception where it was raised, a wrong output at its
+// example.
+func (d *doctestFailure) flush(found *placed, rule string) {
+	if d.name == "" {
+		return
+	}
+	example := d.said["Failed example"]
+	switch {
+	case d.exception != "" && d.raisedAt != nil:
+		if found.addAt(*d.raisedAt, rule, d.name+": "+d.exception+" (in the example `"+example+"`)") {
+			if at, ok := found.locate(d.example.file, d.example.line, 0); ok {
+				pos := Position{at.line - 1, 0}
+				found.out[len(found.out)-1].Related = []Related{{File: at.rel, Range: Range{Start: pos, End: pos}, Message: "the example"}}
+			}
+		}
+	case d.exception != "":
+		found.add(d.example.file, d.example.line, 0, rule, d.name+": `"+example+"` raised "+d.exception)
+	default:
+		found.add(d.example.file, d.example.line, 0, rule, fmt.Sprintf("%s: `%s` printed %s, not %s", d.name, example, d.said["Got"], d.said["Expected"]))
+	}
+	*d = doctestFailure{}
+}
+
 // Python's tracebacks (unittest, a crash of a script or of pytest's collection) list the
 // frames outermost first and the exception after them:
 //
