@@ -69,6 +69,11 @@ func FuzzParseOutput(f *testing.F) {
 	f.Add("____ test_t ____\n\na.py:9: \nE   assert 1 == 2\nE    + where\na.py:3: AssertionError\n____ ERROR collecting a.py ____\n/usr/x.py:1: in f\na.py:1: in <module>\nE   ImportError: x\n=== short test summary info ===\n")
 	f.Add("thread 't' (3) panicked at a.rs:2:5:\nboom\n  left: 1\nstack backtrace:\nthread 'u' panicked at 'x', a.rs:0:0\nthread 'v' panicked at a.rs:9:1:\n")
 	f.Add("not ok 1 - t\n  stack: |-\n    f (lib/sum.js:5:22)\n    g (dist/sum.test.js:9:400)\n    h (inline/sum.js:99:1)\n")
+	f.Add("=== RUN   TestA\n    a_test.go:3: note\n--- PASS: TestA (0.00s)\n--- FAIL: ExampleB (0.00s)\ngot:\nx\nwant:\ny\nFAIL\texample.com/shop\t0.01s\n")
+	f.Add("==================\nWARNING: DATA RACE\nRead at 0x00c0 by goroutine 8:\n  shop.f()\n      /w/a.go:6 +0x33\n\nPrevious write at 0x00c0 by main goroutine:\n      example.com/shop/a.go:0 +0x1\nGoroutine 8 (running) created at:\n      a.go:2 +0x1\n==================\n")
+	f.Add("test at a.js:29:1\n✖ slow (51ms)\n  'test timed out after 50ms'\nnot ok 2 - t\n  location: '/w/a.js:0:1'\n  failureType: 'subtestsFailed'\n")
+	f.Add("**********************************************************************\nFile \"a.py\", line 4, in a.f\nFailed example:\n    f()\nExpected nothing\nGot:\n    1\nException raised:\n      File \"a.py\", line 0, in f\n    TypeError: x\n")
+	f.Add("---- a.rs - f (line 0) stdout ----\nthread 'main' (1) panicked at a.rs:5:1:\nboom\n---- t stdout ----\nnote: test did not panic as expected at a.rs:3:8\n")
 	root := f.TempDir()
 	if err := os.CopyFS(root, os.DirFS(filepath.Join("testdata", "compiled"))); err != nil { // compiled TypeScript
 		f.Fatal(err)
