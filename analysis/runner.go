@@ -322,8 +322,8 @@ var outputPatterns = []outputPattern{
 	{re: regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+) - error (?P<msg>TS\d+: .*)$`), rule: RuleBuildError},
 	// esbuild through Vite and other bundlers: /abs/src/main.ts:4:8: ERROR: Unexpected ";"
 	{re: regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): ERROR: (?P<msg>.+)$`), rule: RuleBuildError, fromZero: true},
-	// compilers and vet: file:line:col: message
-	{re: regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?:error: )?(?P<msg>.+)$`), rule: RuleBuildError},
+	// compilers and vet: file:line:col: message ("vet: ./a.go:3:13: …" for a type error)
+	{re: regexp.MustCompile(`^(?:vet: )?(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): (?:error: )?(?P<msg>.+)$`), rule: RuleBuildError},
 	// file:line: message
 	{re: regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+): (?:error: )?(?P<msg>.+)$`)},
 }

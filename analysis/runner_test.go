@@ -649,6 +649,11 @@ func TestRealGoBuildAndTestFailuresArePlaced(t *testing.T) {
 	if got := render(ds); len(got) != 1 || got[0] != "web/web.go:005:027:build-error" || !strings.Contains(ds[0].Message, "undefinedName") {
 		t.Errorf("build findings %v %+v\n%s", got, ds, res.Output)
 	}
+	// go vet says a type error after "vet: ".
+	ds, res, err = CommandFindings(context.Background(), root, "go vet ./...", RuleBuildError, c, time.Minute)
+	if got := render(ds); err != nil || len(got) != 1 || got[0] != "web/web.go:005:027:build-error" || !strings.Contains(ds[0].Message, "undefinedName") {
+		t.Errorf("vet findings %v %+v\n%s", got, ds, res.Output)
+	}
 
 	// Tests: the assertion is placed in the package's test file.
 	ds, res, err = CommandFindings(context.Background(), root, "go test ./cart/", RuleTestFailure, c, time.Minute)
