@@ -456,7 +456,12 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 			if r == "" {
 				r = rule
 			}
-			if msg := group("msg"); !strings.HasPrefix(msg, "in ") { // a pytest frame, not a finding
+			switch msg := group("msg"); {
+			case strings.HasPrefix(msg, "in "): // a pytest frame, not a finding
+			case strings.HasPrefix(msg, "warning: "): // not why the command failed
+			case strings.HasPrefix(msg, "note: "): // gcc's "declared here", mypy's hints
+				found.note(group("file"), l, c, strings.TrimPrefix(msg, "note: "))
+			default:
 				add(group("file"), l, c, r, msg)
 			}
 			break
@@ -494,6 +499,15 @@ func (p *placed) locate(file string, line, col int) (sourcePosition, bool) {
 func (p *placed) add(file string, line, col int, rule, msg string) bool {
 	at, ok := p.locate(file, line, col)
 	return ok && p.addAt(at, rule, msg)
+}
+
+// note adds a compiler's note on the finding before it as related information.
+func (p *placed) note(file string, line, col int, msg string) {
+	if at, ok := p.locate(file, line, col); ok && len(p.out) > 0 {
+		pos := Position{at.line - 1, max(at.col-1, 0)}
+		last := &p.out[len(p.out)-1]
+		last.Related = append(last.Related, Related{File: at.rel, Range: Range{Start: pos, End: pos}, Message: msg})
+	}
 }
 
 func (p *placed) addAt(at sourcePosition, rule, msg string) bool {

@@ -747,6 +747,23 @@ func TestADataRaceIsPlacedWhereItHappens(t *testing.T) {
 	}
 }
 
+// TestACompilersWarningsAndNotesAreNoErrors runs gcc: its error is the finding; its
+// warning is not why the build failed, and its note ("declared here") is the error's
+// related information, not an error of its own.
+func TestACompilersWarningsAndNotesAreNoErrors(t *testing.T) {
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("no gcc here")
+	}
+	root := writeTree(t, map[string]string{
+		"add.c": "int add(int a, int b);\n\nint main(void) {\n    int unused;\n    return add(1);\n}\n",
+	})
+	ds, res, err := CommandFindings(context.Background(), root, "LC_ALL=C gcc -Wall -fno-diagnostics-color -c add.c -o /dev/null", RuleBuildError, Commands{}, time.Minute)
+	expectPlaced(t, "gcc", ds, res, err, []string{"add.c:005:012:build-error too few arguments to function 'add'"})
+	if len(ds) == 1 && (len(ds[0].Related) != 1 || ds[0].Related[0].Message != "declared here" || ds[0].Related[0].Range.Start != (Position{0, 4})) {
+		t.Errorf("the note: %+v", ds[0].Related)
+	}
+}
+
 func TestRealCargoErrorsArePlaced(t *testing.T) {
 	// A rustup shim without a default toolchain is on the PATH but cannot build.
 	if err := exec.Command("cargo", "--version").Run(); err != nil {
