@@ -55,6 +55,10 @@ type pyFacts struct {
 	// redefined pairs a def or class with an earlier one nothing used in between.
 	redefined [][2]Definition
 	open      bool // module __getattr__, globals(), sys.modules written: names unknowable
+	// hooksImports: the import system is changed (sys.modules written, an import hook,
+	// the module's class replaced), so what its submodules are is unknowable too. A lazy
+	// module __getattr__ is not this: `import pkg.sub` finds pkg/sub.py all the same.
+	hooksImports bool
 	// probed are the attributes the file asks a name for, hasattr(m, "x") or
 	// getattr(m, "x", ...): "m.x". It expects some modules to lack them.
 	probed map[string]bool
@@ -91,10 +95,12 @@ func extractPython(_ string, t *flatTree, f *fileFacts) {
 	// _convert_), and import hooks or sys.modules entries that serve modules no file
 	// holds. Reading sys.modules (sys.modules["__main__"]) makes nothing. What __all__
 	// lists is not taken on trust: a renamed def often stays listed there.
-	for _, dynamic := range []string{"globals()", "global_enum", "._convert_(", "sys.meta_path", "sys.path_hooks"} {
+	for _, dynamic := range []string{"globals()", "global_enum", "._convert_("} {
 		py.open = py.open || bytes.Contains(src, []byte(dynamic))
 	}
-	py.open = py.open || bytes.Contains(src, []byte("sys.modules")) && pyWritesModules.Match(src)
+	py.hooksImports = bytes.Contains(src, []byte("sys.meta_path")) || bytes.Contains(src, []byte("sys.path_hooks")) ||
+		bytes.Contains(src, []byte("sys.modules")) && pyWritesModules.Match(src)
+	py.open = py.open || py.hooksImports
 	pyStatements(t, 0, f, true)
 	// At module level locals() and vars() are the module's namespace, and exec fills it:
 	// names __all__ lists may come from there.
@@ -517,7 +523,7 @@ func pyStatements(t *flatTree, block int32, f *fileFacts, unconditional bool) {
 		case "expression_statement":
 			for _, e := range t.children(stmt) {
 				if pyHandsOverModule(t, e) {
-					py.open = true
+					py.open, py.hooksImports = true, true
 				}
 				pyListsInAll(t, e, py)
 				// a = b = value nests the second assignment in the first's right side.

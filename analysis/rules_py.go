@@ -112,7 +112,7 @@ func (v *pyView) lookupDotted(base string, parts []string) pyModule {
 		if i == len(parts)-1 || m.kind != source {
 			return m
 		}
-		if m.dir == "" || v.file(m.file) != nil && v.file(m.file).py.open {
+		if m.dir == "" || v.file(m.file) != nil && v.file(m.file).py.hooksImports {
 			return pyModule{kind: opaque} // only sys.modules or an import hook can serve below
 		}
 	}

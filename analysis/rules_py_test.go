@@ -228,6 +228,23 @@ func TestPythonSysModulesWritesOpenAModule(t *testing.T) {
 	expectFindings(t, root, "pkg/user.py:1:20 missing-export")
 }
 
+// A package with a lazy module __getattr__ (or globals() written) has names nobody can
+// list, but `import pkg.core` still finds pkg/core.py, so calls through it are checked;
+// a package that writes sys.modules may serve any submodule, and nothing is said there.
+func TestASubmoduleOfALazyPackageIsChecked(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"lazy/__init__.py":   "import importlib\n\ndef __getattr__(name):\n    return importlib.import_module('.' + name, __name__)\n",
+		"lazy/core.py":       "def run(a):\n    pass\n",
+		"filled/__init__.py": "globals().update(dict(VERSION=1))\n",
+		"filled/core.py":     "def run(a):\n    pass\n",
+		"hooked/__init__.py": "import sys\n\nsys.modules[__name__ + '.core'] = object()\n",
+		"hooked/core.py":     "def run(a):\n    pass\n",
+		"main.py": "import lazy.core as core\nimport filled.core as filled_core\nfrom lazy.core import run, gone\nimport hooked.core as hooked_core\nfrom lazy import anything\n\n" +
+			"core.run()\nfilled_core.run(1, 2)\nhooked_core.run()\n",
+	})
+	expectFindings(t, root, "main.py:3:28 missing-export", "main.py:7:6 arity-mismatch", "main.py:8:13 arity-mismatch")
+}
+
 // A module a build file declares (a C, Cython or Rust extension) is made by the build,
 // not missing from the source tree; a module nothing declares still is.
 func TestExtensionModulesDeclaredByTheBuild(t *testing.T) {
