@@ -49,6 +49,15 @@ type sourcePosition struct {
 	compiled  string
 }
 
+// position is the place as a finding's (0-based; an unknown column is the line's start).
+func (at sourcePosition) position() Position { return Position{at.line - 1, max(at.col-1, 0)} }
+
+// related points a finding at this place.
+func (at sourcePosition) related(msg string) Related {
+	pos := at.position()
+	return Related{File: at.rel, Range: Range{Start: pos, End: pos}, Message: msg}
+}
+
 // place returns where rel:line:col (1-based) was compiled from, or that position itself
 // when rel is no compiled output of a workspace source.
 func (c *compiledSources) place(rel string, line, col int) sourcePosition {

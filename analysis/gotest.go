@@ -24,12 +24,11 @@ var (
 	// -v names the test that prints next ("=== RUN   TestTotal", "=== CONT", "=== NAME").
 	goTestOutputOf = regexp.MustCompile(`^\s*(?:--- (?:FAIL|PASS|SKIP):|=== (?:RUN|CONT|NAME)) +(\S+)`)
 	// The race detector's report, between lines of "=": each access ("Read at 0x… by
-	// goroutine 8:", "Previous write at …") with its frames ("      /abs/race.go:6 +0x33"),
+	// goroutine 8:", "Previous write at …") with its frames (goFrame's, indented by spaces),
 	// then where the goroutines were created, which is not where the race is.
 	goRaceStart   = regexp.MustCompile(`^WARNING: DATA RACE$`)
 	goRaceAccess  = regexp.MustCompile(`^(Previous )?(\w+(?: \w+)?) at 0x[0-9a-f]+ by (?:goroutine \d+|main goroutine):$`)
 	goRaceCreated = regexp.MustCompile(`^Goroutine \d+ \(.*\) created at:$`)
-	goRaceFrame   = regexp.MustCompile(`^\s+(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$`)
 )
 
 // maxSaidLines bounds what a failed test printed after its result that a finding quotes.
@@ -222,8 +221,8 @@ func (g *goTestRun) race(found *placed, line string) bool {
 	case goRaceCreated.MatchString(line):
 		g.racing = false
 		g.placeRace(found)
-	case goRaceFrame.MatchString(line) && len(g.accesses) > 0 && g.accesses[len(g.accesses)-1].place == nil:
-		m := goRaceFrame.FindStringSubmatch(line)
+	case goFrame.MatchString(line) && len(g.accesses) > 0 && g.accesses[len(g.accesses)-1].place == nil:
+		m := goFrame.FindStringSubmatch(line)
 		l, _ := strconv.Atoi(m[2])
 		if at, ok := found.locate(g.framePath(m[1]), l, 0); ok && !workspace.InSkippedDir(at.rel) {
 			g.accesses[len(g.accesses)-1].place = &at
@@ -252,8 +251,7 @@ func (g *goTestRun) placeRace(found *placed) {
 				message += " races with a " + other.kind + " in another goroutine"
 			default:
 				message += fmt.Sprintf(" races with a %s at %s:%d in another goroutine", other.kind, other.place.rel, other.place.line)
-				pos := Position{other.place.line - 1, 0}
-				related = append(related, Related{File: other.place.rel, Range: Range{Start: pos, End: pos}, Message: "the other access"})
+				related = append(related, other.place.related("the other access"))
 			}
 		}
 		if found.addAt(*a.place, RuleTestFailure, message) {

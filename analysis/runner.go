@@ -335,7 +335,9 @@ var (
 	// go test's own timeout: "panic: test timed out after 9m30s", then "running tests:" and
 	// "\t\tTestHang (9m30s)", then where every goroutine waits.
 	goTimedOutTest = regexp.MustCompile(`^\t\t((?:Test|Example|Fuzz)\w*)\S* \(`)
-	goFrame        = regexp.MustCompile(`^\t(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$`)
+	// A goroutine's frame: "\t/abs/cart.go:4 +0x1d" in a panic's trace, indented by spaces
+	// in the race detector's report.
+	goFrame = regexp.MustCompile(`^\s+(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$`)
 	// Messages whose location follows on a later line: Cargo's "error[E0308]: ..." then
 	// "  --> src/main.rs:2:18", esbuild's "✘ [ERROR] ..." then "    src/main.ts:4:8:" (its
 	// columns count from 0).
@@ -389,12 +391,12 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 		if strings.HasPrefix(line, "goroutine ") && goPanic.at > 0 {
 			goPanic.done = true // the caller is looked for in the panicking goroutine only
 		}
+		if goTests.race(&found, line) { // before a panic's frames: a report's frames are its own
+			continue
+		}
 		if m := goFrame.FindStringSubmatch(line); m != nil && goPanic.message != "" {
 			l, _ := strconv.Atoi(m[2])
 			goPanic.frame(&found, goTests.framePath(m[1]), l, 0, RuleTestFailure)
-			continue
-		}
-		if goTests.race(&found, line) {
 			continue
 		}
 		if jsFailure.readJS(&found, line, rule) || doctests.read(&found, line, rule) || pyFailure.read(&found, line, rule) || rustFailure.read(&found, line, rule) || pytestSectionRead.read(&found, line, rule) {
@@ -504,9 +506,8 @@ func (p *placed) add(file string, line, col int, rule, msg string) bool {
 // note adds a compiler's note on the finding before it as related information.
 func (p *placed) note(file string, line, col int, msg string) {
 	if at, ok := p.locate(file, line, col); ok && len(p.out) > 0 {
-		pos := Position{at.line - 1, max(at.col-1, 0)}
 		last := &p.out[len(p.out)-1]
-		last.Related = append(last.Related, Related{File: at.rel, Range: Range{Start: pos, End: pos}, Message: msg})
+		last.Related = append(last.Related, at.related(msg))
 	}
 }
 
@@ -515,7 +516,7 @@ func (p *placed) addAt(at sourcePosition, rule, msg string) bool {
 	if at.compiled != "" {
 		msg += " (compiled to " + at.compiled + ")"
 	}
-	start := Position{at.line - 1, max(at.col-1, 0)}
+	start := at.position()
 	d := Diagnostic{File: at.rel, Range: Range{Start: start, End: start}, Severity: SeverityError, Rule: rule, Message: msg}
 	key := fmt.Sprint(d.File, d.Range, d.Message)
 	if p.seen[key] {

@@ -744,6 +744,12 @@ func TestADataRaceIsPlacedWhereItHappens(t *testing.T) {
 		if d.File != "count.go" || lines[d.Range.Start.Line+1] != other || len(d.Related) != 1 || d.Related[0].File != "count.go" || fmt.Sprint(d.Related[0].Range.Start.Line+1) != other {
 			t.Errorf("%s: %+v\n%s", command, d, res.Output)
 		}
+		// Another package's panic printed first: its trace's frames are read, and the race
+		// report's frames stay the report's.
+		panicked := "--- FAIL: TestOther (0.00s)\npanic: boom [recovered]\n\t" + filepath.Join(root, "count_test.go") + ":5 +0x1d\nFAIL\texample.com/count/other\t0.01s\n"
+		if got := ParseOutput(root, RuleTestFailure, panicked+res.Output); len(got) != 2 || got[1].Message != d.Message {
+			t.Errorf("%s after a panic: %+v", command, got)
+		}
 	}
 }
 

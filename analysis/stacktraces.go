@@ -71,8 +71,7 @@ func (s *stackTrace) frame(found *placed, file string, line, col int, rule strin
 			where = at.rel + ", compiled to " + at.compiled
 		}
 		d.Message += " (called from " + where + ")"
-		pos := Position{at.line - 1, max(at.col-1, 0)}
-		d.Related = append(d.Related, Related{File: at.rel, Range: Range{Start: pos, End: pos}, Message: "called from here"})
+		d.Related = append(d.Related, at.related("called from here"))
 		s.done = true
 	}
 }
@@ -266,8 +265,7 @@ func (d *doctestFailure) flush(found *placed, rule string) {
 	case d.exception != "" && d.raisedAt != nil:
 		if found.addAt(*d.raisedAt, rule, d.name+": "+d.exception+" (in the example `"+example+"`)") {
 			if at, ok := found.locate(d.example.file, d.example.line, 0); ok {
-				pos := Position{at.line - 1, 0}
-				found.out[len(found.out)-1].Related = []Related{{File: at.rel, Range: Range{Start: pos, End: pos}, Message: "the example"}}
+				found.out[len(found.out)-1].Related = []Related{at.related("the example")}
 			}
 		}
 	case d.exception != "":
