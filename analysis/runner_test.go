@@ -287,6 +287,43 @@ func TestJavaScriptTestFailuresArePlacedWhereTheyFailed(t *testing.T) {
 	}
 }
 
+// TestMochaSuitesTimeoutsAndDiffsAreRead: Mocha's title goes on over lines, one per suite;
+// its timeout names only the test's file, and is placed at the test's `it` there; an
+// assertion's diff is quoted once (assert's, not Mocha's own of the same values after it),
+// and Jest's too. Mocha 12 and Jest 30 printed testdata/testoutput for these files.
+func TestMochaSuitesTimeoutsAndDiffsAreRead(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"package.json": `{"name": "cart", "version": "1.0.0"}`,
+		"src/cart.js": "function total(items) { return items.reduce((s, i) => s + i.price, 1); }\n" +
+			"function item(name) { return { name, price: 1, qty: 1 }; }\nmodule.exports = { total, item };\n",
+		"test/cart.spec.js": "const assert = require(\"assert\");\nconst { total, item } = require(\"../src/cart\");\n\n" +
+			"describe(\"cart\", () => {\n  describe(\"total\", () => {\n    it(\"sums\", () => {\n" +
+			"      assert.strictEqual(total([{ price: 2 }]), 2);\n    });\n  });\n  it(\"item\", () => {\n" +
+			"    assert.deepStrictEqual(item(\"a\"), { name: \"a\", price: 2, qty: 1 });\n  });\n" +
+			"  it('waits', async function () {\n    this.timeout(50);\n    await new Promise(() => {});\n  });\n});\n",
+		"test/cart.test.js": "const { item } = require(\"../src/cart\");\n\ntest(\"item\", () => {\n" +
+			"  expect(item(\"a\")).toEqual({ name: \"a\", price: 2, qty: 1 });\n});\n",
+	})
+	want := map[string][]string{
+		"mocha-suites.txt": {
+			"test/cart.spec.js:011:012:test-failure cart item: AssertionError [ERR_ASSERTION]: Expected values to be strictly deep-equal: + actual - expected; + price: 1,; - price: 2,",
+			"test/cart.spec.js:013:003:test-failure cart waits: Error: Timeout of 50ms exceeded. For async tests and hooks, ensure \"done()\" is called; if returning a Promise, ensure it resolves.",
+			"test/cart.spec.js:007:014:test-failure cart total sums: AssertionError [ERR_ASSERTION]: Expected values to be strictly equal: 3 !== 2",
+		},
+		"jest-diff.txt": {"test/cart.test.js:004:021:test-failure item: expect(received).toEqual(expected) // deep equality; - Expected + Received; - \"price\": 2,; + \"price\": 1,"},
+	}
+	for name, want := range want {
+		data, err := os.ReadFile(filepath.Join("testdata", "testoutput", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		output := strings.ReplaceAll(string(data), "{root}", root) // Mocha's timeout names the file by its absolute path
+		if got := renderWithMessages(ParseOutput(root, RuleTestFailure, output)); !slices.Equal(got, want) {
+			t.Errorf("%s:\n%s\nwant\n%s", name, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
 // TestNodeTestFailuresWithoutAFrameArePlacedAtTheTest runs node --test: a test out of time
 // or whose promise never settles has no stack trace, and is placed where the runner says
 // the test is; a suite whose subtest failed is not a second finding; a deep-equality

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/opencode-orchestrator/orchestrator/analysis/workspace"
 )
@@ -26,10 +27,25 @@ type stackTrace struct {
 	// Where the runner says the test is (node --test's TAP "location:", its spec
 	// summary's "test at"), for a failure with no frame in the workspace, such as a
 	// timeout; not for a test that failed only because its subtests did (aggregate).
-	location  *jsLocation
-	aggregate bool
-	diffLines int // the "+"/"-" lines of an assertion's diff the message quotes
+	location   *jsLocation
+	aggregate  bool
+	diff       diffQuote
+	diffHeader string // quoted with the diff's first line
+	diffLines  int    // the "+"/"-" lines of an assertion's diff the message quotes
+	// Mocha's title goes on over the lines below its heading, one per suite, more
+	// indented than it ("1) cart" "     total" "       sums:"); title is its last part.
+	titleIndent int
+	title       string
 }
+
+// diffQuote is where the reading of an assertion's diff is.
+type diffQuote int
+
+const (
+	diffNone    diffQuote = iota
+	diffQuoting           // after its header
+	diffDone              // after a second diff of the same values (Mocha's, after assert's)
+)
 
 type jsLocation struct {
 	file      string
@@ -96,8 +112,17 @@ var (
 	jsAggregate = regexp.MustCompile(`^\s*failureType: 'subtestsFailed'$`)
 	// The spec reporter's message that is not an Error: "'test timed out after 50ms'".
 	jsQuoted = regexp.MustCompile(`^\s*'(.+)'$`)
-	// A line of assert's diff below "+ actual - expected".
+	// The header of an assertion's diff: assert's "+ actual - expected", Mocha's "+ expected
+	// - actual", Jest's and Vitest's "- Expected  - 1" and "+ Received  + 1" (the counts
+	// left out of the message).
+	jsDiffHeader = regexp.MustCompile(`^([+-] (?:actual|expected|Expected|Received)(?: [+-] (?:actual|expected))?)(?:\s+[+-] \d+)?$`)
+	// A line of the diff below it.
 	jsDiffLine = regexp.MustCompile(`^[+-] `)
+	// Mocha's heading: "1) cart", or "1) adds:" when it is the whole title.
+	mochaHeading = regexp.MustCompile(`^(\s*)\d+\) `)
+	// Mocha's error that names only the test's file: "Error: Timeout of 2000ms exceeded.
+	// … (/abs/test/a.spec.js)".
+	jsErrorInFile = regexp.MustCompile(`^(.*?) \(([^\s()]+\.[cm]?[jt]sx?)\)$`)
 	// "at f (src/a.js:2:31)", "at /abs/a.js:2:31", "at f (file:///abs/a.mjs:2:31)", TAP's
 	// "f (file:///abs/a.js:2:31)", Vitest's "❯ f src/a.js:2:31".
 	jsFrame = regexp.MustCompile(`^\s*(?:at (?:.*? \()?|❯ (?:\S+ )?|[\w$.<>]+ \()?(?:file://)?([^\s()'"]+\.[cm]?[jt]sx?):(\d+):(\d+)\)?$`)
@@ -134,8 +159,23 @@ func (s *stackTrace) readJS(found *placed, line, rule string) bool {
 		if s.name == "" { // the spec summary's, above the heading
 			location = s.location
 		}
-		*s = stackTrace{name: m[1], unnamed: strings.HasPrefix(strings.TrimSpace(line), "● "), location: location}
+		*s = stackTrace{name: m[1], title: m[1], unnamed: strings.HasPrefix(strings.TrimSpace(line), "● "), location: location}
+		if h := mochaHeading.FindStringSubmatch(line); h != nil && !strings.HasSuffix(line, ":") {
+			s.titleIndent = len(h[1]) + 1
+		}
 		return false
+	}
+	if s.titleIndent > 0 {
+		text := strings.TrimSpace(line)
+		if text != "" && len(line)-len(strings.TrimLeft(line, " ")) >= s.titleIndent {
+			s.title = strings.TrimSuffix(text, ":")
+			s.name += " " + s.title
+			if strings.HasSuffix(text, ":") {
+				s.titleIndent = 0
+			}
+			return false
+		}
+		s.titleIndent = 0
 	}
 	if jsAggregate.MatchString(line) {
 		s.aggregate = true
@@ -148,6 +188,8 @@ func (s *stackTrace) readJS(found *placed, line, rule string) bool {
 	text := strings.TrimSpace(line)
 	switch {
 	case s.at > 0 || s.done || text == "":
+	case s.message != "" && jsDiffHeader.MatchString(text):
+		s.readDiffHeader(jsDiffHeader.FindStringSubmatch(text)[1])
 	case s.detail:
 		s.message = strings.TrimSpace(s.message + " " + text)
 		s.detail = strings.HasSuffix(text, ":")
@@ -161,20 +203,74 @@ func (s *stackTrace) readJS(found *placed, line, rule string) bool {
 		s.message += "; " + text
 	case s.message == "" && s.name != "" && jsQuoted.MatchString(line):
 		s.message = jsQuoted.FindStringSubmatch(line)[1]
-	case s.diffLines < maxDiffLines && strings.HasSuffix(s.message, "+ actual - expected") || s.diffLines > 0 && s.diffLines < maxDiffLines:
-		if jsDiffLine.MatchString(text) {
-			s.message += "; " + strings.Join(strings.Fields(text), " ")
-			s.diffLines++
+	case s.diff == diffQuoting && s.diffLines < maxDiffLines && jsDiffLine.MatchString(text):
+		if s.diffLines == 0 {
+			if strings.HasSuffix(s.message, ":") { // "strictly deep-equal:"
+				s.message += " " + s.diffHeader
+			} else {
+				s.message += "; " + s.diffHeader
+			}
 		}
+		s.message += "; " + strings.Join(strings.Fields(text), " ")
+		s.diffLines++
 	}
 	return false
 }
 
-// placeAtLocation places a failure that no frame placed at the test's location.
+// readDiffHeader starts quoting the diff a header announces (with its first line: a
+// diff of two numbers, "-4" "+5", is not quoted). Jest's and Vitest's header is two
+// lines; a second diff of the same values is not quoted, nor the diff of Jest's and
+// Vitest's toBe, whose message has both values already.
+func (s *stackTrace) readDiffHeader(header string) {
+	switch {
+	case s.diff == diffNone && !strings.Contains(s.message, "// Object.is equality"):
+		s.diff, s.diffHeader, s.detail = diffQuoting, header, false
+	case s.diff == diffQuoting && s.diffLines == 0:
+		s.diffHeader += " " + header
+	default:
+		s.diff = diffDone
+	}
+}
+
+// placeAtLocation places a failure that no frame placed at the test's location: where
+// the runner says the test is, or, when its error names only the test's file (Mocha's
+// timeout), at the test's definition there.
 func (s *stackTrace) placeAtLocation(found *placed, rule string) {
-	if s.name != "" && s.at == 0 && !s.done && s.location != nil && !s.aggregate {
+	if s.name == "" || s.at > 0 || s.done || s.aggregate {
+		return
+	}
+	if m := jsErrorInFile.FindStringSubmatch(s.message); s.location == nil && m != nil {
+		if rel, ok := inside(found.root, m[2]); ok {
+			s.message = m[1]
+			line, col := jsTestDefinition(filepath.Join(found.root, rel), s.title)
+			s.location = &jsLocation{rel, line, col}
+		}
+	}
+	if s.location != nil {
 		s.done = found.add(s.location.file, s.location.line, s.location.col, rule, s.text())
 	}
+}
+
+// jsTestDefinition finds the call that defines the test titled title in a file (`it("…"`,
+// `test('…'`, with any quotes): its line and column, or the file's start.
+func jsTestDefinition(file, title string) (line, col int) {
+	src, err := ReadFile(file)
+	if err != nil {
+		return 1, 1
+	}
+	for i, text := range strings.Split(string(src), "\n") {
+		for _, quote := range []string{`"`, `'`, "`"} {
+			at := strings.Index(text, "("+quote+title+quote)
+			if at < 0 {
+				continue
+			}
+			call := strings.TrimRightFunc(text[:at], func(r rune) bool {
+				return r == '.' || r == '_' || r == '$' || unicode.IsLetter(r) || unicode.IsDigit(r)
+			})
+			return i + 1, len(call) + 1
+		}
+	}
+	return 1, 1
 }
 
 // Python's doctest run alone (python -m doctest, doctest.testmod()) prints a block per
