@@ -26,6 +26,7 @@ import (
 // each compiled file once.
 type compiledSources struct {
 	root      string
+	lines     lineCache                // the texts of the files positions are in
 	files     map[string]*compiledFile // by workspace path; nil: not compiled from a source here
 	inputDirs map[string]string        // by tsconfig: the common directory of its inputs
 }
@@ -58,25 +59,26 @@ func (at sourcePosition) related(msg string) Related {
 	return Related{File: at.rel, Range: Range{Start: pos, End: pos}, Message: msg}
 }
 
-// place returns where rel:line:col (1-based) was compiled from, or that position itself
-// when rel is no compiled output of a workspace source.
-func (c *compiledSources) place(rel string, line, col int) sourcePosition {
-	here := sourcePosition{rel: rel, line: line, col: col}
+// place returns where rel:line:col (1-based, col counted in unit) was compiled from, or
+// that position itself when rel is no compiled output of a workspace source; its column
+// in bytes.
+func (c *compiledSources) place(rel string, line, col int, unit columnUnit) sourcePosition {
+	here := sourcePosition{rel: rel, line: line, col: c.lines.convert(rel, line, col, unit, byteColumns)}
 	f := c.file(rel)
 	switch {
 	case f == nil:
 		return here
-	case f.sourceMap != nil:
-		source, l, sc, ok := lookUp(f.sourceMap, line, max(col-1, 0))
+	case f.sourceMap != nil: // its columns count in UTF-16, as JavaScript's strings do
+		source, l, sc, ok := lookUp(f.sourceMap, line, max(c.lines.convert(rel, line, col, unit, utf16Columns)-1, 0))
 		if !ok || l < 1 || sc < 0 { // a map of nothing there, or broken
 			return here
 		}
 		if rel, ok := c.mapSource(f.mapDir, source); ok {
-			return sourcePosition{rel: rel, line: l, col: sc + 1}
+			return sourcePosition{rel: rel, line: l, col: c.lines.convert(rel, l, sc+1, utf16Columns, byteColumns)}
 		}
 		return here
 	case line >= 1 && line <= len(f.lines):
-		if l, sc := matchingLine(f.srcLines, compiledWords(f.lines[line-1], f.modules), line, col); l > 0 {
+		if l, sc := matchingLine(f.srcLines, compiledWords(f.lines[line-1], f.modules), line, here.col); l > 0 {
 			return sourcePosition{rel: f.source, line: l, col: sc}
 		}
 	}

@@ -129,15 +129,15 @@ func (g *goTestRun) packageEnd(found *placed, line string) bool {
 		for _, a := range g.pending {
 			switch {
 			case a.test == "": // printed outside any test's output (TestMain)
-				found.add(filepath.Join(dir, a.file), a.line, 0, RuleTestFailure, a.msg)
+				found.add(filepath.Join(dir, a.file), a.line, 0, byteColumns, RuleTestFailure, a.msg)
 			case g.failed[a.test]:
-				found.add(filepath.Join(dir, a.file), a.line, 0, RuleTestFailure, a.test+": "+a.msg)
+				found.add(filepath.Join(dir, a.file), a.line, 0, byteColumns, RuleTestFailure, a.test+": "+a.msg)
 			}
 		}
 		if len(found.out) == g.placedBefore {
 			for _, test := range g.failedTop {
 				if file, l, ok := goTestDefinition(g.root, dir, test); ok {
-					found.add(file, l, len("func ")+1, RuleTestFailure, g.failure(test))
+					found.add(file, l, len("func ")+1, byteColumns, RuleTestFailure, g.failure(test))
 				}
 			}
 		}
@@ -224,7 +224,7 @@ func (g *goTestRun) race(found *placed, line string) bool {
 	case goFrame.MatchString(line) && len(g.accesses) > 0 && g.accesses[len(g.accesses)-1].place == nil:
 		m := goFrame.FindStringSubmatch(line)
 		l, _ := strconv.Atoi(m[2])
-		if at, ok := found.locate(g.framePath(m[1]), l, 0); ok && !workspace.InSkippedDir(at.rel) {
+		if at, ok := found.locate(g.framePath(m[1]), l, 0, byteColumns); ok && !workspace.InSkippedDir(at.rel) {
 			g.accesses[len(g.accesses)-1].place = &at
 		}
 	case strings.HasPrefix(line, "=================="):

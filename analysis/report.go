@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
-	"unicode/utf16"
-	"unicode/utf8"
 )
 
 // ruleDescriptions document the rules in SARIF output.
@@ -144,7 +142,7 @@ func WriteSARIF(w io.Writer, ds []Diagnostic, root, version string) error {
 		ShortDescription message `json:"shortDescription"`
 	}
 
-	lines := lineCache{root: root, files: map[string][][]byte{}}
+	lines := &lineCache{root: root}
 	var rules []rule
 	ruleIndex := map[string]int{}
 	results := []result{}
@@ -160,8 +158,8 @@ func WriteSARIF(w io.Writer, ds []Diagnostic, root, version string) error {
 			Locations: []location{{PhysicalLocation: physical{
 				ArtifactLocation: artifact{URI: d.File, URIBaseID: "SRCROOT"},
 				Region: region{
-					StartLine: d.Range.Start.Line + 1, StartColumn: lines.utf16Column(d.File, d.Range.Start) + 1,
-					EndLine: d.Range.End.Line + 1, EndColumn: lines.utf16Column(d.File, d.Range.End) + 1,
+					StartLine: d.Range.Start.Line + 1, StartColumn: lines.sarifColumn(d.File, d.Range.Start),
+					EndLine: d.Range.End.Line + 1, EndColumn: lines.sarifColumn(d.File, d.Range.End),
 				},
 			}}},
 		}
@@ -169,7 +167,7 @@ func WriteSARIF(w io.Writer, ds []Diagnostic, root, version string) error {
 			res.RelatedLocations = append(res.RelatedLocations, location{
 				PhysicalLocation: physical{
 					ArtifactLocation: artifact{URI: r.File, URIBaseID: "SRCROOT"},
-					Region:           region{StartLine: r.Range.Start.Line + 1, StartColumn: lines.utf16Column(r.File, r.Range.Start) + 1},
+					Region:           region{StartLine: r.Range.Start.Line + 1, StartColumn: lines.sarifColumn(r.File, r.Range.Start)},
 				},
 				Message: &message{r.Message},
 			})
@@ -199,6 +197,11 @@ func WriteSARIF(w io.Writer, ds []Diagnostic, root, version string) error {
 	return enc.Encode(doc)
 }
 
+// sarifColumn is p's 1-based column in UTF-16 code units, SARIF's default unit.
+func (c *lineCache) sarifColumn(file string, p Position) int {
+	return c.convert(file, p.Line+1, p.Column+1, byteColumns, utf16Columns)
+}
+
 func sarifLevel(s Severity) string {
 	switch s {
 	case SeverityError:
@@ -207,46 +210,4 @@ func sarifLevel(s Severity) string {
 		return "warning"
 	}
 	return "note"
-}
-
-// lineCache reads the lines of files with findings, once each.
-type lineCache struct {
-	root  string
-	files map[string][][]byte
-}
-
-// utf16Column converts a byte column to UTF-16 code units; without the file it keeps
-// the byte column.
-func (c lineCache) utf16Column(file string, p Position) int {
-	lines, ok := c.files[file]
-	if !ok {
-		src, err := ReadFile(filepath.Join(c.root, filepath.FromSlash(file)))
-		if err == nil {
-			lines = splitLines(src)
-		}
-		c.files[file] = lines
-	}
-	if p.Line >= len(lines) {
-		return p.Column
-	}
-	line := lines[p.Line]
-	units := 0
-	for off := 0; off < min(p.Column, len(line)); {
-		r, size := utf8.DecodeRune(line[off:]) // an invalid byte is U+FFFD: one unit
-		units += utf16.RuneLen(r)
-		off += size
-	}
-	return units
-}
-
-func splitLines(src []byte) [][]byte {
-	var lines [][]byte
-	start := 0
-	for i, b := range src {
-		if b == '\n' {
-			lines = append(lines, src[start:i])
-			start = i + 1
-		}
-	}
-	return append(lines, src[start:])
 }

@@ -309,6 +309,7 @@ type outputPattern struct {
 	re       *regexp.Regexp // named groups: file, line, col (optional), msg
 	rule     string         // "" to take the rule of the command
 	fromZero bool           // its columns count from 0
+	unit     columnUnit     // and in what
 }
 
 // Compiler messages are build errors wherever they appear (a test run compiles too);
@@ -316,10 +317,10 @@ type outputPattern struct {
 // lines, are read in stacktraces.go.)
 var outputPatterns = []outputPattern{
 	// tsc: src/a.ts(12,5): error TS2304: Cannot find name 'x'.
-	{re: regexp.MustCompile(`^(?P<file>[^\s(][^(]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<msg>TS\d+: .*)$`), rule: RuleBuildError},
+	{re: regexp.MustCompile(`^(?P<file>[^\s(][^(]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<msg>TS\d+: .*)$`), rule: RuleBuildError, unit: utf16Columns},
 	// tsc --pretty (or "pretty": true in tsconfig.json), its colours taken out:
 	// src/a.ts:12:5 - error TS2304: Cannot find name 'x'.
-	{re: regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+) - error (?P<msg>TS\d+: .*)$`), rule: RuleBuildError},
+	{re: regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+) - error (?P<msg>TS\d+: .*)$`), rule: RuleBuildError, unit: utf16Columns},
 	// esbuild through Vite and other bundlers: /abs/src/main.ts:4:8: ERROR: Unexpected ";"
 	{re: regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): ERROR: (?P<msg>.+)$`), rule: RuleBuildError, fromZero: true},
 	// compilers and vet: file:line:col: message ("vet: ./a.go:3:13: …" for a type error)
@@ -358,7 +359,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 	if err != nil {
 		absRoot = root
 	}
-	found := placed{root: root, seen: map[string]bool{}, compiled: compiledSources{root: absRoot}}
+	found := placed{root: root, seen: map[string]bool{}, compiled: compiledSources{root: absRoot, lines: lineCache{root: absRoot}}}
 	add := found.add
 	lines := strings.Split(strings.ReplaceAll(ansiEscape.ReplaceAllString(output, ""), "\r\n", "\n"), "\n")
 	eslintCurrent, located := "", "" // located: a message whose location is still to come
@@ -396,7 +397,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 		}
 		if m := goFrame.FindStringSubmatch(line); m != nil && goPanic.message != "" {
 			l, _ := strconv.Atoi(m[2])
-			goPanic.frame(&found, goTests.framePath(m[1]), l, 0, RuleTestFailure)
+			goPanic.frame(&found, goTests.framePath(m[1]), l, 0, byteColumns, RuleTestFailure)
 			continue
 		}
 		if jsFailure.readJS(&found, line, rule) || doctests.read(&found, line, rule) || pyFailure.read(&found, line, rule) || rustFailure.read(&found, line, rule) || pytestSectionRead.read(&found, line, rule) {
@@ -414,14 +415,14 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 			continue
 		}
 		if located != "" {
-			m, fromZero := cargoArrow.FindStringSubmatch(line), 0
+			m, fromZero, unit := cargoArrow.FindStringSubmatch(line), 0, runeColumns
 			if m == nil {
-				m, fromZero = esbuildLocation.FindStringSubmatch(line), 1
+				m, fromZero, unit = esbuildLocation.FindStringSubmatch(line), 1, byteColumns
 			}
 			if m != nil {
 				l, _ := strconv.Atoi(m[2])
 				c, _ := strconv.Atoi(m[3])
-				add(m[1], l, c+fromZero, RuleBuildError, located)
+				add(m[1], l, c+fromZero, unit, RuleBuildError, located)
 				located = ""
 				continue
 			}
@@ -429,7 +430,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 		if m := eslintLine.FindStringSubmatch(line); m != nil && eslintCurrent != "" {
 			l, _ := strconv.Atoi(m[1])
 			c, _ := strconv.Atoi(m[2])
-			add(eslintCurrent, l, c, RuleBuildError, m[3]+" ("+m[4]+")")
+			add(eslintCurrent, l, c, utf16Columns, RuleBuildError, m[3]+" ("+m[4]+")")
 			continue
 		}
 		if eslintFile.MatchString(line) {
@@ -462,9 +463,9 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 			case strings.HasPrefix(msg, "in "): // a pytest frame, not a finding
 			case strings.HasPrefix(msg, "warning: "): // not why the command failed
 			case strings.HasPrefix(msg, "note: "): // gcc's "declared here", mypy's hints
-				found.note(group("file"), l, c, strings.TrimPrefix(msg, "note: "))
+				found.note(group("file"), l, c, p.unit, strings.TrimPrefix(msg, "note: "))
 			default:
-				add(group("file"), l, c, r, msg)
+				add(group("file"), l, c, p.unit, r, msg)
 			}
 			break
 		}
@@ -487,25 +488,25 @@ type placed struct {
 	compiled compiledSources
 }
 
-// locate resolves a printed position to a workspace file's, in its source when the
-// file was compiled.
-func (p *placed) locate(file string, line, col int) (sourcePosition, bool) {
+// locate resolves a printed position (its column counted in unit) to a workspace file's,
+// in its source when the file was compiled.
+func (p *placed) locate(file string, line, col int, unit columnUnit) (sourcePosition, bool) {
 	rel, ok := inside(p.root, file)
 	if !ok || line < 1 {
 		return sourcePosition{}, false
 	}
-	return p.compiled.place(rel, line, col), true
+	return p.compiled.place(rel, line, col, unit), true
 }
 
 // add records a finding at a printed position; it says whether it is a new one.
-func (p *placed) add(file string, line, col int, rule, msg string) bool {
-	at, ok := p.locate(file, line, col)
+func (p *placed) add(file string, line, col int, unit columnUnit, rule, msg string) bool {
+	at, ok := p.locate(file, line, col, unit)
 	return ok && p.addAt(at, rule, msg)
 }
 
 // note adds a compiler's note on the finding before it as related information.
-func (p *placed) note(file string, line, col int, msg string) {
-	if at, ok := p.locate(file, line, col); ok && len(p.out) > 0 {
+func (p *placed) note(file string, line, col int, unit columnUnit, msg string) {
+	if at, ok := p.locate(file, line, col, unit); ok && len(p.out) > 0 {
 		last := &p.out[len(p.out)-1]
 		last.Related = append(last.Related, at.related(msg))
 	}

@@ -300,14 +300,14 @@ func TestMochaSuitesTimeoutsAndDiffsAreRead(t *testing.T) {
 			"describe(\"cart\", () => {\n  describe(\"total\", () => {\n    it(\"sums\", () => {\n" +
 			"      assert.strictEqual(total([{ price: 2 }]), 2);\n    });\n  });\n  it(\"item\", () => {\n" +
 			"    assert.deepStrictEqual(item(\"a\"), { name: \"a\", price: 2, qty: 1 });\n  });\n" +
-			"  it('waits', async function () {\n    this.timeout(50);\n    await new Promise(() => {});\n  });\n});\n",
+			"  /* 価格 */ it('waits', async function () {\n    this.timeout(50);\n    await new Promise(() => {});\n  });\n});\n",
 		"test/cart.test.js": "const { item } = require(\"../src/cart\");\n\ntest(\"item\", () => {\n" +
 			"  expect(item(\"a\")).toEqual({ name: \"a\", price: 2, qty: 1 });\n});\n",
 	})
 	want := map[string][]string{
 		"mocha-suites.txt": {
 			"test/cart.spec.js:011:012:test-failure cart item: AssertionError [ERR_ASSERTION]: Expected values to be strictly deep-equal: + actual - expected; + price: 1,; - price: 2,",
-			"test/cart.spec.js:013:003:test-failure cart waits: Error: Timeout of 50ms exceeded. For async tests and hooks, ensure \"done()\" is called; if returning a Promise, ensure it resolves.",
+			"test/cart.spec.js:013:016:test-failure cart waits: Error: Timeout of 50ms exceeded. For async tests and hooks, ensure \"done()\" is called; if returning a Promise, ensure it resolves.",
 			"test/cart.spec.js:007:014:test-failure cart total sums: AssertionError [ERR_ASSERTION]: Expected values to be strictly equal: 3 !== 2",
 		},
 		"jest-diff.txt": {"test/cart.test.js:004:021:test-failure item: expect(received).toEqual(expected) // deep equality; - Expected + Received; - \"price\": 2,; + \"price\": 1,"},
@@ -848,6 +848,83 @@ func TestRealEsbuildAndTscErrorsArePlaced(t *testing.T) {
 		ds, res, err := CommandFindings(context.Background(), root, c.command, RuleBuildError, Commands{}, time.Minute)
 		if got := renderWithMessages(ds); err != nil || !slices.Equal(got, []string{c.want}) {
 			t.Errorf("%s: %v %q, want %q\n%s", c.command, err, got, c.want, res.Output)
+		}
+	}
+}
+
+// TestColumnsOnLinesWithEmojiAndCJKPointAtTheToken: tools count columns in their own units
+// (tsc, eslint, V8's frames and source maps in UTF-16 code units, rustc in characters,
+// esbuild in bytes); on a line with emoji and CJK text a finding still points at the token
+// the tool names, in a compiled file's source too. The tools run where they are installed
+// (.ci/run installs them); ESLint 9 printed testdata/testoutput/eslint-cjk.txt.
+func TestColumnsOnLinesWithEmojiAndCJKPointAtTheToken(t *testing.T) {
+	bin, err := filepath.Abs(filepath.Join("..", "editors", "vscode", "node_modules", ".bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := writeTree(t, map[string]string{
+		"package.json":       `{"type": "module"}`,
+		"tsconfig.json":      `{"compilerOptions": {"outDir": "lib", "rootDir": "src", "module": "nodenext", "target": "es2022", "strict": true, "sourceMap": true}, "include": ["src"]}`,
+		"src/price.ts":       "export function label(p: { name: string } | undefined): string {\n  return \"価格😀: \" + p!.name;\n}\n",
+		"test/price.test.js": "import { test } from \"node:test\";\nimport { label } from \"../lib/price.js\";\ntest(\"価格 labels\", () => { label(undefined); });\n",
+		"build/types.ts":     "export const s = \"日本😀\"; export const n: number = \"x\";\n",
+		"build/main.ts":      "export const s = \"日本😀\"; let y = %;\n",
+		"src/label.js":       "export const label = \"価格😀: \" + missing;\n",
+		"Cargo.toml":         "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+		"src/main.rs":        "fn main() { let s = \"日本😀\"; let n: i32 = \"x\"; }\n",
+	})
+	// at is the 1-based byte column of token on a line of a workspace file.
+	at := func(file string, line int, token string) string {
+		data, err := os.ReadFile(filepath.Join(root, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Split(string(data), "\n")[line-1]
+		return fmt.Sprintf("%s:%03d:%03d:", file, line, strings.Index(text, token)+1)
+	}
+	eslint, err := os.ReadFile(filepath.Join("testdata", "testoutput", "eslint-cjk.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	compiled := at("src/price.ts", 2, "name") + "test-failure"
+	cases := []struct {
+		name, program, command, output, want string
+	}{
+		{name: "tsc", program: bin + "/tsc", command: bin + "/tsc --noEmit build/types.ts", want: at("build/types.ts", 1, "n:") + "build-error"},
+		{name: "esbuild", program: bin + "/esbuild", command: bin + "/esbuild build/main.ts", want: at("build/main.ts", 1, "%") + "build-error"},
+		{name: "eslint", output: strings.ReplaceAll(string(eslint), "{root}", root), want: at("src/label.js", 1, "missing") + "build-error"},
+		{name: "cargo", program: "cargo", command: "cargo build --offline --quiet", want: at("src/main.rs", 1, `"x"`) + "build-error"},
+		{name: "node, no source map", program: bin + "/tsc", command: bin + "/tsc -p . --sourceMap false && node --test test/", want: compiled},
+		{name: "node, a source map", program: bin + "/tsc", command: bin + "/tsc -p . && node --test test/", want: compiled},
+	}
+	for _, c := range cases {
+		output := c.output
+		if c.command != "" {
+			if err := exec.Command(c.program, "--version").Run(); err != nil {
+				t.Logf("%s: skipped, it does not run here (%v)", c.name, err)
+				continue
+			}
+			res, err := Run(context.Background(), root, c.command, nil, 5*time.Minute)
+			if err != nil || res.ExitCode == 0 {
+				t.Fatalf("%s: %v, exit %d\n%s", c.name, err, res.ExitCode, res.Output)
+			}
+			output = res.Output
+		}
+		ds := ParseOutput(root, RuleTestFailure, output)
+		if got := render(ds); len(got) != 1 || got[0] != c.want {
+			t.Errorf("%s: %v, want %s\noutput:\n%s", c.name, got, c.want, output)
+			continue
+		}
+		if related := ds[0].Related; strings.HasPrefix(c.name, "node") && (len(related) != 1 || render([]Diagnostic{{File: related[0].File, Range: related[0].Range}})[0] != at("test/price.test.js", 3, "label(undefined)")) {
+			t.Errorf("%s: the caller %+v", c.name, related)
+		}
+	}
+	// A tool that counts bytes, naming the compiled file (its map is left from the last
+	// run): the source map is asked in UTF-16 all the same.
+	if _, err := os.Stat(filepath.Join(root, "lib", "price.js.map")); err == nil {
+		printed := strings.TrimSuffix(at("lib/price.js", 2, "name"), ":") + ": a byte column"
+		if got := render(ParseOutput(root, RuleBuildError, printed)); !slices.Equal(got, []string{at("src/price.ts", 2, "name") + "build-error"}) {
+			t.Errorf("%s: %v", printed, got)
 		}
 	}
 }

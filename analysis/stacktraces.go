@@ -49,7 +49,7 @@ const (
 
 type jsLocation struct {
 	file      string
-	line, col int
+	line, col int // col in UTF-16 code units, as node counts it
 }
 
 // maxDiffLines bounds the lines of an assertion's diff a finding quotes.
@@ -68,8 +68,8 @@ func (s *stackTrace) text() string {
 
 // frame reads one frame of the trace. Frames outside the workspace, or in the directories
 // every tool skips (installed packages: node_modules, site-packages, vendor), are passed.
-func (s *stackTrace) frame(found *placed, file string, line, col int, rule string) {
-	at, ok := found.locate(file, line, col)
+func (s *stackTrace) frame(found *placed, file string, line, col int, unit columnUnit, rule string) {
+	at, ok := found.locate(file, line, col, unit)
 	switch {
 	case s.done || !ok || workspace.InSkippedDir(at.rel):
 	case s.at == 0:
@@ -136,7 +136,7 @@ func (s *stackTrace) readJS(found *placed, line, rule string) bool {
 		if s.name != "" || s.message != "" { // not the trace of a warning or a log
 			l, _ := strconv.Atoi(m[2])
 			c, _ := strconv.Atoi(m[3])
-			s.frame(found, m[1], l, c, rule)
+			s.frame(found, m[1], l, c, utf16Columns, rule)
 		}
 		return true
 	}
@@ -247,12 +247,13 @@ func (s *stackTrace) placeAtLocation(found *placed, rule string) {
 		}
 	}
 	if s.location != nil {
-		s.done = found.add(s.location.file, s.location.line, s.location.col, rule, s.text())
+		s.done = found.add(s.location.file, s.location.line, s.location.col, utf16Columns, rule, s.text())
 	}
 }
 
 // jsTestDefinition finds the call that defines the test titled title in a file (`it("…"`,
-// `test('…'`, with any quotes): its line and column, or the file's start.
+// `test('…'`, with any quotes): its line and column (in UTF-16, as a location node
+// prints), or the file's start.
 func jsTestDefinition(file, title string) (line, col int) {
 	src, err := ReadFile(file)
 	if err != nil {
@@ -267,7 +268,7 @@ func jsTestDefinition(file, title string) (line, col int) {
 			call := strings.TrimRightFunc(text[:at], func(r rune) bool {
 				return r == '.' || r == '_' || r == '$' || unicode.IsLetter(r) || unicode.IsDigit(r)
 			})
-			return i + 1, len(call) + 1
+			return i + 1, convertColumn([]byte(text), len(call)+1, byteColumns, utf16Columns)
 		}
 	}
 	return 1, 1
@@ -341,7 +342,7 @@ func (d *doctestFailure) read(found *placed, line, rule string) bool {
 	}
 	if m := pyFrame.FindStringSubmatch(text); m != nil {
 		l, _ := strconv.Atoi(m[2])
-		if at, ok := found.locate(m[1], l, 0); ok && !workspace.InSkippedDir(at.rel) {
+		if at, ok := found.locate(m[1], l, 0, byteColumns); ok && !workspace.InSkippedDir(at.rel) {
 			d.raisedAt = &at // frames go outermost first: the last is the innermost
 		}
 	} else if !strings.HasPrefix(text, " ") && text != "Traceback (most recent call last):" {
@@ -360,14 +361,14 @@ func (d *doctestFailure) flush(found *placed, rule string) {
 	switch {
 	case d.exception != "" && d.raisedAt != nil:
 		if found.addAt(*d.raisedAt, rule, d.name+": "+d.exception+" (in the example `"+example+"`)") {
-			if at, ok := found.locate(d.example.file, d.example.line, 0); ok {
+			if at, ok := found.locate(d.example.file, d.example.line, 0, byteColumns); ok {
 				found.out[len(found.out)-1].Related = []Related{at.related("the example")}
 			}
 		}
 	case d.exception != "":
-		found.add(d.example.file, d.example.line, 0, rule, d.name+": `"+example+"` raised "+d.exception)
+		found.add(d.example.file, d.example.line, 0, byteColumns, rule, d.name+": `"+example+"` raised "+d.exception)
 	default:
-		found.add(d.example.file, d.example.line, 0, rule, fmt.Sprintf("%s: `%s` printed %s, not %s", d.name, example, d.said["Got"], d.said["Expected"]))
+		found.add(d.example.file, d.example.line, 0, byteColumns, rule, fmt.Sprintf("%s: `%s` printed %s, not %s", d.name, example, d.said["Got"], d.said["Expected"]))
 	}
 	*d = doctestFailure{}
 }
@@ -415,7 +416,7 @@ func (t *pyTraceback) read(found *placed, line, rule string) bool {
 	if len(t.frames) > 0 && line != "" && line[0] != ' ' && line[0] != '\t' {
 		s := stackTrace{name: t.name, message: strings.TrimSpace(line)}
 		for i := len(t.frames) - 1; i >= 0 && !s.done; i-- { // innermost first
-			s.frame(found, t.frames[i].file, t.frames[i].line, 0, rule)
+			s.frame(found, t.frames[i].file, t.frames[i].line, 0, byteColumns, rule)
 		}
 		t.frames = nil
 	}
@@ -429,6 +430,8 @@ func (t *pyTraceback) read(found *placed, line, rule string) bool {
 //	  left: 2
 //
 // (before Rust 1.73: "thread 'tests::totals' panicked at 'message', src/lib.rs:14:9").
+// Their columns are taken as characters, rustc's unit; a panic's counts a wide character
+// as two and a tab as four (rust-lang/rust#148284), so after those it is off.
 var (
 	rustPanicked    = regexp.MustCompile(`^thread '([^']+)'(?: \(\d+\))? panicked at ([^\s:]+):(\d+):(\d+):$`)
 	rustPanickedOld = regexp.MustCompile(`^thread '([^']+)' panicked at '(.*)', ([^\s:]+):(\d+):(\d+)$`)
@@ -460,13 +463,13 @@ func (p *rustPanic) read(found *placed, line, rule string) bool {
 	if m := rustNoPanic.FindStringSubmatch(line); m != nil && p.output != "" {
 		l, _ := strconv.Atoi(m[2])
 		c, _ := strconv.Atoi(m[3])
-		found.add(m[1], l, c, rule, p.output+": did not panic; it is marked #[should_panic]")
+		found.add(m[1], l, c, runeColumns, rule, p.output+": did not panic; it is marked #[should_panic]")
 		return true
 	}
 	if m := rustPanickedOld.FindStringSubmatch(line); m != nil {
 		l, _ := strconv.Atoi(m[4])
 		c, _ := strconv.Atoi(m[5])
-		found.add(m[3], l, c, rule, m[1]+": "+m[2])
+		found.add(m[3], l, c, runeColumns, rule, m[1]+": "+m[2])
 		return true
 	}
 	if m := rustPanicked.FindStringSubmatch(line); m != nil {
@@ -493,7 +496,7 @@ func (p *rustPanic) read(found *placed, line, rule string) bool {
 // flush records the panic read so far, if any.
 func (p *rustPanic) flush(found *placed, rule string) {
 	if p.file != "" {
-		found.add(p.file, p.line, p.col, rule, p.test+": "+strings.Join(p.message, "; "))
+		found.add(p.file, p.line, p.col, runeColumns, rule, p.test+": "+strings.Join(p.message, "; "))
 	}
 	*p = rustPanic{}
 }
@@ -583,7 +586,7 @@ func (p *pytestFailure) read(found *placed, line, rule string) bool {
 			message = m[3]
 		}
 		s := stackTrace{name: p.name, message: message}
-		s.frame(found, m[1], l, 0, rule)
+		s.frame(found, m[1], l, 0, byteColumns, rule)
 		p.place(found, &s, rule)
 		*p = pytestFailure{name: p.name, placedBefore: len(found.out)}
 		return true
@@ -602,7 +605,7 @@ func (p *pytestFailure) flush(found *placed, rule string) {
 // place gives s the section's outer frames, innermost first.
 func (p *pytestFailure) place(found *placed, s *stackTrace, rule string) {
 	for i := len(p.outer) - 1; i >= 0 && !s.done; i-- {
-		s.frame(found, p.outer[i].file, p.outer[i].line, 0, rule)
+		s.frame(found, p.outer[i].file, p.outer[i].line, 0, byteColumns, rule)
 	}
 }
 
@@ -636,7 +639,7 @@ func placeSummarized(found *placed, summary []pytestSummaryEntry) {
 			message = "failed"
 		}
 		line, col := pytestDefinition(filepath.Join(found.root, rel), e.test)
-		found.add(e.file, line, col, RuleTestFailure, strings.ReplaceAll(e.test, "::", ".")+": "+message)
+		found.add(e.file, line, col, byteColumns, RuleTestFailure, strings.ReplaceAll(e.test, "::", ".")+": "+message)
 	}
 }
 
