@@ -288,9 +288,10 @@ func TestJavaScriptTestFailuresArePlacedWhereTheyFailed(t *testing.T) {
 }
 
 // TestMochaSuitesTimeoutsAndDiffsAreRead: Mocha's title goes on over lines, one per suite;
-// its timeout names only the test's file, and is placed at the test's `it` there; an
-// assertion's diff is quoted once (assert's, not Mocha's own of the same values after it),
-// and Jest's too. Mocha 12 and Jest 30 printed testdata/testoutput for these files.
+// its timeout names only the test's file, and is placed at the test's `it` there (a hook's
+// at the hook in the test's suite); an assertion's diff is quoted once (assert's, not
+// Mocha's own of the same values after it), and Jest's too; Jest's timeouts read. Mocha
+// 12 and Jest 30 printed testdata/testoutput for these files.
 func TestMochaSuitesTimeoutsAndDiffsAreRead(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"package.json": `{"name": "cart", "version": "1.0.0"}`,
@@ -303,6 +304,14 @@ func TestMochaSuitesTimeoutsAndDiffsAreRead(t *testing.T) {
 			"  /* 価格 */ it('waits', async function () {\n    this.timeout(50);\n    await new Promise(() => {});\n  });\n});\n",
 		"test/cart.test.js": "const { item } = require(\"../src/cart\");\n\ntest(\"item\", () => {\n" +
 			"  expect(item(\"a\")).toEqual({ name: \"a\", price: 2, qty: 1 });\n});\n",
+		"test/hook.spec.js": "const assert = require(\"assert\");\ndescribe(\"shelf\", () => {\n  beforeEach(() => {});\n" +
+			"  it(\"stands\", () => {});\n});\ndescribe(\"cart\", () => {\n  beforeEach(async function () {\n" +
+			"    this.timeout(50);\n    await new Promise(() => {});\n  });\n  it(\"sums\", () => {});\n});\n" +
+			"describe(\"shop\", () => {\n  before(function load() {\n    throw new Error(\"no stock\");\n  });\n" +
+			"  it(\"sells\", () => {});\n});\n",
+		"test/slow.test.js": "describe(\"cart\", () => {\n  test(\"waits\", async () => {\n    await new Promise(() => {});\n  }, 100);\n});\n",
+		"test/hook.test.js": "describe(\"shop\", () => {\n  beforeEach(async () => {\n    await new Promise(() => {});\n  }, 100);\n" +
+			"  test(\"sells\", () => {});\n});\n",
 	})
 	want := map[string][]string{
 		"mocha-suites.txt": {
@@ -311,6 +320,17 @@ func TestMochaSuitesTimeoutsAndDiffsAreRead(t *testing.T) {
 			"test/cart.spec.js:007:014:test-failure cart total sums: AssertionError [ERR_ASSERTION]: Expected values to be strictly equal: 3 !== 2",
 		},
 		"jest-diff.txt": {"test/cart.test.js:004:021:test-failure item: expect(received).toEqual(expected) // deep equality; - Expected + Received; - \"price\": 2,; + \"price\": 1,"},
+		// A hook's timeout at the hook of its suite; its error at its frame.
+		"mocha-hooks.txt": {
+			"test/hook.spec.js:007:003:test-failure cart \"before each\" hook for \"sums\": Error: Timeout of 50ms exceeded. For async tests and hooks, ensure \"done()\" is called; if returning a Promise, ensure it resolves.",
+			"test/hook.spec.js:015:011:test-failure shop \"before all\" hook: load for \"sells\": Error: no stock",
+		},
+		// Jest's timeout: the thrown string's first line, at the test's or hook's call,
+		// with no caller (its suite's callback).
+		"jest-timeouts.txt": {
+			"test/hook.test.js:002:003:test-failure shop › sells: Exceeded timeout of 100 ms for a hook.",
+			"test/slow.test.js:002:003:test-failure cart › waits: Exceeded timeout of 100 ms for a test.",
+		},
 	}
 	for name, want := range want {
 		data, err := os.ReadFile(filepath.Join("testdata", "testoutput", name))

@@ -33,9 +33,10 @@ type stackTrace struct {
 	diffHeader string // quoted with the diff's first line
 	diffLines  int    // the "+"/"-" lines of an assertion's diff the message quotes
 	// Mocha's title goes on over the lines below its heading, one per suite, more
-	// indented than it ("1) cart" "     total" "       sums:"); title is its last part.
-	titleIndent int
-	title       string
+	// indented than it ("1) cart" "     total" "       sums:"); title is its last part,
+	// suite the part before.
+	titleIndent  int
+	title, suite string
 }
 
 // diffQuote is where the reading of an assertion's diff is.
@@ -123,6 +124,15 @@ var (
 	// Mocha's error that names only the test's file: "Error: Timeout of 2000ms exceeded.
 	// … (/abs/test/a.spec.js)".
 	jsErrorInFile = regexp.MustCompile(`^(.*?) \(([^\s()]+\.[cm]?[jt]sx?)\)$`)
+	// Jest's error when the test threw a string, the first of its lines: its timeout's
+	// `thrown: "Exceeded timeout of 100 ms for a test.`.
+	jestThrownLine = regexp.MustCompile(`^thrown: "([^"]*)$`)
+	// The call of a test or hook in Jest's trace of its timeout: "at test (a.test.js:2:3)",
+	// whose caller is only its suite's callback.
+	jsRegistration = regexp.MustCompile(`^\s*at (?:test|it|beforeEach|afterEach|beforeAll|afterAll) \(`)
+	// Mocha's title of a hook: `"before each" hook for "sums"`, `"before all" hook: load
+	// for "sells"`.
+	mochaHook = regexp.MustCompile(`^"(before|after) (all|each)" hook`)
 	// "at f (src/a.js:2:31)", "at /abs/a.js:2:31", "at f (file:///abs/a.mjs:2:31)", TAP's
 	// "f (file:///abs/a.js:2:31)", Vitest's "❯ f src/a.js:2:31".
 	jsFrame = regexp.MustCompile(`^\s*(?:at (?:.*? \()?|❯ (?:\S+ )?|[\w$.<>]+ \()?(?:file://)?([^\s()'"]+\.[cm]?[jt]sx?):(\d+):(\d+)\)?$`)
@@ -137,6 +147,7 @@ func (s *stackTrace) readJS(found *placed, line, rule string) bool {
 			l, _ := strconv.Atoi(m[2])
 			c, _ := strconv.Atoi(m[3])
 			s.frame(found, m[1], l, c, utf16Columns, rule)
+			s.done = s.done || s.at > 0 && jsRegistration.MatchString(line)
 		}
 		return true
 	}
@@ -168,7 +179,7 @@ func (s *stackTrace) readJS(found *placed, line, rule string) bool {
 	if s.titleIndent > 0 {
 		text := strings.TrimSpace(line)
 		if text != "" && len(line)-len(strings.TrimLeft(line, " ")) >= s.titleIndent {
-			s.title = strings.TrimSuffix(text, ":")
+			s.suite, s.title = s.title, strings.TrimSuffix(text, ":")
 			s.name += " " + s.title
 			if strings.HasSuffix(text, ":") {
 				s.titleIndent = 0
@@ -195,6 +206,9 @@ func (s *stackTrace) readJS(found *placed, line, rule string) bool {
 		s.detail = strings.HasSuffix(text, ":")
 	case s.unnamed && s.message == "":
 		s.message, s.unnamed = text, false
+		if m := jestThrownLine.FindStringSubmatch(text); m != nil {
+			s.message = m[1]
+		}
 	case tap != nil && s.message == "":
 		s.message, s.detail = tap[1], tap[1] == ""
 	case err != nil && s.message == "":
@@ -242,7 +256,7 @@ func (s *stackTrace) placeAtLocation(found *placed, rule string) {
 	if m := jsErrorInFile.FindStringSubmatch(s.message); s.location == nil && m != nil {
 		if rel, ok := inside(found.root, m[2]); ok {
 			s.message = m[1]
-			line, col := jsTestDefinition(filepath.Join(found.root, rel), s.title)
+			line, col := jsTestDefinition(filepath.Join(found.root, rel), s.suite, s.title)
 			s.location = &jsLocation{rel, line, col}
 		}
 	}
@@ -252,14 +266,44 @@ func (s *stackTrace) placeAtLocation(found *placed, rule string) {
 }
 
 // jsTestDefinition finds the call that defines the test titled title in a file (`it("…"`,
-// `test('…'`, with any quotes): its line and column (in UTF-16, as a location node
-// prints), or the file's start.
-func jsTestDefinition(file, title string) (line, col int) {
+// `test('…'`, with any quotes), or for a Mocha hook's title the first call of that hook
+// after its suite's: its line and column (in UTF-16, as a location node prints), or the
+// file's start.
+func jsTestDefinition(file, suite, title string) (line, col int) {
 	src, err := ReadFile(file)
 	if err != nil {
 		return 1, 1
 	}
-	for i, text := range strings.Split(string(src), "\n") {
+	lines := strings.Split(string(src), "\n")
+	i, at := titledCall(lines, title)
+	if m := mochaHook.FindStringSubmatch(title); m != nil {
+		hook := mochaHookCalls[m[1]+" "+m[2]]
+		i, at = titledCall(lines, suite)
+		for i = max(i, 0); i < len(lines); i++ {
+			if loc := hook.FindStringSubmatchIndex(lines[i]); loc != nil {
+				at = loc[2]
+				break
+			}
+		}
+	}
+	if i < 0 || i >= len(lines) {
+		return 1, 1
+	}
+	return i + 1, convertColumn([]byte(lines[i]), at+1, byteColumns, utf16Columns)
+}
+
+// mochaHookCalls are the calls that define Mocha's hooks, by the words of their titles.
+var mochaHookCalls = map[string]*regexp.Regexp{
+	"before all":  regexp.MustCompile(`(?:^|[^\w$.])(before)\s*\(`),
+	"before each": regexp.MustCompile(`(?:^|[^\w$.])(beforeEach)\s*\(`),
+	"after each":  regexp.MustCompile(`(?:^|[^\w$.])(afterEach)\s*\(`),
+	"after all":   regexp.MustCompile(`(?:^|[^\w$.])(after)\s*\(`),
+}
+
+// titledCall finds the call of a test or suite titled title (`it("…"`, `describe('…'`,
+// with any quotes): its line's index and the call's byte offset, or -1.
+func titledCall(lines []string, title string) (int, int) {
+	for i, text := range lines {
 		for _, quote := range []string{`"`, `'`, "`"} {
 			at := strings.Index(text, "("+quote+title+quote)
 			if at < 0 {
@@ -268,10 +312,10 @@ func jsTestDefinition(file, title string) (line, col int) {
 			call := strings.TrimRightFunc(text[:at], func(r rune) bool {
 				return r == '.' || r == '_' || r == '$' || unicode.IsLetter(r) || unicode.IsDigit(r)
 			})
-			return i + 1, convertColumn([]byte(text), len(call)+1, byteColumns, utf16Columns)
+			return i, len(call)
 		}
 	}
-	return 1, 1
+	return -1, 0
 }
 
 // Python's doctest run alone (python -m doctest, doctest.testmod()) prints a block per
