@@ -321,6 +321,10 @@ var outputPatterns = []outputPattern{
 	// tsc --pretty (or "pretty": true in tsconfig.json), its colours taken out:
 	// src/a.ts:12:5 - error TS2304: Cannot find name 'x'.
 	{re: regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+) - error (?P<msg>TS\d+: .*)$`), rule: RuleBuildError, unit: utf16Columns},
+	// pyright and basedpyright, under the file's name (the lines below, more indented, say
+	// more of the same error; its warnings are not why it failed):
+	//   /abs/pkg/a.py:2:7 - error: "x" is not defined (reportUndefinedVariable)
+	{re: regexp.MustCompile(`^\s+(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+) - error: (?P<msg>.+)$`), rule: RuleBuildError, unit: utf16Columns},
 	// esbuild through Vite and other bundlers: /abs/src/main.ts:4:8: ERROR: Unexpected ";"
 	{re: regexp.MustCompile(`^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): ERROR: (?P<msg>.+)$`), rule: RuleBuildError, fromZero: true},
 	// compilers and vet: file:line:col: message ("vet: ./a.go:3:13: …" for a type error)

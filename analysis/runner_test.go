@@ -876,7 +876,8 @@ func TestRealEsbuildAndTscErrorsArePlaced(t *testing.T) {
 // (tsc, eslint, V8's frames and source maps in UTF-16 code units, rustc in characters,
 // esbuild in bytes); on a line with emoji and CJK text a finding still points at the token
 // the tool names, in a compiled file's source too. The tools run where they are installed
-// (.ci/run installs them); ESLint 9 printed testdata/testoutput/eslint-cjk.txt.
+// (.ci/run installs them); ESLint 9 and pyright 1.1 printed testdata/testoutput/eslint-cjk.txt
+// and pyright-cjk.txt (whose warning is no error).
 func TestColumnsOnLinesWithEmojiAndCJKPointAtTheToken(t *testing.T) {
 	bin, err := filepath.Abs(filepath.Join("..", "editors", "vscode", "node_modules", ".bin"))
 	if err != nil {
@@ -890,6 +891,7 @@ func TestColumnsOnLinesWithEmojiAndCJKPointAtTheToken(t *testing.T) {
 		"build/types.ts":     "export const s = \"日本😀\"; export const n: number = \"x\";\n",
 		"build/main.ts":      "export const s = \"日本😀\"; let y = %;\n",
 		"src/label.js":       "export const label = \"価格😀: \" + missing;\n",
+		"pkg/a.py":           "s = \"日本😀\"; n: int = \"x\"\nprint(undefined_name)\n1 + 1\n",
 		"Cargo.toml":         "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
 		"src/main.rs":        "fn main() { let s = \"日本😀\"; let n: i32 = \"x\"; }\n",
 	})
@@ -902,9 +904,12 @@ func TestColumnsOnLinesWithEmojiAndCJKPointAtTheToken(t *testing.T) {
 		text := strings.Split(string(data), "\n")[line-1]
 		return fmt.Sprintf("%s:%03d:%03d:", file, line, strings.Index(text, token)+1)
 	}
-	eslint, err := os.ReadFile(filepath.Join("testdata", "testoutput", "eslint-cjk.txt"))
-	if err != nil {
-		t.Fatal(err)
+	recorded := func(name string) string {
+		data, err := os.ReadFile(filepath.Join("testdata", "testoutput", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.ReplaceAll(string(data), "{root}", root)
 	}
 	compiled := at("src/price.ts", 2, "name") + "test-failure"
 	cases := []struct {
@@ -912,7 +917,8 @@ func TestColumnsOnLinesWithEmojiAndCJKPointAtTheToken(t *testing.T) {
 	}{
 		{name: "tsc", program: bin + "/tsc", command: bin + "/tsc --noEmit build/types.ts", want: at("build/types.ts", 1, "n:") + "build-error"},
 		{name: "esbuild", program: bin + "/esbuild", command: bin + "/esbuild build/main.ts", want: at("build/main.ts", 1, "%") + "build-error"},
-		{name: "eslint", output: strings.ReplaceAll(string(eslint), "{root}", root), want: at("src/label.js", 1, "missing") + "build-error"},
+		{name: "eslint", output: recorded("eslint-cjk.txt"), want: at("src/label.js", 1, "missing") + "build-error"},
+		{name: "pyright", output: recorded("pyright-cjk.txt"), want: at("pkg/a.py", 1, `"x"`) + "build-error " + at("pkg/a.py", 2, "undefined_name") + "build-error"},
 		{name: "cargo", program: "cargo", command: "cargo build --offline --quiet", want: at("src/main.rs", 1, `"x"`) + "build-error"},
 		{name: "node, no source map", program: bin + "/tsc", command: bin + "/tsc -p . --sourceMap false && node --test test/", want: compiled},
 		{name: "node, a source map", program: bin + "/tsc", command: bin + "/tsc -p . && node --test test/", want: compiled},
@@ -931,7 +937,7 @@ func TestColumnsOnLinesWithEmojiAndCJKPointAtTheToken(t *testing.T) {
 			output = res.Output
 		}
 		ds := ParseOutput(root, RuleTestFailure, output)
-		if got := render(ds); len(got) != 1 || got[0] != c.want {
+		if got := strings.Join(render(ds), " "); got != c.want {
 			t.Errorf("%s: %v, want %s\noutput:\n%s", c.name, got, c.want, output)
 			continue
 		}
