@@ -15,7 +15,7 @@ type columnUnit int
 const (
 	byteColumns  columnUnit = iota // Go, esbuild, clang
 	utf16Columns                   // JavaScript's: V8's stack frames, tsc, eslint, source maps
-	runeColumns                    // rustc's
+	runeColumns                    // rustc's, Biome's
 )
 
 // units is how many units of u the rune r, size bytes long, takes.

@@ -74,7 +74,7 @@ func FuzzParseOutput(f *testing.F) {
 	f.Add("test at a.js:29:1\n✖ slow (51ms)\n  'test timed out after 50ms'\nnot ok 2 - t\n  location: '/w/a.js:0:1'\n  failureType: 'subtestsFailed'\n")
 	f.Add("**********************************************************************\nFile \"a.py\", line 4, in a.f\nFailed example:\n    f()\nExpected nothing\nGot:\n    1\nException raised:\n      File \"a.py\", line 0, in f\n    TypeError: x\n")
 	f.Add("---- a.rs - f (line 0) stdout ----\nthread 'main' (1) panicked at a.rs:5:1:\nboom\n---- t stdout ----\nnote: test did not panic as expected at a.rs:3:8\n")
-	f.Add("a.ts(1,14): error TS1: x\na.ts(1,99): error TS1: x\n --> a.rs:1:3\n")
+	f.Add("a.ts(1,14): error TS1: x\na.ts(1,99): error TS1: x\n --> a.rs:1:3\na.ts:1:4 parse  ━━\n\n  × x\n  /w/a.ts:1:2 - error: y\n")
 	f.Add("  1) cart\n       total\n         sums:\n     Error: Timeout of 50ms exceeded. (/w/a.spec.js)\n  2) t:\n  x:\n+ actual - expected\n+ a\n      + expected - actual\n- b\n    - Expected  - 1\n")
 	root := f.TempDir()
 	if err := os.CopyFS(root, os.DirFS(filepath.Join("testdata", "compiled"))); err != nil { // compiled TypeScript

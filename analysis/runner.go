@@ -350,9 +350,14 @@ var (
 	cargoArrow      = regexp.MustCompile(`^\s*--> ([^:]+):(\d+):(\d+)$`)
 	esbuildHeader   = regexp.MustCompile(`^✘ \[ERROR\] (.+)$`)
 	esbuildLocation = regexp.MustCompile(`^ {4}([^\s:][^:]*):(\d+):(\d+):$`)
-	eslintFile      = regexp.MustCompile(`^(/[^:]*[^\s:]|\S+\.(?:[cm]?[jt]sx?))$`) // a path alone on its line
-	eslintLine      = regexp.MustCompile(`^\s+(\d+):(\d+)\s+error\s+(.+?)\s{2,}(\S+)$`)
-	ansiEscape      = regexp.MustCompile(`\x1b\[[0-9;]*m`) // colours some runners print even into a pipe
+	// Biome's diagnostic: "src/a.js:1:36 lint/suspicious/noDebugger  FIXABLE  ━━━━", then
+	// "  × message" below for an error ("!" a warning, "i" a hint); its columns count
+	// characters.
+	biomeHeader = regexp.MustCompile(`^([^\s:][^:]*):(\d+):(\d+) (\S+)(?:  FIXABLE)? +━+$`)
+	biomeError  = regexp.MustCompile(`^\s+× (.+)$`)
+	eslintFile  = regexp.MustCompile(`^(/[^:]*[^\s:]|\S+\.(?:[cm]?[jt]sx?))$`) // a path alone on its line
+	eslintLine  = regexp.MustCompile(`^\s+(\d+):(\d+)\s+error\s+(.+?)\s{2,}(\S+)$`)
+	ansiEscape  = regexp.MustCompile(`\x1b\[[0-9;]*m`) // colours some runners print even into a pipe
 )
 
 // ParseOutput turns a build or test command's output into findings placed where the
@@ -367,6 +372,7 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 	add := found.add
 	lines := strings.Split(strings.ReplaceAll(ansiEscape.ReplaceAllString(output, ""), "\r\n", "\n"), "\n")
 	eslintCurrent, located := "", "" // located: a message whose location is still to come
+	var biomeAt []string             // a location whose message is still to come
 	goTests := newGoTestRun(root)
 	var pytestSummary []pytestSummaryEntry
 	goFailing := ""
@@ -430,6 +436,19 @@ func ParseOutput(root, rule, output string) []Diagnostic {
 				located = ""
 				continue
 			}
+		}
+		if m := biomeHeader.FindStringSubmatch(line); m != nil {
+			biomeAt = m
+			continue
+		}
+		if biomeAt != nil && strings.TrimSpace(line) != "" {
+			if m := biomeError.FindStringSubmatch(line); m != nil {
+				l, _ := strconv.Atoi(biomeAt[2])
+				c, _ := strconv.Atoi(biomeAt[3])
+				add(biomeAt[1], l, c, runeColumns, RuleBuildError, m[1]+" ("+biomeAt[4]+")")
+			}
+			biomeAt = nil
+			continue
 		}
 		if m := eslintLine.FindStringSubmatch(line); m != nil && eslintCurrent != "" {
 			l, _ := strconv.Atoi(m[1])

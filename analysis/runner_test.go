@@ -873,11 +873,11 @@ func TestRealEsbuildAndTscErrorsArePlaced(t *testing.T) {
 }
 
 // TestColumnsOnLinesWithEmojiAndCJKPointAtTheToken: tools count columns in their own units
-// (tsc, eslint, V8's frames and source maps in UTF-16 code units, rustc in characters,
-// esbuild in bytes); on a line with emoji and CJK text a finding still points at the token
-// the tool names, in a compiled file's source too. The tools run where they are installed
-// (.ci/run installs them); ESLint 9 and pyright 1.1 printed testdata/testoutput/eslint-cjk.txt
-// and pyright-cjk.txt (whose warning is no error).
+// (tsc, eslint, pyright, V8's frames and source maps in UTF-16 code units, rustc and Biome
+// in characters, esbuild in bytes); on a line with emoji and CJK text a finding still
+// points at the token the tool names, in a compiled file's source too. The tools run where they are installed
+// (.ci/run installs them); ESLint 9, Biome 2 and pyright 1.1 printed eslint-cjk.txt,
+// biome-cjk.txt and pyright-cjk.txt in testdata/testoutput (whose warnings are no errors).
 func TestColumnsOnLinesWithEmojiAndCJKPointAtTheToken(t *testing.T) {
 	bin, err := filepath.Abs(filepath.Join("..", "editors", "vscode", "node_modules", ".bin"))
 	if err != nil {
@@ -891,6 +891,8 @@ func TestColumnsOnLinesWithEmojiAndCJKPointAtTheToken(t *testing.T) {
 		"build/types.ts":     "export const s = \"日本😀\"; export const n: number = \"x\";\n",
 		"build/main.ts":      "export const s = \"日本😀\"; let y = %;\n",
 		"src/label.js":       "export const label = \"価格😀: \" + missing;\n",
+		"src/a.js":           "const s = \"日本😀\"; const unused = 1; debugger;\nexport { s };\n",
+		"src/b.js":           "const s = \"日本😀\"; let x = );\n",
 		"pkg/a.py":           "s = \"日本😀\"; n: int = \"x\"\nprint(undefined_name)\n1 + 1\n",
 		"Cargo.toml":         "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
 		"src/main.rs":        "fn main() { let s = \"日本😀\"; let n: i32 = \"x\"; }\n",
@@ -918,6 +920,7 @@ func TestColumnsOnLinesWithEmojiAndCJKPointAtTheToken(t *testing.T) {
 		{name: "tsc", program: bin + "/tsc", command: bin + "/tsc --noEmit build/types.ts", want: at("build/types.ts", 1, "n:") + "build-error"},
 		{name: "esbuild", program: bin + "/esbuild", command: bin + "/esbuild build/main.ts", want: at("build/main.ts", 1, "%") + "build-error"},
 		{name: "eslint", output: recorded("eslint-cjk.txt"), want: at("src/label.js", 1, "missing") + "build-error"},
+		{name: "biome", output: recorded("biome-cjk.txt"), want: at("src/a.js", 1, "debugger") + "build-error " + at("src/b.js", 1, ")") + "build-error"},
 		{name: "pyright", output: recorded("pyright-cjk.txt"), want: at("pkg/a.py", 1, `"x"`) + "build-error " + at("pkg/a.py", 2, "undefined_name") + "build-error"},
 		{name: "cargo", program: "cargo", command: "cargo build --offline --quiet", want: at("src/main.rs", 1, `"x"`) + "build-error"},
 		{name: "node, no source map", program: bin + "/tsc", command: bin + "/tsc -p . --sourceMap false && node --test test/", want: compiled},
