@@ -59,11 +59,7 @@ func (c *lineCache) convert(file string, line, col int, from, to columnUnit) int
 	if col < 1 || from == to {
 		return col
 	}
-	return convertColumn(c.line(file, line-1), col, from, to)
-}
-
-// convertColumn converts a 1-based column on text from one unit to another.
-func convertColumn(text []byte, col int, from, to columnUnit) int {
+	text := c.line(file, line-1)
 	off, counted := 0, 0 // bytes of text passed, and the units of from they took
 	converted := 0
 	for off < len(text) && counted < col-1 {

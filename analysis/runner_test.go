@@ -363,7 +363,7 @@ describe("totals", () => {
   });
 });
 
-test("answers in time", { timeout: 20 }, async () => {
+/* 価格 */ test("answers in time", { timeout: 20 }, async () => {
   await new Promise((resolve) => setTimeout(resolve, 300));
 });
 
@@ -374,7 +374,7 @@ test("settles", async () => {
 	})
 	want := []string{
 		"slow.test.js:006:012:test-failure has the right keys: %sExpected values to be strictly deep-equal: + actual - expected; + b: 2; - b: 3",
-		"slow.test.js:010:001:test-failure answers in time: test timed out after 20ms",
+		"slow.test.js:010:014:test-failure answers in time: test timed out after 20ms", // node counts UTF-16
 		"slow.test.js:014:001:test-failure settles: Promise resolution is still pending but the event loop has already resolved",
 	}
 	for command, prefix := range map[string]string{"node --test": "", "node --test --test-reporter=spec": "AssertionError [ERR_ASSERTION]: "} {

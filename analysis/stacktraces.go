@@ -50,7 +50,8 @@ const (
 
 type jsLocation struct {
 	file      string
-	line, col int // col in UTF-16 code units, as node counts it
+	line, col int
+	unit      columnUnit // UTF-16 as node counts, bytes as a test's definition is found
 }
 
 // maxDiffLines bounds the lines of an assertion's diff a finding quotes.
@@ -155,13 +156,13 @@ func (s *stackTrace) readJS(found *placed, line, rule string) bool {
 		if m[4] == "" { // TAP's, below the test's heading
 			l, _ := strconv.Atoi(m[2])
 			c, _ := strconv.Atoi(m[3])
-			s.location = &jsLocation{m[1], l, c}
+			s.location = &jsLocation{m[1], l, c, utf16Columns}
 			return true
 		}
 		s.placeAtLocation(found, rule)
 		l, _ := strconv.Atoi(m[6])
 		c, _ := strconv.Atoi(m[7])
-		*s = stackTrace{location: &jsLocation{m[5], l, c}}
+		*s = stackTrace{location: &jsLocation{m[5], l, c, utf16Columns}}
 		return true
 	}
 	if m := jsTestHeading.FindStringSubmatch(line); m != nil {
@@ -257,39 +258,40 @@ func (s *stackTrace) placeAtLocation(found *placed, rule string) {
 		if rel, ok := inside(found.root, m[2]); ok {
 			s.message = m[1]
 			line, col := jsTestDefinition(filepath.Join(found.root, rel), s.suite, s.title)
-			s.location = &jsLocation{rel, line, col}
+			s.location = &jsLocation{rel, line, col, byteColumns}
 		}
 	}
 	if s.location != nil {
-		s.done = found.add(s.location.file, s.location.line, s.location.col, utf16Columns, rule, s.text())
+		s.done = found.add(s.location.file, s.location.line, s.location.col, s.location.unit, rule, s.text())
 	}
 }
 
 // jsTestDefinition finds the call that defines the test titled title in a file (`it("…"`,
 // `test('…'`, with any quotes), or for a Mocha hook's title the first call of that hook
-// after its suite's: its line and column (in UTF-16, as a location node prints), or the
-// file's start.
+// after its suite's: its line and byte column, or the file's start.
 func jsTestDefinition(file, suite, title string) (line, col int) {
 	src, err := ReadFile(file)
 	if err != nil {
 		return 1, 1
 	}
 	lines := strings.Split(string(src), "\n")
-	i, at := titledCall(lines, title)
+	var i, at int
 	if m := mochaHook.FindStringSubmatch(title); m != nil {
 		hook := mochaHookCalls[m[1]+" "+m[2]]
-		i, at = titledCall(lines, suite)
+		i, _ = titledCall(lines, suite)
 		for i = max(i, 0); i < len(lines); i++ {
 			if loc := hook.FindStringSubmatchIndex(lines[i]); loc != nil {
 				at = loc[2]
 				break
 			}
 		}
+	} else {
+		i, at = titledCall(lines, title)
 	}
 	if i < 0 || i >= len(lines) {
 		return 1, 1
 	}
-	return i + 1, convertColumn([]byte(lines[i]), at+1, byteColumns, utf16Columns)
+	return i + 1, at + 1
 }
 
 // mochaHookCalls are the calls that define Mocha's hooks, by the words of their titles.
