@@ -435,7 +435,13 @@ func esDefinitions(t *flatTree, n int32) []Definition {
 		var out []Definition
 		for _, decl := range t.children(n) {
 			name := t.child(decl, "name")
-			if t.kind(decl) != "variable_declarator" || name < 0 || t.kind(name) != "identifier" {
+			if t.kind(decl) != "variable_declarator" || name < 0 {
+				continue
+			}
+			if t.kind(name) != "identifier" { // `const { a, b: [c] } = ...`
+				for _, bound := range patternBindings(t, name, nil) {
+					out = append(out, Definition{Name: t.text(bound), Kind: defKind, Range: t.rangeOf(bound)})
+				}
 				continue
 			}
 			d := Definition{Name: t.text(name), Kind: defKind, Range: t.rangeOf(name)}
@@ -456,6 +462,24 @@ func esDefinitions(t *flatTree, n int32) []Definition {
 		return out
 	}
 	return nil
+}
+
+// patternBindings appends the names a destructuring pattern binds, nested ones included
+// (not its property keys or its defaults).
+func patternBindings(t *flatTree, n int32, out []int32) []int32 {
+	switch t.kind(n) {
+	case "identifier", "shorthand_property_identifier_pattern":
+		return append(out, n)
+	case "pair_pattern":
+		return patternBindings(t, t.child(n, "value"), out)
+	case "object_assignment_pattern", "assignment_pattern":
+		return patternBindings(t, t.child(n, "left"), out)
+	case "object_pattern", "array_pattern", "rest_pattern":
+		for _, c := range t.children(n) {
+			out = patternBindings(t, c, out)
+		}
+	}
+	return out
 }
 
 // esConstructorArity is what `new C(...)` accepts of a class without a base class: its

@@ -23,9 +23,16 @@ const (
 
 var (
 	esExtensions = []string{".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"}
-	// A .js specifier may name the .ts source it compiles from, or the declarations that
-	// describe it.
-	jsToTS = map[string][]string{".js": {".ts", ".tsx", ".d.ts"}, ".jsx": {".ts", ".tsx", ".d.ts"}, ".mjs": {".mts", ".d.mts"}, ".cjs": {".cts", ".d.cts"}}
+	// What TypeScript tries, in its order, in place of a specifier's own extension: "./a.js"
+	// may name the a.ts it compiles from or the a.d.ts that describes it, and "./a.ts"
+	// (allowImportingTsExtensions, and the declarations tsc emits for such imports) the
+	// a.d.ts, or with allowJs the a.js. Checked against tsc 5.9 and 7.0.
+	tsReplacements = map[string][]string{
+		".js": {".ts", ".tsx", ".d.ts", ".js", ".jsx"}, ".ts": {".ts", ".tsx", ".d.ts", ".js", ".jsx"},
+		".jsx": {".tsx", ".ts", ".d.ts", ".jsx", ".js"}, ".tsx": {".tsx", ".ts", ".d.ts", ".jsx", ".js"},
+		".mjs": {".mts", ".d.mts", ".mjs"}, ".mts": {".mts", ".d.mts", ".mjs"},
+		".cjs": {".cts", ".d.cts", ".cjs"}, ".cts": {".cts", ".d.cts", ".cjs"},
+	}
 )
 
 // esView is the TypeScript/JavaScript part of the index for one evaluation of the rules.
@@ -117,16 +124,16 @@ func (v *esView) lookup(base string, fromTypeScript bool) (string, resolution) {
 func esCandidates(base string, fromTypeScript bool) iter.Seq[string] {
 	return func(yield func(string) bool) {
 		ext := path.Ext(base)
-		if !fromTypeScript && !yield(base) {
+		replacements := tsReplacements[ext]
+		// A JavaScript file's import is first the file it names (tried again in
+		// TypeScript's turn among the replacements, the one place a lookup repeats).
+		if (!fromTypeScript || replacements == nil) && !yield(base) {
 			return
 		}
-		for _, ts := range jsToTS[ext] {
-			if !yield(strings.TrimSuffix(base, ext) + ts) {
+		for _, r := range replacements {
+			if !yield(strings.TrimSuffix(base, ext) + r) {
 				return
 			}
-		}
-		if fromTypeScript && !yield(base) {
-			return
 		}
 		for _, e := range esExtensions {
 			if !yield(base + e) {

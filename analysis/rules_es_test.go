@@ -184,6 +184,57 @@ func TestESDeclarationsBesideJavaScript(t *testing.T) {
 	)
 }
 
+// `export const { a, b: [c] } = ...` exports what the pattern binds, as effect's
+// published `Data.taggedEnum()` constructors are; not its keys or its defaults' names.
+func TestESExportedDestructuringBindsItsNames(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"events.js": "import * as Data from './data.js';\nimport { fallback } from './data.js';\nexport const {\n  /** Pattern matches on an event. */\n  $match: match,\n  // constructors\n  EntityRegistered,\n  SingletonRegistered\n} = Data.taggedEnum();\n" +
+			"export let [first = fallback, , { second = 2, nested: { third } }, ...rest] = Data.list(), plain = 3;\nexport var { renamed: alias = 4 } = Data.options();\n",
+		"data.js":  "export const taggedEnum = () => ({}), list = () => [], options = () => ({}), fallback = 0;\n",
+		"use.js":   "import { match, EntityRegistered, SingletonRegistered, first, second, third, rest, plain, alias } from './events.js';\nimport { $match, nested, renamed, fallback } from './events.js';\n",
+		"typed.ts": "export const { a, b: [c] }: { a: number; b: number[] } = { a: 1, b: [2] };\n",
+		"use.ts":   "import { a, c } from './typed';\nimport { b } from './typed';\n",
+	})
+	expectFindings(t, root,
+		"use.js:2:10 missing-export", // keys and defaults are not bound
+		"use.js:2:18 missing-export",
+		"use.js:2:26 missing-export",
+		"use.js:2:35 missing-export",
+		"use.ts:2:10 missing-export",
+	)
+}
+
+// A specifier with a TypeScript extension names what tsc would take in its place (tsc 5.9
+// and 7.0 resolve every import of main.ts here): the declarations tsc emits for such
+// imports use them.
+func TestESTypeScriptExtensionsNameWhatTscTakes(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"b.d.ts":  "export declare const b: number;\n",
+		"c.d.mts": "export declare const c: number;\n",
+		"d.d.cts": "export declare const d: number;\n",
+		"e.js":    "export const e = 1;\n",
+		"f.ts":    "export const f = 1;\n",
+		"g.tsx":   "export const g = 1;\n",
+		"h.ts":    "export const fromSource = 1;\n",
+		"h.d.ts":  "export declare const fromDeclarations: number;\n",
+		"main.ts": `import { b } from "./b.ts";
+import { c, gone } from "./c.mts";
+import { d } from "./d.cts";
+import { e } from "./e.ts";
+import { f } from "./f.tsx";
+import { g } from "./g.ts";
+import { fromSource, fromDeclarations } from "./h.ts";
+import { nothing } from "./nowhere.ts";
+`,
+		"use.js": "import { f } from './f.tsx';\nimport { e } from './e.js';\n",
+	})
+	expectFindings(t, root,
+		"main.ts:2:13 missing-export",    // c.d.mts has no gone
+		"main.ts:7:22 missing-export",    // h.ts comes before h.d.ts
+		"main.ts:8:25 unresolved-import", // nothing by any extension
+	)
+}
+
 // The `default` and `=` of an export statement are tokens the flat tree leaves out; they
 // are read from the source between the statement's parts, however it is spaced.
 func TestESExportKeywordsWhateverTheSpacing(t *testing.T) {

@@ -80,8 +80,8 @@ var grammarGaps = map[string][]grammarGap{
 			return out
 		}},
 	},
-	"typescript": {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, genericCallSignature, anonymousDefaultSignature, awaitParameter},
-	"tsx":        {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, anonymousDefaultSignature, awaitParameter},
+	"typescript": {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, inMember, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, genericCallSignature, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
+	"tsx":        {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, inMember, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
 	"javascript": {asiBeforeBracket, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer},
 }
 
@@ -115,13 +115,19 @@ var (
 	abstractMember = grammarGap{regexp.MustCompile(`\babstract[ \t]*\??[ \t]*[:(]`), func(m []byte) []byte {
 		return bytes.Replace(m, []byte("abstract"), []byte("abstrac_"), 1)
 	}}
+	// A property named in starting its line (`in: "query" | "header"`, OpenAPI's
+	// parameters in effect), which the grammar takes for the operator.
+	inMember = grammarGap{regexp.MustCompile(`(?m)^[ \t]*in[ \t]*\??[ \t]*:`), func(m []byte) []byte {
+		return bytes.Replace(m, []byte("in"), []byte("i_"), 1)
+	}}
 	// `keyof readonly T[]`.
 	keyofReadonly = grammarGap{regexp.MustCompile(`\bkeyof\s+readonly\b`), func(m []byte) []byte {
 		return bytes.Replace(m, []byte("readonly"), []byte("        "), 1)
 	}}
-	// TypeScript 4.7 variance annotations on type parameters: `interface Box<in out T>`.
-	// Nowhere else can `in` or `out` follow "<" or "," and precede a name on its line.
-	variance = grammarGap{regexp.MustCompile(`[<,][ \t]*` + varianceModifiers.String() + `[ \t]+` + jsIdentifier + `(?:[ \t]*[,>=]|[ \t]+extends\b)`), func(m []byte) []byte {
+	// TypeScript 4.7 variance annotations on type parameters: `interface Box<in out T>`,
+	// or one parameter a line (effect's), after a comment or not (zod's). Nowhere else can
+	// `in` or `out` follow "<" or "," and precede a name and then ",", ">" or "=".
+	variance = grammarGap{regexp.MustCompile(`[<,]\s*(?:(?:/\*(?s:.*?)\*/|//[^\n]*)\s*)*` + varianceModifiers.String() + `[ \t]+` + jsIdentifier + `(?:\s*[,>=]|[ \t]+extends\b)`), func(m []byte) []byte {
 		loc := varianceModifiers.FindIndex(m)
 		return append(append(bytes.Clone(m[:loc[0]]), bytes.Repeat([]byte(" "), loc[1]-loc[0])...), m[loc[1]:]...)
 	}}
@@ -152,10 +158,12 @@ var (
 		return bytes.Replace(m, []byte("defer"), []byte("     "), 1)
 	}}
 	// A generic call signature starting a line of a type literal or an interface,
-	// `<P = Params>(path: Path): T`, after a member ending in a type: the grammar reads
-	// type arguments of the type before it. An indentation character becomes the
-	// separator. (Not in TSX, where a line may start with an element.)
-	genericCallSignature = grammarGap{regexp.MustCompile(`[\w$\])>][ \t]*\r?\n[ \t]*[ \t]<[ \t]*` + jsIdentifier + `[ \t]*(?:extends\b|=|,|>)`), func(m []byte) []byte {
+	// `<P = Params>(path: Path): T` or `<const T>(...)`, after a member ending in a type
+	// (a type literal's `}` too), with comments or blank lines between or not (vite's and
+	// effect's overloads have their JSDoc), its type parameters on its line or below: the
+	// grammar reads type arguments of the type before it. An indentation character
+	// becomes the separator. (Not in TSX, where a line may start with an element.)
+	genericCallSignature = grammarGap{regexp.MustCompile(`[\w$\])>}][ \t]*\r?\n(?:[ \t]*(?:/\*(?s:.*?)\*/|//[^\n]*)?[ \t]*\r?\n)*[ \t]*[ \t]<\s*(?:const\s+)?` + jsIdentifier + `\s*(?:extends\b|=|,|>)`), func(m []byte) []byte {
 		out := bytes.Clone(m)
 		out[bytes.LastIndexByte(m, '<')-1] = ';'
 		return out
@@ -164,6 +172,27 @@ var (
 	// void;` (ast-types): named, it is a function signature the grammar knows.
 	anonymousDefaultSignature = grammarGap{regexp.MustCompile(`\bdefault[ \t]+function[ \t]*[(<]`), func(m []byte) []byte {
 		return append(append([]byte("function "), bytes.Repeat([]byte("_"), len(m)-len("function ")-1)...), m[len(m)-1])
+	}}
+	// A mapped type's optional modifier spaced from its colon, `{ [K in keyof T]? : V }`,
+	// as rollup-plugin-dts prints it (vitest's declarations): the colon moves up.
+	mappedModifierSpace = grammarGap{regexp.MustCompile(`\][ \t]*[-+]?\?[ \t]+:`), func(m []byte) []byte {
+		q := bytes.LastIndexByte(m, '?')
+		return append(append(bytes.Clone(m[:q+1]), ':'), bytes.Repeat([]byte(" "), len(m)-q-2)...)
+	}}
+	// An escape in a template literal type, `${infer L}\{${infer R}\}` (typebox) or
+	// `Missing \`Self\`` (effect): the grammar takes none there. In a template on one line
+	// each escape becomes two underscores, the character escaped too. No character that
+	// could end or open anything is left behind, so a string, a regular expression or a
+	// template the match covers stays whole even when a backtick in a string or a comment
+	// paired it wrongly.
+	templateTypeEscape = grammarGap{regexp.MustCompile(`\x60(?:[^\x60\\\n]|\\[^\r\n])*\\[^\r\n](?:[^\x60\\\n]|\\[^\r\n])*\x60`), func(m []byte) []byte {
+		out := bytes.Clone(m)
+		for i := 0; i < len(out)-1; i++ {
+			if out[i] == '\\' {
+				out[i], out[i+1] = '_', '_'
+			}
+		}
+		return out
 	}}
 	// A parameter named await in a function type, `(this: This, await: AwaitYield) => R`.
 	awaitParameter = grammarGap{regexp.MustCompile(`[(,][ \t]*await[ \t]*\??[ \t]*:`), func(m []byte) []byte {

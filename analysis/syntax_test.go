@@ -116,13 +116,13 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"dyn.ts", "const m = await import('./mod');\nimport('./x').then(x => x);\n"},
 		// Seen in released packages (@types/node, argparse, undici, typescript's lib).
 		{"buffer.d.ts", "declare module \"buffer\" {\n    global {\n        interface BufferConstructor {}\n    }\n}\n"},
-		{"members.ts", "interface I {\n    abstract?: boolean;\n    abstract(): void;\n}\nclass C {\n    abstract: boolean = false;\n}\n"},
+		{"members.ts", "interface I {\n    abstract?: boolean;\n    abstract(): void;\n}\nclass C {\n    abstract: boolean = false;\n}\ninterface Parameter {\n    name: string\n    in: \"query\" | \"header\"\n}\n"},
 		{"keyof.d.ts", "type T = { [K in keyof readonly any[]]?: boolean };\n"},
 		{"declared.js", "function f(args) {\n    let argv\n    [ args, argv ] = g(args)\n    var a, b\n\n    (a) = b\n}\n"},
 		{"field.js", "class U {\n  #abort\n\n  [kResume] = null\n}\n"},
 		// TypeScript 4.7 variance, import assertions, attributes on re-exports (effect,
 		// older JSON imports), and JavaScript's `using` and auto-accessors.
-		{"variance.ts", "interface Box<in out T> { v: T }\ntype Get<out T> = () => T;\nclass C<in T, out U extends T = T> {}\nfor (const k in o) {}\n"},
+		{"variance.ts", "interface Box<in out T> { v: T }\ntype Get<out T> = () => T;\nclass C<in T, out U extends T = T> {}\nfor (const k in o) {}\ninterface Z<\n  /** @ts-ignore Cast variance */\n  out T extends string = string,\n  // contravariant\n  in U\n> { a: T }\n"},
 		{"assert.ts", "import data from \"./data.json\" assert { type: \"json\" };\nexport * from './d.json' with { type: 'json' };\n"},
 		{"assert.mjs", "import data from './data.json' assert { type: 'json' };\nexport { default as d } from './data.json' with { type: 'json' };\n"},
 		{"using.mjs", "async function f() {\n  await using r = open();\n  using s = open();\n  using(s);\n  for (using t of ts) {}\n}\nclass K { accessor x = 1; static accessor #y; accessor() {} }\n"},
@@ -134,6 +134,14 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"babel.d.ts", "import { Fork } from \"../types\";\nexport default function (fork: Fork): void;\n"},
 		{"shared.d.ts", "export default function <T>(fork: T): { geq: (than: any) => T };\n"},
 		{"asyncify.d.ts", "export declare function maybeAsync<R, This>(that: This, start: (this: This, await: Yield) => R): R;\n"},
+		// vite's overloads, each after its JSDoc, one with its type parameters on lines of
+		// their own; vitest's bundled mapped types; typebox's escapes in template types.
+		{"importGlob.d.ts", "interface ImportGlob {\n  /**\n   * Overload 1\n   */\n  <Eager extends boolean>(glob: string): Eager extends true\n    ? Record<string, unknown>\n    : Record<string, () => Promise<unknown>>\n  // the module's type.\n  /**\n   * Overload 2\n   */\n  <M>(glob: string): Record<string, M>\n  <\n    T,\n  >(glob: string, eager: true): Record<string, T>\n}\n"},
+		{"mapped.ts", "type M<T> = Record<string, T> & { [K in keyof T]? : T[K] };\ntype R<T> = { -readonly [K in keyof T] -? :T[K] };\nconst pick = (a: number[], i: number) => a[i] ? 1 : 2;\n"},
+		{"syntax.d.ts", "type S<T extends string> = T extends `${infer L}$\\{${infer R}\\}` ? [L, R] : T extends `${infer A}\\\\${infer B}\\n` ? [A, B] : [];\n"},
+		{"overloads.ts", "export declare const provide: {\n  <I>(key: I): {\n    (impl: I): <A>(self: A) => A\n  }\n  <I>(key: I, impl: I): I\n\n  <const L extends [I, ...Array<I>]>(layers: L): L\n}\n"},
+		{"self.d.ts", "type Missing<U extends string> = `Missing \\`Self\\` generic - use \\`class Self extends ${U}<Self>\\``;\ntype Dollar = `\\${a}`;\n"},
+		{"template.tsx", "type S<T extends string> = T extends `${infer L}\\u{1F600}` ? L : never;\n"},
 		// Python 3.13 type parameter defaults.
 		{"defaults.py", "class C[T = int]:\n    pass\n\ndef f[T = int, U: str = str](x: T) -> T:\n    return x\n\ntype Alias[T = dict[str, int]] = list[T]\n"},
 		// The go command takes a file without a final newline; the grammar did not.
@@ -155,6 +163,13 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 	}
 	if ds := checkSource(t, "real.mjs", "using s = open(;\n"); len(ds) != 1 {
 		t.Errorf("want the error in the using declaration, got %+v", ds)
+	}
+	// A backtick in a string pairs a template's match wrongly: the escapes it then rewrites
+	// in that string and a regular expression still end where they did, and a template
+	// still ends at its own backtick.
+	paired := "const q = \"`\\`\\{\", r = /\\/[\\]\\\\]/, t = `a\\nb`;\nlet y = (1 + ;\ntype S = `\\{`;\nconst u = `\\`\\{`, v = `\\{\\${`;\nconst z = `ok`;\n"
+	if ds := checkSource(t, "paired.ts", paired); len(ds) != 1 || ds[0].Range.Start.Line != 1 {
+		t.Errorf("want the error on line 2, got %+v", ds)
 	}
 }
 
