@@ -279,7 +279,7 @@ func (c *compiledSources) commonInputDir(cfg *tsconfig, configDir string) string
 func isTypeScriptInput(name string) bool {
 	switch path.Ext(name) {
 	case ".ts", ".tsx", ".mts", ".cts":
-		return !strings.Contains(name, ".d.")
+		return !isDeclarationFile(name)
 	}
 	return false
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,9 +59,18 @@ func (es *esFacts) commonJS() *cjsExports {
 // extractES reads a TypeScript, TSX or JavaScript file: imports, exports and top-level
 // definitions (the root's children), calls, member references and inner declarations (a
 // walk of the whole tree), both from the flat tree.
-func extractES(_ string, t *flatTree, f *fileFacts) {
+func extractES(rel string, t *flatTree, f *fileFacts) {
 	f.es = &esFacts{exports: map[string]esExport{}}
-	esTopLevel(t, f)
+	if !esTopLevel(t, f) && isDeclarationFile(rel) {
+		// TypeScript's rule: a declaration file with no export list, re-export or export
+		// assignment exports every declaration, `export` or not (type-fest's).
+		for i, d := range f.defs {
+			f.defs[i].Exported = true
+			if _, named := f.es.exports[d.Name]; !named {
+				f.es.exports[d.Name] = esExport{local: d.Name, rng: d.Range}
+			}
+		}
+	}
 	esUnboundExports(t, f)
 	esWalk(t, f)
 }
@@ -220,8 +230,9 @@ func conditional(t *flatTree, i int32) bool {
 }
 
 // esTopLevel reads imports, exports and top-level definitions from the root's
-// children in the flat tree.
-func esTopLevel(t *flatTree, f *fileFacts) {
+// children in the flat tree. It reports whether an export statement is more than a
+// declaration with `export` (esExportOf).
+func esTopLevel(t *flatTree, f *fileFacts) (exportStatements bool) {
 	for _, stmt := range t.children(0) {
 		switch kind := t.kind(stmt); kind {
 		case "import_statement":
@@ -229,7 +240,7 @@ func esTopLevel(t *flatTree, f *fileFacts) {
 			f.es.imports = append(f.es.imports, esImportOf(t, stmt))
 		case "export_statement":
 			f.es.module = true
-			esExportOf(t, stmt, f)
+			exportStatements = esExportOf(t, stmt, f) || exportStatements
 		case "function_declaration", "generator_function_declaration", "class_declaration", "lexical_declaration", "variable_declaration",
 			// TypeScript's only:
 			"function_signature", "abstract_class_declaration", "interface_declaration", "type_alias_declaration", "enum_declaration", "internal_module", "ambient_declaration":
@@ -251,6 +262,17 @@ func esTopLevel(t *flatTree, f *fileFacts) {
 			}
 		}
 	}
+	return exportStatements
+}
+
+// isDeclarationFile reports a TypeScript declaration file: `x.d.ts`, `.d.mts`, `.d.cts`,
+// or `x.d.css.ts` for an arbitrary extension.
+func isDeclarationFile(name string) bool {
+	switch path.Ext(name) {
+	case ".ts", ".mts", ".cts":
+		return strings.Contains(path.Base(name), ".d.")
+	}
+	return false
 }
 
 func stringContent(t *flatTree, n int32) string {
@@ -332,13 +354,16 @@ func exportKeywords(t *flatTree, n int32) (isDefault, assigns bool) {
 	return isDefault, assigns
 }
 
-func esExportOf(t *flatTree, n int32, f *fileFacts) {
+// esExportOf reads an export statement. It reports whether the statement is, in
+// TypeScript's terms, an export declaration or assignment (`export { a }`, `export *
+// from`, `export = x`, `export default x`) rather than a declaration with `export`.
+func esExportOf(t *flatTree, n int32, f *fileFacts) bool {
 	es := f.es
 	source := t.child(n, "source")
 	isDefault, assigns := exportKeywords(t, n)
 	if assigns {
 		es.open = true // export = x
-		return
+		return true
 	}
 	decl := t.child(n, "declaration")
 	if decl >= 0 {
@@ -360,10 +385,14 @@ func esExportOf(t *flatTree, n int32, f *fileFacts) {
 			}
 			es.exports["default"] = esExport{local: local, rng: t.rangeOf(n)}
 		}
-		return
+		switch t.kind(t.child(n, "value")) {
+		case "function_expression", "function", "generator_function", "class":
+			return false // `export default class {}` declares, as `export default class C {}` does
+		}
+		return decl < 0
 	}
 	if decl >= 0 {
-		return
+		return false
 	}
 	if source < 0 {
 		for _, child := range t.children(n) {
@@ -373,7 +402,7 @@ func esExportOf(t *flatTree, n int32, f *fileFacts) {
 				}
 			}
 		}
-		return
+		return true
 	}
 	imp := esImport{spec: stringContent(t, source), specRange: t.rangeOf(source), reexport: true, star: true}
 	for _, child := range t.children(n) {
@@ -392,6 +421,7 @@ func esExportOf(t *flatTree, n int32, f *fileFacts) {
 		}
 	}
 	es.imports = append(es.imports, imp)
+	return true
 }
 
 // esDefinitions reads the names a top-level declaration defines.

@@ -22,7 +22,12 @@ const (
 )
 
 var (
-	esExtensions = []string{".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"}
+	// The extensions an extensionless specifier may leave out, in the order its importer's
+	// tools try them: tsc takes TypeScript first, Node and bundlers JavaScript (fp-ts
+	// publishes `internal.js` beside an `internal.d.ts` that leaves out what it marks
+	// @internal).
+	extensionsFromTypeScript = []string{".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"}
+	extensionsFromJavaScript = []string{".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".d.ts", ".mts", ".cts"}
 	// What TypeScript tries, in its order, in place of a specifier's own extension: "./a.js"
 	// may name the a.ts it compiles from or the a.d.ts that describes it, and "./a.ts"
 	// (allowImportingTsExtensions, and the declarations tsc emits for such imports) the
@@ -38,7 +43,8 @@ var (
 // esView is the TypeScript/JavaScript part of the index for one evaluation of the rules.
 type esView struct {
 	*evaluation
-	tsconfigs map[string]memo[*tsconfig] // by directory; nil when none applies
+	tsconfigs map[string]memo[*tsconfig]      // by directory; nil when none applies
+	packages  map[string]memo[packageEntries] // by directory
 	exports   map[string]memo[*moduleExports]
 	computing map[string]bool // modules whose exports are being computed: a cycle
 }
@@ -55,8 +61,8 @@ func (e *moduleExports) has(name string) bool {
 }
 
 func newESView(e *evaluation) *esView {
-	return &esView{evaluation: e, tsconfigs: map[string]memo[*tsconfig]{}, exports: map[string]memo[*moduleExports]{},
-		computing: map[string]bool{}}
+	return &esView{evaluation: e, tsconfigs: map[string]memo[*tsconfig]{}, packages: map[string]memo[packageEntries]{},
+		exports: map[string]memo[*moduleExports]{}, computing: map[string]bool{}}
 }
 
 func isRelative(spec string) bool {
@@ -100,7 +106,22 @@ func isTypeScript(rel string) bool {
 // TypeScript files a .js specifier stands for over the .js file beside them; JavaScript
 // takes the file named.
 func (v *esView) lookup(base string, fromTypeScript bool) (string, resolution) {
-	tries := esCandidates(base, fromTypeScript)
+	for t := range esCandidates(base, fromTypeScript, false) {
+		if f := v.file(t); f != nil && f.es != nil {
+			return t, source
+		}
+	}
+	// A directory's package.json names its entry, which the compiler and Node take
+	// before its index (fp-ts's `es6/HKT/package.json` points at `../../HKT.d.ts`).
+	if entry := v.packageEntries(base).of(fromTypeScript); entry != "" {
+		for t := range esCandidates(path.Join(base, entry), fromTypeScript, true) {
+			if f := v.file(t); f != nil && f.es != nil {
+				return t, source
+			}
+		}
+		return base, opaque // not built, or outside what is indexed
+	}
+	tries := esCandidates(base, fromTypeScript, true)
 	for t := range tries {
 		if f := v.file(t); f != nil && f.es != nil {
 			return t, source
@@ -120,11 +141,16 @@ func (v *esView) lookup(base string, fromTypeScript bool) (string, resolution) {
 }
 
 // esCandidates are the paths lookup tries for base, in order, made as they are asked
-// for: most imports resolve at the first or second.
-func esCandidates(base string, fromTypeScript bool) iter.Seq[string] {
+// for (most imports resolve at the first or second): the files it may name and, with
+// indexes, the index files of the directory it may name.
+func esCandidates(base string, fromTypeScript, indexes bool) iter.Seq[string] {
 	return func(yield func(string) bool) {
 		ext := path.Ext(base)
 		replacements := tsReplacements[ext]
+		extensions := extensionsFromJavaScript
+		if fromTypeScript {
+			extensions = extensionsFromTypeScript
+		}
 		// A JavaScript file's import is first the file it names (tried again in
 		// TypeScript's turn among the replacements, the one place a lookup repeats).
 		if (!fromTypeScript || replacements == nil) && !yield(base) {
@@ -135,17 +161,47 @@ func esCandidates(base string, fromTypeScript bool) iter.Seq[string] {
 				return
 			}
 		}
-		for _, e := range esExtensions {
+		for _, e := range extensions {
 			if !yield(base + e) {
 				return
 			}
 		}
-		for _, e := range esExtensions {
+		if !indexes {
+			return
+		}
+		for _, e := range extensions {
 			if !yield(base + "/index" + e) {
 				return
 			}
 		}
 	}
+}
+
+// packageEntries are the entry points a directory's package.json declares.
+type packageEntries struct{ types, main string }
+
+// of is the entry an importer takes: TypeScript the declarations before main.
+func (p packageEntries) of(fromTypeScript bool) string {
+	if fromTypeScript && p.types != "" {
+		return p.types
+	}
+	return p.main
+}
+
+// packageEntries reads dir/package.json, when there is one; its reading (or looking for
+// it) is a read of the checks that use it.
+func (v *esView) packageEntries(dir string) packageEntries {
+	return remember(v.evaluation, v.packages, dir, func() packageEntries {
+		data, err := v.readFile(path.Join(dir, "package.json"))
+		if err != nil {
+			return packageEntries{}
+		}
+		var fields struct{ Types, Typings, Main string }
+		if json.Unmarshal(data, &fields) != nil {
+			return packageEntries{}
+		}
+		return packageEntries{types: cmp.Or(fields.Types, fields.Typings), main: fields.Main}
+	})
 }
 
 // exportsOf returns the names a module exports, following `export * from` chains.

@@ -184,6 +184,70 @@ func TestESDeclarationsBesideJavaScript(t *testing.T) {
 	)
 }
 
+// A declaration file with no export list, re-export or export assignment exports all
+// it declares (type-fest's `type Jsonify<T>`), as tsc 5.9 and 7.0 resolve main.ts here.
+func TestESDeclarationFilesExportWhatTheyDeclare(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"x.ts":           "export type X = 1;\n",
+		"implicit.d.ts":  "import type { X } from './x';\ntype Jsonify<T> = T | X;\ninterface Shape {}\ndeclare function helper(): void;\ndeclare const version: string;\nexport declare function stated(): void;\nexport default class {}\n",
+		"listed.d.ts":    "import type { X } from './x';\ntype Hidden<T> = T | X;\nexport {};\n",
+		"reexports.d.ts": "type Hidden = 1;\nexport * from './x';\n",
+		"assigns.d.ts":   "declare const hidden: number;\ndeclare const value: number;\nexport default value;\n",
+		"source.ts":      "type Hidden = 1;\nexport const shown = 1;\n",
+		"main.ts": `import { Jsonify, Shape, helper, version, stated } from "./implicit";
+import { Hidden } from "./listed";
+import { Hidden as H2, X } from "./reexports";
+import { hidden } from "./assigns";
+import { Hidden as H3, shown } from "./source";
+`,
+	})
+	expectFindings(t, root,
+		"main.ts:2:10 missing-export",
+		"main.ts:3:10 missing-export",
+		"main.ts:4:10 missing-export",
+		"main.ts:5:10 missing-export",
+	)
+}
+
+// A directory with a package.json is its entry: TypeScript takes `types` or `typings`
+// (fp-ts's es6/HKT/package.json points at ../../HKT.d.ts) before `main`, JavaScript
+// `main`; without one, the directory's index.
+func TestESDirectoriesResolveThroughTheirPackageJSON(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"HKT.d.ts":                 "export interface HKT<URI, A> { readonly _URI: URI; readonly _A: A }\n",
+		"es6/HKT/package.json":     `{"typings": "../../HKT.d.ts"}`,
+		"es6/HKT/index.js":         "export {};\n",
+		"es6/Alt.d.ts":             "import { HKT } from './HKT';\nimport { Kind } from './HKT';\nexport declare const alt: HKT<1, 2>;\n",
+		"es6/uses.js":              "import { HKT } from './HKT';\n",
+		"lib/main/package.json":    `{"main": "./dist/entry.js"}`,
+		"lib/main/dist/entry.js":   "export const entry = 1;\n",
+		"lib/main/index.js":        "export const index = 1;\n",
+		"lib/unbuilt/package.json": `{"main": "./dist/entry.js"}`,
+		"lib/unbuilt/index.js":     "export const index = 1;\n",
+		"lib/dirmain/package.json": `{"main": "./src"}`,
+		"lib/dirmain/src/index.js": "export const fromSrc = 1;\n",
+		"lib/uses.js":              "import { entry } from './main';\nimport { index } from './main';\nimport { anything } from './unbuilt';\nimport { fromSrc, nope } from './dirmain';\n",
+	})
+	expectFindings(t, root,
+		"es6/Alt.d.ts:2:10 missing-export", // HKT.d.ts has no Kind
+		"es6/uses.js:1:10 missing-export",  // JavaScript takes index.js
+		"lib/uses.js:2:10 missing-export",  // main's entry is dist/entry.js
+		"lib/uses.js:4:19 missing-export",  // main names a directory: its index
+	)
+}
+
+// From JavaScript an extensionless specifier is first the .js file, as Node and
+// bundlers resolve it (fp-ts's internal.d.ts leaves out what it marks @internal).
+func TestESJavaScriptTakesTheJavaScriptFileFirst(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"internal.js":   "export const has = () => true;\nexport const shown = 1;\n",
+		"internal.d.ts": "export declare const shown: number;\n",
+		"Apply.js":      "import * as _ from './internal';\nimport { has } from './internal';\n_.has();\n",
+		"Apply.ts":      "import { has } from './internal';\n",
+	})
+	expectFindings(t, root, "Apply.ts:1:10 missing-export")
+}
+
 // `export const { a, b: [c] } = ...` exports what the pattern binds, as effect's
 // published `Data.taggedEnum()` constructors are; not its keys or its defaults' names.
 func TestESExportedDestructuringBindsItsNames(t *testing.T) {
