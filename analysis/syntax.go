@@ -194,10 +194,16 @@ var (
 		}
 		return out
 	}}
-	// A parameter named await in a function type, `(this: This, await: AwaitYield) => R`.
-	awaitParameter = grammarGap{regexp.MustCompile(`[(,][ \t]*await[ \t]*\??[ \t]*:`), func(m []byte) []byte {
-		return bytes.Replace(m, []byte("await"), []byte("awai_"), 1)
+	// A parameter named await in a function type, `(this: This, await: AwaitYield) => R`,
+	// or named using (Angular's `findProviders(using: any, ...)`, drizzle's `using(using:
+	// string)`): its last letter becomes an underscore.
+	awaitParameter = grammarGap{regexp.MustCompile(`[(,][ \t]*(?:await|using)[ \t]*\??[ \t]*:`), func(m []byte) []byte {
+		name := keywordParameter.FindIndex(m)
+		out := bytes.Clone(m)
+		out[name[1]-1] = '_'
+		return out
 	}}
+	keywordParameter = regexp.MustCompile(`await|using`)
 	// Decorators' auto-accessors in JavaScript classes, `accessor x = 1` (the TypeScript
 	// grammar knows them): as a field it parses.
 	autoAccessor = grammarGap{regexp.MustCompile(`\baccessor[ \t]+[#\[A-Za-z_$]`), func(m []byte) []byte {

@@ -134,6 +134,7 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"babel.d.ts", "import { Fork } from \"../types\";\nexport default function (fork: Fork): void;\n"},
 		{"shared.d.ts", "export default function <T>(fork: T): { geq: (than: any) => T };\n"},
 		{"asyncify.d.ts", "export declare function maybeAsync<R, This>(that: This, start: (this: This, await: Yield) => R): R;\n"},
+		{"view.d.ts", "declare class View {\n    using(using: string): this;\n    findProviders(el: any, using?: any): any[];\n}\n"},
 		// vite's overloads, each after its JSDoc, one with its type parameters on lines of
 		// their own; vitest's bundled mapped types; typebox's escapes in template types.
 		{"importGlob.d.ts", "interface ImportGlob {\n  /**\n   * Overload 1\n   */\n  <Eager extends boolean>(glob: string): Eager extends true\n    ? Record<string, unknown>\n    : Record<string, () => Promise<unknown>>\n  // the module's type.\n  /**\n   * Overload 2\n   */\n  <M>(glob: string): Record<string, M>\n  <\n    T,\n  >(glob: string, eager: true): Record<string, T>\n}\n"},
