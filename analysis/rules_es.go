@@ -104,28 +104,22 @@ func isTypeScript(rel string) bool {
 // lookup finds a module at base (relative to the root, no extension or any). Like the
 // TypeScript compiler, an importer in TypeScript (declarations included) takes the
 // TypeScript files a .js specifier stands for over the .js file beside them; JavaScript
-// takes the file named.
+// takes the file named. A directory is its package.json's entry, else its index.
 func (v *esView) lookup(base string, fromTypeScript bool) (string, resolution) {
-	for t := range esCandidates(base, fromTypeScript, false) {
-		if f := v.file(t); f != nil && f.es != nil {
-			return t, source
-		}
+	if t, ok := v.indexedSource(esCandidates(base, fromTypeScript, false)); ok {
+		return t, source
 	}
-	// A directory's package.json names its entry, which the compiler and Node take
-	// before its index (fp-ts's `es6/HKT/package.json` points at `../../HKT.d.ts`).
+	// The compiler and Node take a package.json's entry before the index (fp-ts's
+	// `es6/HKT/package.json` points at `../../HKT.d.ts`).
 	if entry := v.packageEntries(base).of(fromTypeScript); entry != "" {
-		for t := range esCandidates(path.Join(base, entry), fromTypeScript, true) {
-			if f := v.file(t); f != nil && f.es != nil {
-				return t, source
-			}
+		if t, ok := v.indexedSource(esCandidates(path.Join(base, entry), fromTypeScript, true)); ok {
+			return t, source
 		}
 		return base, opaque // not built, or outside what is indexed
 	}
 	tries := esCandidates(base, fromTypeScript, true)
-	for t := range tries {
-		if f := v.file(t); f != nil && f.es != nil {
-			return t, source
-		}
+	if t, ok := v.indexedSource(tries); ok {
+		return t, source
 	}
 	for t := range tries {
 		if _, err := v.stat(t); err == nil {
@@ -138,6 +132,17 @@ func (v *esView) lookup(base string, fromTypeScript bool) (string, resolution) {
 		}
 	}
 	return "", missing
+}
+
+// indexedSource is the first of paths that the index holds as a TypeScript or
+// JavaScript file.
+func (v *esView) indexedSource(paths iter.Seq[string]) (string, bool) {
+	for t := range paths {
+		if f := v.file(t); f != nil && f.es != nil {
+			return t, true
+		}
+	}
+	return "", false
 }
 
 // esCandidates are the paths lookup tries for base, in order, made as they are asked
