@@ -127,7 +127,7 @@ var (
 	// TypeScript 4.7 variance annotations on type parameters: `interface Box<in out T>`,
 	// or one parameter a line (effect's), after a comment or not (zod's). Nowhere else can
 	// `in` or `out` follow "<" or "," and precede a name and then ",", ">" or "=".
-	variance = grammarGap{regexp.MustCompile(`[<,]\s*(?:(?:/\*(?s:.*?)\*/|//[^\n]*)\s*)*` + varianceModifiers.String() + `[ \t]+` + jsIdentifier + `(?:\s*[,>=]|[ \t]+extends\b)`), func(m []byte) []byte {
+	variance = grammarGap{regexp.MustCompile(`[<,]\s*(?:` + jsComment + `\s*)*` + varianceModifiers.String() + `[ \t]+` + jsIdentifier + `(?:\s*[,>=]|[ \t]+extends\b)`), func(m []byte) []byte {
 		loc := varianceModifiers.FindIndex(m)
 		return append(append(bytes.Clone(m[:loc[0]]), bytes.Repeat([]byte(" "), loc[1]-loc[0])...), m[loc[1]:]...)
 	}}
@@ -163,7 +163,7 @@ var (
 	// effect's overloads have their JSDoc), its type parameters on its line or below: the
 	// grammar reads type arguments of the type before it. An indentation character
 	// becomes the separator. (Not in TSX, where a line may start with an element.)
-	genericCallSignature = grammarGap{regexp.MustCompile(`[\w$\])>}][ \t]*\r?\n(?:[ \t]*(?:/\*(?s:.*?)\*/|//[^\n]*)?[ \t]*\r?\n)*[ \t]*[ \t]<\s*(?:const\s+)?` + jsIdentifier + `\s*(?:extends\b|=|,|>)`), func(m []byte) []byte {
+	genericCallSignature = grammarGap{regexp.MustCompile(`[\w$\])>}][ \t]*\r?\n(?:[ \t]*` + jsComment + `?[ \t]*\r?\n)*[ \t]*[ \t]<\s*(?:const\s+)?` + jsIdentifier + `\s*(?:extends\b|=|,|>)`), func(m []byte) []byte {
 		out := bytes.Clone(m)
 		out[bytes.LastIndexByte(m, '<')-1] = ';'
 		return out
@@ -198,12 +198,10 @@ var (
 	// or named using (Angular's `findProviders(using: any, ...)`, drizzle's `using(using:
 	// string)`): its last letter becomes an underscore.
 	awaitParameter = grammarGap{regexp.MustCompile(`[(,][ \t]*(?:await|using)[ \t]*\??[ \t]*:`), func(m []byte) []byte {
-		name := keywordParameter.FindIndex(m)
 		out := bytes.Clone(m)
-		out[name[1]-1] = '_'
+		out[len(bytes.TrimRight(m, " \t?:"))-1] = '_'
 		return out
 	}}
-	keywordParameter = regexp.MustCompile(`await|using`)
 	// Decorators' auto-accessors in JavaScript classes, `accessor x = 1` (the TypeScript
 	// grammar knows them): as a field it parses.
 	autoAccessor = grammarGap{regexp.MustCompile(`\baccessor[ \t]+[#\[A-Za-z_$]`), func(m []byte) []byte {
@@ -251,6 +249,7 @@ var flowPragma = regexp.MustCompile(`@flow\b`)
 var goTypeKeywords = map[string]bool{"func": true, "struct": true, "interface": true, "map": true, "chan": true}
 
 const (
+	jsComment     = `(?:/\*(?s:.*?)\*/|//[^\n]*)`
 	jsIdentifier  = `[A-Za-z_$][\w$]*`
 	jsIdentifiers = jsIdentifier + `(?:[ \t]*,[ \t]*` + jsIdentifier + `)*`
 )
