@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"bytes"
 	"path"
 	"slices"
 	"strconv"
@@ -185,6 +186,9 @@ func esWalk(t *flatTree, f *fileFacts) {
 			if ref, ok := refOf(t, i, esCalls); ok {
 				ref.Written, _ = assignedBy(t, i)
 				refs = append(refs, ref)
+				if esTests(t, i) {
+					f.probe(ref.Qualifier, ref.Name)
+				}
 			}
 		case "shorthand_property_identifier_pattern":
 			f.locals[t.text(i)] = true
@@ -225,6 +229,44 @@ func conditional(t *flatTree, i int32) bool {
 		case "try_statement", "if_statement", "switch_statement", "ternary_expression":
 			return true
 		}
+	}
+	return false
+}
+
+// esTests reports whether expression i is read as a test of whether it is there: a
+// condition (if, loops, ?:), the operand of ! or typeof, compared with null or
+// undefined, the left of &&, || or ?? (either side when the whole is a test), or called
+// or read through optionally (i?.(), i?.x). Code written for modules that may lack a
+// member reads it so: webidl2js's wrappers call `if (Impl.init) Impl.init(o)`.
+func esTests(t *flatTree, i int32) bool {
+	p := t.parent(i)
+	for k := t.kind(p); k == "parenthesized_expression" || k == "expression_statement"; k = t.kind(p) {
+		i, p = p, t.parent(p)
+	}
+	if t.field(i) == "condition" {
+		return true
+	}
+	switch t.kind(p) {
+	case "unary_expression":
+		operator := string(bytes.TrimSpace(t.src[t.nodes[p].start_byte:t.nodes[i].start_byte]))
+		return operator == "!" || operator == "typeof"
+	case "binary_expression":
+		left, right := t.child(p, "left"), t.child(p, "right")
+		if left < 0 || right < 0 {
+			return false
+		}
+		switch string(bytes.TrimSpace(t.src[t.nodes[left].end_byte:t.nodes[right].start_byte])) {
+		case "&&", "||", "??":
+			return i == left || esTests(t, p)
+		case "==", "===", "!=", "!==":
+			other := t.kind(left)
+			if i == left {
+				other = t.kind(right)
+			}
+			return other == "null" || other == "undefined"
+		}
+	case "call_expression", "member_expression":
+		return (t.field(i) == "function" || t.field(i) == "object") && t.child(p, "optional_chain") >= 0
 	}
 	return false
 }

@@ -78,8 +78,19 @@ type fileFacts struct {
 	refs        []Ref
 	calls       []Call
 	locals      map[string]bool // names declared below the top level: they may shadow
-	es          *esFacts        // TypeScript and JavaScript module facts
-	py          *pyFacts        // Python module facts
+	// probed are the module members the file tests for before use, "m.x": Python's
+	// hasattr(m, "x") or getattr(m, "x", d), JavaScript's `if (m.x)` or m.x?.().
+	// It expects some modules to lack them.
+	probed map[string]bool
+	es     *esFacts // TypeScript and JavaScript module facts
+	py     *pyFacts // Python module facts
+}
+
+func (f *fileFacts) probe(qualifier, name string) {
+	if f.probed == nil {
+		f.probed = map[string]bool{}
+	}
+	f.probed[qualifier+"."+name] = true
 }
 
 // broken reports whether the file's parse had errors.

@@ -59,9 +59,6 @@ type pyFacts struct {
 	// the module's class replaced), so what its submodules are is unknowable too. A lazy
 	// module __getattr__ is not this: `import pkg.sub` finds pkg/sub.py all the same.
 	hooksImports bool
-	// probed are the attributes the file asks a name for, hasattr(m, "x") or
-	// getattr(m, "x", ...): "m.x". It expects some modules to lack them.
-	probed map[string]bool
 	// methods are the static and class methods of module-level classes, by
 	// "Class.method", with their signatures (a class method's without cls).
 	methods map[string]pyMethod
@@ -207,10 +204,7 @@ func pyWalk(t *flatTree, f *fileFacts) {
 			attribute := func() string { return strings.Trim(t.text(args[1]), `"'`) }
 			switch call.Name {
 			case "hasattr", "getattr":
-				if f.py.probed == nil {
-					f.py.probed = map[string]bool{}
-				}
-				f.py.probed[t.text(args[0])+"."+attribute()] = true
+				f.probe(t.text(args[0]), attribute())
 			case "setattr":
 				if imported[string(t.source(root))] {
 					f.py.setsOnModules = append(f.py.setsOnModules, attribute())

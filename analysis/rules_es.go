@@ -395,13 +395,14 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			}
 		}
 		// u.name through `const u = require("./x")`, unless u is declared again or
-		// assigned, or the file writes names onto the module (u.extra = ...).
+		// assigned, or the file writes names onto the module (u.extra = ...), or tests
+		// for the name before using it (esTests).
 		ns := req.namespace
 		if ns == "" || f.locals[ns] || slices.ContainsFunc(f.refs, func(ref Ref) bool { return ref.Qualifier == ns && ref.Written }) {
 			continue
 		}
 		for _, ref := range f.refs {
-			if ref.Qualifier == ns && !exports[ref.Name] && !objectMembers[ref.Name] {
+			if ref.Qualifier == ns && !exports[ref.Name] && !objectMembers[ref.Name] && !f.probed[ns+"."+ref.Name] {
 				lacks(ref.Name, ref.Range, fmt.Sprintf("`%s.%s`: ", ns, ref.Name))
 			}
 		}

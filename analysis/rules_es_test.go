@@ -535,6 +535,42 @@ function f(shadowed) {
 	)
 }
 
+// Code that tests whether a required module has a member before using it (webidl2js's
+// generated `if (Impl.init) Impl.init(o)`, an optional call, typeof) expects some
+// modules to lack it: the member is not reported there, nor elsewhere in that file. A
+// member only read, or read where the test is of something else, still is.
+func TestESCommonJSFeatureTestsAreSilent(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"lib/impl.js": "exports.implementation = class {};\n",
+		"lib/wrapper.js": `const Impl = require("./impl");
+if (Impl.init) {
+  Impl.init(1);
+}
+Impl.setup?.(2);
+Impl.hooks?.before;
+const later = typeof Impl.later === "function" ? Impl.later : null;
+while (!Impl.ready) {}
+for (; Impl.next; ) {}
+const pending = Impl.pending != null || Impl.loaded === undefined;
+const known = Impl.kind == null ? 0 : Impl.size !== undefined;
+if (enabled && (Impl.extra || Impl.fallback)) Impl.fallback();
+const value = Impl.value ?? 0;
+Impl.gone(3);
+const flag = enabled && Impl.renamed;
+if (Impl.count > 0) {}
+const strict = Impl.mode === "strict";
+const negative = -Impl.offset;
+`,
+	})
+	expectFindings(t, root,
+		"lib/wrapper.js:14:6 missing-export",
+		"lib/wrapper.js:15:30 missing-export",
+		"lib/wrapper.js:16:10 missing-export",
+		"lib/wrapper.js:17:21 missing-export",
+		"lib/wrapper.js:18:24 missing-export",
+	)
+}
+
 // `import x = require("./y")` binds the module's namespace: a member it does not export,
 // or a call with the wrong count, is found as through `import * as x`.
 func TestESImportEqualsRequire(t *testing.T) {

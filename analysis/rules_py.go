@@ -499,7 +499,7 @@ func (v *pyView) checkFile(rel string, f *fileFacts) []Diagnostic {
 	// lacks reports m.name when the module does not define name.
 	lacks := func(qualifier, name string, rng Range) bool {
 		m, ok := module(qualifier, rng.Start)
-		if !ok || f.py.probed[qualifier+"."+name] {
+		if !ok || f.probed[qualifier+"."+name] {
 			return false
 		}
 		if known, has := v.defines(m, name); !known || has || v.setFromOutside(name) {
