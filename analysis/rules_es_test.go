@@ -43,6 +43,9 @@ export { nothing } from "./format";
 		"src/dup.ts":     "export const a = 1;\nexport function f() {}\nexport const a = 2;\nfunction f() {}\n",
 		// A function renamed while the export list keeps its old name.
 		"src/list.js": "function renamedSum(a, b) { return a + b; }\nconst kept = 1;\nexport { kept, sum, product as times };\nconst api = { sum: sum, product, twice: (x) => sum(x, x) };\n",
+		// A code generator's template: what $OUTPUT stands for declares $root. Its
+		// syntax error is the one finding.
+		"src/wrapper.js": "import $protobuf from $DEPENDENCY;\n\n$OUTPUT;\n\nexport { $root as default };\n",
 	})
 	expectFindings(t, root,
 		"src/app.ts:1:16 missing-export",
@@ -57,6 +60,7 @@ export { nothing } from "./format";
 		"src/dup.ts:4:10 duplicate-definition",
 		"src/list.js:3:16 missing-export",
 		"src/list.js:3:21 missing-export",
+		"src/wrapper.js:1:1 syntax-error",
 	)
 }
 
