@@ -80,9 +80,9 @@ var grammarGaps = map[string][]grammarGap{
 			return out
 		}},
 	},
-	"typescript": {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, inMember, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, genericCallSignature, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
-	"tsx":        {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, inMember, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
-	"javascript": {asiBeforeBracket, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer},
+	"typescript": {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, genericCallSignature, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
+	"tsx":        {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
+	"javascript": {asiBeforeBracket, inPrefixedName, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer},
 }
 
 var (
@@ -119,6 +119,15 @@ var (
 	// parameters in effect), which the grammar takes for the operator.
 	inMember = grammarGap{regexp.MustCompile(`(?m)^[ \t]*in[ \t]*\??[ \t]*:`), func(m []byte) []byte {
 		return bytes.Replace(m, []byte("in"), []byte("i_"), 1)
+	}}
+	// A line starting with a name that begins with "in" and a digit, "_" or "$" (in58,
+	// in_progress) after a line without a semicolon: the grammar's scanner takes any
+	// "in" not followed by a letter for the operator and inserts no semicolon. Such a word
+	// can only be a name, so a letter for its "n" changes nothing but that.
+	inPrefixedName = grammarGap{regexp.MustCompile(`(?m)^[ \t]*in[\d_$]`), func(m []byte) []byte {
+		out := bytes.Clone(m)
+		out[len(out)-2] = 'x'
+		return out
 	}}
 	// `keyof readonly T[]`.
 	keyofReadonly = grammarGap{regexp.MustCompile(`\bkeyof\s+readonly\b`), func(m []byte) []byte {

@@ -143,6 +143,11 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"overloads.ts", "export declare const provide: {\n  <I>(key: I): {\n    (impl: I): <A>(self: A) => A\n  }\n  <I>(key: I, impl: I): I\n\n  <const L extends [I, ...Array<I>]>(layers: L): L\n}\n"},
 		{"self.d.ts", "type Missing<U extends string> = `Missing \\`Self\\` generic - use \\`class Self extends ${U}<Self>\\``;\ntype Dollar = `\\${a}`;\n"},
 		{"template.tsx", "type S<T extends string> = T extends `${infer L}\\u{1F600}` ? L : never;\n"},
+		// @exodus/bytes's base58, without semicolons: a name starting "in" and a digit, "_"
+		// or "$" on the line after an expression.
+		{"base58.js", "while (y) {\n  const d = y / _58n\n  in58.push(Number(y - _58n * d))\n  y = d\n}\n"},
+		{"progress.ts", "let in_progress = 0\nconst d = z\n  in_progress = 1\nconst e = z\nin$ = 2\n"},
+		{"progress.tsx", "const d = z\nin_progress = 1\n"},
 		// Python 3.13 type parameter defaults.
 		{"defaults.py", "class C[T = int]:\n    pass\n\ndef f[T = int, U: str = str](x: T) -> T:\n    return x\n\ntype Alias[T = dict[str, int]] = list[T]\n"},
 		// The go command takes a file without a final newline; the grammar did not.
