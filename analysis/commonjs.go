@@ -6,7 +6,8 @@ import "bytes"
 // which name it makes, and the names a requirer takes from it (destructured, read off
 // the call, or read through a top-level binding). A module
 // whose exports are written any other way (Object.assign, a computed key, a function
-// assigned to module.exports, exports handed to a function) is open.
+// assigned to module.exports, exports handed to a function or bound to another name) is
+// open.
 
 // cjsExports are the names a CommonJS module assigns: `exports.a = `,
 // `module.exports.a = `, `module.exports = {a, b: c, d() {}}`.
@@ -41,7 +42,9 @@ func cjsUse(t *flatTree, i int32, f *fileFacts) {
 		}
 		exports = p
 		if assigned, right := assignedBy(t, p); assigned {
-			if !cjsObjectNames(t, right, f.es.commonJS()) {
+			// The object must be only the exports: `const T = module.exports = {...}`
+			// lets the file add to it through T (sequelize's data types).
+			if t.grandparentKind(p) != "expression_statement" || !cjsObjectNames(t, right, f.es.commonJS()) {
 				f.es.commonJS().open = true // a function, a class, another module's exports
 			}
 			return

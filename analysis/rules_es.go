@@ -25,9 +25,10 @@ var (
 	// The extensions an extensionless specifier may leave out, in the order its importer's
 	// tools try them: tsc takes TypeScript first, Node and bundlers JavaScript (fp-ts
 	// publishes `internal.js` beside an `internal.d.ts` that leaves out what it marks
-	// @internal).
-	extensionsFromTypeScript = []string{".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"}
-	extensionsFromJavaScript = []string{".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".d.ts", ".mts", ".cts"}
+	// @internal). Node's require and bundlers find JSON last (core-js-compat's
+	// `require("./data")` reads data.json).
+	extensionsFromTypeScript = []string{".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".json"}
+	extensionsFromJavaScript = []string{".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".d.ts", ".mts", ".cts", ".json"}
 	// What TypeScript tries, in its order, in place of a specifier's own extension: "./a.js"
 	// may name the a.ts it compiles from or the a.d.ts that describes it, and "./a.ts"
 	// (allowImportingTsExtensions, and the declarations tsc emits for such imports) the
@@ -58,6 +59,11 @@ type moduleExports struct {
 // has reports whether the module may export name.
 func (e *moduleExports) has(name string) bool {
 	return e.names[name] || anyMentions(e.broken, name)
+}
+
+// defaultOnly reports whether the module's one export is its default.
+func (e *moduleExports) defaultOnly() bool {
+	return len(e.names) == 1 && e.names["default"]
 }
 
 func newESView(e *evaluation) *esView {
@@ -370,7 +376,10 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 				importedFrom[n.local], importedName[n.local] = target, n.name
 			}
 		}
-		if imp.namespace != "" {
+		// Babel's CommonJS interop (add-module-exports) makes `import * as m` of a module
+		// whose one export is its default that default, and JavaScript built with it
+		// reads the default's members through m (handlebars's precompiler).
+		if imp.namespace != "" && (isTypeScript(rel) || !exports.defaultOnly()) {
 			namespaces[imp.namespace] = target
 		}
 	}

@@ -468,19 +468,21 @@ Local.make(1);
 }
 
 // A CommonJS require of a literal relative path is resolved like an import: a moved or
-// renamed module is found. An optional one (in a try), a package, a bundle's own
-// require, a native addon and what a build writes to dist/ are left alone.
+// renamed module is found. JSON is found without its extension, as Node and bundlers
+// find it. An optional one (in a try), a package, a bundle's own require, a native
+// addon and what a build writes to dist/ are left alone.
 func TestESRequiresOfRelativePaths(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"lib/util.js":    "exports.helper = function (a) {};\n",
 		"lib/data.json":  "{}\n",
-		"lib/index.js":   "const util = require(\"./util\");\nconst data = require(\"./data.json\");\nconst gone = require(\"./utils\");\nconst express = require(\"express\");\n\nfunction later() {\n  return require(\"../lib/moved\");\n}\n\ntry {\n  require(\"./optional\");\n} catch (e) {}\n\nconst addon = require(\"../build/Release/addon.node\");\nconst bundled = require(\"./dist/bundle\");\n",
+		"lib/index.js":   "const util = require(\"./util\");\nconst data = require(\"./data.json\");\nconst gone = require(\"./utils\");\nconst same = require(\"./data\");\nconst express = require(\"express\");\n\nfunction later() {\n  return require(\"../lib/moved\");\n}\n\ntry {\n  require(\"./optional\");\n} catch (e) {}\n\nconst addon = require(\"../build/Release/addon.node\");\nconst bundled = require(\"./dist/bundle\");\n",
+		"lib/config.ts":  "import data from \"./data\";\n",
 		"lib/bundle.js":  "(function (require) {\n  require(\"./not-a-file-of-this-tree\");\n})(innerRequire);\n",
 		"lib/loader.mjs": "import { createRequire } from \"node:module\";\nconst require = createRequire(import.meta.url);\nrequire(\"./cjs-only\");\n",
 	})
 	expectFindings(t, root,
 		"lib/index.js:3:22 unresolved-import",
-		"lib/index.js:7:18 unresolved-import",
+		"lib/index.js:8:18 unresolved-import",
 	)
 }
 
@@ -494,6 +496,7 @@ func TestESCommonJSExports(t *testing.T) {
 		"lib/named.js":   "exports.helper = function (a) {};\nmodule.exports.VERSION = 1;\nexports.helper.inner = 2;\n",
 		"lib/object.js":  "const a = 1;\nmodule.exports = { a, b: 2, c() {}, \"d\": 3 };\n",
 		"lib/assign.js":  "Object.assign(module.exports, { x: 1 });\n",
+		"lib/alias.js":   "const types = module.exports = { a: 1 };\nObject.assign(types, { postgres: 2 });\n",
 		"lib/fn.js":      "module.exports = function main() {};\nmodule.exports.extra = 1;\n",
 		"lib/spread.js":  "module.exports = { ...require(\"./named\") };\n",
 		"lib/umd.js":     "(function (exports) {\n  exports.y = 1;\n})(typeof exports === \"undefined\" ? this.lib = {} : exports);\n",
@@ -503,6 +506,7 @@ func TestESCommonJSExports(t *testing.T) {
 		"lib/use.js": `const { helper, VERSION, gone } = require("./named");
 const { a, b: renamed, c, d, e, f = 1, ...rest } = require("./object");
 const { x } = require("./assign");
+const { postgres } = require("./alias");
 const { main } = require("./fn");
 const { anything } = require("./spread");
 const { z } = require("./umd");
@@ -535,7 +539,7 @@ function f(shadowed) {
 		"lib/namespace.js:9:18 missing-export",
 		"lib/use.js:1:26 missing-export",
 		"lib/use.js:2:30 missing-export",
-		"lib/use.js:10:33 missing-export",
+		"lib/use.js:11:33 missing-export",
 	)
 }
 
@@ -572,6 +576,32 @@ const negative = -Impl.offset;
 		"lib/wrapper.js:16:10 missing-export",
 		"lib/wrapper.js:17:21 missing-export",
 		"lib/wrapper.js:18:24 missing-export",
+	)
+}
+
+// JavaScript compiled with Babel's CommonJS interop reads a default-only module's
+// default through `import * as m` (handlebars's precompiler): its members are not
+// judged there. TypeScript's namespace is the module's exports, and a module with named
+// exports has no such reading.
+func TestESNamespaceOfADefaultOnlyModule(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"lib/handlebars.js": "function create() { return { Exception: Error, precompile() {} }; }\nexport default create();\n",
+		"lib/named.js":      "export function compile() {}\nexport default compile;\n",
+		"lib/single.js":     "export const only = 1;\n",
+		"lib/precompiler.js": `import * as Handlebars from "./handlebars";
+import * as Named from "./named";
+import * as Single from "./single";
+throw new Handlebars.Exception(Handlebars.precompile(1, 2));
+Named.compile();
+Named.precompile();
+Single.other;
+`,
+		"lib/typed.ts": "import * as Handlebars from \"./handlebars\";\nHandlebars.precompile();\n",
+	})
+	expectFindings(t, root,
+		"lib/precompiler.js:6:7 missing-export",
+		"lib/precompiler.js:7:8 missing-export",
+		"lib/typed.ts:2:12 missing-export",
 	)
 }
 
