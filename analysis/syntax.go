@@ -80,8 +80,8 @@ var grammarGaps = map[string][]grammarGap{
 			return out
 		}},
 	},
-	"typescript": {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, genericCallSignature, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
-	"tsx":        {exportTypeStar, importType, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
+	"typescript": {exportTypeStar, importType, exportImportRequire, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, genericCallSignature, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
+	"tsx":        {exportTypeStar, importType, exportImportRequire, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
 	"javascript": {asiBeforeBracket, inPrefixedName, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer},
 }
 
@@ -89,6 +89,11 @@ var (
 	// TypeScript 5.0 `export type * from "./x"` (tree-sitter-typescript issue 348).
 	exportTypeStar = grammarGap{regexp.MustCompile(`\bexport\s+type\s+\*`), func(m []byte) []byte {
 		return bytes.Replace(m, []byte("type"), []byte("    "), 1)
+	}}
+	// An exported import alias of a module, `export import ACM = require("./acm")` (the
+	// aws-sdk's clients); the grammar knows it of a namespace, and without export.
+	exportImportRequire = grammarGap{regexp.MustCompile(`\bexport[ \t]+import[ \t]+` + jsIdentifier + `[ \t]*=[ \t]*require[ \t]*\(`), func(m []byte) []byte {
+		return bytes.Replace(m, []byte("export"), []byte("      "), 1)
 	}}
 	// Import types, `import("./x").Name<T>` and `typeof import("./x")`, where the grammar
 	// wants a type. As a dynamic import expression the rewrite stays valid.

@@ -143,6 +143,9 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"overloads.ts", "export declare const provide: {\n  <I>(key: I): {\n    (impl: I): <A>(self: A) => A\n  }\n  <I>(key: I, impl: I): I\n\n  <const L extends [I, ...Array<I>]>(layers: L): L\n}\n"},
 		{"self.d.ts", "type Missing<U extends string> = `Missing \\`Self\\` generic - use \\`class Self extends ${U}<Self>\\``;\ntype Dollar = `\\${a}`;\n"},
 		{"template.tsx", "type S<T extends string> = T extends `${infer L}\\u{1F600}` ? L : never;\n"},
+		// The aws-sdk's clients/all.d.ts.
+		{"all.d.ts", "export import ACM = require('./acm');\nexport  import\tAPIGateway=require(\"./apigateway\");\nnamespace N { export import B = M.b; }\n"},
+		{"alias.tsx", "export import ACM = require('./acm');\n"},
 		// @exodus/bytes's base58, without semicolons: a name starting "in" and a digit, "_"
 		// or "$" on the line after an expression.
 		{"base58.js", "while (y) {\n  const d = y / _58n\n  in58.push(Number(y - _58n * d))\n  y = d\n}\n"},
