@@ -177,7 +177,7 @@ func esWalk(t *flatTree, f *fileFacts) {
 		case "call_expression", "new_expression":
 			if call, args, ok := callOf(t, i, esCalls); ok {
 				calls = append(calls, call)
-				if call.Name == "require" && call.Qualifier == "" && len(args) == 1 && t.kind(args[0]) == "string" && !conditional(t, i) {
+				if call.Name == "require" && call.Qualifier == "" && len(args) == 1 && t.kind(args[0]) == "string" && !conditional(t, i) && !transpiledImport(t, i) {
 					f.es.requires = append(f.es.requires, esImport{spec: stringContent(t, args[0]), specRange: t.rangeOf(args[0]),
 						names: requiredNames(t, i), namespace: requireNamespace(t, i)})
 				}
@@ -267,6 +267,21 @@ func esTests(t *flatTree, i int32) bool {
 		}
 	case "call_expression", "member_expression":
 		return (t.field(i) == "function" || t.field(i) == "object") && t.child(p, "optional_chain") >= 0
+	}
+	return false
+}
+
+// transpiledImport reports a require call in the callback TypeScript and Babel compile
+// a dynamic `import("./x")` into for CommonJS, `Promise.resolve().then(() =>
+// require("./x"))`: a dynamic import, which is not resolved (puppeteer's browser bundle
+// keeps one of a file it leaves out).
+func transpiledImport(t *flatTree, call int32) bool {
+	for p := t.parent(call); p >= 0; p = t.parent(p) {
+		switch t.kind(p) {
+		case "arrow_function", "function_expression", "function": // the callback, an argument
+			then := t.childOfKind(t.parent(t.parent(p)), "function", "member_expression")
+			return t.text(t.child(then, "property")) == "then" && bytes.HasPrefix(t.source(t.child(then, "object")), []byte("Promise.resolve("))
+		}
 	}
 	return false
 }

@@ -470,19 +470,24 @@ Local.make(1);
 // A CommonJS require of a literal relative path is resolved like an import: a moved or
 // renamed module is found. JSON is found without its extension, as Node and bundlers
 // find it. An optional one (in a try), a package, a bundle's own require, a native
-// addon and what a build writes to dist/ are left alone.
+// addon, what a build writes to dist/ and a compiled dynamic import are left alone.
 func TestESRequiresOfRelativePaths(t *testing.T) {
 	root := writeTree(t, map[string]string{
-		"lib/util.js":    "exports.helper = function (a) {};\n",
-		"lib/data.json":  "{}\n",
-		"lib/index.js":   "const util = require(\"./util\");\nconst data = require(\"./data.json\");\nconst gone = require(\"./utils\");\nconst same = require(\"./data\");\nconst express = require(\"express\");\n\nfunction later() {\n  return require(\"../lib/moved\");\n}\n\ntry {\n  require(\"./optional\");\n} catch (e) {}\n\nconst addon = require(\"../build/Release/addon.node\");\nconst bundled = require(\"./dist/bundle\");\n",
-		"lib/config.ts":  "import data from \"./data\";\n",
+		"lib/util.js":   "exports.helper = function (a) {};\n",
+		"lib/data.json": "{}\n",
+		"lib/index.js":  "const util = require(\"./util\");\nconst data = require(\"./data.json\");\nconst gone = require(\"./utils\");\nconst same = require(\"./data\");\nconst express = require(\"express\");\n\nfunction later() {\n  return require(\"../lib/moved\");\n}\n\ntry {\n  require(\"./optional\");\n} catch (e) {}\n\nconst addon = require(\"../build/Release/addon.node\");\nconst bundled = require(\"./dist/bundle\");\n",
+		"lib/config.ts": "import data from \"./data\";\n",
+		// import("./x") compiled for CommonJS by TypeScript and by Babel, and a require
+		// that only runs later.
+		"lib/lazy.js":    "async function load(p) {\n  await Promise.resolve().then(() => __importStar(require(\"./ts-chunk\")));\n  await Promise.resolve().then(function () { return require(\"./babel-chunk\"); });\n  await p.then(() => require(\"./later\"));\n  await Promise.resolve().catch(() => require(\"./on-error\"));\n}\n",
 		"lib/bundle.js":  "(function (require) {\n  require(\"./not-a-file-of-this-tree\");\n})(innerRequire);\n",
 		"lib/loader.mjs": "import { createRequire } from \"node:module\";\nconst require = createRequire(import.meta.url);\nrequire(\"./cjs-only\");\n",
 	})
 	expectFindings(t, root,
 		"lib/index.js:3:22 unresolved-import",
 		"lib/index.js:8:18 unresolved-import",
+		"lib/lazy.js:4:30 unresolved-import",
+		"lib/lazy.js:5:47 unresolved-import",
 	)
 }
 
