@@ -80,9 +80,9 @@ var grammarGaps = map[string][]grammarGap{
 			return out
 		}},
 	},
-	"typescript": {exportTypeStar, importType, exportImportRequire, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, genericCallSignature, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
-	"tsx":        {exportTypeStar, importType, exportImportRequire, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
-	"javascript": {asiBeforeBracket, inPrefixedName, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer},
+	"typescript": {exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMethod, typeNamedParameter, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, genericCallSignature, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
+	"tsx":        {exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMethod, typeNamedParameter, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
+	"javascript": {asiBeforeBracket, inPrefixedName, commentBeforeOperator, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer},
 }
 
 var (
@@ -94,6 +94,27 @@ var (
 	// aws-sdk's clients); the grammar knows it of a namespace, and without export.
 	exportImportRequire = grammarGap{regexp.MustCompile(`\bexport[ \t]+import[ \t]+` + jsIdentifier + `[ \t]*=[ \t]*require[ \t]*\(`), func(m []byte) []byte {
 		return bytes.Replace(m, []byte("export"), []byte("      "), 1)
+	}}
+	// A function type whose first parameter destructures one name, optional,
+	// `({ index }?: T) => R`, or with a line break before its `}` (MUI's declarations, as
+	// tsc prints them): the grammar reads the start as a parenthesized object type with
+	// one member, inserts a semicolon at the line break and fails at the `:`. As an array
+	// pattern it parses.
+	destructuredFirstParameter = grammarGap{regexp.MustCompile(`\(\{\s*` + jsIdentifier + `\s*\}\s*\??\s*:`), func(m []byte) []byte {
+		out := bytes.Clone(m)
+		out[1], out[bytes.LastIndexByte(out, '}')] = '[', ']'
+		return out
+	}}
+	// A block comment over several lines before `=` or `,`, as Flow's comment types
+	// write one (`let imports /*: Array<{...}> */ = [...]`, emotion's Babel plugin): the
+	// grammar's scanner looks for the `=` or `,` right after the `*/` only, and otherwise
+	// inserts a semicolon. Moved up to the `*/`, the operator is seen.
+	commentBeforeOperator = grammarGap{regexp.MustCompile(`\*/[ \t]+[=,]`), func(m []byte) []byte {
+		out := bytes.Clone(m)
+		operator := out[len(out)-1]
+		copy(out[3:], out[2:len(out)-1])
+		out[2] = operator
+		return out
 	}}
 	// Import types, `import("./x").Name<T>` and `typeof import("./x")`, where the grammar
 	// wants a type. As a dynamic import expression the rewrite stays valid.
@@ -134,6 +155,24 @@ var (
 		out[len(out)-2] = 'x'
 		return out
 	}}
+	// A method named accessor in a class's declarations, `static accessor(h: H): R;`
+	// (axios's AxiosHeaders), which the grammar takes for the auto-accessor modifier.
+	accessorMethod = grammarGap{regexp.MustCompile(`(?m)(?:^[ \t]*|\bstatic[ \t]+)accessor[ \t]*[(<]`), func(m []byte) []byte {
+		return bytes.Replace(m, []byte("accessor"), []byte("accesso_"), 1)
+	}}
+	// A type's name where a name is declared: the one parameter of a function type,
+	// `(any) => void` (mobx's), or a tuple's label, `[promise: P, symbol: S]`
+	// (seroval's). The grammar reads the predefined type.
+	typeNamedParameter = grammarGap{regexp.MustCompile(`(?:\([ \t]*` + predefinedType.String() + `[ \t]*\)[ \t]*=>|[\[,]\s*` + predefinedType.String() + `\s*\??\s*:)`), func(m []byte) []byte {
+		loc := predefinedType.FindIndex(m)
+		out := bytes.Clone(m)
+		for i := loc[0] + 1; i < loc[1]; i++ {
+			out[i] = '_'
+		}
+		return out
+	}}
+	// predefinedType matches the type keywords that may also name a parameter or a label.
+	predefinedType = regexp.MustCompile(`\b(?:any|unknown|never|string|number|boolean|symbol|object|bigint|undefined)\b`)
 	// `keyof readonly T[]`.
 	keyofReadonly = grammarGap{regexp.MustCompile(`\bkeyof\s+readonly\b`), func(m []byte) []byte {
 		return bytes.Replace(m, []byte("readonly"), []byte("        "), 1)

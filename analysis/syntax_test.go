@@ -143,6 +143,15 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"overloads.ts", "export declare const provide: {\n  <I>(key: I): {\n    (impl: I): <A>(self: A) => A\n  }\n  <I>(key: I, impl: I): I\n\n  <const L extends [I, ...Array<I>]>(layers: L): L\n}\n"},
 		{"self.d.ts", "type Missing<U extends string> = `Missing \\`Self\\` generic - use \\`class Self extends ${U}<Self>\\``;\ntype Dollar = `\\${a}`;\n"},
 		{"template.tsx", "type S<T extends string> = T extends `${infer L}\\u{1F600}` ? L : never;\n"},
+		// MUI's declarations: a function type's first parameter destructuring one name,
+		// its `}` on a line of its own, or optional.
+		{"Autocomplete.d.ts", "export type GetTagProps = ({\n  index\n}: {\n  index: number;\n}) => {\n  key: number;\n};\ntype F = ({ a }?: T) => void;\n"},
+		{"grid.tsx", "export declare const styles: ({\n  ownerState\n}: Props) => {};\n"},
+		// Flow comment types over several lines (emotion's Babel plugin).
+		{"flow.js", "let imports /*: Array<{\n  source: string\n}> */ = [\n  1\n]\nlet a /*\n*/\t, b\n"},
+		// axios's AxiosHeaders, mobx's devtools hook, seroval's tuples.
+		{"headers.d.ts", "declare class H {\n  static accessor(header: string | string[]): H;\n  accessor(h: string): H;\n  static accessor<T>(h: T): H;\n}\n"},
+		{"names.ts", "declare const hook: { inject: (any) => void, g: ( string )=> 1 };\ntype T = [promise: P, symbol: S];\ntype U = [\n  undefined?: 1,\n  bigint : 2\n];\n"},
 		// The aws-sdk's clients/all.d.ts.
 		{"all.d.ts", "export import ACM = require('./acm');\nexport  import\tAPIGateway=require(\"./apigateway\");\nnamespace N { export import B = M.b; }\n"},
 		{"alias.tsx", "export import ACM = require('./acm');\n"},
