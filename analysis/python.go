@@ -265,7 +265,7 @@ func pyWalk(t *flatTree, f *fileFacts) {
 				guards = append(guards, t.rangeOf(body))
 			}
 		case "decorated_definition":
-			if def := t.child(i, "definition"); def >= 0 && pyExpectsFailure(t, i) {
+			if def := t.child(i, "definition"); def >= 0 && pyNotPassing(t, i) {
 				guards = append(guards, t.rangeOf(def))
 			}
 		}
@@ -294,7 +294,7 @@ func pyWalk(t *flatTree, f *fileFacts) {
 // pyImportingDef returns the function or method whose body holds an import statement
 // (-1 for none): a package's module imported late, to break an import cycle or only when
 // an option asks for it. One in a try or a with (contextlib.suppress) is a fallback; one
-// in a test expected to fail may fail; one in an inner function may be code run
+// in a test expected to fail, or skipped, may fail; one in an inner function may be code run
 // elsewhere (a test's mock module): for those too it returns -1.
 func pyImportingDef(t *flatTree, stmt int32) int32 {
 	def := int32(-1)
@@ -305,7 +305,7 @@ func pyImportingDef(t *flatTree, stmt int32) int32 {
 				return -1
 			}
 			def = p
-			if d := t.parent(p); d >= 0 && t.kind(d) == "decorated_definition" && pyExpectsFailure(t, d) {
+			if d := t.parent(p); d >= 0 && t.kind(d) == "decorated_definition" && pyNotPassing(t, d) {
 				return -1
 			}
 		case "class_definition", "try_statement", "with_statement":
@@ -317,17 +317,20 @@ func pyImportingDef(t *flatTree, stmt int32) int32 {
 	return def
 }
 
-// pyExpectsFailure reports whether a decorated definition is a test expected to fail
-// (pytest.mark.xfail, sympy's XFAIL, unittest.expectedFailure): its calls may be wrong
-// on purpose.
-func pyExpectsFailure(t *flatTree, def int32) bool {
+// pyNotPassing reports whether a decorated definition is a test expected to fail
+// (pytest.mark.xfail, sympy's XFAIL, unittest.expectedFailure) or always skipped
+// (unittest.skip, pytest.mark.skip; not skipIf): its calls may be wrong, on purpose or
+// left so (CPython's "broken, see BPO-..." channel tests).
+func pyNotPassing(t *flatTree, def int32) bool {
 	for c := t.firstChild(def); c >= 0; c = t.nextSibling(c) {
-		if d := t.source(c); t.kind(c) == "decorator" && (bytes.Contains(bytes.ToLower(d), []byte("xfail")) || bytes.Contains(d, []byte("expectedFailure"))) {
+		if d := t.source(c); t.kind(c) == "decorator" && (bytes.Contains(bytes.ToLower(d), []byte("xfail")) || bytes.Contains(d, []byte("expectedFailure")) || skipDecorator.Match(d)) {
 			return true
 		}
 	}
 	return false
 }
+
+var skipDecorator = regexp.MustCompile(`^@(?:[\w.]*\.)?skip\b`) // not skipIf, skipUnless
 
 // pyBindsLocally reports whether identifier i binds a name below the module level, or
 // in a binding form that may rebind a module-level name.

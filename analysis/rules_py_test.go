@@ -365,16 +365,26 @@ func TestPythonCallsThroughReexports(t *testing.T) {
 }
 
 // A test expected to fail (pytest's xfail, unittest's expectedFailure) may call a
-// function wrongly on purpose.
+// function wrongly on purpose, and one always skipped may have been left broken. One
+// skipped on a condition runs elsewhere: it is judged.
 func TestPythonExpectedFailuresAreNotJudged(t *testing.T) {
 	root := writeTree(t, map[string]string{
 		"lib.py": "def run(a):\n    pass\n",
-		"test_lib.py": "import pytest\nimport unittest\nfrom lib import run\n\n" +
+		"test_lib.py": "import pytest\nimport unittest\nfrom unittest import skip\nfrom lib import run\n\n" +
 			"@pytest.mark.xfail(reason=\"later\")\ndef test_later():\n    run(1, 2)\n\n" +
 			"class T(unittest.TestCase):\n    @unittest.expectedFailure\n    def test_wrong(self):\n        run()\n\n" +
+			"    @unittest.skip('broken (see BPO-...)')\n    def test_broken(self):\n        run(1, x=2)\n\n" +
+			"    @unittest.skipIf(True, 'elsewhere')\n    def test_elsewhere(self):\n        run()\n\n" +
+			"@pytest.mark.skip\ndef test_skipped():\n    run()\n\n" +
+			"@skip ( 'later' )\nclass Later(unittest.TestCase):\n    def test(self):\n        run(1, 2)\n\n" +
+			"@pytest.mark.skipif(True, reason='x')\ndef test_maybe():\n    run()\n\n" +
 			"@pytest.mark.slow\ndef test_judged():\n    run()\n",
 	})
-	expectFindings(t, root, "test_lib.py:16:5 arity-mismatch")
+	expectFindings(t, root,
+		"test_lib.py:21:9 arity-mismatch",
+		"test_lib.py:34:5 arity-mismatch",
+		"test_lib.py:38:5 arity-mismatch",
+	)
 }
 
 // Calling a plain class runs its __init__: the call is checked against it, self aside.
