@@ -191,11 +191,18 @@ var (
 		i := bytes.LastIndex(m, []byte("assert"))
 		return append(append(bytes.Clone(m[:i]), "with  "...), m[i+len("assert"):]...)
 	}}
-	// Import attributes on a re-export, `export * from "./x.json" with { type: "json" }`:
-	// without them the statement parses, and what it re-exports stays the same.
-	exportAttributes = grammarGap{regexp.MustCompile(`(?m)^[ \t]*export\b[^;\n]*\bfrom[ \t]*(?:"[^"\n]*"|'[^'\n]*')[ \t]*(?:with|assert)[ \t]*\{[^}\n]*\}`), func(m []byte) []byte {
+	// Import attributes on a re-export, `export * from "./x.json" with { type: "json" }`,
+	// over several lines too (Next.js's templates): without them the statement parses,
+	// and what it re-exports stays the same. Their line breaks stay.
+	exportAttributes = grammarGap{regexp.MustCompile(`(?m)^[ \t]*export\b[^;\n]*\bfrom[ \t]*(?:"[^"\n]*"|'[^'\n]*')[ \t]*(?:with|assert)[ \t]*\{[^}]*\}`), func(m []byte) []byte {
 		q := bytes.LastIndexAny(m[:bytes.LastIndex(m, []byte("{"))], `"'`)
-		return append(bytes.Clone(m[:q+1]), bytes.Repeat([]byte(" "), len(m)-q-1)...)
+		out := bytes.Clone(m)
+		for i := q + 1; i < len(out); i++ {
+			if out[i] != '\n' {
+				out[i] = ' '
+			}
+		}
+		return out
 	}}
 	// Explicit resource management, `using x = f()` and `await using` (which only the
 	// TypeScript grammar knows) and `for (using x of xs)` (which neither knows): as a

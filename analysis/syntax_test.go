@@ -125,6 +125,7 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"variance.ts", "interface Box<in out T> { v: T }\ntype Get<out T> = () => T;\nclass C<in T, out U extends T = T> {}\nfor (const k in o) {}\ninterface Z<\n  /** @ts-ignore Cast variance */\n  out T extends string = string,\n  // contravariant\n  in U\n> { a: T }\n"},
 		{"assert.ts", "import data from \"./data.json\" assert { type: \"json\" };\nexport * from './d.json' with { type: 'json' };\n"},
 		{"assert.mjs", "import data from './data.json' assert { type: 'json' };\nexport { default as d } from './data.json' with { type: 'json' };\n"},
+		{"app-page.js", "export * from '../../server/entry-base' with {\r\n    'turbopack-transition': 'next-server-utility'\r\n};\nexport const handler = 1;\n"},
 		{"using.mjs", "async function f() {\n  await using r = open();\n  using s = open();\n  using(s);\n  for (using t of ts) {}\n}\nclass K { accessor x = 1; static accessor #y; accessor() {} }\n"},
 		{"using.ts", "for (await using t of ts) {}\nimport defer * as ns from \"./x\";\n"},
 		// Declarations seen in router's and ast-types' types and quickjs-emscripten's:
@@ -178,6 +179,9 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 	}
 	if ds := checkSource(t, "real.ts", "interface Box<in out T> { v: T }\nlet y = (1 + ;\n"); len(ds) != 1 || ds[0].Range.Start.Line != 1 {
 		t.Errorf("want the error on line 2, got %+v", ds)
+	}
+	if ds := checkSource(t, "real-attributes.mjs", "export * from './x' with {\n  type: 'json'\n};\nlet y = (1 + ;\n"); len(ds) != 1 || ds[0].Range.Start.Line != 3 {
+		t.Errorf("want the error on line 4, got %+v", ds)
 	}
 	if ds := checkSource(t, "real.mjs", "using s = open(;\n"); len(ds) != 1 {
 		t.Errorf("want the error in the using declaration, got %+v", ds)
