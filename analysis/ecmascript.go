@@ -43,7 +43,7 @@ type esFacts struct {
 	// (see conditional), with the names taken from them.
 	requires []esImport
 	cjs      *cjsExports // what a CommonJS module assigns to its exports; nil: nothing
-	open     bool        // exports cannot be known statically: `export =`, CommonJS assignments
+	open     bool        // `export =`: exports cannot be known statically
 	module   bool        // an ES module (has import or export) rather than a script
 	// unbound are the names `export { a }` (without from) exports that nothing in the
 	// file declares or imports (see esUnboundExports).
@@ -302,21 +302,6 @@ func esTopLevel(t *flatTree, f *fileFacts) (exportStatements bool) {
 			// TypeScript's only:
 			"function_signature", "abstract_class_declaration", "interface_declaration", "type_alias_declaration", "enum_declaration", "internal_module", "ambient_declaration":
 			f.defs = append(f.defs, esDefinitions(t, stmt)...)
-		case "expression_statement":
-			for _, e := range t.children(stmt) {
-				if t.kind(e) != "assignment_expression" {
-					continue
-				}
-				left := t.child(e, "left")
-				if left < 0 || t.kind(left) != "member_expression" {
-					continue
-				}
-				if object := t.child(left, "object"); object >= 0 && t.kind(object) == "identifier" {
-					if name := t.text(object); name == "module" || name == "exports" {
-						f.es.open = true
-					}
-				}
-			}
 		}
 	}
 	return exportStatements

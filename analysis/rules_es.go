@@ -110,9 +110,15 @@ func isTypeScript(rel string) bool {
 // lookup finds a module at base (relative to the root, no extension or any). Like the
 // TypeScript compiler, an importer in TypeScript (declarations included) takes the
 // TypeScript files a .js specifier stands for over the .js file beside them; JavaScript
-// takes the file named. A directory is its package.json's entry, else its index.
+// takes the file named. A directory is its package.json's entry, else its index. A
+// module with files per platform is opaque where nothing else names it, and to
+// JavaScript where only TypeScript does (React Native's Platform.d.ts describes
+// Platform.ios.js and Platform.android.js).
 func (v *esView) lookup(base string, fromTypeScript bool) (string, resolution) {
 	if t, ok := v.indexedSource(esCandidates(base, fromTypeScript, false)); ok {
+		if !fromTypeScript && isTypeScript(t) && v.perPlatform(base) {
+			return base, opaque
+		}
 		return t, source
 	}
 	// The compiler and Node take a package.json's entry before the index (fp-ts's
@@ -127,6 +133,9 @@ func (v *esView) lookup(base string, fromTypeScript bool) (string, resolution) {
 	if t, ok := v.indexedSource(tries); ok {
 		return t, source
 	}
+	if v.perPlatform(base) {
+		return base, opaque
+	}
 	for t := range tries {
 		if _, err := v.stat(t); err == nil {
 			return t, opaque // a directory with package.json, a stylesheet, a skipped file
@@ -138,6 +147,25 @@ func (v *esView) lookup(base string, fromTypeScript bool) (string, resolution) {
 		}
 	}
 	return "", missing
+}
+
+// platforms are the suffixes React Native's bundler tries before a module's own name
+// ("./Button" is Button.ios.tsx on iOS), as TypeScript's moduleSuffixes can.
+var platforms = []string{".ios", ".android", ".native", ".web", ".windows", ".macos"}
+
+// perPlatform reports whether base has a file for some platform: which one loads is the
+// build's choice.
+func (v *esView) perPlatform(base string) bool {
+	_, ok := v.indexedSource(func(yield func(string) bool) {
+		for _, platform := range platforms {
+			for candidate := range esCandidates(base+platform, false, false) {
+				if !yield(candidate) {
+					return
+				}
+			}
+		}
+	})
+	return ok
 }
 
 // indexedSource is the first of paths that the index holds as a TypeScript or
@@ -230,8 +258,11 @@ func (v *esView) exportsOf(rel string) *moduleExports {
 func (v *esView) computeExports(rel string) *moduleExports {
 	e := &moduleExports{names: map[string]bool{}, open: true}
 	f := v.file(rel)
-	if f == nil || f.es == nil || f.es.open || !f.es.module {
-		return e // CommonJS, scripts, `export =`: nothing certain
+	if f == nil || f.es == nil || f.es.open || !f.es.module || f.es.cjs != nil {
+		// CommonJS, scripts, `export =`, and a module with export statements that also
+		// assigns its CommonJS exports (Flow's `export type Props` beside `module.exports =
+		// View`, which Babel's interop imports whole): nothing certain.
+		return e
 	}
 	for name := range f.es.exports {
 		e.names[name] = true

@@ -610,6 +610,47 @@ Single.other;
 	)
 }
 
+// A module with export statements that also assigns module.exports (React Native's
+// Flow modules export their types with `export type` and their value so): Babel
+// compiles it to CommonJS, and an import of it reads module.exports. Its exports are
+// not known.
+func TestESModulesAlsoWritingCommonJSExportsAreOpen(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"lib/View.js": "export const kind = 1;\nconst View = 1;\nif (typeof module === \"object\") {\n  module.exports = View;\n}\n",
+		"lib/Text.js": "export const kind = 1;\nexport const Text = 1;\n",
+		"lib/use.js":  "import View from \"./View\";\nimport { Props, Other } from \"./View\";\nimport Text from \"./Text\";\n",
+	})
+	expectFindings(t, root, "lib/use.js:3:8 missing-export")
+}
+
+// React Native builds a module per platform: "./Button" is Button.ios.tsx or
+// Button.android.tsx, and a declaration file beside them describes them for TypeScript
+// only. Such a module is never missing, and JavaScript's imports of it are not judged
+// against the declarations; TypeScript's are, as tsc judges them. A plain JavaScript
+// file beside them is what other platforms load: it is judged.
+func TestESPlatformSpecificModules(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"src/Button.ios.tsx":     "export function Button() {}\n",
+		"src/Button.android.tsx": "export function Button() {}\n",
+		"src/Legacy.js.flow":     "declare export default function legacy(): void;\n",
+		"src/Legacy.ios.js":      "export default function legacy() {}\n",
+		"src/App.tsx":            "import { Button } from \"./Button\";\nimport legacy from \"./Legacy\";\nimport { gone } from \"./Nowhere\";\n",
+		"lib/Platform.ios.js":    "const Platform = { OS: \"ios\" };\nexport default Platform;\n",
+		"lib/Platform.d.ts":      "export declare const Platform: { OS: string };\n",
+		"lib/View.d.ts":          "export declare const View: unknown;\n",
+		"lib/Text.js":            "export const Text = 1;\n",
+		"lib/Text.ios.js":        "export default 1;\n",
+		"lib/use.js":             "import Platform from \"./Platform\";\nimport View from \"./View\";\nimport Text from \"./Text\";\n",
+		"lib/typed.ts":           "import Platform from \"./Platform\";\n",
+	})
+	expectFindings(t, root,
+		"lib/typed.ts:1:8 missing-export",
+		"lib/use.js:2:8 missing-export",
+		"lib/use.js:3:8 missing-export",
+		"src/App.tsx:3:22 unresolved-import",
+	)
+}
+
 // `import x = require("./y")` binds the module's namespace: a member it does not export,
 // or a call with the wrong count, is found as through `import * as x`.
 func TestESImportEqualsRequire(t *testing.T) {
