@@ -258,10 +258,11 @@ func (v *esView) exportsOf(rel string) *moduleExports {
 func (v *esView) computeExports(rel string) *moduleExports {
 	e := &moduleExports{names: map[string]bool{}, open: true}
 	f := v.file(rel)
-	if f == nil || f.es == nil || f.es.open || !f.es.module || f.es.cjs != nil {
+	if f == nil || f.es == nil || f.es.open || !f.es.module || f.es.cjs != nil || strings.Contains(f.text, "module.exports") {
 		// CommonJS, scripts, `export =`, and a module with export statements that also
 		// assigns its CommonJS exports (Flow's `export type Props` beside `module.exports =
-		// View`, which Babel's interop imports whole): nothing certain.
+		// View`, which Babel's interop imports whole; in a broken parse, f.text, as its
+		// text says): nothing certain.
 		return e
 	}
 	for name := range f.es.exports {

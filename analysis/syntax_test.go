@@ -240,12 +240,17 @@ func TestGrammarGapFilesAreJudgedLikeBrokenOnes(t *testing.T) {
 
 // A Flow-typed JavaScript file (`@flow` in its opening comment) is not reported for the
 // annotations the JavaScript grammar rejects, and what it exports is not reported
-// missing; without the pragma the same file's errors are reported.
+// missing; without the pragma the same file's errors are reported. One whose text
+// assigns module.exports exports that object, which the parse may have lost: nothing
+// is reported missing from it.
 func TestFlowFilesAreNotSyntaxErrors(t *testing.T) {
 	flow := "export type Props = {| +name: string |};\nexport function helper(name: string, x: mixed): string { return name; }\nexport const VALUE: number = 1;\n"
 	root := writeTree(t, map[string]string{
-		"a.js":     "#!/usr/bin/env node\n/**\n * Copyright.\n *\n * @flow strict\n */\n" + flow,
-		"c.js":     "import {helper, VALUE, gone} from './a';\nhelper('x', VALUE);\n",
+		"a.js": "#!/usr/bin/env node\n/**\n * Copyright.\n *\n * @flow strict\n */\n" + flow,
+		// An object the parse leaves open swallows module.exports, as the recovery from
+		// React Native's Flow casts in LayoutAnimation.js does.
+		"View.js":  "// @flow\nimport Platform from 'platform';\n\nconst Presets = {\n  spring: {\n    update: {\n\nmodule.exports = Presets;\n",
+		"c.js":     "import {helper, VALUE, gone} from './a';\nhelper('x', VALUE);\nimport View from './View';\n",
 		"plain.js": "// no pragma\n" + flow,
 	})
 	got := findings(t, root)
