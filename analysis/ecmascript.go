@@ -217,6 +217,12 @@ func esWalk(t *flatTree, f *fileFacts) {
 		return !c.Uncountable && !f.locals[c.Qualifier] && (c.Qualifier != "" || !f.locals[c.Name])
 	})
 	f.refs = keep(refs, func(r Ref) bool { return !f.locals[r.Qualifier] })
+	for _, r := range f.refs {
+		if r.Written && slices.ContainsFunc(f.es.requires, func(req esImport) bool { return req.namespace == r.Qualifier }) {
+			f.setsOnModules = append(f.setsOnModules, r.Name) // forge.tls = ... after forge = require("./forge")
+		}
+	}
+	f.setsOnModules = slices.Compact(slices.Sorted(slices.Values(f.setsOnModules)))
 	t.collected.calls, t.collected.refs = reuse(calls), reuse(refs)
 }
 

@@ -32,6 +32,14 @@ func listingKey(dir string) string { return dir + "/" }
 
 func newEvaluation(ix *Index) *evaluation { return &evaluation{ix: ix} }
 
+// setFromOutside reports whether some file of the workspace sets an attribute of that
+// name on a module it imports: which module is not resolved, so a module lacking name is
+// given the benefit of the doubt.
+func (e *evaluation) setFromOutside(name string) bool {
+	e.read(setOnModulesKey)
+	return e.ix.setOnModules[name]
+}
+
 func (e *evaluation) read(key string) {
 	if n := len(e.frames); n > 0 {
 		e.frames[n-1][key] = struct{}{}

@@ -82,8 +82,13 @@ type fileFacts struct {
 	// hasattr(m, "x") or getattr(m, "x", d), JavaScript's `if (m.x)` or m.x?.().
 	// It expects some modules to lack them.
 	probed map[string]bool
-	es     *esFacts // TypeScript and JavaScript module facts
-	py     *pyFacts // Python module facts
+	// setsOnModules are the attribute names the file sets on a module it imports or
+	// requires (Python's m.x = ... or setattr(m, "x", ...), JavaScript's m.x = ...): a
+	// module's namespace filled from outside, as Django's test set-up gives
+	// django.core.mail an outbox and node-forge's modules fill forge.tls. Sorted, unique.
+	setsOnModules []string
+	es            *esFacts // TypeScript and JavaScript module facts
+	py            *pyFacts // Python module facts
 }
 
 func (f *fileFacts) probe(qualifier, name string) {

@@ -40,10 +40,10 @@ type Index struct {
 	// goPackages are the Go packages by directory, shared by the evaluations; nil when a
 	// Go file came, went, or changed its package clause or build status since.
 	goPackages map[string]*goPackage
-	// pySetOnModules are the attribute names some Python file sets on a module it
-	// imports (pyFacts.setsOnModules), shared by the evaluations; nil when a file's
+	// setOnModules are the attribute names some file sets on a module it imports
+	// (fileFacts.setsOnModules), shared by the evaluations; nil when a file's
 	// changed since.
-	pySetOnModules map[string]bool
+	setOnModules map[string]bool
 
 	// The rules' results, kept up to date incrementally (see evaluation).
 	findings map[string][]Diagnostic // by file
@@ -203,24 +203,24 @@ func (ix *Index) setFile(rel string, f *fileFacts) {
 		ix.goPackages = nil
 	}
 	if !slices.Equal(setsOnModules(old), setsOnModules(f)) {
-		ix.pySetOnModules = nil
-		ix.markReaders(pySetOnModulesKey)
+		ix.setOnModules = nil
+		ix.markReaders(setOnModulesKey)
 	}
 }
 
-// setsOnModules is what a Python file sets on modules it imports.
+// setsOnModules is what a file sets on modules it imports.
 func setsOnModules(f *fileFacts) []string {
-	if f == nil || f.py == nil {
+	if f == nil {
 		return nil
 	}
-	return f.py.setsOnModules
+	return f.setsOnModules
 }
 
-// pySetOnModulesKey is what a check reads when it asks pySetOnModules: no path is
-// named so.
-const pySetOnModulesKey = "\x00attributes set on Python modules"
+// setOnModulesKey is what a check reads when it asks setOnModules: no path is named
+// so.
+const setOnModulesKey = "\x00attributes set on modules"
 
-func pySetOnModulesOf(files map[string]*fileFacts) map[string]bool {
+func setOnModulesOf(files map[string]*fileFacts) map[string]bool {
 	out := map[string]bool{}
 	for _, f := range files {
 		for _, name := range setsOnModules(f) {
@@ -355,7 +355,7 @@ func (ix *Index) Scan(ctx context.Context, progress func(done, total int)) error
 	}
 
 	ix.mu.Lock()
-	ix.files, ix.skipped, ix.faults, ix.goModules, ix.goModDirs, ix.goPackages, ix.pySetOnModules = facts, skipped, faults, modules, modDirs, nil, nil
+	ix.files, ix.skipped, ix.faults, ix.goModules, ix.goModDirs, ix.goPackages, ix.setOnModules = facts, skipped, faults, modules, modDirs, nil, nil
 	ix.findings, ix.reads, ix.readers, ix.stale = map[string][]Diagnostic{}, map[string]readSet{}, nil, map[string]bool{}
 	for rel := range facts {
 		ix.stale[rel] = true
@@ -552,8 +552,8 @@ func (ix *Index) evaluate() {
 	if ix.goPackages == nil {
 		ix.goPackages = goPackagesOf(ix.files)
 	}
-	if ix.pySetOnModules == nil {
-		ix.pySetOnModules = pySetOnModulesOf(ix.files)
+	if ix.setOnModules == nil {
+		ix.setOnModules = setOnModulesOf(ix.files)
 	}
 	checked := ix.check(stale)
 	for i, rel := range stale {

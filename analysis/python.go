@@ -62,10 +62,6 @@ type pyFacts struct {
 	// methods are the static and class methods of module-level classes, by
 	// "Class.method", with their signatures (a class method's without cls).
 	methods map[string]pyMethod
-	// setsOnModules are the attribute names the file sets on a name an import binds
-	// (m.x = ..., setattr(m, "x", ...)): a module's namespace filled from outside, as
-	// Django's test set-up gives django.core.mail an outbox. Sorted, unique.
-	setsOnModules []string
 	// listed are the names module-level statements put in __all__ as string literals:
 	// what `from m import *` fails on when m does not define them.
 	listed []pyListed
@@ -108,8 +104,7 @@ func extractPython(_ string, t *flatTree, f *fileFacts) {
 	}
 	pyWalk(t, f)
 	py.redefined = pyUnusedRedefinitions(f.defs, src)
-	slices.Sort(py.setsOnModules)
-	py.setsOnModules = slices.Compact(py.setsOnModules)
+	f.setsOnModules = slices.Compact(slices.Sorted(slices.Values(f.setsOnModules)))
 }
 
 // pyAssignedTo reports whether the attribute at i is written: assigned, augmented,
@@ -207,7 +202,7 @@ func pyWalk(t *flatTree, f *fileFacts) {
 				f.probe(t.text(args[0]), attribute())
 			case "setattr":
 				if imported[string(t.source(root))] {
-					f.py.setsOnModules = append(f.py.setsOnModules, attribute())
+					f.setsOnModules = append(f.setsOnModules, attribute())
 				}
 			}
 		case "global_statement":
@@ -226,7 +221,7 @@ func pyWalk(t *flatTree, f *fileFacts) {
 				ref.Written = pyAssignedTo(t, i)
 				refs = append(refs, ref)
 				if ref.Written {
-					f.py.setsOnModules = append(f.py.setsOnModules, ref.Name)
+					f.setsOnModules = append(f.setsOnModules, ref.Name)
 				}
 			}
 		case "identifier":

@@ -435,7 +435,7 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 				Related: []Related{{File: target, Message: fmt.Sprintf("%s is the module %q names", target, req.spec)}}})
 		}
 		for _, n := range req.names {
-			if !exports[n.name] {
+			if !exports[n.name] && !v.setFromOutside(n.name) {
 				lacks(n.name, n.rng, "")
 			}
 		}
@@ -447,7 +447,7 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 			continue
 		}
 		for _, ref := range f.refs {
-			if ref.Qualifier == ns && !exports[ref.Name] && !objectMembers[ref.Name] && !f.probed[ns+"."+ref.Name] {
+			if ref.Qualifier == ns && !exports[ref.Name] && !objectMembers[ref.Name] && !f.probed[ns+"."+ref.Name] && !v.setFromOutside(ref.Name) {
 				lacks(ref.Name, ref.Range, fmt.Sprintf("`%s.%s`: ", ns, ref.Name))
 			}
 		}

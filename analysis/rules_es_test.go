@@ -651,6 +651,20 @@ func TestESPlatformSpecificModules(t *testing.T) {
 	)
 }
 
+// node-forge's modules fill the object forge.js exports: tls.js sets forge.tls on its
+// require of it. A name some file sets on a module it requires is not reported missing
+// from any module; a name nothing sets still is.
+func TestESCommonJSModulesFilledFromOutside(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"lib/forge.js":  "module.exports = { options: {} };\n",
+		"lib/tls.js":    "var forge = require(\"./forge\");\nmodule.exports = forge.tls = forge.tls || {};\n",
+		"lib/config.js": "const util = require(\"./util\");\nglobal.cipher = util.cipher;\n",
+		"lib/util.js":   "exports.cipher = 1;\n",
+		"lib/use.js":    "const forge = require(\"./forge\");\nconst { tls } = require(\"./forge\");\nforge.tls.createConnection();\nforge.cipher.create();\n",
+	})
+	expectFindings(t, root, "lib/use.js:4:7 missing-export")
+}
+
 // `import x = require("./y")` binds the module's namespace: a member it does not export,
 // or a call with the wrong count, is found as through `import * as x`.
 func TestESImportEqualsRequire(t *testing.T) {

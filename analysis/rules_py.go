@@ -256,14 +256,6 @@ func (v *pyView) definesAlong(m pyModule, name string, along map[string]bool) (k
 	return known, false
 }
 
-// setFromOutside reports whether some file of the workspace sets an attribute of that
-// name on a module it imports: which module is not resolved, so a module lacking name is
-// given the benefit of the doubt.
-func (v *pyView) setFromOutside(name string) bool {
-	v.read(pySetOnModulesKey)
-	return v.ix.pySetOnModules[name]
-}
-
 // moduleFiles are the Python files of a module: its source and a stub beside it, or
 // its stub and the source beside it ("" where there is none).
 func (v *pyView) moduleFiles(m pyModule) [2]string {
