@@ -80,9 +80,9 @@ var grammarGaps = map[string][]grammarGap{
 			return out
 		}},
 	},
-	"typescript": {exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMethod, typeNamedParameter, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, genericCallSignature, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
-	"tsx":        {exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMethod, typeNamedParameter, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
-	"javascript": {asiBeforeBracket, inPrefixedName, commentBeforeOperator, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer},
+	"typescript": {nulCharacter, exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMethod, typeNamedParameter, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, genericCallSignature, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
+	"tsx":        {nulCharacter, exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMethod, typeNamedParameter, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
+	"javascript": {nulCharacter, asiBeforeBracket, inPrefixedName, commentBeforeOperator, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer},
 }
 
 var (
@@ -173,6 +173,10 @@ var (
 	}}
 	// predefinedType matches the type keywords that may also name a parameter or a label.
 	predefinedType = regexp.MustCompile(`\b(?:any|unknown|never|string|number|boolean|symbol|object|bigint|undefined)\b`)
+	// A NUL character in a string, a template or a comment (vue-router's bundled
+	// `new RegExp(`^\0@...`)`): valid, but the grammars' scanners take it for the end of
+	// the file.
+	nulCharacter = grammarGap{regexp.MustCompile("\x00"), func([]byte) []byte { return []byte{' '} }}
 	// `keyof readonly T[]`.
 	keyofReadonly = grammarGap{regexp.MustCompile(`\bkeyof\s+readonly\b`), func(m []byte) []byte {
 		return bytes.Replace(m, []byte("readonly"), []byte("        "), 1)

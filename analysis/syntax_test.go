@@ -153,6 +153,10 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		// axios's AxiosHeaders, mobx's devtools hook, seroval's tuples.
 		{"headers.d.ts", "declare class H {\n  static accessor(header: string | string[]): H;\n  accessor(h: string): H;\n  static accessor<T>(h: T): H;\n}\n"},
 		{"names.ts", "declare const hook: { inject: (any) => void, g: ( string )=> 1 };\ntype T = [promise: P, symbol: S];\ntype U = [\n  undefined?: 1,\n  bigint : 2\n];\n"},
+		// vue-router's bundle: NUL characters in a template and a string.
+		{"unplugin.mjs", "const ids = [\n\tnew RegExp(`^\x00@${PATH}$`),\n\t\"\x00virtual\",\n];\nexport { ids };\n"},
+		{"nul.ts", "const s: string = `\x00${a}`; // \x00\n"},
+		{"nul.tsx", "const s = '\x00';\n"},
 		// The aws-sdk's clients/all.d.ts.
 		{"all.d.ts", "export import ACM = require('./acm');\nexport  import\tAPIGateway=require(\"./apigateway\");\nnamespace N { export import B = M.b; }\n"},
 		{"alias.tsx", "export import ACM = require('./acm');\n"},
