@@ -3,6 +3,7 @@ package analysis
 import (
 	"bytes"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -72,9 +73,49 @@ func extractES(rel string, t *flatTree, f *fileFacts) {
 			}
 		}
 	}
+	if f.lang.ID == "javascript" {
+		jsDocTypes(t.src, f)
+	}
 	esUnboundExports(t, f)
 	esWalk(t, f)
 }
+
+var jsDocTypeTag = regexp.MustCompile(`@(?:typedef|callback)\b`)
+
+// jsDocTypes exports the types a JavaScript module's JSDoc comments declare, as
+// TypeScript does: `@typedef {Object} Params` or `@callback Handler` (svgo's plugins
+// export their Params types so, and its types.ts imports them).
+func jsDocTypes(src []byte, f *fileFacts) {
+	skipSpace := func(i int) int { // and a comment's leading stars
+		for i < len(src) && strings.IndexByte(" \t\r\n*", src[i]) >= 0 {
+			i++
+		}
+		return i
+	}
+	for _, loc := range jsDocTypeTag.FindAllIndex(src, -1) {
+		at := skipSpace(loc[1])
+		if at < len(src) && src[at] == '{' { // the type, its braces nested
+			for depth := 0; at < len(src); at++ {
+				if src[at] == '{' {
+					depth++
+				} else if src[at] == '}' {
+					if depth--; depth == 0 {
+						break
+					}
+				}
+			}
+			at = skipSpace(at + 1)
+		}
+		name := string(jsIdentifierAtStart.Find(src[min(at, len(src)):]))
+		if _, declared := f.es.exports[name]; name == "" || declared {
+			continue // an export of the same name tells where it is
+		}
+		p := pointAt(src, at)
+		f.es.exports[name] = esExport{local: name, rng: Range{Start: Position{int(p.Row), int(p.Column)}, End: Position{int(p.Row), int(p.Column) + len(name)}}}
+	}
+}
+
+var jsIdentifierAtStart = regexp.MustCompile(`^` + jsIdentifier)
 
 // esUnboundExports finds the names local export lists (`export { a, b as c }`) give that
 // nothing in the file declares or imports: the module cannot load (a SyntaxError in

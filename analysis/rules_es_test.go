@@ -665,6 +665,34 @@ func TestESCommonJSModulesFilledFromOutside(t *testing.T) {
 	expectFindings(t, root, "lib/use.js:4:7 missing-export")
 }
 
+// A JavaScript module's JSDoc @typedef and @callback declare types TypeScript exports
+// from it (svgo's plugins and its types.ts). In TypeScript such a comment declares
+// nothing.
+func TestESJSDocTypesAreExports(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"lib/plugin.js": `/**
+ * @typedef {{
+ *   attributes?: Record<string, { value: string }>
+ * }} PluginParams
+ */
+/** @typedef Options
+ * @property {number} x
+ */
+/**
+ * @callback
+ * Handler
+ */
+export const name = "plugin";
+`,
+		"lib/typed.ts": "/** @typedef {number} Count */\nexport const a = 1;\n",
+		"lib/types.ts": "import { PluginParams, name } from \"./plugin.js\";\nimport type { Options, Handler, Missing } from \"./plugin.js\";\nimport type { Count } from \"./typed\";\n",
+	})
+	expectFindings(t, root,
+		"lib/types.ts:2:33 missing-export",
+		"lib/types.ts:3:15 missing-export",
+	)
+}
+
 // `import x = require("./y")` binds the module's namespace: a member it does not export,
 // or a call with the wrong count, is found as through `import * as x`.
 func TestESImportEqualsRequire(t *testing.T) {
