@@ -484,14 +484,16 @@ func esExportOf(t *flatTree, n int32, f *fileFacts) bool {
 		return false
 	}
 	if source < 0 {
+		list := false // else `export as namespace NS` (a UMD global), which exports nothing
 		for _, child := range t.children(n) {
 			if t.kind(child) == "export_clause" {
+				list = true
 				for _, s := range specifiers(t, child) {
 					es.exports[s.local] = esExport{local: s.name, rng: s.rng}
 				}
 			}
 		}
-		return true
+		return list
 	}
 	imp := esImport{spec: stringContent(t, source), specRange: t.rangeOf(source), reexport: true, star: true}
 	for _, child := range t.children(n) {

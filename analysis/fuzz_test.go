@@ -20,6 +20,7 @@ func FuzzCheck(f *testing.F) {
 	f.Add([]byte("function renamed() {}\nexport { run, renamed as r };\nrun(1);\n"))
 	f.Add([]byte("__all__ = [\"f\", 'g'] + other.__all__\n__all__.append(\"h\")\nimport pkg.x\npkg.x.f(1)\n"))
 	f.Add([]byte("class C:\n    @staticmethod\n    def s(a): pass\n\nC.s()\nfrom . import x\nx.f(\n"))
+	f.Add([]byte("const d = y / z\nin58.push(1)\nexport import A = require('./a');\ntype F = ({\n  i\n}: T) => void | ((any) => 1) | [symbol: S];\nlet x /*\n*/ = `\x00`;\nif (m.init) m.init?.();\n/** @typedef {{a: {b: 1}}} P */\nexport * from './x' with {\n  t: 'j'\n};\n"))
 	f.Add([]byte("interface I {\n  a: X<T>\n  /** doc */\n  <\n    M,\n  >(g: string): M\n}\ntype S = `$\\{${infer R}\\}\\\\` | { [K in keyof T]-? : T[K] };\nconst q = \"`\\`\", t = `\\`\\{`;\n"))
 	files := map[string]string{
 		"go.mod":          "module example.com/f\n\ngo 1.22\n",

@@ -198,7 +198,9 @@ func TestESDeclarationFilesExportWhatTheyDeclare(t *testing.T) {
 		"reexports.d.ts": "type Hidden = 1;\nexport * from './x';\n",
 		"assigns.d.ts":   "declare const hidden: number;\ndeclare const value: number;\nexport default value;\n",
 		"source.ts":      "type Hidden = 1;\nexport const shown = 1;\n",
+		"umd.d.ts":       "export as namespace AWSCDKAsyncCustomResource;\nexport type Handler = () => Response;\ninterface Response {}\n",
 		"main.ts": `import { Jsonify, Shape, helper, version, stated } from "./implicit";
+import { Handler, Response } from "./umd";
 import { Hidden } from "./listed";
 import { Hidden as H2, X } from "./reexports";
 import { hidden } from "./assigns";
@@ -206,10 +208,10 @@ import { Hidden as H3, shown } from "./source";
 `,
 	})
 	expectFindings(t, root,
-		"main.ts:2:10 missing-export",
 		"main.ts:3:10 missing-export",
 		"main.ts:4:10 missing-export",
 		"main.ts:5:10 missing-export",
+		"main.ts:6:10 missing-export",
 	)
 }
 
