@@ -92,10 +92,24 @@ func jsDocTypes(src []byte, f *fileFacts) {
 		}
 		return i
 	}
-	for _, loc := range jsDocTypeTag.FindAllIndex(src, -1) {
+	line, lineStart, counted := 0, 0, 0
+	position := func(at int) Position { // at grows from tag to tag: one pass over src
+		for ; counted < at; counted++ {
+			if src[counted] == '\n' {
+				line, lineStart = line+1, counted+1
+			}
+		}
+		return Position{line, at - lineStart}
+	}
+	tags := jsDocTypeTag.FindAllIndex(src, -1)
+	for i, loc := range tags {
+		end := len(src) // of the type: the next tag, so unclosed braces cost one pass
+		if i+1 < len(tags) {
+			end = tags[i+1][0]
+		}
 		at := skipSpace(loc[1])
-		if at < len(src) && src[at] == '{' { // the type, its braces nested
-			for depth := 0; at < len(src); at++ {
+		if at < end && src[at] == '{' { // the type, its braces nested
+			for depth := 0; at < end; at++ {
 				if src[at] == '{' {
 					depth++
 				} else if src[at] == '}' {
@@ -110,8 +124,8 @@ func jsDocTypes(src []byte, f *fileFacts) {
 		if _, declared := f.es.exports[name]; name == "" || declared {
 			continue // an export of the same name tells where it is
 		}
-		p := pointAt(src, at)
-		f.es.exports[name] = esExport{local: name, rng: Range{Start: Position{int(p.Row), int(p.Column)}, End: Position{int(p.Row), int(p.Column) + len(name)}}}
+		start := position(at)
+		f.es.exports[name] = esExport{local: name, rng: Range{Start: start, End: Position{start.Line, start.Column + len(name)}}}
 	}
 }
 
