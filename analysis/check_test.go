@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func writeTree(t testing.TB, files map[string]string) string {
@@ -202,6 +203,46 @@ func TestScanSkipsWhatIsNotSourceAndSaysWhy(t *testing.T) {
 	}
 	if ix.Files() != 3 {
 		t.Errorf("checked %d files, want ok.go, gen.pb.go and bad_utf8.py", ix.Files())
+	}
+}
+
+// Tree-sitter's recovery from some malformed input takes time growing with the square of
+// its size (here a second or more on this machine). Such a file is not checked, with a
+// note, in a scan and in an editor's update, and the parser goes on to the next file
+// afresh. The budget is lowered for the test, far below that and far above a valid file's
+// parse.
+func TestAFileTooSlowToParseIsSkippedWithANote(t *testing.T) {
+	defer func(budget time.Duration) { parseBudget = budget }(parseBudget)
+	parseBudget = 100 * time.Millisecond
+	slow := strings.Repeat("/** x\n", 3000)
+	root := writeTree(t, map[string]string{
+		"slow.js": slow,
+		"ok.js":   "export const a = 1;\n",
+		"use.js":  "import { a, gone } from './ok.js';\n",
+	})
+	ix := NewIndex(root)
+	if err := ix.Scan(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	note := ix.Skipped()["slow.js"]
+	if !strings.HasPrefix(note, "took longer than 100ms to parse") || ix.Files() != 2 {
+		t.Errorf("slow.js skipped as %q, %d files checked", note, ix.Files())
+	}
+	if ds := ix.Diagnostics(); len(ds) != 1 || ds[0].File != "use.js" {
+		t.Errorf("findings %+v, want use.js's gone", ds)
+	}
+	ctx := context.Background()
+	if err := ix.Update(ctx, "ok.js", []byte("export const a = 1;\n"+slow)); err != nil {
+		t.Fatal(err)
+	}
+	if ix.Skipped()["ok.js"] != note {
+		t.Errorf("ok.js, typed into, skipped as %q", ix.Skipped()["ok.js"])
+	}
+	if err := ix.Update(ctx, "ok.js", []byte("export const a = 1, gone = 2;\n")); err != nil {
+		t.Fatal(err)
+	}
+	if _, skipped := ix.Skipped()["ok.js"]; skipped || len(ix.Diagnostics()) != 0 {
+		t.Errorf("after the fix: skipped %v, findings %+v", ix.Skipped(), ix.Diagnostics())
 	}
 }
 

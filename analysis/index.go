@@ -112,7 +112,7 @@ func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
 	}
 	ix.updateMu.Lock()
 	defer ix.updateMu.Unlock()
-	if reason := skipReason(rel, src); reason != "" {
+	skip := func(reason string) error {
 		ix.forgetTree(rel)
 		ix.mu.Lock()
 		ix.setFile(rel, nil)
@@ -121,6 +121,9 @@ func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
 		ix.mu.Unlock()
 		return nil
 	}
+	if reason := skipReason(rel, src); reason != "" {
+		return skip(reason)
+	}
 	hash := sha256.Sum256(src)
 	ix.mu.RLock()
 	cached, module := ix.files[rel], goModuleFor(rel, ix.goModDirs)
@@ -128,11 +131,16 @@ func (ix *Index) Update(ctx context.Context, rel string, src []byte) error {
 	if cached != nil && cached.hash == hash && cached.goLocal == module {
 		return nil
 	}
+	var f *fileFacts
 	tree, err := ix.parseKept(ctx, rel, src)
 	if err != nil {
-		return fmt.Errorf("parse %s: %w", rel, err)
+		err = fmt.Errorf("parse %s: %w", rel, err)
+	} else {
+		f, err = factsOf(ctx, ix.updating, rel, src, tree, module)
 	}
-	f, err := factsOf(ctx, ix.updating, rel, src, tree, module)
+	if errors.Is(err, errParseBudget) { // the parse, or the parse of its grammar gaps' rewrite
+		return skip(parseBudgetNote())
+	}
 	var fault *checksFault
 	if err != nil && !errors.As(err, &fault) {
 		return err
@@ -413,6 +421,9 @@ func (ix *Index) load(ctx context.Context, p *parsers, rel, module string) (*fil
 		return cached, "", nil
 	}
 	f, err := parseFile(ctx, p, rel, src, module)
+	if errors.Is(err, errParseBudget) {
+		return nil, parseBudgetNote(), nil
+	}
 	if err != nil {
 		return nil, "", err
 	}
