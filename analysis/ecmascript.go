@@ -76,7 +76,9 @@ func extractES(rel string, t *flatTree, f *fileFacts) {
 	if f.lang.ID == "javascript" {
 		jsDocTypes(t.src, f)
 	}
-	esUnboundExports(t, f)
+	if !f.broken() { // else error recovery may have lost what binds a name (a template's $OUTPUT)
+		esUnboundExports(t, f)
+	}
 	esWalk(t, f)
 }
 
@@ -277,7 +279,6 @@ func esWalk(t *flatTree, f *fileFacts) {
 			f.setsOnModules = append(f.setsOnModules, r.Name) // forge.tls = ... after forge = require("./forge")
 		}
 	}
-	f.setsOnModules = slices.Compact(slices.Sorted(slices.Values(f.setsOnModules)))
 	t.collected.calls, t.collected.refs = reuse(calls), reuse(refs)
 }
 

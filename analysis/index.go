@@ -479,6 +479,7 @@ func factsOf(ctx context.Context, p *parsers, rel string, src []byte, tree *sitt
 			return nil, fmt.Errorf("parse %s: %w", rel, err)
 		}
 		lang.extract(rel, flat, f)
+		f.setsOnModules = slices.Compact(slices.Sorted(slices.Values(f.setsOnModules))) // compared as is (setFile)
 	}
 	return f, nil
 }

@@ -104,7 +104,6 @@ func extractPython(_ string, t *flatTree, f *fileFacts) {
 	}
 	pyWalk(t, f)
 	py.redefined = pyUnusedRedefinitions(f.defs, src)
-	f.setsOnModules = slices.Compact(slices.Sorted(slices.Values(f.setsOnModules)))
 }
 
 // pyAssignedTo reports whether the attribute at i is written: assigned, augmented,

@@ -379,13 +379,9 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 	importedFrom := map[string]string{} // local name -> target module, for calls and refs
 	importedName := map[string]string{} // local name -> the name the target exports
 	namespaces := map[string]string{}   // namespace local -> target module
-	// Unbound export names, unless error recovery may have lost what binds them (a
-	// template's $OUTPUT stands for code).
-	if !f.broken() {
-		for _, n := range f.es.unbound {
-			out = append(out, Diagnostic{File: rel, Range: n.rng, Severity: SeverityError, Rule: RuleMissingExport,
-				Message: fmt.Sprintf("`%s` is exported, but the module neither declares nor imports it", n.name)})
-		}
+	for _, n := range f.es.unbound {
+		out = append(out, Diagnostic{File: rel, Range: n.rng, Severity: SeverityError, Rule: RuleMissingExport,
+			Message: fmt.Sprintf("`%s` is exported, but the module neither declares nor imports it", n.name)})
 	}
 	for _, imp := range f.es.imports {
 		target, r := v.resolve(imp.spec, rel)
