@@ -80,8 +80,8 @@ var grammarGaps = map[string][]grammarGap{
 			return out
 		}},
 	},
-	"typescript": {nulCharacter, exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMethod, typeNamedParameter, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, genericCallSignature, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
-	"tsx":        {nulCharacter, exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMethod, typeNamedParameter, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape},
+	"typescript": typeScriptGaps(genericCallSignature),
+	"tsx":        typeScriptGaps(tsxGenericCallSignature),
 	"javascript": {nulCharacter, asiBeforeBracket, inPrefixedName, commentBeforeOperator, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer},
 }
 
@@ -226,10 +226,17 @@ var (
 	// (a type literal's `}` too), with comments or blank lines between or not (vite's and
 	// effect's overloads have their JSDoc), its type parameters on its line or below: the
 	// grammar reads type arguments of the type before it. An indentation character
-	// becomes the separator. (Not in TSX, where a line may start with an element.)
-	genericCallSignature = grammarGap{regexp.MustCompile(`[\w$\])>}][ \t]*\r?\n(?:[ \t]*` + jsComment + `?[ \t]*\r?\n)*[ \t]*[ \t]<\s*(?:const\s+)?` + jsIdentifier + `\s*(?:extends\b|=|,|>)`), func(m []byte) []byte {
+	// becomes the separator.
+	genericCallSignature = callSignatureGap(`(?:const\s+)?` + jsIdentifier + `\s*(?:extends\b|=|,|>)`)
+	// The same in TSX (react-redux's connect overloads), where a line may start with an
+	// element, `<Item key={k}>` or `<Item extends />`, but never with `<T =` or `<T,`.
+	tsxGenericCallSignature = callSignatureGap(jsIdentifier + `\s*[=,]`)
+	// A generic function type as a call's type argument, `toBe<<Code extends number>(code:
+	// Code) => R>()` (fastify's type tests): the grammar's scanner takes the `<<` for a
+	// shift. The first `<` moves one to the left, over the callee's last letter.
+	genericTypeArgument = grammarGap{regexp.MustCompile(`[\w$]{2}<<[ \t]*(?:const[ \t]+)?` + jsIdentifier + `(?:[ \t]+extends\b|[ \t]*[,=]|>[ \t]*\()`), func(m []byte) []byte {
 		out := bytes.Clone(m)
-		out[bytes.LastIndexByte(m, '<')-1] = ';'
+		out[1], out[2] = '<', ' '
 		return out
 	}}
 	// A declaration's anonymous default function, `export default function (fork: Fork):
@@ -308,6 +315,22 @@ func isFlow(src []byte) bool {
 }
 
 var flowPragma = regexp.MustCompile(`@flow\b`)
+
+// typeScriptGaps are the gaps of the TypeScript and TSX grammars, which differ in how
+// they take a line starting with `<`.
+func typeScriptGaps(callSignature grammarGap) []grammarGap {
+	return []grammarGap{nulCharacter, exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMethod, typeNamedParameter, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, callSignature, genericTypeArgument, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape}
+}
+
+// callSignatureGap is genericCallSignature with typeParameters, the pattern of the text
+// after its `<`.
+func callSignatureGap(typeParameters string) grammarGap {
+	return grammarGap{regexp.MustCompile(`[\w$\])>}][ \t]*\r?\n(?:[ \t]*` + jsComment + `?[ \t]*\r?\n)*[ \t]*[ \t]<\s*` + typeParameters), func(m []byte) []byte {
+		out := bytes.Clone(m)
+		out[bytes.LastIndexByte(m, '<')-1] = ';'
+		return out
+	}}
+}
 
 // goTypeKeywords start type literals, which the builtins take.
 var goTypeKeywords = map[string]bool{"func": true, "struct": true, "interface": true, "map": true, "chan": true}

@@ -143,6 +143,10 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"syntax.d.ts", "type S<T extends string> = T extends `${infer L}$\\{${infer R}\\}` ? [L, R] : T extends `${infer A}\\\\${infer B}\\n` ? [A, B] : [];\n"},
 		{"overloads.ts", "export declare const provide: {\n  <I>(key: I): {\n    (impl: I): <A>(self: A) => A\n  }\n  <I>(key: I, impl: I): I\n\n  <const L extends [I, ...Array<I>]>(layers: L): L\n}\n"},
 		{"self.d.ts", "type Missing<U extends string> = `Missing \\`Self\\` generic - use \\`class Self extends ${U}<Self>\\``;\ntype Dollar = `\\${a}`;\n"},
+		// react-redux's overloads in TSX, beside elements starting lines; fastify's type tests.
+		{"connect.tsx", "interface Connect<DefaultState = unknown> {\n  (): Enhancer\n\n  /** mapState only */\n  <TStateProps = {}, no_dispatch = {}>(\n    m: M<TStateProps>,\n  ): Enhancer\n  <no_state = {}, D = {}>(m: null): Enhancer\n}\nconst List = () => (\n  <ul>\n    <Item extends />\n    <Item key={1}>{[1]}</Item>\n  </ul>\n)\n"},
+		{"reply.tst.ts", "expect(reply.code).type.toBe<<Code extends number>(statusCode: Code) => Reply<Code>>()\ntoBe<<T,>(x: T) => T>();\ntoBe<<T>(x: T) => T>();\nconst c = a<<b, d = a << 2;\n"},
+		{"reply.tst.tsx", "toBe<<const T extends string>(x: T) => T>();\n"},
 		{"template.tsx", "type S<T extends string> = T extends `${infer L}\\u{1F600}` ? L : never;\n"},
 		// MUI's declarations: a function type's first parameter destructuring one name,
 		// its `}` on a line of its own, or optional.
