@@ -49,6 +49,19 @@ type esFacts struct {
 	// unbound are the names `export { a }` (without from) exports that nothing in the
 	// file declares or imports (see esUnboundExports).
 	unbound []importedName
+	// writes are the base names of the modules a file that writes files names in its
+	// strings, other than its imports (`writeFileSync(join(__dirname, "gen.js"), code)`).
+	writes []string
+}
+
+// mayWrite reports whether the file may itself write the module spec names before it
+// requires it: a test of a code generator loads the code it wrote (fastify's). An import
+// statement's module is loaded before any of the file runs.
+func (es *esFacts) mayWrite(spec string) bool {
+	base := path.Base(spec)
+	return slices.ContainsFunc(es.writes, func(w string) bool {
+		return w == base || strings.TrimSuffix(w, path.Ext(w)) == base
+	})
 }
 
 func (es *esFacts) commonJS() *cjsExports {
@@ -229,8 +242,15 @@ var esLocalFields = map[string]string{
 func esWalk(t *flatTree, f *fileFacts) {
 	f.locals = map[string]bool{}
 	calls, refs := t.collected.calls[:0], t.collected.refs[:0]
+	writesFiles := bytes.Contains(t.src, []byte("writeFile")) || bytes.Contains(t.src, []byte("outputFile"))
 	for i := range int32(len(t.nodes)) {
 		switch kind := t.kind(i); kind {
+		case "string", "template_string":
+			if writesFiles && !isSpecifier(t, i) {
+				if name := path.Base(strings.Trim(t.text(i), "\"'`")); slices.Contains(extensionsFromJavaScript, path.Ext(name)) {
+					f.es.writes = append(f.es.writes, name)
+				}
+			}
 		case "call_expression", "new_expression":
 			if call, args, ok := callOf(t, i, esCalls); ok {
 				calls = append(calls, call)
@@ -280,6 +300,19 @@ func esWalk(t *flatTree, f *fileFacts) {
 		}
 	}
 	t.collected.calls, t.collected.refs = reuse(calls), reuse(refs)
+}
+
+// isSpecifier reports whether string i names a module to load: an import's or an
+// export's, or a require's or a dynamic import's argument.
+func isSpecifier(t *flatTree, i int32) bool {
+	switch t.parentKind(i) {
+	case "import_statement", "export_statement":
+		return true
+	case "arguments":
+		callee := t.text(t.child(t.parent(t.parent(i)), "function"))
+		return callee == "require" || callee == "import"
+	}
+	return false
 }
 
 // conditional reports whether node i sits in a try, an if, a switch or a conditional

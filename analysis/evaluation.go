@@ -68,6 +68,15 @@ func (e *evaluation) file(rel string) *fileFacts {
 	return e.ix.files[rel]
 }
 
+// unchecked reports whether the index left a file unchecked: skipped (minified,
+// oversized, binary, too slow to parse) or faulted.
+func (e *evaluation) unchecked(rel string) bool {
+	e.read(rel)
+	_, skipped := e.ix.skipped[rel]
+	_, faulted := e.ix.faults[rel]
+	return skipped || faulted
+}
+
 // stat looks at a path on disk.
 func (e *evaluation) stat(rel string) (fs.FileInfo, error) {
 	e.read(rel)

@@ -13,11 +13,7 @@ import (
 
 // locations lists findings as "file:line:col rule", 1-based.
 func locations(ds []Diagnostic) string {
-	var out []string
-	for _, d := range ds {
-		out = append(out, fmt.Sprintf("%s:%d:%d %s", d.File, d.Range.Start.Line+1, d.Range.Start.Column+1, d.Rule))
-	}
-	return strings.Join(out, "\n")
+	return strings.Join(rendered(ds), "\n")
 }
 
 // TestIncrementalRecheckMatchesAFullScan changes a workspace step by step, telling the

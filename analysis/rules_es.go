@@ -115,23 +115,23 @@ func isTypeScript(rel string) bool {
 // JavaScript where only TypeScript does (React Native's Platform.d.ts describes
 // Platform.ios.js and Platform.android.js).
 func (v *esView) lookup(base string, fromTypeScript bool) (string, resolution) {
-	if t, ok := v.indexedSource(esCandidates(base, fromTypeScript, false)); ok {
-		if !fromTypeScript && isTypeScript(t) && v.perPlatform(base) {
+	if t, r := v.firstPresent(esCandidates(base, fromTypeScript, false)); r != missing {
+		if r == source && !fromTypeScript && isTypeScript(t) && v.perPlatform(base) {
 			return base, opaque
 		}
-		return t, source
+		return t, r
 	}
 	// The compiler and Node take a package.json's entry before the index (fp-ts's
 	// `es6/HKT/package.json` points at `../../HKT.d.ts`).
 	if entry := v.packageEntries(base).of(fromTypeScript); entry != "" {
-		if t, ok := v.indexedSource(esCandidates(path.Join(base, entry), fromTypeScript, true)); ok {
+		if t, r := v.firstPresent(esCandidates(path.Join(base, entry), fromTypeScript, true)); r == source {
 			return t, source
 		}
 		return base, opaque // not built, or outside what is indexed
 	}
 	tries := esCandidates(base, fromTypeScript, true)
-	if t, ok := v.indexedSource(tries); ok {
-		return t, source
+	if t, r := v.firstPresent(tries); r != missing {
+		return t, r
 	}
 	if v.perPlatform(base) {
 		return base, opaque
@@ -156,7 +156,7 @@ var platforms = []string{".ios", ".android", ".native", ".web", ".windows", ".ma
 // perPlatform reports whether base has a file for some platform: which one loads is the
 // build's choice.
 func (v *esView) perPlatform(base string) bool {
-	_, ok := v.indexedSource(func(yield func(string) bool) {
+	_, r := v.firstPresent(func(yield func(string) bool) {
 		for _, platform := range platforms {
 			for candidate := range esCandidates(base+platform, false, false) {
 				if !yield(candidate) {
@@ -165,18 +165,22 @@ func (v *esView) perPlatform(base string) bool {
 			}
 		}
 	})
-	return ok
+	return r != missing
 }
 
-// indexedSource is the first of paths that the index holds as a TypeScript or
-// JavaScript file.
-func (v *esView) indexedSource(paths iter.Seq[string]) (string, bool) {
+// firstPresent is the first of paths that the index holds as a TypeScript or JavaScript
+// file (source) or did not check (opaque): the compiler takes a minified or oversized
+// declaration file that the scan skipped over the JavaScript beside it.
+func (v *esView) firstPresent(paths iter.Seq[string]) (string, resolution) {
 	for t := range paths {
 		if f := v.file(t); f != nil && f.es != nil {
-			return t, true
+			return t, source
+		}
+		if v.unchecked(t) {
+			return t, opaque
 		}
 	}
-	return "", false
+	return "", missing
 }
 
 // esCandidates are the paths lookup tries for base, in order, made as they are asked
@@ -418,7 +422,9 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		}
 		target, r := v.resolve(req.spec, rel)
 		if r == missing {
-			out = append(out, unresolvedES(rel, req))
+			if !f.es.mayWrite(req.spec) {
+				out = append(out, unresolvedES(rel, req))
+			}
 			continue
 		}
 		exports, known := v.commonJSExports(target, r)

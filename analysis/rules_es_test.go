@@ -188,6 +188,31 @@ func TestESDeclarationsBesideJavaScript(t *testing.T) {
 	)
 }
 
+// A declaration file the scan skipped (minified: SDKs generate type unions thousands of
+// characters long on one line) still stands for its module in TypeScript, as the compiler
+// reads it: the JavaScript beside it is not judged in its place (the Anthropic SDK's
+// resources/beta/beta.d.mts). Once the file can be checked, it is judged again.
+func TestESSkippedDeclarationsStandForTheirModule(t *testing.T) {
+	union := "export type Beta = " + strings.Repeat("'x' | ", 1000) + "'y';\n"
+	root := writeTree(t, map[string]string{
+		"beta.mjs":     "export class Client {}\n",
+		"beta.d.mts":   union + "export declare class Client {}\n",
+		"client.d.mts": "import { Beta, Client } from './beta.mjs';\n",
+		"use.mjs":      "import { Beta } from './beta.mjs';\n", // JavaScript: beta.mjs, which has no Beta
+	})
+	ix := NewIndex(root)
+	if got, want := strings.Join(scanFindings(t, ix), ", "), "use.mjs:1:10 missing-export"; got != want {
+		t.Errorf("findings %s, want %s (skipped: %v)", got, want, ix.Skipped())
+	}
+	if err := ix.Update(context.Background(), "beta.d.mts", []byte("export declare class Client {}\n")); err != nil {
+		t.Fatal(err)
+	}
+	got := rendered(ix.Diagnostics())
+	if want := "client.d.mts:1:10 missing-export, use.mjs:1:10 missing-export"; strings.Join(got, ", ") != want {
+		t.Errorf("after beta.d.mts loses Beta: %v, want %s", got, want)
+	}
+}
+
 // A declaration file with no export list, re-export or export assignment exports all
 // it declares (type-fest's `type Jsonify<T>`), as tsc 5.9 and 7.0 resolve main.ts here.
 func TestESDeclarationFilesExportWhatTheyDeclare(t *testing.T) {
@@ -490,6 +515,23 @@ func TestESRequiresOfRelativePaths(t *testing.T) {
 		"lib/index.js:8:18 unresolved-import",
 		"lib/lazy.js:4:30 unresolved-import",
 		"lib/lazy.js:5:47 unresolved-import",
+	)
+}
+
+// A test of a code generator writes the module it then loads (fastify's ajv-compiler
+// tests write ajv-generated.js beside themselves): a module that a file writing files
+// names in a string is not reported missing there. Where the only mention is the import
+// itself, or the file writes no files, it is.
+func TestESModulesTheImporterWritesAreNotMissing(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"test/standalone.test.js": "const fs = require('fs');\nconst path = require('path');\nfs.writeFileSync(path.join(__dirname, '/ajv-generated.js'), code);\nconst validate = require('./ajv-generated');\nconst gone = require('./gone.js');\n",
+		"test/generated.test.ts":  "import { outputFileSync } from 'fs-extra';\noutputFileSync(`${dir}/schema.cjs`, code);\nconst schema = require('./schema.cjs');\nimport { other } from './other.mjs';\n",
+		"test/plain.test.js":      "const label = 'ajv-generated.js';\nconst validate = require('./ajv-generated');\n",
+	})
+	expectFindings(t, root,
+		"test/generated.test.ts:4:23 unresolved-import",
+		"test/plain.test.js:2:26 unresolved-import",
+		"test/standalone.test.js:5:22 unresolved-import",
 	)
 }
 

@@ -21,8 +21,13 @@ func scanFindings(t *testing.T, ix *Index) []string {
 	if err := ix.Scan(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
+	return rendered(ix.Diagnostics())
+}
+
+// rendered writes findings as "file:line:col rule", 1-based.
+func rendered(ds []Diagnostic) []string {
 	var out []string
-	for _, d := range ix.Diagnostics() {
+	for _, d := range ds {
 		out = append(out, fmt.Sprintf("%s:%d:%d %s", d.File, d.Range.Start.Line+1, d.Range.Start.Column+1, d.Rule))
 	}
 	return out
