@@ -171,6 +171,19 @@ var (
 		}
 		return out
 	}}
+	// `typeof undefined` in a type (lexical's `(typeof undefined | string)[]`): the
+	// grammar wants a name after typeof, and undefined is its keyword there.
+	typeofUndefined = grammarGap{regexp.MustCompile(`\btypeof[ \t]+undefined\b`), func(m []byte) []byte {
+		out := bytes.Clone(m)
+		out[len(out)-1] = '_'
+		return out
+	}}
+	// A name `type` in an import alias and an export list, `import type = T.LONG;
+	// export { type };` (geotiff's declarations, as tsc emits a namespace): the grammar
+	// reads the keyword of a type-only import or export.
+	typeAsName = grammarGap{regexp.MustCompile(`\bimport[ \t]+type[ \t]*=|[{,][ \t]*type[ \t]*[,}]`), func(m []byte) []byte {
+		return bytes.Replace(m, []byte("type"), []byte("typ_"), 1)
+	}}
 	// predefinedType matches the type keywords that may also name a parameter or a label.
 	predefinedType = regexp.MustCompile(`\b(?:any|unknown|never|string|number|boolean|symbol|object|bigint|undefined)\b`)
 	// A NUL character in a string, a template or a comment (vue-router's bundled
@@ -319,7 +332,7 @@ var flowPragma = regexp.MustCompile(`@flow\b`)
 // typeScriptGaps are the gaps of the TypeScript and TSX grammars, which differ in how
 // they take a line starting with `<`.
 func typeScriptGaps(callSignature grammarGap) []grammarGap {
-	return []grammarGap{nulCharacter, exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMethod, typeNamedParameter, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, callSignature, genericTypeArgument, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape}
+	return []grammarGap{nulCharacter, exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMethod, typeNamedParameter, typeofUndefined, typeAsName, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, callSignature, genericTypeArgument, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape}
 }
 
 // callSignatureGap is genericCallSignature with typeParameters, the pattern of the text

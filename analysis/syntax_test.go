@@ -147,6 +147,10 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"connect.tsx", "interface Connect<DefaultState = unknown> {\n  (): Enhancer\n\n  /** mapState only */\n  <TStateProps = {}, no_dispatch = {}>(\n    m: M<TStateProps>,\n  ): Enhancer\n  <no_state = {}, D = {}>(m: null): Enhancer\n}\nconst List = () => (\n  <ul>\n    <Item extends />\n    <Item key={1}>{[1]}</Item>\n  </ul>\n)\n"},
 		{"reply.tst.ts", "expect(reply.code).type.toBe<<Code extends number>(statusCode: Code) => Reply<Code>>()\ntoBe<<T,>(x: T) => T>();\ntoBe<<T>(x: T) => T>();\nconst c = a<<b, d = a << 2;\n"},
 		{"reply.tst.tsx", "toBe<<const T extends string>(x: T) => T>();\n"},
+		// lexical's `typeof undefined`; geotiff's namespaces, as tsc emits them, with a
+		// member named type.
+		{"classNames.ts", "export function f(...c: (typeof undefined | boolean)[]): void {}\nlet u: typeof undefined = typeof undefined;\n"},
+		{"globals.d.ts", "export namespace tags {\n    namespace NewSubfileType {\n        export let tag: 254;\n        import type = fieldTypes.LONG;\n        export { type };\n        export { tag as id, type, };\n    }\n}\n"},
 		{"template.tsx", "type S<T extends string> = T extends `${infer L}\\u{1F600}` ? L : never;\n"},
 		// MUI's declarations: a function type's first parameter destructuring one name,
 		// its `}` on a line of its own, or optional.
