@@ -97,12 +97,17 @@ var (
 	}}
 	// A function type whose first parameter destructures one name, optional,
 	// `({ index }?: T) => R`, or with a line break before its `}` (MUI's declarations, as
-	// tsc prints them): the grammar reads the start as a parenthesized object type with
-	// one member, inserts a semicolon at the line break and fails at the `:`. As an array
-	// pattern it parses.
-	destructuredFirstParameter = grammarGap{regexp.MustCompile(`\(\{\s*` + jsIdentifier + `\s*\}\s*\??\s*:`), func(m []byte) []byte {
+	// tsc prints them), or renamed, `({ fatal: boolean }: O) => R` (@zxing/text-encoding's):
+	// the grammar reads the start as a parenthesized object type with one member, inserts
+	// a semicolon at the line break and fails at the `:`. As an array pattern (of the two
+	// names) it parses.
+	destructuredFirstParameter = grammarGap{regexp.MustCompile(`\(\{\s*` + jsIdentifier + `(?:\s*:\s*` + jsIdentifier + `)?\s*\}\s*\??\s*:`), func(m []byte) []byte {
 		out := bytes.Clone(m)
-		out[1], out[bytes.LastIndexByte(out, '}')] = '[', ']'
+		end := bytes.LastIndexByte(out, '}')
+		out[1], out[end] = '[', ']'
+		if colon := bytes.IndexByte(out[:end], ':'); colon >= 0 {
+			out[colon] = ','
+		}
 		return out
 	}}
 	// A block comment over several lines before `=` or `,`, as Flow's comment types
@@ -195,9 +200,10 @@ var (
 		return bytes.Replace(m, []byte("readonly"), []byte("        "), 1)
 	}}
 	// TypeScript 4.7 variance annotations on type parameters: `interface Box<in out T>`,
-	// or one parameter a line (effect's), after a comment or not (zod's). Nowhere else can
-	// `in` or `out` follow "<" or "," and precede a name and then ",", ">" or "=".
-	variance = grammarGap{regexp.MustCompile(`[<,]\s*(?:` + jsComment + `\s*)*` + varianceModifiers.String() + `[ \t]+` + jsIdentifier + `(?:\s*[,>=]|[ \t]+extends\b)`), func(m []byte) []byte {
+	// or one parameter a line (effect's), after a comment or not (zod's), after `const`
+	// too (elysia's `<const in out Code extends number>`). Nowhere else can `in` or `out`
+	// follow "<" or "," and precede a name and then ",", ">" or "=".
+	variance = grammarGap{regexp.MustCompile(`[<,]\s*(?:` + jsComment + `\s*)*(?:const[ \t]+)?` + varianceModifiers.String() + `[ \t]+` + jsIdentifier + `(?:\s*[,>=]|[ \t]+extends\b)`), func(m []byte) []byte {
 		loc := varianceModifiers.FindIndex(m)
 		return append(append(bytes.Clone(m[:loc[0]]), bytes.Repeat([]byte(" "), loc[1]-loc[0])...), m[loc[1]:]...)
 	}}

@@ -151,6 +151,9 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		// member named type.
 		{"classNames.ts", "export function f(...c: (typeof undefined | boolean)[]): void {}\nlet u: typeof undefined = typeof undefined;\n"},
 		{"globals.d.ts", "export namespace tags {\n    namespace NewSubfileType {\n        export let tag: 254;\n        import type = fieldTypes.LONG;\n        export { type };\n        export { tag as id, type, };\n    }\n}\n"},
+		// @zxing/text-encoding's renamed destructuring; elysia's const variant parameters.
+		{"encoding-factory.d.ts", "declare type XCoderFactory<T = E> = ({ fatal: boolean }: {\n    fatal: any;\n}) => T;\n"},
+		{"elysia.d.ts", "export default class Elysia<const in out BasePath extends string = '', const out S = {}> {}\n"},
 		{"template.tsx", "type S<T extends string> = T extends `${infer L}\\u{1F600}` ? L : never;\n"},
 		// MUI's declarations: a function type's first parameter destructuring one name,
 		// its `}` on a line of its own, or optional.
