@@ -184,9 +184,9 @@ var (
 		return out
 	}}
 	// A name `type` in an import alias and an export list, `import type = T.LONG;
-	// export { type };` (geotiff's declarations, as tsc emits a namespace): the grammar
-	// reads the keyword of a type-only import or export.
-	typeAsName = grammarGap{regexp.MustCompile(`\bimport[ \t]+type[ \t]*=|[{,][ \t]*type[ \t]*[,}]`), func(m []byte) []byte {
+	// export { type };` (geotiff's declarations, as tsc emits a namespace), or a mapped
+	// type's key, `[type in keyof T]` (acorn-walk's): the grammar reads the keyword.
+	typeAsName = grammarGap{regexp.MustCompile(`\bimport[ \t]+type[ \t]*=|[{,][ \t]*type[ \t]*[,}]|\[[ \t]*type[ \t]+in\b`), func(m []byte) []byte {
 		return bytes.Replace(m, []byte("type"), []byte("typ_"), 1)
 	}}
 	// predefinedType matches the type keywords that may also name a parameter or a label.

@@ -147,9 +147,10 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"connect.tsx", "interface Connect<DefaultState = unknown> {\n  (): Enhancer\n\n  /** mapState only */\n  <TStateProps = {}, no_dispatch = {}>(\n    m: M<TStateProps>,\n  ): Enhancer\n  <no_state = {}, D = {}>(m: null): Enhancer\n}\nconst List = () => (\n  <ul>\n    <Item extends />\n    <Item key={1}>{[1]}</Item>\n  </ul>\n)\n"},
 		{"reply.tst.ts", "expect(reply.code).type.toBe<<Code extends number>(statusCode: Code) => Reply<Code>>()\ntoBe<<T,>(x: T) => T>();\ntoBe<<T>(x: T) => T>();\nconst c = a<<b, d = a << 2;\n"},
 		{"reply.tst.tsx", "toBe<<const T extends string>(x: T) => T>();\n"},
-		// lexical's `typeof undefined`; geotiff's namespaces, as tsc emits them, with a
-		// member named type.
+		// lexical's `typeof undefined`; acorn-walk's mapped type keyed by `type`; geotiff's
+		// namespaces, as tsc emits them, with a member named type.
 		{"classNames.ts", "export function f(...c: (typeof undefined | boolean)[]): void {}\nlet u: typeof undefined = typeof undefined;\n"},
+		{"walk.d.ts", "export type V<S> = {\n  [type in acorn.AnyNode[\"type\"]]?: (node: Extract<acorn.AnyNode, { type: type }>, state: S) => void\n} & {\n  [type in keyof AggregateType]?: (node: AggregateType[type], state: S) => void\n}\n"},
 		{"globals.d.ts", "export namespace tags {\n    namespace NewSubfileType {\n        export let tag: 254;\n        import type = fieldTypes.LONG;\n        export { type };\n        export { tag as id, type, };\n    }\n}\n"},
 		// @zxing/text-encoding's renamed destructuring; elysia's const variant parameters.
 		{"encoding-factory.d.ts", "declare type XCoderFactory<T = E> = ({ fatal: boolean }: {\n    fatal: any;\n}) => T;\n"},
