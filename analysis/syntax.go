@@ -270,12 +270,13 @@ var (
 		return append(append(bytes.Clone(m[:q+1]), ':'), bytes.Repeat([]byte(" "), len(m)-q-2)...)
 	}}
 	// An escape in a template literal type, `${infer L}\{${infer R}\}` (typebox) or
-	// `Missing \`Self\`` (effect): the grammar takes none there. In a template on one line
-	// each escape becomes two underscores, the character escaped too. No character that
-	// could end or open anything is left behind, so a string, a regular expression or a
-	// template the match covers stays whole even when a backtick in a string or a comment
-	// paired it wrongly.
-	templateTypeEscape = grammarGap{regexp.MustCompile(`\x60(?:[^\x60\\\n]|\\[^\r\n])*\\[^\r\n](?:[^\x60\\\n]|\\[^\r\n])*\x60`), func(m []byte) []byte {
+	// `Missing \`Self\`` (effect), on one line or over several (ag-grid's error texts):
+	// the grammar takes none there. In a template each escape becomes two underscores,
+	// the character escaped too (but a line break: a line continuation ends the match).
+	// No character that could end or open anything is left behind, so a string, a regular
+	// expression or a template the match covers stays whole even when a backtick in a
+	// string or a comment paired it wrongly.
+	templateTypeEscape = grammarGap{regexp.MustCompile(`\x60(?:[^\x60\\]|\\[^\r\n])*\\[^\r\n](?:[^\x60\\]|\\[^\r\n])*\x60`), func(m []byte) []byte {
 		out := bytes.Clone(m)
 		for i := 0; i < len(out)-1; i++ {
 			if out[i] == '\\' {

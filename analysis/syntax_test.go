@@ -155,6 +155,7 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		// @zxing/text-encoding's renamed destructuring; elysia's const variant parameters.
 		{"encoding-factory.d.ts", "declare type XCoderFactory<T = E> = ({ fatal: boolean }: {\n    fatal: any;\n}) => T;\n"},
 		{"elysia.d.ts", "export default class Elysia<const in out BasePath extends string = '', const out S = {}> {}\n"},
+		{"errorText.d.ts", "export type Texts = {\n    26: (p: { fnName: string }) => `Grid API function \\`${string}()\\` cannot be called.\n Either check \\`gridApi.isDestroyed()\\` or use the \\`gridPreDestroyed\\` event. See: ${string}`;\n};\n"}, // ag-grid's
 		{"template.tsx", "type S<T extends string> = T extends `${infer L}\\u{1F600}` ? L : never;\n"},
 		// MUI's declarations: a function type's first parameter destructuring one name,
 		// its `}` on a line of its own, or optional.
