@@ -243,6 +243,7 @@ func esWalk(t *flatTree, f *fileFacts) {
 	f.locals = map[string]bool{}
 	calls, refs := t.collected.calls[:0], t.collected.refs[:0]
 	writesFiles := bytes.Contains(t.src, []byte("writeFile")) || bytes.Contains(t.src, []byte("outputFile"))
+	var expectedToThrow []Range // functions a test expects to throw: a wrong call there is the point
 	for i := range int32(len(t.nodes)) {
 		switch kind := t.kind(i); kind {
 		case "string", "template_string":
@@ -254,6 +255,9 @@ func esWalk(t *flatTree, f *fileFacts) {
 		case "call_expression", "new_expression":
 			if call, args, ok := callOf(t, i, esCalls); ok {
 				calls = append(calls, call)
+				if fn := thrower(t, i, args); fn >= 0 {
+					expectedToThrow = append(expectedToThrow, t.rangeOf(fn))
+				}
 				if call.Name == "require" && call.Qualifier == "" && len(args) == 1 && t.kind(args[0]) == "string" && !conditional(t, i) && !transpiledImport(t, i) {
 					f.es.requires = append(f.es.requires, esImport{spec: stringContent(t, args[0]), specRange: t.rangeOf(args[0]),
 						names: requiredNames(t, i), namespace: requireNamespace(t, i)})
@@ -291,7 +295,8 @@ func esWalk(t *flatTree, f *fileFacts) {
 	// binds again (a variable, a parameter, an inner function) never reach a module: the
 	// rules skip them, so they are not kept, nor calls whose count says nothing.
 	f.calls = keep(calls, func(c Call) bool {
-		return !c.Uncountable && !f.locals[c.Qualifier] && (c.Qualifier != "" || !f.locals[c.Name])
+		return !c.Uncountable && !f.locals[c.Qualifier] && (c.Qualifier != "" || !f.locals[c.Name]) &&
+			!slices.ContainsFunc(expectedToThrow, func(fn Range) bool { return within(c.Range.Start, fn) })
 	})
 	f.refs = keep(refs, func(r Ref) bool { return !f.locals[r.Qualifier] })
 	for _, r := range f.refs {
@@ -300,6 +305,44 @@ func esWalk(t *flatTree, f *fileFacts) {
 		}
 	}
 	t.collected.calls, t.collected.refs = reuse(calls), reuse(refs)
+}
+
+// thrower returns the function a call with arguments args asserts to throw, or -1:
+// `expect(fn)` (or any function's call on fn) followed by `.toThrow()`, `.toThrowError()`, `.rejects` (Jest, Vitest) or
+// chai's `.to.throw()`, not negated; `assert.throws(fn)`, `assert.rejects(fn)`,
+// `t.throws(fn)` (node, tap, ava). A test calls a function wrongly there on purpose (as
+// Python's `with pytest.raises(TypeError)`, pyWalk).
+func thrower(t *flatTree, call int32, args []int32) int32 {
+	if len(args) == 0 {
+		return -1
+	}
+	fn := args[0]
+	if kind := t.kind(fn); kind != "arrow_function" && kind != "function_expression" && kind != "function" {
+		return -1
+	}
+	callee := t.child(call, "function")
+	switch t.kind(callee) {
+	case "member_expression":
+		if name := t.text(t.child(callee, "property")); name == "throws" || name == "rejects" {
+			return fn
+		}
+	case "identifier":
+		// Up the chain expect(fn).a.b: the first of these names that says decides.
+		for n := call; ; {
+			member := t.parent(n)
+			if t.kind(member) != "member_expression" || t.child(member, "object") != n {
+				return -1
+			}
+			switch t.text(t.child(member, "property")) {
+			case "not":
+				return -1
+			case "toThrow", "toThrowError", "rejects", "throw", "throws":
+				return fn
+			}
+			n = member
+		}
+	}
+	return -1
 }
 
 // isSpecifier reports whether string i names a module to load: an import's or an

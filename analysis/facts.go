@@ -1,7 +1,9 @@
 package analysis
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -87,8 +89,50 @@ type fileFacts struct {
 	// module's namespace filled from outside, as Django's test set-up gives
 	// django.core.mail an outbox and node-forge's modules fill forge.tls. Sorted, unique.
 	setsOnModules []string
-	es            *esFacts // TypeScript and JavaScript module facts
-	py            *pyFacts // Python module facts
+	// waived are the lines (0-based, sorted) where the file waives the type checker's
+	// errors: after TypeScript's `// @ts-expect-error` or `// @ts-ignore`, on a line with
+	// Python's `# type: ignore`. A test calls a function wrongly on purpose there, to see
+	// it throw; the compiler does not report it, nor do the rules.
+	waived []int
+	es     *esFacts // TypeScript and JavaScript module facts
+	py     *pyFacts // Python module facts
+}
+
+// waives reports whether a finding is on a line the file waives (see waived).
+func (f *fileFacts) waives(d Diagnostic) bool {
+	_, found := slices.BinarySearch(f.waived, d.Range.Start.Line)
+	return found
+}
+
+var (
+	tsWaiver = regexp.MustCompile(`(?m)^[ \t]*(?://|/\*|\{/\*)[ \t]*@ts-(?:expect-error|ignore)\b`)
+	pyWaiver = regexp.MustCompile(`#[ \t]*(?:type|pyright):[ \t]*ignore\b`)
+)
+
+// waivedLines finds the lines a file of the language waives (fileFacts.waived).
+func waivedLines(lang *Language, src []byte) []int {
+	pattern, after := tsWaiver, 1
+	switch {
+	case lang.ID == "go":
+		return nil
+	case lang.ID == "python":
+		pattern, after = pyWaiver, 0
+		if !bytes.Contains(src, []byte("ignore")) {
+			return nil
+		}
+	case !bytes.Contains(src, []byte("@ts-")):
+		return nil
+	}
+	var lines []int
+	line, counted := 0, 0
+	for _, loc := range pattern.FindAllIndex(src, -1) {
+		line += bytes.Count(src[counted:loc[0]], []byte("\n"))
+		counted = loc[0]
+		if n := line + after; len(lines) == 0 || lines[len(lines)-1] != n {
+			lines = append(lines, n)
+		}
+	}
+	return lines
 }
 
 func (f *fileFacts) probe(qualifier, name string) {

@@ -460,7 +460,7 @@ func factsOf(ctx context.Context, p *parsers, rel string, src []byte, tree *sitt
 		}
 	}()
 	lang := LanguageFor(rel)
-	f := &fileFacts{lang: lang, generated: isGenerated(src), goLocal: module}
+	f := &fileFacts{lang: lang, generated: isGenerated(src), goLocal: module, waived: waivedLines(lang, src)}
 	if f.syntax, err = syntaxErrors(ctx, p, lang, src, tree); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", rel, err)
 	}

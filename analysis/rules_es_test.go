@@ -769,3 +769,58 @@ func TestFixturesReportOnlySyntaxErrors(t *testing.T) {
 		"tests/uses-fixture.ts:2:1 arity-mismatch",
 	)
 }
+
+// A test that calls a function wrongly on purpose, to see it throw, waives the type
+// checker's error there: the line after `// @ts-expect-error` or `// @ts-ignore` (in
+// JavaScript too, which tsc checks with checkJs), a line with Python's `# type: ignore`.
+// The rules waive it as the compiler does; a syntax error there is still reported.
+func TestTypeCheckerWaiversCoverTheirLine(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"src/search.ts": "export function loadJSON(json: string, options: object) {}\nexport const version = 1;\n",
+		"src/search.test.ts": "import { loadJSON } from './search';\n" +
+			"// @ts-expect-error: options are required\n" +
+			"expect(() => loadJSON('{}')).toThrow();\n" +
+			"/* @ts-ignore */\n" +
+			"import { gone } from './search';\n" +
+			"loadJSON('{}');\n" +
+			"// @ts-expect-error\n" +
+			"let broken = (1 + ;\n",
+		"src/search.test.js": "const { loadJSON } = require('./search');\n// @ts-ignore\nloadJSON();\n",
+		"pkg/__init__.py":    "",
+		"pkg/core.py":        "def load(json, options):\n    pass\n",
+		"pkg/test_core.py":   "from pkg import core\n\ncore.load('{}')  # type: ignore[call-arg]\ncore.load('{}')\ncore.gone()  # pyright: ignore\n",
+	})
+	expectFindings(t, root,
+		"pkg/test_core.py:4:6 arity-mismatch",
+		"src/search.test.ts:6:1 arity-mismatch",
+		"src/search.test.ts:8:12 syntax-error",
+	)
+}
+
+// A test asserting that a wrong call throws makes it on purpose (minisearch's tests of
+// its own argument checks): calls in a function given to `expect(...).toThrow()`,
+// `.rejects`, chai's `.to.throw()`, or `assert.throws` are not judged. One expected not
+// to throw, or merely run, is.
+func TestCallsExpectedToThrowAreNotJudged(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"src/search.ts": "export function loadJSON(json: string, options: object) {}\n",
+		"test/search.test.js": `import { loadJSON } from '../src/search';
+expect(() => loadJSON('{}')).toThrow('options');
+expect(() => { loadJSON() }).toThrowError();
+expect(async () => loadJSON()).rejects.toThrow();
+expect(function () { loadJSON() }).to.throw();
+assert.throws(() => loadJSON('{}'));
+t.rejects(async () => loadJSON());
+expect(() => loadJSON('{}')).not.toThrow();
+expect(loadJSON('{}')).toBe(undefined);
+run(() => loadJSON('{}'));
+expect(async () => loadJSON()).rejects.toBeInstanceOf(TypeError);
+expect(() => loadJSON()).to.throws(TypeError);
+`,
+	})
+	expectFindings(t, root,
+		"test/search.test.js:8:14 arity-mismatch",
+		"test/search.test.js:9:8 arity-mismatch",
+		"test/search.test.js:10:11 arity-mismatch",
+	)
+}
