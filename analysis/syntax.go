@@ -81,8 +81,8 @@ var grammarGaps = map[string][]grammarGap{
 		}},
 	},
 	"typescript": typeScriptGaps(genericCallSignature),
-	"tsx":        typeScriptGaps(tsxGenericCallSignature),
-	"javascript": {nulCharacter, asiBeforeBracket, inPrefixedName, commentBeforeOperator, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer},
+	"tsx":        append(typeScriptGaps(tsxGenericCallSignature), jsxAmpersand),
+	"javascript": {nulCharacter, asiBeforeBracket, inPrefixedName, commentBeforeOperator, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer, jsxAmpersand},
 }
 
 var (
@@ -291,6 +291,16 @@ var (
 	awaitParameter = grammarGap{regexp.MustCompile(`[(,][ \t]*(?:await|using)[ \t]*\??[ \t]*:`), func(m []byte) []byte {
 		out := bytes.Clone(m)
 		out[len(bytes.TrimRight(m, " \t?:"))-1] = '_'
+		return out
+	}}
+	// A bare `&` in JSX text right after a tag, `<b>Runtime & Build</b>` or on the line
+	// below it (Prometheus's navigation bar): valid, since only `{<>}` may not stand in
+	// JSX text, but the grammars want a character reference there. It becomes `+`, which
+	// code the pattern takes for text (`a > b & c`) reads as well; a type's intersection
+	// (`Props<T> & P`, or `A & B,` below a line ending in `<`) is not taken.
+	jsxAmpersand = grammarGap{regexp.MustCompile(`>[ \t]*(?:\r?\n[ \t]*)?[^<>{}()\n&|=;]*\w[ \t]+&[ \t]`), func(m []byte) []byte {
+		out := bytes.Clone(m)
+		out[bytes.LastIndexByte(out, '&')] = '+'
 		return out
 	}}
 	// Decorators' auto-accessors in JavaScript classes, `accessor x = 1` (the TypeScript

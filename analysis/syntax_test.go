@@ -156,6 +156,10 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"encoding-factory.d.ts", "declare type XCoderFactory<T = E> = ({ fatal: boolean }: {\n    fatal: any;\n}) => T;\n"},
 		{"elysia.d.ts", "export default class Elysia<const in out BasePath extends string = '', const out S = {}> {}\n"},
 		{"errorText.d.ts", "export type Texts = {\n    26: (p: { fnName: string }) => `Grid API function \\`${string}()\\` cannot be called.\n Either check \\`gridApi.isDestroyed()\\` or use the \\`gridPreDestroyed\\` event. See: ${string}`;\n};\n"}, // ag-grid's
+		// Prometheus's navigation bar: a bare & in JSX text, inline and on a line of its own.
+		{"Navbar.tsx", "export const A = () => <b>Runtime & Build</b>;\nexport const B = () => (\n  <b>\n    Runtime & Build Information\n  </b>\n);\ntype T = Array<A> & B;\nconst c = a & b, d = f(x & y) && z;\n"},
+		{"intersection.tsx", "interface Connect {\n  (): E\n  <S = {}, D = {}>(\n    m: M<S>,\n  ): E<\n    S & D,\n    O\n  >\n}\ntype U = [Foo<A>, B & C];\n"}, // not JSX text
+		{"Navbar.jsx", "export const A = () => <b>Q & A &amp; more</b>;\nexport const B = () => <a>Terms, Privacy & Cookies</a>;\n"},
 		{"template.tsx", "type S<T extends string> = T extends `${infer L}\\u{1F600}` ? L : never;\n"},
 		// MUI's declarations: a function type's first parameter destructuring one name,
 		// its `}` on a line of its own, or optional.
@@ -199,6 +203,9 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 	}
 	if ds := checkSource(t, "real-attributes.mjs", "export * from './x' with {\n  type: 'json'\n};\nlet y = (1 + ;\n"); len(ds) != 1 || ds[0].Range.Start.Line != 3 {
 		t.Errorf("want the error on line 4, got %+v", ds)
+	}
+	if ds := checkSource(t, "real.jsx", "const a = <b>Q & A</b>;\nlet y = (1 + ;\n"); len(ds) != 1 || ds[0].Range.Start.Line != 1 {
+		t.Errorf("want the error on line 2, got %+v", ds)
 	}
 	if ds := checkSource(t, "real.mjs", "using s = open(;\n"); len(ds) != 1 {
 		t.Errorf("want the error in the using declaration, got %+v", ds)
