@@ -82,7 +82,7 @@ var grammarGaps = map[string][]grammarGap{
 	},
 	"typescript": typeScriptGaps(genericCallSignature),
 	"tsx":        append(typeScriptGaps(tsxGenericCallSignature), jsxAmpersand),
-	"javascript": {nulCharacter, asiBeforeBracket, inPrefixedName, commentBeforeOperator, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer, jsxAmpersand},
+	"javascript": {nulCharacter, asiBeforeBracket, inPrefixedName, commentBeforeOperator, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer, jsxAmpersand, parenthesizedDecorator},
 }
 
 var (
@@ -160,9 +160,10 @@ var (
 		out[len(out)-2] = 'x'
 		return out
 	}}
-	// A method named accessor in a class's declarations, `static accessor(h: H): R;`
-	// (axios's AxiosHeaders), which the grammar takes for the auto-accessor modifier.
-	accessorMethod = grammarGap{regexp.MustCompile(`(?m)(?:^[ \t]*|\bstatic[ \t]+)accessor[ \t]*[(<]`), func(m []byte) []byte {
+	// A class member named accessor, a method `static accessor(h: H): R;` (axios's
+	// AxiosHeaders) or a field `accessor: string;` (Vault's Ember models), which the
+	// grammar takes for the auto-accessor modifier.
+	accessorMember = grammarGap{regexp.MustCompile(`(?m)(?:^[ \t]*|\bstatic[ \t]+)accessor[ \t]*[(<:?]`), func(m []byte) []byte {
 		return bytes.Replace(m, []byte("accessor"), []byte("accesso_"), 1)
 	}}
 	// A type's name where a name is declared: the one parameter of a function type,
@@ -293,15 +294,20 @@ var (
 		out[len(bytes.TrimRight(m, " \t?:"))-1] = '_'
 		return out
 	}}
-	// A bare `&` in JSX text right after a tag, `<b>Runtime & Build</b>` or on the line
-	// below it (Prometheus's navigation bar): valid, since only `{<>}` may not stand in
-	// JSX text, but the grammars want a character reference there. It becomes `+`, which
-	// code the pattern takes for text (`a > b & c`) reads as well; a type's intersection
+	// A bare `&` in JSX text right after a tag, `<b>Runtime & Build</b>`, `<b>AT&T</b>`,
+	// or on the line below it (Prometheus's navigation bar), and in an attribute's string,
+	// `href="/?a=1&b=2"` (Traefik's): valid, since only `{<>}` may not stand in JSX text,
+	// but the grammars want a character reference there. It becomes `+`, which code the
+	// patterns take for JSX (`a > b & c`, `s="a&b"`) reads as well; a type's intersection
 	// (`Props<T> & P`, or `A & B,` below a line ending in `<`) is not taken.
-	jsxAmpersand = grammarGap{regexp.MustCompile(`>[ \t]*(?:\r?\n[ \t]*)?[^<>{}()\n&|=;]*\w[ \t]+&[ \t]`), func(m []byte) []byte {
-		out := bytes.Clone(m)
-		out[bytes.LastIndexByte(out, '&')] = '+'
-		return out
+	jsxAmpersand = grammarGap{regexp.MustCompile(`>[ \t]*(?:\r?\n[ \t]*)?[^<>{}()\n&|=;]*\w[ \t]*&[ \t\w]|\w=(?:"[^"\n]*&[^"\n]*"|'[^'\n]*&[^'\n]*')`), func(m []byte) []byte {
+		return bytes.ReplaceAll(m, []byte("&"), []byte("+"))
+	}}
+	// A decorator's parenthesized expression, `@(task(function* () {...}).drop())`
+	// (ember-concurrency's, in Vault's UI), which the grammars do not know: with the
+	// indentation before it, `@_(` calls a decorator with the expression.
+	parenthesizedDecorator = grammarGap{regexp.MustCompile(`[ \t]@\(`), func([]byte) []byte {
+		return []byte("@_(")
 	}}
 	// Decorators' auto-accessors in JavaScript classes, `accessor x = 1` (the TypeScript
 	// grammar knows them): as a field it parses.
@@ -349,7 +355,7 @@ var flowPragma = regexp.MustCompile(`@flow\b`)
 // typeScriptGaps are the gaps of the TypeScript and TSX grammars, which differ in how
 // they take a line starting with `<`.
 func typeScriptGaps(callSignature grammarGap) []grammarGap {
-	return []grammarGap{nulCharacter, exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMethod, typeNamedParameter, typeofUndefined, typeAsName, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, callSignature, genericTypeArgument, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape}
+	return []grammarGap{nulCharacter, exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMember, typeNamedParameter, typeofUndefined, typeAsName, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, callSignature, genericTypeArgument, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape, parenthesizedDecorator}
 }
 
 // callSignatureGap is genericCallSignature with typeParameters, the pattern of the text
