@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"math"
 	"path"
 	"regexp"
 	"slices"
@@ -92,10 +93,22 @@ func (v *esView) resolve(spec, from string) (string, resolution) {
 		return "", missing
 	}
 	if cfg := v.tsconfigFor(path.Dir(from)); cfg != nil {
+		// From JavaScript, a target holding only a declaration file describes a module
+		// the build finds elsewhere (Vault's `types/vault/*` before `app/*`): the next
+		// target may hold it, or nothing certain does.
+		described := false
 		for _, candidate := range cfg.candidates(spec) {
-			if target, r := v.lookup(candidate, fromTypeScript); r != missing {
+			target, r := v.lookup(candidate, fromTypeScript)
+			switch {
+			case r == missing:
+			case !fromTypeScript && r == source && isDeclarationFile(target):
+				described = true
+			default:
 				return target, r
 			}
+		}
+		if described {
+			return "", opaque
 		}
 	}
 	return "", external
@@ -563,21 +576,35 @@ type tsconfig struct {
 }
 
 // candidates lists where a bare specifier may live under baseUrl and paths.
+// As the compiler does, it takes one pattern, the exact one or else the matching one with
+// the longest prefix (the first in order of their text on a tie), with its targets in
+// their order (Vault's `"vault/*": ["types/*", "types/vault/*", "app/*", ...]`), then
+// baseUrl.
 func (c *tsconfig) candidates(spec string) []string {
-	var out []string
-	for pattern, targets := range c.paths {
+	chosen, best := "", -1 // best: the chosen pattern's prefix length, MaxInt when exact
+	for pattern := range c.paths {
 		prefix, suffix, wild := strings.Cut(pattern, "*")
-		switch {
-		case !wild && spec == pattern:
-			out = append(out, targets...)
-		case wild && strings.HasPrefix(spec, prefix) && strings.HasSuffix(spec, suffix) && len(spec) >= len(prefix)+len(suffix):
-			matched := spec[len(prefix) : len(spec)-len(suffix)]
-			for _, t := range targets {
-				out = append(out, strings.Replace(t, "*", matched, 1))
+		rank := math.MaxInt
+		if wild {
+			if !strings.HasPrefix(spec, prefix) || !strings.HasSuffix(spec, suffix) || len(spec) < len(prefix)+len(suffix) {
+				continue
 			}
+			rank = len(prefix)
+		} else if spec != pattern {
+			continue
+		}
+		if rank > best || rank == best && pattern < chosen {
+			chosen, best = pattern, rank
 		}
 	}
-	slices.Sort(out)
+	var out []string
+	if best >= 0 {
+		prefix, suffix, _ := strings.Cut(chosen, "*")
+		matched := spec[len(prefix) : len(spec)-len(suffix)]
+		for _, t := range c.paths[chosen] {
+			out = append(out, strings.Replace(t, "*", matched, 1))
+		}
+	}
 	if c.baseURL != "" {
 		out = append(out, path.Join(c.baseURL, spec))
 	}

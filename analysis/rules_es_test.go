@@ -404,6 +404,28 @@ func TestPathAliasesFromExtendedConfigs(t *testing.T) {
 	)
 }
 
+// Of the patterns of `paths` a specifier matches, the exact one or else the one with the
+// longest prefix applies, and its targets are tried in their order, as the compiler does
+// (Vault's Ember layout: declarations in types/ before the modules in app/). From
+// JavaScript, a target holding only a declaration file is passed over: the module is
+// the next target's, or nothing certain when none holds one.
+func TestPathAliasesTakeTheirTargetsInOrder(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"tsconfig.json":                     "{ \"compilerOptions\": { \"allowJs\": true, \"baseUrl\": \".\", \"paths\": {\n  \"vault/tests/*\": [\"tests/*\"],\n  \"vault/*\": [\"types/*\", \"types/vault/*\", \"app/*\"]\n} } }\n",
+		"types/vault/helpers/sync.d.ts":     "export type Destination = { name: string };\n",
+		"app/helpers/sync.js":               "export function findDestination(name) {}\n",
+		"types/vault/helpers/declared.d.ts": "export type Only = 1;\n",
+		"tests/helpers/policy.js":           "export function adminPolicy() {}\n",
+		"app/tests/helpers/policy.js":       "export const unrelated = 1;\n",
+		"app/components/a.ts":               "import type { Destination } from 'vault/helpers/sync';\nimport { findDestination } from 'vault/helpers/sync';\n",
+		"app/components/b.js":               "import { findDestination, gone } from 'vault/helpers/sync';\nimport { anything } from 'vault/helpers/declared';\nimport { adminPolicy } from 'vault/tests/helpers/policy';\n",
+	})
+	expectFindings(t, root,
+		"app/components/a.ts:2:10 missing-export", // the declaration file is the module TypeScript reads
+		"app/components/b.js:1:27 missing-export",
+	)
+}
+
 // `new C(...)` is checked against the constructor of a TypeScript class without a base
 // class (none: no arguments). A base class's constructor, overloaded constructors, a
 // declared or abstract class and JavaScript classes are not judged.
