@@ -185,10 +185,21 @@ var (
 		return out
 	}}
 	// A name `type` in an import alias and an export list, `import type = T.LONG;
-	// export { type };` (geotiff's declarations, as tsc emits a namespace), or a mapped
-	// type's key, `[type in keyof T]` (acorn-walk's): the grammar reads the keyword.
-	typeAsName = grammarGap{regexp.MustCompile(`\bimport[ \t]+type[ \t]*=|[{,][ \t]*type[ \t]*[,}]|\[[ \t]*type[ \t]+in\b`), func(m []byte) []byte {
-		return bytes.Replace(m, []byte("type"), []byte("typ_"), 1)
+	// export { type };` (geotiff's declarations, as tsc emits a namespace), renamed there
+	// after a comment or not (io-ts's `export { /** ... */ type as interface }`), or a
+	// mapped type's key, `[type in keyof T]` (acorn-walk's): the grammar reads the keyword.
+	typeAsName = grammarGap{regexp.MustCompile(`\bimport[ \t]+type[ \t]*=|[{,]\s*(?:` + jsComment + `\s*)*type(?:[ \t]*[,}]|[ \t]+as[ \t]+[A-Za-z_$])|\[[ \t]*type[ \t]+in\b`), func(m []byte) []byte {
+		out := bytes.Clone(m) // the last "type": a comment before it may say the word
+		out[bytes.LastIndex(m, []byte("type"))+len("typ")] = '_'
+		return out
+	}}
+	// A qualified type name whose namespace has a type keyword's name, `string.submodule`
+	// or `type.infer<T>` (arktype declares such namespaces): the grammar reads the
+	// keyword. The name's last letter becomes an underscore.
+	keywordNamespace = grammarGap{regexp.MustCompile(`(?:` + predefinedType.String() + `|\btype)\.[A-Za-z_$]`), func(m []byte) []byte {
+		out := bytes.Clone(m)
+		out[len(out)-3] = '_'
+		return out
 	}}
 	// predefinedType matches the type keywords that may also name a parameter or a label.
 	predefinedType = regexp.MustCompile(`\b(?:any|unknown|never|string|number|boolean|symbol|object|bigint|undefined)\b`)
@@ -355,7 +366,7 @@ var flowPragma = regexp.MustCompile(`@flow\b`)
 // typeScriptGaps are the gaps of the TypeScript and TSX grammars, which differ in how
 // they take a line starting with `<`.
 func typeScriptGaps(callSignature grammarGap) []grammarGap {
-	return []grammarGap{nulCharacter, exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMember, typeNamedParameter, typeofUndefined, typeAsName, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, callSignature, genericTypeArgument, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape, parenthesizedDecorator}
+	return []grammarGap{nulCharacter, exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMember, typeNamedParameter, typeofUndefined, typeAsName, keywordNamespace, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, callSignature, genericTypeArgument, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape, parenthesizedDecorator}
 }
 
 // callSignatureGap is genericCallSignature with typeParameters, the pattern of the text

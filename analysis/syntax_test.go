@@ -151,6 +151,9 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		// namespaces, as tsc emits them, with a member named type.
 		{"classNames.ts", "export function f(...c: (typeof undefined | boolean)[]): void {}\nlet u: typeof undefined = typeof undefined;\n"},
 		{"walk.d.ts", "export type V<S> = {\n  [type in acorn.AnyNode[\"type\"]]?: (node: Extract<acorn.AnyNode, { type: type }>, state: S) => void\n} & {\n  [type in keyof AggregateType]?: (node: AggregateType[type], state: S) => void\n}\n"},
+		// arktype's namespaces named like type keywords; io-ts's export of type renamed.
+		{"keywords.d.ts", "export declare const number: number.module;\ninterface W {\n    string: string.submodule;\n    unknown: unknown.submodule;\n}\ntype M = { [i in keyof defs]: type.validate<defs[i], $> & (type.infer<defs[i], $> extends object ? unknown : E) };\n"},
+		{"io-ts.d.ts", "export {\n  /**\n   * Use `type` instead.\n   */\n  type as interface\n}\n"},
 		{"globals.d.ts", "export namespace tags {\n    namespace NewSubfileType {\n        export let tag: 254;\n        import type = fieldTypes.LONG;\n        export { type };\n        export { tag as id, type, };\n    }\n}\n"},
 		// @zxing/text-encoding's renamed destructuring; elysia's const variant parameters.
 		{"encoding-factory.d.ts", "declare type XCoderFactory<T = E> = ({ fatal: boolean }: {\n    fatal: any;\n}) => T;\n"},
