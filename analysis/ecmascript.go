@@ -500,8 +500,8 @@ func specifiers(t *flatTree, list int32) []importedName {
 	var out []importedName
 	for _, s := range t.children(list) {
 		name := t.child(s, "name")
-		if name < 0 {
-			continue
+		if name < 0 || t.text(name) == "" {
+			continue // none, or one error recovery made up (MISSING)
 		}
 		in := importedName{name: stringContent(t, name), rng: t.rangeOf(name)}
 		in.local = in.name
@@ -787,7 +787,7 @@ func esArity(t *flatTree, params int32) *Arity {
 			continue
 		}
 		total++
-		if required {
+		if required && !acceptsVoid(t, p) {
 			a.Min = total
 		}
 	}
@@ -795,4 +795,20 @@ func esArity(t *flatTree, params int32) *Arity {
 		a.Max = total
 	}
 	return a
+}
+
+// acceptsVoid reports whether parameter p's type is void or a union with void, which
+// TypeScript lets a call leave out when nothing required follows (pdf-lib's
+// `constructor(firstEntry: Entry | void)`).
+func acceptsVoid(t *flatTree, p int32) bool {
+	annotation := t.source(t.child(p, "type"))
+	if !bytes.Contains(annotation, []byte("void")) {
+		return false // most parameters: no need to split
+	}
+	for member := range bytes.SplitSeq(bytes.TrimPrefix(bytes.TrimSpace(annotation), []byte(":")), []byte("|")) {
+		if string(bytes.TrimSpace(member)) == "void" {
+			return true
+		}
+	}
+	return false
 }

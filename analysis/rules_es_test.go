@@ -404,6 +404,27 @@ func TestPathAliasesFromExtendedConfigs(t *testing.T) {
 	)
 }
 
+// A trailing parameter whose type is void or a union with void may be left out (pdf-lib's
+// `constructor(firstEntry: Entry | void)`); one followed by a required parameter, or
+// whose type only mentions void, may not. tsc 5.9 reports exactly these.
+func TestESTrailingVoidParametersMayBeLeftOut(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"a.ts": "export function f(a: number, b: string | void) {}\nexport function g(a: void, b: number) {}\nexport function h(cb: () => void) {}\nexport function k(p: Promise<void>) {}\nexport class S { constructor(first: Entry | void) {} }\n",
+		"b.ts": "import { f, g, h, k, S } from \"./a\";\nf(1);\nf();\ng(1);\nh();\nk();\nnew S();\n",
+	})
+	expectFindings(t, root, "b.ts:3:1 arity-mismatch", "b.ts:4:1 arity-mismatch", "b.ts:5:1 arity-mismatch", "b.ts:6:1 arity-mismatch")
+}
+
+// An export list naming `type` beside a type-only export (arktype's index.d.ts) is
+// misread by the grammar, whose recovery makes up an empty name: no name is missing.
+func TestESExportListsNamingType(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"out/keywords.d.ts": "export declare const ark: 1, type: 2;\nexport type Ark = 3;\n",
+		"out/index.d.ts":    "export { ark, type, type Ark } from \"./keywords.ts\";\n",
+	})
+	expectFindings(t, root)
+}
+
 // Of the patterns of `paths` a specifier matches, the exact one or else the one with the
 // longest prefix applies, and its targets are tried in their order, as the compiler does
 // (Vault's Ember layout: declarations in types/ before the modules in app/). From
