@@ -90,6 +90,9 @@ func (v *esView) resolve(spec, from string) (string, resolution) {
 		if target, r := v.lookup(base, fromTypeScript); r != missing {
 			return target, r
 		}
+		if strings.HasSuffix(spec, "/config/environment") && v.emberConfig(path.Dir(from)) {
+			return "", opaque
+		}
 		return "", missing
 	}
 	if cfg := v.tsconfigFor(path.Dir(from)); cfg != nil {
@@ -112,6 +115,23 @@ func (v *esView) resolve(spec, from string) (string, resolution) {
 		}
 	}
 	return "", external
+}
+
+// emberConfig reports whether the package holding dir (the nearest directory above it
+// with a package.json) has config/environment.js, from which ember-cli builds the
+// module `<name>/config/environment`: an Ember engine's addon/engine.js imports it as
+// `./config/environment` (Vault's), a path only the build's module names resolve.
+func (v *esView) emberConfig(dir string) bool {
+	for {
+		if _, err := v.stat(path.Join(dir, "package.json")); err == nil {
+			_, err := v.stat(path.Join(dir, "config/environment.js"))
+			return err == nil
+		}
+		if dir == "." {
+			return false
+		}
+		dir = path.Dir(dir)
+	}
 }
 
 // isTypeScript reports whether a file is TypeScript or TSX.

@@ -425,6 +425,26 @@ func TestESExportListsNamingType(t *testing.T) {
 	expectFindings(t, root)
 }
 
+// An Ember engine's addon/engine.js imports `./config/environment`, which ember-cli
+// builds from the package's config/environment.js (Vault's engines): not missing there.
+// Without that file, or elsewhere, the import is judged.
+func TestESEmberEnginesConfigIsBuilt(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"lib/kv/package.json":           "{ \"name\": \"kv\", \"keywords\": [\"ember-addon\", \"ember-engine\"] }\n",
+		"lib/kv/config/environment.js":  "module.exports = function () { return {}; };\n",
+		"lib/kv/addon/engine.js":        "import config from './config/environment';\n",
+		"lib/pki/package.json":          "{ \"name\": \"pki\" }\n",
+		"lib/pki/addon/engine.js":       "import config from './config/environment';\n",
+		"lib/kv/addon/routes/secret.js": "import config from '../config/environment';\nimport gone from './gone';\n",
+		"standalone/engine.js":          "import config from './config/environment';\n", // no package
+	})
+	expectFindings(t, root,
+		"lib/kv/addon/routes/secret.js:2:18 unresolved-import",
+		"lib/pki/addon/engine.js:1:20 unresolved-import",
+		"standalone/engine.js:1:20 unresolved-import",
+	)
+}
+
 // Of the patterns of `paths` a specifier matches, the exact one or else the one with the
 // longest prefix applies, and its targets are tried in their order, as the compiler does
 // (Vault's Ember layout: declarations in types/ before the modules in app/). From
