@@ -90,6 +90,11 @@ func (v *esView) resolve(spec, from string) (string, resolution) {
 		if target, r := v.lookup(base, fromTypeScript); r != missing {
 			return target, r
 		}
+		if !fromTypeScript {
+			if target, r := v.throughAlias(spec, from); r != missing {
+				return target, r
+			}
+		}
 		if strings.HasSuffix(spec, "/config/environment") && v.emberConfig(path.Dir(from)) {
 			return "", opaque
 		}
@@ -115,6 +120,38 @@ func (v *esView) resolve(spec, from string) (string, resolution) {
 		}
 	}
 	return "", external
+}
+
+// throughAlias resolves a relative specifier that names nothing on disk against the name
+// tsconfig's paths give the importing file, as a build whose modules live under those
+// names does: Ember's `vault/tests/*` for tests/ and `vault/*` for app/, so a test's
+// `../../../helpers/x` is `vault/helpers/x`, app/helpers/x.js. Of the targets holding
+// the file, the longest prefix's gives its name. (tsc, which has no such names, does not;
+// this is asked for JavaScript only.)
+func (v *esView) throughAlias(spec, from string) (string, resolution) {
+	cfg := v.tsconfigFor(path.Dir(from))
+	if cfg == nil {
+		return "", missing
+	}
+	name, longest := "", -1
+	for pattern, targets := range cfg.paths {
+		alias, _, wild := strings.Cut(pattern, "*")
+		for _, target := range targets {
+			prefix, _, _ := strings.Cut(target, "*")
+			if wild && strings.HasPrefix(from, prefix) && len(prefix) > longest {
+				name, longest = alias+strings.TrimPrefix(from, prefix), len(prefix)
+			}
+		}
+	}
+	if name == "" {
+		return "", missing
+	}
+	for _, candidate := range cfg.candidates(path.Join(path.Dir(name), spec)) {
+		if target, r := v.lookup(candidate, false); r != missing {
+			return target, r
+		}
+	}
+	return "", missing
 }
 
 // emberConfig reports whether the package holding dir (the nearest directory above it

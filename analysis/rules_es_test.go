@@ -445,6 +445,25 @@ func TestESEmberEnginesConfigIsBuilt(t *testing.T) {
 	)
 }
 
+// A build whose modules live under the names tsconfig's paths give (Ember's: tests/ is
+// `vault/tests/*`, app/ and lib/core/app/ are `vault/*`) resolves a test's
+// `../../../helpers/x` to `vault/helpers/x`: from JavaScript, a relative import that
+// names nothing on disk is looked up so before it is reported. TypeScript, whose
+// compiler has no such names, is judged on disk.
+func TestESRelativeImportsThroughAliasNames(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"tsconfig.json":                         "{ \"compilerOptions\": { \"allowJs\": true, \"baseUrl\": \".\", \"paths\": {\n  \"vault/tests/*\": [\"tests/*\"],\n  \"vault/*\": [\"app/*\", \"lib/core/app/*\"],\n  \"*\": [\"*\"]\n} } }\n",
+		"app/helpers/add-to-array.js":           "export function addToArray(a, v) {}\n",
+		"lib/core/app/helpers/changelog-url.js": "export function changelogUrl(v) {}\n",
+		"tests/integration/helpers/add-test.js": "import { addToArray } from '../../../helpers/add-to-array';\nimport { changelogUrl } from '../../../helpers/changelog-url';\nimport { gone } from '../../../helpers/gone';\n",
+		"tests/integration/helpers/typed.ts":    "import { addToArray } from '../../../helpers/add-to-array';\n",
+	})
+	expectFindings(t, root,
+		"tests/integration/helpers/add-test.js:3:22 unresolved-import",
+		"tests/integration/helpers/typed.ts:1:28 unresolved-import",
+	)
+}
+
 // Of the patterns of `paths` a specifier matches, the exact one or else the one with the
 // longest prefix applies, and its targets are tried in their order, as the compiler does
 // (Vault's Ember layout: declarations in types/ before the modules in app/). From
