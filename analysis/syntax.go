@@ -82,7 +82,7 @@ var grammarGaps = map[string][]grammarGap{
 	},
 	"typescript": typeScriptGaps(genericCallSignature),
 	"tsx":        append(typeScriptGaps(tsxGenericCallSignature), jsxAmpersand),
-	"javascript": {nulCharacter, asiBeforeBracket, inPrefixedName, commentBeforeOperator, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer, jsxAmpersand, parenthesizedDecorator},
+	"javascript": {nulCharacter, asiBeforeBracket, inPrefixedName, commentBeforeOperator, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer, jsxAmpersand, jsxAmpersandLine, parenthesizedDecorator},
 }
 
 var (
@@ -312,6 +312,12 @@ var (
 	// patterns take for JSX (`a > b & c`, `s="a&b"`) reads as well; a type's intersection
 	// (`Props<T> & P`, or `A & B,` below a line ending in `<`) is not taken.
 	jsxAmpersand = grammarGap{regexp.MustCompile(`>[ \t]*(?:\r?\n[ \t]*)?[^<>{}()\n&|=;]*\w[ \t]*&[ \t\w]|\w=(?:"[^"\n]*&[^"\n]*"|'[^'\n]*&[^'\n]*')`), func(m []byte) []byte {
+		return bytes.ReplaceAll(m, []byte("&"), []byte("+"))
+	}}
+	// In JavaScript, a JSX text line starting with a bare `&` below a line of text (OPA's
+	// site): as in jsxAmpersand it becomes `+`, which reads as well where the line goes on
+	// an expression (`a\n  & b`). Not in TSX, where such lines go on intersection types.
+	jsxAmpersandLine = grammarGap{regexp.MustCompile(`\w[ \t]*\r?\n[ \t]*&[ \t]`), func(m []byte) []byte {
 		return bytes.ReplaceAll(m, []byte("&"), []byte("+"))
 	}}
 	// A decorator's parenthesized expression, `@(task(function* () {...}).drop())`

@@ -162,7 +162,7 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		// Prometheus's navigation bar: a bare & in JSX text, inline and on a line of its own.
 		{"Navbar.tsx", "export const A = () => <b>Runtime & Build</b>;\nexport const B = () => (\n  <b>\n    Runtime & Build Information\n  </b>\n);\ntype T = Array<A> & B;\nconst c = a & b, d = f(x & y) && z;\n"},
 		{"intersection.tsx", "interface Connect {\n  (): E\n  <S = {}, D = {}>(\n    m: M<S>,\n  ): E<\n    S & D,\n    O\n  >\n}\ntype U = [Foo<A>, B & C];\n"}, // not JSX text
-		{"Navbar.jsx", "export const A = () => <b>Q & A &amp; more</b>;\nexport const B = () => <a>Terms, Privacy & Cookies at AT&T</a>;\n"},
+		{"Navbar.jsx", "export const A = () => <b>Q & A &amp; more</b>;\nexport const B = () => <a>Terms, Privacy & Cookies at AT&T</a>;\nexport const C = () => (\n  <p>\n    OPA decouples policy. Security\n    & platform teams manage it.\n  </p>\n);\nconst d = a\n  & b;\n"},
 		// Traefik's links; Vault's Ember UI: a parenthesized decorator, a field named accessor.
 		{"HubDashboard.tsx", "export const L = () => <a href=\"https://x.io/?a=1&b=2\" data-x='p&q' title=\"Q & A\">x</a>;\n"},
 		{"config.js", "class C {\n  @(task(function* () {\n    yield 1;\n  }).drop())\n  save;\n}\n"},
