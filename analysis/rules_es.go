@@ -437,6 +437,21 @@ func (v *esView) commonJSExports(target string, r resolution) (names map[string]
 	return f.es.cjs.names, true
 }
 
+// syntheticDefault reports a default import of a declaration file without a default,
+// which may describe CommonJS (Teleport's protobuf `_pb.d.ts`), that the importer's
+// compiler makes up: Babel's interop and bundlers for JavaScript, tsc under the config's
+// syntheticDefaults for TypeScript. Not of one that exports __esModule.
+func (v *esView) syntheticDefault(name, target, rel string, exports *moduleExports) bool {
+	if name != "default" || !isDeclarationFile(target) || exports.has("__esModule") {
+		return false
+	}
+	if !isTypeScript(rel) {
+		return true
+	}
+	cfg := v.tsconfigFor(path.Dir(rel))
+	return cfg != nil && cfg.syntheticDefaults
+}
+
 func unresolvedES(rel string, imp esImport) Diagnostic {
 	return Diagnostic{File: rel, Range: imp.specRange, Severity: SeverityError, Rule: RuleUnresolvedImport,
 		Message: fmt.Sprintf("cannot resolve import %q: no such file, with or without a JavaScript or TypeScript extension or /index", imp.spec)}
@@ -469,7 +484,7 @@ func (v *esView) checkFile(rel string, f *fileFacts) []Diagnostic {
 		}
 		exports := v.exportsOf(target)
 		for _, n := range imp.names {
-			if !exports.open && !exports.has(n.name) {
+			if !exports.open && !exports.has(n.name) && !v.syntheticDefault(n.name, target, rel, exports) {
 				out = append(out, Diagnostic{File: rel, Range: n.rng, Severity: SeverityError, Rule: RuleMissingExport,
 					Message: fmt.Sprintf("%q has no export `%s`", imp.spec, n.name),
 					Related: []Related{{File: target, Message: fmt.Sprintf("%s is the module %q names", target, imp.spec)}}})
@@ -630,6 +645,9 @@ type tsconfig struct {
 	outDir  string
 	rootDir string
 	inputs  []string // the directories include and files name, up to their first wildcard
+	// syntheticDefaults: esModuleInterop, allowSyntheticDefaultImports or moduleResolution
+	// bundler, which implies it, or a package's config that may set them.
+	syntheticDefaults bool
 }
 
 // candidates lists where a bare specifier may live under baseUrl and paths.
@@ -713,10 +731,13 @@ func readTSConfig(read func(rel string) ([]byte, error), rel string, depth int) 
 	var doc struct {
 		Extends         json.RawMessage `json:"extends"`
 		CompilerOptions struct {
-			BaseURL string              `json:"baseUrl"`
-			Paths   map[string][]string `json:"paths"`
-			OutDir  string              `json:"outDir"`
-			RootDir string              `json:"rootDir"`
+			BaseURL                      string              `json:"baseUrl"`
+			Paths                        map[string][]string `json:"paths"`
+			OutDir                       string              `json:"outDir"`
+			RootDir                      string              `json:"rootDir"`
+			EsModuleInterop              bool                `json:"esModuleInterop"`
+			AllowSyntheticDefaultImports bool                `json:"allowSyntheticDefaultImports"`
+			ModuleResolution             string              `json:"moduleResolution"`
 		} `json:"compilerOptions"`
 		Include []string `json:"include"`
 		Files   []string `json:"files"`
@@ -735,6 +756,7 @@ func readTSConfig(read func(rel string) ([]byte, error), rel string, depth int) 
 	}
 	for _, e := range extends {
 		if !isRelative(e) {
+			cfg.syntheticDefaults = true // a package's config, not read: it may allow them
 			continue
 		}
 		base := path.Join(dir, e)
@@ -751,8 +773,12 @@ func readTSConfig(read func(rel string) ([]byte, error), rel string, depth int) 
 			if inherited.inputs != nil {
 				cfg.inputs = inherited.inputs
 			}
+			cfg.syntheticDefaults = cfg.syntheticDefaults || inherited.syntheticDefaults
 		}
 	}
+	options := doc.CompilerOptions
+	cfg.syntheticDefaults = cfg.syntheticDefaults || options.EsModuleInterop || options.AllowSyntheticDefaultImports ||
+		strings.EqualFold(options.ModuleResolution, "bundler")
 	if doc.CompilerOptions.OutDir != "" {
 		cfg.outDir = path.Join(dir, doc.CompilerOptions.OutDir)
 	}

@@ -749,6 +749,41 @@ func TestESModulesAlsoWritingCommonJSExportsAreOpen(t *testing.T) {
 	expectFindings(t, root, "lib/use.js:3:8 missing-export")
 }
 
+// A default import of a declaration file that has no default (one describing CommonJS,
+// as protobuf's `_pb.d.ts` do: Teleport's) is made up by Babel and bundlers for
+// JavaScript, and by tsc under esModuleInterop, allowSyntheticDefaultImports or
+// moduleResolution bundler, or a package's config that may set them;
+// not where the file exports __esModule, nor under a config without them (tsc 5.9:
+// TS1192).
+func TestESSyntheticDefaultsOfDeclarationFiles(t *testing.T) {
+	imports := "import cluster from '../proto/cluster_pb';\nimport esm from '../proto/esm';\n"
+	root := writeTree(t, map[string]string{
+		"proto/cluster_pb.d.ts":  "export class Cluster {}\n",
+		"proto/esm.d.ts":         "export const __esModule: true;\nexport class X {}\n",
+		"interop/tsconfig.json":  "{ \"compilerOptions\": { \"esModuleInterop\": true } }\n",
+		"interop/a.ts":           imports,
+		"bundler/tsconfig.json":  "{ \"compilerOptions\": { \"moduleResolution\": \"Bundler\" } }\n",
+		"bundler/a.ts":           imports,
+		"package/tsconfig.json":  "{ \"extends\": \"@tsconfig/ember/tsconfig.json\" }\n",
+		"package/a.ts":           imports,
+		"inherits/base.json":     "{ \"compilerOptions\": { \"allowSyntheticDefaultImports\": true } }\n",
+		"inherits/tsconfig.json": "{ \"extends\": \"./base.json\" }\n",
+		"inherits/a.ts":          imports,
+		"strict/tsconfig.json":   "{ \"compilerOptions\": { \"strict\": true } }\n",
+		"strict/a.ts":            imports,
+		"js/a.js":                imports,
+	})
+	expectFindings(t, root,
+		"bundler/a.ts:2:8 missing-export",
+		"inherits/a.ts:2:8 missing-export",
+		"interop/a.ts:2:8 missing-export",
+		"js/a.js:2:8 missing-export",
+		"package/a.ts:2:8 missing-export",
+		"strict/a.ts:1:8 missing-export",
+		"strict/a.ts:2:8 missing-export",
+	)
+}
+
 // React Native builds a module per platform: "./Button" is Button.ios.tsx or
 // Button.android.tsx, and a declaration file beside them describes them for TypeScript
 // only. Such a module is never missing, and JavaScript's imports of it are not judged
@@ -771,7 +806,6 @@ func TestESPlatformSpecificModules(t *testing.T) {
 	})
 	expectFindings(t, root,
 		"lib/typed.ts:1:8 missing-export",
-		"lib/use.js:2:8 missing-export",
 		"lib/use.js:3:8 missing-export",
 		"src/App.tsx:3:22 unresolved-import",
 	)
