@@ -306,12 +306,13 @@ var (
 		return out
 	}}
 	// A bare `&` in JSX text right after a tag, `<b>Runtime & Build</b>`, `<b>AT&T</b>`,
-	// `<Icon />& more` (Teleport's), or on the line below it (Prometheus's navigation bar), and in an attribute's string,
+	// `<Icon />& more`, `<code>a && b</code>` (Teleport's), or on the line below it
+	// (Prometheus's navigation bar), and in an attribute's string,
 	// `href="/?a=1&b=2"` (Traefik's): valid, since only `{<>}` may not stand in JSX text,
 	// but the grammars want a character reference there. It becomes `+`, which code the
 	// patterns take for JSX (`a > b & c`, `s="a&b"`) reads as well; a type's intersection
 	// (`Props<T> & P`, or `A & B,` below a line ending in `<`) is not taken.
-	jsxAmpersand = grammarGap{regexp.MustCompile(`>[ \t]*(?:\r?\n[ \t]*)?[^<>{}()\n&|=;]*\w[ \t]*&[ \t\w]|/>[ \t]*&[ \t\w]|\w=(?:"[^"\n]*&[^"\n]*"|'[^'\n]*&[^'\n]*')`), func(m []byte) []byte {
+	jsxAmpersand = grammarGap{regexp.MustCompile(`>[ \t]*(?:\r?\n[ \t]*)?[^<>{}()\n&|=;]*\w[ \t]*&[ \t\w]|/>[ \t]*&[ \t\w]|<(?:code|kbd|pre|samp)>[^<>{}\n]*&[^<{}\n]*</|\w=(?:"[^"\n]*&[^"\n]*"|'[^'\n]*&[^'\n]*')`), func(m []byte) []byte {
 		return bytes.ReplaceAll(m, []byte("&"), []byte("+"))
 	}}
 	// In JavaScript, a JSX text line starting with a bare `&` below a line of text (OPA's
