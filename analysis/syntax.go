@@ -81,8 +81,8 @@ var grammarGaps = map[string][]grammarGap{
 		}},
 	},
 	"typescript": typeScriptGaps(genericCallSignature),
-	"tsx":        append(typeScriptGaps(tsxGenericCallSignature), jsxAmpersand),
-	"javascript": {nulCharacter, asiBeforeBracket, inPrefixedName, commentBeforeOperator, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer, jsxAmpersand, jsxAmpersandLine, parenthesizedDecorator},
+	"tsx":        append(typeScriptGaps(tsxGenericCallSignature), jsxAmpersand, jsxTextAmpersand),
+	"javascript": {nulCharacter, asiBeforeBracket, inPrefixedName, commentBeforeOperator, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer, jsxAmpersand, jsxTextAmpersand, jsxAmpersandLine, parenthesizedDecorator},
 }
 
 var (
@@ -313,6 +313,14 @@ var (
 	// patterns take for JSX (`a > b & c`, `s="a&b"`) reads as well; a type's intersection
 	// (`Props<T> & P`, or `A & B,` below a line ending in `<`) is not taken.
 	jsxAmpersand = grammarGap{regexp.MustCompile(`>[ \t]*(?:\r?\n[ \t]*)?[^<>{}()\n&|=;]*\w[ \t]*&[ \t\w]|/>[ \t]*&[ \t\w]|<(?:code|kbd|pre|samp)>[^<>{}\n]*&[^<{}\n]*</|\w=(?:"[^"\n]*&[^"\n]*"|'[^'\n]*&[^'\n]*')`), func(m []byte) []byte {
+		return bytes.ReplaceAll(m, []byte("&"), []byte("+"))
+	}}
+	// A bare `&` between words of a JSX text line below a line of text (MinIO's login page,
+	// `backup & recovery.`): a line starting with a letter, without `<>{}()=;:|`, below
+	// one ending in a letter, a digit or a period. Where the pattern takes code for text
+	// the `+` reads as well; a type's `A & B` goes on a line ending in `<`, `,` or `(`, or
+	// on one with `=` or `:`.
+	jsxTextAmpersand = grammarGap{regexp.MustCompile(`(?m)[\w.][ \t]*\r?\n[ \t]*[A-Za-z][^<>{}()=;:|&\n]*[ \t]&[ \t]`), func(m []byte) []byte {
 		return bytes.ReplaceAll(m, []byte("&"), []byte("+"))
 	}}
 	// In JavaScript, a JSX text line starting with a bare `&` below a line of text (OPA's
