@@ -305,14 +305,15 @@ var (
 		out[len(bytes.TrimRight(m, " \t?:"))-1] = '_'
 		return out
 	}}
-	// A bare `&` in JSX text right after a tag, `<b>Runtime & Build</b>`, `<b>AT&T</b>`,
+	// A bare `&` in JSX text right after a tag or an expression, `<b>Runtime & Build</b>`,
+	// `Status {'>'} Runtime & Build` (Alertmanager's), `<b>AT&T</b>`,
 	// `<Icon />& more`, `<code>a && b</code>` (Teleport's), or on the line below it
 	// (Prometheus's navigation bar), and in an attribute's string,
 	// `href="/?a=1&b=2"` (Traefik's): valid, since only `{<>}` may not stand in JSX text,
 	// but the grammars want a character reference there. It becomes `+`, which code the
 	// patterns take for JSX (`a > b & c`, `s="a&b"`) reads as well; a type's intersection
 	// (`Props<T> & P`, or `A & B,` below a line ending in `<`) is not taken.
-	jsxAmpersand = grammarGap{regexp.MustCompile(`>[ \t]*(?:\r?\n[ \t]*)?[^<>{}()\n&|=;]*\w[ \t]*&[ \t\w]|/>[ \t]*&[ \t\w]|<(?:code|kbd|pre|samp)>[^<>{}\n]*&[^<{}\n]*</|\w=(?:"[^"\n]*&[^"\n]*"|'[^'\n]*&[^'\n]*')`), func(m []byte) []byte {
+	jsxAmpersand = grammarGap{regexp.MustCompile(`[>}][ \t]*(?:\r?\n[ \t]*)?[^<>{}()\n&|=;]*\w[ \t]*&[ \t\w]|/>[ \t]*&[ \t\w]|<(?:code|kbd|pre|samp)>[^<>{}\n]*&[^<{}\n]*</|\w=(?:"[^"\n]*&[^"\n]*"|'[^'\n]*&[^'\n]*')`), func(m []byte) []byte {
 		return bytes.ReplaceAll(m, []byte("&"), []byte("+"))
 	}}
 	// A bare `&` between words of a JSX text line below a line of text (MinIO's login page,
