@@ -14,7 +14,14 @@ import "bytes"
 type cjsExports struct {
 	names map[string]bool
 	open  bool
+	// registry: `module.exports = {}` and no name written by the module itself, an
+	// object other modules fill (core-js's `_iterators`, written as `Iterators[NAME] =`
+	// where it is required): nothing certain about its names.
+	registry bool
 }
+
+// known reports whether the names are all the module's exports.
+func (c *cjsExports) known() bool { return !c.open && !(c.registry && len(c.names) == 0) }
 
 func (c *cjsExports) add(name string) {
 	if c.names == nil {
@@ -44,6 +51,9 @@ func cjsUse(t *flatTree, i int32, f *fileFacts) {
 		if assigned, right := assignedBy(t, p); assigned {
 			// The object must be only the exports: `const T = module.exports = {...}`
 			// lets the file add to it through T (sequelize's data types).
+			if t.kind(right) == "object" && len(t.children(right)) == 0 {
+				f.es.commonJS().registry = true
+			}
 			if t.grandparentKind(p) != "expression_statement" || !cjsObjectNames(t, right, f.es.commonJS()) {
 				f.es.commonJS().open = true // a function, a class, another module's exports
 			}

@@ -431,7 +431,7 @@ func (v *esView) commonJSExports(target string, r resolution) (names map[string]
 		return nil, false
 	}
 	f := v.file(target)
-	if f == nil || f.es == nil || f.es.module || f.es.cjs == nil || f.es.cjs.open || f.locals["exports"] || f.locals["module"] || f.broken() {
+	if f == nil || f.es == nil || f.es.module || f.es.cjs == nil || !f.es.cjs.known() || f.locals["exports"] || f.locals["module"] || f.broken() {
 		return nil, false
 	}
 	return f.es.cjs.names, true

@@ -624,16 +624,18 @@ func TestESModulesTheImporterWritesAreNotMissing(t *testing.T) {
 // is not judged.
 func TestESCommonJSExports(t *testing.T) {
 	root := writeTree(t, map[string]string{
-		"lib/named.js":   "exports.helper = function (a) {};\nmodule.exports.VERSION = 1;\nexports.helper.inner = 2;\n",
-		"lib/object.js":  "const a = 1;\nmodule.exports = { a, b: 2, c() {}, \"d\": 3 };\n",
-		"lib/assign.js":  "Object.assign(module.exports, { x: 1 });\n",
-		"lib/alias.js":   "const types = module.exports = { a: 1 };\nObject.assign(types, { postgres: 2 });\n",
-		"lib/fn.js":      "module.exports = function main() {};\nmodule.exports.extra = 1;\n",
-		"lib/spread.js":  "module.exports = { ...require(\"./named\") };\n",
-		"lib/umd.js":     "(function (exports) {\n  exports.y = 1;\n})(typeof exports === \"undefined\" ? this.lib = {} : exports);\n",
-		"lib/indexed.js": "for (const k of keys) exports[k] = k;\n",
-		"lib/esm.js":     "export const e = 1;\n",
-		"lib/silent.js":  "console.log(\"no exports\");\n",
+		"lib/named.js":    "exports.helper = function (a) {};\nmodule.exports.VERSION = 1;\nexports.helper.inner = 2;\n",
+		"lib/object.js":   "const a = 1;\nmodule.exports = { a, b: 2, c() {}, \"d\": 3 };\n",
+		"lib/assign.js":   "Object.assign(module.exports, { x: 1 });\n",
+		"lib/alias.js":    "const types = module.exports = { a: 1 };\nObject.assign(types, { postgres: 2 });\n",
+		"lib/fn.js":       "module.exports = function main() {};\nmodule.exports.extra = 1;\n",
+		"lib/spread.js":   "module.exports = { ...require(\"./named\") };\n",
+		"lib/umd.js":      "(function (exports) {\n  exports.y = 1;\n})(typeof exports === \"undefined\" ? this.lib = {} : exports);\n",
+		"lib/indexed.js":  "for (const k of keys) exports[k] = k;\n",
+		"lib/esm.js":      "export const e = 1;\n",
+		"lib/silent.js":   "console.log(\"no exports\");\n",
+		"lib/registry.js": "module.exports = {};\n", // filled where it is required
+		"lib/filled.js":   "module.exports = {};\nmodule.exports.parse = 1;\n",
 		"lib/use.js": `const { helper, VERSION, gone } = require("./named");
 const { a, b: renamed, c, d, e, f = 1, ...rest } = require("./object");
 const { x } = require("./assign");
@@ -646,6 +648,8 @@ const { notThere } = require("./esm");
 const { nothing } = require("./silent");
 const lost = require("./named").lost;
 require("./named").helper(1);
+const { Array } = require("./registry");
+const { parse, missing } = require("./filled");
 `,
 		"lib/namespace.js": `const named = require("./named");
 var object = require("./object");
@@ -671,6 +675,7 @@ function f(shadowed) {
 		"lib/use.js:1:26 missing-export",
 		"lib/use.js:2:30 missing-export",
 		"lib/use.js:11:33 missing-export",
+		"lib/use.js:14:16 missing-export",
 	)
 }
 
