@@ -82,7 +82,7 @@ var grammarGaps = map[string][]grammarGap{
 	},
 	"typescript": typeScriptGaps(genericCallSignature),
 	"tsx":        append(typeScriptGaps(tsxGenericCallSignature), jsxAmpersand, jsxTextAmpersand),
-	"javascript": {nulCharacter, asiBeforeBracket, inPrefixedName, commentBeforeOperator, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer, jsxAmpersand, jsxTextAmpersand, jsxAmpersandLine, parenthesizedDecorator},
+	"javascript": {nulCharacter, asiBeforeBracket, inPrefixedName, commentBeforeOperator, importAssertion, exportAttributes, usingDeclaration, autoAccessor, importDefer, exportDefaultFrom, jsxAmpersand, jsxTextAmpersand, jsxAmpersandLine, parenthesizedDecorator},
 }
 
 var (
@@ -335,6 +335,20 @@ var (
 	// indentation before it, `@_(` calls a decorator with the expression.
 	parenthesizedDecorator = grammarGap{regexp.MustCompile(`[ \t]@\(`), func([]byte) []byte {
 		return []byte("@_(")
+	}}
+	// Babel's export-default-from, `export default from './Confirm'` or `export Confirm
+	// from './addons/Confirm'`, which React Native's Babel preset enables
+	// (semantic-ui-react's sources): as `export *` it parses.
+	exportDefaultFrom = grammarGap{regexp.MustCompile(`\bexport[ \t]+` + jsIdentifier + `[ \t]+from[ \t]*["']`), func(m []byte) []byte {
+		rest := bytes.TrimLeft(m[len("export"):], " \t")
+		start := len(m) - len(rest)
+		end := start + bytes.IndexAny(rest, " \t")
+		out := bytes.Clone(m)
+		out[start] = '*'
+		for i := start + 1; i < end; i++ {
+			out[i] = ' '
+		}
+		return out
 	}}
 	// Decorators' auto-accessors in JavaScript classes, `accessor x = 1` (the TypeScript
 	// grammar knows them): as a field it parses.

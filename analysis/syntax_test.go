@@ -166,6 +166,7 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"Navbar.jsx", "export const A = () => <b>Q & A &amp; more</b>;\nexport const B = () => <a>Terms, Privacy & Cookies at AT&T</a>;\nexport const C = () => (\n  <p>\n    OPA decouples policy. Security\n    & platform teams manage it.\n  </p>\n);\nconst d = a\n  & b;\n"},
 		// Traefik's links; Vault's Ember UI: a parenthesized decorator, a field named accessor.
 		{"HubDashboard.tsx", "export const L = () => <a href=\"https://x.io/?a=1&b=2\" data-x='p&q' title=\"Q & A\">x</a>;\nexport const M = () => <F><PlusIcon size={24} />& much more!</F>;\nexport const S = () => <B>\n  Status {'>'} Runtime & Build Information\n</B>;\nexport const N = () => <p><code>&&</code> and <code>labels[\"key\"] == \"v\" && search(\"foo\")</code></p>;\n"},
+		{"Confirm/index.js", "export default from './Confirm'\nexport default from \"./Other\";\nexport Confirm from './addons/Confirm'\nexport  X\tfrom './x';\n"}, // semantic-ui-react's Babel proposal
 		{"config.js", "class C {\n  @(task(function* () {\n    yield 1;\n  }).drop())\n  save;\n}\n"},
 		{"config.ts", "class C {\n  @(task(function* () {\n    yield 1;\n  }).drop())\n  save: T;\n  accessor: string;\n  accessor?: number;\n}\n"},
 		{"template.tsx", "type S<T extends string> = T extends `${infer L}\\u{1F600}` ? L : never;\n"},
