@@ -308,9 +308,9 @@ func esWalk(t *flatTree, f *fileFacts) {
 }
 
 // thrower returns the function a call with arguments args asserts to throw, or -1:
-// `expect(fn)` (or any function's call on fn) followed by `.toThrow()`, `.toThrowError()`, `.rejects` (Jest, Vitest) or
-// chai's `.to.throw()`, not negated; `assert.throws(fn)`, `assert.rejects(fn)`,
-// `t.throws(fn)` (node, tap, ava). A test calls a function wrongly there on purpose (as
+// `expect(fn)` (or any function's call on fn) followed by `.toThrow()`,
+// `.toThrowError()`, `.rejects` (Jest, Vitest) or chai's `.to.throw()`, not negated;
+// `assert.throws(fn)`, `assert.rejects(fn)`, `t.throws(fn)` (node, tap, ava). A test calls a function wrongly there on purpose (as
 // Python's `with pytest.raises(TypeError)`, pyWalk).
 func thrower(t *flatTree, call int32, args []int32) int32 {
 	if len(args) == 0 {

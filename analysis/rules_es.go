@@ -101,25 +101,33 @@ func (v *esView) resolve(spec, from string) (string, resolution) {
 		return "", missing
 	}
 	if cfg := v.tsconfigFor(path.Dir(from)); cfg != nil {
-		// From JavaScript, a target holding only a declaration file describes a module
-		// the build finds elsewhere (Vault's `types/vault/*` before `app/*`): the next
-		// target may hold it, or nothing certain does.
-		described := false
-		for _, candidate := range cfg.candidates(spec) {
-			target, r := v.lookup(candidate, fromTypeScript)
-			switch {
-			case r == missing:
-			case !fromTypeScript && r == source && isDeclarationFile(target):
-				described = true
-			default:
-				return target, r
-			}
-		}
-		if described {
-			return "", opaque
+		if target, r := v.throughPaths(cfg, spec, fromTypeScript); r != missing {
+			return target, r
 		}
 	}
 	return "", external
+}
+
+// throughPaths resolves spec under the config's baseUrl and paths, missing when none of
+// its candidates holds it. From JavaScript, a target holding only a declaration file
+// describes a module the build finds elsewhere (Vault's `types/vault/*` before
+// `app/*`): the next target may hold it, or nothing certain does.
+func (v *esView) throughPaths(cfg *tsconfig, spec string, fromTypeScript bool) (string, resolution) {
+	described := false
+	for _, candidate := range cfg.candidates(spec) {
+		target, r := v.lookup(candidate, fromTypeScript)
+		switch {
+		case r == missing:
+		case !fromTypeScript && r == source && isDeclarationFile(target):
+			described = true
+		default:
+			return target, r
+		}
+	}
+	if described {
+		return "", opaque
+	}
+	return "", missing
 }
 
 // throughAlias resolves a relative specifier that names nothing on disk against the name
@@ -136,9 +144,12 @@ func (v *esView) throughAlias(spec, from string) (string, resolution) {
 	name, longest := "", -1
 	for pattern, targets := range cfg.paths {
 		alias, _, wild := strings.Cut(pattern, "*")
+		if !wild {
+			continue
+		}
 		for _, target := range targets {
 			prefix, _, _ := strings.Cut(target, "*")
-			if wild && strings.HasPrefix(from, prefix) && len(prefix) > longest {
+			if strings.HasPrefix(from, prefix) && len(prefix) > longest {
 				name, longest = alias+strings.TrimPrefix(from, prefix), len(prefix)
 			}
 		}
@@ -146,12 +157,7 @@ func (v *esView) throughAlias(spec, from string) (string, resolution) {
 	if name == "" {
 		return "", missing
 	}
-	for _, candidate := range cfg.candidates(path.Join(path.Dir(name), spec)) {
-		if target, r := v.lookup(candidate, false); r != missing {
-			return target, r
-		}
-	}
-	return "", missing
+	return v.throughPaths(cfg, path.Join(path.Dir(name), spec), false)
 }
 
 // emberConfig reports whether the package holding dir (the nearest directory above it

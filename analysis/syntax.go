@@ -313,23 +313,19 @@ var (
 	// but the grammars want a character reference there. It becomes `+`, which code the
 	// patterns take for JSX (`a > b & c`, `s="a&b"`) reads as well; a type's intersection
 	// (`Props<T> & P`, or `A & B,` below a line ending in `<`) is not taken.
-	jsxAmpersand = grammarGap{regexp.MustCompile(`[>}][ \t]*(?:\r?\n[ \t]*)?[^<>{}()\n&|=;]*\w[ \t]*&[ \t\w]|/>[ \t]*&[ \t\w]|<(?:code|kbd|pre|samp)>[^<>{}\n]*&[^<{}\n]*</|\w=(?:"[^"\n]*&[^"\n]*"|'[^'\n]*&[^'\n]*')`), func(m []byte) []byte {
-		return bytes.ReplaceAll(m, []byte("&"), []byte("+"))
-	}}
+	jsxAmpersand = grammarGap{regexp.MustCompile(`[>}][ \t]*(?:\r?\n[ \t]*)?[^<>{}()\n&|=;]*\w[ \t]*&[ \t\w]|/>[ \t]*&[ \t\w]|<(?:code|kbd|pre|samp)>[^<>{}\n]*&[^<{}\n]*</|\w=(?:"[^"\n]*&[^"\n]*"|'[^'\n]*&[^'\n]*')`), ampersandAsPlus}
 	// A bare `&` between words of a JSX text line below a line of text (MinIO's login page,
 	// `backup & recovery.`): a line starting with a letter, without `<>{}()=;:|`, below
 	// one ending in a letter, a digit or a period. Where the pattern takes code for text
 	// the `+` reads as well; a type's `A & B` goes on a line ending in `<`, `,` or `(`, or
 	// on one with `=` or `:`.
-	jsxTextAmpersand = grammarGap{regexp.MustCompile(`(?m)[\w.][ \t]*\r?\n[ \t]*[A-Za-z][^<>{}()=;:|&\n]*[ \t]&[ \t]`), func(m []byte) []byte {
-		return bytes.ReplaceAll(m, []byte("&"), []byte("+"))
-	}}
+	jsxTextAmpersand = grammarGap{regexp.MustCompile(`(?m)[\w.][ \t]*\r?\n[ \t]*[A-Za-z][^<>{}()=;:|&\n]*[ \t]&[ \t]`), ampersandAsPlus}
 	// In JavaScript, a JSX text line starting with a bare `&` below a line of text (OPA's
 	// site): as in jsxAmpersand it becomes `+`, which reads as well where the line goes on
 	// an expression (`a\n  & b`). Not in TSX, where such lines go on intersection types.
-	jsxAmpersandLine = grammarGap{regexp.MustCompile(`\w[ \t]*\r?\n[ \t]*&[ \t]`), func(m []byte) []byte {
-		return bytes.ReplaceAll(m, []byte("&"), []byte("+"))
-	}}
+	jsxAmpersandLine = grammarGap{regexp.MustCompile(`\w[ \t]*\r?\n[ \t]*&[ \t]`), ampersandAsPlus}
+	// ampersandAsPlus is the JSX gaps' rewrite.
+	ampersandAsPlus = func(m []byte) []byte { return bytes.ReplaceAll(m, []byte("&"), []byte("+")) }
 	// A decorator's parenthesized expression, `@(task(function* () {...}).drop())`
 	// (ember-concurrency's, in Vault's UI), which the grammars do not know: with the
 	// indentation before it, `@_(` calls a decorator with the expression.
