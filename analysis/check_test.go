@@ -206,6 +206,35 @@ func TestScanSkipsWhatIsNotSourceAndSaysWhy(t *testing.T) {
 	}
 }
 
+// A file that does not parse where a line with a syntax error holds a template tag is a
+// template, not code: ember-cli's blueprints (`<%= name %>`), cookiecutter's Python
+// (`{% if %}`). It is not checked, with a note; its imports name files where it will be
+// rendered. A module that writes such tags in its strings parses and is checked, and a
+// broken file whose error is elsewhere is reported.
+func TestTemplatesAreNotCheckedAsCode(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"blueprints/adapter/files/__name__.js": "import Adapter from './application';\n\nexport default class <%= classifiedModuleName %>Adapter extends Adapter {}\n",
+		"{{cookiecutter.slug}}/app.py":         "{% if cookiecutter.db %}\nfrom .db import connect\n{% endif %}\n",
+		"lib/render.js":                        "import { gone } from './gone';\nexport const greeting = template('<%= name %>');\n",
+		"lib/broken.js":                        "export const t = '<%= name %>';\nexport function f( {\n",
+	})
+	ix := NewIndex(root)
+	if err := ix.Scan(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	const why = "a template, with `<% %>` or `{% %}` tags"
+	skipped := ix.Skipped()
+	for _, rel := range []string{"blueprints/adapter/files/__name__.js", "{{cookiecutter.slug}}/app.py"} {
+		if skipped[rel] != why {
+			t.Errorf("%s: skipped as %q, want %q", rel, skipped[rel], why)
+		}
+	}
+	if len(skipped) != 2 {
+		t.Errorf("skipped %v", skipped)
+	}
+	expectFindings(t, root, "lib/broken.js:2:1 syntax-error", "lib/render.js:1:22 unresolved-import")
+}
+
 // Tree-sitter's recovery from some malformed input takes time growing with the square of
 // its size (here a second or more on this machine). Such a file is not checked, with a
 // note, in a scan and in an editor's update, and the parser goes on to the next file

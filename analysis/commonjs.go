@@ -75,6 +75,30 @@ func cjsUse(t *flatTree, i int32, f *fileFacts) {
 	}
 }
 
+// reexported reports whether member expression i, `m.name`, is what compiled CommonJS
+// exports under the same name: `exports.name = m.name` (Babel's loose output of
+// `export { name } from "./m"`) or the getter of `Object.defineProperty(exports,
+// "name", { get: function () { return m.name; } })`. Babel compiles a re-exported type
+// so, and reading a name the module lacks gives undefined, no error (gatsby's dist).
+func reexported(t *flatTree, i int32, name string) bool {
+	p := t.parent(i)
+	if t.kind(p) == "assignment_expression" && t.field(i) == "right" {
+		left := t.child(p, "left")
+		return t.kind(left) == "member_expression" && isExportsObject(t, t.child(left, "object")) && t.text(t.child(left, "property")) == name
+	}
+	if t.kind(p) != "return_statement" {
+		return false
+	}
+	call := t.parent(t.parent(t.parent(t.parent(t.parent(t.parent(p)))))) // the block, the getter, its pair, the descriptor, the arguments, the call
+	args := t.children(t.child(call, "arguments"))
+	return len(args) == 3 && isExportsObject(t, args[0]) && t.kind(args[1]) == "string" && stringContent(t, args[1]) == name
+}
+
+// isExportsObject reports whether node n is `exports` or `module.exports`.
+func isExportsObject(t *flatTree, n int32) bool {
+	return t.kind(n) == "identifier" && t.text(n) == "exports" || t.kind(n) == "member_expression" && t.text(n) == "module.exports"
+}
+
 // assignedBy reports whether node n is the left side of an assignment, and its right.
 func assignedBy(t *flatTree, n int32) (bool, int32) {
 	p := t.parent(n)

@@ -243,7 +243,8 @@ func esWalk(t *flatTree, f *fileFacts) {
 	f.locals = map[string]bool{}
 	calls, refs := t.collected.calls[:0], t.collected.refs[:0]
 	writesFiles := bytes.Contains(t.src, []byte("writeFile")) || bytes.Contains(t.src, []byte("outputFile"))
-	var expectedToThrow []Range // functions a test expects to throw: a wrong call there is the point
+	compiled := bytes.Contains(t.src, []byte("__esModule")) // TypeScript's or Babel's CommonJS output
+	var expectedToThrow []Range                             // functions a test expects to throw: a wrong call there is the point
 	for i := range int32(len(t.nodes)) {
 		switch kind := t.kind(i); kind {
 		case "string", "template_string":
@@ -267,7 +268,7 @@ func esWalk(t *flatTree, f *fileFacts) {
 			if ref, ok := refOf(t, i, esCalls); ok {
 				ref.Written, _ = assignedBy(t, i)
 				refs = append(refs, ref)
-				if esTests(t, i) {
+				if esTests(t, i) || compiled && reexported(t, i, ref.Name) {
 					f.probe(ref.Qualifier, ref.Name)
 				}
 			}

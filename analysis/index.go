@@ -427,6 +427,9 @@ func (ix *Index) load(ctx context.Context, p *parsers, rel, module string) (*fil
 	if err != nil {
 		return nil, "", err
 	}
+	if isTemplate(src, f.syntax) {
+		return nil, "a template, with `<% %>` or `{% %}` tags", nil
+	}
 	f.hash = hash
 	return f, "", nil
 }
@@ -495,6 +498,22 @@ func skipReason(rel string, src []byte) string {
 		return "minified"
 	}
 	return ""
+}
+
+// isTemplate reports whether a file that did not parse is a template rather than code: a
+// line with a syntax error holds a template tag, `<%= name %>` of EJS, ERB and lodash
+// (ember-cli's blueprints) or `{% if %}` of Jinja and Liquid (cookiecutter's). Its
+// imports name files where it is rendered, not where it lies.
+func isTemplate(src []byte, syntax []Diagnostic) bool {
+	tags := [][]byte{[]byte("<%"), []byte("{%")}
+	if len(syntax) == 0 || !slices.ContainsFunc(tags, func(tag []byte) bool { return bytes.Contains(src, tag) }) {
+		return false
+	}
+	lines := bytes.Split(src, []byte("\n"))
+	return slices.ContainsFunc(syntax, func(d Diagnostic) bool {
+		line := lines[min(d.Range.Start.Line, len(lines)-1)]
+		return slices.ContainsFunc(tags, func(tag []byte) bool { return bytes.Contains(line, tag) })
+	})
 }
 
 // isMinified spots bundles by their lines: code people write has short ones.

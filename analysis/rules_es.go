@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"maps"
 	"math"
 	"path"
 	"regexp"
@@ -30,6 +31,10 @@ var (
 	// `require("./data")` reads data.json).
 	extensionsFromTypeScript = []string{".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".json"}
 	extensionsFromJavaScript = []string{".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".d.ts", ".mts", ".cts", ".json"}
+	// Files a build makes modules of, which a specifier without extension may name: Vue
+	// CLI's `./Foo` is Foo.vue, ember-cli's `../templates/components/x` is x.hbs (Consul's
+	// block-slots addon), and `./x` may be a template-tag component, x.gjs or x.gts.
+	builtModules = []string{".vue", ".hbs", ".gjs", ".gts"}
 	// What TypeScript tries, in its order, in place of a specifier's own extension: "./a.js"
 	// may name the a.ts it compiles from or the a.d.ts that describes it, and "./a.ts"
 	// (allowImportingTsExtensions, and the declarations tsc emits for such imports) the
@@ -91,11 +96,11 @@ func (v *esView) resolve(spec, from string) (string, resolution) {
 			return target, r
 		}
 		if !fromTypeScript {
-			if target, r := v.throughAlias(spec, from); r != missing {
+			if target, r := v.throughEmberNames(spec, from); r != missing {
 				return target, r
 			}
 		}
-		if strings.HasSuffix(spec, "/config/environment") && v.emberConfig(path.Dir(from)) {
+		if _, app := v.emberApp(path.Dir(from)); app && strings.HasSuffix(spec, "/config/environment") {
 			return "", opaque
 		}
 		return "", missing
@@ -130,48 +135,91 @@ func (v *esView) throughPaths(cfg *tsconfig, spec string, fromTypeScript bool) (
 	return "", missing
 }
 
-// throughAlias resolves a relative specifier that names nothing on disk against the name
-// tsconfig's paths give the importing file, as a build whose modules live under those
-// names does: Ember's `vault/tests/*` for tests/ and `vault/*` for app/, so a test's
-// `../../../helpers/x` is `vault/helpers/x`, app/helpers/x.js. Of the targets holding
-// the file, the longest prefix's gives its name. (tsc, which has no such names, does not;
-// this is asked for JavaScript only.)
-func (v *esView) throughAlias(spec, from string) (string, resolution) {
-	cfg := v.tsconfigFor(path.Dir(from))
-	if cfg == nil {
+// throughEmberNames resolves a relative specifier of an Ember app's file that names
+// nothing on disk as ember-cli's module names do: app/ is `<app>/`, tests/ is
+// `<app>/tests/`, and `<app>/` also holds the app/ trees of the app's addons, those in the
+// repository (package.json's `ember-addon.paths`: Vault's lib/core) and those installed.
+// So a test's `../../env` is app/env.js, and app/helpers/test.js's `./can` may be
+// ember-can's app/helpers/can.js. (tsc, which has no such names, does not: this is asked
+// for JavaScript only.)
+func (v *esView) throughEmberNames(spec, from string) (string, resolution) {
+	root, app := v.emberApp(path.Dir(from))
+	if !app {
 		return "", missing
 	}
-	name, longest := "", -1
-	for pattern, targets := range cfg.paths {
-		alias, _, wild := strings.Cut(pattern, "*")
-		if !wild {
-			continue
+	own := strings.TrimPrefix(from, root+"/")
+	name, inApp := strings.CutPrefix(own, "app/")
+	if !inApp && !strings.HasPrefix(own, "tests/") {
+		return "", missing
+	}
+	name = path.Join(path.Dir(name), spec)
+	if name == ".." || strings.HasPrefix(name, "../") {
+		return "", missing // another package's
+	}
+	for dir := range v.emberNamespace(root) {
+		// A file found, not a path ignored: node_modules is, as a whole.
+		if target, r := v.lookup(path.Join(dir, name), false); r != missing && target != "" {
+			return target, r
 		}
-		for _, target := range targets {
-			prefix, _, _ := strings.Cut(target, "*")
-			if strings.HasPrefix(from, prefix) && len(prefix) > longest {
-				name, longest = alias+strings.TrimPrefix(from, prefix), len(prefix)
+	}
+	return "", missing
+}
+
+// emberNamespace is the directories whose files ember-cli names `<app>/...` for the app
+// at root: its app/, then its addons' app/ trees, in the repository and installed (found
+// in node_modules as Node finds packages, up from the app).
+func (v *esView) emberNamespace(root string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		if !yield(path.Join(root, "app")) {
+			return
+		}
+		data, err := v.readFile(path.Join(root, "package.json"))
+		if err != nil {
+			return
+		}
+		var manifest struct {
+			Dependencies, DevDependencies map[string]string
+			EmberAddon                    struct{ Paths []string } `json:"ember-addon"`
+		}
+		if json.Unmarshal(data, &manifest) != nil {
+			return
+		}
+		for _, addon := range manifest.EmberAddon.Paths {
+			if !yield(path.Join(root, addon, "app")) {
+				return
+			}
+		}
+		deps := slices.Concat(slices.Collect(maps.Keys(manifest.Dependencies)), slices.Collect(maps.Keys(manifest.DevDependencies)))
+		slices.Sort(deps)
+		for _, dep := range slices.Compact(deps) {
+			for dir := root; ; dir = path.Dir(dir) {
+				installed := path.Join(dir, "node_modules", dep, "app")
+				if info, err := v.stat(installed); err == nil && info.IsDir() {
+					if !yield(installed) {
+						return
+					}
+					break
+				}
+				if dir == "." {
+					break
+				}
 			}
 		}
 	}
-	if name == "" {
-		return "", missing
-	}
-	return v.throughPaths(cfg, path.Join(path.Dir(name), spec), false)
 }
 
-// emberConfig reports whether the package holding dir (the nearest directory above it
-// with a package.json) has config/environment.js, from which ember-cli builds the
-// module `<name>/config/environment`: an Ember engine's addon/engine.js imports it as
-// `./config/environment` (Vault's), a path only the build's module names resolve.
-func (v *esView) emberConfig(dir string) bool {
+// emberApp is the package holding dir (the nearest directory above it with a
+// package.json) when it has config/environment.js, from which ember-cli builds the module
+// `<name>/config/environment`: an Ember app or engine. An engine's addon/engine.js imports
+// it as `./config/environment` (Vault's), a path only the build's module names resolve.
+func (v *esView) emberApp(dir string) (string, bool) {
 	for {
 		if _, err := v.stat(path.Join(dir, "package.json")); err == nil {
 			_, err := v.stat(path.Join(dir, "config/environment.js"))
-			return err == nil
+			return dir, err == nil
 		}
 		if dir == "." {
-			return false
+			return "", false
 		}
 		dir = path.Dir(dir)
 	}
@@ -215,6 +263,11 @@ func (v *esView) lookup(base string, fromTypeScript bool) (string, resolution) {
 	for t := range tries {
 		if _, err := v.stat(t); err == nil {
 			return t, opaque // a directory with package.json, a stylesheet, a skipped file
+		}
+	}
+	for _, ext := range builtModules {
+		if _, err := v.stat(base + ext); err == nil {
+			return base + ext, opaque
 		}
 	}
 	for t := range tries {

@@ -445,23 +445,55 @@ func TestESEmberEnginesConfigIsBuilt(t *testing.T) {
 	)
 }
 
-// A build whose modules live under the names tsconfig's paths give (Ember's: tests/ is
-// `vault/tests/*`, app/ and lib/core/app/ are `vault/*`) resolves a test's
-// `../../../helpers/x` to `vault/helpers/x`: from JavaScript, a relative import that
-// names nothing on disk is looked up so before it is reported. TypeScript, whose
-// compiler has no such names, is judged on disk.
-func TestESRelativeImportsThroughAliasNames(t *testing.T) {
+// ember-cli names an app's modules `<app>/...` for app/, `<app>/tests/...` for tests/,
+// and merges its addons' app/ trees into `<app>/`: in the repository (ember-addon.paths:
+// Vault's lib/core) and installed (ember-can's app/helpers/can.js). From JavaScript, a
+// relative import that names nothing on disk is looked up so before it is reported: a
+// test's `../../../helpers/x` is `<app>/helpers/x`. TypeScript, whose compiler has no
+// such names, and a package that is no Ember app are judged on disk.
+func TestESRelativeImportsThroughEmberNames(t *testing.T) {
 	root := writeTree(t, map[string]string{
-		"tsconfig.json":                         "{ \"compilerOptions\": { \"allowJs\": true, \"baseUrl\": \".\", \"paths\": {\n  \"vault/tests/*\": [\"tests/*\"],\n  \"vault/*\": [\"app/*\", \"lib/core/app/*\"],\n  \"*\": [\"*\"]\n} } }\n",
-		"app/helpers/add-to-array.js":           "export function addToArray(a, v) {}\n",
-		"lib/core/app/helpers/changelog-url.js": "export function changelogUrl(v) {}\n",
-		"tests/integration/helpers/add-test.js": "import { addToArray } from '../../../helpers/add-to-array';\nimport { changelogUrl } from '../../../helpers/changelog-url';\nimport { gone } from '../../../helpers/gone';\n",
-		"tests/integration/helpers/typed.ts":    "import { addToArray } from '../../../helpers/add-to-array';\n",
+		"package.json":                              `{"devDependencies": {"ember-can": "^4.2.0", "ember-source": "~5.4.0"}, "ember-addon": {"paths": ["lib/core"]}}`,
+		"config/environment.js":                     "module.exports = function () { return {}; };\n",
+		"node_modules/ember-can/app/helpers/can.js": "export { default } from 'ember-can/helpers/can';\n",
+		"app/env.js":                                "export function env(name) {}\n",
+		"app/helpers/add-to-array.js":               "export function addToArray(a, v) {}\n",
+		"app/helpers/test.js":                       "import Helper from './can';\nimport Other from './cannot';\n",
+		"lib/core/app/helpers/changelog-url.js":     "export function changelogUrl(v) {}\n",
+		"tests/integration/helpers/add-test.js":     "import { addToArray } from '../../../helpers/add-to-array';\nimport { changelogUrl } from '../../../helpers/changelog-url';\nimport { gone } from '../../../helpers/gone';\nimport { env } from '../../../env';\n",
+		"tests/integration/helpers/typed.ts":        "import { addToArray } from '../../../helpers/add-to-array';\n",
+		"tests/dictionary.js":                       "import { env, missing } from '../env';\n",
+		"other/package.json":                        "{}",
+		"other/app/helpers/x.js":                    "export const x = 1;\n",
+		"other/tests/a.js":                          "import { x } from '../helpers/x';\n",
+		"admin/package.json":                        "{}",
+		"admin/config/environment.js":               "module.exports = function () { return {}; };\n",
+		"admin/build.js":                            "export const b = 1;\n",
+		"admin/tests/a.js":                          "import { b } from '../../build';\n", // <admin>/../build: no module
 	})
 	expectFindings(t, root,
+		"admin/tests/a.js:1:19 unresolved-import",
+		"app/helpers/test.js:2:19 unresolved-import",
+		"other/tests/a.js:1:19 unresolved-import",
+		"tests/dictionary.js:1:15 missing-export",
 		"tests/integration/helpers/add-test.js:3:22 unresolved-import",
 		"tests/integration/helpers/typed.ts:1:28 unresolved-import",
 	)
+}
+
+// A build makes modules of Vue's single-file components and Ember's templates, which a
+// specifier without extension may name (Vue CLI's `./App` is App.vue; an Ember addon's
+// `../templates/components/x` is x.hbs): such a module is not missing, and its names are
+// not judged.
+func TestESBuiltModulesWithoutExtension(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"src/App.vue":                         "<template><div/></template>\n",
+		"src/main.js":                         "import App, { helper } from './App';\nimport Gone from './Gone';\n",
+		"addon/templates/components/slot.hbs": "{{yield}}\n",
+		"addon/templates/components/card.gjs": "<template>{{yield}}</template>\n",
+		"addon/components/slot.js":            "import layout from '../templates/components/slot';\nimport card from '../templates/components/card';\n",
+	})
+	expectFindings(t, root, "src/main.js:2:18 unresolved-import")
 }
 
 // Of the patterns of `paths` a specifier matches, the exact one or else the one with the
@@ -712,6 +744,40 @@ const negative = -Impl.offset;
 		"lib/wrapper.js:16:10 missing-export",
 		"lib/wrapper.js:17:21 missing-export",
 		"lib/wrapper.js:18:24 missing-export",
+	)
+}
+
+// Compiled CommonJS (a module marked `__esModule`) re-exports a name under itself,
+// `exports.X = _m.X` (Babel's loose output of `export { X } from "./m"`) or through a
+// getter `Object.defineProperty(exports, "X", { get: function () { return _m.X; } })`:
+// Babel compiles re-exported types so, and a name the module lacks is undefined there,
+// no error (gatsby's dist). Such a member is not reported, nor elsewhere in that file. A
+// member read otherwise, re-exported under another name, or re-exported by a module not
+// compiled is.
+func TestESCompiledReexportsOfTypesAreSilent(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"dist/types.js": "\"use strict\";\nexports.__esModule = true;\nexports.kind = 1;\n",
+		"dist/loose.js": `"use strict";
+exports.__esModule = true;
+var _types = require("./types");
+exports.IContext = _types.IContext;
+module.exports.IOptions = _types.IOptions;
+exports.Renamed = _types.IOther;
+_types.used();
+`,
+		"dist/getter.js": `"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+var _types = require("./types");
+Object.defineProperty(exports, "IContext", { enumerable: true, get: function () { return _types.IContext; } });
+Object.defineProperty(exports, "Other", { enumerable: true, get: function () { return _types.IGone; } });
+`,
+		"dist/handwritten.js": "const types = require('./types');\nexports.IContext = types.IContext;\n",
+	})
+	expectFindings(t, root,
+		"dist/getter.js:5:94 missing-export",
+		"dist/handwritten.js:2:26 missing-export",
+		"dist/loose.js:6:26 missing-export",
+		"dist/loose.js:7:8 missing-export",
 	)
 }
 
