@@ -20,6 +20,11 @@ type esImport struct {
 	star      bool           // export * from: every name of spec is re-exported
 }
 
+// sideEffect reports an import only for its effect, `import "./x.css"`.
+func (imp esImport) sideEffect() bool {
+	return len(imp.names) == 0 && imp.namespace == "" && !imp.reexport
+}
+
 // importedName is `name as local` in an import or export list.
 type importedName struct {
 	name  string // as the other module exports it

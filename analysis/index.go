@@ -473,7 +473,7 @@ func factsOf(ctx context.Context, p *parsers, rel string, src []byte, tree *sitt
 	if hasError(tree) {
 		f.text = string(src)
 	}
-	if lang.ID == "javascript" && len(f.syntax) > 0 && isFlow(src) {
+	if lang.ID == "javascript" && len(f.syntax) > 0 && isFlow(rel, src) {
 		f.syntax = nil // Flow's type annotations: valid where Flow's tools compile the file
 	}
 	if lang.extract != nil {

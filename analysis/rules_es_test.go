@@ -188,6 +188,23 @@ func TestESDeclarationsBesideJavaScript(t *testing.T) {
 	)
 }
 
+// Nothing loads a declaration file's import for its effect, and tsc does not resolve
+// it: CKEditor's packages ship dist/index.d.ts importing the theme's CSS they leave
+// out. Its imports of names, its re-exports, and a source file's side-effect imports
+// are judged.
+func TestESDeclarationFilesSideEffectImportsAreNotJudged(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"dist/index.d.ts": "import './theme/index-editor.css';\nimport './augmentation';\nimport { Widget } from './widget';\nexport * from './gone';\nimport * as W from './w';\n",
+		"src/index.ts":    "import './theme/index-editor.css';\n",
+	})
+	expectFindings(t, root,
+		"dist/index.d.ts:3:24 unresolved-import",
+		"dist/index.d.ts:4:15 unresolved-import",
+		"dist/index.d.ts:5:20 unresolved-import",
+		"src/index.ts:1:8 unresolved-import",
+	)
+}
+
 // A declaration file the scan skipped (minified: SDKs generate type unions thousands of
 // characters long on one line) still stands for its module in TypeScript, as the compiler
 // reads it: the JavaScript beside it is not judged in its place (the Anthropic SDK's

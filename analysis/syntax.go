@@ -146,6 +146,19 @@ var (
 	abstractMember = grammarGap{regexp.MustCompile(`\babstract[ \t]*\??[ \t]*[:(]`), func(m []byte) []byte {
 		return bytes.Replace(m, []byte("abstract"), []byte("abstrac_"), 1)
 	}}
+	// An abstract property that overrides, `abstract override readonly handle: H;`
+	// (luma.gl's): the grammar takes override after abstract only on methods. Without it
+	// the property parses.
+	abstractOverride = grammarGap{regexp.MustCompile(`\babstract[ \t]+override\b`), func(m []byte) []byte {
+		return bytes.Replace(m, []byte("override"), []byte("        "), 1)
+	}}
+	// A variable or parameter property named as, `let as: [string, string];` or
+	// `constructor(private as: T)` (vega-lite's): the grammar reads the keyword there.
+	asName = grammarGap{regexp.MustCompile(`\b(?:let|const|var|private|public|protected|readonly)[ \t]+as[ \t]*[:=?,;)]`), func(m []byte) []byte {
+		out := bytes.Clone(m)
+		out[bytes.LastIndex(m, []byte("as"))+1] = '_'
+		return out
+	}}
 	// A property named in starting its line (`in: "query" | "header"`, OpenAPI's
 	// parameters in effect), which the grammar takes for the operator.
 	inMember = grammarGap{regexp.MustCompile(`(?m)^[ \t]*in[ \t]*\??[ \t]*:`), func(m []byte) []byte {
@@ -353,9 +366,14 @@ var (
 	}}
 )
 
-// isFlow reports whether a JavaScript file is Flow-typed: `@flow` in the comments it
-// opens with (a shebang line may come first), as Flow itself decides.
-func isFlow(src []byte) bool {
+// isFlow reports whether a JavaScript file is Flow-typed, as Flow itself decides: a
+// library definition in a flow-typed directory (`declare module "x" { ... }`, which needs
+// no pragma: mapbox-gl's), or `@flow` in the comments the file opens with (a shebang line
+// may come first).
+func isFlow(rel string, src []byte) bool {
+	if strings.HasPrefix(rel, "flow-typed/") || strings.Contains(rel, "/flow-typed/") {
+		return true
+	}
 	rest := src
 	if bytes.HasPrefix(rest, []byte("#!")) {
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
@@ -392,7 +410,7 @@ var flowPragma = regexp.MustCompile(`@flow\b`)
 // typeScriptGaps are the gaps of the TypeScript and TSX grammars, which differ in how
 // they take a line starting with `<`.
 func typeScriptGaps(callSignature grammarGap) []grammarGap {
-	return []grammarGap{nulCharacter, exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMember, typeNamedParameter, typeofUndefined, typeAsName, keywordNamespace, asiBeforeBracket, globalBlock, abstractMember, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, callSignature, genericTypeArgument, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape, parenthesizedDecorator}
+	return []grammarGap{nulCharacter, exportTypeStar, importType, exportImportRequire, destructuredFirstParameter, accessorMember, typeNamedParameter, typeofUndefined, typeAsName, keywordNamespace, asiBeforeBracket, globalBlock, abstractMember, abstractOverride, asName, inMember, inPrefixedName, keyofReadonly, variance, importAssertion, exportAttributes, usingDeclaration, importDefer, callSignature, genericTypeArgument, anonymousDefaultSignature, awaitParameter, mappedModifierSpace, templateTypeEscape, parenthesizedDecorator}
 }
 
 // callSignatureGap is genericCallSignature with typeParameters, the pattern of the text

@@ -169,6 +169,10 @@ func TestMoreGrammarGapsAreSilent(t *testing.T) {
 		{"Confirm/index.js", "export default from './Confirm'\nexport default from \"./Other\";\nexport Confirm from './addons/Confirm'\nexport  X\tfrom './x';\n"}, // semantic-ui-react's Babel proposal
 		{"config.js", "class C {\n  @(task(function* () {\n    yield 1;\n  }).drop())\n  save;\n}\n"},
 		{"config.ts", "class C {\n  @(task(function* () {\n    yield 1;\n  }).drop())\n  save: T;\n  accessor: string;\n  accessor?: number;\n}\n"},
+		// luma.gl's abstract properties that override; vega-lite's variables named as.
+		{"canvas.ts", "export abstract class C extends B {\n  abstract override readonly handle: unknown;\n  protected abstract  override device: D;\n}\n"},
+		{"bin.ts", "function f() {\n  let as: [string, string];\n}\nfunction g() {\n  var as = 2;\n}\nclass G {\n  constructor(private fields: F, private as: [string, string]) {}\n}\nclass H {\n  constructor(readonly as?: string, public as2 = 1) {}\n}\n"},
+		{"bin.tsx", "let as = 1;\nexport { as };\n"},
 		{"template.tsx", "type S<T extends string> = T extends `${infer L}\\u{1F600}` ? L : never;\n"},
 		// MUI's declarations: a function type's first parameter destructuring one name,
 		// its `}` on a line of its own, or optional.
@@ -285,13 +289,16 @@ func TestFlowFilesAreNotSyntaxErrors(t *testing.T) {
 		"View.js":  "// @flow\nimport Platform from 'platform';\n\nconst Presets = {\n  spring: {\n    update: {\n\nmodule.exports = Presets;\n",
 		"c.js":     "import {helper, VALUE, gone} from './a';\nhelper('x', VALUE);\nimport View from './View';\n",
 		"plain.js": "// no pragma\n" + flow,
+		// A library definition needs no pragma in a flow-typed directory (mapbox-gl's).
+		"flow-typed/unitbezier.js":    "declare module \"@mapbox/unitbezier\" {\n  declare class UnitBezier { constructor(p1x: number): UnitBezier; }\n  declare module.exports: typeof UnitBezier;\n}\n",
+		"lib/flow-typed/npm/point.js": "declare module \"point\" {\n  declare type Point = {| x: number |};\n}\n",
 	})
 	got := findings(t, root)
 	if len(got) < 2 || got[0] != "c.js:1:24 missing-export" || !strings.HasPrefix(got[1], "plain.js:") {
 		t.Errorf("findings: %v; want gone missing, then plain.js's syntax errors", got)
 	}
 	for _, g := range got {
-		if strings.HasPrefix(g, "a.js:") {
+		if strings.HasPrefix(g, "a.js:") || strings.Contains(g, "flow-typed/") {
 			t.Errorf("reported in a Flow file: %s", g)
 		}
 	}
