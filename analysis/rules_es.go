@@ -499,7 +499,8 @@ func (v *esView) commonJSExports(target string, r resolution) (names map[string]
 // syntheticDefault reports a default import of a declaration file without a default,
 // which may describe CommonJS (Teleport's protobuf `_pb.d.ts`), that the importer's
 // compiler makes up: Babel's interop and bundlers for JavaScript, tsc under the config's
-// syntheticDefaults for TypeScript. Not of one that exports __esModule.
+// syntheticDefaults for TypeScript; naive-ui's published declarations, which no config
+// governs, import `export =` modules so. Not of one that exports __esModule.
 func (v *esView) syntheticDefault(name, target, rel string, exports *moduleExports) bool {
 	if name != "default" || !isDeclarationFile(target) || exports.has("__esModule") {
 		return false
@@ -507,8 +508,11 @@ func (v *esView) syntheticDefault(name, target, rel string, exports *moduleExpor
 	if !isTypeScript(rel) {
 		return true
 	}
-	cfg := v.tsconfigFor(path.Dir(rel))
-	return cfg != nil && cfg.syntheticDefaults
+	if cfg := v.tsconfigFor(path.Dir(rel)); cfg != nil {
+		return cfg.syntheticDefaults
+	}
+	// A published declaration file: the compiler that wrote it took the import.
+	return isDeclarationFile(rel)
 }
 
 func unresolvedES(rel string, imp esImport) Diagnostic {

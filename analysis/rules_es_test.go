@@ -840,9 +840,10 @@ func TestESModulesAlsoWritingCommonJSExportsAreOpen(t *testing.T) {
 // A default import of a declaration file that has no default (one describing CommonJS,
 // as protobuf's `_pb.d.ts` do: Teleport's) is made up by Babel and bundlers for
 // JavaScript, and by tsc under esModuleInterop, allowSyntheticDefaultImports or
-// moduleResolution bundler, or a package's config that may set them;
-// not where the file exports __esModule, nor under a config without them (tsc 5.9:
-// TS1192).
+// moduleResolution bundler, or a package's config that may set them, and in a published
+// declaration file no config governs (naive-ui's), which the compiler that wrote it took;
+// not where the file exports __esModule, nor under a config without them or a source
+// file without one (tsc 5.9: TS1192).
 func TestESSyntheticDefaultsOfDeclarationFiles(t *testing.T) {
 	imports := "import cluster from '../proto/cluster_pb';\nimport esm from '../proto/esm';\n"
 	root := writeTree(t, map[string]string{
@@ -860,6 +861,8 @@ func TestESSyntheticDefaultsOfDeclarationFiles(t *testing.T) {
 		"strict/tsconfig.json":   "{ \"compilerOptions\": { \"strict\": true } }\n",
 		"strict/a.ts":            imports,
 		"js/a.js":                imports,
+		"published/index.d.ts":   imports, // no config: the one that wrote it took the import
+		"unconfigured/a.ts":      imports,
 	})
 	expectFindings(t, root,
 		"bundler/a.ts:2:8 missing-export",
@@ -867,8 +870,11 @@ func TestESSyntheticDefaultsOfDeclarationFiles(t *testing.T) {
 		"interop/a.ts:2:8 missing-export",
 		"js/a.js:2:8 missing-export",
 		"package/a.ts:2:8 missing-export",
+		"published/index.d.ts:2:8 missing-export",
 		"strict/a.ts:1:8 missing-export",
 		"strict/a.ts:2:8 missing-export",
+		"unconfigured/a.ts:1:8 missing-export",
+		"unconfigured/a.ts:2:8 missing-export",
 	)
 }
 
